@@ -1,0 +1,74 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import { type Database, openDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { SigninLimiter } from './features/auth/rateLimit.js';
+import { ensureAdmin } from './features/auth/service.js';
+import { deleteExpiredSessions } from './features/auth/sessions.js';
+import { ensureSettings } from './features/settings/service.js';
+import type { AppContext } from './http/context.js';
+import { type Job, startJobs } from './jobs/runner.js';
+import { buildServer } from './server.js';
+
+/** Opens the database, brings its schema up to date and fixes first-run settings. */
+export async function openContext(config: Config): Promise<AppContext> {
+  const database: Database = openDatabase(config.databaseUrl);
+  try {
+    await migrateToLatest(database.db);
+    await ensureSettings(database.db);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return { config, database, signinLimiter: new SigninLimiter(config.auth.signinLimit) };
+}
+
+export function backgroundJobs(ctx: AppContext): Job[] {
+  return [{ name: 'expired-sessions', everyMs: 60 * 60 * 1000, run: () => deleteExpiredSessions(ctx.database.db) }];
+}
+
+export interface RunningConvene {
+  app: FastifyInstance;
+  ctx: AppContext;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** `convene serve`: the HTTP server and, unless switched off, the background jobs. */
+export async function startConvene(
+  config: Config,
+  options: { print?: (line: string) => void; logger?: boolean } = {},
+): Promise<RunningConvene> {
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const ctx = await openContext(config);
+  const admin = await ensureAdmin({
+    db: ctx.database.db,
+    password: config.adminPassword,
+    defaultTimezone: config.defaultTimezone,
+  });
+  if (admin.generatedPassword) {
+    // Printed once, to the terminal, never to the log.
+    print(`Created the first administrator. Username: admin  Password: ${admin.generatedPassword}`);
+    print('Keep it safe: it is not shown again. `convene admin reset-password` makes a new one.');
+  }
+  const app = await buildServer(ctx, { logger: options.logger });
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://localhost:${port}`;
+  const jobs = config.jobs.enabled ? startJobs(backgroundJobs(ctx), app.log) : undefined;
+  let stopping: Promise<void> | undefined;
+  return {
+    app,
+    ctx,
+    url,
+    stop() {
+      stopping ??= (async () => {
+        await app.close();
+        await jobs?.stop();
+        await ctx.database.close();
+      })();
+      return stopping;
+    },
+  };
+}

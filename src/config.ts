@@ -1,0 +1,168 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import ipaddr from 'ipaddr.js';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { isValidTimeZone } from './lib/time.js';
+import { issuePath } from './lib/zodMessage.js';
+
+const cidr = z.string().refine(
+  (value) => {
+    try {
+      value.includes('/') ? ipaddr.parseCIDR(value) : ipaddr.parse(value);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an IP address or CIDR range such as 10.0.0.0/8' },
+);
+
+const databaseUrl = z.string().refine((url) => url.startsWith('sqlite:') || /^postgres(ql)?:\/\//.test(url), {
+  message: 'must start with sqlite: or postgres://',
+});
+
+export const configSchema = z
+  .object({
+    port: z.coerce.number().int().min(0).max(65535).default(3000),
+    host: z.string().min(1).default('0.0.0.0'),
+    publicUrl: z.url().optional(),
+    databaseUrl: databaseUrl.default('sqlite:./data/convene.db'),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    adminPassword: z.string().min(8).optional(),
+    defaultTimezone: z
+      .string()
+      .refine(isValidTimeZone, { message: 'must be an IANA time zone such as Europe/Paris' })
+      .default('UTC'),
+    jobs: z
+      .object({ enabled: z.coerce.boolean().default(true) })
+      .strict()
+      .default({ enabled: true }),
+    auth: z
+      .object({
+        /** Header set by a trusted reverse proxy that has already authenticated the user (SSO). */
+        header: z.string().min(1).optional(),
+        trustedProxies: z.array(cidr).default([]),
+        sessionDays: z.coerce.number().int().min(1).max(365).default(30),
+        signinLimit: z
+          .object({
+            perIp: z.coerce.number().int().min(1).default(30),
+            perAccount: z.coerce.number().int().min(1).default(10),
+            windowSeconds: z.coerce.number().int().min(1).default(900),
+          })
+          .strict()
+          .default({ perIp: 30, perAccount: 10, windowSeconds: 900 }),
+      })
+      .strict()
+      .default({
+        trustedProxies: [],
+        sessionDays: 30,
+        signinLimit: { perIp: 30, perAccount: 10, windowSeconds: 900 },
+      }),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Environment variables and the config keys they set; the environment wins over the file. */
+const envKeys: Array<[string, string[], (raw: string) => unknown]> = [
+  ['PORT', ['port'], String],
+  ['HOST', ['host'], String],
+  ['CONVENE_PUBLIC_URL', ['publicUrl'], String],
+  ['DATABASE_URL', ['databaseUrl'], String],
+  ['LOG_LEVEL', ['logLevel'], String],
+  ['CONVENE_ADMIN_PASSWORD', ['adminPassword'], String],
+  ['CONVENE_DEFAULT_TIMEZONE', ['defaultTimezone'], String],
+  ['CONVENE_JOBS', ['jobs', 'enabled'], parseBoolean],
+  ['CONVENE_AUTH_HEADER', ['auth', 'header'], String],
+  ['CONVENE_AUTH_TRUSTED_PROXIES', ['auth', 'trustedProxies'], splitList],
+  ['CONVENE_SESSION_DAYS', ['auth', 'sessionDays'], String],
+];
+
+function parseBoolean(raw: string): unknown {
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  return raw; // left as a string so zod reports the key
+}
+
+function splitList(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    node[key] = typeof next === 'object' && next !== null ? next : {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path[path.length - 1] as string] = value;
+}
+
+function readConfigFile(cwd: string, explicit?: string): { path?: string; data: Record<string, unknown> } {
+  const candidates = explicit
+    ? [resolve(cwd, explicit)]
+    : ['convene.config.json', 'convene.config.yaml', 'convene.config.yml'].map((name) => resolve(cwd, name));
+  const path = candidates.find((candidate) => existsSync(candidate));
+  if (!path) {
+    if (explicit) throw new ConfigError(`Config file ${explicit} does not exist.`);
+    return { data: {} };
+  }
+  const text = readFileSync(path, 'utf8');
+  let data: unknown;
+  try {
+    data = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`Config file ${path} is not valid: ${(error as Error).message}`);
+  }
+  if (data === null || data === undefined) return { path, data: {} };
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new ConfigError(`Config file ${path} must hold an object of settings.`);
+  }
+  return { path, data: data as Record<string, unknown> };
+}
+
+/**
+ * Reads the optional config file, overlays the environment and checks every value, so that a bad
+ * value stops start-up with a message naming its key instead of failing later at run time.
+ */
+export function loadConfig(
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; overrides?: Record<string, unknown> } = {},
+): Config {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const file = readConfigFile(cwd, env.CONVENE_CONFIG);
+  const raw: Record<string, unknown> = structuredClone(file.data);
+  for (const [name, path, convert] of envKeys) {
+    const value = env[name];
+    if (value !== undefined && value !== '') setPath(raw, path, convert(value));
+  }
+  for (const [key, value] of Object.entries(options.overrides ?? {})) {
+    if (value !== undefined) setPath(raw, key.split('.'), value);
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const key = issuePath(issue.path) || '(root)';
+      const envName = envKeys.find(([, path]) => path.join('.') === issuePath(issue.path))?.[0];
+      return `  ${key}${envName ? ` (${envName})` : ''}: ${issue.message}`;
+    });
+    const source = file.path ? ` (file ${file.path} and environment)` : '';
+    throw new ConfigError(`Invalid configuration${source}:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+export function publicUrlOf(config: Config): string {
+  return (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/$/, '');
+}

@@ -1,0 +1,27 @@
+import { newId } from '../lib/ids.js';
+import { nowIso } from '../lib/time.js';
+import type { Executor } from './database.js';
+
+export interface AuditEntry {
+  actorId: string | null;
+  action: string;
+  subjectType?: string;
+  subjectId?: string;
+  data?: Record<string, unknown>;
+}
+
+/** Written inside the use case's transaction, so the record exists exactly when the change does. */
+export async function recordAudit(db: Executor, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      id: newId(),
+      at: nowIso(),
+      actor_id: entry.actorId,
+      action: entry.action,
+      subject_type: entry.subjectType ?? null,
+      subject_id: entry.subjectId ?? null,
+      data: entry.data ? JSON.stringify(entry.data) : null,
+    })
+    .execute();
+}

@@ -1,0 +1,95 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { type AppContext, requireAdmin } from '../../http/context.js';
+import { commonErrors } from '../../http/errorShape.js';
+import { presentForAdmin } from '../people/presenters.js';
+import { adminPersonEnvelope, adminPersonViewSchema } from '../people/schemas.js';
+import { getSettings, registrationPolicies, updateSettings } from '../settings/service.js';
+import { changePerson, listPeople, personActions } from './service.js';
+
+const settingsView = z.object({ registration: z.enum(registrationPolicies), verificationCode: z.string() });
+
+export function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  const { db } = ctx.database;
+  return async (app) => {
+    app.get(
+      '/admin/settings',
+      { schema: { tags: ['admin'], response: { 200: settingsView, ...commonErrors } } },
+      async (request) => {
+        requireAdmin(request);
+        return getSettings(db);
+      },
+    );
+
+    app.patch(
+      '/admin/settings',
+      {
+        schema: {
+          tags: ['admin'],
+          body: z
+            .object({
+              registration: z.enum(registrationPolicies).optional(),
+              verificationCode: z
+                .string()
+                .trim()
+                .min(4, 'must be at least 4 characters')
+                .max(64, 'must be at most 64 characters')
+                .regex(/^[A-Za-z0-9-]+$/, 'may hold only letters, digits and dashes')
+                .optional(),
+            })
+            .strict(),
+          response: { 200: settingsView, ...commonErrors },
+        },
+      },
+      async (request) => {
+        const admin = requireAdmin(request);
+        return updateSettings({ db, actorId: admin.id, changes: request.body });
+      },
+    );
+
+    app.get(
+      '/admin/people',
+      {
+        schema: {
+          tags: ['admin'],
+          querystring: z
+            .object({
+              q: z.string().trim().max(100).optional(),
+              role: z.enum(['admin', 'member']).optional(),
+              state: z.enum(['enabled', 'disabled']).optional(),
+              limit: z.coerce.number().int().min(1).max(200).default(50),
+              offset: z.coerce.number().int().min(0).default(0),
+            })
+            .strict(),
+          response: { 200: z.object({ people: z.array(adminPersonViewSchema), total: z.number() }), ...commonErrors },
+        },
+      },
+      async (request) => {
+        requireAdmin(request);
+        const { people, total } = await listPeople(db, request.query);
+        return { people: people.map(presentForAdmin), total };
+      },
+    );
+
+    app.post(
+      '/admin/people/:id/:action',
+      {
+        schema: {
+          tags: ['admin'],
+          params: z.object({ id: z.string().min(1).max(64), action: z.enum(personActions) }),
+          response: { 200: adminPersonEnvelope, ...commonErrors },
+        },
+      },
+      async (request) => {
+        const admin = requireAdmin(request);
+        const person = await changePerson({
+          db,
+          actorId: admin.id,
+          personId: request.params.id,
+          action: request.params.action,
+        });
+        return { person: presentForAdmin(person) };
+      },
+    );
+  };
+}

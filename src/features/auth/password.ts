@@ -1,0 +1,65 @@
+import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
+import { dictionary } from '@zxcvbn-ts/language-common';
+
+// N=2^15 costs ~50 ms per hash on this hardware: slow for a guesser, quick enough for a sign-in.
+const params = { N: 32768, r: 8, p: 1, keyLength: 32, maxmem: 64 * 1024 * 1024 };
+
+export const MIN_PASSWORD_LENGTH = 8;
+export const MAX_PASSWORD_LENGTH = 256;
+
+/** The 10,000 commonest leaked passwords, ranked; a password among them is refused. */
+const commonPasswords = new Set((dictionary.passwords as string[]).slice(0, 10_000));
+
+function scrypt(password: string, salt: Buffer, N: number, r: number, p: number, length: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scryptCallback(password.normalize('NFKC'), salt, length, { N, r, p, maxmem: params.maxmem }, (error, key) =>
+      error ? reject(error) : resolve(key),
+    );
+  });
+}
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scrypt(password, salt, params.N, params.r, params.p, params.keyLength);
+  return ['scrypt', params.N, params.r, params.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, key] = stored.split('$');
+  if (scheme !== 'scrypt' || !n || !r || !p || !salt || !key) return false;
+  const expected = Buffer.from(key, 'base64url');
+  const actual = await scrypt(
+    password,
+    Buffer.from(salt, 'base64url'),
+    Number(n),
+    Number(r),
+    Number(p),
+    expected.length,
+  );
+  return timingSafeEqual(actual, expected);
+}
+
+// Verifying against this when the account does not exist keeps both answers equally slow.
+let decoyHash: Promise<string> | undefined;
+export const decoyPasswordHash = (): Promise<string> => {
+  decoyHash ??= hashPassword(randomBytes(12).toString('base64url'));
+  return decoyHash;
+};
+
+/** Returns why a new password is refused, or null when it is acceptable. */
+export function passwordProblem(password: string, personal: Array<string | null | undefined> = []): string | null {
+  if (password.length < MIN_PASSWORD_LENGTH) return `Use at least ${MIN_PASSWORD_LENGTH} characters.`;
+  if (password.length > MAX_PASSWORD_LENGTH) return `Use at most ${MAX_PASSWORD_LENGTH} characters.`;
+  const lower = password.toLowerCase();
+  if (commonPasswords.has(lower)) return 'This password is one of the most common ones; choose another.';
+  const words = personal.flatMap((text) =>
+    (text ?? '')
+      .toLowerCase()
+      .replace(/@.*$/, '')
+      .split(/[^\p{L}\p{N}]+/u),
+  );
+  if (words.some((word) => word.length >= 4 && lower.includes(word))) {
+    return 'The password must not contain your name or e-mail.';
+  }
+  return null;
+}

@@ -1,0 +1,47 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../http/context.js';
+import { isSecureRequest } from '../../http/context.js';
+import { findPersonByUsername } from '../people/queries.js';
+import { checkCsrf, issueCsrfCookie } from './csrf.js';
+import { personForSession, SESSION_COOKIE } from './sessions.js';
+import { cleanHeaderUsername, proxyMatcher } from './trustedHeader.js';
+
+/** Decorates every request with the signed-in person, once, before any route runs. */
+export function registerAuthentication(app: FastifyInstance, ctx: AppContext): void {
+  const { db } = ctx.database;
+  const headerName = ctx.config.auth.header?.toLowerCase();
+  const fromTrustedProxy = proxyMatcher(ctx.config.auth.trustedProxies);
+
+  app.decorateRequest('person', null);
+  app.decorateRequest('authSource', null);
+  app.decorateRequest('sessionId', null);
+  app.decorateRequest('ssoUsername', null);
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/api/')) return;
+    issueCsrfCookie(request, reply, isSecureRequest(request, ctx.config));
+
+    // The header is honoured only from the proxy's own address; from anyone else it is ignored.
+    if (headerName && fromTrustedProxy(request.socket.remoteAddress)) {
+      const username = cleanHeaderUsername(request.headers[headerName]);
+      if (username) {
+        request.ssoUsername = username;
+        const person = await findPersonByUsername(db, username);
+        if (person && person.enabled === 1) {
+          request.person = person;
+          request.authSource = 'header';
+        }
+      }
+    }
+    const token = request.cookies[SESSION_COOKIE];
+    if (!request.person && token) {
+      const found = await personForSession(db, token);
+      if (found) {
+        request.person = found.person;
+        request.sessionId = found.sessionId;
+        request.authSource = 'cookie';
+      }
+    }
+    checkCsrf(request);
+  });
+}

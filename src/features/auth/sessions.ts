@@ -1,0 +1,70 @@
+import type { Executor } from '../../db/database.js';
+import { hashToken, newToken } from '../../lib/ids.js';
+import { addSeconds, nowIso, toIso } from '../../lib/time.js';
+import type { PersonRow } from '../people/presenters.js';
+
+export const SESSION_COOKIE = 'convene_session';
+// Refreshing last_seen_at on every request would turn each read into a write.
+const TOUCH_INTERVAL_MS = 5 * 60 * 1000;
+
+export async function createSession(
+  db: Executor,
+  props: { personId: string; days: number; ip?: string; userAgent?: string },
+): Promise<{ token: string; expiresAt: Date }> {
+  const token = newToken();
+  const now = new Date();
+  const expiresAt = addSeconds(now, props.days * 86_400);
+  await db
+    .insertInto('auth_sessions')
+    .values({
+      id: hashToken(token),
+      person_id: props.personId,
+      created_at: toIso(now),
+      last_seen_at: toIso(now),
+      expires_at: toIso(expiresAt),
+      ip: props.ip ?? null,
+      user_agent: props.userAgent?.slice(0, 300) ?? null,
+    })
+    .execute();
+  return { token, expiresAt };
+}
+
+/** The person behind a session token, or undefined when it is unknown, expired or disabled. */
+export async function personForSession(
+  db: Executor,
+  token: string,
+): Promise<{ person: PersonRow; sessionId: string } | undefined> {
+  const sessionId = hashToken(token);
+  const session = await db.selectFrom('auth_sessions').selectAll().where('id', '=', sessionId).executeTakeFirst();
+  if (!session) return undefined;
+  const now = new Date();
+  if (session.expires_at <= toIso(now)) {
+    await db.deleteFrom('auth_sessions').where('id', '=', sessionId).execute();
+    return undefined;
+  }
+  const person = await db.selectFrom('people').selectAll().where('id', '=', session.person_id).executeTakeFirst();
+  if (!person || person.enabled !== 1) return undefined;
+  if (now.getTime() - Date.parse(session.last_seen_at) > TOUCH_INTERVAL_MS) {
+    await db
+      .updateTable('auth_sessions')
+      .set({ last_seen_at: toIso(now) })
+      .where('id', '=', sessionId)
+      .execute();
+  }
+  return { person, sessionId };
+}
+
+export async function deleteSession(db: Executor, token: string): Promise<void> {
+  await db.deleteFrom('auth_sessions').where('id', '=', hashToken(token)).execute();
+}
+
+/** Signs a person out everywhere, optionally keeping the session they are using now. */
+export async function deleteSessionsOf(db: Executor, personId: string, keepSessionId?: string): Promise<void> {
+  let query = db.deleteFrom('auth_sessions').where('person_id', '=', personId);
+  if (keepSessionId) query = query.where('id', '!=', keepSessionId);
+  await query.execute();
+}
+
+export async function deleteExpiredSessions(db: Executor): Promise<void> {
+  await db.deleteFrom('auth_sessions').where('expires_at', '<=', nowIso()).execute();
+}

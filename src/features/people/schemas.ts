@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+export const selfViewSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  email: z.string().nullable(),
+  name: z.string(),
+  title: z.string().nullable(),
+  team: z.string().nullable(),
+  avatarUrl: z.string().nullable(),
+  timezone: z.string(),
+  role: z.enum(['admin', 'member']),
+  verified: z.boolean(),
+  enabled: z.boolean(),
+  createdAt: z.string(),
+});
+
+export const adminPersonViewSchema = selfViewSchema.extend({
+  isManager: z.boolean(),
+  lastSigninAt: z.string().nullable(),
+  hasPassword: z.boolean(),
+});
+
+export const personEnvelope = z.object({ person: selfViewSchema });
+export const adminPersonEnvelope = z.object({ person: adminPersonViewSchema });

@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { recordAudit } from '../../db/audit.js';
+import type { Db, Executor } from '../../db/database.js';
+
+export const registrationPolicies = ['open', 'code', 'closed'] as const;
+export type RegistrationPolicy = (typeof registrationPolicies)[number];
+
+export interface Settings {
+  registration: RegistrationPolicy;
+  verificationCode: string;
+}
+
+const settingSchemas = {
+  registration: z.enum(registrationPolicies),
+  verificationCode: z.string(),
+} satisfies { [K in keyof Settings]: z.ZodType<Settings[K]> };
+
+const defaults = (): Settings => ({
+  registration: 'open',
+  verificationCode: newVerificationCode(),
+});
+
+/** Eight characters from an alphabet without look-alikes, easy to read out to a room. */
+export function newVerificationCode(): string {
+  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  return Array.from(randomBytes(8), (byte) => alphabet[byte % alphabet.length]).join('');
+}
+
+export async function getSettings(db: Executor): Promise<Settings> {
+  const rows = await db.selectFrom('settings').selectAll().execute();
+  const stored = new Map(rows.map((row) => [row.key, row.value]));
+  const result = defaults();
+  for (const key of Object.keys(settingSchemas) as Array<keyof Settings>) {
+    const raw = stored.get(key);
+    if (raw === undefined) continue;
+    const parsed = settingSchemas[key].safeParse(JSON.parse(raw));
+    if (parsed.success) (result as unknown as Record<string, unknown>)[key] = parsed.data;
+  }
+  return result;
+}
+
+async function writeSettings(db: Executor, values: Partial<Settings>): Promise<void> {
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) continue;
+    await db
+      .insertInto('settings')
+      .values({ key, value: JSON.stringify(value) })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(value) }))
+      .execute();
+  }
+}
+
+/** First run: fix the random verification code so every process shows the same one. */
+export async function ensureSettings(db: Executor): Promise<void> {
+  const existing = await db
+    .selectFrom('settings')
+    .select('key')
+    .where('key', '=', 'verificationCode')
+    .executeTakeFirst();
+  if (existing) return;
+  await db
+    .insertInto('settings')
+    .values({ key: 'verificationCode', value: JSON.stringify(newVerificationCode()) })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
+}
+
+export async function updateSettings(props: {
+  db: Db;
+  actorId: string;
+  changes: Partial<Settings>;
+}): Promise<Settings> {
+  return props.db.transaction().execute(async (trx) => {
+    await writeSettings(trx, props.changes);
+    await recordAudit(trx, {
+      actorId: props.actorId,
+      action: 'settings.update',
+      // The code itself is a secret of sorts: record that it changed, not its value.
+      data: { keys: Object.keys(props.changes) },
+    });
+    return getSettings(trx);
+  });
+}

@@ -1,0 +1,42 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config.js';
+import type { Database } from '../db/database.js';
+import type { SigninLimiter } from '../features/auth/rateLimit.js';
+import type { PersonRow } from '../features/people/presenters.js';
+import { forbidden, unauthorized } from '../lib/errors.js';
+
+/** What every feature's routes receive: the shared services of this process. */
+export interface AppContext {
+  config: Config;
+  database: Database;
+  signinLimiter: SigninLimiter;
+}
+
+export type AuthSource = 'cookie' | 'header';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    person: PersonRow | null;
+    authSource: AuthSource | null;
+    sessionId: string | null;
+    /** Username vouched for by a trusted proxy, whether or not Convene knows the person yet. */
+    ssoUsername: string | null;
+  }
+}
+
+export function requirePerson(request: FastifyRequest): PersonRow {
+  if (!request.person) throw unauthorized();
+  return request.person;
+}
+
+export function requireAdmin(request: FastifyRequest): PersonRow {
+  const person = requirePerson(request);
+  if (person.role !== 'admin') throw forbidden('Only administrators can do that.');
+  return person;
+}
+
+export function isSecureRequest(request: FastifyRequest, config: Config): boolean {
+  return request.protocol === 'https' || (config.publicUrl?.startsWith('https://') ?? false);
+}
+
+export const noContent = (reply: FastifyReply) => reply.code(204).send();

@@ -1,0 +1,45 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError } from '../lib/errors.js';
+import { issuePath } from '../lib/zodMessage.js';
+
+const pathFromPointer = (pointer: string): string =>
+  issuePath(
+    pointer
+      .split('/')
+      .filter(Boolean)
+      .map((part) => (/^\d+$/.test(part) ? Number(part) : part)),
+  );
+
+const partName: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };
+
+/**
+ * One shape for every error: `{ error: { code, message, field? } }`. Validation failures name the
+ * field; anything unexpected is logged and answered with a generic 500 that leaks nothing.
+ */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    if (error instanceof AppError) {
+      for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
+      return reply.code(error.status).send({ error: { code: error.code, message: error.message, field: error.field } });
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const first = error.validation[0];
+      const path = first ? pathFromPointer(first.instancePath) : '';
+      const where = partName[error.validationContext ?? 'body'] ?? 'body';
+      const message = path
+        ? `${path}: ${first?.message ?? 'is invalid'}`
+        : `The request ${where} is not valid: ${first?.message ?? 'expected a JSON object'}.`;
+      return reply.code(400).send({ error: { code: 'bad_request', message, field: path || undefined } });
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      // Fastify's own 4xx: malformed JSON, unsupported media type, body too large…
+      return reply.code(status).send({ error: { code: error.code ?? 'bad_request', message: error.message } });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply
+      .code(500)
+      .send({ error: { code: 'internal', message: 'Something went wrong on our side. It has been logged.' } });
+  });
+}

@@ -1,0 +1,105 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
+import { adminRoutes } from './features/admin/routes.js';
+import { registerAuthentication } from './features/auth/plugin.js';
+import { authRoutes } from './features/auth/routes.js';
+import type { AppContext } from './http/context.js';
+import { registerErrorHandling } from './http/errors.js';
+import { loggerOptions } from './logger.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The built web app, found from both src/ (tsx) and dist/ (compiled). */
+export const webDistDir = resolve(here, '..', 'web', 'dist');
+
+export async function buildServer(ctx: AppContext, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger === false ? false : loggerOptions(ctx.config.logLevel),
+    trustProxy: ctx.config.auth.trustedProxies.length > 0 ? ctx.config.auth.trustedProxies : false,
+    bodyLimit: 1024 * 1024,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    hsts: ctx.config.publicUrl?.startsWith('https://') ?? false,
+  });
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Convene API', version: '1', description: 'Mixers, talks, unconference and meetings.' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'convene_session' },
+          csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  registerAuthentication(app, ctx);
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await sql`select 1`.execute(ctx.database.db);
+      return { status: 'ready', database: ctx.database.engine };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable', database: ctx.database.engine });
+    }
+  });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes(ctx));
+      await api.register(adminRoutes(ctx));
+    },
+    { prefix: '/api/v1' },
+  );
+
+  await registerWebApp(app);
+  return app;
+}
+
+async function registerWebApp(app: FastifyInstance): Promise<void> {
+  const hasWeb = existsSync(join(webDistDir, 'index.html'));
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: webDistDir, wildcard: false, index: false });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    if (request.url.startsWith('/api/') || request.method !== 'GET') {
+      return reply.code(404).send({
+        error: { code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}.` },
+      });
+    }
+    if (!hasWeb) {
+      return reply
+        .code(503)
+        .type('text/plain')
+        .send('The web app is not built yet. Run `npm run build`, then restart.');
+    }
+    // Client-side routes: every other page is the single-page app.
+    return reply.type('text/html').sendFile('index.html');
+  });
+}
