@@ -35,7 +35,7 @@ export const configSchema = z
       .refine(isValidTimeZone, { message: 'must be an IANA time zone such as Europe/Paris' })
       .default('UTC'),
     jobs: z
-      .object({ enabled: z.coerce.boolean().default(true) })
+      .object({ enabled: z.boolean().default(true) })
       .strict()
       .default({ enabled: true }),
     auth: z

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { adminClient, Client } from './helpers/server.js';
+import { forEachEngine } from './helpers/suite.js';
+
+/**
+ * Hostile and careless input on every route: each must answer 4xx with a message (naming the field
+ * where there is one), never 500, and leave nothing half-written.
+ */
+const cases: Array<{
+  method: 'POST' | 'PATCH' | 'GET';
+  url: string;
+  payload?: unknown;
+  raw?: string;
+  field?: string;
+  status?: number;
+}> = [
+  {
+    method: 'POST',
+    url: '/api/v1/auth/signup',
+    payload: { email: 'not-an-email', name: 'X', password: 'long enough pw 1' },
+    field: 'email',
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/auth/signup',
+    payload: { email: 'a@b.org', name: '', password: 'long enough pw 1' },
+    field: 'name',
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/auth/signup',
+    payload: { email: 'a@b.org', name: 'x'.repeat(500), password: 'long enough pw 1' },
+    field: 'name',
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/auth/signup',
+    payload: { email: 'a@b.org', name: 'X', password: 'p'.repeat(10_000) },
+    field: 'password',
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/auth/signup',
+    payload: { email: 42, name: 'X', password: 'long enough pw 1' },
+    field: 'email',
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/auth/signup',
+    payload: { email: 'a@b.org', name: 'X', password: 'long enough pw 1', role: 'admin' },
+    status: 400,
+  },
+  { method: 'POST', url: '/api/v1/auth/signup', payload: [1, 2, 3], status: 400 },
+  { method: 'POST', url: '/api/v1/auth/signup', raw: '{"email": "a@b.org", ', status: 400 },
+  { method: 'POST', url: '/api/v1/auth/signup', status: 400 },
+  { method: 'POST', url: '/api/v1/auth/signin', payload: { email: '', password: 'x' }, field: 'email' },
+  { method: 'POST', url: '/api/v1/auth/signin', payload: { email: 'a@b.org' }, field: 'password' },
+  { method: 'POST', url: '/api/v1/auth/signin', payload: { email: { $ne: null }, password: 'x' }, field: 'email' },
+  { method: 'PATCH', url: '/api/v1/me', payload: { timezone: 'Nowhere/Else' }, field: 'timezone' },
+  { method: 'PATCH', url: '/api/v1/me', payload: { name: '   ' }, field: 'name' },
+  { method: 'PATCH', url: '/api/v1/me', payload: { role: 'admin' }, status: 400 },
+  { method: 'PATCH', url: '/api/v1/me', payload: { newPassword: 'x' }, field: 'currentPassword' },
+  { method: 'PATCH', url: '/api/v1/admin/settings', payload: { registration: 'sometimes' }, field: 'registration' },
+  { method: 'PATCH', url: '/api/v1/admin/settings', payload: { verificationCode: 'a b' }, field: 'verificationCode' },
+  {
+    method: 'PATCH',
+    url: '/api/v1/admin/settings',
+    payload: { verificationCode: 'x'.repeat(65) },
+    field: 'verificationCode',
+  },
+  { method: 'GET', url: '/api/v1/admin/people?limit=0', field: 'limit' },
+  { method: 'GET', url: '/api/v1/admin/people?limit=abc', field: 'limit' },
+  { method: 'GET', url: '/api/v1/admin/people?offset=-1', field: 'offset' },
+  { method: 'GET', url: '/api/v1/admin/people?role=owner', field: 'role' },
+  { method: 'GET', url: '/api/v1/admin/people?sort=name', status: 400 },
+  { method: 'POST', url: '/api/v1/admin/people/abc/explode', field: 'action' },
+  { method: 'POST', url: '/api/v1/admin/people/abc/promote', status: 404 },
+];
+
+forEachEngine('bad input on every route', (get) => {
+  test('every case answers 4xx with a message naming the field, and no 500', async () => {
+    const admin = await adminClient(get().app);
+    const before = await get().ctx.database.db.selectFrom('people').select('id').execute();
+    for (const c of cases) {
+      const response = c.raw
+        ? await admin.request(c.method, c.url, c.raw, { headers: { 'content-type': 'application/json' } })
+        : await admin.request(c.method, c.url, c.payload);
+      const label = `${c.method} ${c.url} ${JSON.stringify(c.payload ?? c.raw ?? null).slice(0, 80)}`;
+      assert.ok(response.status >= 400 && response.status < 500, `${label} → ${response.status}`);
+      if (c.status) assert.equal(response.status, c.status, label);
+      assert.equal(typeof response.body.error?.message, 'string', label);
+      if (c.field) {
+        assert.equal(response.body.error.field, c.field, `${label}: ${response.body.error.message}`);
+        assert.ok(response.body.error.message.includes(c.field), label);
+      }
+    }
+    const after = await get().ctx.database.db.selectFrom('people').select('id').execute();
+    assert.equal(after.length, before.length, 'no bad request created anyone');
+  });
+
+  test('every API route in the OpenAPI document has a bad-input case', async () => {
+    const doc = (await new Client(get().app).get('/api/openapi.json')).body;
+    const covered = new Set(
+      cases.map(
+        (c) => `${c.method} ${c.url.split('?')[0]!.replace(/\/people\/abc\/[a-z]+$/, '/people/{id}/{action}')}`,
+      ),
+    );
+    for (const [path, methods] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
+      for (const method of Object.keys(methods)) {
+        const key = `${method.toUpperCase()} ${path}`;
+        const hasInput = JSON.stringify(methods[method]).match(/"requestBody"|"parameters"/);
+        if (hasInput) assert.ok(covered.has(key), `no bad-input case for ${key}`);
+      }
+    }
+  });
+
+  test('unknown API routes get a JSON 404, unknown pages get the app', async () => {
+    const client = new Client(get().app);
+    const api = await client.get('/api/v1/nope');
+    assert.equal(api.status, 404);
+    assert.match(api.body.error.message, /No route/);
+    const text = await client.request('POST', '/api/v1/auth/signin', 'email=a', {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    assert.equal(text.status, 415);
+  });
+});

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+const emptyDir = () => mkdtempSync(join(tmpdir(), 'convene-config-'));
+
+test('defaults: port 3000 on an embedded SQLite file', () => {
+  const config = loadConfig({ env: {}, cwd: emptyDir() });
+  assert.equal(config.port, 3000);
+  assert.equal(config.databaseUrl, 'sqlite:./data/convene.db');
+  assert.equal(config.jobs.enabled, true);
+  assert.deepEqual(config.auth.trustedProxies, []);
+});
+
+test('the environment overrides the file; YAML and JSON files are read', () => {
+  const dir = emptyDir();
+  writeFileSync(
+    join(dir, 'convene.config.yaml'),
+    'port: 4100\nauth:\n  header: X-Username\n  trustedProxies: [10.0.0.0/8]\n',
+  );
+  const fromFile = loadConfig({ env: {}, cwd: dir });
+  assert.equal(fromFile.port, 4100);
+  assert.equal(fromFile.auth.header, 'X-Username');
+  const fromEnv = loadConfig({ env: { PORT: '4200', CONVENE_AUTH_TRUSTED_PROXIES: '127.0.0.1, ::1' }, cwd: dir });
+  assert.equal(fromEnv.port, 4200);
+  assert.deepEqual(fromEnv.auth.trustedProxies, ['127.0.0.1', '::1']);
+  const jsonDir = emptyDir();
+  writeFileSync(join(jsonDir, 'convene.config.json'), JSON.stringify({ databaseUrl: 'postgres://u@h/db' }));
+  assert.equal(loadConfig({ env: {}, cwd: jsonDir }).databaseUrl, 'postgres://u@h/db');
+});
+
+test('a bad value stops start-up with a message naming the key', () => {
+  const cases: Array<[Record<string, string>, string | null, RegExp]> = [
+    [{ PORT: 'eighty' }, null, /port \(PORT\)/],
+    [{ DATABASE_URL: 'mysql://x' }, null, /databaseUrl \(DATABASE_URL\): must start with sqlite: or postgres/],
+    [{ CONVENE_AUTH_TRUSTED_PROXIES: '10.0.0.0/8,not-an-ip' }, null, /auth\.trustedProxies\[1\]/],
+    [{ CONVENE_JOBS: 'maybe' }, null, /jobs\.enabled/],
+    [{}, '{"auth": {"sessionDays": 0}}', /auth\.sessionDays/],
+    [{}, '{"colour": "blue"}', /colour|Unrecognized key/],
+    [{}, '{not json', /not valid/],
+    [{ CONVENE_DEFAULT_TIMEZONE: 'Moon/Base' }, null, /defaultTimezone/],
+  ];
+  for (const [env, file, pattern] of cases) {
+    const dir = emptyDir();
+    if (file) writeFileSync(join(dir, 'convene.config.json'), file);
+    assert.throws(
+      () => loadConfig({ env, cwd: dir }),
+      (error: unknown) => error instanceof ConfigError && pattern.test(error.message),
+      `${JSON.stringify(env)} ${file}`,
+    );
+  }
+});
