@@ -3,6 +3,8 @@
  * ISO-8601 UTC text, booleans are 0/1 integers, JSON is text. That keeps one code path for SQLite
  * and PostgreSQL without per-engine type parsers.
  */
+import type { Generated } from 'kysely';
+
 export type Flag = 0 | 1;
 export type Role = 'admin' | 'member';
 
@@ -27,6 +29,7 @@ export interface PeopleTable {
   created_at: string;
   updated_at: string;
   last_signin_at: string | null;
+  assistant_id: Generated<string | null>;
 }
 
 /** One row per identity a person has elsewhere: directory id, Slack id, 42 login… */
@@ -62,10 +65,93 @@ export interface AuditLogTable {
   data: string | null;
 }
 
+export type MemberStatus = 'active' | 'paused' | 'left';
+export type OddPolicy = 'trio' | 'sit_out';
+export type Membership = 'open' | 'admin' | 'auto';
+export type MeetingSource = 'round' | 'webhook' | 'queue' | 'api' | 'manual';
+export type MeetingStatus = 'scheduled' | 'rescheduled' | 'cancelled' | 'done';
+
+export interface GroupsTable {
+  id: string;
+  name: string;
+  name_key: string;
+  description: string;
+  /** Day and time of rounds, in the group's timezone. */
+  cron: string;
+  timezone: string;
+  /** 1 = every occurrence of the cron; N = every Nth week counted from anchor_date. */
+  every_weeks: number;
+  anchor_date: string | null;
+  size: 2 | 3;
+  odd_policy: OddPolicy;
+  /** JSON: {"kind":"everyone"} | {"kind":"managers"} | {"kind":"teams","teams":[…]} */
+  eligibility: string;
+  membership: Membership;
+  intro_template: string | null;
+  archived: Flag;
+  next_round_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface GroupMembersTable {
+  group_id: string;
+  person_id: string;
+  status: MemberStatus;
+  paused_until: string | null;
+  /** The scheduled time of the one round this member skips. */
+  skip_round_at: string | null;
+  joined_at: string;
+  left_at: string | null;
+}
+
+export interface RoundsTable {
+  id: string;
+  group_id: string;
+  scheduled_for: string;
+  round_index: number;
+  seed: string;
+  /** JSON summary: members, pairs, trios, sat out, repeats, same-team pairs. */
+  stats: string;
+  created_at: string;
+}
+
+export interface RoundSitoutsTable {
+  round_id: string;
+  person_id: string;
+}
+
+export interface MeetingsTable {
+  id: string;
+  source: MeetingSource;
+  external_id: string | null;
+  group_id: string | null;
+  round_id: string | null;
+  title: string;
+  starts_at: string | null;
+  duration_minutes: number | null;
+  room_url: string | null;
+  status: MeetingStatus;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MeetingParticipantsTable {
+  meeting_id: string;
+  person_id: string;
+  role: string;
+}
+
 export interface DB {
   people: PeopleTable;
   external_ids: ExternalIdsTable;
   auth_sessions: AuthSessionsTable;
   settings: SettingsTable;
   audit_log: AuditLogTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  rounds: RoundsTable;
+  round_sitouts: RoundSitoutsTable;
+  meetings: MeetingsTable;
+  meeting_participants: MeetingParticipantsTable;
 }

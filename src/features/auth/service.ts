@@ -78,6 +78,7 @@ export async function signUp(props: {
         created_at: now,
         updated_at: now,
         last_signin_at: now,
+        assistant_id: null,
       };
       await trx.insertInto('people').values(person).execute();
       await recordAudit(trx, {

@@ -1,6 +1,7 @@
+import type { Selectable } from 'kysely';
 import type { PeopleTable } from '../../db/schema.js';
 
-export type PersonRow = PeopleTable;
+export type PersonRow = Selectable<PeopleTable>;
 
 /** What a signed-in person sees of themself. */
 export interface SelfView {

@@ -1,0 +1,66 @@
+import { type Command, InvalidArgumentError } from 'commander';
+import { startConvene } from '../app.js';
+import { loadConfig } from '../config.js';
+import { openDatabase } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { resetPassword } from '../features/auth/service.js';
+import { print, withContext } from './context.js';
+
+const portOption = (value: string) => {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new InvalidArgumentError('must be a port number 0–65535');
+  return port;
+};
+
+export function registerServerCommands(program: Command): void {
+  program
+    .command('serve')
+    .description('Start the web server and the background jobs.')
+    .option('-p, --port <port>', 'port to listen on (default 3000, or PORT)', portOption)
+    .option('--host <host>', 'address to listen on (default 0.0.0.0, or HOST)')
+    .option('--no-jobs', 'serve HTTP only; let another process run the background jobs')
+    .action(async (options: { port?: number; host?: string; jobs: boolean }) => {
+      const config = loadConfig({
+        overrides: { port: options.port, host: options.host, 'jobs.enabled': options.jobs ? undefined : false },
+      });
+      const convene = await startConvene(config);
+      print(`Convene is ready at ${convene.url} (database: ${convene.ctx.database.engine})`);
+      const shutdown = (signal: string) => {
+        convene.app.log.info({ signal }, 'shutting down');
+        const force = setTimeout(() => process.exit(1), 15_000);
+        force.unref();
+        convene.stop().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      process.once('SIGINT', () => shutdown('SIGINT'));
+    });
+
+  program
+    .command('migrate')
+    .description('Bring the database schema up to date (also done at every start).')
+    .action(async () => {
+      const database = openDatabase(loadConfig().databaseUrl);
+      try {
+        const applied = await migrateToLatest(database.db);
+        for (const name of applied) print(`Applied ${name}`);
+        print(`Schema is current (${database.engine}).`);
+      } finally {
+        await database.close();
+      }
+    });
+
+  program
+    .command('admin')
+    .description('Administrator account tools.')
+    .command('reset-password')
+    .description('Give an account a new random password (printed once) and sign it out everywhere.')
+    .option('-u, --username <username>', 'the account', 'admin')
+    .action(async (options: { username: string }) => {
+      const password = await withContext((ctx) => resetPassword({ db: ctx.database.db, username: options.username }));
+      print(`New password for ${options.username}: ${password}`);
+    });
+}
