@@ -34,6 +34,18 @@ export const configSchema = z
       .string()
       .refine(isValidTimeZone, { message: 'must be an IANA time zone such as Europe/Paris' })
       .default('UTC'),
+    directory: z
+      .object({
+        /** Staff feeds (JSON or CSV) synced on `syncCron`: URLs or file paths. */
+        feeds: z.array(z.string().min(1)).default([]),
+        syncCron: z.string().min(1).optional(),
+        /** With a full feed, people missing from it are disabled at each sync. */
+        prune: z.boolean().default(false),
+        /** Titles that count as managers for managers-only groups, besides is_manager. */
+        managerTitlePattern: z.string().default('Manager|Director|Principal|Head of|VP|Chief'),
+      })
+      .strict()
+      .default({ feeds: [], prune: false, managerTitlePattern: 'Manager|Director|Principal|Head of|VP|Chief' }),
     jobs: z
       .object({ enabled: z.boolean().default(true) })
       .strict()
@@ -84,6 +96,8 @@ const envKeys: Array<[string, string[], (raw: string) => unknown]> = [
   ['CONVENE_AUTH_HEADER', ['auth', 'header'], String],
   ['CONVENE_AUTH_TRUSTED_PROXIES', ['auth', 'trustedProxies'], splitList],
   ['CONVENE_SESSION_DAYS', ['auth', 'sessionDays'], String],
+  ['CONVENE_DIRECTORY_FEEDS', ['directory', 'feeds'], splitList],
+  ['CONVENE_DIRECTORY_SYNC_CRON', ['directory', 'syncCron'], String],
 ];
 
 function parseBoolean(raw: string): unknown {
