@@ -5,6 +5,8 @@ import { migrateToLatest } from './db/migrate.js';
 import { SigninLimiter } from './features/auth/rateLimit.js';
 import { ensureAdmin } from './features/auth/service.js';
 import { deleteExpiredSessions } from './features/auth/sessions.js';
+import { managerPattern } from './features/mixers/eligibility.js';
+import { mixerRoundsJob } from './features/mixers/scheduler.js';
 import { ensureSettings } from './features/settings/service.js';
 import type { AppContext } from './http/context.js';
 import { type Job, startJobs } from './jobs/runner.js';
@@ -24,7 +26,11 @@ export async function openContext(config: Config): Promise<AppContext> {
 }
 
 export function backgroundJobs(ctx: AppContext): Job[] {
-  return [{ name: 'expired-sessions', everyMs: 60 * 60 * 1000, run: () => deleteExpiredSessions(ctx.database.db) }];
+  const titlePattern = managerPattern(ctx.config.directory.managerTitlePattern);
+  return [
+    { name: 'expired-sessions', everyMs: 60 * 60 * 1000, run: () => deleteExpiredSessions(ctx.database.db) },
+    mixerRoundsJob({ db: ctx.database.db, titlePattern }),
+  ];
 }
 
 export interface RunningConvene {

@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { registerDirectoryCommands } from './cli/directory.js';
+import { registerMixerCommands } from './cli/mixers.js';
 import { registerServerCommands } from './cli/server.js';
 import { ConfigError } from './config.js';
 import { AppError } from './lib/errors.js';
@@ -10,6 +12,8 @@ const program = new Command()
 
 // One file per capability under src/cli/ adds its commands here.
 registerServerCommands(program);
+registerDirectoryCommands(program);
+registerMixerCommands(program);
 
 try {
   await program.parseAsync(process.argv);

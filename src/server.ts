@@ -11,6 +11,7 @@ import { sql } from 'kysely';
 import { adminRoutes } from './features/admin/routes.js';
 import { registerAuthentication } from './features/auth/plugin.js';
 import { authRoutes } from './features/auth/routes.js';
+import { mixerRoutes } from './features/mixers/routes.js';
 import type { AppContext } from './http/context.js';
 import { registerErrorHandling } from './http/errors.js';
 import { loggerOptions } from './logger.js';
@@ -74,6 +75,7 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean }
     async (api) => {
       await api.register(authRoutes(ctx));
       await api.register(adminRoutes(ctx));
+      await api.register(mixerRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );

@@ -87,6 +87,7 @@ export class Client {
   get = <T = any>(url: string) => this.request<T>('GET', url);
   post = <T = any>(url: string, payload?: unknown) => this.request<T>('POST', url, payload);
   patch = <T = any>(url: string, payload?: unknown) => this.request<T>('PATCH', url, payload);
+  put = <T = any>(url: string, payload?: unknown) => this.request<T>('PUT', url, payload);
 
   /** Any first GET hands out the CSRF cookie, as loading the web app does. */
   async prime(): Promise<this> {

@@ -1,4 +1,4 @@
-import { hashString } from './rng.js';
+import { createRng, hashString, type Rng } from './rng.js';
 import type { PairingMember } from './types.js';
 
 /**
@@ -11,142 +11,317 @@ import type { PairingMember } from './types.js';
  * the plan blindly; it gives the plan's pairs a bonus below novelty, so when people skip, join or
  * leave, the matching still picks the best novel pairs and the plan only breaks ties.
  *
- * Slots: the roster sorted by a fixed hash of the id (independent of the round's seed, so the plan is
- * the same every round while the roster is), plus a "bye" slot when the roster is odd. With S slots
- * (S even) and m = S−1 rounds, slot S−1 is the hub; in round r it meets slot r, and slots i, j < m
- * meet when i + j ≡ 2r (mod m).
+ * Slots: the roster ordered by a fixed hash of the id (independent of the round's seed, so the plan
+ * is the same every round while the roster is), plus a "bye" slot when the roster is odd. With S
+ * slots (S even) and m = S−1 rounds, slot S−1 is the hub; in round r it meets slot r, and slots
+ * i, j < m meet when i + j ≡ 2r (mod m).
  *
  * Team awareness: everyone meets everyone once per cycle, so teammates must meet at some point; the
- * plan only decides when. Rounds are played in ascending order of how many same-team and
- * manager–report pairs they contain, which pushes those pairs to the end of the cycle — i.e. past
- * the horizon of a large group that never completes its cycle.
+ * plan only decides when. Slots are first rearranged to pile same-team and manager–report pairs
+ * into as few rounds as possible, then unplayed rounds are played cleanest first, which pushes those
+ * pairs to the end of the cycle — for a large group, past any horizon it will ever reach.
  */
 
-const PLAN_SALT = 0x5eed_c1c1;
+const PLAN_SALT = 0x5eedc1c1;
 
-/** Plan levels for a pair, from the engine's point of view. */
+/** No bonus. */
 export const PLAN_NONE = 0;
-/** Scheduled for an earlier round of this cycle but they still have not met: no future slot left. */
+/** Scheduled for an earlier round of this cycle, yet they still have not met: no future slot left. */
 export const PLAN_OVERDUE = 1;
 /** Scheduled for exactly this round. */
 export const PLAN_NOW = 2;
 
-export interface RoundRobinPlan {
+export interface PlanLayout {
   /** Rounds per cycle (0 when the roster is too small for a plan). */
   readonly cycleLength: number;
-  /** This round's position in the cycle. */
-  readonly position: number;
-  /** Slot of each roster id. */
   readonly slotOf: ReadonlyMap<string, number>;
-  /** The odd roster's extra slot, or -1. Whoever the plan pairs with it is this round's odd one out. */
+  /** The odd roster's extra slot, or -1. Whoever the plan pairs with it is that round's odd one out. */
   readonly byeSlot: number;
-  /** Position in the cycle at which two slots are scheduled to meet. */
-  positionOf(slotA: number, slotB: number): number;
-  /** The slot that `slot` meets at a given cycle position. */
-  partnerAt(slot: number, position: number): number;
-  /** PLAN_NOW, PLAN_OVERDUE or PLAN_NONE for two slots. */
-  levelOf(slotA: number, slotB: number): number;
+  /** The plan round (0..cycleLength−1) in which two slots meet. */
+  roundOf(slotA: number, slotB: number): number;
+  /** The slot that `slot` meets in a plan round. */
+  partnerAt(slot: number, round: number): number;
+  /** Same-team and manager–report pairs scheduled in a round (manager pairs count 2). */
+  clashLoad(round: number): number;
 }
 
-/** Σ s² over teams above which counting team pairs per round would cost more than it is worth. */
-const MAX_TEAM_WORK = 20_000_000;
+export interface RoundRobinPlan extends PlanLayout {
+  /** The plan round played now, or -1 without a plan. */
+  readonly current: number;
+  /** Plan rounds already played in this cycle. */
+  isDone(round: number): boolean;
+  /** PLAN_NOW, PLAN_OVERDUE or PLAN_NONE for two slots. */
+  levelOf(slotA: number, slotB: number): number;
+  /** A few played rounds, for looking up overdue partners cheaply. */
+  readonly someDoneRounds: readonly number[];
+}
 
-export function buildPlan(roster: readonly PairingMember[], roundIndex: number): RoundRobinPlan {
+/** Σ s² over teams above which team-aware layout would cost more than it is worth. */
+const MAX_TEAM_WORK = 20_000_000;
+/** Slot swaps tried per roster member when rearranging for teams. */
+const SWAPS_PER_PERSON = 40;
+const MAX_SWAPS = 200_000;
+
+export function buildPlanLayout(roster: readonly PairingMember[]): PlanLayout {
   const unique = new Map<string, PairingMember>();
   for (const member of roster) if (!unique.has(member.id)) unique.set(member.id, member);
-  const ordered = [...unique.values()]
+  const members = [...unique.values()]
     .map((member) => ({ member, key: hashString(member.id, PLAN_SALT) }))
-    .sort((a, b) => a.key - b.key || (a.member.id < b.member.id ? -1 : a.member.id > b.member.id ? 1 : 0));
-  const people = ordered.length;
-  const slotOf = new Map<string, number>();
-  ordered.forEach((entry, slot) => slotOf.set(entry.member.id, slot));
-
+    .sort((a, b) => a.key - b.key || (a.member.id < b.member.id ? -1 : a.member.id > b.member.id ? 1 : 0))
+    .map((entry) => entry.member);
+  const people = members.length;
   const slots = people % 2 === 0 ? people : people + 1;
   const byeSlot = people % 2 === 0 ? -1 : people;
   const m = slots - 1;
+  const slotOf = new Map<string, number>();
   if (m < 1) {
-    return {
-      cycleLength: 0,
-      position: 0,
-      slotOf,
-      byeSlot,
-      positionOf: () => 0,
-      partnerAt: (slot) => slot,
-      levelOf: () => PLAN_NONE,
-    };
+    members.forEach((member, slot) => {
+      slotOf.set(member.id, slot);
+    });
+    return { cycleLength: 0, slotOf, byeSlot, roundOf: () => 0, partnerAt: (slot) => slot, clashLoad: () => 0 };
   }
+
   const hub = slots - 1;
-  const halfInverse = (m + 1) / 2; // 2 * halfInverse ≡ 1 (mod m), m odd
+  const halfInverse = (m + 1) / 2; // 2 * halfInverse ≡ 1 (mod m), as m is odd
   const roundOf = (a: number, b: number): number => {
     if (a === hub) return b;
     if (b === hub) return a;
     return ((a + b) * halfInverse) % m;
   };
 
-  const conflicts = new Float64Array(m);
-  countConflicts(
-    ordered.map((entry) => entry.member),
-    slotOf,
-    roundOf,
-    conflicts,
-  );
-  const order = Array.from({ length: m }, (_, r) => r).sort((a, b) => conflicts[a]! - conflicts[b]! || a - b);
-  const rankOfRound = new Int32Array(m);
-  order.forEach((round, rank) => {
-    rankOfRound[round] = rank;
+  const slotOfPerson = Int32Array.from({ length: people }, (_, i) => i);
+  const clashes = clashLists(members);
+  if (clashes) concentrateClashes(slotOfPerson, clashes, roundOf, m, members);
+  members.forEach((member, person) => {
+    slotOf.set(member.id, slotOfPerson[person]!);
   });
-  const position = ((Math.floor(roundIndex) % m) + m) % m;
+  const load = new Float64Array(m);
+  if (clashes) {
+    clashes.forEach((list, person) => {
+      for (const [other, cost] of list)
+        if (other > person) load[roundOf(slotOfPerson[person]!, slotOfPerson[other]!)]! += cost;
+    });
+  }
 
   return {
     cycleLength: m,
-    position,
     slotOf,
     byeSlot,
-    positionOf: (a, b) => rankOfRound[roundOf(a, b)]!,
-    partnerAt: (slot, at) => {
-      const round = order[at]!;
+    roundOf,
+    partnerAt: (slot, round) => {
       if (slot === hub) return round;
       if (slot === round) return hub;
       return (((2 * round - slot) % m) + m) % m;
     },
-    levelOf: (a, b) => {
-      if (a === b) return PLAN_NONE;
-      const at = rankOfRound[roundOf(a, b)]!;
-      if (at === position) return PLAN_NOW;
-      return at < position ? PLAN_OVERDUE : PLAN_NONE;
-    },
+    clashLoad: (round) => load[round]!,
   };
 }
 
-function countConflicts(
-  members: readonly PairingMember[],
-  slotOf: ReadonlyMap<string, number>,
-  roundOf: (a: number, b: number) => number,
-  conflicts: Float64Array,
-): void {
-  const teams = new Map<string, number[]>();
-  for (const member of members) {
-    if (!member.team) continue;
-    let list = teams.get(member.team);
-    if (!list) {
-      list = [];
-      teams.set(member.team, list);
-    }
-    list.push(slotOf.get(member.id)!);
+/**
+ * Where the group is in the cycle, read from who has already met rather than from a round counter:
+ * each plan round's pairs are sampled, and rounds whose pairs have met more often than the rest are
+ * "played". This stays right when rounds are skipped or the plan changed because the roster did.
+ *
+ * The round to play now is an unplayed one with the fewest team clashes; among equally clean ones
+ * the seed chooses (any unplayed round keeps the cycle repeat-free, and this lets a re-shuffle with
+ * a new seed give a different round).
+ */
+export function locateRound(
+  layout: PlanLayout,
+  meetings: (slotA: number, slotB: number) => number | null,
+  rng: Rng,
+): RoundRobinPlan {
+  const m = layout.cycleLength;
+  if (m === 0) {
+    return { ...layout, current: -1, isDone: () => false, levelOf: () => PLAN_NONE, someDoneRounds: [] };
   }
+  const level = sampleRoundLevels(layout, meetings);
+  const threshold = splitThreshold(level);
+  const done = new Uint8Array(m);
+  for (let r = 0; r < m; r++) done[r] = threshold !== null && level[r]! >= threshold ? 1 : 0;
+
+  let cleanest = Number.POSITIVE_INFINITY;
+  for (let r = 0; r < m; r++) if (!done[r]) cleanest = Math.min(cleanest, layout.clashLoad(r));
+  const candidates: number[] = [];
+  for (let r = 0; r < m; r++) if (!done[r] && layout.clashLoad(r) === cleanest) candidates.push(r);
+  const current = candidates[rng.nextInt(candidates.length)]!;
+  const played: number[] = [];
+  for (let r = 0; r < m; r++) if (done[r]) played.push(r);
+  const someDoneRounds = rng.shuffle(played).slice(0, 3);
+
+  return {
+    ...layout,
+    current,
+    isDone: (round) => done[round] === 1,
+    levelOf: (a, b) => {
+      if (a === b) return PLAN_NONE;
+      const round = layout.roundOf(a, b);
+      if (round === current) return PLAN_NOW;
+      return done[round] ? PLAN_OVERDUE : PLAN_NONE;
+    },
+    someDoneRounds,
+  };
+}
+
+/** Mean times-met of up to 16 of each round's pairs (NaN when none could be sampled). */
+function sampleRoundLevels(
+  layout: PlanLayout,
+  meetings: (slotA: number, slotB: number) => number | null,
+): Float64Array {
+  const m = layout.cycleLength;
+  const samplesPerRound = 16;
+  const slotCount = m + 1;
+  const stride = largestCoprimeStride(slotCount);
+  // Bounded probing: with most of the roster unknown, give up on a round rather than scan it all.
+  const probes = Math.min(slotCount, samplesPerRound * 16);
+  const level = new Float64Array(m);
+  for (let r = 0; r < m; r++) {
+    let sum = 0;
+    let seen = 0;
+    for (let k = 0, s = r % slotCount; k < probes && seen < samplesPerRound; k++, s = (s + stride) % slotCount) {
+      const t = layout.partnerAt(s, r);
+      if (t < s) continue; // each pair once
+      const times = meetings(s, t);
+      if (times === null) continue;
+      sum += times;
+      seen++;
+    }
+    level[r] = seen > 0 ? sum / seen : Number.NaN;
+  }
+  return level;
+}
+
+/**
+ * Splits round levels into "played" and "not yet" (best two-cluster split of the sorted values).
+ * Returns the lowest played level, or null when there is no clear gap — a fresh plan or a new cycle.
+ */
+function splitThreshold(level: Float64Array): number | null {
+  const values = [...level].filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  if (values.length < 2) return null;
+  const prefix = [0];
+  const prefixSq = [0];
+  for (const v of values) {
+    prefix.push(prefix[prefix.length - 1]! + v);
+    prefixSq.push(prefixSq[prefixSq.length - 1]! + v * v);
+  }
+  const total = values.length;
+  let best: number | null = null;
+  let bestCost = Number.POSITIVE_INFINITY;
+  for (let split = 1; split < total; split++) {
+    const lo = prefix[split]! / split;
+    const hi = (prefix[total]! - prefix[split]!) / (total - split);
+    if (hi - lo < 0.3) continue;
+    const cost = prefixSq[split]! - split * lo * lo + (prefixSq[total]! - prefixSq[split]!) - (total - split) * hi * hi;
+    if (cost < bestCost) {
+      bestCost = cost;
+      best = values[split]!;
+    }
+  }
+  return best;
+}
+
+function largestCoprimeStride(size: number): number {
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  let stride = Math.max(1, Math.floor(size * 0.618));
+  while (stride > 1 && gcd(stride, size) !== 1) stride--;
+  return stride;
+}
+
+/** For each person, the people they clash with (same team: 1, manager–report: 2), or null if none. */
+function clashLists(members: readonly PairingMember[]): [number, number][][] | null {
+  const personOf = new Map<string, number>();
+  members.forEach((member, i) => {
+    personOf.set(member.id, i);
+  });
+  const lists: Map<number, number>[] = members.map(() => new Map());
+  const bump = (a: number, b: number, cost: number): void => {
+    lists[a]!.set(b, (lists[a]!.get(b) ?? 0) + cost);
+    lists[b]!.set(a, (lists[b]!.get(a) ?? 0) + cost);
+  };
+  const teams = new Map<string, number[]>();
+  members.forEach((member, i) => {
+    if (!member.team) return;
+    const list = teams.get(member.team);
+    if (list) list.push(i);
+    else teams.set(member.team, [i]);
+  });
   let work = 0;
   for (const list of teams.values()) work += list.length * list.length;
+  let any = false;
   if (work <= MAX_TEAM_WORK) {
     for (const list of teams.values()) {
       for (let x = 0; x < list.length; x++) {
-        for (let y = x + 1; y < list.length; y++) conflicts[roundOf(list[x]!, list[y]!)]! += 1;
+        for (let y = x + 1; y < list.length; y++) {
+          bump(list[x]!, list[y]!, 1);
+          any = true;
+        }
       }
     }
   }
-  for (const member of members) {
-    const manager = member.managerId ? slotOf.get(member.managerId) : undefined;
-    // Manager pairs weigh double, mirroring the engine's penalties.
-    if (manager !== undefined && member.managerId !== member.id)
-      conflicts[roundOf(slotOf.get(member.id)!, manager)]! += 2;
+  members.forEach((member, i) => {
+    const boss = member.managerId ? personOf.get(member.managerId) : undefined;
+    if (boss !== undefined && boss !== i) {
+      bump(i, boss, 2);
+      any = true;
+    }
+  });
+  return any ? lists.map((map) => [...map.entries()]) : null;
+}
+
+/**
+ * Hill-climb over slot swaps maximising Σ load(round)² — with the total load fixed, a larger sum of
+ * squares means clashes share fewer rounds, so more rounds are entirely clash-free. Seeded by the
+ * roster itself so the result is the same every round the roster is.
+ */
+function concentrateClashes(
+  slotOfPerson: Int32Array,
+  clashes: [number, number][][],
+  roundOf: (a: number, b: number) => number,
+  m: number,
+  members: readonly PairingMember[],
+): void {
+  const people = slotOfPerson.length;
+  const load = new Float64Array(m);
+  clashes.forEach((list, person) => {
+    for (const [other, cost] of list)
+      if (other > person) load[roundOf(slotOfPerson[person]!, slotOfPerson[other]!)]! += cost;
+  });
+  // Move person p's clash pairs out of (sign -1) or into (sign +1) the load; returns the change in Σ load².
+  const shift = (p: number, sign: number, skip: number): number => {
+    let change = 0;
+    for (const [other, cost] of clashes[p]!) {
+      if (other === skip) continue;
+      const r = roundOf(slotOfPerson[p]!, slotOfPerson[other]!);
+      const before = load[r]!;
+      const after = before + sign * cost;
+      load[r] = after;
+      change += after * after - before * before;
+    }
+    return change;
+  };
+  const movable = clashes.map((list, p) => (list.length > 0 ? p : -1)).filter((p) => p >= 0);
+  const rng = createRng(`plan:${members.length}:${members[0]?.id ?? ''}:${members[people - 1]?.id ?? ''}`);
+  const swaps = Math.min(MAX_SWAPS, SWAPS_PER_PERSON * people);
+  for (let i = 0; i < swaps; i++) {
+    const a = movable[rng.nextInt(movable.length)]!;
+    const b = rng.nextInt(people);
+    if (a === b) continue;
+    // Pairs between a and b keep their round when the two trade slots, so leave them out.
+    let change = shift(a, -1, b) + shift(b, -1, a);
+    swapSlots(slotOfPerson, a, b);
+    change += shift(a, 1, b) + shift(b, 1, a);
+    if (change < 0) {
+      shift(a, -1, b);
+      shift(b, -1, a);
+      swapSlots(slotOfPerson, a, b);
+      shift(a, 1, b);
+      shift(b, 1, a);
+    }
   }
+}
+
+function swapSlots(slotOfPerson: Int32Array, a: number, b: number): void {
+  const t = slotOfPerson[a]!;
+  slotOfPerson[a] = slotOfPerson[b]!;
+  slotOfPerson[b] = t;
 }

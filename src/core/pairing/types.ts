@@ -25,7 +25,11 @@ export interface PairingInput {
   oddPolicy?: 'trio' | 'sit_out';
   /** Person id -> ms timestamp of their last sit-out. */
   lastSatOut?: Record<string, number>;
-  /** Ordinal of this round in the group. Defaults to the number of distinct meeting times in the history. */
+  /**
+   * Ordinal of this round in the group. Accepted for callers that track it, but not needed: the
+   * engine reads its place in the round-robin cycle from the history, which stays right when rounds
+   * are skipped, the counter is reset, or the roster changes (a new plan starts at its cleanest round).
+   */
   roundIndex?: number;
   /**
    * Everyone in the group, including people absent this round. Keeps the round-robin plan stable

@@ -1,0 +1,191 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { z } from 'zod';
+import { managerPattern } from '../features/mixers/eligibility.js';
+import { exportRounds, roundsToCsv } from '../features/mixers/export.js';
+import { createGroup, listGroups, updateGroup } from '../features/mixers/groups.js';
+import { activeMemberCounts, findGroupByNameOrId } from '../features/mixers/queries.js';
+import { runRound } from '../features/mixers/rounds.js';
+import { createGroupBody, updateGroupBody } from '../features/mixers/schemas.js';
+import { badRequest } from '../lib/errors.js';
+import { describeZodError } from '../lib/zodMessage.js';
+import { print, withContext } from './context.js';
+
+interface GroupOptions {
+  name?: string;
+  description?: string;
+  cron?: string;
+  timezone?: string;
+  everyWeeks?: string;
+  anchor?: string;
+  size?: string;
+  oddPolicy?: string;
+  eligibility?: string;
+  membership?: string;
+  introTemplate?: string;
+  archived?: boolean;
+}
+
+/** `managers`, `everyone` or `teams:Design,Platform` on the command line. */
+function eligibilityOption(value: string | undefined): unknown {
+  if (value === undefined) return undefined;
+  if (value.startsWith('teams:'))
+    return {
+      kind: 'teams',
+      teams: value
+        .slice(6)
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    };
+  return { kind: value };
+}
+
+function groupInput(options: GroupOptions): Record<string, unknown> {
+  const entries = {
+    name: options.name,
+    description: options.description,
+    cron: options.cron,
+    timezone: options.timezone,
+    everyWeeks: options.everyWeeks,
+    anchorDate: options.anchor,
+    size: options.size === undefined ? undefined : Number(options.size),
+    oddPolicy: options.oddPolicy,
+    eligibility: eligibilityOption(options.eligibility),
+    membership: options.membership,
+    introTemplate: options.introTemplate,
+    archived: options.archived,
+  };
+  return Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined));
+}
+
+const flagOf: Record<string, string> = {
+  anchorDate: '--anchor',
+  everyWeeks: '--every-weeks',
+  oddPolicy: '--odd-policy',
+  introTemplate: '--intro-template',
+};
+
+function parseOrExplain<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const { field, message } = describeZodError(parsed.error);
+  const root = field?.split(/[.[]/)[0] ?? '';
+  const flag = flagOf[root] ?? `--${root.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  throw badRequest(`${message}${root ? ` (option ${flag})` : ''}`, field);
+}
+
+function addGroupOptions(command: Command): Command {
+  return command
+    .option('--description <text>', 'what the group is for')
+    .option('--cron <expr>', 'day and time of rounds, e.g. "0 10 * * MON"')
+    .option('--timezone <zone>', 'IANA timezone of the cron, e.g. Europe/Paris')
+    .option('--every-weeks <n>', 'only every Nth week (alternating mixers)')
+    .option('--anchor <date>', 'first week of the cycle, YYYY-MM-DD (with --every-weeks)')
+    .option('--size <n>', '2 for pairs, 3 for trios')
+    .option('--odd-policy <policy>', 'trio (one trio) or sit_out (one person sits out)')
+    .option('--eligibility <rule>', 'everyone, managers, or teams:Team A,Team B')
+    .option('--membership <mode>', 'open (people join), admin (admins add), auto (everyone eligible)')
+    .option('--intro-template <text>', 'the intro message template');
+}
+
+export function registerMixerCommands(program: Command): void {
+  const group = program.command('group').description('Create, change and list mixer groups.');
+
+  addGroupOptions(
+    group.command('create').description('Create a mixer group.').requiredOption('--name <name>', 'group name'),
+  ).action(async (options: GroupOptions) => {
+    const input = parseOrExplain(createGroupBody, groupInput(options));
+    const created = await withContext((ctx) => createGroup({ db: ctx.database.db, actorId: null, input }));
+    print(`Created group "${created.name}" (${created.id}). Next round: ${created.next_round_at ?? 'none'}`);
+  });
+
+  addGroupOptions(
+    group
+      .command('update <group>')
+      .description('Change a group, named by name or id.')
+      .option('--name <name>', 'new name')
+      .option('--archived', 'archive the group (no more rounds)')
+      .option('--no-archived', 'restore an archived group'),
+  ).action(async (nameOrId: string, options: GroupOptions) => {
+    const changes = parseOrExplain(updateGroupBody, groupInput(options));
+    const updated = await withContext(async (ctx) => {
+      const found = await findGroupByNameOrId(ctx.database.db, nameOrId);
+      if (!found) throw badRequest(`No group named "${nameOrId}". \`convene group list\` shows them.`);
+      return updateGroup({ db: ctx.database.db, actorId: null, groupId: found.id, changes });
+    });
+    print(`Updated group "${updated.name}". Next round: ${updated.next_round_at ?? 'none'}`);
+  });
+
+  group
+    .command('list')
+    .description('List the groups.')
+    .option('--all', 'include archived groups')
+    .action(async (options: { all?: boolean }) => {
+      await withContext(async (ctx) => {
+        const groups = await listGroups(ctx.database.db, { includeArchived: options.all });
+        const counts = await activeMemberCounts(ctx.database.db);
+        if (groups.length === 0)
+          print('No groups yet. Create one with `convene group create --name NAME --cron "0 10 * * MON"`.');
+        for (const g of groups) {
+          print(
+            `${g.name}\t${counts.get(g.id) ?? 0} members\t${g.cron} ${g.timezone}${g.every_weeks > 1 ? ` every ${g.every_weeks} weeks` : ''}\tnext: ${g.next_round_at ?? '—'}${g.archived ? '\t(archived)' : ''}`,
+          );
+        }
+      });
+    });
+
+  program
+    .command('match')
+    .description('Run a round for a group now.')
+    .requiredOption('-g, --group <group>', 'group name or id')
+    .option('--dry-run', 'print the pairs without saving anything')
+    .option('--seed <seed>', 'tie-break seed, to reproduce a round')
+    .action(async (options: { group: string; dryRun?: boolean; seed?: string }) => {
+      await withContext(async (ctx) => {
+        const found = await findGroupByNameOrId(ctx.database.db, options.group);
+        if (!found) throw badRequest(`No group named "${options.group}". \`convene group list\` shows them.`);
+        const outcome = await runRound({
+          db: ctx.database.db,
+          groupId: found.id,
+          scheduledFor: new Date(),
+          titlePattern: managerPattern(ctx.config.directory.managerTitlePattern),
+          dryRun: options.dryRun,
+          seed: options.seed,
+        });
+        print(`${options.dryRun ? 'Dry run — nothing saved. ' : ''}Round for "${found.name}" (seed ${outcome.seed}):`);
+        for (const members of outcome.groups)
+          print(`  ${members.map((p) => `${p.name} (${p.username})`).join('  ·  ')}`);
+        for (const person of outcome.sittingOut) print(`  sits out: ${person.name} (${person.username})`);
+        const s = outcome.stats;
+        print(
+          `${s.members} people: ${s.pairs} pairs, ${s.trios} trios, ${s.satOut} sitting out; ${s.repeatPairs} repeated pairs, ${s.sameTeamPairs} same-team pairs.`,
+        );
+      });
+    });
+
+  program
+    .command('rounds')
+    .description('Round history.')
+    .command('export')
+    .description('Write every round of a group with its meetings and participants.')
+    .requiredOption('-g, --group <group>', 'group name or id')
+    .option('--format <format>', 'json or csv', 'json')
+    .option('-o, --output <file>', 'write to a file instead of standard output')
+    .action(async (options: { group: string; format: string; output?: string }) => {
+      if (options.format !== 'json' && options.format !== 'csv') throw badRequest('--format: must be json or csv');
+      await withContext(async (ctx) => {
+        const found = await findGroupByNameOrId(ctx.database.db, options.group);
+        if (!found) throw badRequest(`No group named "${options.group}". \`convene group list\` shows them.`);
+        const rounds = await exportRounds(ctx.database.db, found.id);
+        const text =
+          options.format === 'csv'
+            ? roundsToCsv(rounds)
+            : `${JSON.stringify({ group: found.name, rounds }, null, 2)}\n`;
+        if (options.output) {
+          writeFileSync(options.output, text);
+          print(`Wrote ${rounds.length} rounds to ${options.output}.`);
+        } else process.stdout.write(text);
+      });
+    });
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import type { PersonRow } from '../people/presenters.js';
+
+export const eligibilitySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('everyone') }).strict(),
+  z.object({ kind: z.literal('managers') }).strict(),
+  z
+    .object({
+      kind: z.literal('teams'),
+      teams: z.array(z.string().trim().min(1).max(100)).min(1, 'name at least one team').max(200),
+    })
+    .strict(),
+]);
+export type Eligibility = z.infer<typeof eligibilitySchema>;
+
+export function parseEligibility(json: string): Eligibility {
+  return eligibilitySchema.parse(JSON.parse(json));
+}
+
+/** A manager is someone the directory marks so, or whose title matches the configured pattern. */
+export function isManager(person: Pick<PersonRow, 'is_manager' | 'title'>, titlePattern: RegExp): boolean {
+  return person.is_manager === 1 || (person.title !== null && titlePattern.test(person.title));
+}
+
+/** The server's rule of who may be in a group (Mixer only hid the switch in the browser). */
+export function isEligible(
+  person: Pick<PersonRow, 'is_manager' | 'title' | 'team' | 'enabled'>,
+  eligibility: Eligibility,
+  titlePattern: RegExp,
+): boolean {
+  if (person.enabled !== 1) return false;
+  switch (eligibility.kind) {
+    case 'everyone':
+      return true;
+    case 'managers':
+      return isManager(person, titlePattern);
+    case 'teams': {
+      const team = person.team?.toLowerCase();
+      return team !== undefined && eligibility.teams.some((t) => t.toLowerCase() === team);
+    }
+  }
+}
+
+export function describeEligibility(eligibility: Eligibility): string {
+  switch (eligibility.kind) {
+    case 'everyone':
+      return 'Everyone';
+    case 'managers':
+      return 'Managers only';
+    case 'teams':
+      return `Teams: ${eligibility.teams.join(', ')}`;
+  }
+}
+
+export const managerPattern = (source: string): RegExp => new RegExp(`\\b(${source})\\b`, 'i');

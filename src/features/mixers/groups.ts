@@ -1,0 +1,150 @@
+import { recordAudit } from '../../db/audit.js';
+import type { Db } from '../../db/database.js';
+import { badRequest, conflict, notFound } from '../../lib/errors.js';
+import { newId } from '../../lib/ids.js';
+import { nowIso } from '../../lib/time.js';
+import { type Cadence, cadenceProblem, nextOccurrence } from './cadence.js';
+import { findGroup, type GroupRow } from './queries.js';
+import type { CreateGroupInput, UpdateGroupInput } from './schemas.js';
+
+export const cadenceOf = (group: Pick<GroupRow, 'cron' | 'timezone' | 'every_weeks' | 'anchor_date'>): Cadence => ({
+  cron: group.cron,
+  timezone: group.timezone,
+  everyWeeks: group.every_weeks,
+  anchorDate: group.anchor_date,
+});
+
+function checkCadence(cadence: Cadence): void {
+  const problem = cadenceProblem(cadence);
+  if (problem) throw badRequest(`${problem.field}: ${problem.message}`, problem.field);
+  if (cadence.everyWeeks > 1 && !cadence.anchorDate) {
+    throw badRequest(
+      'anchorDate: is required when everyWeeks is more than 1 (the first week of the cycle)',
+      'anchorDate',
+    );
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return /UNIQUE constraint failed|duplicate key value/i.test(String((error as Error)?.message ?? ''));
+}
+
+const nameTaken = () => conflict('name: a group with this name already exists', 'name');
+
+export async function createGroup(props: {
+  db: Db;
+  actorId: string | null;
+  input: CreateGroupInput;
+}): Promise<GroupRow> {
+  const { input } = props;
+  const cadence: Cadence = {
+    cron: input.cron,
+    timezone: input.timezone,
+    everyWeeks: input.everyWeeks,
+    anchorDate: input.anchorDate,
+  };
+  checkCadence(cadence);
+  const now = nowIso();
+  const group: GroupRow = {
+    id: newId(),
+    name: input.name,
+    name_key: input.name.toLowerCase(),
+    description: input.description,
+    cron: input.cron,
+    timezone: input.timezone,
+    every_weeks: input.everyWeeks,
+    anchor_date: input.anchorDate,
+    size: input.size,
+    odd_policy: input.oddPolicy,
+    eligibility: JSON.stringify(input.eligibility),
+    membership: input.membership,
+    intro_template: input.introTemplate,
+    archived: 0,
+    next_round_at: nextOccurrence(cadence, new Date())?.toISOString() ?? null,
+    created_at: now,
+    updated_at: now,
+  };
+  try {
+    await props.db.transaction().execute(async (trx) => {
+      await trx.insertInto('groups').values(group).execute();
+      await recordAudit(trx, {
+        actorId: props.actorId,
+        action: 'group.create',
+        subjectType: 'group',
+        subjectId: group.id,
+      });
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw nameTaken();
+    throw error;
+  }
+  return group;
+}
+
+export async function updateGroup(props: {
+  db: Db;
+  actorId: string | null;
+  groupId: string;
+  changes: UpdateGroupInput;
+}): Promise<GroupRow> {
+  const { changes } = props;
+  try {
+    return await props.db.transaction().execute(async (trx) => {
+      const group = await findGroup(trx, props.groupId);
+      if (!group) throw notFound('No such group.');
+      const cadence: Cadence = {
+        cron: changes.cron ?? group.cron,
+        timezone: changes.timezone ?? group.timezone,
+        everyWeeks: changes.everyWeeks ?? group.every_weeks,
+        anchorDate: changes.anchorDate !== undefined ? changes.anchorDate : group.anchor_date,
+      };
+      const cadenceChanged =
+        cadence.cron !== group.cron ||
+        cadence.timezone !== group.timezone ||
+        cadence.everyWeeks !== group.every_weeks ||
+        cadence.anchorDate !== group.anchor_date;
+      if (cadenceChanged) checkCadence(cadence);
+      await trx
+        .updateTable('groups')
+        .set({
+          ...(changes.name !== undefined && { name: changes.name, name_key: changes.name.toLowerCase() }),
+          ...(changes.description !== undefined && { description: changes.description }),
+          ...(cadenceChanged && {
+            cron: cadence.cron,
+            timezone: cadence.timezone,
+            every_weeks: cadence.everyWeeks,
+            anchor_date: cadence.anchorDate,
+            next_round_at: nextOccurrence(cadence, new Date())?.toISOString() ?? null,
+          }),
+          ...(changes.size !== undefined && { size: changes.size }),
+          ...(changes.oddPolicy !== undefined && { odd_policy: changes.oddPolicy }),
+          ...(changes.eligibility !== undefined && { eligibility: JSON.stringify(changes.eligibility) }),
+          ...(changes.membership !== undefined && { membership: changes.membership }),
+          ...(changes.introTemplate !== undefined && { intro_template: changes.introTemplate }),
+          ...(changes.archived !== undefined && { archived: changes.archived ? 1 : 0 }),
+          updated_at: nowIso(),
+        })
+        .where('id', '=', group.id)
+        .execute();
+      await recordAudit(trx, {
+        actorId: props.actorId,
+        action: 'group.update',
+        subjectType: 'group',
+        subjectId: group.id,
+        data: { fields: Object.keys(changes) },
+      });
+      const updated = await findGroup(trx, group.id);
+      if (!updated) throw notFound('No such group.');
+      return updated;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw nameTaken();
+    throw error;
+  }
+}
+
+export async function listGroups(db: Db, options: { includeArchived?: boolean } = {}): Promise<GroupRow[]> {
+  let query = db.selectFrom('groups').selectAll().orderBy('name_key');
+  if (!options.includeArchived) query = query.where('archived', '=', 0);
+  return query.execute();
+}

@@ -1,0 +1,37 @@
+import type { Selectable } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type { GroupMembersTable, GroupsTable } from '../../db/schema.js';
+
+export type GroupRow = Selectable<GroupsTable>;
+export type MemberRow = Selectable<GroupMembersTable>;
+
+export const findGroup = (db: Executor, id: string): Promise<GroupRow | undefined> =>
+  db.selectFrom('groups').selectAll().where('id', '=', id).executeTakeFirst();
+
+/** The CLI names groups by name (any case) or id. */
+export const findGroupByNameOrId = (db: Executor, nameOrId: string): Promise<GroupRow | undefined> =>
+  db
+    .selectFrom('groups')
+    .selectAll()
+    .where((eb) => eb.or([eb('name_key', '=', nameOrId.trim().toLowerCase()), eb('id', '=', nameOrId)]))
+    .executeTakeFirst();
+
+export const findMembership = (db: Executor, groupId: string, personId: string): Promise<MemberRow | undefined> =>
+  db
+    .selectFrom('group_members')
+    .selectAll()
+    .where('group_id', '=', groupId)
+    .where('person_id', '=', personId)
+    .executeTakeFirst();
+
+export async function activeMemberCounts(db: Executor): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('group_members')
+    .innerJoin('people', 'people.id', 'group_members.person_id')
+    .select(['group_members.group_id', (eb) => eb.fn.countAll<string | number>().as('n')])
+    .where('group_members.status', '!=', 'left')
+    .where('people.enabled', '=', 1)
+    .groupBy('group_members.group_id')
+    .execute();
+  return new Map(rows.map((row) => [row.group_id, Number(row.n)]));
+}

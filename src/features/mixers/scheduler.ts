@@ -1,0 +1,33 @@
+import type { Db } from '../../db/database.js';
+import type { Job } from '../../jobs/runner.js';
+import { latestDueOccurrence } from './cadence.js';
+import { cadenceOf } from './groups.js';
+import { runRound } from './rounds.js';
+
+/**
+ * Runs every due round. Several processes may run this at once: each round is unique per
+ * (group, scheduled time), so at most one of them writes it. After downtime a group gets one
+ * catch-up round for the latest missed time, not one per missed time.
+ */
+export async function runDueRounds(props: { db: Db; titlePattern: RegExp; now?: Date }): Promise<number> {
+  const now = props.now ?? new Date();
+  const due = await props.db
+    .selectFrom('groups')
+    .selectAll()
+    .where('archived', '=', 0)
+    .where('next_round_at', 'is not', null)
+    .where('next_round_at', '<=', now.toISOString())
+    .execute();
+  let made = 0;
+  for (const group of due) {
+    const scheduledFor = latestDueOccurrence(cadenceOf(group), new Date(group.next_round_at as string), now);
+    if (!scheduledFor) continue;
+    const outcome = await runRound({ db: props.db, groupId: group.id, scheduledFor, titlePattern: props.titlePattern });
+    if (outcome.created) made++;
+  }
+  return made;
+}
+
+export function mixerRoundsJob(props: { db: Db; titlePattern: RegExp }): Job {
+  return { name: 'mixer-rounds', everyMs: 30_000, run: async () => void (await runDueRounds(props)) };
+}

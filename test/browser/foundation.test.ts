@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, shot } from '../helpers/browser.js';
+import { enginesUnderTest, type TestDatabase } from '../helpers/databases.js';
+import { startLiveApp } from '../helpers/liveServer.js';
+import { ADMIN_PASSWORD, type TestApp } from '../helpers/server.js';
+
+let browser: Browser;
+let database: TestDatabase;
+let live: TestApp & { url: string };
+
+before(async () => {
+  const sqlite = enginesUnderTest().find((e) => e.engine === 'sqlite')!;
+  database = await sqlite.create();
+  live = await startLiveApp(database);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await live?.close();
+  await database?.drop();
+});
+
+test('a newcomer signs up, signs out, signs in and edits the profile', async () => {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 850 } });
+  await page.goto(`${live.url}/profile`);
+  await page.waitForURL(/\/signin\?next=%2Fprofile/);
+
+  await page.getByRole('link', { name: /create an account|sign up/i }).click();
+  await page.getByLabel('Email').fill('margaret@example.org');
+  await page.getByLabel('Name').fill('Margaret Hamilton');
+  await page.getByLabel('Password').fill('password');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page
+    .getByRole('alert')
+    .filter({ hasText: /common/ })
+    .waitFor();
+
+  await page.getByLabel('Password').fill('apollo guidance 1969');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByText('Margaret Hamilton').first().waitFor();
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(/\/signin/);
+
+  await page.getByLabel('Email').fill('margaret@example.org');
+  await page.getByLabel('Password').fill('wrong password here');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page
+    .getByRole('alert')
+    .filter({ hasText: /not right/ })
+    .waitFor();
+  await page.getByLabel('Password').fill('apollo guidance 1969');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText('Margaret Hamilton').first().waitFor();
+
+  await page.goto(`${live.url}/profile`);
+  await page.getByLabel('Name').fill('Margaret H. Hamilton');
+  await page.getByLabel('Timezone').selectOption('America/New_York');
+  await page.getByRole('button', { name: 'Save profile' }).click();
+  await page.getByText('Saved').first().waitFor();
+  await page.screenshot({ path: shot('foundation-profile'), fullPage: true });
+
+  await page.reload();
+  assert.equal(await page.getByLabel('Name').inputValue(), 'Margaret H. Hamilton');
+  assert.equal(await page.getByLabel('Timezone').inputValue(), 'America/New_York');
+  const stored = await live.ctx.database.db
+    .selectFrom('people')
+    .select(['name', 'timezone'])
+    .where('email', '=', 'margaret@example.org')
+    .executeTakeFirstOrThrow();
+  assert.deepEqual(stored, { name: 'Margaret H. Hamilton', timezone: 'America/New_York' });
+  await page.close();
+});
+
+test('the admin console works at phone width (375 px) without sideways scrolling', async () => {
+  const page = await browser.newPage({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
+  await page.goto(`${live.url}/signin`);
+  await page.getByLabel('Email').fill('admin');
+  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${live.url}/`);
+  await page.goto(`${live.url}/admin`);
+  await page.getByText('margaret@example.org').first().waitFor();
+  await page.getByRole('radio', { name: 'Closed' }).check();
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await page.getByText('Saved').first().waitFor();
+  await page.screenshot({ path: shot('foundation-admin-phone'), fullPage: true });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
+  const unlabeled = await page.evaluate(
+    () =>
+      [...document.querySelectorAll('input, select, textarea')].filter(
+        (el) =>
+          !(el as HTMLInputElement).labels?.length &&
+          !el.getAttribute('aria-label') &&
+          (el as HTMLInputElement).type !== 'hidden',
+      ).length,
+  );
+  assert.equal(unlabeled, 0, 'every form field has a label');
+  const settings = await live.ctx.database.db
+    .selectFrom('settings')
+    .selectAll()
+    .where('key', '=', 'registration')
+    .executeTakeFirst();
+  assert.equal(settings?.value, '"closed"');
+  await page.close();
+});

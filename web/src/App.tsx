@@ -1,0 +1,56 @@
+import { BrowserRouter, Route, Routes } from 'react-router-dom';
+import { AdminPage } from './admin/AdminPage';
+import { AuthProvider } from './auth/AuthProvider';
+import { RequireAdmin } from './auth/RequireAdmin';
+import { RequireAuth } from './auth/RequireAuth';
+import { SignInPage } from './auth/SignInPage';
+import { SignUpPage } from './auth/SignUpPage';
+import { MeetingsPage } from './meetings/MeetingsPage';
+import { MixersPage } from './mixers/MixersPage';
+import { ProfilePage } from './profile/ProfilePage';
+import { AppLayout } from './shell/AppLayout';
+import { HomePage } from './shell/HomePage';
+import { NotFoundPage } from './shell/NotFoundPage';
+import { PublicLayout } from './shell/PublicLayout';
+import { ScrollToTop } from './shell/ScrollToTop';
+import { TalksPage } from './talks/TalksPage';
+import { UnconferencePage } from './unconference/UnconferencePage';
+
+export function App() {
+  return (
+    <BrowserRouter>
+      <ScrollToTop />
+      <AuthProvider>
+        <Routes>
+          <Route element={<PublicLayout />}>
+            <Route path="/signin" element={<SignInPage />} />
+            <Route path="/signup" element={<SignUpPage />} />
+          </Route>
+          <Route
+            element={
+              <RequireAuth>
+                <AppLayout />
+              </RequireAuth>
+            }
+          >
+            <Route index element={<HomePage />} />
+            <Route path="/mixers" element={<MixersPage />} />
+            <Route path="/talks" element={<TalksPage />} />
+            <Route path="/unconference" element={<UnconferencePage />} />
+            <Route path="/meetings" element={<MeetingsPage />} />
+            <Route path="/profile" element={<ProfilePage />} />
+            <Route
+              path="/admin"
+              element={
+                <RequireAdmin>
+                  <AdminPage />
+                </RequireAdmin>
+              }
+            />
+          </Route>
+          <Route path="*" element={<NotFoundPage />} />
+        </Routes>
+      </AuthProvider>
+    </BrowserRouter>
+  );
+}

@@ -1,0 +1,233 @@
+import { type FormEvent, useEffect, useState } from 'react';
+import { applyPersonAction, listPeople } from '../api/admin';
+import { isAbortError } from '../api/client';
+import type { PeoplePage, Person, PersonAction, PersonState, Role } from '../api/types';
+import { useAuth, useCurrentPerson } from '../auth/authContext';
+import { ErrorAlert } from '../ui/Alert';
+import { Button } from '../ui/Button';
+import { ConfirmDialog } from '../ui/ConfirmDialog';
+import { Field } from '../ui/Field';
+import { toFormError } from '../ui/formError';
+import { Loading } from '../ui/Spinner';
+import { StatusMessage } from '../ui/StatusMessage';
+import { Pagination } from './Pagination';
+import { type PendingAction, PeopleTable } from './PeopleTable';
+import { ACTION_LABELS, describeOutcome, displayName } from './personActions';
+import { PAGE_SIZE, usePeopleFilters } from './usePeopleFilters';
+
+const SEARCH_DELAY_MS = 300;
+
+export function PeoplePanel() {
+  const me = useCurrentPerson();
+  const { setPerson } = useAuth();
+  const [filters, updateFilters] = usePeopleFilters();
+  const [searchText, setSearchText] = useState(filters.q);
+  const [data, setData] = useState<PeoplePage | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [reloadKey, setReloadKey] = useState(0);
+  const [pending, setPending] = useState<PendingAction | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<string | null>(null);
+  const [confirmDisable, setConfirmDisable] = useState<Person | null>(null);
+
+  // Search as the admin types, after a short pause.
+  useEffect(() => {
+    if (searchText.trim() === filters.q) return;
+    const timer = window.setTimeout(() => updateFilters({ q: searchText.trim() }), SEARCH_DELAY_MS);
+    return () => window.clearTimeout(timer);
+  }, [searchText, filters.q, updateFilters]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reloadKey is a deliberate refetch trigger.
+  useEffect(() => {
+    const controller = new AbortController();
+    setLoading(true);
+    setLoadError(null);
+    listPeople(
+      {
+        q: filters.q || undefined,
+        role: filters.role || undefined,
+        state: filters.state || undefined,
+        limit: PAGE_SIZE,
+        offset: (filters.page - 1) * PAGE_SIZE,
+      },
+      controller.signal,
+    ).then(
+      (page) => {
+        setData(page);
+        setLoading(false);
+      },
+      (error: unknown) => {
+        if (isAbortError(error)) return;
+        setLoadError(toFormError(error).message);
+        setLoading(false);
+      },
+    );
+    return () => controller.abort();
+  }, [filters, reloadKey]);
+
+  function handleSearchSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    updateFilters({ q: searchText.trim() });
+  }
+
+  function requestAction(person: Person, action: PersonAction) {
+    if (action === 'disable') {
+      setConfirmDisable(person);
+      return;
+    }
+    void performAction(person, action);
+  }
+
+  async function performAction(person: Person, action: PersonAction) {
+    setPending({ personId: person.id, action });
+    setActionError(null);
+    setOutcome(null);
+    try {
+      const updated = await applyPersonAction(person.id, action);
+      setData((current) =>
+        current ? { ...current, people: current.people.map((p) => (p.id === updated.id ? updated : p)) } : current,
+      );
+      if (updated.id === me.id) setPerson(updated);
+      setOutcome(describeOutcome(action, updated));
+    } catch (error) {
+      setActionError(
+        `Couldn’t ${ACTION_LABELS[action].toLowerCase()} ${displayName(person)}: ${toFormError(error).message}`,
+      );
+    } finally {
+      setPending(null);
+    }
+  }
+
+  const total = data?.total ?? 0;
+  const people = data?.people ?? [];
+  const firstShown = total === 0 ? 0 : (filters.page - 1) * PAGE_SIZE + 1;
+  const lastShown = Math.min(total, (filters.page - 1) * PAGE_SIZE + people.length);
+  const filtered = filters.q !== '' || filters.role !== '' || filters.state !== '';
+
+  return (
+    <section className="card" aria-labelledby="people-title">
+      <div className="card-header">
+        <h2 id="people-title" className="card-title">
+          People
+        </h2>
+        {data ? (
+          <output className="card-meta">
+            {total === 0
+              ? 'No people found'
+              : `Showing ${firstShown}–${lastShown} of ${total} ${total === 1 ? 'person' : 'people'}`}
+          </output>
+        ) : null}
+      </div>
+
+      <search aria-label="Filter people">
+        <form className="filters" onSubmit={handleSearchSubmit}>
+          <Field label="Search" name="q">
+            {(control) => (
+              <input
+                {...control}
+                type="search"
+                className="input"
+                placeholder="Name, email or username"
+                autoComplete="off"
+                value={searchText}
+                onChange={(e) => setSearchText(e.target.value)}
+              />
+            )}
+          </Field>
+          <Field label="Role" name="role">
+            {(control) => (
+              <select
+                {...control}
+                className="input select"
+                value={filters.role}
+                onChange={(e) => updateFilters({ role: e.target.value as Role | '' })}
+              >
+                <option value="">All roles</option>
+                <option value="admin">Admins</option>
+                <option value="member">Members</option>
+              </select>
+            )}
+          </Field>
+          <Field label="State" name="state">
+            {(control) => (
+              <select
+                {...control}
+                className="input select"
+                value={filters.state}
+                onChange={(e) => updateFilters({ state: e.target.value as PersonState | '' })}
+              >
+                <option value="">All states</option>
+                <option value="enabled">Enabled</option>
+                <option value="disabled">Disabled</option>
+              </select>
+            )}
+          </Field>
+        </form>
+      </search>
+
+      {actionError ? <ErrorAlert>{actionError}</ErrorAlert> : null}
+      <StatusMessage>{outcome}</StatusMessage>
+
+      {loadError ? (
+        <ErrorAlert
+          action={
+            <Button size="sm" onClick={() => setReloadKey((n) => n + 1)}>
+              Try again
+            </Button>
+          }
+        >
+          Couldn’t load people: {loadError}
+        </ErrorAlert>
+      ) : null}
+
+      {!data && loading ? <Loading label="Loading people…" /> : null}
+
+      {data && people.length > 0 ? (
+        <div className={loading ? 'table-wrap is-loading' : 'table-wrap'} aria-busy={loading || undefined}>
+          <PeopleTable people={people} currentPersonId={me.id} pending={pending} onAction={requestAction} />
+        </div>
+      ) : null}
+
+      {data && people.length === 0 && !loading ? (
+        <div className="empty-inline">
+          <p>{filtered ? 'No people match these filters.' : 'Nobody has joined yet.'}</p>
+          {filtered ? (
+            <Button
+              size="sm"
+              onClick={() => {
+                setSearchText('');
+                updateFilters({ q: '', role: '', state: '' });
+              }}
+            >
+              Clear filters
+            </Button>
+          ) : null}
+        </div>
+      ) : null}
+
+      {data ? (
+        <Pagination page={filters.page} pageSize={PAGE_SIZE} total={total} onPage={(page) => updateFilters({ page })} />
+      ) : null}
+
+      <ConfirmDialog
+        open={confirmDisable !== null}
+        title={confirmDisable ? `Disable ${displayName(confirmDisable)}?` : 'Disable person?'}
+        confirmLabel="Disable account"
+        danger
+        onCancel={() => setConfirmDisable(null)}
+        onConfirm={() => {
+          const person = confirmDisable;
+          setConfirmDisable(null);
+          if (person) void performAction(person, 'disable');
+        }}
+      >
+        <p>
+          {confirmDisable?.id === me.id
+            ? 'This is your own account. You won’t be able to sign in again until another admin enables it.'
+            : 'They won’t be able to sign in until an admin enables their account again.'}
+        </p>
+      </ConfirmDialog>
+    </section>
+  );
+}

@@ -1,0 +1,104 @@
+import type { Person, PersonAction } from '../api/types';
+import { Button } from '../ui/Button';
+import { ACTION_LABELS, availableActions, displayName } from './personActions';
+
+export interface PendingAction {
+  personId: string;
+  action: PersonAction;
+}
+
+interface PeopleTableProps {
+  people: Person[];
+  currentPersonId: string;
+  pending: PendingAction | null;
+  onAction: (person: Person, action: PersonAction) => void;
+}
+
+export function PeopleTable({ people, currentPersonId, pending, onAction }: PeopleTableProps) {
+  return (
+    <table className="table people-table">
+      <caption className="visually-hidden">People</caption>
+      <thead>
+        <tr>
+          <th scope="col">Name</th>
+          <th scope="col">Email</th>
+          <th scope="col">Username</th>
+          <th scope="col">Role</th>
+          <th scope="col">State</th>
+          <th scope="col">
+            <span className="visually-hidden">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {people.map((person) => (
+          <PersonRow
+            key={person.id}
+            person={person}
+            isSelf={person.id === currentPersonId}
+            pendingAction={pending?.personId === person.id ? pending.action : null}
+            onAction={onAction}
+          />
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+interface PersonRowProps {
+  person: Person;
+  isSelf: boolean;
+  pendingAction: PersonAction | null;
+  onAction: (person: Person, action: PersonAction) => void;
+}
+
+function PersonRow({ person, isSelf, pendingAction, onAction }: PersonRowProps) {
+  const name = displayName(person);
+  return (
+    <tr className={person.enabled ? undefined : 'is-disabled'}>
+      <th scope="row" className="cell-name" data-label="Name">
+        <span className="person-name">{name}</span>
+        {isSelf ? <span className="badge badge-self">You</span> : null}
+      </th>
+      <td data-label="Email" className="cell-email">
+        {person.email ?? (
+          <span className="muted">
+            <span aria-hidden="true">—</span>
+            <span className="visually-hidden">No email</span>
+          </span>
+        )}
+      </td>
+      <td data-label="Username">{person.username}</td>
+      <td data-label="Role">
+        <span className={`badge badge-${person.role}`}>{person.role === 'admin' ? 'Admin' : 'Member'}</span>
+      </td>
+      <td data-label="State">
+        <span className="badges">
+          <span className={person.verified ? 'badge badge-ok' : 'badge badge-warn'}>
+            {person.verified ? 'Verified' : 'Unverified'}
+          </span>
+          <span className={person.enabled ? 'badge badge-ok' : 'badge badge-off'}>
+            {person.enabled ? 'Enabled' : 'Disabled'}
+          </span>
+        </span>
+      </td>
+      <td data-label="Actions" className="cell-actions">
+        <div className="row-actions">
+          {availableActions(person).map((action) => (
+            <Button
+              key={action}
+              size="sm"
+              variant={action === 'disable' ? 'danger' : 'secondary'}
+              busy={pendingAction === action}
+              disabled={pendingAction !== null}
+              aria-label={`${ACTION_LABELS[action]} ${name}`}
+              onClick={() => onAction(person, action)}
+            >
+              {ACTION_LABELS[action]}
+            </Button>
+          ))}
+        </div>
+      </td>
+    </tr>
+  );
+}

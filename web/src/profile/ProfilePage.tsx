@@ -1,0 +1,56 @@
+import { useCurrentPerson } from '../auth/authContext';
+import { useDocumentTitle } from '../ui/useDocumentTitle';
+import { PasswordForm } from './PasswordForm';
+import { ProfileForm } from './ProfileForm';
+
+export function ProfilePage() {
+  useDocumentTitle('Profile');
+  const person = useCurrentPerson();
+
+  return (
+    <>
+      <header className="page-header">
+        <h1>Profile</h1>
+        <p className="page-lede">How you appear to colleagues, and how you sign in.</p>
+      </header>
+      <div className="stack">
+        <section className="card" aria-labelledby="account-title">
+          <h2 id="account-title" className="card-title">
+            Account
+          </h2>
+          <dl className="details">
+            <div>
+              <dt>Email</dt>
+              <dd>{person.email ?? <span className="muted">No email address on file</span>}</dd>
+            </div>
+            <div>
+              <dt>Username</dt>
+              <dd>{person.username}</dd>
+            </div>
+            <div>
+              <dt>Role</dt>
+              <dd>
+                <span className={`badge badge-${person.role}`}>{person.role === 'admin' ? 'Admin' : 'Member'}</span>
+              </dd>
+            </div>
+            {!person.verified ? (
+              <div>
+                <dt>Status</dt>
+                <dd>
+                  <span className="badge badge-warn">Unverified</span>
+                </dd>
+              </div>
+            ) : null}
+          </dl>
+        </section>
+        <section className="card">
+          {/* Re-mount when the person changes so the form starts from saved values. */}
+          <ProfileForm key={person.id} person={person} />
+        </section>
+        <section className="card">
+          <PasswordForm />
+        </section>
+      </div>
+    </>
+  );
+}

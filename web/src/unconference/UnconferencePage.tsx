@@ -1,0 +1,5 @@
+import { ComingSoon } from '../shell/ComingSoon';
+
+export function UnconferencePage() {
+  return <ComingSoon areaId="unconference" />;
+}
