@@ -7,7 +7,7 @@ import { createGroup, listGroups, updateGroup } from '../features/mixers/groups.
 import { activeMemberCounts, findGroupByNameOrId } from '../features/mixers/queries.js';
 import { runRound } from '../features/mixers/rounds.js';
 import { createGroupBody, updateGroupBody } from '../features/mixers/schemas.js';
-import { badRequest } from '../lib/errors.js';
+import { AppError, badRequest } from '../lib/errors.js';
 import { describeZodError } from '../lib/zodMessage.js';
 import { print, withContext } from './context.js';
 
@@ -66,13 +66,27 @@ const flagOf: Record<string, string> = {
   introTemplate: '--intro-template',
 };
 
+/** Adds the command-line option to a message about a field, so the fix is obvious. */
+function withOption(message: string, field: string | undefined): AppError {
+  const root = field?.split(/[.[]/)[0] ?? '';
+  const flag = flagOf[root] ?? `--${root.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  return badRequest(`${message}${root ? ` (option ${flag})` : ''}`, field);
+}
+
 function parseOrExplain<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const { field, message } = describeZodError(parsed.error);
-  const root = field?.split(/[.[]/)[0] ?? '';
-  const flag = flagOf[root] ?? `--${root.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-  throw badRequest(`${message}${root ? ` (option ${flag})` : ''}`, field);
+  throw withOption(message, field);
+}
+
+async function explainingOptions<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof AppError && error.field) throw withOption(error.message, error.field);
+    throw error;
+  }
 }
 
 function addGroupOptions(command: Command): Command {
@@ -96,7 +110,9 @@ export function registerMixerCommands(program: Command): void {
     group.command('create').description('Create a mixer group.').requiredOption('--name <name>', 'group name'),
   ).action(async (options: GroupOptions) => {
     const input = parseOrExplain(createGroupBody, groupInput(options));
-    const created = await withContext((ctx) => createGroup({ db: ctx.database.db, actorId: null, input }));
+    const created = await explainingOptions(() =>
+      withContext((ctx) => createGroup({ db: ctx.database.db, actorId: null, input })),
+    );
     print(`Created group "${created.name}" (${created.id}). Next round: ${created.next_round_at ?? 'none'}`);
   });
 
@@ -109,11 +125,13 @@ export function registerMixerCommands(program: Command): void {
       .option('--no-archived', 'restore an archived group'),
   ).action(async (nameOrId: string, options: GroupOptions) => {
     const changes = parseOrExplain(updateGroupBody, groupInput(options));
-    const updated = await withContext(async (ctx) => {
-      const found = await findGroupByNameOrId(ctx.database.db, nameOrId);
-      if (!found) throw badRequest(`No group named "${nameOrId}". \`convene group list\` shows them.`);
-      return updateGroup({ db: ctx.database.db, actorId: null, groupId: found.id, changes });
-    });
+    const updated = await explainingOptions(() =>
+      withContext(async (ctx) => {
+        const found = await findGroupByNameOrId(ctx.database.db, nameOrId);
+        if (!found) throw badRequest(`No group named "${nameOrId}". \`convene group list\` shows them.`);
+        return updateGroup({ db: ctx.database.db, actorId: null, groupId: found.id, changes });
+      }),
+    );
     print(`Updated group "${updated.name}". Next round: ${updated.next_round_at ?? 'none'}`);
   });
 

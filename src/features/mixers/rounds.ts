@@ -132,7 +132,7 @@ export async function runRound(props: {
   const attempt = async (trx: Executor): Promise<RoundOutcome> => {
     const group = await findGroup(trx, props.groupId);
     if (!group) throw notFound('No such group.');
-    if (!props.dryRun) await syncAutomaticMembers(trx, group, props.titlePattern);
+    await syncAutomaticMembers(trx, group, props.titlePattern);
     const { participants, skipped } = await loadParticipants(trx, group, scheduledFor, props.titlePattern);
     const [history, lastSatOut, previous] = await Promise.all([
       loadHistory(trx, group.id),
@@ -263,7 +263,18 @@ export async function runRound(props: {
     return { ...outcome, created: true, roundId };
   };
 
-  if (props.dryRun) return attempt(props.db);
+  if (props.dryRun) {
+    // The preview does the real work (automatic members included) in a transaction that is then
+    // rolled back, so what it shows is exactly what a real round would make now.
+    try {
+      await props.db.transaction().execute(async (trx) => {
+        throw new DryRunRollback(await attempt(trx));
+      });
+    } catch (error) {
+      if (error instanceof DryRunRollback) return error.outcome;
+      throw error;
+    }
+  }
   for (let tries = 1; ; tries++) {
     try {
       return await props.db.transaction().execute(attempt);
@@ -284,6 +295,12 @@ export async function runRound(props: {
       }
       throw error;
     }
+  }
+}
+
+class DryRunRollback extends Error {
+  constructor(readonly outcome: RoundOutcome) {
+    super('dry run');
   }
 }
 
