@@ -7,6 +7,7 @@ import { ensureAdmin } from './features/auth/service.js';
 import { deleteExpiredSessions } from './features/auth/sessions.js';
 import { managerPattern } from './features/mixers/eligibility.js';
 import { mixerRoundsJob } from './features/mixers/scheduler.js';
+import { directorySyncJob } from './features/directory/syncJob.js';
 import { ensureSettings } from './features/settings/service.js';
 import type { AppContext } from './http/context.js';
 import { type Job, startJobs } from './jobs/runner.js';
@@ -27,10 +28,13 @@ export async function openContext(config: Config): Promise<AppContext> {
 
 export function backgroundJobs(ctx: AppContext): Job[] {
   const titlePattern = managerPattern(ctx.config.directory.managerTitlePattern);
-  return [
+  const jobs: Job[] = [
     { name: 'expired-sessions', everyMs: 60 * 60 * 1000, run: () => deleteExpiredSessions(ctx.database.db) },
     mixerRoundsJob({ db: ctx.database.db, titlePattern }),
   ];
+  const sync = directorySyncJob(ctx);
+  if (sync) jobs.push(sync);
+  return jobs;
 }
 
 export interface RunningConvene {
