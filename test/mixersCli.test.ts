@@ -29,14 +29,28 @@ for (const engine of enginesUnderTest()) {
       const bad = await runCli(['group', 'create', '--name', 'Lunch', '--cron', 'tuesdays'], env);
       assert.equal(bad.code, 1);
       assert.match(bad.output, /cron: is not a cron expression.*\(option --cron\)/s);
-      const noAnchor = await runCli(['group', 'create', '--name', 'Lunch', '--cron', '0 12 * * TUE', '--every-weeks', '2'], env);
+      const noAnchor = await runCli(
+        ['group', 'create', '--name', 'Lunch', '--cron', '0 12 * * TUE', '--every-weeks', '2'],
+        env,
+      );
       assert.equal(noAnchor.code, 1);
       assert.match(noAnchor.output, /anchorDate/);
     });
 
     test('create, list, match (dry run, then for real) and export', async () => {
       const created = await runCli(
-        ['group', 'create', '--name', 'Lunch Roulette', '--cron', '0 12 * * TUE', '--timezone', 'Europe/London', '--membership', 'auto'],
+        [
+          'group',
+          'create',
+          '--name',
+          'Lunch Roulette',
+          '--cron',
+          '0 12 * * TUE',
+          '--timezone',
+          'Europe/London',
+          '--membership',
+          'auto',
+        ],
         env,
       );
       assert.equal(created.code, 0, created.output);
@@ -66,7 +80,10 @@ for (const engine of enginesUnderTest()) {
       assert.deepEqual(usernames, ['cli0', 'cli1', 'cli2', 'cli3', 'cli4']);
 
       const file = join(mkdtempSync(join(tmpdir(), 'convene-export-')), 'rounds.csv');
-      const csv = await runCli(['rounds', 'export', '--group', 'Lunch Roulette', '--format', 'csv', '--output', file], env);
+      const csv = await runCli(
+        ['rounds', 'export', '--group', 'Lunch Roulette', '--format', 'csv', '--output', file],
+        env,
+      );
       assert.equal(csv.code, 0);
       const lines = readFileSync(file, 'utf8').trim().split('\n');
       assert.equal(lines[0], 'round_id,scheduled_for,meeting_id,status,participants');
