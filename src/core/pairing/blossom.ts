@@ -80,6 +80,15 @@ class BlossomMatcher {
   private readonly scratchStamp: Int32Array;
   private scratchCounter = 0;
   private readonly leafStack: number[] = [];
+  // What this stage touched, so each dual adjustment costs O(size of the trees) instead of O(n).
+  private readonly stageVertices: number[] = [];
+  private readonly vertexStamp: Int32Array;
+  private readonly stageBlossoms: number[] = [];
+  private readonly blossomStamp: Int32Array;
+  private readonly freeWithBest: number[] = [];
+  private readonly freeBestStamp: Int32Array;
+  private readonly outerWithBest: number[] = [];
+  private readonly outerBestStamp: Int32Array;
 
   constructor(problem: MatchingProblem) {
     const n = problem.vertexCount;
@@ -127,6 +136,51 @@ class BlossomMatcher {
     this.mark = new Uint8Array(2 * n);
     this.scratchBest = new Int32Array(2 * n);
     this.scratchStamp = new Int32Array(2 * n);
+    this.vertexStamp = new Int32Array(n);
+    this.blossomStamp = new Int32Array(2 * n);
+    this.freeBestStamp = new Int32Array(n);
+    this.outerBestStamp = new Int32Array(2 * n);
+  }
+
+  /** Record that blossom (or vertex) b got a label this stage: its duals now move with delta. */
+  private trackLabelled(b: number): void {
+    if (b >= this.n) {
+      if (this.blossomStamp[b] !== this.stage) {
+        this.blossomStamp[b] = this.stage;
+        this.stageBlossoms.push(b);
+      }
+      const before = this.stageVertices.length;
+      this.collectLeaves(b, this.stageVertices);
+      // Keep only leaves not recorded yet (a relabelled child may already be in the list).
+      let keep = before;
+      for (let i = before; i < this.stageVertices.length; i++) {
+        const x = this.stageVertices[i]!;
+        if (this.vertexStamp[x] !== this.stage) {
+          this.vertexStamp[x] = this.stage;
+          this.stageVertices[keep++] = x;
+        }
+      }
+      this.stageVertices.length = keep;
+    } else if (this.vertexStamp[b] !== this.stage) {
+      this.vertexStamp[b] = this.stage;
+      this.stageVertices.push(b);
+    }
+  }
+
+  private setFreeBest(w: number, k: number): void {
+    this.bestEdge[w] = k;
+    if (this.freeBestStamp[w] !== this.stage) {
+      this.freeBestStamp[w] = this.stage;
+      this.freeWithBest.push(w);
+    }
+  }
+
+  private setOuterBest(b: number, k: number): void {
+    this.bestEdge[b] = k;
+    if (k !== -1 && this.outerBestStamp[b] !== this.stage) {
+      this.outerBestStamp[b] = this.stage;
+      this.outerWithBest.push(b);
+    }
   }
 
   private slack(k: number): number {
@@ -167,6 +221,7 @@ class BlossomMatcher {
       this.labelEnd[b] = p;
       this.bestEdge[w] = -1;
       this.bestEdge[b] = -1;
+      this.trackLabelled(b);
       if (t === OUTER) {
         this.collectLeaves(b, this.queue);
         return;
@@ -295,7 +350,8 @@ class BlossomMatcher {
       }
     }
     this.bestEdgeList[b] = best;
-    this.bestEdge[b] = bestK;
+    this.setOuterBest(b, bestK);
+    this.trackLabelled(b);
   }
 
   private expandBlossom(b: number, endStage: boolean): void {
@@ -341,6 +397,7 @@ class BlossomMatcher {
       this.labelEnd[this.endpoint[p ^ 1]!] = p;
       this.labelEnd[bv] = p;
       this.bestEdge[bv] = -1;
+      this.trackLabelled(bv);
       j += step;
       while (ch[wrap(j, len)] !== entry) {
         const sub = ch[wrap(j, len)]!;
@@ -485,6 +542,10 @@ class BlossomMatcher {
       this.bestEdge.fill(-1);
       for (let b = n; b < 2 * n; b++) this.bestEdgeList[b] = null;
       this.queue.length = 0;
+      this.stageVertices.length = 0;
+      this.stageBlossoms.length = 0;
+      this.freeWithBest.length = 0;
+      this.outerWithBest.length = 0;
       for (let v = 0; v < n; v++) {
         if (this.mate[v] === -1 && this.label[this.inBlossom[v]!] === FREE) this.assignLabel(v, OUTER, -1);
       }
@@ -545,9 +606,9 @@ class BlossomMatcher {
           }
         } else if (this.label[bw] === OUTER) {
           const b = this.inBlossom[v]!;
-          if (this.bestEdge[b] === -1 || kslack < this.slack(this.bestEdge[b]!)) this.bestEdge[b] = k;
+          if (this.bestEdge[b] === -1 || kslack < this.slack(this.bestEdge[b]!)) this.setOuterBest(b, k);
         } else if (this.label[w] === FREE) {
-          if (this.bestEdge[w] === -1 || kslack < this.slack(this.bestEdge[w]!)) this.bestEdge[w] = k;
+          if (this.bestEdge[w] === -1 || kslack < this.slack(this.bestEdge[w]!)) this.setFreeBest(w, k);
         }
       }
     }
@@ -566,7 +627,7 @@ class BlossomMatcher {
       delta = Number.POSITIVE_INFINITY;
       for (let v = 0; v < n; v++) if (this.dual[v]! < delta) delta = this.dual[v]!;
     }
-    for (let v = 0; v < n; v++) {
+    for (const v of this.freeWithBest) {
       const be = this.bestEdge[v]!;
       if (be !== -1 && this.label[this.inBlossom[v]!] === FREE) {
         const d = this.slack(be);
@@ -577,7 +638,7 @@ class BlossomMatcher {
         }
       }
     }
-    for (let b = 0; b < 2 * n; b++) {
+    for (const b of this.outerWithBest) {
       const be = this.bestEdge[b]!;
       if (be !== -1 && this.parent[b] === -1 && this.label[b] === OUTER) {
         const d = this.slack(be) / 2;
@@ -588,7 +649,7 @@ class BlossomMatcher {
         }
       }
     }
-    for (let b = n; b < 2 * n; b++) {
+    for (const b of this.stageBlossoms) {
       if (
         this.base[b]! >= 0 &&
         this.parent[b] === -1 &&
@@ -608,12 +669,13 @@ class BlossomMatcher {
       delta = Math.max(0, minDual);
     }
 
-    for (let v = 0; v < n; v++) {
+    // Only vertices and blossoms labelled this stage can have a label, so only they move.
+    for (const v of this.stageVertices) {
       const l = this.label[this.inBlossom[v]!];
       if (l === OUTER) this.dual[v]! -= delta;
       else if (l === INNER) this.dual[v]! += delta;
     }
-    for (let b = n; b < 2 * n; b++) {
+    for (const b of this.stageBlossoms) {
       if (this.base[b]! >= 0 && this.parent[b] === -1) {
         if (this.label[b] === OUTER) this.dual[b]! += delta;
         else if (this.label[b] === INNER) this.dual[b]! -= delta;

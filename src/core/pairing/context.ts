@@ -2,7 +2,15 @@ import { MeetingIndex } from './history.js';
 import { buildPlanLayout, locateRound, PLAN_NONE, type RoundRobinPlan } from './plan.js';
 import { createRng, hashPair, hashString, type Rng } from './rng.js';
 import type { PairingInput, PairingMember } from './types.js';
-import { makeWeightScale, type PairTraits, type WeightScale, weighPair } from './weights.js';
+import {
+  makeWeightScale,
+  type PairTraits,
+  recencyLevel,
+  TEAM_LEVELS,
+  TIE_LEVELS,
+  type WeightScale,
+  weighPair,
+} from './weights.js';
 
 /** People seen in this many most recent meeting times still hold their plan slot while absent. */
 const RECENT_ROUNDS = 8;
@@ -38,7 +46,9 @@ export class RoundContext {
     this.seedHash = hashString(input.seed, 7);
 
     const inputOrder = new Map<string, number>();
-    members.forEach((m, i) => inputOrder.set(m.id, i));
+    members.forEach((m, i) => {
+      inputOrder.set(m.id, i);
+    });
     this.historyRow = new Int32Array(n);
     this.presentOfRow = new Int32Array(this.index.personCount).fill(-1);
     this.team = new Int32Array(n).fill(-1);
@@ -126,8 +136,21 @@ export class RoundContext {
     };
   }
 
+  /** Same as weighPair(traits(u, v)) without allocating: this is the hottest function of a round. */
   weight(u: number, v: number): number {
-    return weighPair(this.scale, this.traits(u, v));
+    const scale = this.scale;
+    const e = this.entry(u, v);
+    const top =
+      e === -1
+        ? scale.novelUnit
+        : recencyLevel(scale, this.index.roundsSince(this.index.lastAt(e)), this.index.timesAt(e)) * scale.recencyUnit;
+    return (
+      1 +
+      top +
+      this.planLevel(u, v) * scale.planUnit +
+      (TEAM_LEVELS - 1 - this.teamPenalty(u, v)) * scale.teamUnit +
+      (this.tie(u, v) % TIE_LEVELS)
+    );
   }
 
   /**

@@ -23,7 +23,9 @@ export function matchPeople(
   const odd = count % 2 === 1;
   const edges = candidateEdges(ctx, people);
   const localOf = new Map<number, number>();
-  people.forEach((p, i) => localOf.set(p, i));
+  people.forEach((p, i) => {
+    localOf.set(p, i);
+  });
   if (odd) {
     for (const e of oddEligible) {
       const local = localOf.get(e);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pairRound } from './pairRound.js';
 import { createRng } from './rng.js';
-import { minimumRepeats, pairKey, people, placementProblems } from './testSupport.js';
+import { minimumRepeats, minimumRepeatsWithTrio, pairKey, people, placementProblems } from './testSupport.js';
 import type { PairingMember, PastMeeting } from './types.js';
 
 function randomHistory(ids: readonly string[], meetings: number, seed: string): PastMeeting[] {
@@ -127,6 +127,20 @@ describe('rule 1: no repeat while someone new is available, judged over the whol
       const history = randomHistory(ids, Math.floor(n * n * (0.2 + rng.next() * 0.5)), `r1-${trial}`);
       const result = pairRound({ members, history, seed: `t${trial}` });
       assert.equal(result.stats.repeatPairs, minimumRepeats(ids, history), `trial ${trial}, n=${n}`);
+    }
+  });
+});
+
+describe('rule 1 with an odd count and one trio', () => {
+  it('matches the brute-force minimum over all splits into pairs and one trio (n = 5, 7, 9)', () => {
+    const rng = createRng('rule1-trio');
+    for (let trial = 0; trial < 150; trial++) {
+      const n = 5 + 2 * rng.nextInt(3);
+      const members = people(n);
+      const ids = members.map((m) => m.id);
+      const history = randomHistory(ids, Math.floor(n * n * (0.15 + rng.next() * 0.4)), `r1t-${trial}`);
+      const result = pairRound({ members, history, seed: `t${trial}` });
+      assert.equal(result.stats.repeatPairs, minimumRepeatsWithTrio(ids, history), `trial ${trial}, n=${n}`);
     }
   });
 });

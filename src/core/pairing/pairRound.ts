@@ -2,7 +2,7 @@ import { type MatchingSolver, maxWeightMatching } from './blossom.js';
 import { RoundContext } from './context.js';
 import { matchPeople } from './match.js';
 import { roundStats } from './stats.js';
-import { formTrio } from './trio.js';
+import { trioRound } from './trio.js';
 import { formTriples } from './triples.js';
 import type { PairingInput, PairingMember, PairingResult } from './types.js';
 
@@ -33,13 +33,12 @@ export function pairRoundWith(input: PairingInput, solver: MatchingSolver): Pair
   } else {
     const everyone = Array.from({ length: n }, (_, i) => i);
     const policy = input.oddPolicy ?? 'trio';
-    const eligible = n % 2 === 0 ? [] : policy === 'trio' ? everyone : longestSinceSittingOut(ctx, input.lastSatOut);
-    const { pairs, loner } = matchPeople(ctx, everyone, eligible, solver);
-    if (loner === -1) {
-      groups = pairs;
+    if (n % 2 === 0) {
+      groups = matchPeople(ctx, everyone, [], solver).pairs;
     } else if (policy === 'trio') {
-      groups = formTrio(ctx, pairs, loner);
+      groups = trioRound(ctx, everyone, solver);
     } else {
+      const { pairs, loner } = matchPeople(ctx, everyone, longestSinceSittingOut(ctx, input.lastSatOut), solver);
       groups = pairs;
       sittingOut = [loner];
     }

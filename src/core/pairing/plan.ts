@@ -60,7 +60,7 @@ export interface RoundRobinPlan extends PlanLayout {
 const MAX_TEAM_WORK = 20_000_000;
 /** Slot swaps tried per roster member when rearranging for teams. */
 const SWAPS_PER_PERSON = 40;
-const MAX_SWAPS = 200_000;
+const MAX_SWAPS = 100_000;
 
 export function buildPlanLayout(roster: readonly PairingMember[]): PlanLayout {
   const unique = new Map<string, PairingMember>();
@@ -95,13 +95,7 @@ export function buildPlanLayout(roster: readonly PairingMember[]): PlanLayout {
   members.forEach((member, person) => {
     slotOf.set(member.id, slotOfPerson[person]!);
   });
-  const load = new Float64Array(m);
-  if (clashes) {
-    clashes.forEach((list, person) => {
-      for (const [other, cost] of list)
-        if (other > person) load[roundOf(slotOfPerson[person]!, slotOfPerson[other]!)]! += cost;
-    });
-  }
+  const load = clashes ? clashLoads(clashes, slotOfPerson, roundOf, m) : new Float64Array(m);
 
   return {
     cycleLength: m,
@@ -227,8 +221,15 @@ function largestCoprimeStride(size: number): number {
   return stride;
 }
 
-/** For each person, the people they clash with (same team: 1, manager–report: 2), or null if none. */
-function clashLists(members: readonly PairingMember[]): [number, number][][] | null {
+/** Clash graph in CSR form: person p clashes with other[start[p] .. start[p+1]) at cost[...]. */
+interface Clashes {
+  start: Int32Array;
+  other: Int32Array;
+  cost: Float64Array;
+}
+
+/** Who clashes with whom (same team: 1, manager–report: 2), or null if nobody does. */
+function clashLists(members: readonly PairingMember[]): Clashes | null {
   const personOf = new Map<string, number>();
   members.forEach((member, i) => {
     personOf.set(member.id, i);
@@ -265,7 +266,38 @@ function clashLists(members: readonly PairingMember[]): [number, number][][] | n
       any = true;
     }
   });
-  return any ? lists.map((map) => [...map.entries()]) : null;
+  if (!any) return null;
+  const start = new Int32Array(members.length + 1);
+  lists.forEach((map, p) => {
+    start[p + 1] = start[p]! + map.size;
+  });
+  const other = new Int32Array(start[members.length]!);
+  const cost = new Float64Array(other.length);
+  lists.forEach((map, p) => {
+    let at = start[p]!;
+    for (const [q, c] of map) {
+      other[at] = q;
+      cost[at] = c;
+      at++;
+    }
+  });
+  return { start, other, cost };
+}
+
+function clashLoads(
+  clashes: Clashes,
+  slotOfPerson: Int32Array,
+  roundOf: (a: number, b: number) => number,
+  m: number,
+): Float64Array {
+  const load = new Float64Array(m);
+  for (let p = 0; p < slotOfPerson.length; p++) {
+    for (let e = clashes.start[p]!; e < clashes.start[p + 1]!; e++) {
+      const q = clashes.other[e]!;
+      if (q > p) load[roundOf(slotOfPerson[p]!, slotOfPerson[q]!)]! += clashes.cost[e]!;
+    }
+  }
+  return load;
 }
 
 /**
@@ -275,31 +307,31 @@ function clashLists(members: readonly PairingMember[]): [number, number][][] | n
  */
 function concentrateClashes(
   slotOfPerson: Int32Array,
-  clashes: [number, number][][],
+  clashes: Clashes,
   roundOf: (a: number, b: number) => number,
   m: number,
   members: readonly PairingMember[],
 ): void {
   const people = slotOfPerson.length;
-  const load = new Float64Array(m);
-  clashes.forEach((list, person) => {
-    for (const [other, cost] of list)
-      if (other > person) load[roundOf(slotOfPerson[person]!, slotOfPerson[other]!)]! += cost;
-  });
+  const load = clashLoads(clashes, slotOfPerson, roundOf, m);
+  const { start, other, cost } = clashes;
   // Move person p's clash pairs out of (sign -1) or into (sign +1) the load; returns the change in Σ load².
   const shift = (p: number, sign: number, skip: number): number => {
     let change = 0;
-    for (const [other, cost] of clashes[p]!) {
-      if (other === skip) continue;
-      const r = roundOf(slotOfPerson[p]!, slotOfPerson[other]!);
+    const sp = slotOfPerson[p]!;
+    for (let e = start[p]!; e < start[p + 1]!; e++) {
+      const q = other[e]!;
+      if (q === skip) continue;
+      const r = roundOf(sp, slotOfPerson[q]!);
       const before = load[r]!;
-      const after = before + sign * cost;
+      const after = before + sign * cost[e]!;
       load[r] = after;
       change += after * after - before * before;
     }
     return change;
   };
-  const movable = clashes.map((list, p) => (list.length > 0 ? p : -1)).filter((p) => p >= 0);
+  const movable: number[] = [];
+  for (let p = 0; p < people; p++) if (start[p + 1]! > start[p]!) movable.push(p);
   const rng = createRng(`plan:${members.length}:${members[0]?.id ?? ''}:${members[people - 1]?.id ?? ''}`);
   const swaps = Math.min(MAX_SWAPS, SWAPS_PER_PERSON * people);
   for (let i = 0; i < swaps; i++) {

@@ -25,8 +25,8 @@ export function hashString(text: string, salt = 0): number {
 
 /** Order-independent hash of two 32-bit hashes, so a pair scores the same from either side. */
 export function hashPair(a: number, b: number, salt: number): number {
-  const lo = a < b ? a : b;
-  const hi = a < b ? b : a;
+  const lo = Math.min(a, b);
+  const hi = Math.max(a, b);
   return mix32(Math.imul(lo ^ salt, 0x9e3779b1) ^ mix32(hi + salt));
 }
 

@@ -102,3 +102,38 @@ export function minimumRepeats(ids: readonly string[], history: readonly PastMee
   search(0, 0);
   return best;
 }
+
+/** Fewest repeated pairs over all splits of `ids` (odd count) into pairs and exactly one trio. */
+export function minimumRepeatsWithTrio(ids: readonly string[], history: readonly PastMeeting[]): number {
+  const met = new Set<string>();
+  for (const h of history) for (const [a, b] of pairsOf(h.participants)) met.add(pairKey(a, b));
+  const m = (a: number, b: number): number => (met.has(pairKey(ids[a]!, ids[b]!)) ? 1 : 0);
+  const used = new Array<boolean>(ids.length).fill(false);
+  let best = Number.POSITIVE_INFINITY;
+  const search = (trioPlaced: boolean, repeats: number): void => {
+    if (repeats >= best) return;
+    const v = used.indexOf(false);
+    if (v === -1) {
+      if (trioPlaced) best = repeats;
+      return;
+    }
+    used[v] = true;
+    for (let u = v + 1; u < ids.length; u++) {
+      if (used[u]) continue;
+      used[u] = true;
+      search(trioPlaced, repeats + m(v, u));
+      if (!trioPlaced) {
+        for (let w = u + 1; w < ids.length; w++) {
+          if (used[w]) continue;
+          used[w] = true;
+          search(true, repeats + m(v, u) + m(v, w) + m(u, w));
+          used[w] = false;
+        }
+      }
+      used[u] = false;
+    }
+    used[v] = false;
+  };
+  search(false, 0);
+  return best;
+}

@@ -1,4 +1,6 @@
+import { type MatchingSolver, maxWeightMatching } from './blossom.js';
 import type { RoundContext } from './context.js';
+import { matchPeople } from './match.js';
 
 /** Local-search passes; each pass is O(n) weight look-ups. */
 const MAX_PASSES = 8;
@@ -73,4 +75,57 @@ function isClean(ctx: RoundContext, trio: readonly number[]): boolean {
     }
   }
   return true;
+}
+
+/**
+ * How many people to try as the trio's "third" with a full re-match each. The matching's own choice
+ * ignores how well the odd one fits into a trio, so small rounds (where every repeat is felt and a
+ * re-match is cheap) also try the people with the most new partners left.
+ */
+function thirdsToTry(n: number): number {
+  if (n <= 40) return n;
+  if (n <= 120) return 12;
+  if (n <= 256) return 4;
+  return 1;
+}
+
+/** Pairs plus one trio for an odd count: the matching's odd one out, then a few alternatives. */
+export function trioRound(
+  ctx: RoundContext,
+  everyone: readonly number[],
+  solver: MatchingSolver = maxWeightMatching,
+): number[][] {
+  const first = matchPeople(ctx, everyone, everyone, solver);
+  let best = formTrio(ctx, first.pairs, first.loner);
+  let bestScore = totalWeight(ctx, best);
+  const tries = thirdsToTry(everyone.length);
+  if (tries <= 1) return best;
+
+  const unmet = (p: number): number => {
+    let count = 0;
+    for (const q of everyone) if (q !== p && !ctx.met(p, q)) count++;
+    return count;
+  };
+  const ranked = everyone
+    .filter((p) => p !== first.loner)
+    .map((p) => ({ p, unmet: unmet(p), tie: ctx.tie(p, p) }))
+    .sort((a, b) => b.unmet - a.unmet || a.tie - b.tie)
+    .slice(0, tries - 1);
+  for (const { p } of ranked) {
+    const rest = everyone.filter((q) => q !== p);
+    const matched = matchPeople(ctx, rest, [], solver);
+    const groups = formTrio(ctx, matched.pairs, p);
+    const score = totalWeight(ctx, groups);
+    if (score > bestScore) {
+      best = groups;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+function totalWeight(ctx: RoundContext, groups: readonly number[][]): number {
+  let total = 0;
+  for (const g of groups) total += ctx.groupWeight(g);
+  return total;
 }

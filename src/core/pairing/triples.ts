@@ -140,9 +140,19 @@ function improveBySwaps(
     for (const other of group) if (other !== leaving) d += w(joining, other) - w(leaving, other);
     return d;
   };
-  const order = rng.shuffle(Array.from({ length: n }, (_, i) => i));
+  // Only people in a group with a repeat or a clash can gain from a swap that matters; skipping the
+  // clean groups keeps this linear in the problems, not in n.
+  const dirty = (group: readonly number[]): boolean => {
+    for (let x = 0; x < group.length; x++) {
+      for (let y = x + 1; y < group.length; y++) {
+        if (ctx.met(group[x]!, group[y]!) || ctx.teamPenalty(group[x]!, group[y]!) > 0) return true;
+      }
+    }
+    return false;
+  };
   for (let pass = 0; pass < SWAP_PASSES; pass++) {
     let improved = false;
+    const order = rng.shuffle(groups.filter(dirty).flat());
     for (const a of order) {
       const probes = exhaustive ? n : SPARSE_SWAP_PROBES;
       for (let k = 0; k < probes; k++) {

@@ -106,7 +106,7 @@ async function loadParticipants(db: Executor, group: GroupRow, scheduledFor: str
       row.skip_round_at !== scheduledFor &&
       isEligible(row, eligibility, titlePattern),
   );
-  return { participants: taking, skipped: rows.length - taking.length };
+  return { participants: taking, skipped: rows.length - taking.length, roster: rows.map((row) => ({ id: row.id, team: row.team, managerId: row.manager_id })) };
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -133,7 +133,7 @@ export async function runRound(props: {
     const group = await findGroup(trx, props.groupId);
     if (!group) throw notFound('No such group.');
     await syncAutomaticMembers(trx, group, props.titlePattern);
-    const { participants, skipped } = await loadParticipants(trx, group, scheduledFor, props.titlePattern);
+    const { participants, skipped, roster } = await loadParticipants(trx, group, scheduledFor, props.titlePattern);
     const [history, lastSatOut, previous] = await Promise.all([
       loadHistory(trx, group.id),
       loadLastSatOut(trx, group.id),
@@ -145,6 +145,8 @@ export async function runRound(props: {
     ]);
     const result = pairRound({
       members: participants.map((p) => ({ id: p.id, team: p.team, managerId: p.manager_id })),
+      // The whole group, absent members included, keeps the round-robin plan stable through absences.
+      roster,
       history,
       seed,
       groupSize: group.size,
