@@ -220,6 +220,7 @@ export function mixerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       { schema: { tags: ['mixers'], params: groupParams, response: { 200: looseEnvelope, ...commonErrors } } },
       async (request) => {
         requireAdmin(request);
+        if (!(await findGroup(db, request.params.id))) throw notFound('No such group.');
         const members = await db
           .selectFrom('group_members')
           .innerJoin('people', 'people.id', 'group_members.person_id')
