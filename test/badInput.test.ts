@@ -8,7 +8,7 @@ import { forEachEngine } from './helpers/suite.js';
  * where there is one), never 500, and leave nothing half-written.
  */
 const cases: Array<{
-  method: 'POST' | 'PATCH' | 'GET';
+  method: 'POST' | 'PATCH' | 'PUT' | 'DELETE' | 'GET';
   url: string;
   payload?: unknown;
   raw?: string;

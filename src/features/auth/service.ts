@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { recordAudit } from '../../db/audit.js';
 import type { Db } from '../../db/database.js';
+import { isUniqueViolation } from '../../db/errors.js';
 import { AppError, badRequest, conflict, forbidden, unauthorized } from '../../lib/errors.js';
 import { constantTimeEqual, newId } from '../../lib/ids.js';
 import { nowIso } from '../../lib/time.js';
@@ -13,11 +14,6 @@ import type { SignupInput, UpdateMeInput } from './schemas.js';
 import { deleteSessionsOf } from './sessions.js';
 
 const GENERIC_SIGNIN_FAILURE = 'That e-mail or password is not right.';
-
-function isUniqueViolation(error: unknown): boolean {
-  const message = String((error as Error)?.message ?? '');
-  return /UNIQUE constraint failed|duplicate key value/i.test(message);
-}
 
 /**
  * Creates a member account. `ssoUsername` is set when a trusted proxy vouched for the person: the

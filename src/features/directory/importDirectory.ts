@@ -1,5 +1,6 @@
 import { recordAudit } from '../../db/audit.js';
 import type { Db, Tx } from '../../db/database.js';
+import { isUniqueViolation } from '../../db/errors.js';
 import { newId } from '../../lib/ids.js';
 import { nowIso } from '../../lib/time.js';
 import { issuePath } from '../../lib/zodMessage.js';
@@ -153,10 +154,6 @@ function withoutDuplicates(records: ValidRecord[], problems: ImportProblem[]): V
     }
   }
   return records.filter((item) => !rejected.has(item));
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return /UNIQUE constraint failed|duplicate key value/i.test(String((error as Error)?.message ?? ''));
 }
 
 type DirectoryFields = Pick<

@@ -1,5 +1,6 @@
 import { recordAudit } from '../../db/audit.js';
 import type { Db } from '../../db/database.js';
+import { isUniqueViolation } from '../../db/errors.js';
 import { badRequest, conflict, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { nowIso } from '../../lib/time.js';
@@ -23,10 +24,6 @@ function checkCadence(cadence: Cadence): void {
       'anchorDate',
     );
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return /UNIQUE constraint failed|duplicate key value/i.test(String((error as Error)?.message ?? ''));
 }
 
 const nameTaken = () => conflict('name: a group with this name already exists', 'name');

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type PastMeeting, pairRound } from '../../core/pairing/index.js';
 import { recordAudit } from '../../db/audit.js';
 import type { Db, Executor } from '../../db/database.js';
+import { isBusy, isUniqueViolation } from '../../db/errors.js';
 import { notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { nowIso } from '../../lib/time.js';
@@ -106,11 +107,11 @@ async function loadParticipants(db: Executor, group: GroupRow, scheduledFor: str
       row.skip_round_at !== scheduledFor &&
       isEligible(row, eligibility, titlePattern),
   );
-  return { participants: taking, skipped: rows.length - taking.length, roster: rows.map((row) => ({ id: row.id, team: row.team, managerId: row.manager_id })) };
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return /UNIQUE constraint failed|duplicate key value/i.test(String((error as Error)?.message ?? ''));
+  return {
+    participants: taking,
+    skipped: rows.length - taking.length,
+    roster: rows.map((row) => ({ id: row.id, team: row.team, managerId: row.manager_id })),
+  };
 }
 
 /**
@@ -304,10 +305,6 @@ class DryRunRollback extends Error {
   constructor(readonly outcome: RoundOutcome) {
     super('dry run');
   }
-}
-
-function isBusy(error: unknown): boolean {
-  return /SQLITE_BUSY|database is locked/i.test(`${(error as { code?: string })?.code} ${String(error)}`);
 }
 
 function alreadyMade(groupId: string, scheduledFor: string, existing: { id: string; seed: string }): RoundOutcome {
