@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { insertPerson } from './helpers/people.js';
 import { Client } from './helpers/server.js';
 import { forEachEngine } from './helpers/suite.js';
 
@@ -55,33 +56,13 @@ forEachEngine(
     });
 
     test('a directory person (no password yet) is signed in by the header', async () => {
-      const { db } = get().ctx.database;
-      const now = new Date().toISOString();
-      await db
-        .insertInto('people')
-        .values({
-          id: 'dir-1',
-          username: 'dirperson',
-          email: 'dir@example.org',
-          name: 'Directory Person',
-          first_name: 'Directory',
-          last_name: 'Person',
-          title: 'Engineer',
-          team: 'Platform',
-          manager_id: null,
-          is_manager: 0,
-          avatar_url: null,
-          timezone: 'UTC',
-          enabled: 1,
-          role: 'member',
-          verified: 1,
-          password_hash: null,
-          signup_ip: null,
-          created_at: now,
-          updated_at: now,
-          last_signin_at: null,
-        })
-        .execute();
+      await insertPerson(get().ctx.database.db, {
+        username: 'dirperson',
+        name: 'Directory Person',
+        title: 'Engineer',
+        team: 'Platform',
+        email: 'dir@example.org',
+      });
       const me = await viaProxy('DirPerson').get('/api/v1/me');
       assert.equal(me.status, 200);
       assert.equal(me.body.person.name, 'Directory Person');
