@@ -56,6 +56,54 @@ forEachEngine('mixers', (get) => {
     assert.equal((await member.post('/api/v1/mixers/groups', { name: 'Mine', ...weekly })).status, 403);
   });
 
+  test('a partial update changes only what it names', async () => {
+    const group = await createGroup({
+      name: 'Careful',
+      description: 'Keep me',
+      everyWeeks: 2,
+      anchorDate: '2026-01-05',
+      size: 3,
+      oddPolicy: 'sit_out',
+      eligibility: { kind: 'teams', teams: ['Design, Research', 'Ops'] },
+      membership: 'admin',
+      introTemplate: 'Hello {{names}}',
+    });
+    const archived = await admin.patch(`/api/v1/mixers/groups/${group.id}`, { archived: true });
+    assert.equal(archived.status, 200);
+    const renamed = await admin.patch(`/api/v1/mixers/groups/${group.id}`, { name: 'Careful too', archived: false });
+    const view = renamed.body.group;
+    assert.equal(view.archived, false);
+    assert.equal(view.name, 'Careful too');
+    assert.equal(view.description, 'Keep me');
+    assert.equal(view.timezone, 'Europe/Paris');
+    assert.equal(view.everyWeeks, 2);
+    assert.equal(view.anchorDate, '2026-01-05');
+    assert.equal(view.size, 3);
+    assert.equal(view.oddPolicy, 'sit_out');
+    assert.equal(view.membership, 'admin');
+    assert.equal(view.introTemplate, 'Hello {{names}}');
+    assert.deepEqual(view.eligibilityRule, { kind: 'teams', teams: ['Design, Research', 'Ops'] });
+  });
+
+  test('running a round with the seed of its preview saves exactly the preview', async () => {
+    const group = await createGroup({ name: 'Previewed' });
+    await joinAll(group.id, await people('preview', 6));
+    const preview = (await admin.post(`/api/v1/mixers/groups/${group.id}/rounds`, { dryRun: true })).body.round;
+    assert.equal(preview.created, false);
+    const saved = (await admin.post(`/api/v1/mixers/groups/${group.id}/rounds`, { seed: preview.seed })).body.round;
+    assert.equal(saved.created, true);
+    const ids = (round: { groups: Array<Array<{ id: string }>> }) =>
+      round.groups
+        .map((g) =>
+          g
+            .map((p) => p.id)
+            .sort()
+            .join('+'),
+        )
+        .sort();
+    assert.deepEqual(ids(saved), ids(preview));
+  });
+
   test('eligibility is enforced by the server: managers-only and team groups', async () => {
     const managers = await createGroup({ name: 'Managers', eligibility: { kind: 'managers' } });
     const flagged = await insertPerson(db(), { username: 'boss', isManager: true });

@@ -6,8 +6,12 @@ import { RequireAuth } from './auth/RequireAuth';
 import { SignInPage } from './auth/SignInPage';
 import { SignUpPage } from './auth/SignUpPage';
 import { MeetingsPage } from './meetings/MeetingsPage';
+import { AdminGroupPage } from './mixers/AdminGroupPage';
+import { AdminGroupsPage } from './mixers/AdminGroupsPage';
+import { GroupPage } from './mixers/GroupPage';
 import { MixersPage } from './mixers/MixersPage';
 import { ProfilePage } from './profile/ProfilePage';
+import { AdminLayout } from './shell/AdminLayout';
 import { AppLayout } from './shell/AppLayout';
 import { HomePage } from './shell/HomePage';
 import { NotFoundPage } from './shell/NotFoundPage';
@@ -35,6 +39,7 @@ export function App() {
           >
             <Route index element={<HomePage />} />
             <Route path="/mixers" element={<MixersPage />} />
+            <Route path="/mixers/groups/:id" element={<GroupPage />} />
             <Route path="/talks" element={<TalksPage />} />
             <Route path="/unconference" element={<UnconferencePage />} />
             <Route path="/meetings" element={<MeetingsPage />} />
@@ -43,10 +48,14 @@ export function App() {
               path="/admin"
               element={
                 <RequireAdmin>
-                  <AdminPage />
+                  <AdminLayout />
                 </RequireAdmin>
               }
-            />
+            >
+              <Route index element={<AdminPage />} />
+              <Route path="mixers" element={<AdminGroupsPage />} />
+              <Route path="mixers/:id" element={<AdminGroupPage />} />
+            </Route>
           </Route>
           <Route path="*" element={<NotFoundPage />} />
         </Routes>

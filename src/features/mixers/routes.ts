@@ -275,6 +275,7 @@ export function mixerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           titlePattern,
           actorId: admin.id,
           dryRun: request.body?.dryRun ?? false,
+          seed: request.body?.seed,
         });
         return { round: outcome };
       },

@@ -2,7 +2,7 @@ import type { Db } from '../../db/database.js';
 import { forbidden, notFound } from '../../lib/errors.js';
 import { type MemberPersonView, type PersonRow, presentToMember } from '../people/presenters.js';
 import { findPersonById } from '../people/queries.js';
-import { describeEligibility, isEligible, parseEligibility } from './eligibility.js';
+import { describeEligibility, type Eligibility, isEligible, parseEligibility } from './eligibility.js';
 import { canManageMixersOf } from './policy.js';
 import { activeMemberCounts, type GroupRow } from './queries.js';
 
@@ -14,6 +14,8 @@ export interface GroupView {
   oddPolicy: 'trio' | 'sit_out';
   membership: 'open' | 'admin' | 'auto';
   eligibility: string;
+  eligibilityRule: Eligibility;
+  introTemplate: string | null;
   cron: string;
   timezone: string;
   everyWeeks: number;
@@ -77,6 +79,8 @@ export async function groupViews(props: {
       oddPolicy: group.odd_policy,
       membership: group.membership,
       eligibility: describeEligibility(eligibility),
+      eligibilityRule: eligibility,
+      introTemplate: group.intro_template,
       cron: group.cron,
       timezone: group.timezone,
       everyWeeks: group.every_weeks,

@@ -1,0 +1,181 @@
+/** Words for mixer schedules, times and numbers. Times are shown in the viewer's timezone. */
+
+const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
+const DAY_ABBREVIATIONS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const;
+const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth'] as const;
+
+function dayIndex(token: string): number | null {
+  const upper = token.toUpperCase();
+  const byName = DAY_ABBREVIATIONS.indexOf(upper as (typeof DAY_ABBREVIATIONS)[number]);
+  if (byName !== -1) return byName;
+  if (!/^\d$/.test(upper)) return null;
+  const n = Number(upper);
+  return n === 7 ? 0 : n <= 6 ? n : null;
+}
+
+function joinWords(words: string[]): string {
+  if (words.length <= 1) return words[0] ?? '';
+  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
+
+/** "Mondays", "Weekdays", "Mondays and Thursdays", "The first Monday of the month" — or null. */
+function daysInWords(dow: string): string | null {
+  const nth = /^([A-Za-z]{3}|\d)#([1-5L])$/.exec(dow);
+  if (nth) {
+    const day = dayIndex(nth[1] ?? '');
+    if (day === null) return null;
+    const which = nth[2] === 'L' ? 'last' : ORDINALS[Number(nth[2]) - 1];
+    return `The ${which} ${DAY_NAMES[day]} of the month`;
+  }
+  const range = /^([A-Za-z]{3}|\d)-([A-Za-z]{3}|\d)$/.exec(dow);
+  if (range) {
+    const from = dayIndex(range[1] ?? '');
+    const to = dayIndex(range[2] ?? '');
+    if (from === null || to === null) return null;
+    if (from === 1 && to === 5) return 'Weekdays';
+    return `${DAY_NAMES[from]} to ${DAY_NAMES[to]}`;
+  }
+  const days = dow.split(',').map(dayIndex);
+  if (days.some((d) => d === null)) return null;
+  return joinWords(days.map((d) => `${DAY_NAMES[d ?? 0]}s`));
+}
+
+function ordinalDay(n: number): string {
+  const rem100 = n % 100;
+  const suffix =
+    rem100 >= 11 && rem100 <= 13 ? 'th' : n % 10 === 1 ? 'st' : n % 10 === 2 ? 'nd' : n % 10 === 3 ? 'rd' : 'th';
+  return `${n}${suffix}`;
+}
+
+/** The day-and-time part of a cron expression in words, or null when it is too unusual to say simply. */
+export function cronInWords(cron: string): string | null {
+  let fields = cron.trim().split(/\s+/);
+  if (fields.length === 6) fields = fields.slice(1); // croner's optional seconds
+  if (fields.length !== 5) return null;
+  const [minute = '', hour = '', dom = '', month = '', dow = ''] = fields;
+  if (!/^\d{1,2}$/.test(minute) || !/^\d{1,2}$/.test(hour) || Number(minute) > 59 || Number(hour) > 23) return null;
+  if (month !== '*') return null;
+  const time = `${hour.padStart(2, '0')}:${minute.padStart(2, '0')}`;
+  const anyDay = (value: string) => value === '*' || value === '?';
+  if (anyDay(dom) && anyDay(dow)) return `Every day at ${time}`;
+  if (anyDay(dow) && /^\d{1,2}$/.test(dom)) return `On the ${ordinalDay(Number(dom))} of every month at ${time}`;
+  if (anyDay(dom)) {
+    const days = daysInWords(dow);
+    return days ? `${days} at ${time}` : null;
+  }
+  return null;
+}
+
+/** "Mondays at 10:00 (Europe/Paris)", "Mondays at 10:00, every 2 weeks (Europe/Paris)". */
+export function cadenceInWords(group: { cron: string; timezone: string; everyWeeks: number }): string {
+  const words = cronInWords(group.cron) ?? `On the schedule “${group.cron}”`;
+  const every = group.everyWeeks > 1 ? `, every ${group.everyWeeks} weeks` : '';
+  return `${words}${every} (${group.timezone})`;
+}
+
+function safeTimeZone(timeZone: string): string | undefined {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+    return timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A moment in the viewer's timezone: "Mon, 30 Nov, 10:00 CET" (the year only when it isn't this one). */
+export function formatDateTime(iso: string, timeZone: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const zone = safeTimeZone(timeZone);
+  return new Intl.DateTimeFormat(undefined, {
+    timeZone: zone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: isThisYear(date, zone) ? undefined : 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  }).format(date);
+}
+
+function isThisYear(date: Date, timeZone: string | undefined): boolean {
+  const year = new Intl.DateTimeFormat('en', { timeZone, year: 'numeric' });
+  return year.format(date) === year.format(new Date());
+}
+
+/** A day in the viewer's timezone, without the time: "Mon, 30 Nov" (with the year when it isn't this one). */
+export function formatDay(iso: string, timeZone: string, options: { year?: boolean } = {}): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const zone = safeTimeZone(timeZone);
+  return new Intl.DateTimeFormat(undefined, {
+    timeZone: zone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: options.year || !isThisYear(date, zone) ? 'numeric' : undefined,
+  }).format(date);
+}
+
+/** A short axis label: "30 Nov". */
+export function formatShortDay(iso: string, timeZone: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(undefined, {
+    timeZone: safeTimeZone(timeZone),
+    day: 'numeric',
+    month: 'short',
+  }).format(date);
+}
+
+/** A pause end is stored as the start of the chosen day in UTC: show that calendar day. */
+export function formatPauseDate(iso: string): string {
+  return formatDay(iso, 'UTC');
+}
+
+/** "in 3 days", "tomorrow", "2 hours ago". */
+export function relativeTime(iso: string, now = Date.now()): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  const seconds = (date.getTime() - now) / 1000;
+  const units: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+    ['day', 86_400],
+    ['hour', 3_600],
+    ['minute', 60],
+  ];
+  const format = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+  for (const [unit, size] of units) {
+    if (Math.abs(seconds) >= size || unit === 'minute') return format.format(Math.round(seconds / size), unit);
+  }
+  return '';
+}
+
+export function percent(ratio: number): string {
+  if (!Number.isFinite(ratio)) return '—';
+  return `${Math.round(ratio * 100)}%`;
+}
+
+export function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  const first = parts[0]?.[0] ?? '';
+  const last = parts.length > 1 ? (parts[parts.length - 1]?.[0] ?? '') : '';
+  return (first + last).toUpperCase() || '?';
+}
+
+/** A date input value (YYYY-MM-DD) for `days` from today, in the browser's calendar. */
+export function dateInputValue(daysFromToday: number, from = new Date()): string {
+  const date = new Date(from.getFullYear(), from.getMonth(), from.getDate() + daysFromToday);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+/** The next date (YYYY-MM-DD) falling on `weekday` (0 = Sunday), today included. */
+export function nextWeekday(weekday: number, from = new Date()): string {
+  const offset = (weekday - from.getDay() + 7) % 7;
+  return dateInputValue(offset, from);
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

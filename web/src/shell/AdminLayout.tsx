@@ -1,0 +1,26 @@
+import { NavLink, Outlet } from 'react-router-dom';
+
+/** The admin areas, as tabs above every admin page. Add a capability's admin page here. */
+const ADMIN_SECTIONS: ReadonlyArray<{ path: string; title: string; end?: boolean }> = [
+  { path: '/admin', title: 'People & sign-up', end: true },
+  { path: '/admin/mixers', title: 'Mixers' },
+];
+
+export function AdminLayout() {
+  return (
+    <>
+      <nav className="admin-tabs" aria-label="Admin sections">
+        <ul>
+          {ADMIN_SECTIONS.map((section) => (
+            <li key={section.path}>
+              <NavLink to={section.path} end={section.end} className="admin-tab">
+                {section.title}
+              </NavLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <Outlet />
+    </>
+  );
+}
