@@ -187,6 +187,11 @@ forEachEngine('mixers', (get) => {
       assert.ok(outcome.groups.every((g) => g.length === 2));
       satOut.push(outcome.sittingOut[0]!.id);
     }
+    const lastSitter = await clientFor(get().app, db(), satOut[4]!);
+    const told = (await lastSitter.get('/api/v1/mixers/matches')).body.matches;
+    const current = told.find((m: { current: boolean }) => m.current);
+    assert.equal(current.status, 'sat_out', 'the person sitting out is told so');
+    assert.equal(current.partners.length, 0);
     assert.equal(new Set(satOut).size, 5, `each person sits out once in five rounds: ${satOut}`);
   });
 

@@ -114,19 +114,37 @@ export async function matchesOf(db: Db, subject: PersonRow, limit = 50): Promise
     .orderBy('rounds.scheduled_for', 'desc')
     .limit(limit)
     .execute();
-  if (mine.length === 0) return [];
-  const partners = await db
-    .selectFrom('meeting_participants')
-    .innerJoin('people', 'people.id', 'meeting_participants.person_id')
-    .selectAll('people')
-    .select('meeting_participants.meeting_id as meetingId')
-    .where(
-      'meeting_participants.meeting_id',
-      'in',
-      mine.map((m) => m.meetingId),
-    )
-    .where('meeting_participants.person_id', '!=', subject.id)
+  // Sitting out is news too: the member learns it was their turn, not that they were forgotten.
+  const satOut = await db
+    .selectFrom('round_sitouts')
+    .innerJoin('rounds', 'rounds.id', 'round_sitouts.round_id')
+    .innerJoin('groups', 'groups.id', 'rounds.group_id')
+    .select([
+      'rounds.id as roundId',
+      'groups.id as groupId',
+      'groups.name as groupName',
+      'rounds.scheduled_for as scheduledFor',
+    ])
+    .where('round_sitouts.person_id', '=', subject.id)
+    .orderBy('rounds.scheduled_for', 'desc')
+    .limit(limit)
     .execute();
+  if (mine.length === 0 && satOut.length === 0) return [];
+  const partners =
+    mine.length === 0
+      ? []
+      : await db
+          .selectFrom('meeting_participants')
+          .innerJoin('people', 'people.id', 'meeting_participants.person_id')
+          .selectAll('people')
+          .select('meeting_participants.meeting_id as meetingId')
+          .where(
+            'meeting_participants.meeting_id',
+            'in',
+            mine.map((m) => m.meetingId),
+          )
+          .where('meeting_participants.person_id', '!=', subject.id)
+          .execute();
   const latest = await db
     .selectFrom('rounds')
     .select(['group_id', (eb) => eb.fn.max('scheduled_for').as('at')])
@@ -134,9 +152,19 @@ export async function matchesOf(db: Db, subject: PersonRow, limit = 50): Promise
     .groupBy('group_id')
     .execute();
   const latestByGroup = new Map(latest.map((row) => [row.group_id, String(row.at)]));
-  return mine.map((m) => ({
+  const matched: MatchView[] = mine.map((m) => ({
     ...m,
     current: latestByGroup.get(m.groupId) === m.scheduledFor,
     partners: partners.filter((p) => p.meetingId === m.meetingId).map(presentToMember),
   }));
+  const satOutViews: MatchView[] = satOut.map((s) => ({
+    meetingId: `sat-out:${s.roundId}`,
+    groupId: s.groupId,
+    groupName: s.groupName,
+    scheduledFor: s.scheduledFor,
+    status: 'sat_out',
+    current: latestByGroup.get(s.groupId) === s.scheduledFor,
+    partners: [],
+  }));
+  return [...matched, ...satOutViews].sort((a, b) => b.scheduledFor.localeCompare(a.scheduledFor)).slice(0, limit);
 }

@@ -24,6 +24,7 @@ function PartnerLine({ partner, size }: { partner: MatchPartner; size?: 'md' | '
 function MeetingStatus({ status }: { status: string }) {
   if (status === 'cancelled') return <span className="badge badge-off">Cancelled</span>;
   if (status === 'done') return <span className="badge badge-ok">Met</span>;
+  if (status === 'sat_out') return <span className="badge">Sat out</span>;
   return null;
 }
 
@@ -39,7 +40,12 @@ function CurrentMatch({ match, timeZone, personId }: { match: MixerMatch; timeZo
         </span>
         <MeetingStatus status={match.status} />
       </div>
-      {match.partners.length > 0 ? (
+      {match.status === 'sat_out' ? (
+        <p className="muted">
+          You sit out this round: the group had an odd number of people and it was your turn. You’ll be matched next
+          time.
+        </p>
+      ) : match.partners.length > 0 ? (
         <ul className="match-partners" aria-label={`Matched with in ${match.groupName}`}>
           {match.partners.map((partner) => (
             <PartnerLine key={partner.id} partner={partner} size="lg" />
