@@ -6,10 +6,13 @@ import { SigninLimiter } from './features/auth/rateLimit.js';
 import { ensureAdmin } from './features/auth/service.js';
 import { deleteExpiredSessions } from './features/auth/sessions.js';
 import { directorySyncJob } from './features/directory/syncJob.js';
+import { applyChannelConfig } from './features/meetings/channels.js';
 import { managerPattern } from './features/mixers/eligibility.js';
 import { mixerRoundsJob } from './features/mixers/scheduler.js';
 import { ensureSettings } from './features/settings/service.js';
+import { talksPhaseJob } from './features/talks/events.js';
 import type { AppContext } from './http/context.js';
+import { outboxJob } from './jobs/outbox.js';
 import { type Job, startJobs } from './jobs/runner.js';
 import { buildServer } from './server.js';
 
@@ -19,6 +22,7 @@ export async function openContext(config: Config): Promise<AppContext> {
   try {
     await migrateToLatest(database.db);
     await ensureSettings(database.db);
+    await applyChannelConfig(database.db, config);
   } catch (error) {
     await database.close();
     throw error;
@@ -31,6 +35,8 @@ export function backgroundJobs(ctx: AppContext): Job[] {
   const jobs: Job[] = [
     { name: 'expired-sessions', everyMs: 60 * 60 * 1000, run: () => deleteExpiredSessions(ctx.database.db) },
     mixerRoundsJob({ db: ctx.database.db, titlePattern }),
+    talksPhaseJob(ctx.database.db),
+    outboxJob(ctx),
   ];
   const sync = directorySyncJob(ctx);
   if (sync) jobs.push(sync);

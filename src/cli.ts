@@ -1,7 +1,9 @@
 import { Command } from 'commander';
+import { registerDemoCommands } from './cli/demo.js';
 import { registerDirectoryCommands } from './cli/directory.js';
 import { registerMixerCommands } from './cli/mixers.js';
 import { registerServerCommands } from './cli/server.js';
+import { registerTalksCommands } from './cli/talks.js';
 import { ConfigError } from './config.js';
 import { AppError } from './lib/errors.js';
 
@@ -14,6 +16,8 @@ const program = new Command()
 registerServerCommands(program);
 registerDirectoryCommands(program);
 registerMixerCommands(program);
+registerTalksCommands(program);
+registerDemoCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -46,6 +46,105 @@ export const configSchema = z
       })
       .strict()
       .default({ feeds: [], prune: false, managerTitlePattern: 'Manager|Director|Principal|Head of|VP|Chief' }),
+    /** Video rooms for meetings: Jitsi (public or self-hosted with JWT), a URL template, or none. */
+    video: z
+      .object({
+        provider: z.enum(['jitsi', 'template', 'none']).default('jitsi'),
+        jitsi: z
+          .object({
+            baseUrl: z.url().default('https://meet.jit.si'),
+            /** Token authentication of a self-hosted Jitsi (jitsi-meet-tokens, HS256). */
+            jwt: z
+              .object({
+                appId: z.string().min(1),
+                secret: z.string().min(16),
+                audience: z.string().min(1).default('jitsi'),
+                ttlMinutes: z.coerce
+                  .number()
+                  .int()
+                  .min(1)
+                  .max(7 * 24 * 60)
+                  .default(180),
+              })
+              .strict()
+              .optional(),
+          })
+          .strict()
+          .default({ baseUrl: 'https://meet.jit.si' }),
+        /** With provider "template": a URL holding {room}, e.g. https://video.example.org/{room}. */
+        template: z
+          .string()
+          .refine((t) => t.includes('{room}') && /^https?:\/\//.test(t), {
+            message: 'must be an http(s) URL containing {room}',
+          })
+          .optional(),
+      })
+      .strict()
+      .refine((v) => v.provider !== 'template' || v.template, {
+        message: 'video.template is required when video.provider is "template"',
+        path: ['template'],
+      })
+      .default({ provider: 'jitsi', jitsi: { baseUrl: 'https://meet.jit.si' } }),
+    /** Channels set here are written to the database at start; others are set on the admin page. */
+    notifications: z
+      .object({
+        email: z
+          .object({
+            /** smtp://user:pass@host:587 or smtps://…; absent: e-mail is configured on the admin page. */
+            smtpUrl: z
+              .string()
+              .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+              .optional(),
+            from: z.string().min(3).default('Convene <convene@localhost>'),
+          })
+          .strict()
+          .default({ from: 'Convene <convene@localhost>' }),
+        slack: z
+          .object({
+            token: z.string().min(1).optional(),
+            /** The Web API's base URL (tests point it at a local server). */
+            apiUrl: z.url().default('https://slack.com/api/'),
+          })
+          .strict()
+          .default({ apiUrl: 'https://slack.com/api/' }),
+        outbox: z
+          .object({
+            everyMs: z.coerce.number().int().min(100).default(2000),
+            batchSize: z.coerce.number().int().min(1).max(1000).default(100),
+            concurrency: z.coerce.number().int().min(1).max(200).default(16),
+            maxAttempts: z.coerce.number().int().min(1).max(100).default(8),
+            leaseSeconds: z.coerce.number().int().min(5).default(300),
+            baseDelaySeconds: z.coerce.number().min(0).default(30),
+            maxDelaySeconds: z.coerce
+              .number()
+              .min(0)
+              .default(6 * 3600),
+          })
+          .strict()
+          .default({
+            everyMs: 2000,
+            batchSize: 100,
+            concurrency: 16,
+            maxAttempts: 8,
+            leaseSeconds: 300,
+            baseDelaySeconds: 30,
+            maxDelaySeconds: 6 * 3600,
+          }),
+      })
+      .strict()
+      .default({
+        email: { from: 'Convene <convene@localhost>' },
+        slack: { apiUrl: 'https://slack.com/api/' },
+        outbox: {
+          everyMs: 2000,
+          batchSize: 100,
+          concurrency: 16,
+          maxAttempts: 8,
+          leaseSeconds: 300,
+          baseDelaySeconds: 30,
+          maxDelaySeconds: 6 * 3600,
+        },
+      }),
     jobs: z
       .object({ enabled: z.boolean().default(true) })
       .strict()
@@ -98,6 +197,12 @@ const envKeys: Array<[string, string[], (raw: string) => unknown]> = [
   ['CONVENE_SESSION_DAYS', ['auth', 'sessionDays'], String],
   ['CONVENE_DIRECTORY_FEEDS', ['directory', 'feeds'], splitList],
   ['CONVENE_DIRECTORY_SYNC_CRON', ['directory', 'syncCron'], String],
+  ['CONVENE_VIDEO_PROVIDER', ['video', 'provider'], String],
+  ['CONVENE_JITSI_URL', ['video', 'jitsi', 'baseUrl'], String],
+  ['CONVENE_SMTP_URL', ['notifications', 'email', 'smtpUrl'], String],
+  ['CONVENE_MAIL_FROM', ['notifications', 'email', 'from'], String],
+  ['CONVENE_SLACK_TOKEN', ['notifications', 'slack', 'token'], String],
+  ['CONVENE_SLACK_API_URL', ['notifications', 'slack', 'apiUrl'], String],
 ];
 
 function parseBoolean(raw: string): unknown {

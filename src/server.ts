@@ -12,6 +12,7 @@ import { adminRoutes } from './features/admin/routes.js';
 import { registerAuthentication } from './features/auth/plugin.js';
 import { authRoutes } from './features/auth/routes.js';
 import { mixerRoutes } from './features/mixers/routes.js';
+import { talksPublicRoutes, talksRoutes } from './features/talks/routes.js';
 import type { AppContext } from './http/context.js';
 import { registerErrorHandling } from './http/errors.js';
 import { loggerOptions } from './logger.js';
@@ -76,9 +77,11 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean }
       await api.register(authRoutes(ctx));
       await api.register(adminRoutes(ctx));
       await api.register(mixerRoutes(ctx));
+      await api.register(talksRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );
+  await app.register(talksPublicRoutes(ctx));
 
   await registerWebApp(app);
   return app;

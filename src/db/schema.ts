@@ -134,12 +134,120 @@ export interface MeetingsTable {
   status: MeetingStatus;
   created_at: string;
   updated_at: string;
+  /** The video room's name (≥ 96 random bits); its URL comes from the video settings. */
+  room_name: Generated<string | null>;
 }
 
 export interface MeetingParticipantsTable {
   meeting_id: string;
   person_id: string;
   role: string;
+}
+
+export type EventKind = 'talks' | 'unconference';
+export type EventPhase = 'proposals' | 'voting' | 'closed';
+
+export interface EventsTable {
+  id: string;
+  kind: EventKind;
+  name: string;
+  description: string;
+  description_html: string;
+  phase: EventPhase;
+  /** 1: people may still propose while voting is open. */
+  proposals_during_voting: Flag;
+  /** How many of the best-voted proposals are selected when voting closes. */
+  top_n: number;
+  /** Votes a person may cast in the event; null: no limit. */
+  vote_limit: number | null;
+  voting_opens_at: string | null;
+  voting_closes_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProposalsTable {
+  id: string;
+  event_id: string;
+  speaker_id: string;
+  created_by: string | null;
+  title: string;
+  /** Lower-cased title: unique per event. */
+  title_key: string;
+  description: string;
+  description_html: string;
+  hidden: Flag;
+  hidden_reason: string | null;
+  hidden_by: string | null;
+  hidden_at: string | null;
+  /** Always equal to the number of vote rows (changed in the vote's transaction). */
+  vote_count: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface VotesTable {
+  proposal_id: string;
+  person_id: string;
+  event_id: string;
+  created_at: string;
+}
+
+export interface BallotsTable {
+  event_id: string;
+  person_id: string;
+  updated_at: string;
+}
+
+export type NotificationChannel = 'email' | 'slack';
+export type NotificationKind = 'intro' | 'reminder' | 'rescheduled' | 'cancel' | 'follow_up';
+export type NotificationStatus = 'pending' | 'sending' | 'sent' | 'failed';
+
+/** The outbox: one row per message, written in the transaction of the change that causes it. */
+export interface NotificationsTable {
+  id: string;
+  meeting_id: string | null;
+  /** Null for a message to the whole meeting (one Slack conversation with every participant). */
+  person_id: string | null;
+  channel: NotificationChannel;
+  kind: NotificationKind;
+  /** JSON snapshot of what the message says (see features/meetings/payload.ts). */
+  payload: string;
+  status: NotificationStatus;
+  attempts: number;
+  next_attempt_at: string;
+  /** A worker's lease: past this time a row still 'sending' may be claimed again. */
+  claimed_until: string | null;
+  claimed_by: string | null;
+  /** 1: claimed from a worker whose lease ran out mid-send; the channel checks before resending. */
+  recovered: Flag;
+  last_error: string | null;
+  /** JSON: what the channel answered (message id, Slack channel and ts, people not reached). */
+  result: string | null;
+  sent_at: string | null;
+  dedupe_key: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NotificationPrefsTable {
+  person_id: string;
+  /** '' for the person's default; a group id for that group's override. */
+  scope: string;
+  channel: NotificationChannel;
+  enabled: Flag;
+  updated_at: string;
+}
+
+export interface ChannelSettingsTable {
+  channel: NotificationChannel;
+  enabled: Flag;
+  /** JSON, shown to admins. */
+  settings: string;
+  /** JSON, never shown back in full. */
+  secrets: string;
+  source: 'config' | 'admin';
+  updated_at: string;
 }
 
 export interface DB {
@@ -154,4 +262,11 @@ export interface DB {
   round_sitouts: RoundSitoutsTable;
   meetings: MeetingsTable;
   meeting_participants: MeetingParticipantsTable;
+  notifications: NotificationsTable;
+  notification_prefs: NotificationPrefsTable;
+  channel_settings: ChannelSettingsTable;
+  events: EventsTable;
+  proposals: ProposalsTable;
+  votes: VotesTable;
+  ballots: BallotsTable;
 }

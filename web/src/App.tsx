@@ -17,7 +17,10 @@ import { HomePage } from './shell/HomePage';
 import { NotFoundPage } from './shell/NotFoundPage';
 import { PublicLayout } from './shell/PublicLayout';
 import { ScrollToTop } from './shell/ScrollToTop';
+import { EventPage } from './talks/EventPage';
+import { ManageEventPage } from './talks/ManageEventPage';
 import { TalksPage } from './talks/TalksPage';
+import { TalksShell } from './talks/TalksShell';
 import { UnconferencePage } from './unconference/UnconferencePage';
 
 export function App() {
@@ -40,7 +43,14 @@ export function App() {
             <Route index element={<HomePage />} />
             <Route path="/mixers" element={<MixersPage />} />
             <Route path="/mixers/groups/:id" element={<GroupPage />} />
-            <Route path="/talks" element={<TalksPage />} />
+            <Route
+              path="/talks/:eventId/manage"
+              element={
+                <RequireAdmin>
+                  <ManageEventPage />
+                </RequireAdmin>
+              }
+            />
             <Route path="/unconference" element={<UnconferencePage />} />
             <Route path="/meetings" element={<MeetingsPage />} />
             <Route path="/profile" element={<ProfilePage />} />
@@ -57,6 +67,23 @@ export function App() {
               <Route path="mixers/:id" element={<AdminGroupPage />} />
             </Route>
           </Route>
+          {/* Talks are public: visitors see the list and can read (not vote) without signing in. */}
+          <Route
+            path="/talks"
+            element={
+              <TalksShell>
+                <TalksPage />
+              </TalksShell>
+            }
+          />
+          <Route
+            path="/talks/:eventId"
+            element={
+              <TalksShell>
+                <EventPage />
+              </TalksShell>
+            }
+          />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </AuthProvider>

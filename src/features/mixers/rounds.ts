@@ -6,6 +6,7 @@ import { isBusy, isUniqueViolation } from '../../db/errors.js';
 import { notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { nowIso } from '../../lib/time.js';
+import { prepareMeetings } from '../meetings/prepare.js';
 import { nextOccurrence } from './cadence.js';
 import { isEligible, parseEligibility } from './eligibility.js';
 import { cadenceOf } from './groups.js';
@@ -226,6 +227,8 @@ export async function runRound(props: {
         .values(participantRows.slice(i, i + 300))
         .execute();
     }
+    // Video rooms and intro messages, queued in this transaction (the outbox rule).
+    await prepareMeetings(trx, { meetingIds: meetings.map((m) => m.id), kind: 'intro' });
     if (sittingOut.length) {
       await trx
         .insertInto('round_sitouts')

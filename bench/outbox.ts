@@ -1,0 +1,275 @@
+/**
+ * Outbox benchmark: 10,000 intro messages to a local fake Slack (no rate limit imposed), delivered
+ * by the real worker code — once by one uninterrupted worker, once by a worker process that is
+ * killed (SIGKILL) and restarted twice during the run. Both must deliver exactly 10,000.
+ * Run with `npm run bench:outbox` (SQLite; set CONVENE_BENCH_POSTGRES_URL to use PostgreSQL).
+ * Prints one table and writes bench/results/outbox.json.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { openContext } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { drainOutbox, type OutboxOptions } from '../src/features/meetings/outbox.js';
+import { prepareMeetings } from '../src/features/meetings/prepare.js';
+import { buildSenders } from '../src/features/meetings/senders.js';
+import type { AppContext } from '../src/http/context.js';
+import { newId } from '../src/lib/ids.js';
+import { FakeSlack } from '../test/helpers/fakeSlack.js';
+import { insertPerson } from '../test/helpers/people.js';
+
+const MESSAGES = 10_000;
+const PEOPLE = 200;
+const here = dirname(fileURLToPath(import.meta.url));
+const options: OutboxOptions = {
+  batchSize: 200,
+  concurrency: 32,
+  maxAttempts: 8,
+  leaseSeconds: 3,
+  baseDelaySeconds: 1,
+  maxDelaySeconds: 10,
+};
+
+function contextConfig(databaseUrl: string, slack: { url: string; token: string }) {
+  return loadConfig({
+    env: { LOG_LEVEL: 'silent' },
+    cwd: '/nonexistent-convene-config-dir',
+    overrides: {
+      databaseUrl,
+      'notifications.slack.token': slack.token,
+      'notifications.slack.apiUrl': slack.url,
+    },
+  });
+}
+
+/** Worker mode: a process that delivers until it is killed. */
+async function worker(): Promise<void> {
+  const [databaseUrl, url, token] = process.argv.slice(3) as [string, string, string];
+  const ctx = await openContext(contextConfig(databaseUrl, { url, token }));
+  const built = await buildSenders(ctx.database.db, ctx.config);
+  process.stdout.write('ready\n');
+  for (;;) {
+    const run = await drainOutbox({
+      db: ctx.database.db,
+      engine: ctx.database.engine,
+      senders: built.senders,
+      options,
+      workerId: `bench-${process.pid}`,
+    });
+    if (run.claimed === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = process.env.CONVENE_BENCH_POSTGRES_URL;
+  if (!admin) {
+    const dir = mkdtempSync(join(tmpdir(), 'convene-bench-'));
+    return {
+      url: `sqlite:${join(dir, 'convene.db')}`,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+  const name = `convene_bench_${newId()
+    .replace(/[^a-z0-9]/gi, '')
+    .slice(0, 10)
+    .toLowerCase()}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: admin });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+/** 10,000 two-person meetings among PEOPLE people, their intros queued as a round would queue them. */
+async function seed(ctx: AppContext, slack: FakeSlack, tag: string): Promise<void> {
+  const { db } = ctx.database;
+  const people: string[] = [];
+  for (let i = 0; i < PEOPLE; i++) {
+    const username = `${tag}${i}`;
+    people.push(await insertPerson(db, { username, name: `Person ${i}` }));
+    slack.addUser(`${username}@example.org`);
+  }
+  await db.transaction().execute(async (trx) => {
+    const now = new Date().toISOString();
+    const ids: string[] = [];
+    for (let start = 0; start < MESSAGES; start += 200) {
+      const meetings = Array.from({ length: Math.min(200, MESSAGES - start) }, (_, k) => {
+        const i = start + k;
+        return {
+          id: newId(),
+          a: people[i % PEOPLE] as string,
+          b: people[(i * 7 + 1 + Math.floor(i / PEOPLE)) % PEOPLE] as string,
+        };
+      }).map((m) => (m.a === m.b ? { ...m, b: people[(people.indexOf(m.a) + 1) % PEOPLE] as string } : m));
+      await trx
+        .insertInto('meetings')
+        .values(
+          meetings.map((m) => ({
+            id: m.id,
+            source: 'manual' as const,
+            external_id: null,
+            group_id: null,
+            round_id: null,
+            title: 'Bench meeting',
+            starts_at: null,
+            duration_minutes: null,
+            room_url: null,
+            status: 'scheduled' as const,
+            created_at: now,
+            updated_at: now,
+          })),
+        )
+        .execute();
+      await trx
+        .insertInto('meeting_participants')
+        .values(
+          meetings.flatMap((m) =>
+            [m.a, m.b].map((person_id) => ({ meeting_id: m.id, person_id, role: 'participant' })),
+          ),
+        )
+        .execute();
+      ids.push(...meetings.map((m) => m.id));
+    }
+    await prepareMeetings(trx, { meetingIds: ids, kind: 'intro' });
+  });
+}
+
+async function sentCount(ctx: AppContext): Promise<number> {
+  const row = await ctx.database.db
+    .selectFrom('notifications')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('status', '=', 'sent')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+interface Result {
+  scenario: string;
+  engine: string;
+  queued: number;
+  delivered: number;
+  distinct: number;
+  duplicates: number;
+  seconds: number;
+  messagesPerSecond: number;
+  kills: number;
+}
+
+function summarise(scenario: string, ctx: AppContext, slack: FakeSlack, seconds: number, kills: number): Result {
+  const counts = slack.deliveries();
+  const delivered = [...counts.values()].reduce((a, b) => a + b, 0);
+  return {
+    scenario,
+    engine: ctx.database.engine,
+    queued: MESSAGES,
+    delivered,
+    distinct: counts.size,
+    duplicates: delivered - counts.size,
+    seconds: Number(seconds.toFixed(2)),
+    messagesPerSecond: Math.round(counts.size / seconds),
+    kills,
+  };
+}
+
+async function uninterrupted(slack: FakeSlack): Promise<Result> {
+  const database = await freshDatabase();
+  const ctx = await openContext(contextConfig(database.url, slack));
+  try {
+    await seed(ctx, slack, 'a');
+    slack.reset();
+    const built = await buildSenders(ctx.database.db, ctx.config);
+    const started = performance.now();
+    for (;;) {
+      const run = await drainOutbox({
+        db: ctx.database.db,
+        engine: ctx.database.engine,
+        senders: built.senders,
+        options,
+        workerId: 'bench',
+      });
+      if (run.claimed === 0) break;
+    }
+    return summarise('one worker, uninterrupted', ctx, slack, (performance.now() - started) / 1000, 0);
+  } finally {
+    await ctx.database.close();
+    await database.drop();
+  }
+}
+
+function startWorker(databaseUrl: string, slack: FakeSlack): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--worker', databaseUrl, slack.url, slack.token],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  return new Promise((resolve, reject) => {
+    child.stdout?.on('data', (chunk) => String(chunk).includes('ready') && resolve(child));
+    child.on('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+  });
+}
+
+async function killedTwice(slack: FakeSlack): Promise<Result> {
+  const database = await freshDatabase();
+  const ctx = await openContext(contextConfig(database.url, slack));
+  try {
+    await seed(ctx, slack, 'k');
+    slack.reset();
+    const started = performance.now();
+    let kills = 0;
+    let child = await startWorker(database.url, slack);
+    for (const threshold of [MESSAGES / 3, (2 * MESSAGES) / 3]) {
+      while (slack.posts.length < threshold) await new Promise((resolve) => setTimeout(resolve, 5));
+      child.kill('SIGKILL'); // mid-batch: rows claimed, some posted but not recorded
+      kills++;
+      await new Promise((resolve) => child.once('exit', resolve));
+      child = await startWorker(database.url, slack);
+    }
+    while ((await sentCount(ctx)) < MESSAGES) await new Promise((resolve) => setTimeout(resolve, 50));
+    const seconds = (performance.now() - started) / 1000;
+    child.kill('SIGKILL');
+    return summarise(`worker killed and restarted ${kills}×`, ctx, slack, seconds, kills);
+  } finally {
+    await ctx.database.close();
+    await database.drop();
+  }
+}
+
+async function main(): Promise<void> {
+  const slack = await new FakeSlack().start();
+  try {
+    const results = [await uninterrupted(slack), await killedTwice(slack)];
+    console.log(
+      `Outbox: ${MESSAGES} messages to a local fake Slack (batch ${options.batchSize}, ${options.concurrency} in flight, lease ${options.leaseSeconds}s)`,
+    );
+    console.table(results);
+    const ok = results.every((r) => r.distinct === MESSAGES && r.duplicates === 0);
+    console.log(ok ? 'exactly 10,000 delivered in both runs' : 'DELIVERY COUNT MISMATCH');
+    const out = join(here, 'results', 'outbox.json');
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(
+      out,
+      `${JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2)}\n`,
+    );
+    if (!ok) process.exitCode = 1;
+  } finally {
+    await slack.stop();
+  }
+}
+
+if (process.argv[2] === '--worker') await worker();
+else await main();

@@ -1,0 +1,39 @@
+import type { NotificationKind } from '../../db/schema.js';
+
+/** One participant as the message shows them, snapshotted when the message is queued. */
+export interface PayloadPerson {
+  id: string;
+  name: string;
+  email: string | null;
+  timezone: string;
+  title: string | null;
+  team: string | null;
+}
+
+/**
+ * What a queued message says: a snapshot taken in the transaction that queued it, so the worker
+ * needs no joins and a message describes the meeting as it was when the change happened.
+ */
+export interface NotificationPayload {
+  kind: NotificationKind;
+  meeting: {
+    id: string;
+    title: string;
+    startsAt: string | null;
+    durationMinutes: number | null;
+    roomName: string | null;
+    /** A link that came with the meeting (external meetings); else the room comes from roomName. */
+    roomUrl: string | null;
+    groupId: string | null;
+    groupName: string | null;
+    /** Increases with every change of the meeting: the ICS SEQUENCE. */
+    sequence: number;
+  };
+  participants: PayloadPerson[];
+  /** E-mail: the one reader, and the assistants who get a copy. */
+  recipient?: PayloadPerson & { cc: Array<{ name: string; email: string }> };
+  /** Slack: the participants who read Slack (one conversation with all of them). */
+  readers?: string[];
+}
+
+export const parsePayload = (text: string): NotificationPayload => JSON.parse(text) as NotificationPayload;

@@ -1,0 +1,451 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { type AppContext, noContent, requireAdmin, requirePerson } from '../../http/context.js';
+import { commonErrors } from '../../http/errorShape.js';
+import { notFound } from '../../lib/errors.js';
+import { nowIso } from '../../lib/time.js';
+import { createTalksEvent, setTalksPhase, updateTalksEvent } from './events.js';
+import { listForViewer, publicProposalList } from './listing.js';
+import { presentEvent, presentEventForAdmin, presentMyProposal, presentProposalDetail } from './presenters.js';
+import { createProposal, setProposalHidden, updateProposal, withdrawProposal } from './proposals.js';
+import {
+  findProposalWithSpeaker,
+  findTalksEvent,
+  listTalksEvents,
+  proposalCounts,
+  proposalsOfSpeaker,
+} from './queries.js';
+import { eventResults, resultsCsv } from './results.js';
+import {
+  adminEventViewSchema,
+  createEventBody,
+  createProposalBody,
+  eventDetailSchema,
+  eventViewSchema,
+  hideBody,
+  idParams,
+  phaseBody,
+  proposalDetailSchema,
+  proposalListSchema,
+  resultsSchema,
+  updateEventBody,
+  updateProposalBody,
+  voteBody,
+  voteResultSchema,
+} from './schemas.js';
+import { castVote } from './votes.js';
+
+const tags = ['talks'];
+const adminEventEnvelope = z.object({ event: adminEventViewSchema });
+const proposalEnvelope = z.object({ proposal: proposalDetailSchema });
+
+/** True when the client already holds this exact list (If-None-Match, weak or strong, or *). */
+function clientHas(request: FastifyRequest, etag: string): boolean {
+  const header = request.headers['if-none-match'];
+  if (!header) return false;
+  return (
+    header === etag ||
+    header.split(',').some((tag) => {
+      const t = tag.trim();
+      return t === '*' || t === etag || t === `W/${etag}`;
+    })
+  );
+}
+
+/**
+ * The signed-out answer: the cached bytes as they are (no serialisation per request; they passed the
+ * response schema when the cache was filled), or 304 when the client has them already.
+ */
+function sendCached(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  entry: { body: Buffer; etag: string },
+  cacheControl = 'public, no-cache',
+) {
+  reply.header('etag', entry.etag).header('cache-control', cacheControl);
+  if (clientHas(request, entry.etag)) return reply.code(304).send();
+  return reply.type('application/json; charset=utf-8').send(entry.body);
+}
+
+/** JSON already serialised (for answers built from schema-checked parts). */
+const sendJson = (reply: FastifyReply, text: string) => reply.type('application/json; charset=utf-8').send(text);
+
+/**
+ * The security headers of a Talks API answer, fixed once at start-up. @fastify/helmet builds its
+ * middleware anew for every request, which costs more than everything else a cached answer does;
+ * the Talks routes opt out of it (`helmet: false`) and send this set instead. A JSON answer is
+ * never a page that runs anything, so it gets the strictest policy and only the headers that matter
+ * for it: no sniffing it into something else, no framing, no reading it from other sites.
+ */
+function apiSecurityHeaders(https: boolean): Record<string, string> {
+  return {
+    'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+    'cross-origin-resource-policy': 'same-origin',
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    ...(https && { 'strict-transport-security': 'max-age=31536000; includeSubDomains' }),
+  };
+}
+
+export function talksRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  const { db } = ctx.database;
+  const securityHeaders = apiSecurityHeaders(ctx.config.publicUrl?.startsWith('https://') ?? false);
+
+  async function eventOrThrow(id: string) {
+    const event = await findTalksEvent(db, id);
+    if (!event) throw notFound('No such event.');
+    return event;
+  }
+
+  async function proposalView(request: FastifyRequest, id: string) {
+    const row = await findProposalWithSpeaker(db, id);
+    const event = row && (await findTalksEvent(db, row.event_id));
+    if (!row || !event) throw notFound('No such proposal.');
+    return presentProposalDetail(row, event, request.person, nowIso());
+  }
+
+  async function adminEventView(id: string) {
+    const event = await eventOrThrow(id);
+    const counts = await proposalCounts(db, [event.id]);
+    return presentEventForAdmin(event, nowIso(), counts.get(event.id) ?? 0);
+  }
+
+  return async (app) => {
+    app.addHook('onRequest', (_request, reply, done) => {
+      reply.headers(securityHeaders);
+      done();
+    });
+
+    // Reading: open to everyone, signed in or not.
+
+    app.get(
+      '/talks/events',
+      {
+        helmet: false,
+        schema: {
+          tags,
+          summary: 'Talks events, newest first.',
+          response: { 200: z.object({ events: z.array(eventViewSchema) }), ...commonErrors },
+        },
+      },
+      async () => {
+        const events = await listTalksEvents(db);
+        const counts = await proposalCounts(
+          db,
+          events.map((event) => event.id),
+        );
+        const now = nowIso();
+        return { events: events.map((event) => presentEvent(event, now, counts.get(event.id) ?? 0)) };
+      },
+    );
+
+    app.get(
+      '/talks/events/:id',
+      {
+        helmet: false,
+        schema: {
+          tags,
+          summary: 'One event; for a signed-in viewer, also their own proposals (hidden ones with the reason).',
+          params: idParams,
+          response: { 200: eventDetailSchema, ...commonErrors },
+        },
+      },
+      async (request) => {
+        const event = await eventOrThrow(request.params.id);
+        const counts = await proposalCounts(db, [event.id]);
+        const now = nowIso();
+        const viewer = request.person;
+        const mine = viewer ? await proposalsOfSpeaker(db, event.id, viewer.id) : null;
+        return {
+          event: presentEvent(event, now, counts.get(event.id) ?? 0),
+          myProposals: viewer && mine ? mine.map((row) => presentMyProposal(row, event, viewer, now)) : null,
+        };
+      },
+    );
+
+    app.get(
+      '/talks/events/:id/proposals',
+      {
+        helmet: false,
+        schema: {
+          tags,
+          summary:
+            'The proposal list. Signed out: one cached list (ETag, 304), the same bytes for everyone. ' +
+            'Signed in: shuffled for the viewer while voting, with their votes marked. Ranked once closed.',
+          params: idParams,
+          response: { 200: proposalListSchema, ...commonErrors },
+        },
+      },
+      async (request, reply) => {
+        const found = publicProposalList(db, request.params.id);
+        const entry = found instanceof Promise ? await found : found;
+        if (!entry) throw notFound('No such event.');
+        reply.header('vary', 'Cookie');
+        if (!request.person) return sendCached(request, reply, entry);
+        reply.header('cache-control', 'private, no-store');
+        // Built from the cached list, which passed the response schema when it was filled, plus
+        // this viewer's booleans and counts: sent as it is rather than checked again field by field.
+        return sendJson(reply, JSON.stringify(await listForViewer(db, entry, request.person)));
+      },
+    );
+
+    app.get(
+      '/talks/proposals/:id',
+      {
+        helmet: false,
+        schema: {
+          tags,
+          summary: 'One proposal with its Markdown source. A hidden one only for its speaker and admins.',
+          params: idParams,
+          response: { 200: proposalEnvelope, ...commonErrors },
+        },
+      },
+      async (request) => {
+        const proposal = await proposalView(request, request.params.id);
+        if (proposal.hidden && !proposal.mine && request.person?.role !== 'admin') throw notFound('No such proposal.');
+        return { proposal };
+      },
+    );
+
+    // Taking part: signed-in people.
+
+    app.post(
+      '/talks/events/:id/proposals',
+      {
+        helmet: false,
+        schema: {
+          tags,
+          summary: 'Propose a talk (speaker: yourself; admins may name another person in `speaker`).',
+          params: idParams,
+          body: createProposalBody,
+          response: { 201: proposalEnvelope, ...commonErrors },
+        },
+      },
+      async (request, reply) => {
+        const actor = requirePerson(request);
+        const proposal = await createProposal({ db, actor, eventId: request.params.id, input: request.body });
+        return reply.code(201).send({ proposal: await proposalView(request, proposal.id) });
+      },
+    );
+
+    app.patch(
+      '/talks/proposals/:id',
+      {
+        helmet: false,
+        schema: {
+          tags,
+          summary: 'Change a proposal: its speaker while proposals are open, admins at any time.',
+          params: idParams,
+          body: updateProposalBody,
+          response: { 200: proposalEnvelope, ...commonErrors },
+        },
+      },
+      async (request) => {
+        const actor = requirePerson(request);
+        await updateProposal({ db, actor, proposalId: request.params.id, changes: request.body });
+        return { proposal: await proposalView(request, request.params.id) };
+      },
+    );
+
+    app.delete(
+      '/talks/proposals/:id',
+      {
+        helmet: false,
+        schema: {
+          tags,
+          summary: 'Withdraw a proposal (its votes go with it): its speaker while proposals are open, admins.',
+          params: idParams,
+          response: { 204: z.null(), ...commonErrors },
+        },
+      },
+      async (request, reply) => {
+        const actor = requirePerson(request);
+        await withdrawProposal({ db, actor, proposalId: request.params.id });
+        return noContent(reply);
+      },
+    );
+
+    app.post(
+      '/talks/proposals/:id/vote',
+      {
+        helmet: false,
+        schema: {
+          tags,
+          summary: 'Your vote on a proposal: toggles it, or sets it with {"voted": true|false}.',
+          params: idParams,
+          body: voteBody.nullish(),
+          response: { 200: voteResultSchema, ...commonErrors },
+        },
+      },
+      async (request) => {
+        const actor = requirePerson(request);
+        return castVote({ db, actor, proposalId: request.params.id, voted: request.body?.voted });
+      },
+    );
+
+    // Organising: admins.
+
+    app.post(
+      '/talks/events',
+      {
+        helmet: false,
+        schema: {
+          tags,
+          summary: 'Create a talks event.',
+          body: createEventBody,
+          response: { 201: adminEventEnvelope, ...commonErrors },
+        },
+      },
+      async (request, reply) => {
+        const admin = requireAdmin(request);
+        const event = await createTalksEvent({ db, actorId: admin.id, input: request.body });
+        return reply.code(201).send({ event: presentEventForAdmin(event, nowIso(), 0) });
+      },
+    );
+
+    app.patch(
+      '/talks/events/:id',
+      {
+        helmet: false,
+        schema: {
+          tags,
+          summary: 'Change an event: name, description, top N, vote limit, switch times.',
+          params: idParams,
+          body: updateEventBody,
+          response: { 200: adminEventEnvelope, ...commonErrors },
+        },
+      },
+      async (request) => {
+        const admin = requireAdmin(request);
+        await updateTalksEvent({ db, actorId: admin.id, eventId: request.params.id, changes: request.body });
+        return { event: await adminEventView(request.params.id) };
+      },
+    );
+
+    app.post(
+      '/talks/events/:id/phase',
+      {
+        helmet: false,
+        schema: {
+          tags,
+          summary: 'Move the event to a phase now: proposals, voting or closed.',
+          params: idParams,
+          body: phaseBody,
+          response: { 200: adminEventEnvelope, ...commonErrors },
+        },
+      },
+      async (request) => {
+        const admin = requireAdmin(request);
+        await setTalksPhase({ db, actorId: admin.id, eventId: request.params.id, phase: request.body.phase });
+        return { event: await adminEventView(request.params.id) };
+      },
+    );
+
+    app.post(
+      '/talks/proposals/:id/hide',
+      {
+        helmet: false,
+        schema: {
+          tags,
+          summary: 'Hide a proposal from every list, with a reason its speaker sees.',
+          params: idParams,
+          body: hideBody,
+          response: { 200: proposalEnvelope, ...commonErrors },
+        },
+      },
+      async (request) => {
+        const admin = requireAdmin(request);
+        const { reason } = request.body;
+        await setProposalHidden({ db, actor: admin, proposalId: request.params.id, hidden: true, reason });
+        return { proposal: await proposalView(request, request.params.id) };
+      },
+    );
+
+    app.post(
+      '/talks/proposals/:id/unhide',
+      {
+        helmet: false,
+        schema: {
+          tags,
+          summary: 'Show a hidden proposal again.',
+          params: idParams,
+          response: { 200: proposalEnvelope, ...commonErrors },
+        },
+      },
+      async (request) => {
+        const admin = requireAdmin(request);
+        await setProposalHidden({ db, actor: admin, proposalId: request.params.id, hidden: false });
+        return { proposal: await proposalView(request, request.params.id) };
+      },
+    );
+
+    app.get(
+      '/talks/events/:id/results',
+      {
+        helmet: false,
+        schema: {
+          tags,
+          summary: 'Results for organisers: ranking with counts, votes over time, hints of suspicious voting.',
+          params: idParams,
+          response: { 200: resultsSchema, ...commonErrors },
+        },
+      },
+      async (request, reply) => {
+        requireAdmin(request);
+        reply.header('cache-control', 'private, no-store');
+        return eventResults(db, request.params.id);
+      },
+    );
+
+    app.get(
+      '/talks/events/:id/results.csv',
+      {
+        helmet: false,
+        schema: { tags, summary: 'The ranking as CSV.', params: idParams, produces: ['text/csv'] },
+      },
+      async (request, reply) => {
+        requireAdmin(request);
+        const results = await eventResults(db, request.params.id);
+        const name = results.event.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-|-$/g, '') || 'talks';
+        return reply
+          .header('cache-control', 'private, no-store')
+          .header('content-disposition', `attachment; filename="${name}-results.csv"`)
+          .type('text/csv; charset=utf-8')
+          .send(resultsCsv(results));
+      },
+    );
+  };
+}
+
+/**
+ * The public proposal list at a cookie-free address outside the API: what the event page loads
+ * for signed-out visitors. It never reads or sets a cookie (the API's CSRF cookie and session
+ * lookup happen only under /api/), so every visitor — and any cache in front of Convene, such as a
+ * CDN — gets the same bytes; `s-maxage` lets a shared cache keep them as long as this process does.
+ */
+export function talksPublicRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  const { db } = ctx.database;
+  const securityHeaders = apiSecurityHeaders(ctx.config.publicUrl?.startsWith('https://') ?? false);
+  return async (app) => {
+    app.get(
+      '/public/talks/events/:id/proposals',
+      {
+        helmet: false,
+        schema: {
+          tags,
+          summary: 'The public proposal list, cookie-free and cacheable: the same bytes for everyone (ETag, 304).',
+          params: idParams,
+          response: { 200: proposalListSchema, ...commonErrors },
+        },
+      },
+      async (request, reply) => {
+        reply.headers(securityHeaders);
+        const found = publicProposalList(db, request.params.id);
+        const entry = found instanceof Promise ? await found : found;
+        if (!entry) throw notFound('No such event.');
+        return sendCached(request, reply, entry, 'public, max-age=0, s-maxage=5, must-revalidate');
+      },
+    );
+  };
+}

@@ -1,0 +1,41 @@
+import { hostname } from 'node:os';
+import { drainOutbox } from '../features/meetings/outbox.js';
+import { buildSenders, type Senders } from '../features/meetings/senders.js';
+import type { AppContext } from '../http/context.js';
+import { newId } from '../lib/ids.js';
+import type { Job } from './runner.js';
+
+/** How long adapters are kept before channel settings are read again (an admin may change them). */
+const SETTINGS_MS = 30_000;
+
+/**
+ * The notification outbox worker: each run delivers every due message. Several processes may run
+ * it on one database; rows are claimed atomically and held under a lease.
+ */
+export function outboxJob(ctx: AppContext, props: { workerId?: string } = {}): Job & { close(): void } {
+  const workerId = props.workerId ?? `${hostname()}:${process.pid}:${newId().slice(0, 6)}`;
+  let cached: { senders: Senders; at: number } | undefined;
+  return {
+    name: 'notification-outbox',
+    everyMs: ctx.config.notifications.outbox.everyMs,
+    async run() {
+      if (!cached || Date.now() - cached.at > SETTINGS_MS) {
+        cached?.senders.close();
+        cached = { senders: await buildSenders(ctx.database.db, ctx.config), at: Date.now() };
+      }
+      await drainOutbox({
+        db: ctx.database.db,
+        engine: ctx.database.engine,
+        senders: cached.senders.senders,
+        options: ctx.config.notifications.outbox,
+        workerId,
+        // Bounded, so one run cannot hold the job forever while new work keeps arriving.
+        maxBatches: 50,
+      });
+    },
+    close() {
+      cached?.senders.close();
+      cached = undefined;
+    },
+  };
+}

@@ -1,0 +1,239 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { seedDemo } from '../../src/features/demo/demo.js';
+import { managerPattern } from '../../src/features/mixers/eligibility.js';
+import { createProposal } from '../../src/features/talks/proposals.js';
+import { castVote } from '../../src/features/talks/votes.js';
+import { launchBrowser, shot } from '../helpers/browser.js';
+import { enginesUnderTest, type TestDatabase } from '../helpers/databases.js';
+import { startLiveApp } from '../helpers/liveServer.js';
+import { insertPerson } from '../helpers/people.js';
+import { ADMIN_PASSWORD, type TestApp } from '../helpers/server.js';
+
+let browser: Browser;
+let database: TestDatabase;
+let live: TestApp & { url: string };
+
+before(async () => {
+  const sqlite = enginesUnderTest().find((e) => e.engine === 'sqlite')!;
+  database = await sqlite.create();
+  live = await startLiveApp(database);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await live?.close();
+  await database?.drop();
+});
+
+async function signIn(page: Page, login: string, password: string) {
+  await page.goto(`${live.url}/signin`);
+  await page.getByLabel('Email').fill(login);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${live.url}/`);
+}
+
+async function noSidewaysScroll(page: Page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
+}
+
+async function unlabelledFields(page: Page) {
+  return page.evaluate(
+    () =>
+      [...document.querySelectorAll('input, select, textarea')].filter(
+        (el) =>
+          !(el as HTMLInputElement).labels?.length &&
+          !el.getAttribute('aria-label') &&
+          (el as HTMLInputElement).type !== 'hidden',
+      ).length,
+  );
+}
+
+test('an admin opens an event; a member proposes, votes, unvotes and sees the results', async () => {
+  const db = live.ctx.database.db;
+  const adminPage = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  await signIn(adminPage, 'admin', ADMIN_PASSWORD);
+
+  // The admin creates the event from the Talks page.
+  await adminPage.goto(`${live.url}/talks`);
+  await adminPage.getByRole('button', { name: 'New event' }).click();
+  await adminPage.getByLabel('Name').fill('Friday lightning talks');
+  await adminPage.getByLabel('Description').fill('Five minutes, **any** topic.');
+  await adminPage.getByLabel('Talks selected').fill('2');
+  await adminPage.getByLabel('Votes per person').fill('x');
+  await adminPage.getByRole('button', { name: 'Create event' }).click();
+  await adminPage.getByText('must be a whole number').first().waitFor();
+  await adminPage.getByLabel('Votes per person').fill('3');
+  await adminPage.getByRole('button', { name: 'Create event' }).click();
+  await adminPage.waitForURL(/\/talks\/[^/]+\/manage$/);
+  const eventId = adminPage.url().split('/').at(-2)!;
+
+  // Other people's proposals, so the list looks like a real one.
+  const colleagues = [];
+  for (const [username, title] of [
+    ['grace', 'Compilers for everyone'],
+    ['linus', 'Kernel debugging in five minutes'],
+    ['ada', 'Notes on the analytical engine'],
+  ] as const) {
+    const id = await insertPerson(db, { username, title: 'Engineer', team: 'Platform' });
+    colleagues.push(id);
+    await createProposal({
+      db,
+      actor: { id, role: 'member' },
+      eventId,
+      input: { title, description: `A talk by ${username}.` },
+    });
+  }
+
+  // A member signs up and proposes a talk; a too-short title is refused with the field named.
+  const member = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  await member.goto(`${live.url}/signup`);
+  await member.getByLabel('Email').fill('margaret@example.org');
+  await member.getByLabel('Name').fill('Margaret Hamilton');
+  await member.getByLabel('Password').fill('apollo guidance 1969');
+  await member.getByRole('button', { name: 'Create account' }).click();
+  await member.waitForURL(`${live.url}/`);
+  await member.goto(`${live.url}/talks`);
+  await member.getByRole('link', { name: 'Friday lightning talks' }).click();
+  await member.getByRole('button', { name: 'Propose a talk' }).click();
+  await member.getByLabel('Title').fill('Hi');
+  await member.getByRole('button', { name: 'Submit proposal' }).click();
+  await member.getByText('at least 3 characters').first().waitFor();
+  await member.getByLabel('Title').fill('Software engineering on the Moon');
+  await member.getByLabel('Description').fill('How we made **Apollo** software <script>alert(1)</script> safe.');
+  await member.getByRole('button', { name: 'Submit proposal' }).click();
+  await member.getByText('was proposed').waitFor();
+  await member.getByRole('heading', { name: 'Software engineering on the Moon' }).waitFor();
+  assert.equal(await member.locator('.talk-description strong', { hasText: 'Apollo' }).count(), 1);
+  assert.equal(await member.locator('script', { hasText: 'alert(1)' }).count(), 0, 'no script from a proposal');
+  assert.equal(await member.getByText('Your proposals').count(), 1);
+
+  // Voting opens (by the admin, in the manage page).
+  await adminPage.reload();
+  await adminPage.getByRole('button', { name: 'Open voting' }).click();
+  await adminPage.getByRole('dialog').getByRole('button', { name: 'Open voting' }).click();
+  await adminPage.getByText('The event is now: voting open').waitFor();
+
+  // The member votes, takes the vote back, votes again.
+  await member.reload();
+  await member.getByText('You have used 0 of your 3 votes.').waitFor();
+  const card = member.locator('.talk-card', { hasText: 'Compilers for everyone' });
+  await card.getByRole('button', { name: 'Vote' }).click();
+  await card.getByRole('button', { name: '✓ Voted' }).waitFor();
+  await member.getByText('You have used 1 of your 3 votes.').waitFor();
+  await member.screenshot({ path: shot('talks-voting'), fullPage: true });
+  await card.getByRole('button', { name: '✓ Voted' }).click();
+  await card.getByRole('button', { name: 'Vote', exact: true }).waitFor();
+  await member.getByText('You have used 0 of your 3 votes.').waitFor();
+  await card.getByRole('button', { name: 'Vote', exact: true }).click();
+  await card.getByRole('button', { name: '✓ Voted' }).waitFor();
+  const kernel = member.locator('.talk-card', { hasText: 'Kernel debugging' });
+  await kernel.getByRole('button', { name: 'Vote' }).click();
+  await kernel.getByRole('button', { name: '✓ Voted' }).waitFor();
+  const stored = await db
+    .selectFrom('votes')
+    .innerJoin('people', 'people.id', 'votes.person_id')
+    .select('votes.proposal_id')
+    .where('people.email', '=', 'margaret@example.org')
+    .execute();
+  assert.equal(stored.length, 2);
+  // The order survives a reload (shuffled for this viewer, stably), and so do the marks.
+  const order = await member.locator('.talk-title').allTextContents();
+  await member.reload();
+  await member.getByText('You have used 2 of your 3 votes.').waitFor();
+  assert.deepEqual(await member.locator('.talk-title').allTextContents(), order);
+
+  // More votes from colleagues, then voting closes.
+  for (const id of colleagues) {
+    const compilers = await db
+      .selectFrom('proposals')
+      .select('id')
+      .where('title', '=', 'Compilers for everyone')
+      .executeTakeFirstOrThrow();
+    await castVote({ db, actor: { id, role: 'member' }, proposalId: compilers.id, voted: true });
+  }
+  await adminPage.reload();
+  await adminPage.getByRole('button', { name: 'Close voting' }).click();
+  await adminPage.getByRole('dialog').getByRole('button', { name: 'Close voting' }).click();
+  await adminPage.getByText('The event is now: voting closed').waitFor();
+  await adminPage.locator('.talks-chart svg').waitFor();
+  await adminPage.screenshot({ path: shot('talks-manage'), fullPage: true });
+
+  await member.reload();
+  await member.getByRole('heading', { name: 'Results' }).waitFor();
+  const titles = await member.locator('.talk-title').allTextContents();
+  assert.equal(titles[0], 'Compilers for everyone', 'ranked by votes');
+  const winner = member.locator('.talk-card', { hasText: 'Compilers for everyone' });
+  assert.match((await winner.locator('.talk-votes').textContent()) ?? '', /4 votes/);
+  assert.equal(await member.locator('.talk-card.is-selected').count(), 2, 'top 2 selected');
+  assert.equal(await member.getByRole('button', { name: /Vote/ }).count(), 0, 'no voting after closing');
+  await member.screenshot({ path: shot('talks-results'), fullPage: true });
+  await member.close();
+  await adminPage.close();
+});
+
+test('at phone width (375 px): the event page and the manage page fit, every field is labelled', async () => {
+  const db = live.ctx.database.db;
+  const event = await db.selectFrom('events').select('id').executeTakeFirstOrThrow();
+  const visitor = await browser.newPage({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
+  await visitor.goto(`${live.url}/talks/${event.id}`);
+  await visitor.getByRole('heading', { name: 'Results' }).waitFor();
+  await visitor.getByText('Voting closed').first().waitFor();
+  await noSidewaysScroll(visitor);
+  await visitor.screenshot({ path: shot('talks-phone-visitor'), fullPage: true });
+  await visitor.goto(`${live.url}/talks`);
+  await visitor.getByRole('link', { name: 'Friday lightning talks' }).waitFor();
+  await noSidewaysScroll(visitor);
+  await visitor.screenshot({ path: shot('talks-phone-events'), fullPage: true });
+  await visitor.close();
+
+  const admin = await browser.newPage({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
+  await signIn(admin, 'admin', ADMIN_PASSWORD);
+  await admin.goto(`${live.url}/talks/${event.id}/manage`);
+  await admin.locator('.talks-chart svg').waitFor();
+  await noSidewaysScroll(admin);
+  assert.equal(await unlabelledFields(admin), 0, 'every form field has a label');
+  // Hiding needs a reason, then the proposal is hidden.
+  const row = admin.locator('tr', { hasText: 'Notes on the analytical engine' });
+  await row.getByRole('button', { name: 'Hide' }).click();
+  await admin.getByRole('dialog').getByRole('button', { name: 'Hide proposal' }).click();
+  await admin.getByRole('dialog').getByText('Say why').waitFor();
+  await admin.getByRole('dialog').getByLabel('Reason').fill('Duplicate of another talk');
+  await admin.getByRole('dialog').getByRole('button', { name: 'Hide proposal' }).click();
+  await admin.getByText('is hidden.').waitFor();
+  await row.getByText('Hidden', { exact: true }).waitFor();
+  await admin.screenshot({ path: shot('talks-phone-manage'), fullPage: true });
+  await noSidewaysScroll(admin);
+  await admin.close();
+});
+
+test('the demo organisation: a voting event with a vote curve and a suspicious-voting hint', async () => {
+  const db = live.ctx.database.db;
+  const summary = await seedDemo({
+    db,
+    titlePattern: managerPattern('Manager|Director|Chief'),
+    defaultTimezone: 'UTC',
+    force: true,
+  });
+  const admin = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  await signIn(admin, 'admin', ADMIN_PASSWORD);
+  await admin.goto(`${live.url}/talks/${summary.event.id}/manage`);
+  await admin.locator('.talks-chart svg').waitFor();
+  await admin.getByText('4 accounts').waitFor();
+  await admin.screenshot({ path: shot('talks-demo-manage'), fullPage: true });
+  await admin.close();
+
+  const member = await browser.newPage({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
+  await signIn(member, summary.member!.username, summary.member!.password);
+  await member.goto(`${live.url}/talks/${summary.event.id}`);
+  await member.getByText(/You have used \d of your 5 votes/).waitFor();
+  await noSidewaysScroll(member);
+  assert.equal(await unlabelledFields(member), 0);
+  await member.screenshot({ path: shot('talks-demo-member-phone'), fullPage: true });
+  await member.screenshot({ path: shot('talks-demo-member-phone-top') });
+  await member.close();
+});

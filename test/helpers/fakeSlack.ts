@@ -1,0 +1,153 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+
+/** A message the fake Slack accepted through chat.postMessage. */
+export interface FakePost {
+  channel: string;
+  members: string[];
+  text: string;
+  blocks: Array<Record<string, unknown>>;
+  notificationId: string | null;
+  ts: string;
+}
+
+type Fault = { method: string; error?: string; retryAfter?: number; times: number };
+
+/**
+ * A local HTTP server speaking the parts of Slack's Web API Convene uses (users.lookupByEmail,
+ * conversations.open, chat.postMessage), form or JSON bodies, bearer token — with Slack's errors on
+ * demand: users_not_found for unknown addresses, invalid_auth for a wrong token, 429 ratelimited
+ * with Retry-After.
+ */
+export class FakeSlack {
+  readonly token = `xoxb-${randomBytes(8).toString('hex')}`;
+  readonly users = new Map<string, { id: string; tz: string }>();
+  readonly conversations = new Map<string, string[]>();
+  readonly posts: FakePost[] = [];
+  readonly calls: Array<{ method: string; status: number }> = [];
+  private faults: Fault[] = [];
+  /** Held requests of this method are answered only when `release()` is called. */
+  hold: string | null = null;
+  private held: Array<() => void> = [];
+  private server: Server = createServer((req, res) => void this.handle(req, res));
+  url = '';
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    const address = this.server.address();
+    if (!address || typeof address === 'string') throw new Error('no port');
+    this.url = `http://127.0.0.1:${address.port}/api/`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.release();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  addUser(email: string, tz = 'UTC'): string {
+    const id = `U${randomBytes(5).toString('hex').toUpperCase()}`;
+    this.users.set(email.toLowerCase(), { id, tz });
+    return id;
+  }
+
+  /** The next `times` calls of `method` fail: a Slack error code, or a 429 when retryAfter is set. */
+  fail(method: string, fault: { error?: string; retryAfter?: number }, times = 1): void {
+    this.faults.push({ method, ...fault, times });
+  }
+
+  release(): void {
+    this.hold = null;
+    for (const go of this.held.splice(0)) go();
+  }
+
+  reset(): void {
+    this.posts.length = 0;
+    this.calls.length = 0;
+    this.faults = [];
+  }
+
+  /** How many times each notification was posted. */
+  deliveries(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const post of this.posts) {
+      const key = post.notificationId ?? '?';
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  private async handle(req: IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
+    const args: Record<string, string> = String(req.headers['content-type']).includes('json')
+      ? (JSON.parse(raw || '{}') as Record<string, string>)
+      : Object.fromEntries(new URLSearchParams(raw));
+    const send = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
+      this.calls.push({ method, status });
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify(body));
+    };
+    if (this.hold === method) await new Promise<void>((resolve) => this.held.push(resolve));
+    const fault = this.faults.find((f) => f.method === method && f.times > 0);
+    if (fault) {
+      fault.times--;
+      if (fault.retryAfter !== undefined) {
+        return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fault.retryAfter) });
+      }
+      return send(200, { ok: false, error: fault.error });
+    }
+    const token = String(req.headers.authorization ?? '').replace(/^Bearer /, '') || args.token;
+    if (token !== this.token) return send(200, { ok: false, error: 'invalid_auth' });
+
+    if (method === 'users.lookupByEmail') {
+      const user = this.users.get(String(args.email).toLowerCase());
+      if (!user) return send(200, { ok: false, error: 'users_not_found' });
+      return send(200, { ok: true, user: { id: user.id, tz: user.tz } });
+    }
+    if (method === 'conversations.open') {
+      const members = String(args.users ?? '')
+        .split(',')
+        .filter(Boolean)
+        .sort();
+      if (!members.length || members.length > 8) return send(200, { ok: false, error: 'invalid_users' });
+      const id = `${members.length === 1 ? 'D' : 'G'}${members.join('').slice(0, 20)}`;
+      this.conversations.set(id, members);
+      return send(200, { ok: true, channel: { id } });
+    }
+    if (method === 'chat.postMessage') {
+      const members = this.conversations.get(String(args.channel));
+      if (!members) return send(200, { ok: false, error: 'channel_not_found' });
+      const blocks = typeof args.blocks === 'string' ? JSON.parse(args.blocks) : (args.blocks ?? []);
+      const metadata = typeof args.metadata === 'string' ? JSON.parse(args.metadata) : args.metadata;
+      const ts = `${(Date.now() / 1000).toFixed(6)}`;
+      this.posts.push({
+        ts,
+        channel: String(args.channel),
+        members,
+        text: String(args.text ?? ''),
+        blocks,
+        notificationId: metadata?.event_payload?.notification_id ?? null,
+      });
+      return send(200, { ok: true, channel: args.channel, ts });
+    }
+    if (method === 'conversations.history') {
+      const oldest = Number(args.oldest ?? 0);
+      const messages = this.posts
+        .filter((p) => p.channel === args.channel && Number(p.ts) >= oldest)
+        .map((p) => ({
+          type: 'message',
+          ts: p.ts,
+          text: p.text,
+          ...(p.notificationId
+            ? { metadata: { event_type: 'convene_notification', event_payload: { notification_id: p.notificationId } } }
+            : {}),
+        }));
+      return send(200, { ok: true, messages, has_more: false });
+    }
+    return send(200, { ok: false, error: 'unknown_method' });
+  }
+}

@@ -1,0 +1,117 @@
+import { type RefObject, useEffect, useRef, useState } from 'react';
+import type { TalksResults } from '../api/talks';
+import { formatDateTime, formatShortDate } from './format';
+
+function useWidth<T extends HTMLElement>(fallback: number): [RefObject<T | null>, number] {
+  const ref = useRef<T>(null);
+  const [width, setWidth] = useState(fallback);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const measure = () => setWidth(Math.max(260, Math.floor(element.getBoundingClientRect().width)));
+    measure();
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  return [ref, width];
+}
+
+/**
+ * Votes over time: the running total as a line over the votes of each period as bars, drawn as
+ * inline SVG at the container's width. Screen readers get a summary and a table of every period.
+ */
+export function VotesChart({ timeline, timeZone }: { timeline: TalksResults['timeline']; timeZone?: string }) {
+  const [ref, width] = useWidth<HTMLDivElement>(640);
+  const points = timeline.points;
+  if (!points.length) return <p className="muted">No votes yet.</p>;
+  const height = 220;
+  const margin = { top: 12, right: 16, bottom: 28, left: 40 };
+  const plotW = width - margin.left - margin.right;
+  const plotH = height - margin.top - margin.bottom;
+  const maxTotal = Math.max(1, ...points.map((p) => p.total));
+  const maxBar = Math.max(1, ...points.map((p) => p.votes));
+  const step = plotW / points.length;
+  const x = (i: number) => margin.left + step * (i + 0.5);
+  const y = (total: number) => margin.top + plotH - (total / maxTotal) * plotH;
+  const line = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(p.total).toFixed(1)}`).join(' ');
+  const area = `${line} L${x(points.length - 1).toFixed(1)},${margin.top + plotH} L${x(0).toFixed(1)},${margin.top + plotH} Z`;
+  const ticks = [0, Math.round(maxTotal / 2), maxTotal];
+  const first = points[0]!;
+  const last = points[points.length - 1]!;
+  const hours = timeline.bucketMinutes / 60;
+  const period =
+    timeline.bucketMinutes === 1
+      ? 'minute'
+      : timeline.bucketMinutes < 60
+        ? `${timeline.bucketMinutes} minutes`
+        : hours === 1
+          ? 'hour'
+          : hours < 24
+            ? `${hours} hours`
+            : hours === 24
+              ? 'day'
+              : `${hours / 24} days`;
+  const summary = `${last.total} votes between ${formatDateTime(first.at, timeZone)} and ${formatDateTime(last.at, timeZone)}, counted per ${period}.`;
+
+  return (
+    <figure className="talks-chart">
+      <div ref={ref} className="talks-chart-canvas">
+        <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={summary}>
+          {ticks.map((t) => (
+            <g key={t}>
+              <line className="talks-chart-grid" x1={margin.left} x2={width - margin.right} y1={y(t)} y2={y(t)} />
+              <text className="talks-chart-tick" x={margin.left - 6} y={y(t) + 4} textAnchor="end">
+                {t}
+              </text>
+            </g>
+          ))}
+          {points.map((p, i) => {
+            const h = (p.votes / maxBar) * plotH * 0.5;
+            return (
+              <rect
+                key={p.at}
+                className="talks-chart-bar"
+                x={x(i) - Math.max(1, step * 0.35)}
+                width={Math.max(2, step * 0.7)}
+                y={margin.top + plotH - h}
+                height={h}
+              />
+            );
+          })}
+          <path className="talks-chart-area" d={area} />
+          <path className="talks-chart-line" d={line} />
+          <text className="talks-chart-tick" x={margin.left} y={height - 8} textAnchor="start">
+            {formatShortDate(first.at, timeZone)}
+          </text>
+          <text className="talks-chart-tick" x={width - margin.right} y={height - 8} textAnchor="end">
+            {formatShortDate(last.at, timeZone)}
+          </text>
+        </svg>
+      </div>
+      <figcaption className="card-meta">
+        Line: votes so far. Bars: votes cast per {period}. {summary}
+      </figcaption>
+      <table className="visually-hidden">
+        <caption>Votes per period</caption>
+        <thead>
+          <tr>
+            <th scope="col">From</th>
+            <th scope="col">Votes</th>
+            <th scope="col">Total</th>
+          </tr>
+        </thead>
+        <tbody>
+          {points.map((p) => (
+            <tr key={p.at}>
+              <td>{formatDateTime(p.at, timeZone)}</td>
+              <td>{p.votes}</td>
+              <td>{p.total}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </figure>
+  );
+}
