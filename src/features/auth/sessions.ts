@@ -35,16 +35,23 @@ export async function personForSession(
   token: string,
 ): Promise<{ person: PersonRow; sessionId: string } | undefined> {
   const sessionId = hashToken(token);
-  const session = await db.selectFrom('auth_sessions').selectAll().where('id', '=', sessionId).executeTakeFirst();
-  if (!session) return undefined;
+  // One query on every signed-in request: the session and its person together.
+  const row = await db
+    .selectFrom('auth_sessions')
+    .innerJoin('people', 'people.id', 'auth_sessions.person_id')
+    .selectAll('people')
+    .select(['auth_sessions.expires_at as session_expires_at', 'auth_sessions.last_seen_at as session_last_seen_at'])
+    .where('auth_sessions.id', '=', sessionId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { session_expires_at: expiresAt, session_last_seen_at: lastSeenAt, ...person } = row;
   const now = new Date();
-  if (session.expires_at <= toIso(now)) {
+  if (expiresAt <= toIso(now)) {
     await db.deleteFrom('auth_sessions').where('id', '=', sessionId).execute();
     return undefined;
   }
-  const person = await db.selectFrom('people').selectAll().where('id', '=', session.person_id).executeTakeFirst();
-  if (!person || person.enabled !== 1) return undefined;
-  if (now.getTime() - Date.parse(session.last_seen_at) > TOUCH_INTERVAL_MS) {
+  if (person.enabled !== 1) return undefined;
+  if (now.getTime() - Date.parse(lastSeenAt) > TOUCH_INTERVAL_MS) {
     await db
       .updateTable('auth_sessions')
       .set({ last_seen_at: toIso(now) })

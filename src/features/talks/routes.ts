@@ -71,26 +71,8 @@ function sendCached(
 /** JSON already serialised (for answers built from schema-checked parts). */
 const sendJson = (reply: FastifyReply, text: string) => reply.type('application/json; charset=utf-8').send(text);
 
-/**
- * The security headers of a Talks API answer, fixed once at start-up. @fastify/helmet builds its
- * middleware anew for every request, which costs more than everything else a cached answer does;
- * the Talks routes opt out of it (`helmet: false`) and send this set instead. A JSON answer is
- * never a page that runs anything, so it gets the strictest policy and only the headers that matter
- * for it: no sniffing it into something else, no framing, no reading it from other sites.
- */
-function apiSecurityHeaders(https: boolean): Record<string, string> {
-  return {
-    'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-    'cross-origin-resource-policy': 'same-origin',
-    'x-content-type-options': 'nosniff',
-    'x-frame-options': 'DENY',
-    ...(https && { 'strict-transport-security': 'max-age=31536000; includeSubDomains' }),
-  };
-}
-
 export function talksRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   const { db } = ctx.database;
-  const securityHeaders = apiSecurityHeaders(ctx.config.publicUrl?.startsWith('https://') ?? false);
 
   async function eventOrThrow(id: string) {
     const event = await findTalksEvent(db, id);
@@ -112,17 +94,11 @@ export function talksRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   }
 
   return async (app) => {
-    app.addHook('onRequest', (_request, reply, done) => {
-      reply.headers(securityHeaders);
-      done();
-    });
-
     // Reading: open to everyone, signed in or not.
 
     app.get(
       '/talks/events',
       {
-        helmet: false,
         schema: {
           tags,
           summary: 'Talks events, newest first.',
@@ -143,7 +119,6 @@ export function talksRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get(
       '/talks/events/:id',
       {
-        helmet: false,
         schema: {
           tags,
           summary: 'One event; for a signed-in viewer, also their own proposals (hidden ones with the reason).',
@@ -167,7 +142,6 @@ export function talksRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get(
       '/talks/events/:id/proposals',
       {
-        helmet: false,
         schema: {
           tags,
           summary:
@@ -193,7 +167,6 @@ export function talksRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get(
       '/talks/proposals/:id',
       {
-        helmet: false,
         schema: {
           tags,
           summary: 'One proposal with its Markdown source. A hidden one only for its speaker and admins.',
@@ -213,7 +186,6 @@ export function talksRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/talks/events/:id/proposals',
       {
-        helmet: false,
         schema: {
           tags,
           summary: 'Propose a talk (speaker: yourself; admins may name another person in `speaker`).',
@@ -232,7 +204,6 @@ export function talksRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.patch(
       '/talks/proposals/:id',
       {
-        helmet: false,
         schema: {
           tags,
           summary: 'Change a proposal: its speaker while proposals are open, admins at any time.',
@@ -251,7 +222,6 @@ export function talksRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.delete(
       '/talks/proposals/:id',
       {
-        helmet: false,
         schema: {
           tags,
           summary: 'Withdraw a proposal (its votes go with it): its speaker while proposals are open, admins.',
@@ -269,7 +239,6 @@ export function talksRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/talks/proposals/:id/vote',
       {
-        helmet: false,
         schema: {
           tags,
           summary: 'Your vote on a proposal: toggles it, or sets it with {"voted": true|false}.',
@@ -289,7 +258,6 @@ export function talksRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/talks/events',
       {
-        helmet: false,
         schema: {
           tags,
           summary: 'Create a talks event.',
@@ -307,7 +275,6 @@ export function talksRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.patch(
       '/talks/events/:id',
       {
-        helmet: false,
         schema: {
           tags,
           summary: 'Change an event: name, description, top N, vote limit, switch times.',
@@ -326,7 +293,6 @@ export function talksRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/talks/events/:id/phase',
       {
-        helmet: false,
         schema: {
           tags,
           summary: 'Move the event to a phase now: proposals, voting or closed.',
@@ -345,7 +311,6 @@ export function talksRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/talks/proposals/:id/hide',
       {
-        helmet: false,
         schema: {
           tags,
           summary: 'Hide a proposal from every list, with a reason its speaker sees.',
@@ -365,7 +330,6 @@ export function talksRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/talks/proposals/:id/unhide',
       {
-        helmet: false,
         schema: {
           tags,
           summary: 'Show a hidden proposal again.',
@@ -383,7 +347,6 @@ export function talksRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get(
       '/talks/events/:id/results',
       {
-        helmet: false,
         schema: {
           tags,
           summary: 'Results for organisers: ranking with counts, votes over time, hints of suspicious voting.',
@@ -401,7 +364,6 @@ export function talksRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get(
       '/talks/events/:id/results.csv',
       {
-        helmet: false,
         schema: { tags, summary: 'The ranking as CSV.', params: idParams, produces: ['text/csv'] },
       },
       async (request, reply) => {
@@ -426,12 +388,10 @@ export function talksRoutes(ctx: AppContext): FastifyPluginAsyncZod {
  */
 export function talksPublicRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   const { db } = ctx.database;
-  const securityHeaders = apiSecurityHeaders(ctx.config.publicUrl?.startsWith('https://') ?? false);
   return async (app) => {
     app.get(
       '/public/talks/events/:id/proposals',
       {
-        helmet: false,
         schema: {
           tags,
           summary: 'The public proposal list, cookie-free and cacheable: the same bytes for everyone (ETag, 304).',
@@ -440,7 +400,6 @@ export function talksPublicRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        reply.headers(securityHeaders);
         const found = publicProposalList(db, request.params.id);
         const entry = found instanceof Promise ? await found : found;
         if (!entry) throw notFound('No such event.');
