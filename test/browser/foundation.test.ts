@@ -1,26 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, shot } from '../helpers/browser.js';
-import { enginesUnderTest, type TestDatabase } from '../helpers/databases.js';
-import { startLiveApp } from '../helpers/liveServer.js';
-import { ADMIN_PASSWORD, type TestApp } from '../helpers/server.js';
+import { shot } from '../helpers/browser.js';
+import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
+import { ADMIN_PASSWORD } from '../helpers/server.js';
 
 let browser: Browser;
-let database: TestDatabase;
-let live: TestApp & { url: string };
+let live: LiveApp;
+let close: () => Promise<void>;
 
 before(async () => {
-  const sqlite = enginesUnderTest().find((e) => e.engine === 'sqlite')!;
-  database = await sqlite.create();
-  live = await startLiveApp(database);
-  browser = await launchBrowser();
+  ({ browser, live, close } = await startBrowserApp());
 });
 
 after(async () => {
-  await browser?.close();
-  await live?.close();
-  await database?.drop();
+  await close?.();
 });
 
 test('a newcomer signs up, signs out, signs in and edits the profile', async () => {

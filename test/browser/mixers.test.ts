@@ -1,20 +1,21 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, shot } from '../helpers/browser.js';
-import { enginesUnderTest, type TestDatabase } from '../helpers/databases.js';
-import { startLiveApp } from '../helpers/liveServer.js';
+import { shot } from '../helpers/browser.js';
+import type { TestDatabase } from '../helpers/databases.js';
+import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
 import { clientFor, insertPerson } from '../helpers/people.js';
 import { runCli } from '../helpers/process.js';
-import { ADMIN_PASSWORD, adminClient, type TestApp } from '../helpers/server.js';
+import { ADMIN_PASSWORD, adminClient } from '../helpers/server.js';
 
 const GROUP = 'Coffee Roulette';
 const MEMBER_EMAIL = 'grace@example.org';
 const MEMBER_NAME = 'Grace Hopper';
 
 let browser: Browser;
+let live: LiveApp;
 let database: TestDatabase;
-let live: TestApp & { url: string };
+let close: () => Promise<void>;
 let adminContext: BrowserContext;
 let memberContext: BrowserContext;
 let groupId: string;
@@ -80,10 +81,7 @@ async function unlabeledFields(page: Page): Promise<number> {
 }
 
 before(async () => {
-  const sqlite = enginesUnderTest().find((e) => e.engine === 'sqlite')!;
-  database = await sqlite.create();
-  live = await startLiveApp(database);
-  browser = await launchBrowser();
+  ({ browser, live, database, close } = await startBrowserApp());
   adminContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'Europe/Paris' });
   // The member lives in New York: times on their pages are in New York time.
   memberContext = await browser.newContext({
@@ -94,9 +92,7 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
-  await live?.close();
-  await database?.drop();
+  await close?.();
 });
 
 test('an admin creates a mixer group in the admin area, with server errors under the right field', async () => {

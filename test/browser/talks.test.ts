@@ -5,27 +5,21 @@ import { seedDemo } from '../../src/features/demo/demo.js';
 import { managerPattern } from '../../src/features/mixers/eligibility.js';
 import { createProposal } from '../../src/features/talks/proposals.js';
 import { castVote } from '../../src/features/talks/votes.js';
-import { launchBrowser, shot } from '../helpers/browser.js';
-import { enginesUnderTest, type TestDatabase } from '../helpers/databases.js';
-import { startLiveApp } from '../helpers/liveServer.js';
+import { shot } from '../helpers/browser.js';
+import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
 import { insertPerson } from '../helpers/people.js';
-import { ADMIN_PASSWORD, type TestApp } from '../helpers/server.js';
+import { ADMIN_PASSWORD } from '../helpers/server.js';
 
 let browser: Browser;
-let database: TestDatabase;
-let live: TestApp & { url: string };
+let live: LiveApp;
+let close: () => Promise<void>;
 
 before(async () => {
-  const sqlite = enginesUnderTest().find((e) => e.engine === 'sqlite')!;
-  database = await sqlite.create();
-  live = await startLiveApp(database);
-  browser = await launchBrowser();
+  ({ browser, live, close } = await startBrowserApp());
 });
 
 after(async () => {
-  await browser?.close();
-  await live?.close();
-  await database?.drop();
+  await close?.();
 });
 
 async function signIn(page: Page, login: string, password: string) {

@@ -1,4 +1,6 @@
-import type { TestDatabase } from './databases.js';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from './browser.js';
+import { enginesUnderTest, type TestDatabase } from './databases.js';
 import { startTestApp, type TestApp } from './server.js';
 
 /** A test app listening on a real port, for the browser. */
@@ -11,4 +13,33 @@ export async function startLiveApp(
   const address = testApp.app.server.address();
   if (!address || typeof address === 'string') throw new Error('no port');
   return { ...testApp, url: `http://127.0.0.1:${address.port}` };
+}
+
+export type LiveApp = TestApp & { url: string };
+
+/**
+ * What every browser test starts with: a fresh SQLite database, the app listening on a real port,
+ * and Debian's Chromium. `close` undoes all three.
+ */
+export async function startBrowserApp(): Promise<{
+  browser: Browser;
+  live: LiveApp;
+  database: TestDatabase;
+  close: () => Promise<void>;
+}> {
+  const sqlite = enginesUnderTest().find((engine) => engine.engine === 'sqlite');
+  if (!sqlite) throw new Error('the SQLite engine is always under test');
+  const database = await sqlite.create();
+  const live = await startLiveApp(database);
+  const browser = await launchBrowser();
+  return {
+    browser,
+    live,
+    database,
+    async close() {
+      await browser.close();
+      await live.close();
+      await database.drop();
+    },
+  };
 }
