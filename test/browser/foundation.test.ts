@@ -81,7 +81,11 @@ test('the admin console works at phone width (375 px) without sideways scrolling
   await page.getByRole('radio', { name: 'Closed' }).check();
   await page.getByRole('button', { name: 'Save settings' }).click();
   await page.getByText('Saved').first().waitFor();
+  // The top bar is sticky: scrolled down, a full-page shot would show it mid-page.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: shot('foundation-admin-phone'), fullPage: true });
+  const nameBox = await page.locator('.people-table .person-name', { hasText: 'Hamilton' }).boundingBox();
+  assert.ok(nameBox && nameBox.width > 120, `the name has room on one line (width ${nameBox?.width})`);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
   const unlabeled = await page.evaluate(
