@@ -16,6 +16,7 @@ import { toFormError } from '../ui/formError';
 import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
+import { useLoad } from '../ui/useLoad';
 import { ArchiveDialog } from './AdminGroupsPage';
 import { GroupFacts } from './GroupFacts';
 import { GroupForm } from './GroupForm';
@@ -24,7 +25,6 @@ import { MembersPanel } from './MembersPanel';
 import { RoundsPanel } from './RoundsPanel';
 import { RunRoundPanel } from './RunRoundPanel';
 import { StatsPanel } from './StatsPanel';
-import { useLoad } from './useLoad';
 
 /** Admin: one group — overview, stats, running a round, members, history and settings. */
 export function AdminGroupPage() {

@@ -9,11 +9,11 @@ import { toFormError } from '../ui/formError';
 import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
+import { useLoad } from '../ui/useLoad';
 import { cadenceInWords, plural } from './format';
 import { membershipInWords, NextRound } from './GroupFacts';
 import { GroupForm } from './GroupForm';
 import { LoadError } from './LoadError';
-import { useLoad } from './useLoad';
 
 /** Admin: every mixer group, creating one, archiving and restoring. */
 export function AdminGroupsPage() {

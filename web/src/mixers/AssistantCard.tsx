@@ -8,9 +8,9 @@ import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
 import { useAsyncAction } from '../ui/useAsyncAction';
 import { useFocusOnFieldError } from '../ui/useFocusOnFieldError';
+import type { Loaded } from '../ui/useLoad';
 import { tidyFieldError } from './fieldErrors';
 import { LoadError } from './LoadError';
-import type { Loaded } from './useLoad';
 
 /** Naming (or removing) the assistant who may manage one's mixers. */
 export function AssistantCard({ assisting }: { assisting: Loaded<Assisting> }) {

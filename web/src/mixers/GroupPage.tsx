@@ -4,12 +4,12 @@ import { useCurrentPerson } from '../auth/authContext';
 import { Notice } from '../ui/Alert';
 import { Loading } from '../ui/Spinner';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
+import { useLoad } from '../ui/useLoad';
 import { GroupFacts, SELF, StatusBadge, type Subject } from './GroupFacts';
 import { LoadError } from './LoadError';
 import { MatchesSection } from './MatchesSection';
 import { MembershipControls } from './MembershipControls';
 import { useManagedPersonId, withManaged } from './subject';
-import { useLoad } from './useLoad';
 
 /** One group, as a member sees it: what it is, when it meets, and one's standing and actions. */
 export function GroupPage() {

@@ -1,12 +1,12 @@
 import { Link } from 'react-router-dom';
 import type { MatchPartner, MixerMatch } from '../api/mixers';
 import { Loading } from '../ui/Spinner';
+import type { Loaded } from '../ui/useLoad';
 import { Avatar } from './Avatar';
 import { formatDay } from './format';
 import type { Subject } from './GroupFacts';
 import { LoadError } from './LoadError';
 import { withManaged } from './subject';
-import type { Loaded } from './useLoad';
 
 function PartnerLine({ partner, size }: { partner: MatchPartner; size?: 'md' | 'lg' }) {
   const role = [partner.title, partner.team].filter(Boolean).join(' · ');

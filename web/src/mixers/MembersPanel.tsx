@@ -9,9 +9,9 @@ import { Field } from '../ui/Field';
 import { toFormError } from '../ui/formError';
 import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
+import type { Loaded } from '../ui/useLoad';
 import { formatDay, formatPauseDate } from './format';
 import { LoadError } from './LoadError';
-import type { Loaded } from './useLoad';
 
 const SEARCH_DELAY_MS = 250;
 

@@ -4,6 +4,7 @@ import { useCurrentPerson } from '../auth/authContext';
 import { Notice } from '../ui/Alert';
 import { Loading } from '../ui/Spinner';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
+import { useLoad } from '../ui/useLoad';
 import { AssistantCard } from './AssistantCard';
 import { GroupFacts, isMember, SELF, StatusBadge, type Subject } from './GroupFacts';
 import { LoadError } from './LoadError';
@@ -11,7 +12,6 @@ import { ManagingSwitcher } from './ManagingSwitcher';
 import { MatchesSection } from './MatchesSection';
 import { MembershipControls } from './MembershipControls';
 import { useManagedPersonId, withManaged } from './subject';
-import { useLoad } from './useLoad';
 
 export function MixersPage() {
   useDocumentTitle('Mixers');

@@ -1,8 +1,8 @@
 import type { GroupMember, PastRound } from '../api/mixers';
 import { Loading } from '../ui/Spinner';
+import type { Loaded } from '../ui/useLoad';
 import { formatDateTime, plural } from './format';
 import { LoadError } from './LoadError';
-import type { Loaded } from './useLoad';
 
 const MEETING_STATUS: Record<string, string> = { cancelled: 'Cancelled', done: 'Met' };
 

@@ -1,9 +1,9 @@
 import type { GroupStats } from '../api/mixers';
 import { Loading } from '../ui/Spinner';
+import type { Loaded } from '../ui/useLoad';
 import { percent } from './format';
 import { LoadError } from './LoadError';
 import { StatsChart } from './StatsChart';
-import type { Loaded } from './useLoad';
 
 /** Rounds, meetings and the rates that say whether the group is doing its job, with the per-round chart. */
 export function StatsPanel({ stats, timeZone }: { stats: Loaded<GroupStats>; timeZone: string }) {

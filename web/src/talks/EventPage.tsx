@@ -20,12 +20,12 @@ import { toFormError } from '../ui/formError';
 import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
+import { useLoad } from '../ui/useLoad';
 import { formatDateTime, PHASE_BADGES, PHASE_LABELS, plural } from './format';
 import { LoadFailed } from './LoadFailed';
 import { shuffleForVisitor } from './order';
 import { ProposalCard } from './ProposalCard';
 import { ProposalForm } from './ProposalForm';
-import { useResource } from './useResource';
 
 function phaseNote(list: ProposalList, timeZone?: string): string {
   const { event } = list;
@@ -46,10 +46,10 @@ export function EventPage() {
   const { person } = useAuth();
   const location = useLocation();
   const viewerKey = person?.id ?? 'visitor';
-  const list = useResource(`list:${eventId}:${viewerKey}`, (signal) =>
+  const list = useLoad(`list:${eventId}:${viewerKey}`, (signal) =>
     person ? getProposalList(eventId, signal) : getPublicProposalList(eventId, signal),
   );
-  const detail = useResource(`detail:${eventId}:${viewerKey}`, (signal) =>
+  const detail = useLoad(`detail:${eventId}:${viewerKey}`, (signal) =>
     person ? getTalksEvent(eventId, signal) : Promise.resolve(null),
   );
   const [voting, setVoting] = useState<Record<string, boolean>>({});

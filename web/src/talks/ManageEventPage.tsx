@@ -21,10 +21,10 @@ import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
 import { useAsyncAction } from '../ui/useAsyncAction';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
+import { useLoad } from '../ui/useLoad';
 import { EventForm } from './EventForm';
 import { formatDateTime, PHASE_BADGES, PHASE_LABELS, plural } from './format';
 import { LoadFailed } from './LoadFailed';
-import { useResource } from './useResource';
 import { VotesChart } from './VotesChart';
 
 const PHASE_ACTIONS: Array<{ phase: TalksPhase; label: string; explain: string }> = [
@@ -208,7 +208,7 @@ function SuspiciousPanel({ results, timeZone }: { results: TalksResults; timeZon
 export function ManageEventPage() {
   const { eventId = '' } = useParams();
   const person = useCurrentPerson();
-  const results = useResource(`results:${eventId}`, (signal) => getTalksResults(eventId, signal));
+  const results = useLoad(`results:${eventId}`, (signal) => getTalksResults(eventId, signal));
   const [status, setStatus] = useState<string | null>(null);
   const [hiding, setHiding] = useState<RankedProposal | null>(null);
   const [reason, setReason] = useState('');

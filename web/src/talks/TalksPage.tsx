@@ -6,10 +6,10 @@ import { Notice } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { Loading } from '../ui/Spinner';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
+import { useLoad } from '../ui/useLoad';
 import { EventForm } from './EventForm';
 import { formatDateTime, PHASE_BADGES, PHASE_LABELS, plural } from './format';
 import { LoadFailed } from './LoadFailed';
-import { useResource } from './useResource';
 
 function EventCard({ event, timeZone }: { event: TalksEvent; timeZone?: string }) {
   const when =
@@ -44,7 +44,7 @@ export function TalksPage() {
   useDocumentTitle('Talks');
   const { person } = useAuth();
   const navigate = useNavigate();
-  const events = useResource('talks-events', listTalksEvents);
+  const events = useLoad('talks-events', listTalksEvents);
   const [creating, setCreating] = useState(false);
   const isAdmin = person?.role === 'admin';
 

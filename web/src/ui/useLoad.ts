@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { isAbortError } from '../api/client';
-import { toFormError } from '../ui/formError';
+import { toFormError } from './formError';
 
 export interface Loaded<T> {
   /** The last data loaded; kept while a reload is under way so the page doesn't flash. */
