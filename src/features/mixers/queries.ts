@@ -24,14 +24,16 @@ export const findMembership = (db: Executor, groupId: string, personId: string):
     .where('person_id', '=', personId)
     .executeTakeFirst();
 
-export async function activeMemberCounts(db: Executor): Promise<Map<string, number>> {
-  const rows = await db
+/** Active member counts per group; only `groupId`'s when given (a single group's page). */
+export async function activeMemberCounts(db: Executor, groupId?: string): Promise<Map<string, number>> {
+  let query = db
     .selectFrom('group_members')
     .innerJoin('people', 'people.id', 'group_members.person_id')
     .select(['group_members.group_id', (eb) => eb.fn.countAll<string | number>().as('n')])
     .where('group_members.status', '!=', 'left')
     .where('people.enabled', '=', 1)
-    .groupBy('group_members.group_id')
-    .execute();
+    .groupBy('group_members.group_id');
+  if (groupId) query = query.where('group_members.group_id', '=', groupId);
+  const rows = await query.execute();
   return new Map(rows.map((row) => [row.group_id, Number(row.n)]));
 }

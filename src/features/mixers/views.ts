@@ -64,7 +64,7 @@ export async function groupViews(props: {
   if (props.groupId) query = query.where('id', '=', props.groupId);
   const [groups, counts, memberships] = await Promise.all([
     query.execute(),
-    activeMemberCounts(db),
+    activeMemberCounts(db, props.groupId),
     db.selectFrom('group_members').selectAll().where('person_id', '=', subject.id).execute(),
   ]);
   const mine = new Map(memberships.map((m) => [m.group_id, m]));
