@@ -88,6 +88,15 @@ export interface GroupsTable {
   eligibility: string;
   membership: Membership;
   intro_template: string | null;
+  /** Minutes before a meeting's start that its reminder goes out. */
+  reminder_minutes: Generated<number>;
+  /** Days after a meeting is made that "Did you meet?" is asked; null: never. */
+  follow_up_days: Generated<number | null>;
+  reminder_template: Generated<string | null>;
+  follow_up_template: Generated<string | null>;
+  /** "slack:C0123" | "mattermost:id": members are synced from that channel before each round. */
+  chat_channel: Generated<string | null>;
+  chat_synced_at: Generated<string | null>;
   archived: Flag;
   next_round_at: string | null;
   created_at: string;
@@ -136,6 +145,20 @@ export interface MeetingsTable {
   updated_at: string;
   /** The video room's name (≥ 96 random bits); its URL comes from the video settings. */
   room_name: Generated<string | null>;
+  /** Minutes before the start that the reminder goes out; null: no reminder. */
+  reminder_minutes: Generated<number | null>;
+}
+
+export type FeedbackAnswer = 'yes' | 'no';
+export type FeedbackVia = 'email' | 'slack' | 'mattermost' | 'web';
+
+/** "Did you meet?": one answer per participant per meeting, the latest one wins. */
+export interface MeetingFeedbackTable {
+  meeting_id: string;
+  person_id: string;
+  answer: FeedbackAnswer;
+  via: FeedbackVia;
+  answered_at: string;
 }
 
 export interface MeetingParticipantsTable {
@@ -199,9 +222,10 @@ export interface BallotsTable {
   updated_at: string;
 }
 
-export type NotificationChannel = 'email' | 'slack';
+export type NotificationChannel = 'email' | 'slack' | 'mattermost' | 'webhook';
 export type NotificationKind = 'intro' | 'reminder' | 'rescheduled' | 'cancel' | 'follow_up';
-export type NotificationStatus = 'pending' | 'sending' | 'sent' | 'failed';
+/** 'skipped': no longer worth sending (a reminder whose meeting has started, a cancelled meeting's). */
+export type NotificationStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
 
 /** The outbox: one row per message, written in the transaction of the change that causes it. */
 export interface NotificationsTable {
@@ -262,6 +286,7 @@ export interface DB {
   round_sitouts: RoundSitoutsTable;
   meetings: MeetingsTable;
   meeting_participants: MeetingParticipantsTable;
+  meeting_feedback: MeetingFeedbackTable;
   notifications: NotificationsTable;
   notification_prefs: NotificationPrefsTable;
   channel_settings: ChannelSettingsTable;

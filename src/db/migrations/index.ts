@@ -3,6 +3,7 @@ import * as m0001 from './0001_foundation.js';
 import * as m0002 from './0002_mixers_and_meetings.js';
 import * as m0003 from './0003_talks.js';
 import * as m0004 from './0004_meetings.js';
+import * as m0005 from './0005_meeting_messages.js';
 
 /** Every migration, in order. Imported statically so the built server needs no migration folder. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002_mixers_and_meetings': m0002,
   '0003_talks': m0003,
   '0004_meetings': m0004,
+  '0005_meeting_messages': m0005,
 };

@@ -51,8 +51,24 @@ async function writeSettings(db: Executor, values: Partial<Settings>): Promise<v
   }
 }
 
+/**
+ * The key that signs links sent out in messages (follow-up answers): made once, shared by every
+ * process through the database, never shown by any endpoint.
+ */
+export async function signingKey(db: Executor): Promise<Buffer> {
+  const found = await db.selectFrom('settings').select('value').where('key', '=', 'signingKey').executeTakeFirst();
+  if (found) return Buffer.from(JSON.parse(found.value) as string, 'base64url');
+  await db
+    .insertInto('settings')
+    .values({ key: 'signingKey', value: JSON.stringify(randomBytes(32).toString('base64url')) })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
+  return signingKey(db);
+}
+
 /** First run: fix the random verification code so every process shows the same one. */
 export async function ensureSettings(db: Executor): Promise<void> {
+  await signingKey(db);
   const existing = await db
     .selectFrom('settings')
     .select('key')
