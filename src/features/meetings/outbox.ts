@@ -20,6 +20,14 @@ export class DeliveryError extends Error {
   }
 }
 
+/** Thrown when a message is no longer worth sending (a reminder after its meeting started). */
+export class SkipDelivery extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'SkipDelivery';
+  }
+}
+
 /** A channel's adapter: delivers one row, returns what to record (ids, people not reached). */
 export type Sender = (row: NotificationRow, payload: NotificationPayload) => Promise<Record<string, unknown>>;
 
@@ -37,6 +45,7 @@ export interface OutboxRun {
   sent: number;
   retried: number;
   failed: number;
+  skipped: number;
 }
 
 /**
@@ -108,6 +117,17 @@ async function recordSent(db: Db, row: NotificationRow, claim: string, result: R
     .execute();
 }
 
+async function recordSkipped(db: Db, row: NotificationRow, claim: string, reason: string) {
+  const at = new Date().toISOString();
+  await db
+    .updateTable('notifications')
+    .set({ status: 'skipped', updated_at: at, claimed_until: null, last_error: reason.slice(0, 1000) })
+    .where('id', '=', row.id)
+    .where('claimed_by', '=', claim)
+    .where('status', '=', 'sending')
+    .execute();
+}
+
 async function recordFailure(
   db: Db,
   row: NotificationRow,
@@ -156,7 +176,7 @@ export async function deliverBatch(props: {
     leaseSeconds: props.options.leaseSeconds,
     now,
   });
-  const run: OutboxRun = { claimed: rows.length, sent: 0, retried: 0, failed: 0 };
+  const run: OutboxRun = { claimed: rows.length, sent: 0, retried: 0, failed: 0, skipped: 0 };
   let next = 0;
   const lane = async () => {
     while (next < rows.length) {
@@ -168,6 +188,11 @@ export async function deliverBatch(props: {
         await recordSent(props.db, row, claim, result);
         run.sent++;
       } catch (error) {
+        if (error instanceof SkipDelivery) {
+          await recordSkipped(props.db, row, claim, error.message);
+          run.skipped++;
+          continue;
+        }
         run[await recordFailure(props.db, row, claim, error, props.options, now)]++;
       }
     }
@@ -180,13 +205,14 @@ export async function deliverBatch(props: {
 export async function drainOutbox(
   props: Parameters<typeof deliverBatch>[0] & { maxBatches?: number },
 ): Promise<OutboxRun> {
-  const total: OutboxRun = { claimed: 0, sent: 0, retried: 0, failed: 0 };
+  const total: OutboxRun = { claimed: 0, sent: 0, retried: 0, failed: 0, skipped: 0 };
   for (let i = 0; i < (props.maxBatches ?? Number.POSITIVE_INFINITY); i++) {
     const run = await deliverBatch(props);
     total.claimed += run.claimed;
     total.sent += run.sent;
     total.retried += run.retried;
     total.failed += run.failed;
+    total.skipped += run.skipped;
     if (run.claimed < props.options.batchSize) break;
   }
   return total;
