@@ -107,6 +107,27 @@ export const configSchema = z
           })
           .strict()
           .default({ apiUrl: 'https://slack.com/api/' }),
+        /** Mattermost REST API v4: the server's base URL and a bot account's access token. */
+        mattermost: z
+          .object({
+            url: z.url().optional(),
+            token: z.string().min(1).optional(),
+          })
+          .strict()
+          .refine((m) => !m.url === !m.token, { message: 'url and token go together' })
+          .default({}),
+        /** An outgoing webhook signed per Standard Webhooks with a whsec_… secret. */
+        webhook: z
+          .object({
+            url: z.url().optional(),
+            secret: z
+              .string()
+              .regex(/^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/, 'must be whsec_ followed by base64 of 24 to 64 random bytes')
+              .optional(),
+          })
+          .strict()
+          .refine((w) => !w.url === !w.secret, { message: 'url and secret go together' })
+          .default({}),
         outbox: z
           .object({
             everyMs: z.coerce.number().int().min(100).default(2000),
@@ -119,9 +140,20 @@ export const configSchema = z
               .number()
               .min(0)
               .default(6 * 3600),
+            /** Messages per second each worker sends per channel; absent or 0: as fast as the channel allows. */
+            ratePerSecond: z
+              .object({
+                email: z.coerce.number().min(0).optional(),
+                slack: z.coerce.number().min(0).optional(),
+                mattermost: z.coerce.number().min(0).optional(),
+                webhook: z.coerce.number().min(0).optional(),
+              })
+              .strict()
+              .default({}),
           })
           .strict()
           .default({
+            ratePerSecond: {},
             everyMs: 2000,
             batchSize: 100,
             concurrency: 16,
@@ -135,7 +167,10 @@ export const configSchema = z
       .default({
         email: { from: 'Convene <convene@localhost>' },
         slack: { apiUrl: 'https://slack.com/api/' },
+        mattermost: {},
+        webhook: {},
         outbox: {
+          ratePerSecond: {},
           everyMs: 2000,
           batchSize: 100,
           concurrency: 16,
@@ -203,6 +238,10 @@ const envKeys: Array<[string, string[], (raw: string) => unknown]> = [
   ['CONVENE_MAIL_FROM', ['notifications', 'email', 'from'], String],
   ['CONVENE_SLACK_TOKEN', ['notifications', 'slack', 'token'], String],
   ['CONVENE_SLACK_API_URL', ['notifications', 'slack', 'apiUrl'], String],
+  ['CONVENE_MATTERMOST_URL', ['notifications', 'mattermost', 'url'], String],
+  ['CONVENE_MATTERMOST_TOKEN', ['notifications', 'mattermost', 'token'], String],
+  ['CONVENE_WEBHOOK_URL', ['notifications', 'webhook', 'url'], String],
+  ['CONVENE_WEBHOOK_SECRET', ['notifications', 'webhook', 'secret'], String],
 ];
 
 function parseBoolean(raw: string): unknown {

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { ChannelLimits } from '../features/meetings/channelLimits.js';
 import { drainOutbox } from '../features/meetings/outbox.js';
 import { buildSenders, type Senders } from '../features/meetings/senders.js';
 import type { AppContext } from '../http/context.js';
@@ -15,6 +16,8 @@ const SETTINGS_MS = 30_000;
 export function outboxJob(ctx: AppContext, props: { workerId?: string } = {}): Job & { close(): void } {
   const workerId = props.workerId ?? `${hostname()}:${process.pid}:${newId().slice(0, 6)}`;
   let cached: { senders: Senders; at: number } | undefined;
+  // Kept across runs: a channel's pace and any pause it asked for outlive one run.
+  const limits = new ChannelLimits(ctx.config.notifications.outbox.ratePerSecond);
   return {
     name: 'notification-outbox',
     everyMs: ctx.config.notifications.outbox.everyMs,
@@ -29,6 +32,7 @@ export function outboxJob(ctx: AppContext, props: { workerId?: string } = {}): J
         senders: cached.senders.senders,
         options: ctx.config.notifications.outbox,
         workerId,
+        limits,
         // Bounded, so one run cannot hold the job forever while new work keeps arriving.
         maxBatches: 50,
       });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Db, Engine } from '../../db/database.js';
 import type { NotificationChannel, NotificationsTable } from '../../db/schema.js';
+import { ChannelLimits } from './channelLimits.js';
 import { type NotificationPayload, parsePayload } from './payload.js';
 
 export type NotificationRow = Selectable<NotificationsTable>;
@@ -99,22 +100,58 @@ export function backoffSeconds(attempts: number, options: Pick<OutboxOptions, 'b
   return ceiling * (0.5 + Math.random() * 0.5);
 }
 
-async function recordSent(db: Db, row: NotificationRow, claim: string, result: Record<string, unknown>) {
-  const at = new Date().toISOString();
-  await db
-    .updateTable('notifications')
-    .set({
-      status: 'sent',
-      sent_at: at,
-      updated_at: at,
-      claimed_until: null,
-      last_error: null,
-      result: JSON.stringify(result),
-    })
-    .where('id', '=', row.id)
-    .where('claimed_by', '=', claim)
-    .where('status', '=', 'sending')
-    .execute();
+/**
+ * Writes "sent" results in batches: one transaction for every result that arrived while the
+ * previous write ran, so a busy worker commits a few times per batch instead of once per message.
+ * A result lost to a crash leaves its row 'sending' under a lease; the next claim marks it
+ * recovered and the channel checks before sending again.
+ */
+class SentRecorder {
+  private buffer: Array<{ row: NotificationRow; claim: string; result: Record<string, unknown>; at: string }> = [];
+  private writing: Promise<void> | null = null;
+
+  constructor(private readonly db: Db) {}
+
+  add(row: NotificationRow, claim: string, result: Record<string, unknown>): Promise<void> {
+    this.buffer.push({ row, claim, result, at: new Date().toISOString() });
+    return this.flushSoon();
+  }
+
+  private flushSoon(): Promise<void> {
+    this.writing ??= this.write().finally(() => {
+      this.writing = null;
+    });
+    return this.writing;
+  }
+
+  private async write(): Promise<void> {
+    while (this.buffer.length) {
+      const items = this.buffer.splice(0);
+      await this.db.transaction().execute(async (trx) => {
+        for (const { row, claim, result, at } of items) {
+          await trx
+            .updateTable('notifications')
+            .set({
+              status: 'sent',
+              sent_at: at,
+              updated_at: at,
+              claimed_until: null,
+              last_error: null,
+              result: JSON.stringify(result),
+            })
+            .where('id', '=', row.id)
+            .where('claimed_by', '=', claim)
+            .where('status', '=', 'sending')
+            .execute();
+        }
+      });
+    }
+  }
+
+  /** Resolves once everything added so far is written. */
+  async drain(): Promise<void> {
+    while (this.writing || this.buffer.length) await this.flushSoon();
+  }
 }
 
 async function recordSkipped(db: Db, row: NotificationRow, claim: string, reason: string) {
@@ -160,60 +197,96 @@ async function recordFailure(
   return failed ? 'failed' : 'retried';
 }
 
-/** Claims one batch and delivers it, `concurrency` messages at a time. */
-export async function deliverBatch(props: {
+export interface DrainProps {
   db: Db;
   engine: Engine;
   senders: Partial<Record<NotificationChannel, Sender>>;
   options: OutboxOptions;
   workerId: string;
+  /** The clock for claims and retry times (tests move it forward). */
   now?: Date;
-}): Promise<OutboxRun> {
-  const now = props.now ?? new Date();
-  const { claim, rows } = await claimDue(props.db, props.engine, {
-    workerId: props.workerId,
-    limit: props.options.batchSize,
-    leaseSeconds: props.options.leaseSeconds,
-    now,
-  });
-  const run: OutboxRun = { claimed: rows.length, sent: 0, retried: 0, failed: 0, skipped: 0 };
-  let next = 0;
-  const lane = async () => {
-    while (next < rows.length) {
-      const row = rows[next++] as NotificationRow;
-      try {
-        const sender = props.senders[row.channel];
-        if (!sender) throw new DeliveryError(`The ${row.channel} channel is not configured.`);
-        const result = await sender(row, parsePayload(row.payload));
-        await recordSent(props.db, row, claim, result);
-        run.sent++;
-      } catch (error) {
-        if (error instanceof SkipDelivery) {
-          await recordSkipped(props.db, row, claim, error.message);
-          run.skipped++;
-          continue;
-        }
-        run[await recordFailure(props.db, row, claim, error, props.options, now)]++;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(props.options.concurrency, rows.length) }, lane));
-  return run;
+  /** Stop claiming after this many claims (a job run must end while work keeps arriving). */
+  maxBatches?: number;
+  /** Per-channel pacing, kept by the worker across runs. */
+  limits?: ChannelLimits;
 }
 
-/** Delivers batches until nothing is due (or `maxBatches`), returning the totals. */
-export async function drainOutbox(
-  props: Parameters<typeof deliverBatch>[0] & { maxBatches?: number },
-): Promise<OutboxRun> {
-  const total: OutboxRun = { claimed: 0, sent: 0, retried: 0, failed: 0, skipped: 0 };
-  for (let i = 0; i < (props.maxBatches ?? Number.POSITIVE_INFINITY); i++) {
-    const run = await deliverBatch(props);
-    total.claimed += run.claimed;
-    total.sent += run.sent;
-    total.retried += run.retried;
-    total.failed += run.failed;
-    total.skipped += run.skipped;
-    if (run.claimed < props.options.batchSize) break;
-  }
-  return total;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Delivers due messages until none is left (or `maxBatches` claims), `concurrency` at a time. The
+ * next batch is claimed while the last messages of the current one are still in flight, so the
+ * lanes never sit idle waiting for a batch's slowest message.
+ */
+export async function drainOutbox(props: DrainProps): Promise<OutboxRun> {
+  const { options } = props;
+  const limits = props.limits ?? new ChannelLimits();
+  const recorder = new SentRecorder(props.db);
+  const run: OutboxRun = { claimed: 0, sent: 0, retried: 0, failed: 0, skipped: 0 };
+  const queue: Array<{ row: NotificationRow; claim: string }> = [];
+  let claims = 0;
+  let exhausted = false;
+  let claiming: Promise<void> | null = null;
+
+  const claimMore = async () => {
+    if (claims >= (props.maxBatches ?? Number.POSITIVE_INFINITY)) {
+      exhausted = true;
+      return;
+    }
+    claims++;
+    const { claim, rows } = await claimDue(props.db, props.engine, {
+      workerId: props.workerId,
+      limit: options.batchSize,
+      leaseSeconds: options.leaseSeconds,
+      ...(props.now ? { now: props.now } : {}),
+    });
+    run.claimed += rows.length;
+    for (const row of rows) queue.push({ row, claim });
+    if (rows.length < options.batchSize) exhausted = true;
+  };
+  const take = async () => {
+    for (;;) {
+      if (queue.length <= options.concurrency && !exhausted && !claiming) {
+        claiming = claimMore().finally(() => {
+          claiming = null;
+        });
+      }
+      const item = queue.shift();
+      if (item) return item;
+      if (claiming) await claiming;
+      else if (exhausted) return undefined;
+    }
+  };
+  const deliver = async (row: NotificationRow, claim: string) => {
+    const now = props.now ?? new Date();
+    try {
+      const sender = props.senders[row.channel];
+      if (!sender) throw new DeliveryError(`The ${row.channel} channel is not configured.`);
+      const wait = limits.reserve(row.channel);
+      // A long pause hands the row back (without counting an attempt) rather than sit on its lease.
+      if (wait > (options.leaseSeconds * 1000) / 2) {
+        throw new DeliveryError(`The ${row.channel} channel asked us to wait.`, false, Math.ceil(wait / 1000));
+      }
+      if (wait > 0) await sleep(wait);
+      const result = await sender(row, parsePayload(row.payload));
+      await recorder.add(row, claim, result);
+      run.sent++;
+    } catch (error) {
+      if (error instanceof SkipDelivery) {
+        await recordSkipped(props.db, row, claim, error.message);
+        run.skipped++;
+        return;
+      }
+      if (error instanceof DeliveryError && error.retryAfterSeconds !== undefined) {
+        limits.pause(row.channel, error.retryAfterSeconds);
+      }
+      run[await recordFailure(props.db, row, claim, error, options, now)]++;
+    }
+  };
+  const lane = async () => {
+    for (let item = await take(); item; item = await take()) await deliver(item.row, item.claim);
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, lane));
+  await recorder.drain();
+  return run;
 }

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { ChannelLimits } from '../src/features/meetings/channelLimits.js';
+import { drainOutbox } from '../src/features/meetings/outbox.js';
+import { buildSenders } from '../src/features/meetings/senders.js';
+import { createMeeting } from '../src/features/meetings/service.js';
+import { FakeSlack } from './helpers/fakeSlack.js';
+import { insertPerson } from './helpers/people.js';
+import { forEachEngine } from './helpers/suite.js';
+
+test('a channel rate allows a one-second burst, then one message per interval', () => {
+  const limits = new ChannelLimits({ slack: 4 });
+  const now = 1_000_000;
+  const waits = Array.from({ length: 8 }, () => limits.reserve('slack', now));
+  assert.deepEqual(waits, [0, 0, 0, 0, 250, 500, 750, 1000]);
+  // Other channels are not slowed by Slack's pace.
+  assert.equal(limits.reserve('email', now), 0);
+});
+
+test('a pause holds back every message of that channel until it ends, rate or not', () => {
+  const limits = new ChannelLimits();
+  const now = 5_000_000;
+  limits.pause('slack', 7, now);
+  assert.equal(limits.reserve('slack', now), 7000);
+  assert.equal(limits.reserve('slack', now + 6000), 1000);
+  assert.equal(limits.reserve('slack', now + 7000), 0);
+  // A shorter pause asked later does not cut the longer one short.
+  limits.pause('slack', 10, now);
+  limits.pause('slack', 1, now);
+  assert.equal(limits.reserve('slack', now), 10_000);
+});
+
+const slack = await new FakeSlack().start();
+after(() => slack.stop());
+
+forEachEngine(
+  'per-channel pacing in the outbox',
+  (get, engine) => {
+    const db = () => get().ctx.database.db;
+    const options = {
+      batchSize: 50,
+      concurrency: 8,
+      maxAttempts: 3,
+      leaseSeconds: 60,
+      baseDelaySeconds: 30,
+      maxDelaySeconds: 3600,
+    };
+    const meetings = async (count: number, tag: string) => {
+      for (let i = 0; i < count; i++) {
+        const a = await insertPerson(db(), { username: `${engine}${tag}a${i}` });
+        const b = await insertPerson(db(), { username: `${engine}${tag}b${i}` });
+        slack.addUser(`${engine}${tag}a${i}@example.org`);
+        slack.addUser(`${engine}${tag}b${i}@example.org`);
+        await createMeeting({ db: db(), title: `Meeting ${i}`, participantIds: [a, b] });
+      }
+    };
+    const drain = async (limits: ChannelLimits, concurrency = options.concurrency) => {
+      const built = await buildSenders(db(), get().config);
+      try {
+        return await drainOutbox({
+          db: db(),
+          engine,
+          senders: built.senders,
+          options: { ...options, concurrency },
+          workerId: 'w',
+          limits,
+        });
+      } finally {
+        built.close();
+      }
+    };
+
+    test("Slack's 429 pauses every Slack message of the worker, not just the refused one", async () => {
+      slack.reset();
+      await db().deleteFrom('notifications').execute();
+      await meetings(4, 'p');
+      slack.fail('chat.postMessage', { retryAfter: 2 });
+      const started = Date.now();
+      // Two lanes: the refused message and one already in flight beside it; the two still queued
+      // must wait out the pause.
+      const run = await drain(new ChannelLimits(), 2);
+      assert.equal(run.sent, 3);
+      assert.equal(run.retried, 1, 'the refused message is handed back for later');
+      const delays = slack.posts.map((post) => Number(post.ts) * 1000 - started);
+      assert.equal(delays.filter((ms) => ms >= 1900).length, 2, `posted at ${delays.join(', ')} ms`);
+    });
+
+    test('a configured rate spreads the messages out', async () => {
+      slack.reset();
+      await db().deleteFrom('notifications').execute();
+      await meetings(6, 'r');
+      const run = await drain(new ChannelLimits({ slack: 2 }));
+      assert.equal(run.sent, 6);
+      const times = slack.posts.map((p) => Number(p.ts) * 1000).sort((x, y) => x - y);
+      // Two at once (the burst), then one every 500 ms: the last about two seconds after the first.
+      const spread = (times.at(-1) as number) - (times[0] as number);
+      assert.ok(spread >= 1800, `six posts spread over ${spread} ms`);
+    });
+  },
+  { 'notifications.slack.token': slack.token, 'notifications.slack.apiUrl': slack.url },
+);
