@@ -7,6 +7,7 @@ import { ensureAdmin } from './features/auth/service.js';
 import { deleteExpiredSessions } from './features/auth/sessions.js';
 import { directorySyncJob } from './features/directory/syncJob.js';
 import { applyChannelConfig } from './features/meetings/channels.js';
+import type { SyncLog } from './features/mixers/chatSync.js';
 import { managerPattern } from './features/mixers/eligibility.js';
 import { mixerRoundsJob } from './features/mixers/scheduler.js';
 import { ensureSettings } from './features/settings/service.js';
@@ -30,11 +31,11 @@ export async function openContext(config: Config): Promise<AppContext> {
   return { config, database, signinLimiter: new SigninLimiter(config.auth.signinLimit) };
 }
 
-export function backgroundJobs(ctx: AppContext): Job[] {
+export function backgroundJobs(ctx: AppContext, log?: SyncLog): Job[] {
   const titlePattern = managerPattern(ctx.config.directory.managerTitlePattern);
   const jobs: Job[] = [
     { name: 'expired-sessions', everyMs: 60 * 60 * 1000, run: () => deleteExpiredSessions(ctx.database.db) },
-    mixerRoundsJob({ db: ctx.database.db, titlePattern }),
+    mixerRoundsJob({ db: ctx.database.db, titlePattern, ...(log ? { log } : {}) }),
     talksPhaseJob(ctx.database.db),
     outboxJob(ctx),
   ];
@@ -72,7 +73,7 @@ export async function startConvene(
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://localhost:${port}`;
-  const jobs = config.jobs.enabled ? startJobs(backgroundJobs(ctx), app.log) : undefined;
+  const jobs = config.jobs.enabled ? startJobs(backgroundJobs(ctx, app.log), app.log) : undefined;
   let stopping: Promise<void> | undefined;
   return {
     app,

@@ -10,12 +10,17 @@ import { sql } from 'kysely';
 import { adminRoutes } from './features/admin/routes.js';
 import { registerAuthentication } from './features/auth/plugin.js';
 import { authRoutes } from './features/auth/routes.js';
+import { notificationRoutes } from './features/meetings/adminRoutes.js';
+import { mattermostActionRoutes } from './features/meetings/mattermostActions.js';
+import { meetingRoutes } from './features/meetings/routes.js';
+import { feedbackRoutes } from './features/meetings/feedbackRoutes.js';
+import { slackInteractionRoutes } from './features/meetings/slackInteractions.js';
 import { mixerRoutes } from './features/mixers/routes.js';
 import { talksPublicRoutes, talksRoutes } from './features/talks/routes.js';
 import type { AppContext } from './http/context.js';
 import { registerErrorHandling } from './http/errors.js';
 import { registerSecurityHeaders } from './http/securityHeaders.js';
-import { loggerOptions } from './logger.js';
+import { childLoggerFactory, loggerOptions } from './logger.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The built web app, found from both src/ (tsx) and dist/ (compiled). */
@@ -24,6 +29,7 @@ export const webDistDir = resolve(here, '..', 'web', 'dist');
 export async function buildServer(ctx: AppContext, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger === false ? false : loggerOptions(ctx.config.logLevel),
+    childLoggerFactory,
     trustProxy: ctx.config.auth.trustedProxies.length > 0 ? ctx.config.auth.trustedProxies : false,
     bodyLimit: 1024 * 1024,
   });
@@ -76,8 +82,13 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean }
     async (api) => {
       await api.register(authRoutes(ctx));
       await api.register(adminRoutes(ctx));
+      await api.register(notificationRoutes(ctx));
       await api.register(mixerRoutes(ctx));
+      await api.register(feedbackRoutes(ctx));
+      await api.register(slackInteractionRoutes(ctx));
+      await api.register(meetingRoutes(ctx));
       await api.register(talksRoutes(ctx));
+      await api.register(mattermostActionRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { z } from 'zod';
+import { syncBeforeRound, syncGroupFromChat } from '../features/mixers/chatSync.js';
 import { managerPattern } from '../features/mixers/eligibility.js';
 import { exportRounds, roundsToCsv } from '../features/mixers/export.js';
 import { createGroup, listGroups, updateGroup } from '../features/mixers/groups.js';
@@ -23,8 +24,17 @@ interface GroupOptions {
   eligibility?: string;
   membership?: string;
   introTemplate?: string;
+  reminderTemplate?: string;
+  followUpTemplate?: string;
+  reminderMinutes?: string;
+  followUpDays?: string;
+  chatChannel?: string;
   archived?: boolean;
 }
+
+/** `off` (or `none`, or nothing) turns an optional setting off. */
+const orNull = (value: string | undefined) =>
+  value === undefined ? undefined : ['', 'off', 'none'].includes(value.trim().toLowerCase()) ? null : value;
 
 /** `managers`, `everyone` or `teams:Design,Platform` on the command line. */
 function eligibilityOption(value: string | undefined): unknown {
@@ -54,6 +64,11 @@ function groupInput(options: GroupOptions): Record<string, unknown> {
     eligibility: eligibilityOption(options.eligibility),
     membership: options.membership,
     introTemplate: options.introTemplate,
+    reminderTemplate: orNull(options.reminderTemplate),
+    followUpTemplate: orNull(options.followUpTemplate),
+    reminderMinutes: options.reminderMinutes,
+    followUpDays: orNull(options.followUpDays),
+    chatChannel: orNull(options.chatChannel),
     archived: options.archived,
   };
   return Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined));
@@ -72,6 +87,11 @@ function withOption(message: string, field: string | undefined): AppError {
   const flag = flagOf[root] ?? `--${root.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
   return badRequest(`${message}${root ? ` (option ${flag})` : ''}`, field);
 }
+
+const warnOnStderr = {
+  warn: (details: Record<string, unknown>, message: string) =>
+    process.stderr.write(`Warning: ${message}: ${String(details.err ?? '')}\n`),
+};
 
 function parseOrExplain<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   const parsed = schema.safeParse(input);
@@ -100,7 +120,12 @@ function addGroupOptions(command: Command): Command {
     .option('--odd-policy <policy>', 'trio (one trio) or sit_out (one person sits out)')
     .option('--eligibility <rule>', 'everyone, managers, or teams:Team A,Team B')
     .option('--membership <mode>', 'open (people join), admin (admins add), auto (everyone eligible)')
-    .option('--intro-template <text>', 'the intro message template');
+    .option('--intro-template <text>', 'the intro message template ({{variables}}: see docs/templates.md)')
+    .option('--reminder-template <text>', 'the reminder message template, or off')
+    .option('--follow-up-template <text>', 'the "Did you meet?" message template, or off')
+    .option('--reminder-minutes <n>', 'minutes before a meeting starts that its reminder goes out (0-1440)')
+    .option('--follow-up-days <n>', 'days after a match to ask "Did you meet?" (1-60), or off')
+    .option('--chat-channel <channel>', 'slack:<channel id> or mattermost:<channel id>, or off');
 }
 
 export function registerMixerCommands(program: Command): void {
@@ -136,6 +161,22 @@ export function registerMixerCommands(program: Command): void {
   });
 
   group
+    .command('sync')
+    .description("Make a group's members those of its chat channel (groups.chat_channel).")
+    .requiredOption('-g, --group <group>', 'group name or id')
+    .action(async (options: { group: string }) => {
+      await withContext(async (ctx) => {
+        const found = await findGroupByNameOrId(ctx.database.db, options.group);
+        if (!found) throw badRequest(`No group named "${options.group}". \`convene group list\` shows them.`);
+        const result = await syncGroupFromChat({ db: ctx.database.db, groupId: found.id });
+        if (!result) throw badRequest(`Group "${found.name}" is not fed from a chat channel.`);
+        print(
+          `Synced "${found.name}" from ${result.chatChannel}: ${result.joined} joined, ${result.left} left (${result.members} in the channel, ${result.created} new people).`,
+        );
+      });
+    });
+
+  group
     .command('list')
     .description('List the groups.')
     .option('--all', 'include archived groups')
@@ -163,6 +204,10 @@ export function registerMixerCommands(program: Command): void {
       await withContext(async (ctx) => {
         const found = await findGroupByNameOrId(ctx.database.db, options.group);
         if (!found) throw badRequest(`No group named "${options.group}". \`convene group list\` shows them.`);
+        // A dry run saves nothing, membership included; a failed sync leaves the members as they are.
+        if (found.chat_channel && !options.dryRun) {
+          await syncBeforeRound({ db: ctx.database.db, groupId: found.id, log: warnOnStderr });
+        }
         const outcome = await runRound({
           db: ctx.database.db,
           groupId: found.id,

@@ -161,3 +161,102 @@ function translate(error: unknown): SlackFailure {
   if (platform) return new SlackFailure(`Slack answered ${platform}.`, PERMANENT.has(platform) ? 'permanent' : 'retry');
   return new SlackFailure(`Slack could not be reached: ${coded?.message ?? String(error)}`, 'retry');
 }
+
+/** A member of a chat channel, as the chat knows them. */
+export interface ChatMember {
+  id: string;
+  email: string | null;
+  name: string;
+  firstName: string | null;
+  lastName: string | null;
+  timezone: string | null;
+  bot: boolean;
+  deactivated: boolean;
+}
+
+export interface ChatRoster {
+  /** The bot's own user id: it is in the channel but is nobody to pair. */
+  botId: string;
+  members: ChatMember[];
+}
+
+const MEMBERS_PAGE = 200;
+const LOOKUPS_AT_ONCE = 8;
+
+/**
+ * Everyone in a Slack channel with their profile: conversations.members read page by page (cursor),
+ * then users.info for each. This is a background read, not a delivery, so the client's own
+ * Retry-After handling is left on.
+ */
+export async function slackChannelRoster(
+  props: { token: string; apiUrl: string; timeoutMs?: number },
+  channel: string,
+): Promise<ChatRoster> {
+  const client = new WebClient(props.token, {
+    slackApiUrl: props.apiUrl.endsWith('/') ? props.apiUrl : `${props.apiUrl}/`,
+    retryConfig: { retries: 3 },
+    timeout: props.timeoutMs ?? 15_000,
+    logLevel: LogLevel.ERROR,
+  });
+  const call = async <T>(what: () => Promise<T>): Promise<T> => {
+    try {
+      return await what();
+    } catch (error) {
+      throw translate(error);
+    }
+  };
+  const auth = await call(() => client.auth.test());
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await call(() => client.conversations.members({ channel, limit: MEMBERS_PAGE, cursor }));
+    ids.push(...(page.members ?? []));
+    cursor = page.response_metadata?.next_cursor || undefined;
+  } while (cursor);
+  const unique = [...new Set(ids)];
+  const members: ChatMember[] = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < unique.length) {
+      const id = unique[next++] as string;
+      const { user } = await call(() => client.users.info({ user: id }));
+      if (!user) continue;
+      const profile = user.profile ?? {};
+      members.push({
+        id,
+        email: profile.email ?? null,
+        name: profile.real_name || user.real_name || user.name || id,
+        firstName: profile.first_name || null,
+        lastName: profile.last_name || null,
+        timezone: user.tz ?? null,
+        bot: user.is_bot === true || id === 'USLACKBOT',
+        deactivated: user.deleted === true,
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(LOOKUPS_AT_ONCE, unique.length) }, lane));
+  return { botId: String(auth.user_id ?? ''), members };
+}
+
+/**
+ * The e-mail address of a Slack user (users.info, needs the users:read.email scope): how a click on
+ * a button is traced back to a person. Null when Slack does not know them or hides the address.
+ */
+export async function slackUserEmail(
+  props: { token: string; apiUrl: string; timeoutMs?: number },
+  userId: string,
+): Promise<string | null> {
+  const client = new WebClient(props.token, {
+    slackApiUrl: props.apiUrl.endsWith('/') ? props.apiUrl : `${props.apiUrl}/`,
+    retryConfig: { retries: 0 },
+    timeout: props.timeoutMs ?? 5_000,
+    logLevel: LogLevel.ERROR,
+  });
+  try {
+    const answer = await client.users.info({ user: userId });
+    return answer.user?.profile?.email ?? null;
+  } catch (error) {
+    if (platformError(error) === 'user_not_found') return null;
+    throw translate(error);
+  }
+}

@@ -46,6 +46,27 @@ export class FakeSlack {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /** The bot's own user id (auth.test); it sits in every channel it reads. */
+  readonly botId = 'UCONVENEBOT';
+  /** Channels with members, for conversations.members. */
+  readonly channelMembers = new Map<string, string[]>();
+  /** Profiles for users.info, by user id. */
+  readonly profiles = new Map<string, { email: string; name: string; deleted?: boolean; isBot?: boolean }>();
+
+  /** A user with a profile (users.info): `email` is shown as given, its case included. */
+  addProfile(email: string, profile: { name: string; deleted?: boolean; isBot?: boolean; tz?: string }): string {
+    const id = this.addUser(email, profile.tz);
+    this.profiles.set(id, { email, ...profile });
+    return id;
+  }
+
+  /** A channel of these members and the bot. */
+  addChannel(members: string[]): string {
+    const id = `C${randomBytes(5).toString('hex').toUpperCase()}`;
+    this.channelMembers.set(id, [this.botId, ...members]);
+    return id;
+  }
+
   addUser(email: string, tz = 'UTC'): string {
     const id = `U${randomBytes(5).toString('hex').toUpperCase()}`;
     this.users.set(email.toLowerCase(), { id, tz });
@@ -147,6 +168,35 @@ export class FakeSlack {
             : {}),
         }));
       return send(200, { ok: true, messages, has_more: false });
+    }
+    if (method === 'auth.test') return send(200, { ok: true, user_id: this.botId, bot_id: 'BCONVENE' });
+    if (method === 'conversations.members') {
+      const members = this.channelMembers.get(String(args.channel));
+      if (!members) return send(200, { ok: false, error: 'channel_not_found' });
+      // Slack's cursor is opaque; here it is the offset, base64-encoded.
+      const limit = Math.min(1000, Number(args.limit ?? 100));
+      const offset = args.cursor ? Number(Buffer.from(String(args.cursor), 'base64').toString()) : 0;
+      const page = members.slice(offset, offset + limit);
+      const next = offset + limit < members.length ? Buffer.from(String(offset + limit)).toString('base64') : '';
+      return send(200, { ok: true, members: page, response_metadata: { next_cursor: next } });
+    }
+    if (method === 'users.info') {
+      const id = String(args.user);
+      if (id === this.botId) return send(200, { ok: true, user: { id, name: 'convene', is_bot: true, profile: {} } });
+      const profile = this.profiles.get(id);
+      if (!profile) return send(200, { ok: false, error: 'user_not_found' });
+      return send(200, {
+        ok: true,
+        user: {
+          id,
+          name: profile.email.split('@')[0],
+          real_name: profile.name,
+          deleted: profile.deleted ?? false,
+          is_bot: profile.isBot ?? false,
+          tz: [...this.users.values()].find((u) => u.id === id)?.tz,
+          profile: { email: profile.email, real_name: profile.name },
+        },
+      });
     }
     return send(200, { ok: false, error: 'unknown_method' });
   }

@@ -1,10 +1,14 @@
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { AdminPage } from './admin/AdminPage';
+import { ChannelsPage } from './admin/ChannelsPage';
+import { DeliveriesPage } from './admin/DeliveriesPage';
 import { AuthProvider } from './auth/AuthProvider';
 import { RequireAdmin } from './auth/RequireAdmin';
 import { RequireAuth } from './auth/RequireAuth';
 import { SignInPage } from './auth/SignInPage';
 import { SignUpPage } from './auth/SignUpPage';
+import { AdminMeetingsPage } from './meetings/AdminMeetingsPage';
+import { MeetingPage } from './meetings/MeetingPage';
 import { MeetingsPage } from './meetings/MeetingsPage';
 import { AdminGroupPage } from './mixers/AdminGroupPage';
 import { AdminGroupsPage } from './mixers/AdminGroupsPage';
@@ -53,6 +57,7 @@ export function App() {
             />
             <Route path="/unconference" element={<UnconferencePage />} />
             <Route path="/meetings" element={<MeetingsPage />} />
+            <Route path="/meetings/:id" element={<MeetingPage />} />
             <Route path="/profile" element={<ProfilePage />} />
             <Route
               path="/admin"
@@ -65,6 +70,9 @@ export function App() {
               <Route index element={<AdminPage />} />
               <Route path="mixers" element={<AdminGroupsPage />} />
               <Route path="mixers/:id" element={<AdminGroupPage />} />
+              <Route path="meetings" element={<AdminMeetingsPage />} />
+              <Route path="channels" element={<ChannelsPage />} />
+              <Route path="deliveries" element={<DeliveriesPage />} />
             </Route>
           </Route>
           {/* Talks are public: visitors see the list and can read (not vote) without signing in. */}

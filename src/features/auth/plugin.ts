@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../http/context.js';
 import { isSecureRequest } from '../../http/context.js';
 import { findPersonByUsername } from '../people/queries.js';
@@ -17,8 +17,13 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext): v
   app.decorateRequest('sessionId', null);
   app.decorateRequest('ssoUsername', null);
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/api/')) return;
+  // Pages, assets and the public feed carry no credentials to look up: they pass without a promise.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!request.url.startsWith('/api/')) return done();
+    authenticate(request, reply).then(() => done(), done);
+  });
+
+  async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     issueCsrfCookie(request, reply, isSecureRequest(request, ctx.config));
 
     // The header is honoured only from the proxy's own address; from anyone else it is ignored.
@@ -43,5 +48,5 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext): v
       }
     }
     checkCsrf(request);
-  });
+  }
 }

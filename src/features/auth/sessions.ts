@@ -1,3 +1,4 @@
+import { CompiledQuery } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { hashToken, newToken } from '../../lib/ids.js';
 import { addSeconds, nowIso, toIso } from '../../lib/time.js';
@@ -29,20 +30,37 @@ export async function createSession(
   return { token, expiresAt };
 }
 
+// One query on every signed-in request: the session and its person together.
+const sessionLookup = (db: Executor) =>
+  db
+    .selectFrom('auth_sessions')
+    .innerJoin('people', 'people.id', 'auth_sessions.person_id')
+    .selectAll('people')
+    .select(['auth_sessions.expires_at as session_expires_at', 'auth_sessions.last_seen_at as session_last_seen_at'])
+    .where('auth_sessions.id', '=', '')
+    .compile();
+
+// Building and compiling that query with Kysely cost more than running it: compiled once per
+// database handle (the SQL differs between engines), then run with each request's session id.
+const sessionLookups = new WeakMap<Executor, ReturnType<typeof sessionLookup>>();
+
+function sessionLookupFor(db: Executor): ReturnType<typeof sessionLookup> {
+  let compiled = sessionLookups.get(db);
+  if (!compiled) {
+    compiled = sessionLookup(db);
+    sessionLookups.set(db, compiled);
+  }
+  return compiled;
+}
+
 /** The person behind a session token, or undefined when it is unknown, expired or disabled. */
 export async function personForSession(
   db: Executor,
   token: string,
 ): Promise<{ person: PersonRow; sessionId: string } | undefined> {
   const sessionId = hashToken(token);
-  // One query on every signed-in request: the session and its person together.
-  const row = await db
-    .selectFrom('auth_sessions')
-    .innerJoin('people', 'people.id', 'auth_sessions.person_id')
-    .selectAll('people')
-    .select(['auth_sessions.expires_at as session_expires_at', 'auth_sessions.last_seen_at as session_last_seen_at'])
-    .where('auth_sessions.id', '=', sessionId)
-    .executeTakeFirst();
+  const lookup = sessionLookupFor(db);
+  const row = (await db.executeQuery(CompiledQuery.raw(lookup.sql, [sessionId]) as typeof lookup)).rows[0];
   if (!row) return undefined;
   const { session_expires_at: expiresAt, session_last_seen_at: lastSeenAt, ...person } = row;
   const now = new Date();

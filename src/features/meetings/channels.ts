@@ -3,7 +3,7 @@ import type { Executor } from '../../db/database.js';
 import type { NotificationChannel } from '../../db/schema.js';
 import { nowIso } from '../../lib/time.js';
 
-export const CHANNELS: NotificationChannel[] = ['email', 'slack'];
+export const CHANNELS: NotificationChannel[] = ['email', 'slack', 'mattermost', 'webhook'];
 
 export interface ChannelSettings {
   channel: NotificationChannel;
@@ -36,6 +36,25 @@ export async function applyChannelConfig(db: Executor, config: Config): Promise<
       enabled: true,
       settings: { apiUrl: slack.apiUrl },
       secrets: { token: slack.token },
+      source: 'config',
+    });
+  }
+  const { mattermost, webhook } = config.notifications;
+  if (mattermost.url && mattermost.token) {
+    rows.push({
+      channel: 'mattermost',
+      enabled: true,
+      settings: { url: mattermost.url },
+      secrets: { token: mattermost.token },
+      source: 'config',
+    });
+  }
+  if (webhook.url && webhook.secret) {
+    rows.push({
+      channel: 'webhook',
+      enabled: true,
+      settings: { url: webhook.url },
+      secrets: { secret: webhook.secret },
       source: 'config',
     });
   }

@@ -28,12 +28,18 @@ export interface NotificationPayload {
     groupName: string | null;
     /** Increases with every change of the meeting: the ICS SEQUENCE. */
     sequence: number;
+    /** 'rescheduled' messages: the time before the change; null when the meeting had none. */
+    previousStartsAt?: string | null;
   };
   participants: PayloadPerson[];
   /** E-mail: the one reader, and the assistants who get a copy. */
   recipient?: PayloadPerson & { cc: Array<{ name: string; email: string }> };
   /** Slack: the participants who read Slack (one conversation with all of them). */
   readers?: string[];
+  /** The group's template for this kind, snapshotted when queued (see prepare.ts for why). */
+  template?: string | null;
+  /** Reminders: minutes before the start they were due. */
+  leadMinutes?: number | null;
 }
 
 export const parsePayload = (text: string): NotificationPayload => JSON.parse(text) as NotificationPayload;

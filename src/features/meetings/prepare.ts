@@ -3,6 +3,7 @@ import type { NotificationChannel, NotificationKind, NotificationsTable } from '
 import { newRoomName } from '../../integrations/jitsi.js';
 import { newId } from '../../lib/ids.js';
 import { enabledChannels } from './channels.js';
+import { followOnRows } from './followOn.js';
 import type { NotificationPayload, PayloadPerson } from './payload.js';
 
 const CHUNK = 400;
@@ -41,7 +42,13 @@ export async function prepareMeetings(
         'meetings.room_url',
         'meetings.group_id',
         'meetings.updated_at',
+        'meetings.created_at',
+        'meetings.reminder_minutes',
         'groups.name as group_name',
+        'groups.follow_up_days',
+        'groups.intro_template',
+        'groups.reminder_template',
+        'groups.follow_up_template',
       ])
       .where('meetings.id', 'in', ids)
       .execute();
@@ -113,7 +120,11 @@ export async function prepareMeetings(
           sequence: Math.floor(Date.parse(meeting.updated_at) / 1000),
         },
         participants,
+        // Snapshotted like the rest of the payload: the message says what the group said when the
+        // meeting was made, and the worker needs no join. Editing a template changes later messages.
+        template: props.kind === 'intro' ? meeting.intro_template : null,
       };
+      const firstRow = rows.length;
       const key = (channel: string, who: string) =>
         [meeting.id, props.kind, props.revision ?? '', channel, who].join(':');
       const row = (channel: NotificationChannel, personId: string | null, payload: NotificationPayload) => ({
@@ -151,6 +162,16 @@ export async function prepareMeetings(
         const readers = attendees.filter((p) => p.email && wants(p.id, meeting.group_id, 'slack')).map((p) => p.id);
         if (readers.length) rows.push(row('slack', null, { ...base, readers }));
       }
+      if (channels.has('mattermost')) {
+        const readers = attendees
+          .filter((p) => p.email && wants(p.id, meeting.group_id, 'mattermost'))
+          .map((p) => p.id);
+        if (readers.length) rows.push(row('mattermost', null, { ...base, readers }));
+      }
+      // Another system, not a person, reads the webhook: one event per meeting and change.
+      if (channels.has('webhook')) rows.push(row('webhook', null, { ...base }));
+      // Keep last in this loop: reminders and follow-ups go to every channel queued above.
+      rows.push(...followOnRows(meeting, props.kind, rows.slice(firstRow), new Date(now)));
     }
     for (const part of chunks(rows, 100)) {
       // A message already queued for this change (same dedupe key) is not queued again.

@@ -1,9 +1,13 @@
 import type { VideoRooms } from '../../integrations/jitsi.js';
+import { feedbackToken } from './feedback.js';
 import type { NotificationPayload, PayloadPerson } from './payload.js';
+import { joinNames, renderTemplate, type TemplateValues } from './templates.js';
 
 export interface RenderContext {
   publicUrl: string;
   video: VideoRooms;
+  /** Signs the one-click "Did you meet?" links of follow-ups (settings' signing key). */
+  feedbackKey?: Buffer;
 }
 
 const escapeHtml = (text: string) =>
@@ -38,7 +42,7 @@ export function roomLink(ctx: RenderContext, payload: NotificationPayload): stri
 const describe = (p: PayloadPerson) =>
   [p.name, [p.title, p.team].filter(Boolean).join(', ')].filter(Boolean).join(' — ');
 
-function headline(payload: NotificationPayload): string {
+export function headline(payload: NotificationPayload): string {
   const { meeting } = payload;
   const where = meeting.groupName ? ` (${meeting.groupName})` : '';
   switch (payload.kind) {
@@ -47,12 +51,77 @@ function headline(payload: NotificationPayload): string {
     case 'reminder':
       return `Starting soon: ${meeting.title}${where}`;
     case 'rescheduled':
-      return `Rescheduled: ${meeting.title}${where}`;
+      // A meeting given its first time was not moved: saying "rescheduled" would puzzle readers.
+      return meeting.previousStartsAt === null
+        ? `Time set: ${meeting.title}${where}`
+        : `Rescheduled: ${meeting.title}${where}`;
     case 'cancel':
       return `Cancelled: ${meeting.title}${where}`;
     case 'follow_up':
       return `Did you meet? ${meeting.title}`;
   }
+}
+
+const firstName = (name: string) => name.trim().split(/\s+/)[0] ?? name;
+
+/** The values a template can use, for one reader — or, reader null, for a message everyone shares. */
+export function templateValues(
+  ctx: RenderContext,
+  payload: NotificationPayload,
+  reader: PayloadPerson | null,
+): TemplateValues {
+  const { meeting } = payload;
+  const others = payload.participants.filter((p) => p.id !== reader?.id).map((p) => p.name);
+  const everyone = payload.participants.map((p) => p.name);
+  return {
+    name: reader ? reader.name : joinNames(everyone),
+    first_name: reader ? firstName(reader.name) : joinNames(everyone.map(firstName)),
+    others: joinNames(others),
+    names: joinNames(everyone),
+    group: meeting.groupName ?? '',
+    title: meeting.title,
+    time: meeting.startsAt ? formatTime(meeting.startsAt, reader?.timezone ?? 'UTC') : '',
+    room_url: roomLink(ctx, payload) ?? '',
+    meeting_url: meetingPageUrl(ctx, meeting.id),
+    lead_minutes: String(payload.leadMinutes ?? ''),
+  };
+}
+
+/**
+ * The opening paragraph of a message, as plain text (each channel escapes it): the group's
+ * template when it has one for this kind, else the default wording. The structured parts of a
+ * message (who, when, links, buttons) are not part of it and stay whatever the template says.
+ */
+export function openingText(ctx: RenderContext, payload: NotificationPayload, reader: PayloadPerson | null): string {
+  const values = templateValues(ctx, payload, reader);
+  if (payload.template) return renderTemplate(payload.template, values);
+  switch (payload.kind) {
+    case 'intro':
+      return payload.meeting.groupName
+        ? `Hello ${values.name}, meet ${values.others}! Find a time that suits you both and say hello.`
+        : `Hello ${values.name},`;
+    case 'cancel':
+      return 'This meeting has been cancelled.';
+    case 'reminder':
+      return `Hello ${values.name}, ${payload.meeting.title} starts in ${values.lead_minutes || 'a few'} minutes.`;
+    case 'follow_up':
+      return `Hello ${values.name}, did you meet ${values.others || 'as planned'}?`;
+    default:
+      return `Hello ${values.name},`;
+  }
+}
+
+/** One-click answers for a follow-up: the web page they open asks the server (a GET changes nothing). */
+export function answerLinks(
+  ctx: RenderContext,
+  payload: NotificationPayload,
+  personId: string,
+): { yes: string; no: string } | null {
+  if (payload.kind !== 'follow_up' || !ctx.feedbackKey) return null;
+  const token = feedbackToken(ctx.feedbackKey, payload.meeting.id, personId);
+  const link = (answer: string) =>
+    `${meetingPageUrl(ctx, payload.meeting.id)}/answer?${new URLSearchParams({ person: personId, token, answer })}`;
+  return { yes: link('yes'), no: link('no') };
 }
 
 export interface EmailMessage {
@@ -63,19 +132,15 @@ export interface EmailMessage {
 
 export function renderEmail(ctx: RenderContext, payload: NotificationPayload): EmailMessage {
   const reader = payload.recipient;
-  const others = payload.participants.filter((p) => p.id !== reader?.id);
   const link = payload.kind === 'cancel' ? null : roomLink(ctx, payload);
   const when = payload.meeting.startsAt ? formatTime(payload.meeting.startsAt, reader?.timezone ?? 'UTC') : null;
   const page = meetingPageUrl(ctx, payload.meeting.id);
   const subject = headline(payload);
-  const intro =
-    payload.kind === 'intro' && payload.meeting.groupName
-      ? `Hello ${reader?.name ?? ''}, meet ${others.map((p) => p.name).join(' and ')}! Find a time that suits you both and say hello.`
-      : payload.kind === 'cancel'
-        ? `This meeting has been cancelled.`
-        : `Hello ${reader?.name ?? ''},`;
+  const intro = openingText(ctx, payload, reader ?? null);
+  const answers = reader ? answerLinks(ctx, payload, reader.id) : null;
   const lines = [
     intro,
+    ...(answers ? ['', `Did you meet? Yes: ${answers.yes}`, `No: ${answers.no}`] : []),
     '',
     'Who:',
     ...payload.participants.map((p) => `  - ${describe(p)}`),
@@ -85,7 +150,10 @@ export function renderEmail(ctx: RenderContext, payload: NotificationPayload): E
     `Meeting page: ${page}`,
   ];
   const html = [
-    `<p>${escapeHtml(intro)}</p>`,
+    `<p>${escapeHtml(intro).replace(/\n/g, '<br>')}</p>`,
+    answers
+      ? `<p><strong>Did you meet?</strong> <a href="${escapeHtml(answers.yes)}">Yes, we met</a> · <a href="${escapeHtml(answers.no)}">No, we didn't</a></p>`
+      : '',
     '<p><strong>Who</strong></p><ul>',
     ...payload.participants.map((p) => `<li>${escapeHtml(describe(p))}</li>`),
     '</ul>',
@@ -122,9 +190,11 @@ export function renderSlack(
     })
     .join('\n');
   const title = headline(payload);
-  const why = payload.meeting.groupName
-    ? `You're meeting through *${mrkdwnEscape(payload.meeting.groupName)}*.`
-    : mrkdwnEscape(payload.meeting.title);
+  const why = payload.template
+    ? mrkdwnEscape(openingText(ctx, payload, null))
+    : payload.meeting.groupName
+      ? `You're meeting through *${mrkdwnEscape(payload.meeting.groupName)}*.`
+      : mrkdwnEscape(payload.meeting.title);
   const link = payload.kind === 'cancel' ? null : roomLink(ctx, payload);
   const blocks: Array<Record<string, unknown>> = [
     { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
@@ -150,6 +220,31 @@ export function renderSlack(
     action_id: 'page',
   });
   blocks.push({ type: 'actions', elements: buttons });
+  if (payload.kind === 'follow_up') {
+    // Answered through the interactivity endpoint (slackInteractions.ts), which finds who clicked.
+    blocks.push(
+      { type: 'section', text: { type: 'mrkdwn', text: '*Did you meet?*' } },
+      {
+        type: 'actions',
+        block_id: 'convene_met',
+        elements: [
+          {
+            type: 'button',
+            text: { type: 'plain_text', text: 'Yes, we met' },
+            action_id: 'convene_met_yes',
+            value: payload.meeting.id,
+            style: 'primary',
+          },
+          {
+            type: 'button',
+            text: { type: 'plain_text', text: "No, we didn't" },
+            action_id: 'convene_met_no',
+            value: payload.meeting.id,
+          },
+        ],
+      },
+    );
+  }
   const text = [title, link ? `Video room: ${link}` : null].filter(Boolean).join(' — ');
   return { text, blocks };
 }

@@ -6,9 +6,13 @@ import { type Mailer, PermanentMailError, smtpMailer } from '../../integrations/
 import { calendarInvite } from '../../integrations/ics.js';
 import { videoRooms } from '../../integrations/jitsi.js';
 import { SlackFailure, slackChannel } from '../../integrations/slack.js';
+import { signingKey } from '../settings/service.js';
 import { loadChannels } from './channels.js';
+import { freshOnly } from './freshness.js';
+import { mattermostSender } from './mattermostSender.js';
 import { DeliveryError, type Sender } from './outbox.js';
 import { type RenderContext, renderEmail, renderSlack, roomLink } from './render.js';
+import { webhookSender } from './webhookSender.js';
 
 export interface Senders {
   senders: Partial<Record<NotificationChannel, Sender>>;
@@ -93,7 +97,11 @@ export function slackSender(render: RenderContext, props: { token: string; apiUr
 
 /** Builds an adapter for every enabled channel from the settings stored in the database. */
 export async function buildSenders(db: Executor, config: Config): Promise<Senders> {
-  const render: RenderContext = { publicUrl: publicUrlOf(config), video: videoRooms(config.video) };
+  const render: RenderContext = {
+    publicUrl: publicUrlOf(config),
+    video: videoRooms(config.video),
+    feedbackKey: await signingKey(db),
+  };
   const senders: Partial<Record<NotificationChannel, Sender>> = {};
   const closers: Array<() => void> = [];
   for (const channel of await loadChannels(db)) {
@@ -112,6 +120,16 @@ export async function buildSenders(db: Executor, config: Config): Promise<Sender
         apiUrl: channel.settings.apiUrl ?? config.notifications.slack.apiUrl,
       });
     }
+    if (channel.channel === 'mattermost' && channel.settings.url && channel.secrets.token) {
+      senders.mattermost = mattermostSender(render, { url: channel.settings.url, token: channel.secrets.token, db });
+    }
+    if (channel.channel === 'webhook' && channel.settings.url && channel.secrets.secret) {
+      senders.webhook = webhookSender(render, { url: channel.settings.url, secret: channel.secrets.secret });
+    }
+  }
+  // Every channel, whoever added it: a stale reminder or follow-up is skipped, never sent.
+  for (const [channel, send] of Object.entries(senders) as Array<[NotificationChannel, Sender]>) {
+    senders[channel] = freshOnly(db, send);
   }
   return {
     senders,

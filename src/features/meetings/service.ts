@@ -1,5 +1,5 @@
 import { recordAudit } from '../../db/audit.js';
-import type { Db } from '../../db/database.js';
+import type { Db, Executor } from '../../db/database.js';
 import { badRequest, conflict, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { nowIso } from '../../lib/time.js';
@@ -13,12 +13,15 @@ export async function createMeeting(props: {
   startsAt?: string | null;
   durationMinutes?: number | null;
   actorId?: string | null;
+  /** Refuse a start in the past (people creating a meeting by hand; imports may carry past ones). */
+  futureOnly?: boolean;
 }): Promise<{ meetingId: string; queued: number }> {
   const ids = [...new Set(props.participantIds)];
-  if (ids.length < 1) throw badRequest('A meeting needs at least one participant.', 'participantIds');
+  if (ids.length < 1) throw badRequest('participantIds must name at least one person.', 'participantIds');
+  if (props.futureOnly && props.startsAt) assertFuture(props.startsAt, new Date());
   return props.db.transaction().execute(async (trx) => {
     const found = await trx.selectFrom('people').select('id').where('id', 'in', ids).execute();
-    if (found.length !== ids.length) throw badRequest('Some participants do not exist.', 'participantIds');
+    if (found.length !== ids.length) throw badRequest('participantIds names someone who does not exist.', 'participantIds');
     const meetingId = newId();
     const now = nowIso();
     await trx
@@ -57,16 +60,12 @@ export async function createMeeting(props: {
 /** Cancels a meeting and queues the cancellation (with an iCalendar CANCEL where it had a time). */
 export async function cancelMeeting(props: { db: Db; meetingId: string; actorId?: string | null }): Promise<number> {
   return props.db.transaction().execute(async (trx) => {
-    const meeting = await trx
-      .selectFrom('meetings')
-      .select(['id', 'status'])
-      .where('id', '=', props.meetingId)
-      .executeTakeFirst();
-    if (!meeting) throw notFound('No such meeting.');
+    const meeting = await lockMeeting(trx, props.meetingId);
     if (meeting.status === 'cancelled') throw conflict('The meeting is already cancelled.');
+    if (meeting.status === 'done') throw conflict('The meeting has already taken place.');
     await trx
       .updateTable('meetings')
-      .set({ status: 'cancelled', updated_at: nowIso() })
+      .set({ status: 'cancelled', updated_at: nextUpdatedAt(meeting.updated_at, new Date()) })
       .where('id', '=', meeting.id)
       .execute();
     const queued = await prepareMeetings(trx, { meetingIds: [meeting.id], kind: 'cancel' });
@@ -77,5 +76,125 @@ export async function cancelMeeting(props: { db: Db; meetingId: string; actorId?
       subjectId: meeting.id,
     });
     return queued;
+  });
+}
+
+/** The ICS SEQUENCE is updated_at in seconds: two changes within one second must still count up. */
+const nextUpdatedAt = (previous: string, now: Date) =>
+  new Date(Math.max(now.getTime(), Date.parse(previous) + 1000)).toISOString();
+
+function assertFuture(startsAt: string, now: Date): void {
+  if (Date.parse(startsAt) <= now.getTime()) throw badRequest('startsAt: must be in the future.', 'startsAt');
+}
+
+/**
+ * Reads a meeting after a no-op write to its row: on PostgreSQL the write takes the row lock, so
+ * concurrent changes to one meeting queue up and each sees the one before it (SQLite runs one
+ * writing transaction at a time anyway). Same SQL on both engines, unlike SELECT … FOR UPDATE.
+ */
+async function lockMeeting(trx: Executor, meetingId: string) {
+  await trx
+    .updateTable('meetings')
+    .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+    .where('id', '=', meetingId)
+    .execute();
+  const meeting = await trx
+    .selectFrom('meetings')
+    .select(['id', 'status', 'starts_at', 'duration_minutes', 'updated_at'])
+    .where('id', '=', meetingId)
+    .executeTakeFirst();
+  if (!meeting) throw notFound('No such meeting.');
+  return meeting;
+}
+
+/**
+ * Sets or changes a meeting's time (a mixer pair arranging their coffee, or an admin) and tells
+ * everyone, with a new calendar invitation, in the same transaction. A first time keeps the status
+ * 'scheduled'; moving an existing time makes it 'rescheduled'. Setting the time it already has
+ * changes nothing and sends nothing.
+ */
+export async function rescheduleMeeting(props: {
+  db: Db;
+  meetingId: string;
+  startsAt: string;
+  durationMinutes?: number | null;
+  actorId?: string | null;
+  now?: Date;
+}): Promise<{ changed: boolean; queued: number }> {
+  const now = props.now ?? new Date();
+  assertFuture(props.startsAt, now);
+  const startsAt = new Date(props.startsAt).toISOString();
+  return props.db.transaction().execute(async (trx) => {
+    const meeting = await lockMeeting(trx, props.meetingId);
+    if (meeting.status === 'cancelled') throw conflict('The meeting is cancelled: its time can no longer change.');
+    if (meeting.status === 'done') throw conflict('The meeting has already taken place.');
+    const duration = props.durationMinutes ?? meeting.duration_minutes ?? 30;
+    if (meeting.starts_at === startsAt && meeting.duration_minutes === duration) return { changed: false, queued: 0 };
+    const updatedAt = nextUpdatedAt(meeting.updated_at, now);
+    await trx
+      .updateTable('meetings')
+      .set({
+        starts_at: startsAt,
+        duration_minutes: duration,
+        status: meeting.starts_at ? 'rescheduled' : meeting.status,
+        updated_at: updatedAt,
+      })
+      .where('id', '=', meeting.id)
+      .execute();
+    // The revision names this change, so moving back to an earlier time is news again.
+    const revision = `${startsAt}@${updatedAt}`;
+    const queued = await prepareMeetings(trx, { meetingIds: [meeting.id], kind: 'rescheduled', revision });
+    await notePreviousTime(trx, meeting.id, revision, meeting.starts_at);
+    await recordAudit(trx, {
+      actorId: props.actorId ?? null,
+      action: 'meeting.reschedule',
+      subjectType: 'meeting',
+      subjectId: meeting.id,
+      data: { from: meeting.starts_at, to: startsAt, durationMinutes: duration },
+    });
+    return { changed: true, queued };
+  });
+}
+
+/**
+ * Adds the time before the change to the messages just queued for it, so a first time reads
+ * "Time set" rather than "Rescheduled". prepareMeetings snapshots only the meeting as it is now.
+ */
+async function notePreviousTime(trx: Executor, meetingId: string, revision: string, previous: string | null) {
+  const rows = await trx
+    .selectFrom('notifications')
+    .select(['id', 'payload'])
+    .where('meeting_id', '=', meetingId)
+    .where('kind', '=', 'rescheduled')
+    .where('dedupe_key', 'like', `${meetingId}:rescheduled:${revision}:%`)
+    .execute();
+  for (const row of rows) {
+    const payload = JSON.parse(row.payload) as { meeting: Record<string, unknown> };
+    payload.meeting.previousStartsAt = previous;
+    await trx
+      .updateTable('notifications')
+      .set({ payload: JSON.stringify(payload) })
+      .where('id', '=', row.id)
+      .execute();
+  }
+}
+
+/** Marks a meeting as having taken place. No message goes out; the follow-up asks the participants. */
+export async function markMeetingDone(props: { db: Db; meetingId: string; actorId?: string | null }): Promise<void> {
+  await props.db.transaction().execute(async (trx) => {
+    const meeting = await lockMeeting(trx, props.meetingId);
+    if (meeting.status === 'cancelled') throw conflict('The meeting was cancelled.');
+    if (meeting.status === 'done') return;
+    await trx
+      .updateTable('meetings')
+      .set({ status: 'done', updated_at: nowIso() })
+      .where('id', '=', meeting.id)
+      .execute();
+    await recordAudit(trx, {
+      actorId: props.actorId ?? null,
+      action: 'meeting.done',
+      subjectType: 'meeting',
+      subjectId: meeting.id,
+    });
   });
 }

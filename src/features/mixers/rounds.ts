@@ -212,6 +212,7 @@ export async function runRound(props: {
             duration_minutes: null,
             room_url: null,
             status: 'scheduled' as const,
+            reminder_minutes: group.reminder_minutes,
             created_at: now,
             updated_at: now,
           })),

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/database.js';
 import type { Job } from '../../jobs/runner.js';
 import { latestDueOccurrence } from './cadence.js';
+import { type SyncLog, syncBeforeRound } from './chatSync.js';
 import { cadenceOf } from './groups.js';
 import { runRound } from './rounds.js';
 
@@ -9,7 +10,12 @@ import { runRound } from './rounds.js';
  * (group, scheduled time), so at most one of them writes it. After downtime a group gets one
  * catch-up round for the latest missed time, not one per missed time.
  */
-export async function runDueRounds(props: { db: Db; titlePattern: RegExp; now?: Date }): Promise<number> {
+export async function runDueRounds(props: {
+  db: Db;
+  titlePattern: RegExp;
+  now?: Date;
+  log?: SyncLog;
+}): Promise<number> {
   const now = props.now ?? new Date();
   const due = await props.db
     .selectFrom('groups')
@@ -22,12 +28,14 @@ export async function runDueRounds(props: { db: Db; titlePattern: RegExp; now?: 
   for (const group of due) {
     const scheduledFor = latestDueOccurrence(cadenceOf(group), new Date(group.next_round_at as string), now);
     if (!scheduledFor) continue;
+    // Outside the round's transaction; a chat that fails leaves the group's members as they are.
+    if (group.chat_channel) await syncBeforeRound({ db: props.db, groupId: group.id, log: props.log });
     const outcome = await runRound({ db: props.db, groupId: group.id, scheduledFor, titlePattern: props.titlePattern });
     if (outcome.created) made++;
   }
   return made;
 }
 
-export function mixerRoundsJob(props: { db: Db; titlePattern: RegExp }): Job {
+export function mixerRoundsJob(props: { db: Db; titlePattern: RegExp; log?: SyncLog }): Job {
   return { name: 'mixer-rounds', everyMs: 30_000, run: async () => void (await runDueRounds(props)) };
 }

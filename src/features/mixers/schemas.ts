@@ -1,5 +1,16 @@
 import { z } from 'zod';
+import { TEMPLATE_MAX_LENGTH, templateProblem } from '../meetings/templates.js';
 import { eligibilitySchema } from './eligibility.js';
+
+/** A message template: checked when saved, so a typo never reaches anyone's inbox as blank text. */
+const messageTemplate = z
+  .string()
+  .max(TEMPLATE_MAX_LENGTH, `must be at most ${TEMPLATE_MAX_LENGTH} characters`)
+  .superRefine((text, ctx) => {
+    const problem = templateProblem(text);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .nullable();
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-01-31');
 
@@ -15,7 +26,16 @@ const groupSettings = {
   oddPolicy: z.enum(['trio', 'sit_out']),
   eligibility: eligibilitySchema,
   membership: z.enum(['open', 'admin', 'auto']),
-  introTemplate: z.string().max(5000, 'must be at most 5000 characters').nullable(),
+  introTemplate: messageTemplate,
+  reminderTemplate: messageTemplate,
+  followUpTemplate: messageTemplate,
+  reminderMinutes: z.coerce.number().int().min(0, 'must be 0 or more').max(1440, 'must be at most 1440 (a day)'),
+  followUpDays: z.coerce.number().int().min(1, 'must be 1 or more').max(60, 'must be at most 60').nullable(),
+  chatChannel: z
+    .string()
+    .trim()
+    .regex(/^(slack|mattermost):[A-Za-z0-9_-]{1,80}$/, 'must look like slack:C0123ABC or mattermost:<channel id>')
+    .nullable(),
 };
 
 export const createGroupBody = z
@@ -30,10 +50,18 @@ export const createGroupBody = z
     eligibility: groupSettings.eligibility.default({ kind: 'everyone' }),
     membership: groupSettings.membership.default('open'),
     introTemplate: groupSettings.introTemplate.default(null),
+    reminderTemplate: groupSettings.reminderTemplate.default(null),
+    followUpTemplate: groupSettings.followUpTemplate.default(null),
+    reminderMinutes: groupSettings.reminderMinutes.default(15),
+    followUpDays: groupSettings.followUpDays.default(null),
+    chatChannel: groupSettings.chatChannel.default(null),
   })
   .strict();
 export const updateGroupBody = z.object(groupSettings).partial().extend({ archived: z.boolean().optional() }).strict();
-export type CreateGroupInput = z.infer<typeof createGroupBody>;
+type MessageSettings = 'reminderTemplate' | 'followUpTemplate' | 'reminderMinutes' | 'followUpDays' | 'chatChannel';
+/** Callers that predate message settings (demo, imports) may leave them out: the defaults apply. */
+export type CreateGroupInput = Omit<z.infer<typeof createGroupBody>, MessageSettings> &
+  Partial<Pick<z.infer<typeof createGroupBody>, MessageSettings>>;
 export type UpdateGroupInput = z.infer<typeof updateGroupBody>;
 
 export const onBehalfOf = z.object({ personId: z.string().min(1).max(64).optional() }).strict();
@@ -65,6 +93,11 @@ export const groupViewSchema = z.object({
   eligibility: z.string(),
   eligibilityRule: eligibilitySchema,
   introTemplate: z.string().nullable(),
+  reminderTemplate: z.string().nullable(),
+  followUpTemplate: z.string().nullable(),
+  reminderMinutes: z.number(),
+  followUpDays: z.number().nullable(),
+  chatChannel: z.string().nullable(),
   cron: z.string(),
   timezone: z.string(),
   everyWeeks: z.number(),

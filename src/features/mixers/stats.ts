@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.js';
+import { type GroupFeedback, groupFeedback } from '../meetings/feedback.js';
 import type { RoundStats } from './rounds.js';
 
 export interface RoundPoint {
@@ -19,6 +20,8 @@ export interface GroupStats {
   /** Share of pairs across two teams. */
   crossTeamRate: number;
   series: RoundPoint[];
+  /** "Did you meet?" answers: how many came back, and how many meetings took place. */
+  followUps: GroupFeedback;
 }
 
 const pairsIn = (s: RoundStats) => s.pairs + 3 * s.trios;
@@ -62,5 +65,6 @@ export async function groupStats(db: Db, groupId: string): Promise<GroupStats> {
     repeatPairRate: ratio(repeats, pairs),
     crossTeamRate: pairs === 0 ? 0 : 1 - ratio(sameTeam, pairs),
     series,
+    followUps: await groupFeedback(db, groupId),
   };
 }

@@ -16,6 +16,11 @@ export interface GroupView {
   eligibility: string;
   eligibilityRule: Eligibility;
   introTemplate: string | null;
+  reminderTemplate: string | null;
+  followUpTemplate: string | null;
+  reminderMinutes: number;
+  followUpDays: number | null;
+  chatChannel: string | null;
   cron: string;
   timezone: string;
   everyWeeks: number;
@@ -81,6 +86,11 @@ export async function groupViews(props: {
       eligibility: describeEligibility(eligibility),
       eligibilityRule: eligibility,
       introTemplate: group.intro_template,
+      reminderTemplate: group.reminder_template,
+      followUpTemplate: group.follow_up_template,
+      reminderMinutes: group.reminder_minutes,
+      followUpDays: group.follow_up_days,
+      chatChannel: group.chat_channel,
       cron: group.cron,
       timezone: group.timezone,
       everyWeeks: group.every_weeks,

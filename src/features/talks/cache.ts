@@ -1,4 +1,5 @@
 import type { EventPhase } from '../../db/schema.js';
+import type { Representations } from '../../http/precompressed.js';
 
 /** One event's proposal list, built once and shared by every request until something changes. */
 export interface CachedList<L> {
@@ -6,6 +7,8 @@ export interface CachedList<L> {
   /** The exact bytes every signed-out visitor gets. */
   body: Buffer;
   etag: string;
+  /** `body` in each encoding worth sending, compressed when the entry was built (absent: `body` only). */
+  encoded?: Representations;
   /** The same list as data, for signed-in viewers' personal versions. */
   list: L;
   /** Speaker of each proposal in `list`, in order (never sent: used to mark a viewer's own talks). */

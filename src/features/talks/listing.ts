@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { Db } from '../../db/database.js';
+import { precompress } from '../../http/precompressed.js';
 import type { EventPhase } from '../../db/schema.js';
 import { nowIso } from '../../lib/time.js';
 import type { PersonRow } from '../people/presenters.js';
@@ -49,10 +50,12 @@ export async function buildProposalList(db: Db, eventId: string): Promise<CacheE
   });
   const body = Buffer.from(JSON.stringify(list));
   const next = nextSwitchAt(event, now);
+  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
   return {
     eventId,
     body,
-    etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`,
+    etag,
+    encoded: await precompress(body, etag),
     list,
     speakerIds: items.map(({ row }) => row.speaker_id),
     phase,

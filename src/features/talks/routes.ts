@@ -6,7 +6,9 @@ import { commonErrors } from '../../http/errorShape.js';
 import { notFound } from '../../lib/errors.js';
 import { nowIso } from '../../lib/time.js';
 import { createTalksEvent, setTalksPhase, updateTalksEvent } from './events.js';
-import { listForViewer, publicProposalList } from './listing.js';
+import { clientHas, pickRepresentation } from '../../http/precompressed.js';
+import type { CachedList } from './cache.js';
+import { listForViewer, type ProposalList, publicProposalList } from './listing.js';
 import { presentEvent, presentEventForAdmin, presentMyProposal, presentProposalDetail } from './presenters.js';
 import { createProposal, setProposalHidden, updateProposal, withdrawProposal } from './proposals.js';
 import {
@@ -40,39 +42,59 @@ const tags = ['talks'];
 const adminEventEnvelope = z.object({ event: adminEventViewSchema });
 const proposalEnvelope = z.object({ proposal: proposalDetailSchema });
 
-/** True when the client already holds this exact list (If-None-Match, weak or strong, or *). */
-function clientHas(request: FastifyRequest, etag: string): boolean {
-  const header = request.headers['if-none-match'];
-  if (!header) return false;
-  return (
-    header === etag ||
-    header.split(',').some((tag) => {
-      const t = tag.trim();
-      return t === '*' || t === etag || t === `W/${etag}`;
-    })
-  );
-}
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
- * The signed-out answer: the cached bytes as they are (no serialisation per request; they passed the
- * response schema when the cache was filled), or 304 when the client has them already.
+ * The signed-out answer: the cached bytes as they are, already compressed in the encoding the client
+ * prefers (no serialisation or compression per request; they passed the response schema when the
+ * cache was filled), or 304 when the client has them already.
  */
 function sendCached(
   request: FastifyRequest,
   reply: FastifyReply,
-  entry: { body: Buffer; etag: string },
-  cacheControl = 'public, no-cache',
-) {
-  reply.header('etag', entry.etag).header('cache-control', cacheControl);
-  if (clientHas(request, entry.etag)) return reply.code(304).send();
-  return reply.type('application/json; charset=utf-8').send(entry.body);
+  entry: CachedList<unknown>,
+  cacheControl: string,
+  vary: string,
+): void {
+  const chosen = entry.encoded
+    ? pickRepresentation(entry.encoded, request.headers['accept-encoding'])
+    : { body: entry.body, etag: entry.etag, encoding: null };
+  reply.header('etag', chosen.etag).header('cache-control', cacheControl).header('vary', vary);
+  if (clientHas(request.headers['if-none-match'], chosen.etag)) {
+    reply.code(304).send();
+    return;
+  }
+  reply.header('content-type', JSON_TYPE);
+  if (chosen.encoding) reply.header('content-encoding', chosen.encoding);
+  reply.send(chosen.body);
 }
+
+/**
+ * The cached list for an event, answered without a promise when it is in the cache (the common
+ * case: a handler that settles synchronously skips a promise and a microtask per request).
+ */
+function withCachedList(
+  db: AppContext['database']['db'],
+  eventId: string,
+  answer: (entry: CachedList<ProposalList>) => void | Promise<void>,
+): void | Promise<void> {
+  const found = publicProposalList(db, eventId);
+  if (!(found instanceof Promise)) return answer(found);
+  return found.then((entry) => {
+    if (!entry) throw notFound('No such event.');
+    return answer(entry);
+  });
+}
+
+// The signed-out API answer depends on the cookie (signed in or not) and on Accept-Encoding.
+const API_LIST_VARY = 'Cookie, Accept-Encoding';
+const PUBLIC_CACHE_CONTROL = 'public, max-age=0, s-maxage=5, must-revalidate';
 
 /** JSON already serialised (for answers built from schema-checked parts). */
 const sendJson = (reply: FastifyReply, text: string) => reply.type('application/json; charset=utf-8').send(text);
 
 export function talksRoutes(ctx: AppContext): FastifyPluginAsyncZod {
-  const { db } = ctx.database;
+  const { db, engine } = ctx.database;
 
   async function eventOrThrow(id: string) {
     const event = await findTalksEvent(db, id);
@@ -151,17 +173,17 @@ export function talksRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           response: { 200: proposalListSchema, ...commonErrors },
         },
       },
-      async (request, reply) => {
-        const found = publicProposalList(db, request.params.id);
-        const entry = found instanceof Promise ? await found : found;
-        if (!entry) throw notFound('No such event.');
-        reply.header('vary', 'Cookie');
-        if (!request.person) return sendCached(request, reply, entry);
-        reply.header('cache-control', 'private, no-store');
-        // Built from the cached list, which passed the response schema when it was filled, plus
-        // this viewer's booleans and counts: sent as it is rather than checked again field by field.
-        return sendJson(reply, JSON.stringify(await listForViewer(db, entry, request.person)));
-      },
+      (request, reply) =>
+        withCachedList(db, request.params.id, (entry) => {
+          const viewer = request.person;
+          if (!viewer) return sendCached(request, reply, entry, 'public, no-cache', API_LIST_VARY);
+          reply.header('vary', API_LIST_VARY).header('cache-control', 'private, no-store');
+          // Built from the cached list, which passed the response schema when it was filled, plus
+          // this viewer's booleans and counts: sent as it is rather than checked again field by field.
+          return listForViewer(db, entry, viewer).then((list) => {
+            sendJson(reply, JSON.stringify(list));
+          });
+        }),
     );
 
     app.get(
@@ -249,7 +271,7 @@ export function talksRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (request) => {
         const actor = requirePerson(request);
-        return castVote({ db, actor, proposalId: request.params.id, voted: request.body?.voted });
+        return castVote({ db, engine, actor, proposalId: request.params.id, voted: request.body?.voted });
       },
     );
 
@@ -399,12 +421,10 @@ export function talksPublicRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           response: { 200: proposalListSchema, ...commonErrors },
         },
       },
-      async (request, reply) => {
-        const found = publicProposalList(db, request.params.id);
-        const entry = found instanceof Promise ? await found : found;
-        if (!entry) throw notFound('No such event.');
-        return sendCached(request, reply, entry, 'public, max-age=0, s-maxage=5, must-revalidate');
-      },
+      (request, reply) =>
+        withCachedList(db, request.params.id, (entry) =>
+          sendCached(request, reply, entry, PUBLIC_CACHE_CONTROL, 'Accept-Encoding'),
+        ),
     );
   };
 }

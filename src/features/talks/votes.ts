@@ -1,5 +1,6 @@
-import { SqliteAdapter, sql } from 'kysely';
-import type { Db, Tx } from '../../db/database.js';
+import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);
+import { sql } from 'kysely';
+import type { Db, Engine, Tx } from '../../db/database.js';
 import { isBusy } from '../../db/errors.js';
 import type { EventPhase } from '../../db/schema.js';
 import { AppError, conflict, notFound } from '../../lib/errors.js';
@@ -215,8 +216,10 @@ class VoteBatcher {
     let batch: VoteBatcher['queue'] = [];
     let settle: Array<() => void>;
     try {
+      const t0 = performance.now();
       settle = await this.db.transaction().execute(async (trx) => {
         batch = only ?? this.queue.splice(0, MAX_BATCH);
+        (globalThis as any).__t1 = performance.now();
         const work = new VoteWork(this.db, trx);
         const results: Array<() => void> = [];
         for (const item of batch) {
@@ -229,8 +232,10 @@ class VoteBatcher {
           }
         }
         await work.saveCounts();
+        (globalThis as any).__t2 = performance.now();
         return results;
       });
+      if (process.env.VOTE_TRACE) require('node:fs').appendFileSync(process.env.VOTE_TRACE, `${batch.length} ${((globalThis as any).__t1 - t0).toFixed(2)} ${((globalThis as any).__t2 - (globalThis as any).__t1).toFixed(2)} ${(performance.now() - (globalThis as any).__t2).toFixed(2)} ${this.queue.length}\n`);
     } catch (error) {
       // Another process (a CLI command) holds SQLite's write lock: wait a moment and try again.
       if (isBusy(error) && busyRetries < BUSY_RETRIES) {
@@ -257,14 +262,15 @@ class VoteBatcher {
 
 const MAX_BATCH = 200;
 /** How long the first vote of a batch waits for the votes of requests already under way. */
-const GATHER_MS = 2;
+const GATHER_MS = Number(process.env.TMP_GATHER ?? 2);
 const BUSY_RETRIES = 20;
-const batchers = new WeakMap<Db, VoteBatcher | null>();
+const batchers = new WeakMap<Db, VoteBatcher>();
 
-function batcherFor(db: Db): VoteBatcher | null {
+function batcherFor(db: Db, engine: Engine | undefined): VoteBatcher | null {
+  if (engine !== 'sqlite') return null;
   let batcher = batchers.get(db);
-  if (batcher === undefined) {
-    batcher = db.getExecutor().adapter instanceof SqliteAdapter ? new VoteBatcher(db) : null;
+  if (!batcher) {
+    batcher = new VoteBatcher(db);
     batchers.set(db, batcher);
   }
   return batcher;
@@ -284,13 +290,17 @@ function batcherFor(db: Db): VoteBatcher | null {
  *
  * `voted` undefined toggles; true or false sets that state (repeating it changes nothing).
  *
- * On SQLite, concurrent votes share transactions (see VoteBatcher); on PostgreSQL each vote has its own.
+ * Given `engine: 'sqlite'` (the server passes ctx.database.engine), concurrent votes share
+ * transactions (see VoteBatcher); otherwise (PostgreSQL, or callers that vote one at a time, such as
+ * the demo data) each vote has its own transaction, which is exact on both engines.
  *
  * Unlike other use cases, a vote writes no audit entry: the vote row is its own record (who, what,
  * when), and an audit row per click would double the writes of the busiest path in Talks.
  */
 export function castVote(props: {
   db: Db;
+  /** The database's engine (ctx.database.engine): 'sqlite' turns on group commit. */
+  engine?: Engine;
   actor: Actor;
   proposalId: string;
   voted?: boolean;
@@ -303,7 +313,7 @@ export function castVote(props: {
     voted: props.voted,
     at: (props.at ?? new Date()).toISOString(),
   };
-  const batcher = batcherFor(props.db);
+  const batcher = batcherFor(props.db, props.engine);
   if (batcher) return batcher.submit(request);
   return props.db.transaction().execute(async (trx) => {
     const work = new VoteWork(props.db, trx);

@@ -28,6 +28,20 @@ function MeetingStatus({ status }: { status: string }) {
   return null;
 }
 
+/** The match's meeting page: its time, video room and calendar. */
+function MeetingLink({ match }: { match: MixerMatch }) {
+  const names = match.partners.map((p) => p.name || p.username).join(' and ');
+  return (
+    <Link
+      className="match-meeting-link"
+      to={`/meetings/${match.meetingId}`}
+      aria-label={`Meeting${names ? ` with ${names}` : ''} in ${match.groupName}`}
+    >
+      Meeting page: time, video room →
+    </Link>
+  );
+}
+
 function CurrentMatch({ match, timeZone, personId }: { match: MixerMatch; timeZone: string; personId?: string }) {
   return (
     <li className="match-current">
@@ -54,6 +68,7 @@ function CurrentMatch({ match, timeZone, personId }: { match: MixerMatch; timeZo
       ) : (
         <p className="muted">No partner is listed for this round.</p>
       )}
+      {match.status === 'sat_out' ? null : <MeetingLink match={match} />}
     </li>
   );
 }
@@ -122,6 +137,7 @@ export function MatchesSection({
                     <PartnerLine key={partner.id} partner={partner} />
                   ))}
                 </ul>
+                {match.status === 'sat_out' ? null : <MeetingLink match={match} />}
               </li>
             ))}
           </ul>

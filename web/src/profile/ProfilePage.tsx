@@ -1,5 +1,6 @@
 import { useCurrentPerson } from '../auth/authContext';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
+import { NotificationsSection } from './NotificationsSection';
 import { PasswordForm } from './PasswordForm';
 import { ProfileForm } from './ProfileForm';
 
@@ -47,6 +48,7 @@ export function ProfilePage() {
           {/* Re-mount when the person changes so the form starts from saved values. */}
           <ProfileForm key={person.id} person={person} />
         </section>
+        <NotificationsSection />
         <section className="card">
           <PasswordForm />
         </section>

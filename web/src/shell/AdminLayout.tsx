@@ -4,6 +4,9 @@ import { NavLink, Outlet } from 'react-router-dom';
 const ADMIN_SECTIONS: ReadonlyArray<{ path: string; title: string; end?: boolean }> = [
   { path: '/admin', title: 'People & sign-up', end: true },
   { path: '/admin/mixers', title: 'Mixers' },
+  { path: '/admin/meetings', title: 'Meetings' },
+  { path: '/admin/channels', title: 'Channels' },
+  { path: '/admin/deliveries', title: 'Deliveries' },
   // Talks events are created and managed from the Talks pages themselves (event → Manage).
   { path: '/talks', title: 'Talks' },
 ];

@@ -1,0 +1,276 @@
+/**
+ * HTTP benchmark, all in one run: a raw node:http hello-world (the baseline), the cached public
+ * proposal list, and vote toggles by many signed-in people (SQLite). Servers run in child processes
+ * so the load generator (autocannon, here) does not share their event loop.
+ * Run with `npm run bench:http`. Prints one table and writes bench/results/http.json.
+ * BENCH_SECONDS (default 10) sets the length of each measured run; each run has a 2 s warm-up first.
+ * BENCH_PROFILE_DIR=dir writes a CPU profile of the Convene server there (open it in Chrome DevTools).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openDatabase } from '../src/db/database.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { createSession } from '../src/features/auth/sessions.js';
+import { createTalksEvent, setTalksPhase } from '../src/features/talks/events.js';
+import { createProposal } from '../src/features/talks/proposals.js';
+import { createEventBody } from '../src/features/talks/schemas.js';
+import { newId } from '../src/lib/ids.js';
+
+/** The parts of autocannon's API used here (it ships no type declarations). */
+interface LoadOptions {
+  url: string;
+  connections?: number;
+  duration?: number;
+  requests?: Array<{ method?: string; setupRequest?: (request: any) => any }>;
+}
+interface LoadResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+  statusCodeStats?: Record<string, { count: number }>;
+}
+const autocannon = createRequire(import.meta.url)('autocannon') as (options: LoadOptions) => Promise<LoadResult>;
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const CONNECTIONS = 100;
+const VOTERS = 2000;
+const PROPOSALS = 30;
+const CSRF = 'bench-csrf-token';
+
+interface Measured {
+  scenario: string;
+  requestsPerSecond: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  statusCodes: Record<string, number>;
+}
+
+/** Starts a child process and resolves with the URL it prints on its first line matching `ready`. */
+function startChild(
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      const match = ready.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1] });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function load(options: LoadOptions): Promise<LoadResult> {
+  return autocannon({ connections: CONNECTIONS, ...options });
+}
+
+async function measure(scenario: string, options: LoadOptions): Promise<Measured> {
+  await load({ ...options, duration: 2 });
+  const result = await load({ ...options, duration: SECONDS });
+  const statusCodes: Record<string, number> = {};
+  for (const [code, stat] of Object.entries(result.statusCodeStats ?? {}))
+    statusCodes[code] = Number((stat as { count: number }).count);
+  return {
+    scenario,
+    requestsPerSecond: Math.round(result.requests.average),
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    statusCodes,
+  };
+}
+
+async function prepareDatabase(url: string) {
+  const { db, close } = openDatabase(url);
+  await migrateToLatest(db);
+  const now = new Date().toISOString();
+  const people = Array.from({ length: VOTERS }, (_, i) => ({
+    id: newId(),
+    username: `voter${i}`,
+    email: null,
+    name: `Voter ${i}`,
+    first_name: null,
+    last_name: null,
+    title: null,
+    team: null,
+    manager_id: null,
+    is_manager: 0 as const,
+    avatar_url: null,
+    timezone: 'UTC',
+    enabled: 1 as const,
+    role: 'member' as const,
+    verified: 1 as const,
+    password_hash: null,
+    signup_ip: null,
+    created_at: now,
+    updated_at: now,
+    last_signin_at: null,
+  }));
+  const tokens: string[] = [];
+  await db.transaction().execute(async (trx) => {
+    for (let i = 0; i < people.length; i += 200)
+      await trx
+        .insertInto('people')
+        .values(people.slice(i, i + 200))
+        .execute();
+    for (const person of people) tokens.push((await createSession(trx, { personId: person.id, days: 1 })).token);
+  });
+  const speaker = { id: people[0]!.id, role: 'member' as const };
+  const event = await createTalksEvent({
+    db,
+    actorId: null,
+    input: createEventBody.parse({ name: 'Bench talks', description: 'Proposals for the **benchmark**.' }),
+  });
+  const proposalIds: string[] = [];
+  for (let i = 0; i < PROPOSALS; i++) {
+    const proposal = await createProposal({
+      db,
+      actor: { ...speaker, id: people[i % people.length]!.id },
+      eventId: event.id,
+      input: {
+        title: `Benchmark talk number ${i}`,
+        description: `A talk about *benchmarks*, number ${i}.\n\n- measured\n- compared\n- reported`,
+      },
+    });
+    proposalIds.push(proposal.id);
+  }
+  await setTalksPhase({ db, actorId: null, eventId: event.id, phase: 'voting' });
+  await close();
+  return { eventId: event.id, proposalIds, tokens };
+}
+
+async function checkCounts(url: string) {
+  const { db, close } = openDatabase(url);
+  const rows = await db
+    .selectFrom('votes')
+    .select(['proposal_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('proposal_id')
+    .execute();
+  const counters = await db.selectFrom('proposals').select(['id', 'vote_count']).execute();
+  await close();
+  const byProposal = new Map(rows.map((row) => [row.proposal_id, Number(row.n)]));
+  const mismatched = counters.filter((p) => p.vote_count !== (byProposal.get(p.id) ?? 0));
+  return {
+    voteRows: rows.reduce((sum, row) => sum + Number(row.n), 0),
+    voteCountSum: counters.reduce((sum, p) => sum + p.vote_count, 0),
+    proposalsChecked: counters.length,
+    proposalsMismatched: mismatched.length,
+  };
+}
+
+function table(rows: Array<Record<string, string>>): string {
+  const columns = Object.keys(rows[0]!);
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => r[c]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
+  return [
+    line(columns),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map((r) => line(columns.map((c) => r[c]!))),
+  ].join('\n');
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'convene-bench-'));
+  const databaseUrl = `sqlite:${join(dir, 'bench.db')}`;
+  const children: ChildProcess[] = [];
+  try {
+    process.stdout.write(`Preparing ${VOTERS} voters with sessions and ${PROPOSALS} proposals…\n`);
+    const fixture = await prepareDatabase(databaseUrl);
+
+    const baseline = await startChild(
+      [
+        '-e',
+        "const s=require('node:http').createServer((q,r)=>{r.setHeader('content-type','text/plain');r.end('hello world')});" +
+          "s.listen(0,'127.0.0.1',()=>console.log('ready at http://127.0.0.1:'+s.address().port))",
+      ],
+      {},
+      /ready at (http:\/\/\S+)/,
+    );
+    children.push(baseline.child);
+    const convene = await startChild(
+      [
+        ...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []),
+        '--import',
+        'tsx',
+        'src/cli.ts',
+        'serve',
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--no-jobs',
+      ],
+      {
+        DATABASE_URL: databaseUrl,
+        LOG_LEVEL: 'silent',
+        CONVENE_ADMIN_PASSWORD: 'bench-admin-password-1',
+        NODE_ENV: 'production',
+      },
+      /ready at (http:\/\/\S+)/,
+    );
+    children.push(convene.child);
+    const conveneUrl = convene.url.replace('localhost', '127.0.0.1');
+
+    process.stdout.write(`Measuring: ${SECONDS} s per scenario, ${CONNECTIONS} connections…\n`);
+    const results: Measured[] = [];
+    await stopChild(baseline.child);
+    let next = 0;
+    const toggle = {
+      method: 'POST' as const,
+      setupRequest: (request: any) => {
+        const n = next++;
+        const token = fixture.tokens[n % fixture.tokens.length];
+        const proposal =
+          fixture.proposalIds[(n * 7919 + Math.floor(n / fixture.tokens.length)) % fixture.proposalIds.length];
+        request.path = `/api/v1/talks/proposals/${proposal}/vote`;
+        request.headers = {
+          ...request.headers,
+          cookie: `convene_session=${token}; convene_csrf=${CSRF}`,
+          'x-csrf-token': CSRF,
+        };
+        return request;
+      },
+    };
+    results.push(await measure(`vote toggles, ${VOTERS} people (SQLite)`, { url: conveneUrl, requests: [toggle] }));
+    await stopChild(convene.child);
+    const counts = await checkCounts(databaseUrl);
+
+    console.log(JSON.stringify(results), JSON.stringify(counts));
+  } finally {
+    for (const child of children) await stopChild(child).catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,245 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { NotificationChannel, NotificationKind, NotificationStatus } from '../../db/schema.js';
+import { type AppContext, requireAdmin, requirePerson } from '../../http/context.js';
+import { commonErrors } from '../../http/errorShape.js';
+import { ALL_CHANNELS, listChannelViews, sendTestMessage, updateChannel } from './channelAdmin.js';
+import { DELIVERY_STATUSES, listDeliveries, NOTIFICATION_KINDS, resendDelivery, resendFailed } from './deliveries.js';
+import { getNotificationPrefs, updateNotificationPrefs } from './prefs.js';
+import { listUnreachable } from './reachability.js';
+
+const channelEnum = z.enum(ALL_CHANNELS as [NotificationChannel, ...NotificationChannel[]]);
+const statusEnum = z.enum(DELIVERY_STATUSES as [NotificationStatus, ...NotificationStatus[]]);
+const kindEnum = z.enum(NOTIFICATION_KINDS as [NotificationKind, ...NotificationKind[]]);
+const id = z.string().min(1).max(64);
+
+const channelView = z.object({
+  channel: z.string(),
+  label: z.string(),
+  enabled: z.boolean(),
+  source: z.enum(['config', 'admin', 'none']),
+  reachesPeople: z.boolean(),
+  fields: z.array(
+    z.object({
+      name: z.string(),
+      label: z.string(),
+      secret: z.boolean(),
+      required: z.boolean(),
+      hint: z.string().nullable(),
+      placeholder: z.string().nullable(),
+    }),
+  ),
+  settings: z.record(z.string(), z.string()),
+  secrets: z.record(z.string(), z.string()),
+});
+
+const deliveryView = z.object({
+  id: z.string(),
+  channel: z.string(),
+  kind: z.string(),
+  status: z.string(),
+  attempts: z.number(),
+  lastError: z.string().nullable(),
+  recipients: z.array(z.string()),
+  meetingId: z.string().nullable(),
+  meetingTitle: z.string().nullable(),
+  groupId: z.string().nullable(),
+  groupName: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  sentAt: z.string().nullable(),
+  nextAttemptAt: z.string(),
+});
+
+const channelChoices = z.record(z.string().max(40), z.boolean());
+const prefsView = z.object({
+  channels: z.array(z.object({ channel: z.string(), label: z.string() })),
+  defaults: z.record(z.string(), z.boolean()),
+  groups: z.array(
+    z.object({ id: z.string(), name: z.string(), override: z.record(z.string(), z.boolean()).nullable() }),
+  ),
+});
+
+/** Notification channels, the delivery log and each person's own channel choices. */
+export function notificationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  const { db } = ctx.database;
+  return async (app) => {
+    app.get(
+      '/admin/channels',
+      {
+        schema: {
+          tags: ['notifications'],
+          response: { 200: z.object({ channels: z.array(channelView) }), ...commonErrors },
+        },
+      },
+      async (request) => {
+        requireAdmin(request);
+        return { channels: await listChannelViews(db) };
+      },
+    );
+
+    app.put(
+      '/admin/channels/:channel',
+      {
+        schema: {
+          tags: ['notifications'],
+          params: z.object({ channel: channelEnum }),
+          // The channel's own fields are checked by its schema in channelAdmin.ts.
+          body: z
+            .object({ enabled: z.boolean().optional() })
+            .catchall(z.string().max(2000, 'must be at most 2000 characters')),
+          response: { 200: z.object({ channel: channelView }), ...commonErrors },
+        },
+      },
+      async (request) => {
+        const admin = requireAdmin(request);
+        const { enabled, ...values } = request.body;
+        const channel = await updateChannel({
+          db,
+          actorId: admin.id,
+          channel: request.params.channel,
+          enabled,
+          values: values as Record<string, string>,
+        });
+        return { channel };
+      },
+    );
+
+    app.post(
+      '/admin/channels/:channel/test',
+      {
+        schema: {
+          tags: ['notifications'],
+          params: z.object({ channel: channelEnum }),
+          response: { 200: z.object({ ok: z.boolean(), message: z.string() }), ...commonErrors },
+        },
+      },
+      async (request) => {
+        const admin = requireAdmin(request);
+        return sendTestMessage({ db, config: ctx.config, channel: request.params.channel, admin });
+      },
+    );
+
+    app.get(
+      '/admin/deliveries',
+      {
+        schema: {
+          tags: ['notifications'],
+          querystring: z
+            .object({
+              status: statusEnum.optional(),
+              channel: channelEnum.optional(),
+              group: id.optional(),
+              kind: kindEnum.optional(),
+              page: z.coerce.number().int().min(1).max(100_000).default(1),
+            })
+            .strict(),
+          response: {
+            200: z.object({
+              deliveries: z.array(deliveryView),
+              counts: z.record(z.string(), z.number()),
+              total: z.number(),
+              page: z.number(),
+              pageSize: z.number(),
+            }),
+            ...commonErrors,
+          },
+        },
+      },
+      async (request) => {
+        requireAdmin(request);
+        return { ...(await listDeliveries(db, request.query)), page: request.query.page };
+      },
+    );
+
+    app.get(
+      '/admin/deliveries/unreachable',
+      {
+        schema: {
+          tags: ['notifications'],
+          response: {
+            200: z.object({
+              people: z.array(
+                z.object({
+                  id: z.string(),
+                  name: z.string(),
+                  email: z.string().nullable(),
+                  reasons: z.array(z.string()),
+                }),
+              ),
+              total: z.number(),
+            }),
+            ...commonErrors,
+          },
+        },
+      },
+      async (request) => {
+        requireAdmin(request);
+        return listUnreachable(db);
+      },
+    );
+
+    app.post(
+      '/admin/deliveries/:id/resend',
+      {
+        schema: {
+          tags: ['notifications'],
+          params: z.object({ id }),
+          response: { 200: z.object({ resent: z.number() }), ...commonErrors },
+        },
+      },
+      async (request) => {
+        const admin = requireAdmin(request);
+        await resendDelivery({ db, actorId: admin.id, id: request.params.id });
+        return { resent: 1 };
+      },
+    );
+
+    app.post(
+      '/admin/deliveries/resend',
+      {
+        schema: {
+          tags: ['notifications'],
+          body: z
+            .object({ status: z.literal('failed'), channel: channelEnum.optional(), group: id.optional() })
+            .strict(),
+          response: { 200: z.object({ resent: z.number() }), ...commonErrors },
+        },
+      },
+      async (request) => {
+        const admin = requireAdmin(request);
+        const { channel, group } = request.body;
+        return { resent: await resendFailed({ db, actorId: admin.id, filter: { channel, group } }) };
+      },
+    );
+
+    app.get(
+      '/me/notifications',
+      { schema: { tags: ['notifications'], response: { 200: prefsView, ...commonErrors } } },
+      async (request) => getNotificationPrefs(db, requirePerson(request).id),
+    );
+
+    app.put(
+      '/me/notifications',
+      {
+        schema: {
+          tags: ['notifications'],
+          body: z
+            .object({
+              defaults: channelChoices.optional(),
+              groups: z
+                .array(z.object({ groupId: id, override: channelChoices.nullable() }).strict())
+                .max(500)
+                .optional(),
+            })
+            .strict(),
+          response: { 200: prefsView, ...commonErrors },
+        },
+      },
+      async (request) => {
+        const me = requirePerson(request);
+        return updateNotificationPrefs({ db, personId: me.id, ...request.body });
+      },
+    );
+  };
+}

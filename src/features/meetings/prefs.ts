@@ -1,0 +1,141 @@
+import { recordAudit } from '../../db/audit.js';
+import type { Db, Executor } from '../../db/database.js';
+import type { NotificationChannel } from '../../db/schema.js';
+import { badRequest } from '../../lib/errors.js';
+import { nowIso } from '../../lib/time.js';
+import { ALL_CHANNELS, CHANNEL_SPECS } from './channelAdmin.js';
+import { enabledChannels } from './channels.js';
+
+/** Enabled channels that reach a person (a webhook reaches another system, so it has no choice). */
+export async function personalChannels(db: Executor): Promise<NotificationChannel[]> {
+  const enabled = await enabledChannels(db);
+  return ALL_CHANNELS.filter((channel) => enabled.has(channel) && CHANNEL_SPECS[channel].reachesPeople);
+}
+
+/** scope ('' or a group id) → channel → on/off, as stored. */
+export type PrefMap = Map<string, Map<NotificationChannel, boolean>>;
+
+export async function loadPrefs(db: Executor, personIds: string[]): Promise<Map<string, PrefMap>> {
+  const out = new Map<string, PrefMap>();
+  for (let i = 0; i < personIds.length; i += 400) {
+    const rows = await db
+      .selectFrom('notification_prefs')
+      .select(['person_id', 'scope', 'channel', 'enabled'])
+      .where('person_id', 'in', personIds.slice(i, i + 400))
+      .execute();
+    for (const row of rows) {
+      const person = out.get(row.person_id) ?? new Map();
+      out.set(row.person_id, person);
+      const scope = person.get(row.scope) ?? new Map();
+      person.set(row.scope, scope);
+      scope.set(row.channel, row.enabled === 1);
+    }
+  }
+  return out;
+}
+
+/** The rule prepareMeetings applies: the group's override, else the person's default, else on. */
+export function wants(prefs: PrefMap | undefined, groupId: string | null, channel: NotificationChannel): boolean {
+  return (groupId ? prefs?.get(groupId)?.get(channel) : undefined) ?? prefs?.get('')?.get(channel) ?? true;
+}
+
+async function groupsOf(db: Executor, personId: string) {
+  return db
+    .selectFrom('group_members')
+    .innerJoin('groups', 'groups.id', 'group_members.group_id')
+    .select(['groups.id', 'groups.name'])
+    .where('group_members.person_id', '=', personId)
+    .where('group_members.status', '!=', 'left')
+    .where('groups.archived', '=', 0)
+    .orderBy('groups.name')
+    .execute();
+}
+
+export interface PrefsView {
+  channels: Array<{ channel: NotificationChannel; label: string }>;
+  defaults: Record<string, boolean>;
+  /** override null: the group uses the person's defaults. */
+  groups: Array<{ id: string; name: string; override: Record<string, boolean> | null }>;
+}
+
+export async function getNotificationPrefs(db: Executor, personId: string): Promise<PrefsView> {
+  const channels = await personalChannels(db);
+  const groups = await groupsOf(db, personId);
+  const prefs = (await loadPrefs(db, [personId])).get(personId);
+  const pick = (scope: Map<NotificationChannel, boolean> | undefined, fallback: (c: NotificationChannel) => boolean) =>
+    Object.fromEntries(channels.map((c) => [c, scope?.get(c) ?? fallback(c)]));
+  const defaults = pick(prefs?.get(''), () => true);
+  return {
+    channels: channels.map((channel) => ({ channel, label: CHANNEL_SPECS[channel].label })),
+    defaults,
+    groups: groups.map((g) => {
+      const scope = prefs?.get(g.id);
+      const custom = scope && channels.some((c) => scope.has(c));
+      return { id: g.id, name: g.name, override: custom ? pick(scope, (c) => defaults[c] ?? true) : null };
+    }),
+  };
+}
+
+/**
+ * Saves a person's choices: the defaults given (channels left out keep theirs), and for each group
+ * given either "use my defaults" (null: its override is removed) or exactly the channels to use.
+ */
+export async function updateNotificationPrefs(props: {
+  db: Db;
+  personId: string;
+  defaults?: Record<string, boolean> | undefined;
+  groups?: Array<{ groupId: string; override: Record<string, boolean> | null }> | undefined;
+}): Promise<PrefsView> {
+  return props.db.transaction().execute(async (trx) => {
+    const channels = await personalChannels(trx);
+    const known = new Set<string>(channels);
+    const check = (values: Record<string, boolean>, at: string) => {
+      for (const name of Object.keys(values)) {
+        if (!known.has(name)) {
+          const choices = channels.join(', ') || 'none is turned on';
+          throw badRequest(`${at}.${name}: is not a channel you can choose (${choices})`, `${at}.${name}`);
+        }
+      }
+    };
+    if (props.defaults) check(props.defaults, 'defaults');
+    const mine = new Set((await groupsOf(trx, props.personId)).map((g) => g.id));
+    (props.groups ?? []).forEach((entry, i) => {
+      if (!mine.has(entry.groupId)) {
+        throw badRequest(`groups[${i}].groupId: is not a group you belong to`, `groups[${i}].groupId`);
+      }
+      if (entry.override) check(entry.override, `groups[${i}].override`);
+    });
+
+    const now = nowIso();
+    const put = async (scope: string, channel: NotificationChannel, on: boolean) => {
+      const values = { enabled: on ? (1 as const) : (0 as const), updated_at: now };
+      await trx
+        .insertInto('notification_prefs')
+        .values({ person_id: props.personId, scope, channel, ...values })
+        .onConflict((oc) => oc.columns(['person_id', 'scope', 'channel']).doUpdateSet(values))
+        .execute();
+    };
+    for (const [channel, on] of Object.entries(props.defaults ?? {})) {
+      await put('', channel as NotificationChannel, on);
+    }
+    for (const entry of props.groups ?? []) {
+      await trx
+        .deleteFrom('notification_prefs')
+        .where('person_id', '=', props.personId)
+        .where('scope', '=', entry.groupId)
+        .execute();
+      // "Only these": every channel is written, so a channel left unticked is off for this group.
+      if (entry.override) {
+        for (const channel of channels) await put(entry.groupId, channel, entry.override[channel] === true);
+      }
+    }
+    await recordAudit(trx, {
+      actorId: props.personId,
+      action: 'notification_prefs.update',
+      subjectType: 'person',
+      subjectId: props.personId,
+      data: { defaults: props.defaults ?? null, groups: props.groups ?? null },
+    });
+    return getNotificationPrefs(trx, props.personId);
+  });
+}

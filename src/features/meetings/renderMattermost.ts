@@ -1,0 +1,67 @@
+import type { NotificationPayload } from './payload.js';
+import { formatTime, headline, meetingPageUrl, type RenderContext, roomLink } from './render.js';
+
+export interface MattermostMessage {
+  message: string;
+  /** Message attachments: the follow-up's Yes / No buttons. */
+  attachments: Array<Record<string, unknown>>;
+}
+
+/** Characters Mattermost's Markdown would read as formatting in a name or a title. */
+const markdownEscape = (text: string) => text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
+
+export const mattermostActionsUrl = (ctx: RenderContext) => `${ctx.publicUrl}/api/v1/integrations/mattermost/actions`;
+
+/**
+ * The post: who, why, when, the room. Mattermost has no per-reader time token (Slack's <!date>),
+ * so the time is written once per timezone the readers live in.
+ */
+export function renderMattermost(
+  ctx: RenderContext,
+  payload: NotificationPayload,
+  props: { usernames: Map<string, string>; readers: string[]; followUpSig?: string },
+): MattermostMessage {
+  const { meeting } = payload;
+  const who = payload.participants.map((p) => {
+    const username = props.usernames.get(p.id);
+    const details = [p.title, p.team].filter(Boolean).join(', ');
+    return `- ${username ? `@${username}` : markdownEscape(p.name)}${details ? ` — ${markdownEscape(details)}` : ''}`;
+  });
+  const why = meeting.groupName
+    ? `You're meeting through **${markdownEscape(meeting.groupName)}**.`
+    : markdownEscape(meeting.title);
+  const readers = new Set(props.readers);
+  const zones = [
+    ...new Set(payload.participants.filter((p) => readers.has(p.id)).map((p) => p.timezone || 'UTC')),
+  ].sort();
+  const link = payload.kind === 'cancel' ? null : roomLink(ctx, payload);
+  const lines = [`#### ${markdownEscape(headline(payload))}`, why, '', '**Who**', ...who];
+  if (meeting.startsAt) {
+    const startsAt = meeting.startsAt;
+    lines.push('', '**When**', ...(zones.length ? zones : ['UTC']).map((zone) => `- ${formatTime(startsAt, zone)}`));
+  }
+  lines.push(
+    '',
+    [link ? `[Join the video room](${link})` : null, `[Meeting page](${meetingPageUrl(ctx, meeting.id)})`]
+      .filter(Boolean)
+      .join(' · '),
+  );
+  const attachments: Array<Record<string, unknown>> = [];
+  if (payload.kind === 'follow_up' && props.followUpSig) {
+    const button = (answer: 'yes' | 'no', name: string, style: string) => ({
+      id: answer,
+      type: 'button',
+      name,
+      style,
+      integration: {
+        url: mattermostActionsUrl(ctx),
+        context: { meetingId: meeting.id, answer, sig: props.followUpSig },
+      },
+    });
+    attachments.push({
+      text: 'Did you meet?',
+      actions: [button('yes', 'Yes', 'good'), button('no', 'No', 'default')],
+    });
+  }
+  return { message: lines.join('\n'), attachments };
+}

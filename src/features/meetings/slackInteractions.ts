@@ -1,0 +1,102 @@
+import { createHmac } from 'node:crypto';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../http/context.js';
+import { slackUserEmail } from '../../integrations/slack.js';
+import { AppError, unauthorized } from '../../lib/errors.js';
+import { constantTimeEqual } from '../../lib/ids.js';
+import { loadChannels } from './channels.js';
+import { recordFeedback } from './feedback.js';
+
+/** Slack's advice: refuse requests signed more than five minutes from now (replays). */
+export const SLACK_MAX_SKEW_SECONDS = 5 * 60;
+
+export function slackSignature(signingSecret: string, timestamp: string, rawBody: string): string {
+  return `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${rawBody}`).digest('hex')}`;
+}
+
+/** Checks X-Slack-Signature over the exact bytes received; throws 401 when it does not hold. */
+export function verifySlackRequest(
+  signingSecret: string,
+  headers: FastifyRequest['headers'],
+  rawBody: string,
+  now = Date.now(),
+): void {
+  const timestamp = headers['x-slack-request-timestamp'];
+  const signature = headers['x-slack-signature'];
+  if (typeof timestamp !== 'string' || !/^\d{1,12}$/.test(timestamp) || typeof signature !== 'string')
+    throw unauthorized('Missing Slack signature headers.');
+  if (Math.abs(now / 1000 - Number(timestamp)) > SLACK_MAX_SKEW_SECONDS)
+    throw unauthorized('The Slack request timestamp is too far from now.');
+  if (!constantTimeEqual(slackSignature(signingSecret, timestamp, rawBody), signature))
+    throw unauthorized('The Slack signature does not match.');
+}
+
+interface BlockAction {
+  type?: string;
+  user?: { id?: string };
+  actions?: Array<{ action_id?: string; value?: string }>;
+}
+
+const ANSWERS: Record<string, 'yes' | 'no'> = { convene_met_yes: 'yes', convene_met_no: 'no' };
+
+/**
+ * Slack's interactivity endpoint: the Yes/No buttons of a follow-up post here. Outside cookie
+ * sign-in and CSRF (Slack's servers carry neither): the signing secret is the authentication.
+ * Answers 200 quickly once the request is Slack's, whatever the click turns out to mean, since
+ * Slack shows the clicking person an error for anything else.
+ */
+export function slackInteractionRoutes(ctx: AppContext): FastifyPluginAsync {
+  const { db } = ctx.database;
+  return async (app: FastifyInstance) => {
+    // The signature covers the raw bytes: keep every body as text in this plugin (encapsulated).
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'string' }, (_request, text, done) => done(null, text));
+
+    app.post('/integrations/slack/interactions', { schema: { hide: true } }, async (request, reply) => {
+      const slack = (await loadChannels(db)).find((c) => c.channel === 'slack' && c.enabled);
+      const secret = slack?.secrets.signingSecret;
+      if (!slack || !secret) throw new AppError('not_found', 'Slack interactivity is not configured.');
+      const raw = typeof request.body === 'string' ? request.body : '';
+      verifySlackRequest(secret, request.headers, raw);
+
+      let payload: BlockAction;
+      try {
+        payload = JSON.parse(new URLSearchParams(raw).get('payload') ?? '') as BlockAction;
+      } catch {
+        throw new AppError('bad_request', 'payload: must be the JSON Slack sends.', 'payload');
+      }
+      const action = payload.actions?.find((a) => a.action_id && a.action_id in ANSWERS);
+      const userId = payload.user?.id;
+      if (payload.type !== 'block_actions' || !action?.value || !userId) return reply.send({ ok: true, ignored: true });
+
+      const token = slack.secrets.token;
+      const email = token
+        ? await slackUserEmail(
+            { token, apiUrl: slack.settings.apiUrl ?? ctx.config.notifications.slack.apiUrl },
+            userId,
+          ).catch(() => null)
+        : null;
+      const person = email
+        ? await db
+            .selectFrom('people')
+            .select('id')
+            .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
+            .where('enabled', '=', 1)
+            .executeTakeFirst()
+        : undefined;
+      if (!person) return reply.send({ ok: false, reason: 'unknown_user' });
+      try {
+        await recordFeedback(db, {
+          meetingId: action.value,
+          personId: person.id,
+          answer: ANSWERS[action.action_id as string] as 'yes' | 'no',
+          via: 'slack',
+        });
+      } catch (error) {
+        if (error instanceof AppError) return reply.send({ ok: false, reason: error.code });
+        throw error;
+      }
+      return reply.send({ ok: true });
+    });
+  };
+}

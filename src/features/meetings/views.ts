@@ -1,0 +1,219 @@
+import type { Executor } from '../../db/database.js';
+import type { MeetingStatus } from '../../db/schema.js';
+import type { RoomUser, VideoRooms } from '../../integrations/jitsi.js';
+import type { PersonRow } from '../people/presenters.js';
+import type { MeetingAccess } from './policy.js';
+import type { MeetingDetailView, MeetingPersonView, MeetingSummaryView } from './schemas.js';
+
+export const PAGE_SIZE = 20;
+
+interface MeetingRow {
+  id: string;
+  title: string;
+  source: string;
+  group_id: string | null;
+  group_name: string | null;
+  starts_at: string | null;
+  duration_minutes: number | null;
+  status: MeetingStatus;
+  room_name: string | null;
+  room_url: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+const endOf = (m: Pick<MeetingRow, 'starts_at' | 'duration_minutes'>): number | null =>
+  m.starts_at ? Date.parse(m.starts_at) + (m.duration_minutes ?? 30) * 60_000 : null;
+
+/** Still ahead: not cancelled or done, and either not yet timed or not yet over. */
+export function isUpcoming(m: Pick<MeetingRow, 'status' | 'starts_at' | 'duration_minutes'>, now: number): boolean {
+  if (m.status === 'cancelled' || m.status === 'done') return false;
+  const end = endOf(m);
+  return end === null || end > now;
+}
+
+function baseQuery(db: Executor) {
+  return db
+    .selectFrom('meetings')
+    .leftJoin('groups', 'groups.id', 'meetings.group_id')
+    .select([
+      'meetings.id',
+      'meetings.title',
+      'meetings.source',
+      'meetings.group_id',
+      'groups.name as group_name',
+      'meetings.starts_at',
+      'meetings.duration_minutes',
+      'meetings.status',
+      'meetings.room_name',
+      'meetings.room_url',
+      'meetings.created_at',
+      'meetings.updated_at',
+    ]);
+}
+
+type ParticipantRow = PersonRow & { meeting_id: string };
+
+async function participantsOf(db: Executor, meetingIds: string[]): Promise<ParticipantRow[]> {
+  if (!meetingIds.length) return [];
+  return db
+    .selectFrom('meeting_participants')
+    .innerJoin('people', 'people.id', 'meeting_participants.person_id')
+    .selectAll('people')
+    .select('meeting_participants.meeting_id')
+    .where('meeting_participants.meeting_id', 'in', meetingIds)
+    .orderBy('people.name')
+    .execute();
+}
+
+/** Members see names, roles and pictures; only admins see e-mail addresses. */
+function presentPerson(p: PersonRow, forAdmin: boolean): MeetingPersonView {
+  return {
+    id: p.id,
+    username: p.username,
+    name: p.name,
+    title: p.title,
+    team: p.team,
+    avatarUrl: p.avatar_url,
+    ...(forAdmin ? { email: p.email } : {}),
+  };
+}
+
+function summary(m: MeetingRow, people: MeetingPersonView[]): MeetingSummaryView {
+  return {
+    id: m.id,
+    title: m.title,
+    source: m.source,
+    groupId: m.group_id,
+    groupName: m.group_name,
+    startsAt: m.starts_at,
+    durationMinutes: m.duration_minutes,
+    status: m.status,
+    participants: people,
+  };
+}
+
+/**
+ * The signed-in person's meetings. A person has at most a few hundred meetings, so they are split
+ * into upcoming and past here rather than in SQL, where adding a duration to a text time would need
+ * different SQL per engine.
+ */
+export async function myMeetings(
+  db: Executor,
+  props: { person: PersonRow; when: 'upcoming' | 'past'; page: number; now?: Date },
+): Promise<{ meetings: MeetingSummaryView[]; page: number; pageSize: number; total: number }> {
+  const now = (props.now ?? new Date()).getTime();
+  const rows = await baseQuery(db)
+    .innerJoin('meeting_participants', 'meeting_participants.meeting_id', 'meetings.id')
+    .where('meeting_participants.person_id', '=', props.person.id)
+    .execute();
+  const chosen = rows.filter((m) => isUpcoming(m, now) === (props.when === 'upcoming'));
+  // Upcoming: the ones still to arrange (no time, newest match first), then the soonest.
+  // Past: the most recent first.
+  const key = (m: MeetingRow) => m.starts_at ?? m.created_at;
+  chosen.sort((a, b) => {
+    if (props.when === 'past') return key(b).localeCompare(key(a));
+    if (!a.starts_at !== !b.starts_at) return a.starts_at ? 1 : -1;
+    return a.starts_at && b.starts_at
+      ? a.starts_at.localeCompare(b.starts_at)
+      : b.created_at.localeCompare(a.created_at);
+  });
+  const pageRows = chosen.slice((props.page - 1) * PAGE_SIZE, props.page * PAGE_SIZE);
+  const people = await participantsOf(
+    db,
+    pageRows.map((m) => m.id),
+  );
+  const forAdmin = props.person.role === 'admin';
+  return {
+    meetings: pageRows.map((m) =>
+      summary(
+        m,
+        people.filter((p) => p.meeting_id === m.id && p.id !== props.person.id).map((p) => presentPerson(p, forAdmin)),
+      ),
+    ),
+    page: props.page,
+    pageSize: PAGE_SIZE,
+    total: chosen.length,
+  };
+}
+
+/** Every meeting, newest first, for the admin area. */
+export async function adminMeetings(
+  db: Executor,
+  props: { status?: MeetingStatus; groupId?: string; page: number },
+): Promise<{ meetings: MeetingSummaryView[]; page: number; pageSize: number; total: number }> {
+  let query = baseQuery(db);
+  let count = db.selectFrom('meetings').select((eb) => eb.fn.countAll<string | number>().as('n'));
+  if (props.status) {
+    query = query.where('meetings.status', '=', props.status);
+    count = count.where('meetings.status', '=', props.status);
+  }
+  if (props.groupId) {
+    query = query.where('meetings.group_id', '=', props.groupId);
+    count = count.where('meetings.group_id', '=', props.groupId);
+  }
+  const [rows, total] = await Promise.all([
+    query
+      .orderBy('meetings.created_at', 'desc')
+      .orderBy('meetings.id')
+      .limit(PAGE_SIZE)
+      .offset((props.page - 1) * PAGE_SIZE)
+      .execute(),
+    count.executeTakeFirstOrThrow(),
+  ]);
+  const people = await participantsOf(
+    db,
+    rows.map((m) => m.id),
+  );
+  return {
+    meetings: rows.map((m) =>
+      summary(
+        m,
+        people.filter((p) => p.meeting_id === m.id).map((p) => presentPerson(p, true)),
+      ),
+    ),
+    page: props.page,
+    pageSize: PAGE_SIZE,
+    total: Number(total.n),
+  };
+}
+
+export async function findMeetingRow(db: Executor, meetingId: string): Promise<MeetingRow | undefined> {
+  return baseQuery(db).where('meetings.id', '=', meetingId).executeTakeFirst();
+}
+
+/** The link this viewer opens: the meeting's own link if it came with one, else our room (with a personal token where the video service needs one). */
+export function joinUrlFor(video: VideoRooms, meeting: Pick<MeetingRow, 'room_url' | 'room_name'>, viewer: PersonRow) {
+  if (meeting.room_url) return meeting.room_url;
+  const user: RoomUser = { id: viewer.id, name: viewer.name, email: viewer.email, avatarUrl: viewer.avatar_url };
+  return video.joinUrl(meeting.room_name, user);
+}
+
+export async function meetingDetail(
+  db: Executor,
+  props: { meetingId: string; viewer: PersonRow; access: MeetingAccess; video: VideoRooms },
+): Promise<MeetingDetailView | undefined> {
+  const meeting = await findMeetingRow(db, props.meetingId);
+  if (!meeting) return undefined;
+  const [people, feedback] = await Promise.all([
+    participantsOf(db, [meeting.id]),
+    db
+      .selectFrom('meeting_feedback')
+      .select('answer')
+      .where('meeting_id', '=', meeting.id)
+      .where('person_id', '=', props.viewer.id)
+      .executeTakeFirst(),
+  ]);
+  const forAdmin = props.viewer.role === 'admin';
+  const closed = meeting.status === 'cancelled' || meeting.status === 'done';
+  return {
+    ...summary(meeting, []),
+    participants: people.map((p) => ({ ...presentPerson(p, forAdmin), isYou: p.id === props.viewer.id })),
+    joinUrl: meeting.status === 'cancelled' ? null : joinUrlFor(props.video, meeting, props.viewer),
+    access: props.access,
+    canChange: !closed,
+    feedback: feedback?.answer ?? null,
+    createdAt: meeting.created_at,
+    updatedAt: meeting.updated_at,
+  };
+}

@@ -1,0 +1,228 @@
+import { recordAudit } from '../../db/audit.js';
+import type { Db, Executor } from '../../db/database.js';
+import { mattermostClient } from '../../integrations/mattermost.js';
+import { type ChatMember, type ChatRoster, slackChannelRoster } from '../../integrations/slack.js';
+import { newId } from '../../lib/ids.js';
+import { isValidTimeZone, nowIso } from '../../lib/time.js';
+import { loadChannels } from '../meetings/channels.js';
+import { freeUsername } from '../people/queries.js';
+import { findGroup } from './queries.js';
+
+export interface ChatSyncResult {
+  chatChannel: string;
+  /** Channel members who count: people, active, with an e-mail address. */
+  members: number;
+  joined: number;
+  left: number;
+  /** People who were not in the directory and were added from their chat profile. */
+  created: number;
+}
+
+export interface SyncLog {
+  warn(details: Record<string, unknown>, message: string): void;
+}
+
+const CHUNK = 400;
+
+/** "slack:C0123" or "mattermost:abc…"; null for anything else. */
+export function parseChatChannel(value: string | null): { kind: 'slack' | 'mattermost'; id: string } | null {
+  const match = /^(slack|mattermost):(\S+)$/.exec(value ?? '');
+  return match ? { kind: match[1] as 'slack' | 'mattermost', id: match[2] as string } : null;
+}
+
+async function mattermostRoster(props: { url: string; token: string }, channelId: string): Promise<ChatRoster> {
+  const mm = mattermostClient(props);
+  const bot = await mm.me();
+  const users = await mm.usersByIds(await mm.channelMemberIds(channelId));
+  return {
+    botId: bot.id,
+    members: users.map(
+      (user): ChatMember => ({
+        id: user.id,
+        email: user.email || null,
+        name: [user.first_name, user.last_name].filter(Boolean).join(' ') || user.nickname || user.username,
+        firstName: user.first_name || null,
+        lastName: user.last_name || null,
+        timezone: null,
+        bot: user.is_bot === true,
+        deactivated: (user.delete_at ?? 0) > 0,
+      }),
+    ),
+  };
+}
+
+/** Reads every member of the chat channel through the credentials an admin (or the config) stored. */
+export async function readChatRoster(db: Executor, chatChannel: string): Promise<ChatRoster> {
+  const target = parseChatChannel(chatChannel);
+  if (!target) throw new Error(`"${chatChannel}" is not a chat channel (slack:ID or mattermost:ID).`);
+  const settings = (await loadChannels(db)).find((c) => c.channel === target.kind);
+  if (target.kind === 'slack') {
+    if (!settings?.secrets.token) throw new Error('Slack is not set up: no bot token.');
+    return slackChannelRoster(
+      { token: settings.secrets.token, apiUrl: settings.settings.apiUrl ?? 'https://slack.com/api/' },
+      target.id,
+    );
+  }
+  if (!settings?.settings.url || !settings.secrets.token) throw new Error('Mattermost is not set up: no URL or token.');
+  return mattermostRoster({ url: settings.settings.url, token: settings.secrets.token }, target.id);
+}
+
+/**
+ * Makes the group's members those of its chat channel: newcomers join (people not yet in the
+ * directory are added from their chat profile), people who left the channel leave the group.
+ * Their rounds and meetings stay. The chat is read first, outside the transaction; the changes
+ * are written in one. Returns null when the group is fed by no chat channel.
+ */
+export async function syncGroupFromChat(props: {
+  db: Db;
+  groupId: string;
+  actorId?: string | null;
+}): Promise<ChatSyncResult | null> {
+  const group = await findGroup(props.db, props.groupId);
+  if (!group?.chat_channel) return null;
+  const chatChannel = group.chat_channel;
+  const roster = await readChatRoster(props.db, chatChannel);
+  const people = roster.members.filter((m) => m.id !== roster.botId && !m.bot && !m.deactivated);
+  const byEmail = new Map<string, ChatMember>();
+  for (const member of people) if (member.email) byEmail.set(member.email.trim().toLowerCase(), member);
+  // Hidden addresses (a privacy setting, a missing scope) would read as "everyone left".
+  if (people.length > 0 && byEmail.size === 0) {
+    throw new Error(`No e-mail address is visible in ${chatChannel}: check the bot's permissions.`);
+  }
+
+  return props.db.transaction().execute(async (trx) => {
+    const now = nowIso();
+    const emails = [...byEmail.keys()];
+    const known = new Map<string, string>();
+    for (let i = 0; i < emails.length; i += CHUNK) {
+      const rows = await trx
+        .selectFrom('people')
+        .select(['id', 'email'])
+        .where((eb) => eb(eb.fn('lower', ['email']), 'in', emails.slice(i, i + CHUNK)))
+        .execute();
+      for (const row of rows) if (row.email) known.set(row.email.toLowerCase(), row.id);
+    }
+    let created = 0;
+    for (const [email, member] of byEmail) {
+      if (known.has(email)) continue;
+      const id = newId();
+      await trx
+        .insertInto('people')
+        .values({
+          id,
+          username: await freeUsername(trx, email),
+          email,
+          name: member.name,
+          first_name: member.firstName,
+          last_name: member.lastName,
+          title: null,
+          team: null,
+          manager_id: null,
+          is_manager: 0,
+          avatar_url: null,
+          timezone: member.timezone && isValidTimeZone(member.timezone) ? member.timezone : group.timezone,
+          enabled: 1,
+          role: 'member',
+          verified: 1, // the organisation's chat vouches for the address
+          password_hash: null,
+          signup_ip: null,
+          created_at: now,
+          updated_at: now,
+          last_signin_at: null,
+        })
+        .execute();
+      known.set(email, id);
+      created++;
+    }
+
+    const inChannel = new Set(known.values());
+    const current = await trx
+      .selectFrom('group_members')
+      .select(['person_id', 'status'])
+      .where('group_id', '=', group.id)
+      .execute();
+    const status = new Map(current.map((row) => [row.person_id, row.status]));
+    const newcomers = [...inChannel].filter((id) => !status.has(id));
+    const returning = [...inChannel].filter((id) => status.get(id) === 'left');
+    const leaving = current
+      .filter((row) => row.status !== 'left' && !inChannel.has(row.person_id))
+      .map((r) => r.person_id);
+
+    for (let i = 0; i < newcomers.length; i += CHUNK) {
+      await trx
+        .insertInto('group_members')
+        .values(
+          newcomers.slice(i, i + CHUNK).map((person_id) => ({
+            group_id: group.id,
+            person_id,
+            status: 'active' as const,
+            paused_until: null,
+            skip_round_at: null,
+            joined_at: now,
+            left_at: null,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['group_id', 'person_id']).doNothing())
+        .execute();
+    }
+    for (let i = 0; i < returning.length; i += CHUNK) {
+      await trx
+        .updateTable('group_members')
+        .set({ status: 'active', joined_at: now, left_at: null, paused_until: null, skip_round_at: null })
+        .where('group_id', '=', group.id)
+        .where('person_id', 'in', returning.slice(i, i + CHUNK))
+        .execute();
+    }
+    for (let i = 0; i < leaving.length; i += CHUNK) {
+      await trx
+        .updateTable('group_members')
+        .set({ status: 'left', left_at: now, paused_until: null, skip_round_at: null })
+        .where('group_id', '=', group.id)
+        .where('person_id', 'in', leaving.slice(i, i + CHUNK))
+        .execute();
+    }
+    await trx.updateTable('groups').set({ chat_synced_at: now }).where('id', '=', group.id).execute();
+    const result: ChatSyncResult = {
+      chatChannel,
+      members: byEmail.size,
+      joined: newcomers.length + returning.length,
+      left: leaving.length,
+      created,
+    };
+    await recordAudit(trx, {
+      actorId: props.actorId ?? null,
+      action: 'group.chat_sync',
+      subjectType: 'group',
+      subjectId: group.id,
+      data: { ...result },
+    });
+    return result;
+  });
+}
+
+/**
+ * The sync that precedes a round. A chat that is down or misconfigured must not cost the group
+ * its round: the failure is logged and audited, and the round uses the members it has.
+ */
+export async function syncBeforeRound(props: {
+  db: Db;
+  groupId: string;
+  log?: SyncLog;
+}): Promise<ChatSyncResult | null> {
+  try {
+    return await syncGroupFromChat({ db: props.db, groupId: props.groupId });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const text = 'chat channel sync failed; the round uses the current members';
+    if (props.log) props.log.warn({ groupId: props.groupId, err: message }, text);
+    else process.emitWarning(`${text} (group ${props.groupId}): ${message}`, 'ChatSyncWarning');
+    await recordAudit(props.db, {
+      actorId: null,
+      action: 'group.chat_sync_failed',
+      subjectType: 'group',
+      subjectId: props.groupId,
+      data: { error: message.slice(0, 500) },
+    }).catch(() => undefined);
+    return null;
+  }
+}

@@ -1,0 +1,75 @@
+import { Webhook } from 'standardwebhooks';
+
+/** Why a webhook delivery failed, in terms the outbox acts on. */
+export class WebhookFailure extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'permanent' | 'retry' | 'ratelimited',
+    readonly retryAfterSeconds?: number,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'WebhookFailure';
+  }
+}
+
+export interface WebhookEndpoint {
+  /**
+   * POSTs `body` as JSON, signed per Standard Webhooks. `id` must stay the same across retries of
+   * one message: it is what receivers deduplicate on.
+   */
+  deliver(id: string, body: unknown, now?: Date): Promise<{ status: number }>;
+}
+
+function retryAfterSeconds(value: string | null): number {
+  if (!value) return 60;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(1, seconds);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? 60 : Math.max(1, Math.ceil((at - Date.now()) / 1000));
+}
+
+/** An outgoing webhook: a receiver's URL and the shared `whsec_…` secret. No retries here: the outbox retries. */
+export function webhookEndpoint(props: { url: string; secret: string; timeoutMs?: number }): WebhookEndpoint {
+  const signer = new Webhook(props.secret);
+  return {
+    async deliver(id, body, now = new Date()) {
+      const text = JSON.stringify(body);
+      const headers = {
+        'content-type': 'application/json',
+        'user-agent': 'Convene-Webhooks/1',
+        'webhook-id': id,
+        'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+        'webhook-signature': signer.sign(id, now, text),
+      };
+      let response: Response;
+      try {
+        response = await fetch(props.url, {
+          method: 'POST',
+          headers,
+          body: text,
+          redirect: 'manual',
+          signal: AbortSignal.timeout(props.timeoutMs ?? 15_000),
+        });
+      } catch (error) {
+        throw new WebhookFailure(`The webhook receiver could not be reached: ${(error as Error).message}`, 'retry');
+      }
+      // The answer's body is not ours to read; drain it so the connection is freed.
+      await response.arrayBuffer().catch(() => undefined);
+      const { status } = response;
+      if (status >= 200 && status < 300) return { status };
+      const message = `The webhook receiver answered ${status}.`;
+      if (status === 429) {
+        throw new WebhookFailure(
+          message,
+          'ratelimited',
+          retryAfterSeconds(response.headers.get('retry-after')),
+          status,
+        );
+      }
+      if (status === 408 || status >= 500) throw new WebhookFailure(message, 'retry', undefined, status);
+      // Redirects are not followed (the signature is for this URL) and other 4xx will not change by themselves.
+      throw new WebhookFailure(message, 'permanent', undefined, status);
+    },
+  };
+}

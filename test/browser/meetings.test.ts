@@ -1,0 +1,195 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createSession } from '../../src/features/auth/sessions.js';
+import { managerPattern } from '../../src/features/mixers/eligibility.js';
+import { runRound } from '../../src/features/mixers/rounds.js';
+import { shot } from '../helpers/browser.js';
+import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
+import { clientFor, insertPerson } from '../helpers/people.js';
+import { adminClient } from '../helpers/server.js';
+
+let browser: Browser;
+let live: LiveApp;
+let close: () => Promise<void>;
+let desktop: BrowserContext;
+let meetingId: string;
+
+const db = () => live.ctx.database.db;
+const avatar = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><rect width="8" height="8" fill="#7c3aed"/></svg>')}`;
+
+/** Full-page screenshots draw the sticky top bar where the page is scrolled to: start at the top. */
+async function top(page: Page) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+}
+
+async function assertFits(page: Page, what: string) {
+  const width = page.viewportSize()?.width ?? 0;
+  const wide = await page.evaluate((w) => {
+    const out: string[] = [];
+    for (const el of document.querySelectorAll('body *')) {
+      const box = el.getBoundingClientRect();
+      if (box.right > w + 0.5 && out.length < 6) out.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`);
+    }
+    return { overflow: document.documentElement.scrollWidth - w, out };
+  }, width);
+  assert.ok(wide.overflow <= 0, `${what} is ${wide.overflow}px too wide: ${wide.out.join('; ')}`);
+}
+
+async function unlabeledFields(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      [...document.querySelectorAll('input, select, textarea')].filter(
+        (el) =>
+          !(el as HTMLInputElement).labels?.length &&
+          !el.getAttribute('aria-label') &&
+          !el.getAttribute('aria-labelledby') &&
+          (el as HTMLInputElement).type !== 'hidden',
+      ).length,
+  );
+}
+
+/** "2030-03-04" for `days` from now, on New York's calendar. */
+function newYorkDate(days: number): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York' }).format(
+    new Date(Date.now() + days * 86_400_000),
+  );
+}
+
+before(async () => {
+  ({ browser, live, close } = await startBrowserApp());
+  const admin = await adminClient(live.app);
+  const group = await admin.post('/api/v1/mixers/groups', { name: 'Coffee Roulette', cron: '0 10 * * MON' });
+  assert.equal(group.status, 201, JSON.stringify(group.body));
+  const grace = await insertPerson(db(), {
+    username: 'grace',
+    name: 'Grace Hopper',
+    title: 'Rear Admiral',
+    team: 'Navy',
+  });
+  const ada = await insertPerson(db(), { username: 'ada', name: 'Ada Lovelace', title: 'Analyst', team: 'Research' });
+  await db().updateTable('people').set({ timezone: 'America/New_York' }).where('id', '=', grace).execute();
+  await db().updateTable('people').set({ avatar_url: avatar }).where('id', '=', ada).execute();
+  for (const id of [grace, ada]) {
+    const joined = await (await clientFor(live.app, db(), id)).post(
+      `/api/v1/mixers/groups/${group.body.group.id}/join`,
+    );
+    assert.equal(joined.status, 200);
+  }
+  const outcome = await runRound({
+    db: db(),
+    groupId: group.body.group.id,
+    scheduledFor: new Date(),
+    titlePattern: managerPattern('Manager'),
+  });
+  assert.equal(outcome.stats.pairs, 1);
+  const { token } = await createSession(db(), { personId: grace, days: 1 });
+  // Grace's browser says Paris; her profile says New York: pages must follow the profile.
+  desktop = await browser.newContext({
+    viewport: { width: 1200, height: 900 },
+    timezoneId: 'Europe/Paris',
+    locale: 'en-US',
+  });
+  await desktop.addCookies([{ name: 'convene_session', value: token, url: live.url }]);
+});
+
+after(async () => {
+  await close?.();
+});
+
+test('from a mixer match to its meeting page: the partner, the room, a time set in my timezone', async () => {
+  const page = await desktop.newPage();
+  await page.goto(`${live.url}/mixers`);
+  await page.getByRole('link', { name: 'Meeting with Ada Lovelace in Coffee Roulette' }).click();
+  await page.waitForURL(/\/meetings\/[^/]+$/);
+  meetingId = page.url().split('/').pop() ?? '';
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  const who = page.getByRole('region', { name: 'Who' });
+  await who.getByText('Ada Lovelace').waitFor();
+  await who.getByText('Analyst · Research').waitFor();
+  await page.getByText('No time set yet').waitFor();
+  const join = page.getByRole('link', { name: 'Join the video room' });
+  assert.match(
+    (await join.getAttribute('href')) ?? '',
+    /^https:\/\/meet\.jit\.si\/convene-coffee-roulette-[a-z2-7]{24}$/,
+  );
+  assert.equal(await unlabeledFields(page), 0);
+  await top(page);
+  await page.screenshot({ path: shot('meetings-page-untimed'), fullPage: true });
+
+  const day = newYorkDate(3);
+  await page.getByLabel('Date').fill(day);
+  await page.getByLabel('Time (America/New_York)').fill('09:30');
+  await page.getByRole('button', { name: 'Set time' }).click();
+  await page.getByText('Time set. Everyone has been told.').waitFor();
+  const stored = await db().selectFrom('meetings').selectAll().where('id', '=', meetingId).executeTakeFirstOrThrow();
+  assert.equal(stored.status, 'scheduled');
+  const inNewYork = new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'America/New_York',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(stored.starts_at ?? ''));
+  assert.equal(inNewYork.replace(',', ''), `${day} 09:30`, 'typed in New York time, stored in UTC');
+  const when = await page.getByRole('region', { name: 'When' }).locator('.meeting-time').innerText();
+  assert.match(when, /09:30/);
+  assert.match(when, /EST|EDT|GMT-[45]/);
+  // Three days ahead, the room is not open yet; the calendar is offered.
+  assert.ok(await page.getByRole('button', { name: 'Join the video room' }).isDisabled());
+  await page.getByText(/The room opens 10 minutes before the start/).waitFor();
+  const ics = page.getByRole('link', { name: 'Add to calendar (.ics)' });
+  assert.equal(await ics.getAttribute('href'), `/api/v1/meetings/${meetingId}/calendar.ics`);
+  assert.match(
+    (await page.getByRole('link', { name: 'Google Calendar' }).getAttribute('href')) ?? '',
+    /calendar\.google\.com.*dates=/,
+  );
+  const queued = await db().selectFrom('notifications').select('kind').where('kind', '=', 'rescheduled').execute();
+  assert.equal(queued.length, 2, 'both were told');
+  await top(page);
+  await page.screenshot({ path: shot('meetings-page-timed'), fullPage: true });
+  await page.close();
+});
+
+test('/meetings lists the match under Upcoming, with the time in my timezone; cancelling moves it to Past', async () => {
+  const page = await desktop.newPage();
+  await page.goto(`${live.url}/meetings`);
+  const card = page.getByRole('article', { name: 'Ada Lovelace' });
+  await card.getByText('Coffee Roulette').waitFor();
+  assert.match(await card.locator('time').innerText(), /09:30/);
+  await top(page);
+  await page.screenshot({ path: shot('meetings-list-desktop'), fullPage: true });
+  await page.getByRole('button', { name: 'Past' }).click();
+  await page.getByText(/No past meetings yet/).waitFor();
+
+  const phone = await browser.newContext({
+    viewport: { width: 375, height: 800 },
+    timezoneId: 'Europe/Paris',
+    storageState: await desktop.storageState(),
+  });
+  const small = await phone.newPage();
+  await small.goto(`${live.url}/meetings`);
+  await small.getByRole('article', { name: 'Ada Lovelace' }).waitFor();
+  await assertFits(small, '/meetings at 375 px');
+  await top(small);
+  await small.screenshot({ path: shot('meetings-list-phone'), fullPage: true });
+  await small.getByRole('link', { name: 'Ada Lovelace' }).click();
+  await small.getByRole('region', { name: 'Who' }).getByText('Ada Lovelace').waitFor();
+  await assertFits(small, 'the meeting page at 375 px');
+  await top(small);
+  await small.screenshot({ path: shot('meetings-page-phone'), fullPage: true });
+
+  await small.getByRole('button', { name: 'Cancel meeting' }).click();
+  const dialog = small.getByRole('dialog', { name: 'Cancel this meeting?' });
+  await dialog.getByRole('button', { name: 'Cancel meeting' }).click();
+  await small.getByText('This meeting was cancelled.').waitFor();
+  assert.equal(await small.getByRole('link', { name: 'Join the video room' }).count(), 0);
+  await top(small);
+  await small.screenshot({ path: shot('meetings-page-cancelled-phone'), fullPage: true });
+  await small.goto(`${live.url}/meetings?when=past`);
+  await small.getByRole('article', { name: 'Ada Lovelace' }).getByText('Cancelled').waitFor();
+  await phone.close();
+  await page.close();
+});

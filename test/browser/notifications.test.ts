@@ -1,0 +1,197 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createSession } from '../../src/features/auth/sessions.js';
+import { drainOutbox } from '../../src/features/meetings/outbox.js';
+import { buildSenders } from '../../src/features/meetings/senders.js';
+import { createMeeting } from '../../src/features/meetings/service.js';
+import { shot } from '../helpers/browser.js';
+import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
+import { clientFor, insertPerson } from '../helpers/people.js';
+import { ADMIN_PASSWORD, adminClient } from '../helpers/server.js';
+import { TestSmtp } from '../helpers/smtp.js';
+
+let browser: Browser;
+let live: LiveApp;
+let close: () => Promise<void>;
+let smtp: TestSmtp;
+const db = () => live.ctx.database.db;
+const ADMIN_EMAIL = 'admin@example.org';
+const REFUSED = 'bounce@example.org';
+
+before(async () => {
+  smtp = await new TestSmtp().start();
+  ({ browser, live, close } = await startBrowserApp());
+  await db().updateTable('people').set({ email: ADMIN_EMAIL }).where('username', '=', 'admin').execute();
+});
+
+after(async () => {
+  await close?.();
+  await smtp?.stop();
+});
+
+const deliver = async () => {
+  const built = await buildSenders(db(), live.config);
+  try {
+    return await drainOutbox({
+      db: db(),
+      engine: 'sqlite',
+      senders: built.senders,
+      options: { ...live.config.notifications.outbox, baseDelaySeconds: 1 },
+      workerId: 'browser-test',
+    });
+  } finally {
+    built.close();
+  }
+};
+
+async function signInAsAdmin(page: Page) {
+  await page.goto(`${live.url}/signin`);
+  await page.getByLabel('Email').fill('admin');
+  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${live.url}/`);
+}
+
+async function assertFits(page: Page, what: string) {
+  const width = page.viewportSize()?.width ?? 0;
+  const overflow = await page.evaluate(
+    (w) => Math.max(document.documentElement.scrollWidth, window.innerWidth) - w,
+    width,
+  );
+  assert.ok(overflow <= 0, `${what} is ${overflow}px wider than the screen`);
+}
+
+async function assertLabelled(page: Page, what: string) {
+  const unlabelled = await page.evaluate(
+    () =>
+      [...document.querySelectorAll('input, select, textarea')].filter(
+        (el) =>
+          !(el as HTMLInputElement).labels?.length &&
+          !el.getAttribute('aria-label') &&
+          !el.getAttribute('aria-labelledby') &&
+          (el as HTMLInputElement).type !== 'hidden',
+      ).length,
+  );
+  assert.equal(unlabelled, 0, `${what} has fields without a label`);
+}
+
+const phoneOf = async (context: BrowserContext) =>
+  browser.newContext({
+    viewport: { width: 375, height: 812 },
+    isMobile: true,
+    hasTouch: true,
+    storageState: await context.storageState(),
+  });
+
+test('an admin sets up e-mail, sends a test, and resends a failed delivery', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await signInAsAdmin(page);
+  await page.goto(`${live.url}/admin/channels`);
+  const email = page.getByRole('region', { name: 'E-mail' });
+  await email.getByLabel('Send messages by E-mail').check();
+  await email.getByLabel('SMTP server URL').fill(smtp.url);
+  await email.getByLabel('From address').fill('Convene <convene@example.org>');
+  await email.getByRole('button', { name: 'Save E-mail' }).click();
+  await email.getByText('Saved').waitFor();
+  await email.getByText(/Stored: ••••/).waitFor();
+  assert.equal(await email.getByLabel('SMTP server URL').inputValue(), '', 'the secret is not shown again');
+  await email.getByRole('button', { name: 'Send a test message' }).click();
+  await email.getByText(/Sent\. Check your inbox/).waitFor();
+  assert.ok(smtp.mails.some((m) => /Test message from Convene/.test(m.subject ?? '')));
+
+  // The webhook card offers a Standard Webhooks secret.
+  const webhook = page.getByRole('region', { name: 'Webhook' });
+  await webhook.getByRole('button', { name: 'Generate a secret' }).click();
+  assert.match(await webhook.getByLabel('Signing secret').inputValue(), /^whsec_[A-Za-z0-9+/]+=*$/);
+  await assertLabelled(page, 'Channels page');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: shot('notifications-channels'), fullPage: true });
+
+  // A message that bounces: it shows up failed, is resent, and then goes out.
+  const person = await insertPerson(db(), { username: 'bounce', name: 'Bea Bounce', email: REFUSED });
+  smtp.refuse.add(REFUSED);
+  await createMeeting({ db: db(), title: 'Coffee with Bea', participantIds: [person] });
+  await deliver();
+  smtp.refuse.clear();
+
+  await page.goto(`${live.url}/admin/deliveries`);
+  await page.getByLabel('Status').selectOption('failed');
+  const row = page.getByRole('row', { name: /Bea Bounce/ });
+  await row.getByText(/mailbox|550/i).waitFor();
+  await page.getByRole('button', { name: /Resend all failed \(1\)/ }).waitFor();
+  await assertLabelled(page, 'Deliveries page');
+  await page.screenshot({ path: shot('notifications-deliveries'), fullPage: true });
+  await row.getByRole('button', { name: 'Resend to Bea Bounce' }).click();
+  await page.getByText('Queued again').waitFor();
+  const run = await deliver();
+  assert.equal(run.sent, 1);
+  assert.ok(smtp.mails.some((m) => JSON.stringify(m.to).includes(REFUSED)));
+  await page.getByLabel('Status').selectOption('sent');
+  await page.getByRole('row', { name: /Bea Bounce/ }).waitFor();
+
+  const phone = await phoneOf(context);
+  const small = await phone.newPage();
+  await small.goto(`${live.url}/admin/deliveries`);
+  await small.getByRole('row', { name: /Bea Bounce/ }).waitFor();
+  await small.getByRole('heading', { name: 'Unreachable people' }).waitFor();
+  await assertFits(small, 'Deliveries at 375 px');
+  await small.screenshot({ path: shot('notifications-deliveries-phone'), fullPage: true });
+  await small.goto(`${live.url}/admin/channels`);
+  await small.getByRole('region', { name: 'E-mail' }).waitFor();
+  await assertFits(small, 'Channels at 375 px');
+  await small.screenshot({ path: shot('notifications-channels-phone'), fullPage: true });
+  await phone.close();
+  await context.close();
+});
+
+test('a member chooses their channels in the profile', async () => {
+  const admin = await adminClient(live.app);
+  const group = await admin.post('/api/v1/mixers/groups', { name: 'Coffee', cron: '0 10 * * MON', timezone: 'UTC' });
+  assert.equal(group.status, 201);
+  const member = await insertPerson(db(), { username: 'mia', name: 'Mia Member' });
+  await (await clientFor(live.app, db(), member)).post(`/api/v1/mixers/groups/${group.body.group.id}/join`);
+  const { token } = await createSession(db(), { personId: member, days: 1 });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addCookies([{ name: 'convene_session', value: token, url: live.url }]);
+  const page = await context.newPage();
+  await page.goto(`${live.url}/profile`);
+  const section = page.getByRole('region', { name: 'Notifications' });
+  const byEmail = section.getByRole('checkbox', { name: 'E-mail' });
+  await byEmail.waitFor();
+  assert.equal(await byEmail.isChecked(), true);
+  await section.getByLabel('Coffee').selectOption('only');
+  await section.getByRole('button', { name: 'Save notifications' }).click();
+  await section.getByText('Saved').waitFor();
+  const saved = await db().selectFrom('notification_prefs').selectAll().where('person_id', '=', member).execute();
+  assert.deepEqual(
+    saved.map((p) => [p.scope, p.channel, p.enabled]),
+    [[group.body.group.id, 'email', 1]],
+  );
+  await byEmail.uncheck();
+  await section.getByRole('button', { name: 'Save notifications' }).click();
+  await section.getByText('Saved').waitFor();
+  const off = await db()
+    .selectFrom('notification_prefs')
+    .select('enabled')
+    .where('person_id', '=', member)
+    .where('scope', '=', '')
+    .executeTakeFirst();
+  assert.equal(off?.enabled, 0);
+  await assertLabelled(page, 'Profile');
+  await section.screenshot({ path: shot('notifications-profile') });
+
+  const phone = await phoneOf(context);
+  const small = await phone.newPage();
+  await small.goto(`${live.url}/profile`);
+  await small
+    .getByRole('region', { name: 'Notifications' })
+    .getByRole('checkbox', { name: 'E-mail' })
+    .first()
+    .waitFor();
+  await assertFits(small, 'Profile at 375 px');
+  await small.screenshot({ path: shot('notifications-profile-phone'), fullPage: true });
+  await phone.close();
+  await context.close();
+});

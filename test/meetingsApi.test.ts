@@ -1,0 +1,298 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { drainOutbox, type OutboxOptions } from '../src/features/meetings/outbox.js';
+import { buildSenders } from '../src/features/meetings/senders.js';
+import { createMeeting } from '../src/features/meetings/service.js';
+import { clientFor, insertPerson } from './helpers/people.js';
+import { adminClient } from './helpers/server.js';
+import { TestSmtp } from './helpers/smtp.js';
+import { forEachEngine } from './helpers/suite.js';
+
+const smtp = await new TestSmtp().start();
+after(async () => {
+  await smtp.stop();
+});
+
+const options: OutboxOptions = {
+  batchSize: 50,
+  concurrency: 4,
+  maxAttempts: 3,
+  leaseSeconds: 60,
+  baseDelaySeconds: 30,
+  maxDelaySeconds: 3600,
+};
+const inHours = (hours: number) => new Date(Date.now() + hours * 3600_000).toISOString();
+const sequenceOf = (ics: string) => Number(/SEQUENCE:(\d+)/.exec(ics)?.[1]);
+
+forEachEngine(
+  'the meetings API',
+  (get, engine) => {
+    const db = () => get().ctx.database.db;
+    const deliver = async () => {
+      const built = await buildSenders(db(), get().config);
+      try {
+        return await drainOutbox({ db: db(), engine, senders: built.senders, options, workerId: 'test' });
+      } finally {
+        built.close();
+      }
+    };
+    const reset = async () => {
+      smtp.mails.length = 0;
+      await db().deleteFrom('notifications').execute();
+    };
+    const person = (name: string) =>
+      insertPerson(db(), { username: `${engine}-${name}`, name, title: 'Engineer', team: 'Platform' });
+    const as = (id: string) => clientFor(get().app, db(), id);
+
+    let ann: string;
+    let ben: string;
+    let outsider: string;
+    let assistant: string;
+    let meetingId: string;
+
+    test('only participants, their assistants and admins see a meeting; members never see e-mails', async () => {
+      ann = await person('Ann');
+      ben = await person('Ben');
+      outsider = await person('Oscar');
+      assistant = await person('Asha');
+      await db().updateTable('people').set({ assistant_id: assistant }).where('id', '=', ann).execute();
+      ({ meetingId } = await createMeeting({ db: db(), title: 'Coffee: Ann and Ben', participantIds: [ann, ben] }));
+
+      const stranger = await (await as(outsider)).get(`/api/v1/meetings/${meetingId}`);
+      assert.equal(stranger.status, 404);
+      assert.deepEqual(
+        stranger.body,
+        (await (await as(outsider)).get('/api/v1/meetings/no-such-meeting')).body,
+        'a meeting one may not see looks like one that does not exist',
+      );
+
+      const mine = await (await as(ann)).get(`/api/v1/meetings/${meetingId}`);
+      assert.equal(mine.status, 200, JSON.stringify(mine.body));
+      assert.equal(mine.body.meeting.access, 'participant');
+      assert.deepEqual(mine.body.meeting.participants.map((p: { name: string }) => p.name).sort(), ['Ann', 'Ben']);
+      assert.equal(mine.body.meeting.participants.find((p: { isYou: boolean }) => p.isYou).name, 'Ann');
+      assert.match(mine.body.meeting.joinUrl, /^https:\/\/meet\.jit\.si\/convene-coffee-ann-and-ben-[a-z2-7]{24}$/);
+      assert.equal(mine.body.meeting.status, 'scheduled');
+      assert.equal(mine.body.meeting.feedback, null);
+      assert.doesNotMatch(JSON.stringify(mine.body), /@example\.org|"email"/);
+
+      const helper = await (await as(assistant)).get(`/api/v1/meetings/${meetingId}`);
+      assert.equal(helper.status, 200);
+      assert.equal(helper.body.meeting.access, 'assistant');
+
+      const admin = await adminClient(get().app);
+      const seen = await admin.get(`/api/v1/meetings/${meetingId}`);
+      assert.equal(seen.status, 200);
+      assert.equal(seen.body.meeting.access, 'admin');
+      assert.match(JSON.stringify(seen.body), new RegExp(`${engine}-Ann@example\\.org`));
+
+      const list = await (await as(ben)).get('/api/v1/meetings');
+      assert.equal(list.status, 200);
+      const listed = list.body.meetings.find((m: { id: string }) => m.id === meetingId);
+      assert.deepEqual(
+        listed.participants.map((p: { name: string }) => p.name),
+        ['Ann'],
+        'the list shows the others',
+      );
+      assert.doesNotMatch(JSON.stringify(list.body), /@example\.org|"email"/);
+      assert.equal((await (await as(outsider)).get('/api/v1/meetings')).body.total, 0);
+    });
+
+    test('upcoming holds what is still ahead (or under way, or untimed); past holds the rest', async () => {
+      const cyd = await person('Cyd');
+      const make = async (title: string, startsAt: string | null, status = 'scheduled') => {
+        const { meetingId: id } = await createMeeting({ db: db(), title, participantIds: [cyd, ben] });
+        await db()
+          .updateTable('meetings')
+          .set({ starts_at: startsAt, duration_minutes: 30, status: status as 'scheduled' })
+          .where('id', '=', id)
+          .execute();
+        return id;
+      };
+      await make('untimed', null);
+      await make('tomorrow', inHours(24));
+      await make('under way', inHours(-0.25));
+      await make('last week', inHours(-24 * 7));
+      await make('called off', inHours(48), 'cancelled');
+      await make('met', inHours(-1), 'done');
+      const client = await as(cyd);
+      const upcoming = await client.get('/api/v1/meetings?when=upcoming');
+      assert.deepEqual(
+        upcoming.body.meetings.map((m: { title: string }) => m.title),
+        ['untimed', 'under way', 'tomorrow'],
+      );
+      const past = await client.get('/api/v1/meetings?when=past');
+      assert.deepEqual(
+        past.body.meetings.map((m: { title: string }) => m.title),
+        ['called off', 'met', 'last week'],
+      );
+      assert.equal(past.body.total, 3);
+      assert.equal((await client.get('/api/v1/meetings?when=past&page=2')).body.meetings.length, 0);
+    });
+
+    test('setting the time tells everyone ("Time set"); moving it again says "Rescheduled", with a newer ICS', async () => {
+      await reset();
+      const client = await as(ann);
+      assert.equal((await client.get(`/api/v1/meetings/${meetingId}/calendar.ics`)).status, 404, 'no time yet');
+      const first = inHours(30);
+      const set = await client.patch(`/api/v1/meetings/${meetingId}`, { startsAt: first, durationMinutes: 45 });
+      assert.equal(set.status, 200, JSON.stringify(set.body));
+      assert.equal(set.body.meeting.startsAt, first);
+      assert.equal(set.body.meeting.durationMinutes, 45);
+      assert.equal(set.body.meeting.status, 'scheduled', 'a first time is not a reschedule');
+      // Reminders and follow-ups for the new time are queued too, for later.
+      const queued = await db().selectFrom('notifications').selectAll().where('kind', '=', 'rescheduled').execute();
+      assert.equal(queued.length, 2);
+      assert.equal((await deliver()).sent, 2);
+      assert.equal(smtp.mails.length, 2);
+      assert.match(smtp.mails[0]?.subject ?? '', /^Time set: Coffee: Ann and Ben/);
+      const firstIcs = smtp.mails[0]?.attachments[0]?.content.toString() ?? '';
+      assert.match(firstIcs, /METHOD:REQUEST/);
+
+      const download = await client.get(`/api/v1/meetings/${meetingId}/calendar.ics`);
+      assert.equal(download.status, 200);
+      assert.match(String(download.headers['content-type']), /text\/calendar/);
+      assert.match(String(download.body), new RegExp(`UID:${meetingId}@`));
+      assert.equal(sequenceOf(String(download.body)), sequenceOf(firstIcs), 'the download is the same event');
+      assert.doesNotMatch(String(download.body), new RegExp(`${engine}-Ben@`), 'no one else’s address');
+
+      await reset();
+      const second = inHours(50);
+      const moved = await (await as(ben)).patch(`/api/v1/meetings/${meetingId}`, { startsAt: second });
+      assert.equal(moved.status, 200);
+      assert.equal(moved.body.meeting.status, 'rescheduled');
+      assert.equal(moved.body.meeting.durationMinutes, 45, 'the duration stays');
+      assert.ok(moved.body.meeting.updatedAt > set.body.meeting.updatedAt);
+      await deliver();
+      assert.equal(smtp.mails.length, 2);
+      assert.match(smtp.mails[0]?.subject ?? '', /^Rescheduled: Coffee: Ann and Ben/);
+      const secondIcs = smtp.mails[0]?.attachments[0]?.content.toString() ?? '';
+      assert.ok(sequenceOf(secondIcs) > sequenceOf(firstIcs), `${sequenceOf(secondIcs)} > ${sequenceOf(firstIcs)}`);
+      const stamp = second.replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+      assert.match(secondIcs, new RegExp(`DTSTART:${stamp}`));
+
+      await reset();
+      const same = await client.patch(`/api/v1/meetings/${meetingId}`, { startsAt: second });
+      assert.equal(same.status, 200);
+      const queuedAgain = await db()
+        .selectFrom('notifications')
+        .selectAll()
+        .where('kind', '=', 'rescheduled')
+        .execute();
+      assert.equal(queuedAgain.length, 0, 'no change, no message');
+      const audit = await db()
+        .selectFrom('audit_log')
+        .select('action')
+        .where('subject_id', '=', meetingId)
+        .where('action', '=', 'meeting.reschedule')
+        .execute();
+      assert.equal(audit.length, 2);
+    });
+
+    test('concurrent changes of one meeting each count: every one queued with its own, increasing sequence', async () => {
+      await reset();
+      const [a, b] = [await as(ann), await as(ben)];
+      const times = [1, 2, 3, 4, 5, 6].map((n) => inHours(100 + n));
+      const answers = await Promise.all(
+        times.map((startsAt, i) => (i % 2 ? a : b).patch(`/api/v1/meetings/${meetingId}`, { startsAt })),
+      );
+      assert.deepEqual(
+        answers.map((r) => r.status),
+        times.map(() => 200),
+      );
+      const rows = await db()
+        .selectFrom('notifications')
+        .select(['payload', 'person_id'])
+        .where('person_id', '=', ann)
+        .where('kind', '=', 'rescheduled')
+        .execute();
+      assert.equal(rows.length, times.length, 'one message per change for Ann');
+      const sequences = rows.map((row) => JSON.parse(row.payload).meeting.sequence as number);
+      assert.equal(new Set(sequences).size, times.length, 'no two changes share a sequence');
+      const stored = await db()
+        .selectFrom('meetings')
+        .selectAll()
+        .where('id', '=', meetingId)
+        .executeTakeFirstOrThrow();
+      assert.equal(Math.floor(Date.parse(stored.updated_at) / 1000), Math.max(...sequences), 'the last change wins');
+      const last = rows.find((row) => JSON.parse(row.payload).meeting.sequence === Math.max(...sequences));
+      assert.equal(JSON.parse(last?.payload ?? '{}').meeting.startsAt, stored.starts_at);
+    });
+
+    test('refusals: a past time, a stranger, a cancelled meeting', async () => {
+      const client = await as(ann);
+      const past = await client.patch(`/api/v1/meetings/${meetingId}`, { startsAt: inHours(-2) });
+      assert.equal(past.status, 400);
+      assert.equal(past.body.error.field, 'startsAt');
+      assert.match(past.body.error.message, /startsAt.*future/);
+      const stranger = await (await as(outsider)).patch(`/api/v1/meetings/${meetingId}`, { startsAt: inHours(9) });
+      assert.equal(stranger.status, 404);
+      assert.equal((await (await as(outsider)).post(`/api/v1/meetings/${meetingId}/cancel`)).status, 404);
+      assert.equal((await (await as(outsider)).post(`/api/v1/meetings/${meetingId}/done`)).status, 404);
+
+      await reset();
+      const cancelled = await client.post(`/api/v1/meetings/${meetingId}/cancel`);
+      assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+      assert.equal(cancelled.body.meeting.status, 'cancelled');
+      assert.equal(cancelled.body.meeting.joinUrl, null);
+      assert.equal(cancelled.body.meeting.canChange, false);
+      const kinds = await db().selectFrom('notifications').select('kind').execute();
+      assert.ok(kinds.length > 0 && kinds.every((row) => row.kind === 'cancel'));
+      const again = await client.patch(`/api/v1/meetings/${meetingId}`, { startsAt: inHours(9) });
+      assert.equal(again.status, 409);
+      assert.equal((await client.post(`/api/v1/meetings/${meetingId}/cancel`)).status, 409);
+      assert.equal((await client.post(`/api/v1/meetings/${meetingId}/done`)).status, 409);
+      const ics = await client.get(`/api/v1/meetings/${meetingId}/calendar.ics`);
+      assert.match(String(ics.body), /STATUS:CANCELLED/);
+      const listed = await client.get('/api/v1/meetings?when=past');
+      assert.ok(listed.body.meetings.some((m: { id: string }) => m.id === meetingId));
+    });
+
+    test('done: a participant or an admin marks it; nobody is messaged', async () => {
+      await reset();
+      const { meetingId: id } = await createMeeting({ db: db(), title: 'Pairing', participantIds: [ann, ben] });
+      await reset();
+      const done = await (await as(ben)).post(`/api/v1/meetings/${id}/done`);
+      assert.equal(done.status, 200);
+      assert.equal(done.body.meeting.status, 'done');
+      assert.equal((await db().selectFrom('notifications').selectAll().execute()).length, 0);
+      assert.equal((await (await as(ann)).patch(`/api/v1/meetings/${id}`, { startsAt: inHours(3) })).status, 409);
+      const admin = await adminClient(get().app);
+      assert.equal((await admin.post(`/api/v1/meetings/${id}/done`)).status, 200, 'marking twice is harmless');
+    });
+
+    test('admins create meetings (intros queued) and list them by status and group', async () => {
+      await reset();
+      const admin = await adminClient(get().app);
+      const created = await admin.post('/api/v1/admin/meetings', {
+        title: 'Design review',
+        participantIds: [ann, outsider],
+        startsAt: inHours(72),
+        durationMinutes: 60,
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      assert.equal(created.body.meeting.durationMinutes, 60);
+      const intros = await db().selectFrom('notifications').select('kind').where('kind', '=', 'intro').execute();
+      assert.equal(intros.length, 2);
+      const scheduled = await admin.get('/api/v1/admin/meetings?status=scheduled');
+      assert.equal(scheduled.status, 200);
+      const listed = scheduled.body.meetings.find((m: { id: string }) => m.id === created.body.meeting.id);
+      assert.ok(listed);
+      assert.equal(listed.participants.length, 2);
+      assert.ok(scheduled.body.meetings.every((m: { status: string }) => m.status === 'scheduled'));
+      const cancelled = await admin.get('/api/v1/admin/meetings?status=cancelled');
+      assert.ok(cancelled.body.meetings.some((m: { id: string }) => m.id === meetingId));
+      assert.equal((await admin.get('/api/v1/admin/meetings?group=no-such-group')).body.total, 0);
+      const member = await as(ann);
+      assert.equal((await member.get('/api/v1/admin/meetings')).status, 403);
+      assert.equal((await member.post('/api/v1/admin/meetings', { title: 'x', participantIds: [ann] })).status, 403);
+      const mine = await member.get('/api/v1/meetings');
+      assert.ok(mine.body.meetings.some((m: { title: string }) => m.title === 'Design review'));
+    });
+  },
+  {
+    publicUrl: 'https://convene.example.org',
+    'notifications.email.smtpUrl': smtp.url,
+    'notifications.email.from': 'Convene <convene@example.org>',
+  },
+);

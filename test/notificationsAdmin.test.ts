@@ -1,0 +1,372 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { drainOutbox, type OutboxOptions } from '../src/features/meetings/outbox.js';
+import { prepareMeetings } from '../src/features/meetings/prepare.js';
+import { buildSenders } from '../src/features/meetings/senders.js';
+import { newId } from '../src/lib/ids.js';
+import { FakeSlack } from './helpers/fakeSlack.js';
+import { clientFor, insertPerson } from './helpers/people.js';
+import { adminClient, type Client } from './helpers/server.js';
+import { TestSmtp } from './helpers/smtp.js';
+import { forEachEngine } from './helpers/suite.js';
+
+const slack = await new FakeSlack().start();
+const smtp = await new TestSmtp().start();
+after(async () => {
+  await slack.stop();
+  await smtp.stop();
+});
+
+const options: OutboxOptions = {
+  batchSize: 25,
+  concurrency: 4,
+  maxAttempts: 3,
+  leaseSeconds: 60,
+  baseDelaySeconds: 30,
+  maxDelaySeconds: 3600,
+};
+const WEBHOOK_SECRET = `whsec_${Buffer.from('k'.repeat(32)).toString('base64')}`;
+
+forEachEngine(
+  'notification channels, deliveries and preferences',
+  (get, engine) => {
+    const db = () => get().ctx.database.db;
+    let admin: Client;
+    let adminId: string;
+    const deliver = async () => {
+      const built = await buildSenders(db(), get().config);
+      try {
+        return await drainOutbox({ db: db(), engine, senders: built.senders, options, workerId: 'test' });
+      } finally {
+        built.close();
+      }
+    };
+    const notifications = () => db().selectFrom('notifications').selectAll().execute();
+    const newGroup = async (name: string) => {
+      const made = await admin.post('/api/v1/mixers/groups', { name, cron: '0 10 * * MON', timezone: 'UTC' });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      return made.body.group.id as string;
+    };
+    const join = async (groupId: string, personId: string) => {
+      const joined = await (await clientFor(get().app, db(), personId)).post(`/api/v1/mixers/groups/${groupId}/join`);
+      assert.equal(joined.status, 200, JSON.stringify(joined.body));
+    };
+    /** A meeting in a group (or none), with its intro messages queued as a round would. */
+    const meeting = async (title: string, groupId: string | null, people: string[], startsAt: string | null = null) => {
+      const id = newId();
+      const now = new Date().toISOString();
+      await db()
+        .transaction()
+        .execute(async (trx) => {
+          await trx
+            .insertInto('meetings')
+            .values({
+              id,
+              source: 'manual',
+              external_id: null,
+              group_id: groupId,
+              round_id: null,
+              title,
+              starts_at: startsAt,
+              duration_minutes: startsAt ? 30 : null,
+              room_url: null,
+              status: 'scheduled',
+              created_at: now,
+              updated_at: now,
+            })
+            .execute();
+          await trx
+            .insertInto('meeting_participants')
+            .values(people.map((person_id) => ({ meeting_id: id, person_id, role: 'participant' })))
+            .execute();
+          await prepareMeetings(trx, { meetingIds: [id], kind: 'intro' });
+        });
+      return id;
+    };
+
+    test('channels: listed with masked secrets; e-mail set up, tested, and config-managed Slack refused', async () => {
+      admin = await adminClient(get().app);
+      adminId = (await admin.get('/api/v1/me')).body.person.id;
+      const listed = await admin.get('/api/v1/admin/channels');
+      assert.equal(listed.status, 200);
+      assert.deepEqual(
+        listed.body.channels.map((c: { channel: string }) => c.channel),
+        ['email', 'slack', 'mattermost', 'webhook'],
+      );
+      const slackView = listed.body.channels.find((c: { channel: string }) => c.channel === 'slack');
+      assert.equal(slackView.source, 'config');
+      assert.equal(slackView.enabled, true);
+      assert.equal(slackView.secrets.token, `••••${slack.token.slice(-4)}`);
+      assert.ok(!JSON.stringify(listed.body).includes(slack.token), 'the Slack token never leaves in full');
+
+      const refused = await admin.put('/api/v1/admin/channels/slack', { enabled: false });
+      assert.equal(refused.status, 409);
+      assert.match(refused.body.error.message, /config file/);
+
+      const missing = await admin.put('/api/v1/admin/channels/email', {
+        enabled: true,
+        from: 'Convene <c@example.org>',
+      });
+      assert.equal(missing.status, 400);
+      assert.equal(missing.body.error.field, 'smtpUrl');
+      const wrong = await admin.put('/api/v1/admin/channels/email', { enabled: true, smtpUrl: 'http://mail' });
+      assert.equal(wrong.status, 400);
+      assert.equal(wrong.body.error.field, 'smtpUrl');
+      const unknown = await admin.put('/api/v1/admin/channels/email', { password: 'x' });
+      assert.equal(unknown.status, 400);
+
+      const saved = await admin.put('/api/v1/admin/channels/email', {
+        enabled: true,
+        smtpUrl: smtp.url,
+        from: 'Convene <convene@example.org>',
+      });
+      assert.equal(saved.status, 200, JSON.stringify(saved.body));
+      assert.equal(saved.body.channel.source, 'admin');
+      assert.equal(saved.body.channel.settings.from, 'Convene <convene@example.org>');
+      assert.ok(!JSON.stringify(saved.body).includes(smtp.url));
+
+      // The admin has no e-mail address yet: the test says so instead of failing somewhere later.
+      const noAddress = await admin.post('/api/v1/admin/channels/email/test');
+      assert.equal(noAddress.status, 400);
+      assert.match(noAddress.body.error.message, /e-mail address/);
+      await db()
+        .updateTable('people')
+        .set({ email: `${engine}-admin@example.org` })
+        .where('id', '=', adminId)
+        .execute();
+
+      smtp.mails.length = 0;
+      const tested = await admin.post('/api/v1/admin/channels/email/test');
+      assert.equal(tested.status, 200, JSON.stringify(tested.body));
+      assert.equal(tested.body.ok, true, tested.body.message);
+      const mail = smtp.mails.find((m) => JSON.stringify(m.to).includes(`${engine}-admin@example.org`));
+      assert.ok(mail, 'the test message arrived');
+      assert.match(mail.subject ?? '', /Test message from Convene/);
+
+      smtp.refuse.add(`${engine}-admin@example.org`);
+      const bounced = await admin.post('/api/v1/admin/channels/email/test');
+      smtp.refuse.clear();
+      assert.equal(bounced.status, 200);
+      assert.equal(bounced.body.ok, false);
+      assert.match(bounced.body.message, /mailbox|550/i);
+
+      const notOnSlack = await admin.post('/api/v1/admin/channels/slack/test');
+      assert.equal(notOnSlack.body.ok, false);
+      slack.addUser(`${engine}-admin@example.org`);
+      const posted = slack.posts.length;
+      const viaSlack = await admin.post('/api/v1/admin/channels/slack/test');
+      assert.equal(viaSlack.body.ok, true, viaSlack.body.message);
+      assert.equal(slack.posts.length, posted + 1);
+      assert.match(JSON.stringify(slack.posts.at(-1)), /Test message from Convene/);
+
+      const off = await admin.post('/api/v1/admin/channels/mattermost/test');
+      assert.equal(off.status, 409);
+
+      const audit = await db().selectFrom('audit_log').select(['action', 'data']).execute();
+      assert.ok(audit.some((a) => a.action === 'channel.update'));
+      assert.ok(audit.some((a) => a.action === 'channel.test'));
+      assert.ok(!JSON.stringify(audit).includes(smtp.url), 'no secret in the audit log');
+    });
+
+    test('webhook secrets: validated, masked, and a blank one keeps the stored secret', async () => {
+      const bad = await admin.put('/api/v1/admin/channels/webhook', { url: 'https://h.example.org', secret: 'abc' });
+      assert.equal(bad.status, 400);
+      assert.equal(bad.body.error.field, 'secret');
+      const saved = await admin.put('/api/v1/admin/channels/webhook', {
+        enabled: false,
+        url: 'https://hooks.example.org/convene',
+        secret: WEBHOOK_SECRET,
+      });
+      assert.equal(saved.status, 200, JSON.stringify(saved.body));
+      const kept = await admin.put('/api/v1/admin/channels/webhook', {
+        url: 'https://hooks.example.org/v2',
+        secret: '',
+      });
+      assert.equal(kept.status, 200);
+      for (const body of [saved.body, kept.body, (await admin.get('/api/v1/admin/channels')).body]) {
+        const text = JSON.stringify(body);
+        assert.ok(!text.includes(WEBHOOK_SECRET) && !text.includes(WEBHOOK_SECRET.slice(6, 30)), text);
+      }
+      const row = await db()
+        .selectFrom('channel_settings')
+        .selectAll()
+        .where('channel', '=', 'webhook')
+        .executeTakeFirstOrThrow();
+      assert.equal(JSON.parse(row.secrets).secret, WEBHOOK_SECRET);
+      assert.equal(JSON.parse(row.settings).url, 'https://hooks.example.org/v2');
+      assert.equal(row.enabled, 0);
+      // Stays off: the other engineers' webhook sender is not what this suite tests.
+    });
+
+    test('deliveries: filters, counts, resend of a failed row until it is delivered, refusals', async () => {
+      await db().deleteFrom('notifications').execute();
+      const groupId = await newGroup(`Deliveries ${engine}`);
+      const ann = await insertPerson(db(), { username: `${engine}ann`, name: 'Ann Delivery' });
+      const ben = await insertPerson(db(), { username: `${engine}ben`, name: 'Ben Delivery' });
+      slack.addUser(`${engine}ann@example.org`);
+      slack.addUser(`${engine}ben@example.org`);
+      const inGroup = await meeting('Group chat', groupId, [ann, ben]);
+      await meeting('Loose chat', null, [ann, ben]);
+      smtp.refuse.add(`${engine}ben@example.org`);
+      await deliver();
+      smtp.refuse.clear();
+
+      // Intros only: a group may queue its "did you meet?" follow-ups for later as well.
+      const all = await admin.get('/api/v1/admin/deliveries?kind=intro');
+      assert.equal(all.status, 200);
+      assert.equal(all.body.total, 6);
+      assert.deepEqual(all.body.counts, { pending: 0, sending: 0, sent: 4, failed: 2, skipped: 0 });
+      const failed = await admin.get('/api/v1/admin/deliveries?status=failed&kind=intro');
+      assert.equal(failed.body.deliveries.length, 2);
+      for (const d of failed.body.deliveries) {
+        assert.deepEqual(d.recipients, ['Ben Delivery']);
+        assert.equal(d.channel, 'email');
+        assert.match(d.lastError, /mailbox|550/i);
+      }
+      const grouped = await admin.get(`/api/v1/admin/deliveries?group=${groupId}&status=failed&kind=intro`);
+      assert.equal(grouped.body.deliveries.length, 1);
+      assert.equal(grouped.body.deliveries[0].meetingId, inGroup);
+      assert.equal(grouped.body.deliveries[0].groupName, `Deliveries ${engine}`);
+      assert.deepEqual(grouped.body.counts, { pending: 0, sending: 0, sent: 2, failed: 1, skipped: 0 });
+      const slackOnly = await admin.get('/api/v1/admin/deliveries?channel=slack&kind=intro');
+      assert.equal(slackOnly.body.total, 2);
+      assert.deepEqual(slackOnly.body.deliveries[0].recipients.sort(), ['Ann Delivery', 'Ben Delivery']);
+      assert.equal((await admin.get('/api/v1/admin/deliveries?kind=reminder')).body.total, 0);
+      assert.equal((await admin.get('/api/v1/admin/deliveries?page=2')).body.deliveries.length, 0);
+
+      const sent = all.body.deliveries.find((d: { status: string }) => d.status === 'sent');
+      assert.equal((await admin.post(`/api/v1/admin/deliveries/${sent.id}/resend`)).status, 409);
+      assert.equal((await admin.post('/api/v1/admin/deliveries/nope/resend')).status, 404);
+
+      const one = grouped.body.deliveries[0];
+      const resent = await admin.post(`/api/v1/admin/deliveries/${one.id}/resend`);
+      assert.equal(resent.status, 200, JSON.stringify(resent.body));
+      const pending = (await notifications()).find((r) => r.id === one.id);
+      assert.equal(pending?.status, 'pending');
+      assert.equal(pending?.attempts, 0);
+      assert.match(pending?.last_error ?? '', /mailbox|550/i, 'the error stays until it sends');
+      assert.equal((await admin.post(`/api/v1/admin/deliveries/${one.id}/resend`)).status, 409, 'already queued');
+      smtp.mails.length = 0;
+      const run = await deliver();
+      assert.equal(run.sent, 1);
+      const delivered = (await notifications()).find((r) => r.id === one.id);
+      assert.equal(delivered?.status, 'sent');
+      assert.equal(delivered?.last_error, null);
+      assert.ok(smtp.mails.some((m) => JSON.stringify(m.to).includes(`${engine}ben@`)));
+
+      // The other failure, through "resend all failed" for e-mail.
+      const everything = await admin.post('/api/v1/admin/deliveries/resend', { status: 'failed', channel: 'email' });
+      assert.equal(everything.status, 200);
+      assert.equal(everything.body.resent, 1);
+      assert.equal((await deliver()).sent, 1);
+      assert.equal((await admin.get('/api/v1/admin/deliveries?status=failed')).body.total, 0);
+      const none = await admin.post('/api/v1/admin/deliveries/resend', { status: 'failed', group: groupId });
+      assert.equal(none.body.resent, 0);
+    });
+
+    test('members get 403 on every admin route', async () => {
+      const member = await clientFor(get().app, db(), await insertPerson(db(), { username: `${engine}nosy` }));
+      for (const [method, url, body] of [
+        ['GET', '/api/v1/admin/channels'],
+        ['PUT', '/api/v1/admin/channels/email', { enabled: false }],
+        ['POST', '/api/v1/admin/channels/email/test'],
+        ['GET', '/api/v1/admin/deliveries'],
+        ['GET', '/api/v1/admin/deliveries/unreachable'],
+        ['POST', '/api/v1/admin/deliveries/x/resend'],
+        ['POST', '/api/v1/admin/deliveries/resend', { status: 'failed' }],
+      ] as const) {
+        const answer = await member.request(method, url, body);
+        assert.equal(answer.status, 403, `${method} ${url}`);
+      }
+      const anonymous = await new (admin.constructor as typeof Client)(get().app).prime();
+      assert.equal((await anonymous.get('/api/v1/me/notifications')).status, 401);
+    });
+
+    test('preferences round-trip and decide what prepareMeetings queues', async () => {
+      await db().deleteFrom('notifications').execute();
+      const groupId = await newGroup(`Prefs ${engine}`);
+      const otherGroup = await newGroup(`Not mine ${engine}`);
+      const cleo = await insertPerson(db(), { username: `${engine}cleo`, name: 'Cleo Prefs' });
+      const dan = await insertPerson(db(), { username: `${engine}dan`, name: 'Dan Prefs' });
+      await join(groupId, cleo);
+      const me = await clientFor(get().app, db(), cleo);
+
+      const initial = await me.get('/api/v1/me/notifications');
+      assert.equal(initial.status, 200);
+      assert.deepEqual(
+        initial.body.channels.map((c: { channel: string }) => c.channel),
+        ['email', 'slack'],
+        'only enabled channels that reach a person',
+      );
+      assert.deepEqual(initial.body.defaults, { email: true, slack: true });
+      assert.deepEqual(initial.body.groups, [{ id: groupId, name: `Prefs ${engine}`, override: null }]);
+
+      const badChannel = await me.put('/api/v1/me/notifications', { defaults: { sms: true } });
+      assert.equal(badChannel.status, 400);
+      assert.equal(badChannel.body.error.field, 'defaults.sms');
+      const disabledChannel = await me.put('/api/v1/me/notifications', { defaults: { mattermost: true } });
+      assert.equal(disabledChannel.status, 400);
+      const badGroup = await me.put('/api/v1/me/notifications', { groups: [{ groupId: otherGroup, override: null }] });
+      assert.equal(badGroup.status, 400);
+      assert.equal(badGroup.body.error.field, 'groups[0].groupId');
+
+      const saved = await me.put('/api/v1/me/notifications', {
+        defaults: { slack: false },
+        groups: [{ groupId, override: { slack: true } }],
+      });
+      assert.equal(saved.status, 200, JSON.stringify(saved.body));
+      assert.deepEqual(saved.body.defaults, { email: true, slack: false });
+      assert.deepEqual(saved.body.groups[0].override, { email: false, slack: true });
+      assert.deepEqual((await me.get('/api/v1/me/notifications')).body, saved.body);
+
+      const grouped = await meeting('In the group', groupId, [cleo, dan]);
+      const loose = await meeting('Outside groups', null, [cleo, dan]);
+      const rows = (await notifications()).filter((r) => r.kind === 'intro');
+      const emailTo = (m: string) =>
+        rows.filter((r) => r.meeting_id === m && r.channel === 'email').map((r) => r.person_id);
+      const slackReaders = (m: string) =>
+        JSON.parse(rows.find((r) => r.meeting_id === m && r.channel === 'slack')?.payload ?? '{}').readers ?? [];
+      assert.deepEqual(emailTo(grouped), [dan], 'Cleo chose Slack only for this group');
+      assert.deepEqual(slackReaders(grouped).sort(), [cleo, dan].sort());
+      assert.deepEqual(emailTo(loose).sort(), [cleo, dan].sort());
+      assert.deepEqual(slackReaders(loose), [dan], 'Cleo turned Slack off by default');
+
+      const back = await me.put('/api/v1/me/notifications', { groups: [{ groupId, override: null }] });
+      assert.equal(back.body.groups[0].override, null);
+    });
+
+    test('unreachable people, with the reason', async () => {
+      await db().deleteFrom('notifications').execute();
+      const groupId = await newGroup(`Reach ${engine}`);
+      const mute = await insertPerson(db(), { username: `${engine}mute`, name: 'Mute Person' });
+      const noMail = await insertPerson(db(), { username: `${engine}nomail`, name: 'No Mail', email: null });
+      const ghost = await insertPerson(db(), { username: `${engine}ghost`, name: 'Ghost Slack' });
+      const fine = await insertPerson(db(), { username: `${engine}fine`, name: 'Fine Person' });
+      const gone = await insertPerson(db(), { username: `${engine}gone`, name: 'Gone Person', email: null });
+      for (const id of [mute, noMail, ghost, fine, gone]) await join(groupId, id);
+      await db().updateTable('people').set({ enabled: 0 }).where('id', '=', gone).execute();
+      const muted = await (await clientFor(get().app, db(), mute)).put('/api/v1/me/notifications', {
+        defaults: { email: false, slack: false },
+      });
+      assert.equal(muted.status, 200);
+      slack.addUser(`${engine}fine@example.org`);
+      await meeting('Slack lookup', null, [fine, ghost], new Date(Date.now() + 86_400_000).toISOString());
+      await deliver();
+
+      const answer = await admin.get('/api/v1/admin/deliveries/unreachable');
+      assert.equal(answer.status, 200);
+      const byName = new Map<string, string[]>(
+        answer.body.people.map((p: { name: string; reasons: string[] }) => [p.name, p.reasons]),
+      );
+      assert.match(byName.get('Mute Person')?.join(' ') ?? '', /turn every channel off/);
+      assert.match(byName.get('No Mail')?.join(' ') ?? '', /no e-mail address/);
+      assert.match(byName.get('Ghost Slack')?.join(' ') ?? '', /Slack found no account/);
+      assert.ok(!byName.has('Fine Person'));
+      assert.ok(!byName.has('Gone Person'), 'disabled people are not listed');
+    });
+  },
+  {
+    'notifications.slack.token': slack.token,
+    'notifications.slack.apiUrl': slack.url,
+  },
+);

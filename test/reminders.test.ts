@@ -1,0 +1,247 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { drainOutbox, type NotificationRow, type OutboxOptions } from '../src/features/meetings/outbox.js';
+import { buildSenders } from '../src/features/meetings/senders.js';
+import { cancelMeeting, createMeeting, rescheduleMeeting } from '../src/features/meetings/service.js';
+import { managerPattern } from '../src/features/mixers/eligibility.js';
+import { runRound } from '../src/features/mixers/rounds.js';
+import { outboxJob } from '../src/jobs/outbox.js';
+import { startJobs } from '../src/jobs/runner.js';
+import { FakeSlack } from './helpers/fakeSlack.js';
+import { clientFor, insertPerson } from './helpers/people.js';
+import { adminClient } from './helpers/server.js';
+import { TestSmtp } from './helpers/smtp.js';
+import { forEachEngine } from './helpers/suite.js';
+
+const slack = await new FakeSlack().start();
+const smtp = await new TestSmtp().start();
+after(async () => {
+  await slack.stop();
+  await smtp.stop();
+});
+
+const options: OutboxOptions = {
+  batchSize: 50,
+  concurrency: 8,
+  maxAttempts: 3,
+  leaseSeconds: 60,
+  baseDelaySeconds: 30,
+  maxDelaySeconds: 3600,
+};
+const inSeconds = (seconds: number) => new Date(Date.now() + seconds * 1000);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+forEachEngine(
+  'reminders',
+  (get, engine) => {
+    const db = () => get().ctx.database.db;
+    const deliver = async (now?: Date) => {
+      const built = await buildSenders(db(), get().config);
+      try {
+        return await drainOutbox({
+          db: db(),
+          engine,
+          senders: built.senders,
+          options,
+          workerId: 'test',
+          ...(now ? { now } : {}),
+        });
+      } finally {
+        built.close();
+      }
+    };
+    const rowsOf = (meetingId: string, kind?: string): Promise<NotificationRow[]> =>
+      db()
+        .selectFrom('notifications')
+        .selectAll()
+        .where('meeting_id', '=', meetingId)
+        .$if(kind !== undefined, (q) => q.where('kind', '=', kind as never))
+        .orderBy('created_at')
+        .execute();
+    let n = 0;
+    const meetingWith = async (startsAt: Date, names = ['a', 'b']) => {
+      n++;
+      const ids: string[] = [];
+      for (const name of names) {
+        const username = `${engine}r${n}${name}`;
+        ids.push(await insertPerson(db(), { username, name: `${name.toUpperCase()} ${n}` }));
+        slack.addUser(`${username}@example.org`);
+      }
+      const { meetingId } = await createMeeting({
+        db: db(),
+        title: `Sync ${n}`,
+        participantIds: ids,
+        startsAt: startsAt.toISOString(),
+        durationMinutes: 30,
+      });
+      return { meetingId, ids };
+    };
+
+    test('an intro queues reminders at start − lead on every channel; nothing goes out early', async () => {
+      const start = inSeconds(2 * 3600);
+      const { meetingId } = await meetingWith(start);
+      const reminders = await rowsOf(meetingId, 'reminder');
+      assert.deepEqual(reminders.map((r) => r.channel).sort(), ['email', 'email', 'slack']);
+      const due = new Date(start.getTime() - 15 * 60_000).toISOString();
+      for (const r of reminders) {
+        assert.equal(r.next_attempt_at, due, 'default lead: 15 minutes');
+        assert.equal(JSON.parse(r.payload).leadMinutes, 15);
+        assert.ok(r.dedupe_key.includes(start.toISOString()), 'the start time is the revision');
+      }
+      await deliver();
+      assert.ok((await rowsOf(meetingId, 'reminder')).every((r) => r.status === 'pending'));
+      assert.ok((await rowsOf(meetingId, 'intro')).every((r) => r.status === 'sent'));
+    });
+
+    test('a lead that has already passed sends the reminder at once; lead 0 sends none', async () => {
+      const { meetingId } = await meetingWith(inSeconds(5 * 60));
+      const reminders = await rowsOf(meetingId, 'reminder');
+      assert.equal(reminders.length, 3);
+      for (const r of reminders) assert.ok(Date.parse(r.next_attempt_at) <= Date.now());
+      smtp.mails.length = 0;
+      await deliver();
+      assert.ok((await rowsOf(meetingId, 'reminder')).every((r) => r.status === 'sent'));
+      assert.ok(smtp.mails.some((m) => m.subject?.startsWith('Starting soon')));
+
+      const quiet = await meetingWith(inSeconds(3600));
+      await db().updateTable('meetings').set({ reminder_minutes: 0 }).where('id', '=', quiet.meetingId).execute();
+      await db().deleteFrom('notifications').where('meeting_id', '=', quiet.meetingId).execute();
+      await rescheduleMeeting({ db: db(), meetingId: quiet.meetingId, startsAt: inSeconds(7200).toISOString() });
+      assert.equal((await rowsOf(quiet.meetingId, 'reminder')).length, 0);
+    });
+
+    test('the real outbox worker delivers a reminder no earlier than its time, and within a minute', async () => {
+      // Lead 1 minute, start in 68 s: the reminder is due in about 8 s.
+      const n0 = ++n;
+      const ids = [
+        await insertPerson(db(), { username: `${engine}w${n0}a`, name: 'Wanda' }),
+        await insertPerson(db(), { username: `${engine}w${n0}b`, name: 'Walt' }),
+      ];
+      slack.addUser(`${engine}w${n0}a@example.org`);
+      const { meetingId } = await createMeeting({
+        db: db(),
+        title: 'Worker check',
+        participantIds: ids,
+        startsAt: inSeconds(68).toISOString(),
+      });
+      await db().updateTable('meetings').set({ reminder_minutes: 1 }).where('id', '=', meetingId).execute();
+      await db().deleteFrom('notifications').where('meeting_id', '=', meetingId).execute();
+      const meeting = await db()
+        .selectFrom('meetings')
+        .selectAll()
+        .where('id', '=', meetingId)
+        .executeTakeFirstOrThrow();
+      // Queue again through the public path (a time set), now that the lead is one minute.
+      await rescheduleMeeting({
+        db: db(),
+        meetingId,
+        startsAt: new Date(Date.parse(meeting.starts_at as string) + 1000).toISOString(),
+      });
+      const queued = await rowsOf(meetingId, 'reminder');
+      assert.ok(queued.length > 0);
+      const target = Date.parse(queued[0]?.next_attempt_at ?? '');
+      assert.ok(target > Date.now() + 3000, 'due a few seconds from now');
+
+      const job = outboxJob(get().ctx, { workerId: 'reminder-test' });
+      assert.equal(job.everyMs, 2000, 'the default poll interval');
+      const jobs = startJobs([job], get().app.log);
+      try {
+        const deadline = target + 60_000;
+        while (Date.now() < deadline) {
+          const rows = await rowsOf(meetingId, 'reminder');
+          if (rows.every((r) => r.status !== 'pending' && r.status !== 'sending')) break;
+          await sleep(250);
+        }
+      } finally {
+        await jobs.stop();
+        job.close();
+      }
+      const sent = await rowsOf(meetingId, 'reminder');
+      for (const r of sent) {
+        assert.equal(r.status, 'sent', r.last_error ?? '');
+        const at = Date.parse(r.sent_at ?? '');
+        assert.ok(at >= target, `sent ${(at - target) / 1000}s after its time, not before`);
+        assert.ok(at - target < 60_000, `sent within a minute (${(at - target) / 1000}s)`);
+        assert.ok(at < Date.parse(meeting.starts_at as string), 'before the meeting started');
+      }
+    });
+
+    test('a reminder due once the meeting has started is skipped, never sent', async () => {
+      const { meetingId } = await meetingWith(inSeconds(2));
+      await sleep(2500);
+      smtp.mails.length = 0;
+      const run = await deliver();
+      const reminders = await rowsOf(meetingId, 'reminder');
+      assert.equal(reminders.length, 3);
+      for (const r of reminders) {
+        assert.equal(r.status, 'skipped');
+        assert.match(r.last_error ?? '', /already started/);
+      }
+      assert.ok(run.skipped >= 3);
+      assert.ok(!smtp.mails.some((m) => m.subject?.startsWith('Starting soon')));
+    });
+
+    test('rescheduled: the old time’s reminders are skipped, the new time’s are sent', async () => {
+      const first = inSeconds(2 * 3600);
+      const { meetingId } = await meetingWith(first);
+      const second = inSeconds(3 * 3600);
+      await rescheduleMeeting({ db: db(), meetingId, startsAt: second.toISOString() });
+      const reminders = await rowsOf(meetingId, 'reminder');
+      assert.equal(reminders.length, 6, 'three for each time');
+      // A worker running just before the new time's reminder: both are due by then.
+      const run = await deliver(new Date(second.getTime() - 10 * 60_000));
+      assert.ok(run.skipped >= 3);
+      for (const r of await rowsOf(meetingId, 'reminder')) {
+        const forTime = JSON.parse(r.payload).meeting.startsAt;
+        assert.equal(r.status, forTime === second.toISOString() ? 'sent' : 'skipped', `${forTime} ${r.last_error}`);
+        if (r.status === 'skipped') assert.match(r.last_error ?? '', /another time/);
+      }
+    });
+
+    test('cancelled: the reminder and the follow-up are skipped', async () => {
+      const { meetingId } = await meetingWith(inSeconds(2 * 3600));
+      await cancelMeeting({ db: db(), meetingId });
+      await deliver(inSeconds(3 * 3600));
+      for (const r of await rowsOf(meetingId, 'reminder')) {
+        assert.equal(r.status, 'skipped');
+        assert.match(r.last_error ?? '', /cancelled/);
+      }
+      assert.ok((await rowsOf(meetingId, 'cancel')).every((r) => r.status === 'sent'));
+
+      const admin = await adminClient(get().app);
+      const group = await admin.post('/api/v1/mixers/groups', {
+        name: `Follow ${engine}`,
+        cron: '0 10 * * MON',
+        followUpDays: 2,
+        reminderMinutes: 30,
+      });
+      assert.equal(group.status, 201, JSON.stringify(group.body));
+      assert.equal(group.body.group.reminderMinutes, 30);
+      for (const name of ['fa', 'fb']) {
+        const id = await insertPerson(db(), { username: `${engine}${name}`, name });
+        await (await clientFor(get().app, db(), id)).post(`/api/v1/mixers/groups/${group.body.group.id}/join`);
+      }
+      const round = await runRound({
+        db: db(),
+        groupId: group.body.group.id,
+        scheduledFor: new Date(),
+        titlePattern: managerPattern('Manager'),
+      });
+      const [mixer] = await db().selectFrom('meetings').selectAll().where('round_id', '=', round.roundId).execute();
+      assert.ok(mixer);
+      assert.equal(mixer.reminder_minutes, 30, 'copied from the group');
+      assert.equal((await rowsOf(mixer.id, 'follow_up')).length, 3);
+      await cancelMeeting({ db: db(), meetingId: mixer.id });
+      await deliver(inSeconds(3 * 86_400));
+      const followUps = await rowsOf(mixer.id, 'follow_up');
+      assert.ok(followUps.every((r) => r.status === 'skipped' && /cancelled/.test(r.last_error ?? '')));
+    });
+  },
+  {
+    publicUrl: 'https://convene.example.org',
+    'notifications.email.smtpUrl': smtp.url,
+    'notifications.email.from': 'Convene <convene@example.org>',
+    'notifications.slack.token': slack.token,
+    'notifications.slack.apiUrl': slack.url,
+  },
+);

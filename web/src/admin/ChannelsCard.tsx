@@ -1,0 +1,185 @@
+import { type FormEvent, useId, useState } from 'react';
+import { type ChannelView, saveChannel, testChannel } from '../api/notifications';
+import { ErrorAlert, Notice } from '../ui/Alert';
+import { Button } from '../ui/Button';
+import { TextField } from '../ui/Field';
+import { fieldError, formLevelError } from '../ui/formError';
+import { StatusMessage } from '../ui/StatusMessage';
+import { useAsyncAction } from '../ui/useAsyncAction';
+
+/** A Standard Webhooks signing secret, made in the browser so it is never sent anywhere but on save. */
+function generateWebhookSecret(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return `whsec_${btoa(String.fromCharCode(...bytes))}`;
+}
+
+interface ChannelCardProps {
+  channel: ChannelView;
+  onSaved: (channel: ChannelView) => void;
+}
+
+export function ChannelCard({ channel, onSaved }: ChannelCardProps) {
+  const titleId = useId();
+  const managed = channel.source === 'config';
+  return (
+    <section className="card channel-card" aria-labelledby={titleId}>
+      <div className="channel-card-head">
+        <h2 id={titleId} className="card-title">
+          {channel.label}
+        </h2>
+        <span className="badges">
+          <span className={channel.enabled ? 'badge badge-ok' : 'badge badge-off'}>
+            {channel.enabled ? 'On' : 'Off'}
+          </span>
+          {managed ? <span className="badge badge-warn">Config file</span> : null}
+        </span>
+      </div>
+      {!channel.reachesPeople ? (
+        <p className="card-note">Sends one event per meeting change to another system, not to a person.</p>
+      ) : null}
+      {managed ? <ManagedChannel channel={channel} /> : <ChannelForm channel={channel} onSaved={onSaved} />}
+      {channel.enabled ? <TestButton channel={channel} /> : null}
+    </section>
+  );
+}
+
+function ManagedChannel({ channel }: { channel: ChannelView }) {
+  return (
+    <>
+      <Notice>
+        Set in the config file (or environment). Change it there and restart Convene; it can’t be edited here.
+      </Notice>
+      <dl className="details channel-details">
+        {channel.fields.map((field) => {
+          const value = field.secret ? channel.secrets[field.name] : channel.settings[field.name];
+          return (
+            <div key={field.name}>
+              <dt>{field.label}</dt>
+              <dd>{value ?? <span className="muted">Not set</span>}</dd>
+            </div>
+          );
+        })}
+      </dl>
+    </>
+  );
+}
+
+function ChannelForm({ channel, onSaved }: ChannelCardProps) {
+  const [enabled, setEnabled] = useState(channel.enabled);
+  const [values, setValues] = useState<Record<string, string>>(() =>
+    Object.fromEntries(channel.fields.map((f) => [f.name, f.secret ? '' : (channel.settings[f.name] ?? '')])),
+  );
+  const [revealed, setRevealed] = useState<Set<string>>(new Set());
+  const [saved, setSaved] = useState(false);
+  const { busy, error, run } = useAsyncAction();
+  const switchId = useId();
+
+  const change = (name: string, value: string) => {
+    setValues((current) => ({ ...current, [name]: value }));
+    setSaved(false);
+  };
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setSaved(false);
+    void run(async () => {
+      const next = await saveChannel(channel.channel, { enabled, ...values });
+      onSaved(next);
+      // Secrets are never shown again: the fields go back to "leave blank to keep".
+      setValues((current) =>
+        Object.fromEntries(Object.entries(current).map(([k, v]) => [k, next.secrets[k] !== undefined ? '' : v])),
+      );
+      setRevealed(new Set());
+      setSaved(true);
+    });
+  }
+
+  const formError = formLevelError(
+    error,
+    channel.fields.map((f) => f.name),
+  );
+  return (
+    <form className="form" onSubmit={submit} noValidate aria-label={`${channel.label} settings`}>
+      {formError ? <ErrorAlert>{formError.message}</ErrorAlert> : null}
+      <label className="checkbox channel-switch" htmlFor={switchId}>
+        <input
+          id={switchId}
+          type="checkbox"
+          role="switch"
+          aria-checked={enabled}
+          checked={enabled}
+          onChange={(e) => {
+            setEnabled(e.target.checked);
+            setSaved(false);
+          }}
+        />
+        Send messages by {channel.label}
+      </label>
+      {channel.fields.map((field) => {
+        const stored = channel.secrets[field.name];
+        const hint = field.secret
+          ? [stored ? `Stored: ${stored} — leave blank to keep.` : 'Not set yet.', field.hint].filter(Boolean).join(' ')
+          : (field.hint ?? undefined);
+        const input = (
+          <TextField
+            key={field.name}
+            label={field.required ? field.label : `${field.label} (optional)`}
+            name={field.name}
+            type={field.secret && !revealed.has(field.name) ? 'password' : 'text'}
+            autoComplete={field.secret ? 'new-password' : 'off'}
+            autoCapitalize="none"
+            spellCheck={false}
+            placeholder={field.secret && stored ? stored : (field.placeholder ?? undefined)}
+            hint={hint}
+            value={values[field.name] ?? ''}
+            onChange={(e) => change(field.name, e.target.value)}
+            error={fieldError(error, field.name)}
+          />
+        );
+        if (channel.channel !== 'webhook' || field.name !== 'secret') return input;
+        return (
+          <div key={field.name} className="code-row">
+            {input}
+            <Button
+              size="sm"
+              className="code-generate"
+              onClick={() => {
+                change(field.name, generateWebhookSecret());
+                setRevealed((r) => new Set(r).add(field.name));
+              }}
+            >
+              Generate a secret
+            </Button>
+          </div>
+        );
+      })}
+      <div className="form-actions">
+        <Button type="submit" variant="primary" busy={busy}>
+          Save {channel.label}
+        </Button>
+        <StatusMessage>{saved ? 'Saved' : null}</StatusMessage>
+      </div>
+    </form>
+  );
+}
+
+function TestButton({ channel }: { channel: ChannelView }) {
+  const [result, setResult] = useState<{ ok: boolean; message: string } | null>(null);
+  const { busy, error, run } = useAsyncAction();
+  return (
+    <div className="channel-test">
+      <Button
+        busy={busy}
+        onClick={() => {
+          setResult(null);
+          void run(async () => setResult(await testChannel(channel.channel)));
+        }}
+      >
+        Send a test message
+      </Button>
+      <StatusMessage>{result?.ok ? result.message : null}</StatusMessage>
+      {result && !result.ok ? <ErrorAlert>Test failed: {result.message}</ErrorAlert> : null}
+      {error ? <ErrorAlert>{error.message}</ErrorAlert> : null}
+    </div>
+  );
+}

@@ -1,0 +1,184 @@
+import { useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { listGroups } from '../api/mixers';
+import {
+  CHANNEL_LABELS,
+  type ChannelName,
+  DELIVERY_KINDS,
+  DELIVERY_STATUSES,
+  type DeliveryFilter,
+  type DeliveryKind,
+  type DeliveryStatus,
+  KIND_LABELS,
+  listDeliveries,
+  resendAllFailed,
+  resendDelivery,
+} from '../api/notifications';
+import { LoadError } from '../mixers/LoadError';
+import { ErrorAlert } from '../ui/Alert';
+import { Button } from '../ui/Button';
+import { Field } from '../ui/Field';
+import { Loading } from '../ui/Spinner';
+import { StatusMessage } from '../ui/StatusMessage';
+import { useAsyncAction } from '../ui/useAsyncAction';
+import { useDocumentTitle } from '../ui/useDocumentTitle';
+import { useLoad } from '../ui/useLoad';
+import { DeliveriesTable } from './DeliveriesTable';
+import { DeliveriesUnreachable } from './DeliveriesUnreachable';
+import { Pagination } from './Pagination';
+
+const STATUS_LABELS: Record<DeliveryStatus, string> = {
+  pending: 'Waiting',
+  sending: 'Sending',
+  sent: 'Sent',
+  failed: 'Failed',
+  skipped: 'Skipped',
+};
+
+export function DeliveriesPage() {
+  useDocumentTitle('Deliveries');
+  const [params, setParams] = useSearchParams();
+  const filter: DeliveryFilter = {
+    status: (params.get('status') as DeliveryStatus | null) ?? undefined,
+    channel: (params.get('channel') as ChannelName | null) ?? undefined,
+    group: params.get('group') ?? undefined,
+    kind: (params.get('kind') as DeliveryKind | null) ?? undefined,
+    page: Number(params.get('page') ?? 1) || 1,
+  };
+  const key = JSON.stringify(filter);
+  const page = useLoad(key, (signal) => listDeliveries(filter, signal));
+  const groups = useLoad('groups', (signal) => listGroups({ archived: true }, signal));
+  const [notice, setNotice] = useState<string | null>(null);
+  const [pendingId, setPendingId] = useState<string | null>(null);
+  const action = useAsyncAction();
+
+  const setFilter = (name: keyof DeliveryFilter, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    if (name !== 'page') next.delete('page');
+    setParams(next, { replace: true });
+    setNotice(null);
+  };
+
+  const resendOne = (id: string) => {
+    setPendingId(id);
+    void action
+      .run(async () => {
+        await resendDelivery(id);
+        setNotice('Queued again: it goes out with the next outbox run.');
+        page.reload();
+      })
+      .finally(() => setPendingId(null));
+  };
+  const resendAll = () =>
+    void action.run(async () => {
+      const { resent } = await resendAllFailed({ channel: filter.channel, group: filter.group });
+      setNotice(resent ? `${resent} failed message${resent === 1 ? '' : 's'} queued again.` : 'Nothing to resend.');
+      page.reload();
+    });
+
+  const select = (name: keyof DeliveryFilter, label: string, options: Array<[string, string]>) => (
+    <Field label={label} name={name}>
+      {(control) => (
+        <select
+          {...control}
+          className="input select"
+          value={String(filter[name] ?? '')}
+          onChange={(e) => setFilter(name, e.target.value)}
+        >
+          <option value="">All</option>
+          {options.map(([value, text]) => (
+            <option key={value} value={value}>
+              {text}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+
+  const counts = page.data?.counts;
+  return (
+    <>
+      <header className="page-header">
+        <h1>Deliveries</h1>
+        <p className="page-lede">Every message Convene queued, what became of it, and who it cannot reach.</p>
+      </header>
+      <section className="card" aria-labelledby="deliveries-title">
+        <h2 id="deliveries-title" className="card-title">
+          Messages
+        </h2>
+        <div className="filters deliveries-filters">
+          {select(
+            'status',
+            'Status',
+            DELIVERY_STATUSES.map((s) => [s, `${STATUS_LABELS[s]}${counts ? ` (${counts[s]})` : ''}`]),
+          )}
+          {select(
+            'channel',
+            'Channel',
+            (Object.keys(CHANNEL_LABELS) as ChannelName[]).map((c) => [c, CHANNEL_LABELS[c]]),
+          )}
+          {select(
+            'group',
+            'Group',
+            (groups.data ?? []).map((g) => [g.id, g.name]),
+          )}
+          {select(
+            'kind',
+            'Kind',
+            DELIVERY_KINDS.map((k) => [k, KIND_LABELS[k]]),
+          )}
+        </div>
+        {counts ? (
+          <ul className="delivery-counts" aria-label="Messages per status">
+            {DELIVERY_STATUSES.map((s) => (
+              <li key={s}>
+                <span className={`badge delivery-status-${s}`}>{STATUS_LABELS[s]}</span> {counts[s]}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        <div className="form-actions delivery-actions">
+          <Button
+            variant="primary"
+            size="sm"
+            busy={action.busy && pendingId === null}
+            disabled={!counts?.failed}
+            onClick={resendAll}
+          >
+            Resend all failed{counts?.failed ? ` (${counts.failed})` : ''}
+          </Button>
+          <StatusMessage>{notice}</StatusMessage>
+        </div>
+        {action.error ? <ErrorAlert>{action.error.message}</ErrorAlert> : null}
+        {page.error ? <LoadError what="deliveries" message={page.error} onRetry={page.reload} /> : null}
+        {page.loading && !page.data ? <Loading label="Loading deliveries…" /> : null}
+        {page.data ? (
+          page.data.deliveries.length ? (
+            <div className={page.loading ? 'table-wrap is-loading' : 'table-wrap'}>
+              <DeliveriesTable
+                deliveries={page.data.deliveries}
+                statusLabels={STATUS_LABELS}
+                pendingId={pendingId}
+                onResend={resendOne}
+              />
+            </div>
+          ) : (
+            <p className="empty-inline">No messages match these filters.</p>
+          )
+        ) : null}
+        {page.data ? (
+          <Pagination
+            page={page.data.page}
+            pageSize={page.data.pageSize}
+            total={page.data.total}
+            onPage={(n) => setFilter('page', String(n))}
+          />
+        ) : null}
+      </section>
+      <DeliveriesUnreachable />
+    </>
+  );
+}

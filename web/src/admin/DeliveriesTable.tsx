@@ -1,0 +1,78 @@
+import { CHANNEL_LABELS, type Delivery, type DeliveryStatus, KIND_LABELS } from '../api/notifications';
+import { Button } from '../ui/Button';
+
+const when = (iso: string) =>
+  new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+
+interface DeliveriesTableProps {
+  deliveries: Delivery[];
+  statusLabels: Record<DeliveryStatus, string>;
+  pendingId: string | null;
+  onResend: (id: string) => void;
+}
+
+export function DeliveriesTable({ deliveries, statusLabels, pendingId, onResend }: DeliveriesTableProps) {
+  return (
+    <table className="table deliveries-table">
+      <caption className="visually-hidden">Messages, newest first</caption>
+      <thead>
+        <tr>
+          <th scope="col">To</th>
+          <th scope="col">Meeting</th>
+          <th scope="col">Kind</th>
+          <th scope="col">Channel</th>
+          <th scope="col">Status</th>
+          <th scope="col">Queued</th>
+          <th scope="col">
+            <span className="visually-hidden">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {deliveries.map((d) => {
+          const to = d.recipients.join(', ') || 'Nobody';
+          const resendable = d.status === 'failed' || d.status === 'skipped';
+          return (
+            <tr key={d.id}>
+              <th scope="row" className="cell-name" data-label="To">
+                {to}
+              </th>
+              <td data-label="Meeting">
+                {d.meetingTitle ?? <span className="muted">—</span>}
+                {d.groupName ? <span className="cell-sub">{d.groupName}</span> : null}
+              </td>
+              <td data-label="Kind">{KIND_LABELS[d.kind] ?? d.kind}</td>
+              <td data-label="Channel">{CHANNEL_LABELS[d.channel] ?? d.channel}</td>
+              <td data-label="Status" className="cell-status">
+                <span className={`badge delivery-status-${d.status}`}>{statusLabels[d.status]}</span>
+                {d.attempts ? (
+                  <span className="cell-sub">
+                    {d.attempts} attempt{d.attempts === 1 ? '' : 's'}
+                  </span>
+                ) : null}
+                {d.lastError ? <span className="delivery-error">{d.lastError}</span> : null}
+              </td>
+              <td data-label="Queued">
+                {when(d.createdAt)}
+                {d.sentAt ? <span className="cell-sub">Sent {when(d.sentAt)}</span> : null}
+              </td>
+              <td data-label="Actions" className="cell-actions">
+                {resendable ? (
+                  <Button
+                    size="sm"
+                    busy={pendingId === d.id}
+                    disabled={pendingId !== null}
+                    aria-label={`Resend to ${to}`}
+                    onClick={() => onResend(d.id)}
+                  >
+                    Resend
+                  </Button>
+                ) : null}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

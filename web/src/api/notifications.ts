@@ -1,0 +1,136 @@
+import { api } from './client';
+
+export type ChannelName = 'email' | 'slack' | 'mattermost' | 'webhook';
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
+export type DeliveryKind = 'intro' | 'reminder' | 'rescheduled' | 'cancel' | 'follow_up';
+
+export const DELIVERY_STATUSES: DeliveryStatus[] = ['pending', 'sending', 'sent', 'failed', 'skipped'];
+export const DELIVERY_KINDS: DeliveryKind[] = ['intro', 'reminder', 'rescheduled', 'cancel', 'follow_up'];
+export const KIND_LABELS: Record<DeliveryKind, string> = {
+  intro: 'Introduction',
+  reminder: 'Reminder',
+  rescheduled: 'Rescheduled',
+  cancel: 'Cancellation',
+  follow_up: 'Did you meet?',
+};
+export const CHANNEL_LABELS: Record<ChannelName, string> = {
+  email: 'E-mail',
+  slack: 'Slack',
+  mattermost: 'Mattermost',
+  webhook: 'Webhook',
+};
+
+export interface ChannelField {
+  name: string;
+  label: string;
+  secret: boolean;
+  required: boolean;
+  hint: string | null;
+  placeholder: string | null;
+}
+
+export interface ChannelView {
+  channel: ChannelName;
+  label: string;
+  enabled: boolean;
+  source: 'config' | 'admin' | 'none';
+  reachesPeople: boolean;
+  fields: ChannelField[];
+  settings: Record<string, string>;
+  secrets: Record<string, string>;
+}
+
+export interface Delivery {
+  id: string;
+  channel: ChannelName;
+  kind: DeliveryKind;
+  status: DeliveryStatus;
+  attempts: number;
+  lastError: string | null;
+  recipients: string[];
+  meetingId: string | null;
+  meetingTitle: string | null;
+  groupId: string | null;
+  groupName: string | null;
+  createdAt: string;
+  updatedAt: string;
+  sentAt: string | null;
+  nextAttemptAt: string;
+}
+
+export interface DeliveriesPage {
+  deliveries: Delivery[];
+  counts: Record<DeliveryStatus, number>;
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface DeliveryFilter {
+  status?: DeliveryStatus | undefined;
+  channel?: ChannelName | undefined;
+  group?: string | undefined;
+  kind?: DeliveryKind | undefined;
+  page?: number | undefined;
+}
+
+export interface UnreachablePerson {
+  id: string;
+  name: string;
+  email: string | null;
+  reasons: string[];
+}
+
+export interface NotificationPrefs {
+  channels: Array<{ channel: ChannelName; label: string }>;
+  defaults: Record<string, boolean>;
+  groups: Array<{ id: string; name: string; override: Record<string, boolean> | null }>;
+}
+
+export async function listChannels(signal?: AbortSignal): Promise<ChannelView[]> {
+  return (await api.get<{ channels: ChannelView[] }>('/api/v1/admin/channels', { signal })).channels;
+}
+
+export async function saveChannel(
+  channel: ChannelName,
+  change: { enabled: boolean } & Record<string, string | boolean>,
+): Promise<ChannelView> {
+  return (await api.put<{ channel: ChannelView }>(`/api/v1/admin/channels/${channel}`, change)).channel;
+}
+
+export function testChannel(channel: ChannelName): Promise<{ ok: boolean; message: string }> {
+  return api.post(`/api/v1/admin/channels/${channel}/test`);
+}
+
+export function listDeliveries(filter: DeliveryFilter, signal?: AbortSignal): Promise<DeliveriesPage> {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(filter)) if (value) params.set(key, String(value));
+  const search = params.toString();
+  return api.get<DeliveriesPage>(`/api/v1/admin/deliveries${search ? `?${search}` : ''}`, { signal });
+}
+
+export function resendDelivery(id: string): Promise<{ resent: number }> {
+  return api.post(`/api/v1/admin/deliveries/${encodeURIComponent(id)}/resend`);
+}
+
+export function resendAllFailed(filter: { channel?: ChannelName | undefined; group?: string | undefined }) {
+  const body: Record<string, string> = { status: 'failed' };
+  if (filter.channel) body.channel = filter.channel;
+  if (filter.group) body.group = filter.group;
+  return api.post<{ resent: number }>('/api/v1/admin/deliveries/resend', body);
+}
+
+export function listUnreachable(signal?: AbortSignal): Promise<{ people: UnreachablePerson[]; total: number }> {
+  return api.get('/api/v1/admin/deliveries/unreachable', { signal });
+}
+
+export function getMyNotifications(signal?: AbortSignal): Promise<NotificationPrefs> {
+  return api.get<NotificationPrefs>('/api/v1/me/notifications', { signal });
+}
+
+export function saveMyNotifications(change: {
+  defaults?: Record<string, boolean>;
+  groups?: Array<{ groupId: string; override: Record<string, boolean> | null }>;
+}): Promise<NotificationPrefs> {
+  return api.put<NotificationPrefs>('/api/v1/me/notifications', change);
+}

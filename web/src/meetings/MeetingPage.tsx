@@ -1,0 +1,239 @@
+import { useEffect, useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { calendarFileUrl, cancelMeeting, getMeeting, type MeetingDetail, markMeetingDone } from '../api/meetings';
+import { useCurrentPerson } from '../auth/authContext';
+import { Avatar } from '../mixers/Avatar';
+import { LoadError } from '../mixers/LoadError';
+import { ErrorAlert, Notice } from '../ui/Alert';
+import { Button } from '../ui/Button';
+import { ConfirmDialog } from '../ui/ConfirmDialog';
+import { Loading } from '../ui/Spinner';
+import { useAsyncAction } from '../ui/useAsyncAction';
+import { useDocumentTitle } from '../ui/useDocumentTitle';
+import { useLoad } from '../ui/useLoad';
+import { MeetingStatusBadge } from './StatusBadge';
+import { TimeForm } from './TimeForm';
+import { formatMeetingTime, googleCalendarUrl, JOIN_EARLY_MINUTES, joinOpensAt } from './time';
+
+/** Re-renders every half minute, so the Join button opens on time without a reload. */
+function useNow(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), 30_000);
+    return () => window.clearInterval(timer);
+  }, []);
+  return now;
+}
+
+/** One meeting: who, when (in my timezone), the video room, the calendar, and what I can change. */
+export function MeetingPage() {
+  const { id = '' } = useParams();
+  const me = useCurrentPerson();
+  const meeting = useLoad(`meeting:${id}`, (signal) => getMeeting(id, signal));
+  const m = meeting.data;
+  useDocumentTitle(m ? m.title : 'Meeting');
+
+  return (
+    <>
+      <nav className="breadcrumbs" aria-label="Breadcrumb">
+        <Link to="/meetings">Meetings</Link>
+        <span aria-hidden="true"> / </span>
+        <span aria-current="page">{m?.title ?? 'Meeting'}</span>
+      </nav>
+      {meeting.error ? <LoadError what="this meeting" message={meeting.error} onRetry={meeting.reload} /> : null}
+      {!m && meeting.loading ? <Loading label="Loading meeting…" /> : null}
+      {m ? <MeetingView meeting={m} timeZone={me.timezone} onChange={(next) => meeting.setData(() => next)} /> : null}
+    </>
+  );
+}
+
+function MeetingView({
+  meeting,
+  timeZone,
+  onChange,
+}: {
+  meeting: MeetingDetail;
+  timeZone: string;
+  onChange: (meeting: MeetingDetail) => void;
+}) {
+  const others = meeting.participants.filter((p) => !p.isYou);
+  const cancelled = meeting.status === 'cancelled';
+  return (
+    <>
+      <header className="page-header">
+        <div className="title-row">
+          <h1>{meeting.title}</h1>
+          <MeetingStatusBadge status={meeting.status} timed={Boolean(meeting.startsAt)} />
+        </div>
+        <p className="page-lede">
+          {meeting.groupName ? (
+            <>
+              A match in{' '}
+              {meeting.groupId ? <Link to={`/mixers/groups/${meeting.groupId}`}>{meeting.groupName}</Link> : null}.{' '}
+            </>
+          ) : null}
+          {meeting.access === 'assistant'
+            ? 'You see this meeting as the assistant of someone in it.'
+            : meeting.access === 'admin'
+              ? 'You see this meeting as an administrator.'
+              : null}
+        </p>
+      </header>
+      {cancelled ? (
+        <div className="meeting-cancelled" role="status">
+          <strong>This meeting was cancelled.</strong> Its video room is closed and everyone was told.
+        </div>
+      ) : null}
+
+      <div className="meeting-layout">
+        <div className="stack">
+          <WhenCard meeting={meeting} timeZone={timeZone} />
+          {meeting.canChange ? (
+            <section className="card" aria-labelledby="time-title">
+              <h2 id="time-title" className="card-title">
+                {meeting.startsAt ? 'Change the time' : 'Pick a time'}
+              </h2>
+              <p className="card-lede">
+                {meeting.startsAt
+                  ? 'Everyone gets the new time and an updated calendar invitation.'
+                  : `Agree on a time with ${others.map((p) => p.name).join(' and ') || 'the others'}, then set it here: everyone gets it with a calendar invitation.`}
+              </p>
+              <TimeForm meeting={meeting} timeZone={timeZone} onSaved={onChange} />
+            </section>
+          ) : null}
+        </div>
+        <div className="stack">
+          <section className="card" aria-labelledby="who-title">
+            <h2 id="who-title" className="card-title">
+              Who
+            </h2>
+            <ul className="match-partners meeting-people">
+              {meeting.participants.map((p) => {
+                const role = [p.title, p.team].filter(Boolean).join(' · ');
+                return (
+                  <li key={p.id} className="match-partner">
+                    <Avatar name={p.name || p.username} url={p.avatarUrl} size="lg" />
+                    <span className="match-partner-text">
+                      <span className="match-partner-name">
+                        {p.name || p.username}
+                        {p.isYou ? <span className="badge badge-self">You</span> : null}
+                      </span>
+                      <span className="match-partner-role">{role || `@${p.username}`}</span>
+                      {p.email ? <span className="match-partner-role">{p.email}</span> : null}
+                    </span>
+                  </li>
+                );
+              })}
+            </ul>
+          </section>
+          {meeting.canChange ? <StatusActions meeting={meeting} onChange={onChange} /> : null}
+        </div>
+      </div>
+    </>
+  );
+}
+
+function WhenCard({ meeting, timeZone }: { meeting: MeetingDetail; timeZone: string }) {
+  const now = useNow();
+  const opens = joinOpensAt(meeting.startsAt);
+  const closed = meeting.status === 'cancelled';
+  const canJoin = Boolean(meeting.joinUrl) && !closed && (opens === null || now >= opens);
+  return (
+    <section className="card meeting-when" aria-labelledby="when-title">
+      <h2 id="when-title" className="card-title">
+        When
+      </h2>
+      <p className="meeting-time">
+        {meeting.startsAt ? (
+          <time dateTime={meeting.startsAt}>
+            {formatMeetingTime(meeting.startsAt, meeting.durationMinutes, timeZone)}
+          </time>
+        ) : (
+          'No time set yet'
+        )}
+      </p>
+      {!closed && meeting.joinUrl ? (
+        <div className="meeting-join">
+          {canJoin ? (
+            <a className="btn btn-primary meeting-join-button" href={meeting.joinUrl} target="_blank" rel="noreferrer">
+              Join the video room
+            </a>
+          ) : (
+            <Button variant="primary" className="meeting-join-button" disabled>
+              Join the video room
+            </Button>
+          )}
+          <p className="muted meeting-join-note">
+            {canJoin
+              ? meeting.startsAt
+                ? 'The room is open.'
+                : 'The room is always open: use it whenever you meet.'
+              : `The room opens ${JOIN_EARLY_MINUTES} minutes before the start.`}
+          </p>
+        </div>
+      ) : null}
+      {meeting.startsAt && !closed ? (
+        <div className="meeting-calendar">
+          <a className="btn btn-secondary btn-sm" href={calendarFileUrl(meeting.id)} download>
+            Add to calendar (.ics)
+          </a>
+          <a
+            className="btn btn-ghost btn-sm"
+            href={googleCalendarUrl({
+              title: meeting.title,
+              startsAt: meeting.startsAt,
+              durationMinutes: meeting.durationMinutes,
+              details: `Meeting page: ${window.location.origin}/meetings/${meeting.id}`,
+            })}
+            target="_blank"
+            rel="noreferrer"
+          >
+            Google Calendar
+          </a>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+function StatusActions({ meeting, onChange }: { meeting: MeetingDetail; onChange: (m: MeetingDetail) => void }) {
+  const [confirming, setConfirming] = useState(false);
+  const action = useAsyncAction();
+  const started = meeting.startsAt !== null && Date.parse(meeting.startsAt) <= Date.now();
+  return (
+    <section className="card" aria-labelledby="status-title">
+      <h2 id="status-title" className="card-title">
+        Status
+      </h2>
+      {action.error ? <ErrorAlert>{action.error.message}</ErrorAlert> : null}
+      <div className="meeting-actions">
+        <Button
+          busy={action.busy}
+          onClick={() => void action.run(async () => onChange(await markMeetingDone(meeting.id)))}
+        >
+          {started || !meeting.startsAt ? 'We met' : 'Mark as done'}
+        </Button>
+        <Button variant="danger" onClick={() => setConfirming(true)}>
+          Cancel meeting
+        </Button>
+      </div>
+      {meeting.status === 'rescheduled' ? (
+        <Notice>The time of this meeting has changed since it was first set.</Notice>
+      ) : null}
+      <ConfirmDialog
+        open={confirming}
+        title="Cancel this meeting?"
+        confirmLabel="Cancel meeting"
+        cancelLabel="Keep it"
+        danger
+        onCancel={() => setConfirming(false)}
+        onConfirm={() => {
+          setConfirming(false);
+          void action.run(async () => onChange(await cancelMeeting(meeting.id)));
+        }}
+      >
+        <p>Everyone in it will be told, and calendars that have it will drop it. This can’t be undone.</p>
+      </ConfirmDialog>
+    </section>
+  );
+}
