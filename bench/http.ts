@@ -9,7 +9,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../src/db/database.js';
@@ -25,6 +25,7 @@ interface LoadOptions {
   url: string;
   connections?: number;
   duration?: number;
+  headers?: Record<string, string>;
   requests?: Array<{ method?: string; setupRequest?: (request: any) => any }>;
 }
 interface LoadResult {
@@ -242,6 +243,8 @@ async function main() {
     children.push(convene.child);
     const conveneUrl = convene.url.replace('localhost', '127.0.0.1');
 
+    // The machine may be shared: its load is reported with the results, which are only comparable within a run.
+    const loadBefore = loadavg()[0]!;
     process.stdout.write(`Measuring: ${SECONDS} s per scenario, ${CONNECTIONS} connections…\n`);
     const results: Measured[] = [];
     results.push(await measure('node:http hello world (baseline)', { url: baseline.url }));
@@ -257,6 +260,13 @@ async function main() {
     }
     results.push(await measure('public list, cookie-free feed (signed-out page)', { url: feedUrl }));
     results.push(await measure('public list via /api/v1, signed out', { url: apiUrl }));
+    // What a browser actually sends: the precompressed bytes (for comparison; the target is on the row above).
+    results.push(
+      await measure('public list, cookie-free, Accept-Encoding: gzip, deflate, br', {
+        url: feedUrl,
+        headers: { 'accept-encoding': 'gzip, deflate, br' },
+      }),
+    );
 
     let next = 0;
     const toggle = {
@@ -280,7 +290,7 @@ async function main() {
     const counts = await checkCounts(databaseUrl);
 
     const base = results[0]!.requestsPerSecond;
-    const [, list, viaApi, votes] = results as [Measured, Measured, Measured, Measured];
+    const [, list, viaApi, compressed, votes] = results as [Measured, Measured, Measured, Measured, Measured];
     const targets = [
       { scenario: results[0]!.scenario, target: '—', met: '—' },
       {
@@ -289,6 +299,7 @@ async function main() {
         met: list.requestsPerSecond >= 0.5 * base && list.non2xx === 0 ? 'yes' : 'NO',
       },
       { scenario: viaApi.scenario, target: '(for comparison)', met: '—' },
+      { scenario: compressed.scenario, target: '(for comparison)', met: '—' },
       {
         scenario: votes.scenario,
         target: '≥ 3000/s, p99 ≤ 50 ms',
@@ -312,7 +323,11 @@ async function main() {
       `After the run: ${counts.voteRows} vote rows, vote counts sum to ${counts.voteCountSum}; ` +
         `${counts.proposalsMismatched} of ${counts.proposalsChecked} proposals mismatched → ${exact ? 'exact' : 'NOT EXACT'}.\n`,
     );
-    process.stdout.write(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}.\n`);
+    const loadAfter = loadavg()[0]!;
+    process.stdout.write(
+      `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ` +
+        `load average (1 min) ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after.\n`,
+    );
 
     const out = join(root, 'bench', 'results', 'http.json');
     mkdirSync(dirname(out), { recursive: true });
@@ -323,6 +338,7 @@ async function main() {
           date: new Date().toISOString(),
           node: process.version,
           cpus: cpus().length,
+          loadAverage: { before: loadBefore, after: loadAfter },
           connections: CONNECTIONS,
           secondsPerScenario: SECONDS,
           voters: VOTERS,

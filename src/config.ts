@@ -104,6 +104,8 @@ export const configSchema = z
             token: z.string().min(1).optional(),
             /** The Web API's base URL (tests point it at a local server). */
             apiUrl: z.url().default('https://slack.com/api/'),
+            /** Verifies the button clicks Slack sends to /api/v1/integrations/slack/interactions. */
+            signingSecret: z.string().min(8).optional(),
           })
           .strict()
           .default({ apiUrl: 'https://slack.com/api/' }),
@@ -238,6 +240,7 @@ const envKeys: Array<[string, string[], (raw: string) => unknown]> = [
   ['CONVENE_MAIL_FROM', ['notifications', 'email', 'from'], String],
   ['CONVENE_SLACK_TOKEN', ['notifications', 'slack', 'token'], String],
   ['CONVENE_SLACK_API_URL', ['notifications', 'slack', 'apiUrl'], String],
+  ['CONVENE_SLACK_SIGNING_SECRET', ['notifications', 'slack', 'signingSecret'], String],
   ['CONVENE_MATTERMOST_URL', ['notifications', 'mattermost', 'url'], String],
   ['CONVENE_MATTERMOST_TOKEN', ['notifications', 'mattermost', 'token'], String],
   ['CONVENE_WEBHOOK_URL', ['notifications', 'webhook', 'url'], String],

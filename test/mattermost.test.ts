@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { claimDue, drainOutbox, type OutboxOptions } from '../src/features/meetings/outbox.js';
+import type { NotificationPayload } from '../src/features/meetings/payload.js';
 import { prepareMeetings } from '../src/features/meetings/prepare.js';
+import { renderMattermost } from '../src/features/meetings/renderMattermost.js';
 import { buildSenders } from '../src/features/meetings/senders.js';
 import { createMeeting } from '../src/features/meetings/service.js';
+import { videoRooms } from '../src/integrations/jitsi.js';
 import { FakeMattermost } from './helpers/fakeMattermost.js';
 import { insertPerson } from './helpers/people.js';
 import { Client } from './helpers/server.js';
@@ -21,6 +24,36 @@ const options: OutboxOptions = {
   maxDelaySeconds: 3600,
 };
 const later = (seconds: number) => new Date(Date.now() + seconds * 1000);
+
+test("a group's template opens the Mattermost post too, its values escaped as Markdown", () => {
+  const person = (id: string, name: string) => ({ id, name, email: null, timezone: 'UTC', title: null, team: null });
+  const payload: NotificationPayload = {
+    kind: 'intro',
+    meeting: {
+      id: 'm1',
+      title: 'Coffee: Ada, Bob',
+      startsAt: null,
+      durationMinutes: null,
+      roomName: 'convene-coffee-abc',
+      roomUrl: null,
+      groupId: 'g1',
+      groupName: 'Coffee',
+      sequence: 1,
+    },
+    participants: [person('a', 'Ada *Star*'), person('b', 'Bob')],
+    template: 'Say hi, {{names}}! Room: {{room_url}}',
+  };
+  const ctx = {
+    publicUrl: 'https://convene.example.org',
+    video: videoRooms({ provider: 'jitsi', jitsi: { baseUrl: 'https://meet.jit.si' } }),
+  };
+  const { message } = renderMattermost(ctx, payload, { usernames: new Map(), readers: ['a', 'b'] });
+  assert.ok(
+    message.includes('Say hi, Ada \\*Star\\* and Bob! Room: https://meet.jit.si/convene-coffee-abc\n'),
+    message,
+  );
+  assert.doesNotMatch(message, /You're meeting through/);
+});
 
 forEachEngine(
   'Mattermost notifications',

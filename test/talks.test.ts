@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { switchDuePhases } from '../src/features/talks/events.js';
 import { clientFor, insertPerson } from './helpers/people.js';
 import { adminClient, Client } from './helpers/server.js';
@@ -355,6 +356,41 @@ forEachEngine('talks', (get) => {
     });
     assert.equal(changed.status, 200, 'a phase change invalidates the cached list');
     assert.equal(changed.body.event.phase, 'voting');
+  });
+
+  test('the cached list is sent compressed as the client accepts, with its own ETag per encoding', async () => {
+    const event = await createEvent();
+    const { client } = await member();
+    for (let i = 0; i < 5; i++) await propose(client, event.id, `Compress me ${i}`);
+    for (const url of [`/public/talks/events/${event.id}/proposals`, `/api/v1/talks/events/${event.id}/proposals`]) {
+      const fetch = (headers: Record<string, string>) => get().app.inject({ method: 'GET', url, headers });
+      const plain = await fetch({});
+      assert.equal(plain.headers['content-encoding'], undefined);
+      assert.match(String(plain.headers.vary), /Accept-Encoding/);
+      const cases: Array<[string, string | undefined, (body: Buffer) => Buffer]> = [
+        ['gzip, deflate, br, zstd', 'br', brotliDecompressSync],
+        ['gzip', 'gzip', gunzipSync],
+        ['br;q=0, gzip;q=0.5', 'gzip', gunzipSync],
+        ['*;q=0.1', 'br', brotliDecompressSync],
+        ['identity', undefined, (body) => body],
+        ['br;q=0, gzip;q=0', undefined, (body) => body],
+      ];
+      const etags = new Set<string>();
+      for (const [accept, encoding, decode] of cases) {
+        const answer = await fetch({ 'accept-encoding': accept });
+        assert.equal(answer.statusCode, 200, accept);
+        assert.equal(answer.headers['content-encoding'], encoding, accept);
+        assert.deepEqual(decode(answer.rawPayload), plain.rawPayload, `${accept}: the same bytes once decoded`);
+        etags.add(String(answer.headers.etag));
+        const again = await fetch({ 'accept-encoding': accept, 'if-none-match': String(answer.headers.etag) });
+        assert.equal(again.statusCode, 304, accept);
+        assert.equal(again.headers.etag, answer.headers.etag);
+        assert.match(String(again.headers.vary), /Accept-Encoding/);
+      }
+      assert.equal(etags.size, 3, 'identity, br and gzip each have their own ETag');
+      const other = await fetch({ 'accept-encoding': 'gzip', 'if-none-match': String(plain.headers.etag) });
+      assert.equal(other.statusCode, 200, 'the identity ETag does not validate the gzip bytes');
+    }
   });
 
   test('votes arriving together are each answered on their own merits', async () => {

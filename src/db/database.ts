@@ -61,7 +61,6 @@ export function openDatabase(url: string): Database {
     // Another process (a CLI command beside the server) may hold the write lock for a moment.
     connection.pragma('busy_timeout = 5000');
     connection.pragma('synchronous = NORMAL');
-    if (process.env.TMP_WAL_CP) connection.pragma(`wal_autocheckpoint = ${process.env.TMP_WAL_CP}`);
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
     return { db, engine: 'sqlite', close: () => db.destroy() };
   }

@@ -6,8 +6,15 @@ import type { AppContext } from '../http/context.js';
 import { newId } from '../lib/ids.js';
 import type { Job } from './runner.js';
 
-/** How long adapters are kept before channel settings are read again (an admin may change them). */
-const SETTINGS_MS = 30_000;
+/** Changes whenever a channel's settings are saved: one small read per run instead of a timer. */
+async function settingsVersion(ctx: AppContext): Promise<string> {
+  const rows = await ctx.database.db
+    .selectFrom('channel_settings')
+    .select(['channel', 'updated_at'])
+    .orderBy('channel')
+    .execute();
+  return rows.map((row) => `${row.channel}@${row.updated_at}`).join(',');
+}
 
 /**
  * The notification outbox worker: each run delivers every due message. Several processes may run
@@ -15,16 +22,18 @@ const SETTINGS_MS = 30_000;
  */
 export function outboxJob(ctx: AppContext, props: { workerId?: string } = {}): Job & { close(): void } {
   const workerId = props.workerId ?? `${hostname()}:${process.pid}:${newId().slice(0, 6)}`;
-  let cached: { senders: Senders; at: number } | undefined;
+  let cached: { senders: Senders; version: string } | undefined;
   // Kept across runs: a channel's pace and any pause it asked for outlive one run.
   const limits = new ChannelLimits(ctx.config.notifications.outbox.ratePerSecond);
   return {
     name: 'notification-outbox',
     everyMs: ctx.config.notifications.outbox.everyMs,
     async run() {
-      if (!cached || Date.now() - cached.at > SETTINGS_MS) {
+      // A channel saved on the admin page (by any process) is used from the next run on.
+      const version = await settingsVersion(ctx);
+      if (!cached || cached.version !== version) {
         cached?.senders.close();
-        cached = { senders: await buildSenders(ctx.database.db, ctx.config), at: Date.now() };
+        cached = { senders: await buildSenders(ctx.database.db, ctx.config), version };
       }
       await drainOutbox({
         db: ctx.database.db,

@@ -63,17 +63,19 @@ async function assertFits(page: Page, what: string) {
 }
 
 async function assertLabelled(page: Page, what: string) {
-  const unlabelled = await page.evaluate(
-    () =>
-      [...document.querySelectorAll('input, select, textarea')].filter(
+  const unlabelled = await page.evaluate(() =>
+    [...document.querySelectorAll('input, select, textarea')]
+      .filter(
         (el) =>
           !(el as HTMLInputElement).labels?.length &&
           !el.getAttribute('aria-label') &&
           !el.getAttribute('aria-labelledby') &&
-          (el as HTMLInputElement).type !== 'hidden',
-      ).length,
+          (el as HTMLInputElement).type !== 'hidden' &&
+          !(el as HTMLElement).hidden,
+      )
+      .map((el) => el.outerHTML.slice(0, 120)),
   );
-  assert.equal(unlabelled, 0, `${what} has fields without a label`);
+  assert.deepEqual(unlabelled, [], `${what} has fields without a label`);
 }
 
 const phoneOf = async (context: BrowserContext) =>
@@ -117,7 +119,7 @@ test('an admin sets up e-mail, sends a test, and resends a failed delivery', asy
   smtp.refuse.clear();
 
   await page.goto(`${live.url}/admin/deliveries`);
-  await page.getByLabel('Status').selectOption('failed');
+  await page.getByLabel('Status', { exact: true }).selectOption('failed');
   const row = page.getByRole('row', { name: /Bea Bounce/ });
   await row.getByText(/mailbox|550/i).waitFor();
   await page.getByRole('button', { name: /Resend all failed \(1\)/ }).waitFor();
@@ -128,7 +130,7 @@ test('an admin sets up e-mail, sends a test, and resends a failed delivery', asy
   const run = await deliver();
   assert.equal(run.sent, 1);
   assert.ok(smtp.mails.some((m) => JSON.stringify(m.to).includes(REFUSED)));
-  await page.getByLabel('Status').selectOption('sent');
+  await page.getByLabel('Status', { exact: true }).selectOption('sent');
   await page.getByRole('row', { name: /Bea Bounce/ }).waitFor();
 
   const phone = await phoneOf(context);
@@ -158,17 +160,18 @@ test('a member chooses their channels in the profile', async () => {
   const page = await context.newPage();
   await page.goto(`${live.url}/profile`);
   const section = page.getByRole('region', { name: 'Notifications' });
-  const byEmail = section.getByRole('checkbox', { name: 'E-mail' });
+  const byEmail = section.getByRole('group', { name: 'Send me messages by' }).getByRole('checkbox', { name: 'E-mail' });
   await byEmail.waitFor();
   assert.equal(await byEmail.isChecked(), true);
   await section.getByLabel('Coffee').selectOption('only');
+  await section.getByRole('group', { name: 'Channels for Coffee' }).getByRole('checkbox', { name: 'E-mail' }).waitFor();
   await section.getByRole('button', { name: 'Save notifications' }).click();
   await section.getByText('Saved').waitFor();
   const saved = await db().selectFrom('notification_prefs').selectAll().where('person_id', '=', member).execute();
-  assert.deepEqual(
-    saved.map((p) => [p.scope, p.channel, p.enabled]),
-    [[group.body.group.id, 'email', 1]],
-  );
+  assert.deepEqual(saved.map((p) => [p.scope, p.channel, p.enabled]).sort(), [
+    ['', 'email', 1],
+    [group.body.group.id, 'email', 1],
+  ]);
   await byEmail.uncheck();
   await section.getByRole('button', { name: 'Save notifications' }).click();
   await section.getByText('Saved').waitFor();

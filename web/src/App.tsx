@@ -8,6 +8,7 @@ import { RequireAuth } from './auth/RequireAuth';
 import { SignInPage } from './auth/SignInPage';
 import { SignUpPage } from './auth/SignUpPage';
 import { AdminMeetingsPage } from './meetings/AdminMeetingsPage';
+import { AnswerPage } from './meetings/AnswerPage';
 import { MeetingPage } from './meetings/MeetingPage';
 import { MeetingsPage } from './meetings/MeetingsPage';
 import { AdminGroupPage } from './mixers/AdminGroupPage';
@@ -36,6 +37,7 @@ export function App() {
           <Route element={<PublicLayout />}>
             <Route path="/signin" element={<SignInPage />} />
             <Route path="/signup" element={<SignUpPage />} />
+            <Route path="/meetings/:id/answer" element={<AnswerPage />} />
           </Route>
           <Route
             element={

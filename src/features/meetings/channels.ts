@@ -35,7 +35,7 @@ export async function applyChannelConfig(db: Executor, config: Config): Promise<
       channel: 'slack',
       enabled: true,
       settings: { apiUrl: slack.apiUrl },
-      secrets: { token: slack.token },
+      secrets: { token: slack.token, ...(slack.signingSecret ? { signingSecret: slack.signingSecret } : {}) },
       source: 'config',
     });
   }

@@ -1,5 +1,5 @@
 import type { NotificationPayload } from './payload.js';
-import { formatTime, headline, meetingPageUrl, type RenderContext, roomLink } from './render.js';
+import { formatTime, headline, meetingPageUrl, openingText, type RenderContext, roomLink } from './render.js';
 
 export interface MattermostMessage {
   message: string;
@@ -7,8 +7,19 @@ export interface MattermostMessage {
   attachments: Array<Record<string, unknown>>;
 }
 
-/** Characters Mattermost's Markdown would read as formatting in a name or a title. */
-const markdownEscape = (text: string) => text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
+/**
+ * Escapes what Mattermost's Markdown would read as formatting in a name, a title or a template's
+ * text: inline marks anywhere, block marks (heading, quote, list) at a line's start. Links are left
+ * whole — a backslash inside one would break it.
+ */
+function markdownEscape(text: string): string {
+  return text
+    .split(/(https?:\/\/[^\s<>]+)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/[\\`*_~[\]<>|]/g, (c) => `\\${c}`)))
+    .join('')
+    .replace(/^(\s*)([#>+-])/gm, '$1\\$2')
+    .replace(/^(\s*\d+)\./gm, '$1\\.');
+}
 
 export const mattermostActionsUrl = (ctx: RenderContext) => `${ctx.publicUrl}/api/v1/integrations/mattermost/actions`;
 
@@ -27,9 +38,12 @@ export function renderMattermost(
     const details = [p.title, p.team].filter(Boolean).join(', ');
     return `- ${username ? `@${username}` : markdownEscape(p.name)}${details ? ` — ${markdownEscape(details)}` : ''}`;
   });
-  const why = meeting.groupName
-    ? `You're meeting through **${markdownEscape(meeting.groupName)}**.`
-    : markdownEscape(meeting.title);
+  // The group's template, when it has one for this kind, replaces the opening line (as on Slack).
+  const why = payload.template
+    ? markdownEscape(openingText(ctx, payload, null))
+    : meeting.groupName
+      ? `You're meeting through **${markdownEscape(meeting.groupName)}**.`
+      : markdownEscape(meeting.title);
   const readers = new Set(props.readers);
   const zones = [
     ...new Set(payload.participants.filter((p) => readers.has(p.id)).map((p) => p.timezone || 'UTC')),

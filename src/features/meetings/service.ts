@@ -21,7 +21,8 @@ export async function createMeeting(props: {
   if (props.futureOnly && props.startsAt) assertFuture(props.startsAt, new Date());
   return props.db.transaction().execute(async (trx) => {
     const found = await trx.selectFrom('people').select('id').where('id', 'in', ids).execute();
-    if (found.length !== ids.length) throw badRequest('participantIds names someone who does not exist.', 'participantIds');
+    if (found.length !== ids.length)
+      throw badRequest('participantIds names someone who does not exist.', 'participantIds');
     const meetingId = newId();
     const now = nowIso();
     await trx

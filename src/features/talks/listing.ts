@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { Db } from '../../db/database.js';
-import { precompress } from '../../http/precompressed.js';
 import type { EventPhase } from '../../db/schema.js';
+import { precompress } from '../../http/precompressed.js';
 import { nowIso } from '../../lib/time.js';
 import type { PersonRow } from '../people/presenters.js';
 import { type CachedList, type CacheEntryInput, listCacheFor } from './cache.js';

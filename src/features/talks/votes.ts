@@ -1,4 +1,3 @@
-import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);
 import { sql } from 'kysely';
 import type { Db, Engine, Tx } from '../../db/database.js';
 import { isBusy } from '../../db/errors.js';
@@ -216,10 +215,8 @@ class VoteBatcher {
     let batch: VoteBatcher['queue'] = [];
     let settle: Array<() => void>;
     try {
-      const t0 = performance.now();
       settle = await this.db.transaction().execute(async (trx) => {
         batch = only ?? this.queue.splice(0, MAX_BATCH);
-        (globalThis as any).__t1 = performance.now();
         const work = new VoteWork(this.db, trx);
         const results: Array<() => void> = [];
         for (const item of batch) {
@@ -232,10 +229,8 @@ class VoteBatcher {
           }
         }
         await work.saveCounts();
-        (globalThis as any).__t2 = performance.now();
         return results;
       });
-      if (process.env.VOTE_TRACE) require('node:fs').appendFileSync(process.env.VOTE_TRACE, `${batch.length} ${((globalThis as any).__t1 - t0).toFixed(2)} ${((globalThis as any).__t2 - (globalThis as any).__t1).toFixed(2)} ${(performance.now() - (globalThis as any).__t2).toFixed(2)} ${this.queue.length}\n`);
     } catch (error) {
       // Another process (a CLI command) holds SQLite's write lock: wait a moment and try again.
       if (isBusy(error) && busyRetries < BUSY_RETRIES) {
@@ -262,7 +257,7 @@ class VoteBatcher {
 
 const MAX_BATCH = 200;
 /** How long the first vote of a batch waits for the votes of requests already under way. */
-const GATHER_MS = Number(process.env.TMP_GATHER ?? 2);
+const GATHER_MS = 2;
 const BUSY_RETRIES = 20;
 const batchers = new WeakMap<Db, VoteBatcher>();
 

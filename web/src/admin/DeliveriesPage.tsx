@@ -105,80 +105,82 @@ export function DeliveriesPage() {
         <h1>Deliveries</h1>
         <p className="page-lede">Every message Convene queued, what became of it, and who it cannot reach.</p>
       </header>
-      <section className="card" aria-labelledby="deliveries-title">
-        <h2 id="deliveries-title" className="card-title">
-          Messages
-        </h2>
-        <div className="filters deliveries-filters">
-          {select(
-            'status',
-            'Status',
-            DELIVERY_STATUSES.map((s) => [s, `${STATUS_LABELS[s]}${counts ? ` (${counts[s]})` : ''}`]),
-          )}
-          {select(
-            'channel',
-            'Channel',
-            (Object.keys(CHANNEL_LABELS) as ChannelName[]).map((c) => [c, CHANNEL_LABELS[c]]),
-          )}
-          {select(
-            'group',
-            'Group',
-            (groups.data ?? []).map((g) => [g.id, g.name]),
-          )}
-          {select(
-            'kind',
-            'Kind',
-            DELIVERY_KINDS.map((k) => [k, KIND_LABELS[k]]),
-          )}
-        </div>
-        {counts ? (
-          <ul className="delivery-counts" aria-label="Messages per status">
-            {DELIVERY_STATUSES.map((s) => (
-              <li key={s}>
-                <span className={`badge delivery-status-${s}`}>{STATUS_LABELS[s]}</span> {counts[s]}
-              </li>
-            ))}
-          </ul>
-        ) : null}
-        <div className="form-actions delivery-actions">
-          <Button
-            variant="primary"
-            size="sm"
-            busy={action.busy && pendingId === null}
-            disabled={!counts?.failed}
-            onClick={resendAll}
-          >
-            Resend all failed{counts?.failed ? ` (${counts.failed})` : ''}
-          </Button>
-          <StatusMessage>{notice}</StatusMessage>
-        </div>
-        {action.error ? <ErrorAlert>{action.error.message}</ErrorAlert> : null}
-        {page.error ? <LoadError what="deliveries" message={page.error} onRetry={page.reload} /> : null}
-        {page.loading && !page.data ? <Loading label="Loading deliveries…" /> : null}
-        {page.data ? (
-          page.data.deliveries.length ? (
-            <div className={page.loading ? 'table-wrap is-loading' : 'table-wrap'}>
-              <DeliveriesTable
-                deliveries={page.data.deliveries}
-                statusLabels={STATUS_LABELS}
-                pendingId={pendingId}
-                onResend={resendOne}
-              />
-            </div>
-          ) : (
-            <p className="empty-inline">No messages match these filters.</p>
-          )
-        ) : null}
-        {page.data ? (
-          <Pagination
-            page={page.data.page}
-            pageSize={page.data.pageSize}
-            total={page.data.total}
-            onPage={(n) => setFilter('page', String(n))}
-          />
-        ) : null}
-      </section>
-      <DeliveriesUnreachable />
+      <div className="stack">
+        <section className="card" aria-labelledby="deliveries-title">
+          <h2 id="deliveries-title" className="card-title">
+            Messages
+          </h2>
+          <div className="filters deliveries-filters">
+            {select(
+              'status',
+              'Status',
+              DELIVERY_STATUSES.map((s) => [s, `${STATUS_LABELS[s]}${counts ? ` (${counts[s]})` : ''}`]),
+            )}
+            {select(
+              'channel',
+              'Channel',
+              (Object.keys(CHANNEL_LABELS) as ChannelName[]).map((c) => [c, CHANNEL_LABELS[c]]),
+            )}
+            {select(
+              'group',
+              'Group',
+              (groups.data ?? []).map((g) => [g.id, g.name]),
+            )}
+            {select(
+              'kind',
+              'Kind',
+              DELIVERY_KINDS.map((k) => [k, KIND_LABELS[k]]),
+            )}
+          </div>
+          {counts ? (
+            <ul className="delivery-counts" aria-label="Messages per status">
+              {DELIVERY_STATUSES.map((s) => (
+                <li key={s}>
+                  <span className={`badge delivery-status-${s}`}>{STATUS_LABELS[s]}</span> {counts[s]}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          <div className="form-actions delivery-actions">
+            <Button
+              variant="primary"
+              size="sm"
+              busy={action.busy && pendingId === null}
+              disabled={!counts?.failed}
+              onClick={resendAll}
+            >
+              Resend all failed{counts?.failed ? ` (${counts.failed})` : ''}
+            </Button>
+            <StatusMessage>{notice}</StatusMessage>
+          </div>
+          {action.error ? <ErrorAlert>{action.error.message}</ErrorAlert> : null}
+          {page.error ? <LoadError what="deliveries" message={page.error} onRetry={page.reload} /> : null}
+          {page.loading && !page.data ? <Loading label="Loading deliveries…" /> : null}
+          {page.data ? (
+            page.data.deliveries.length ? (
+              <div className={page.loading ? 'table-wrap is-loading' : 'table-wrap'}>
+                <DeliveriesTable
+                  deliveries={page.data.deliveries}
+                  statusLabels={STATUS_LABELS}
+                  pendingId={pendingId}
+                  onResend={resendOne}
+                />
+              </div>
+            ) : (
+              <p className="empty-inline">No messages match these filters.</p>
+            )
+          ) : null}
+          {page.data ? (
+            <Pagination
+              page={page.data.page}
+              pageSize={page.data.pageSize}
+              total={page.data.total}
+              onPage={(n) => setFilter('page', String(n))}
+            />
+          ) : null}
+        </section>
+        <DeliveriesUnreachable />
+      </div>
     </>
   );
 }

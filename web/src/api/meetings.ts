@@ -65,6 +65,10 @@ export async function cancelMeeting(id: string): Promise<MeetingDetail> {
   return (await api.post<{ meeting: MeetingDetail }>(`${path(id)}/cancel`)).meeting;
 }
 
+export async function answerMeeting(id: string, answer: 'yes' | 'no'): Promise<void> {
+  await api.post(`${path(id)}/feedback`, { answer });
+}
+
 export async function markMeetingDone(id: string): Promise<MeetingDetail> {
   return (await api.post<{ meeting: MeetingDetail }>(`${path(id)}/done`)).meeting;
 }

@@ -33,6 +33,11 @@ export interface MixerGroup {
   status: MemberStatus | null;
   pausedUntil: string | null;
   skippingNext: boolean;
+  reminderMinutes?: number;
+  followUpDays?: number | null;
+  reminderTemplate?: string | null;
+  followUpTemplate?: string | null;
+  chatChannel?: string | null;
 }
 
 export interface MatchPartner {
@@ -80,6 +85,11 @@ export interface GroupInput {
   eligibility: Eligibility;
   membership: MembershipMode;
   introTemplate: string | null;
+  reminderMinutes?: number;
+  followUpDays?: number | null;
+  reminderTemplate?: string | null;
+  followUpTemplate?: string | null;
+  chatChannel?: string | null;
 }
 
 export type GroupChanges = Partial<GroupInput> & { archived?: boolean };
@@ -150,6 +160,8 @@ export interface GroupStats {
   repeatPairRate: number;
   crossTeamRate: number;
   series: RoundPoint[];
+  /** "Did you meet?" answers. */
+  followUps?: { answers: number; met: number; answeredMeetings: number; metRate: number };
 }
 
 export type MembershipAction = 'join' | 'leave' | 'skip' | 'resume';

@@ -11,6 +11,7 @@ import { Loading } from '../ui/Spinner';
 import { useAsyncAction } from '../ui/useAsyncAction';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
+import { FeedbackCard } from './FeedbackCard';
 import { MeetingStatusBadge } from './StatusBadge';
 import { TimeForm } from './TimeForm';
 import { formatMeetingTime, googleCalendarUrl, JOIN_EARLY_MINUTES, joinOpensAt } from './time';
@@ -126,6 +127,9 @@ function MeetingView({
               })}
             </ul>
           </section>
+          {meeting.access === 'participant' && meeting.groupId && meeting.status !== 'cancelled' ? (
+            <FeedbackCard meeting={meeting} onChange={onChange} />
+          ) : null}
           {meeting.canChange ? <StatusActions meeting={meeting} onChange={onChange} /> : null}
         </div>
       </div>

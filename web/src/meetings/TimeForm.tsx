@@ -59,7 +59,7 @@ export function TimeForm({
             />
           )}
         </Field>
-        <Field label={`Time (${timeZone})`} name="startsAt" error={timeError}>
+        <Field label="Time" name="startsAt" error={timeError}>
           {(control) => (
             <input
               {...control}
@@ -91,6 +91,7 @@ export function TimeForm({
           )}
         </Field>
       </div>
+      <p className="field-hint">In your timezone, {timeZone} (change it on your profile).</p>
       {formLevelError(action.error, ['date', 'startsAt', 'durationMinutes']) ? (
         <ErrorAlert>{action.error?.message}</ErrorAlert>
       ) : null}

@@ -19,6 +19,7 @@ import { useAsyncAction } from '../ui/useAsyncAction';
 import { useFocusOnFieldError } from '../ui/useFocusOnFieldError';
 import { tidyFieldError } from './fieldErrors';
 import { cadenceInWords, nextWeekday } from './format';
+import { type MessageSettings, MessagesFieldset } from './MessagesFieldset';
 import { RadioGroup } from './RadioGroup';
 
 interface Preset {
@@ -54,6 +55,11 @@ const FIELDS = [
   'eligibility.teams',
   'membership',
   'introTemplate',
+  'reminderTemplate',
+  'followUpTemplate',
+  'reminderMinutes',
+  'followUpDays',
+  'chatChannel',
 ] as const;
 
 /** Server errors about one team ("eligibility.teams[2]") belong under the teams field. */
@@ -110,6 +116,13 @@ export function GroupForm({
   const [teams, setTeams] = useState(initialEligibility.kind === 'teams' ? initialEligibility.teams.join(', ') : '');
   const [membership, setMembership] = useState<MembershipMode>(initial?.membership ?? 'open');
   const [introTemplate, setIntroTemplate] = useState('');
+  const [messages, setMessages] = useState<MessageSettings>({
+    reminderMinutes: String(initial?.reminderMinutes ?? 15),
+    followUpDays: initial?.followUpDays == null ? '' : String(initial.followUpDays),
+    reminderTemplate: initial?.reminderTemplate ?? '',
+    followUpTemplate: initial?.followUpTemplate ?? '',
+    chatChannel: initial?.chatChannel ?? '',
+  });
   const [saved, setSaved] = useState<string | null>(null);
   const action = useAsyncAction();
   const error = normalise(action.error);
@@ -151,6 +164,18 @@ export function GroupForm({
       return { message: 'Name at least one team.', field: 'eligibility.teams' };
     const eligibility: Eligibility =
       eligibilityKind === 'teams' ? { kind: 'teams', teams: teamList } : { kind: eligibilityKind };
+    const reminderMinutes = Number(messages.reminderMinutes);
+    if (
+      messages.reminderMinutes.trim() === '' ||
+      !Number.isInteger(reminderMinutes) ||
+      reminderMinutes < 0 ||
+      reminderMinutes > 1440
+    )
+      return { message: 'Enter whole minutes from 0 to 1440.', field: 'reminderMinutes' };
+    const followUpDays = messages.followUpDays.trim() === '' ? null : Number(messages.followUpDays);
+    if (followUpDays !== null && (!Number.isInteger(followUpDays) || followUpDays < 1 || followUpDays > 60))
+      return { message: 'Enter whole days from 1 to 60, or leave it blank.', field: 'followUpDays' };
+    const orNull = (text: string) => (text.trim() === '' ? null : text);
     return {
       name: name.trim(),
       description: description.trim(),
@@ -163,6 +188,11 @@ export function GroupForm({
       eligibility,
       membership,
       introTemplate: introTemplate.trim() === '' ? null : introTemplate,
+      reminderMinutes,
+      followUpDays,
+      reminderTemplate: orNull(messages.reminderTemplate),
+      followUpTemplate: orNull(messages.followUpTemplate),
+      chatChannel: orNull(messages.chatChannel.trim()),
     };
   }
 
@@ -182,6 +212,11 @@ export function GroupForm({
     if (input.membership !== group.membership) changes.membership = input.membership;
     // The group view doesn't include the template: only a new one is sent.
     if (input.introTemplate !== null) changes.introTemplate = input.introTemplate;
+    if (input.reminderMinutes !== group.reminderMinutes) changes.reminderMinutes = input.reminderMinutes;
+    if (input.followUpDays !== (group.followUpDays ?? null)) changes.followUpDays = input.followUpDays;
+    if (input.reminderTemplate !== (group.reminderTemplate ?? null)) changes.reminderTemplate = input.reminderTemplate;
+    if (input.followUpTemplate !== (group.followUpTemplate ?? null)) changes.followUpTemplate = input.followUpTemplate;
+    if (input.chatChannel !== (group.chatChannel ?? null)) changes.chatChannel = input.chatChannel;
     return changes;
   }
 
@@ -426,30 +461,17 @@ export function GroupForm({
         />
       </div>
 
-      <div className="form-section">
-        <h3 className="form-section-title">Intro message</h3>
-        <Field
-          label="Intro template"
-          name="introTemplate"
-          hint={
-            initial
-              ? 'Sent to each new match. Leave blank to keep the current message; type a new one to replace it.'
-              : 'Sent to each new match. Leave blank for the standard introduction.'
-          }
-          error={fieldError(error, 'introTemplate')}
-        >
-          {(control) => (
-            <textarea
-              {...control}
-              className="input textarea"
-              rows={4}
-              maxLength={5000}
-              value={introTemplate}
-              onChange={(e) => edited(setIntroTemplate)(e.target.value)}
-            />
-          )}
-        </Field>
-      </div>
+      <MessagesFieldset
+        values={messages}
+        onChange={(field, value) => {
+          setMessages((current) => ({ ...current, [field]: value }));
+          setSaved(null);
+        }}
+        error={error}
+        introTemplate={introTemplate}
+        onIntroChange={edited(setIntroTemplate)}
+        editing={Boolean(initial)}
+      />
 
       <div className="form-actions">
         <Button type="submit" variant="primary" busy={action.busy}>

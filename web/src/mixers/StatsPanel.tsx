@@ -38,10 +38,23 @@ export function StatsPanel({ stats, timeZone }: { stats: Loaded<GroupStats>; tim
               <dt>Cross-team pairs</dt>
               <dd>{data.rounds ? percent(data.crossTeamRate) : '—'}</dd>
             </div>
+            <div>
+              <dt>Follow-up answers</dt>
+              <dd>{data.followUps?.answers ?? 0}</dd>
+            </div>
+            <div>
+              <dt>Met</dt>
+              <dd>
+                {data.followUps?.answeredMeetings
+                  ? `${percent(data.followUps.metRate)} (${data.followUps.met} of ${data.followUps.answeredMeetings})`
+                  : '—'}
+              </dd>
+            </div>
           </dl>
           <p className="card-note">
             Participation is the share of members who took part (not paused or skipping). Repeat pairs met before in
-            this group; cross-team pairs come from different teams.
+            this group; cross-team pairs come from different teams. Met counts the answered meetings where someone said
+            yes to “Did you meet?”.
           </p>
           {data.series.length > 0 ? (
             <StatsChart series={data.series} timeZone={timeZone} />

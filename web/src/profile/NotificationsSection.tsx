@@ -39,8 +39,9 @@ function NotificationsForm({ prefs, onSaved }: { prefs: NotificationPrefs; onSav
     values: Record<string, boolean>,
     onChange: (next: Record<string, boolean>) => void,
     at: string,
+    label?: string,
   ) => (
-    <div className="notification-channels">
+    <fieldset className="notification-channels" aria-label={label}>
       {prefs.channels.map(({ channel, label }) => {
         const id = `${baseId}-${at}-${channel}`;
         return (
@@ -58,7 +59,7 @@ function NotificationsForm({ prefs, onSaved }: { prefs: NotificationPrefs; onSav
           </label>
         );
       })}
-    </div>
+    </fieldset>
   );
 
   function submit(event: FormEvent<HTMLFormElement>) {
@@ -81,7 +82,9 @@ function NotificationsForm({ prefs, onSaved }: { prefs: NotificationPrefs; onSav
         <legend className="field-label">Send me messages by</legend>
         {checkboxes(defaults, setDefaults, 'default')}
         {Object.values(defaults).every((on) => !on) ? (
-          <p className="field-hint">With every channel off you will not hear about your meetings.</p>
+          <p className="field-hint">
+            With every channel off you get no messages, except from groups set to “Only these…” below.
+          </p>
         ) : null}
       </fieldset>
       {prefs.groups.length ? (
@@ -108,7 +111,7 @@ function NotificationsForm({ prefs, onSaved }: { prefs: NotificationPrefs; onSav
                     </select>
                   )}
                 </Field>
-                {override ? checkboxes(override, setOverride, group.id) : null}
+                {override ? checkboxes(override, setOverride, group.id, `Channels for ${group.name}`) : null}
               </div>
             );
           })}
