@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { HTTP_URL, SMTP_URL, serviceUrl } from './lib/serviceUrl.js';
 import { isValidTimeZone } from './lib/time.js';
 import { issuePath } from './lib/zodMessage.js';
 
@@ -91,10 +92,7 @@ export const configSchema = z
         email: z
           .object({
             /** smtp://user:pass@host:587 or smtps://…; absent: e-mail is configured on the admin page. */
-            smtpUrl: z
-              .string()
-              .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
-              .optional(),
+            smtpUrl: serviceUrl(SMTP_URL).optional(),
             from: z.string().min(3).default('Convene <convene@localhost>'),
           })
           .strict()
@@ -103,7 +101,7 @@ export const configSchema = z
           .object({
             token: z.string().min(1).optional(),
             /** The Web API's base URL (tests point it at a local server). */
-            apiUrl: z.url().default('https://slack.com/api/'),
+            apiUrl: serviceUrl(HTTP_URL).default('https://slack.com/api/'),
             /** Verifies the button clicks Slack sends to /api/v1/integrations/slack/interactions. */
             signingSecret: z.string().min(8).optional(),
           })
@@ -112,7 +110,7 @@ export const configSchema = z
         /** Mattermost REST API v4: the server's base URL and a bot account's access token. */
         mattermost: z
           .object({
-            url: z.url().optional(),
+            url: serviceUrl(HTTP_URL).optional(),
             token: z.string().min(1).optional(),
           })
           .strict()
@@ -121,7 +119,7 @@ export const configSchema = z
         /** An outgoing webhook signed per Standard Webhooks with a whsec_… secret. */
         webhook: z
           .object({
-            url: z.url().optional(),
+            url: serviceUrl(HTTP_URL).optional(),
             secret: z
               .string()
               .regex(/^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/, 'must be whsec_ followed by base64 of 24 to 64 random bytes')

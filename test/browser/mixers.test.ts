@@ -364,7 +364,9 @@ test('the admin group page shows the round, runs another after a preview, and ch
   await page.getByRole('dialog').getByRole('button', { name: 'Archive group' }).click();
   await page.getByText('Archived “Book Club”.').waitFor();
   assert.equal(await bookClub.count(), 0);
-  await page.getByLabel('Show archived groups').check();
+  // The box follows the address (?archived=true), which the router updates a moment after the
+  // click: wait for what it shows rather than for the box itself.
+  await page.getByLabel('Show archived groups').click();
   await bookClub.getByText('Archived', { exact: true }).waitFor();
   await page.screenshot({ path: shot('mixers-admin-groups'), fullPage: true });
   await bookClub.getByRole('button', { name: 'Restore Book Club' }).click();

@@ -29,6 +29,15 @@ export class SkipDelivery extends Error {
   }
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Not a failure: the row goes back to pending, due when the channel may send again. */
+class HandBack extends DeliveryError {
+  constructor(message: string, waitMs: number) {
+    super(message, false, Math.max(1, Math.ceil(waitMs / 1000)));
+  }
+}
+
 /** A channel's adapter: delivers one row, returns what to record (ids, people not reached). */
 export type Sender = (row: NotificationRow, payload: NotificationPayload) => Promise<Record<string, unknown>>;
 
@@ -110,8 +119,12 @@ class SentRecorder {
   private buffer: Array<{ row: NotificationRow; claim: string; result: Record<string, unknown>; at: string }> = [];
   private writing: Promise<void> | null = null;
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly retryDelaysMs = [100, 250, 500, 1000, 2000, 4000, 8000],
+  ) {}
 
+  /** Never rejects: a result that cannot be written leaves its row to the lease (see write). */
   add(row: NotificationRow, claim: string, result: Record<string, unknown>): Promise<void> {
     this.buffer.push({ row, claim, result, at: new Date().toISOString() });
     return this.flushSoon();
@@ -124,33 +137,48 @@ class SentRecorder {
     return this.writing;
   }
 
+  /**
+   * A failed write (the database busy or unreachable for a moment) is tried again with the same
+   * results: those messages went out, so they must never be counted as failed deliveries. If the
+   * database stays away, the rows stay 'sending' and the lease hands them to a later claim, which
+   * checks the chat before posting again.
+   */
   private async write(): Promise<void> {
+    let failures = 0;
     while (this.buffer.length) {
       const items = this.buffer.splice(0);
-      await this.db.transaction().execute(async (trx) => {
-        for (const { row, claim, result, at } of items) {
-          await trx
-            .updateTable('notifications')
-            .set({
-              status: 'sent',
-              sent_at: at,
-              updated_at: at,
-              claimed_until: null,
-              last_error: null,
-              result: JSON.stringify(result),
-            })
-            .where('id', '=', row.id)
-            .where('claimed_by', '=', claim)
-            .where('status', '=', 'sending')
-            .execute();
-        }
-      });
+      try {
+        await this.db.transaction().execute(async (trx) => {
+          for (const { row, claim, result, at } of items) {
+            await trx
+              .updateTable('notifications')
+              .set({
+                status: 'sent',
+                sent_at: at,
+                updated_at: at,
+                claimed_until: null,
+                last_error: null,
+                result: JSON.stringify(result),
+              })
+              .where('id', '=', row.id)
+              .where('claimed_by', '=', claim)
+              .where('status', '=', 'sending')
+              .execute();
+          }
+        });
+        failures = 0;
+      } catch {
+        const delay = this.retryDelaysMs[failures++];
+        if (delay === undefined) return;
+        this.buffer.unshift(...items);
+        await sleep(delay);
+      }
     }
   }
 
-  /** Resolves once everything added so far is written. */
+  /** Resolves once everything added so far is written (or given up to the lease). */
   async drain(): Promise<void> {
-    while (this.writing || this.buffer.length) await this.flushSoon();
+    while (this.writing) await this.writing;
   }
 }
 
@@ -211,8 +239,6 @@ export interface DrainProps {
   limits?: ChannelLimits;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Delivers due messages until none is left (or `maxBatches` claims), `concurrency` at a time. The
  * next batch is claimed while the last messages of the current one are still in flight, so the
@@ -259,29 +285,42 @@ export async function drainOutbox(props: DrainProps): Promise<OutboxRun> {
   };
   const deliver = async (row: NotificationRow, claim: string) => {
     const now = props.now ?? new Date();
+    let result: Record<string, unknown>;
     try {
       const sender = props.senders[row.channel];
       if (!sender) throw new DeliveryError(`The ${row.channel} channel is not configured.`);
+      // Claimed again after every worker that took it died mid-send: something in this message
+      // kills workers, so stop rather than loop forever.
+      if (row.recovered === 1 && row.attempts > options.maxAttempts) {
+        throw new DeliveryError(`A worker stopped while sending this message ${row.attempts - 1} times.`, true);
+      }
       const wait = limits.reserve(row.channel);
-      // A long pause hands the row back (without counting an attempt) rather than sit on its lease.
-      if (wait > (options.leaseSeconds * 1000) / 2) {
-        throw new DeliveryError(`The ${row.channel} channel asked us to wait.`, false, Math.ceil(wait / 1000));
+      // The lease must outlast the wait and the send; otherwise another worker could claim the row
+      // while this one still sends it. Hand it back (not counted as an attempt) instead.
+      const leaseLeft = Date.parse(row.claimed_until ?? '') - Date.now();
+      if (wait + (options.leaseSeconds * 1000) / 4 > leaseLeft) {
+        throw new HandBack(`The ${row.channel} channel is paced; this message waits for a later claim.`, wait);
       }
       if (wait > 0) await sleep(wait);
-      const result = await sender(row, parsePayload(row.payload));
-      await recorder.add(row, claim, result);
-      run.sent++;
+      result = await sender(row, parsePayload(row.payload));
     } catch (error) {
-      if (error instanceof SkipDelivery) {
-        await recordSkipped(props.db, row, claim, error.message);
-        run.skipped++;
-        return;
+      try {
+        if (error instanceof SkipDelivery) {
+          await recordSkipped(props.db, row, claim, error.message);
+          run.skipped++;
+          return;
+        }
+        if (error instanceof DeliveryError && error.retryAfterSeconds !== undefined && !(error instanceof HandBack)) {
+          limits.pause(row.channel, error.retryAfterSeconds);
+        }
+        run[await recordFailure(props.db, row, claim, error, options, now)]++;
+      } catch {
+        // The database refused the outcome: the row stays claimed until its lease runs out.
       }
-      if (error instanceof DeliveryError && error.retryAfterSeconds !== undefined) {
-        limits.pause(row.channel, error.retryAfterSeconds);
-      }
-      run[await recordFailure(props.db, row, claim, error, options, now)]++;
+      return;
     }
+    await recorder.add(row, claim, result);
+    run.sent++;
   };
   const lane = async () => {
     for (let item = await take(); item; item = await take()) await deliver(item.row, item.claim);
