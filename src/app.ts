@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import pino from 'pino';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -15,6 +16,7 @@ import { talksPhaseJob } from './features/talks/events.js';
 import type { AppContext } from './http/context.js';
 import { outboxJob } from './jobs/outbox.js';
 import { type Job, startJobs } from './jobs/runner.js';
+import { loggerOptions } from './logger.js';
 import { buildServer } from './server.js';
 
 /** Opens the database, brings its schema up to date and fixes first-run settings. */
@@ -83,6 +85,27 @@ export async function startConvene(
       stopping ??= (async () => {
         await app.close();
         await jobs?.stop();
+        await ctx.database.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+/**
+ * `convene worker`: the background jobs without the web server, for running them in processes of
+ * their own (several may run at once: rounds are made once and messages claimed atomically).
+ */
+export async function startWorker(config: Config): Promise<{ ctx: AppContext; stop(): Promise<void> }> {
+  const ctx = await openContext(config);
+  const log = pino(loggerOptions(config.logLevel)) as unknown as FastifyBaseLogger;
+  const jobs = startJobs(backgroundJobs(ctx, log), log);
+  let stopping: Promise<void> | undefined;
+  return {
+    ctx,
+    stop() {
+      stopping ??= (async () => {
+        await jobs.stop();
         await ctx.database.close();
       })();
       return stopping;

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
+import { cleanupAlumni } from '../src/features/directory/cleanup.js';
 import { syncGroupFromChat } from '../src/features/mixers/chatSync.js';
 import { managerPattern } from '../src/features/mixers/eligibility.js';
 import { runRound } from '../src/features/mixers/rounds.js';
 import { runDueRounds } from '../src/features/mixers/scheduler.js';
 import { FakeMattermost } from './helpers/fakeMattermost.js';
 import { FakeSlack } from './helpers/fakeSlack.js';
-import { insertPerson } from './helpers/people.js';
+import { clientFor, insertPerson } from './helpers/people.js';
 import { adminClient } from './helpers/server.js';
 import { forEachEngine } from './helpers/suite.js';
 
@@ -154,7 +155,7 @@ forEachEngine(
         // A second sync changes nothing.
         assert.deepEqual(
           { ...(await syncGroupFromChat({ db: db(), groupId })), chatChannel: '' },
-          { chatChannel: '', members: DIRECTORY + NEWCOMERS, joined: 0, left: 0, created: 0 },
+          { chatChannel: '', members: DIRECTORY + NEWCOMERS, joined: 0, left: 0, created: 0, unreadable: 0 },
         );
 
         // The chat fails: the next round still happens, with the members the group has.
@@ -198,6 +199,121 @@ forEachEngine(
         await db().updateTable('groups').set({ next_round_at: null }).where('id', '=', groupId).execute();
       });
     }
+
+    test("people's own choices hold: who left themselves or was removed stays out, alumni are not added, a hidden address is not a departure; the admin's round syncs first", async () => {
+      const prefix = `${engine}own`;
+      const admin = await adminClient(get().app);
+      const created = await admin.post('/api/v1/mixers/groups', { name: `Own ${engine}`, cron: '0 10 * * MON' });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const groupId: string = created.body.group.id;
+      const ids: string[] = [];
+      for (let i = 0; i < 7; i++) ids.push(await insertPerson(db(), { username: `${prefix}${i}`, enabled: i !== 5 }));
+      const chatIds = ids.map((_, i) => slack.addProfile(`${prefix}${i}@example.org`, { name: `Own ${i}` }));
+      const channel = slack.addChannel(chatIds.slice(0, 6));
+      await db()
+        .updateTable('groups')
+        .set({ chat_channel: `slack:${channel}` })
+        .where('id', '=', groupId)
+        .execute();
+      const statusOf = async () =>
+        new Map(
+          (
+            await db()
+              .selectFrom('group_members')
+              .select(['person_id', 'status', 'left_by'])
+              .where('group_id', '=', groupId)
+              .execute()
+          ).map((row) => [ids.indexOf(row.person_id), `${row.status}${row.left_by ? `:${row.left_by}` : ''}`]),
+        );
+      const runNow = (body: Record<string, unknown> = {}) =>
+        admin.post(`/api/v1/mixers/groups/${groupId}/rounds`, body);
+
+      // A preview reads no chat and changes nobody.
+      slack.reset();
+      const preview = await runNow({ dryRun: true });
+      assert.equal(preview.status, 200, JSON.stringify(preview.body));
+      assert.equal(slack.calls.filter((c) => c.method === 'conversations.members').length, 0);
+      assert.equal((await statusOf()).size, 0);
+
+      // "Run round now" syncs first, as the scheduler does; the disabled person (5) is not added.
+      const round = await runNow();
+      assert.equal(round.status, 200, JSON.stringify(round.body));
+      assert.equal(slack.calls.filter((c) => c.method === 'conversations.members').length, 1);
+      assert.equal(round.body.round.stats.members, 5, 'people 0–4: the channel less the alumnus');
+      assert.equal((await statusOf()).has(5), false);
+
+      // 0 leaves on their own; an admin removes 1; 2 leaves the channel.
+      assert.equal(
+        (await (await clientFor(get().app, db(), ids[0] as string)).post(`/api/v1/mixers/groups/${groupId}/leave`))
+          .status,
+        200,
+      );
+      assert.equal((await admin.post(`/api/v1/mixers/groups/${groupId}/leave`, { personId: ids[1] })).status, 200);
+      slack.channelMembers.set(channel, [slack.botId, ...chatIds.slice(0, 6).filter((_, i) => i !== 2)]);
+      const sync1 = await syncGroupFromChat({ db: db(), groupId });
+      assert.deepEqual({ joined: sync1?.joined, left: sync1?.left }, { joined: 0, left: 1 });
+      let now = await statusOf();
+      assert.equal(now.get(0), 'left:self', 'still in the channel, but they chose to leave');
+      assert.equal(now.get(1), 'left:admin');
+      assert.equal(now.get(2), 'left:sync');
+
+      // 2 is back in the channel: the sync's own removal is undone; 0 and 1 stay out.
+      slack.channelMembers.set(channel, [slack.botId, ...chatIds.slice(0, 6)]);
+      const sync2 = await syncGroupFromChat({ db: db(), groupId });
+      assert.deepEqual({ joined: sync2?.joined, left: sync2?.left }, { joined: 1, left: 0 });
+      now = await statusOf();
+      assert.equal(now.get(0), 'left:self');
+      assert.equal(now.get(1), 'left:admin');
+      assert.equal(now.get(2), 'active');
+
+      // A membership that ended before left_by existed counts as the person's own choice.
+      await db()
+        .updateTable('group_members')
+        .set({ left_by: null })
+        .where('person_id', '=', ids[0] as string)
+        .execute();
+      assert.equal((await syncGroupFromChat({ db: db(), groupId }))?.joined, 0);
+
+      // 3's address turns hidden, and 4 leaves the channel: 3 might be anyone, so nobody leaves.
+      const hidden = slack.profiles.get(chatIds[3] as string);
+      assert.ok(hidden);
+      hidden.email = '';
+      slack.channelMembers.set(channel, [slack.botId, ...chatIds.slice(0, 6).filter((_, i) => i !== 4)]);
+      const sync3 = await syncGroupFromChat({ db: db(), groupId });
+      assert.deepEqual({ left: sync3?.left, unreadable: sync3?.unreadable }, { left: 0, unreadable: 1 });
+      now = await statusOf();
+      assert.equal(now.get(3), 'active', 'an unreadable address is not a departure');
+      assert.equal(now.get(4), 'active');
+      hidden.email = `${prefix}3@example.org`;
+
+      // Alumni clean-up is an organisation's decision: the sync does not undo it.
+      await db()
+        .updateTable('people')
+        .set({ enabled: 0 })
+        .where('id', '=', ids[3] as string)
+        .execute();
+      await cleanupAlumni({ db: db() });
+      await db()
+        .updateTable('people')
+        .set({ enabled: 1 })
+        .where('id', '=', ids[3] as string)
+        .execute();
+      await syncGroupFromChat({ db: db(), groupId });
+      assert.equal((await statusOf()).get(3), 'left:admin');
+
+      // A chat that fails does not stop the admin's round.
+      slack.fail('conversations.members', { error: 'internal_error' });
+      const despite = await runNow();
+      assert.equal(despite.status, 200, JSON.stringify(despite.body));
+      assert.ok(despite.body.round.roundId);
+      const failures = await db()
+        .selectFrom('audit_log')
+        .select('id')
+        .where('action', '=', 'group.chat_sync_failed')
+        .where('subject_id', '=', groupId)
+        .execute();
+      assert.equal(failures.length, 1);
+    });
   },
   {
     'notifications.slack.token': slack.token,

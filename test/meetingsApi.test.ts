@@ -261,6 +261,31 @@ forEachEngine(
       assert.equal((await admin.post(`/api/v1/meetings/${id}/done`)).status, 200, 'marking twice is harmless');
     });
 
+    test('done: refused (409) before the start time, accepted once it has passed', async () => {
+      const { meetingId: id } = await createMeeting({
+        db: db(),
+        title: 'Later',
+        participantIds: [ann, ben],
+        startsAt: inHours(2),
+      });
+      const early = await (await as(ann)).post(`/api/v1/meetings/${id}/done`);
+      assert.equal(early.status, 409, JSON.stringify(early.body));
+      assert.match(early.body.error.message, /not started yet/);
+      const admin = await adminClient(get().app);
+      assert.equal((await admin.post(`/api/v1/meetings/${id}/done`)).status, 409, 'admins too');
+      const still = await (await as(ann)).get(`/api/v1/meetings/${id}`);
+      assert.equal(still.body.meeting.status, 'scheduled');
+
+      await db()
+        .updateTable('meetings')
+        .set({ starts_at: inHours(-1) })
+        .where('id', '=', id)
+        .execute();
+      const met = await (await as(ann)).post(`/api/v1/meetings/${id}/done`);
+      assert.equal(met.status, 200, JSON.stringify(met.body));
+      assert.equal(met.body.meeting.status, 'done');
+    });
+
     test('admins create meetings (intros queued) and list them by status and group', async () => {
       await reset();
       const admin = await adminClient(get().app);

@@ -125,10 +125,28 @@ forEachEngine(
       assert.equal(saved.body.channel.settings.from, 'Convene <convene@example.org>');
       assert.ok(!JSON.stringify(saved.body).includes(smtp.url));
 
-      // The admin has no e-mail address yet: the test says so instead of failing somewhere later.
+      // The admin has no e-mail address yet: the test says so instead of failing somewhere later,
+      // and takes an address to send to instead.
       const noAddress = await admin.post('/api/v1/admin/channels/email/test');
       assert.equal(noAddress.status, 400);
+      assert.equal(noAddress.body.error.field, 'to');
       assert.match(noAddress.body.error.message, /e-mail address/);
+      smtp.mails.length = 0;
+      const elsewhere = await admin.post('/api/v1/admin/channels/email/test', { to: `${engine}-ops@example.org` });
+      assert.equal(elsewhere.status, 200, JSON.stringify(elsewhere.body));
+      assert.equal(elsewhere.body.ok, true, elsewhere.body.message);
+      const toOps = smtp.mails.find((m) => JSON.stringify(m.to).includes(`${engine}-ops@example.org`));
+      assert.ok(toOps, 'the test message went to the address given');
+      // No meeting page for a test: its link opens the meetings list, not a page that does not exist.
+      const link = /Meeting page: (\S+)/.exec(toOps.text ?? '')?.[1] ?? '';
+      assert.match(link, /\/meetings\/$/, link);
+      const opsOnSlack = await admin.post('/api/v1/admin/channels/slack/test', { to: `${engine}-ops@example.org` });
+      assert.equal(opsOnSlack.body.ok, false);
+      assert.match(opsOnSlack.body.message, /not? (be )?found|users_not_found/i);
+      slack.addUser(`${engine}-ops@example.org`);
+      const opsFound = await admin.post('/api/v1/admin/channels/slack/test', { to: `${engine}-ops@example.org` });
+      assert.equal(opsFound.body.ok, true, opsFound.body.message);
+      assert.match(opsFound.body.message, new RegExp(`Sent to ${engine}-ops@example.org`));
       await db()
         .updateTable('people')
         .set({ email: `${engine}-admin@example.org` })
@@ -168,7 +186,7 @@ forEachEngine(
       assert.ok(!JSON.stringify(audit).includes(smtp.url), 'no secret in the audit log');
     });
 
-    test('webhook secrets: validated, masked, and a blank one keeps the stored secret', async () => {
+    test('webhook secrets: validated, masked, and a blank one keeps the stored secret only at the same URL', async () => {
       const bad = await admin.put('/api/v1/admin/channels/webhook', { url: 'https://h.example.org', secret: 'abc' });
       assert.equal(bad.status, 400);
       assert.equal(bad.body.error.field, 'secret');
@@ -178,11 +196,29 @@ forEachEngine(
         secret: WEBHOOK_SECRET,
       });
       assert.equal(saved.status, 200, JSON.stringify(saved.body));
-      const kept = await admin.put('/api/v1/admin/channels/webhook', {
-        url: 'https://hooks.example.org/v2',
+      // A new URL would receive the stored secret on the next send (or "Send a test message").
+      const moved = await admin.put('/api/v1/admin/channels/webhook', {
+        url: 'https://attacker.example.net/hook',
         secret: '',
       });
+      assert.equal(moved.status, 400);
+      assert.equal(moved.body.error.field, 'secret');
+      assert.match(moved.body.error.message, /again/);
+      const sameUrl = await admin.put('/api/v1/admin/channels/webhook', {
+        url: 'https://hooks.example.org/convene',
+        secret: '',
+      });
+      assert.equal(sameUrl.status, 200, 'the same address keeps the stored secret');
+      const kept = await admin.put('/api/v1/admin/channels/webhook', {
+        url: 'https://hooks.example.org/v2',
+        secret: WEBHOOK_SECRET,
+      });
       assert.equal(kept.status, 200);
+      assert.deepEqual(
+        kept.body.channel.fields.find((f: { name: string }) => f.name === 'url').secretsBound,
+        ['secret'],
+        'the page can say which secret a new address needs',
+      );
       for (const body of [saved.body, kept.body, (await admin.get('/api/v1/admin/channels')).body]) {
         const text = JSON.stringify(body);
         assert.ok(!text.includes(WEBHOOK_SECRET) && !text.includes(WEBHOOK_SECRET.slice(6, 30)), text);
@@ -196,6 +232,51 @@ forEachEngine(
       assert.equal(JSON.parse(row.settings).url, 'https://hooks.example.org/v2');
       assert.equal(row.enabled, 0);
       // Stays off: the other engineers' webhook sender is not what this suite tests.
+    });
+
+    test('a new Mattermost server URL needs the token again; leaving the URL out keeps it', async () => {
+      const saved = await admin.put('/api/v1/admin/channels/mattermost', {
+        enabled: false,
+        url: 'https://chat.example.org',
+        token: 'mattermost-token-0123456789',
+      });
+      assert.equal(saved.status, 200, JSON.stringify(saved.body));
+      const moved = await admin.put('/api/v1/admin/channels/mattermost', { url: 'https://evil.example.net' });
+      assert.equal(moved.status, 400);
+      assert.equal(moved.body.error.field, 'token');
+      const row = async () =>
+        db().selectFrom('channel_settings').selectAll().where('channel', '=', 'mattermost').executeTakeFirstOrThrow();
+      assert.equal(JSON.parse((await row()).settings).url, 'https://chat.example.org', 'nothing was saved');
+      assert.equal((await admin.put('/api/v1/admin/channels/mattermost', { enabled: false })).status, 200);
+      const both = await admin.put('/api/v1/admin/channels/mattermost', {
+        url: 'https://chat2.example.org',
+        token: 'mattermost-token-abcdefghij',
+      });
+      assert.equal(both.status, 200);
+      assert.equal(JSON.parse((await row()).secrets).token, 'mattermost-token-abcdefghij');
+    });
+
+    test('deliveries: chat readers the chat did not find are marked, and a reminder says when it is due', async () => {
+      await db().deleteFrom('notifications').execute();
+      const found = await insertPerson(db(), { username: `${engine}found`, name: 'Found Reader' });
+      const missed = await insertPerson(db(), { username: `${engine}missed`, name: 'Missed Reader' });
+      slack.addUser(`${engine}found@example.org`);
+      const startsAt = new Date(Date.now() + 21 * 86_400_000).toISOString();
+      await meeting('Marked', null, [found, missed], startsAt);
+      await deliver();
+      const onSlack = await admin.get('/api/v1/admin/deliveries?channel=slack&kind=intro');
+      assert.equal(onSlack.body.deliveries.length, 1);
+      const [row] = onSlack.body.deliveries;
+      assert.equal(row.status, 'sent');
+      assert.deepEqual(row.recipients.sort(), ['Found Reader', 'Missed Reader']);
+      assert.deepEqual(row.notFound, ['Missed Reader']);
+      const byMail = await admin.get('/api/v1/admin/deliveries?channel=email&kind=intro');
+      for (const d of byMail.body.deliveries) assert.deepEqual(d.notFound, []);
+      const reminders = await admin.get('/api/v1/admin/deliveries?kind=reminder&status=pending');
+      assert.ok(reminders.body.deliveries.length >= 1);
+      for (const d of reminders.body.deliveries) {
+        assert.equal(d.nextAttemptAt, new Date(Date.parse(startsAt) - 15 * 60_000).toISOString());
+      }
     });
 
     test('deliveries: filters, counts, resend of a failed row until it is delivered, refusals', async () => {
@@ -349,20 +430,54 @@ forEachEngine(
         defaults: { email: false, slack: false },
       });
       assert.equal(muted.status, 200);
+      // Bounced by e-mail (550) and not on Slack: nothing reaches them.
+      const lost = await insertPerson(db(), { username: `${engine}lost`, name: 'Lost Person' });
+      // Chose Slack only, and Slack found nobody in their meeting (the row failed as a whole).
+      const slackOnly = await insertPerson(db(), { username: `${engine}slackonly`, name: 'Slack Only' });
+      // Bounced by e-mail, but Slack reaches them.
+      const bounce = await insertPerson(db(), { username: `${engine}bounce`, name: 'Bounce Person' });
+      const onlySlack = await (await clientFor(get().app, db(), slackOnly)).put('/api/v1/me/notifications', {
+        defaults: { email: false },
+      });
+      assert.equal(onlySlack.status, 200);
       slack.addUser(`${engine}fine@example.org`);
-      await meeting('Slack lookup', null, [fine, ghost], new Date(Date.now() + 86_400_000).toISOString());
+      slack.addUser(`${engine}bounce@example.org`);
+      const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+      await meeting('Slack lookup', null, [fine, ghost], tomorrow);
+      await meeting('Lost', null, [lost, fine], tomorrow);
+      await meeting('Nobody on Slack', null, [slackOnly], tomorrow);
+      await meeting('Bounce', null, [bounce, fine], tomorrow);
+      smtp.refuse.add(`${engine}lost@example.org`);
+      smtp.refuse.add(`${engine}bounce@example.org`);
       await deliver();
+      smtp.refuse.clear();
 
       const answer = await admin.get('/api/v1/admin/deliveries/unreachable');
       assert.equal(answer.status, 200);
-      const byName = new Map<string, string[]>(
-        answer.body.people.map((p: { name: string; reasons: string[] }) => [p.name, p.reasons]),
-      );
-      assert.match(byName.get('Mute Person')?.join(' ') ?? '', /turn every channel off/);
-      assert.match(byName.get('No Mail')?.join(' ') ?? '', /no e-mail address/);
-      assert.match(byName.get('Ghost Slack')?.join(' ') ?? '', /Slack found no account/);
-      assert.ok(!byName.has('Fine Person'));
+      type Entry = { name: string; reasons: string[]; warnings: string[] };
+      const byName = new Map<string, Entry>(answer.body.people.map((p: Entry) => [p.name, p]));
+      const warned = new Map<string, Entry>(answer.body.warned.map((p: Entry) => [p.name, p]));
+      assert.match(byName.get('Mute Person')?.reasons.join(' ') ?? '', /turn every channel off/);
+      assert.match(byName.get('No Mail')?.reasons.join(' ') ?? '', /no e-mail address/);
+      const lostReasons = byName.get('Lost Person')?.reasons.join(' ') ?? '';
+      assert.match(lostReasons, /Slack found no account/);
+      assert.match(lostReasons, /E-mail could not deliver: .*(550|mailbox)/i);
+      assert.match(byName.get('Slack Only')?.reasons.join(' ') ?? '', /Slack could not deliver: Nobody/);
+      // Reachable by e-mail: a warning about Slack, not an unreachable person.
+      assert.ok(!byName.has('Ghost Slack'), 'e-mail reaches Ghost');
+      assert.match(warned.get('Ghost Slack')?.warnings.join(' ') ?? '', /Slack found no account/);
+      assert.ok(!byName.has('Bounce Person'), 'Slack reaches Bounce');
+      assert.match(warned.get('Bounce Person')?.warnings.join(' ') ?? '', /E-mail could not deliver/);
+      assert.ok(!byName.has('Fine Person') && !warned.has('Fine Person'));
       assert.ok(!byName.has('Gone Person'), 'disabled people are not listed');
+      assert.equal(answer.body.total, answer.body.people.length);
+      assert.equal(answer.body.warnedTotal, answer.body.warned.length);
+
+      // A later message that gets through clears the old failure.
+      await meeting('Lost again', null, [lost], tomorrow);
+      await deliver();
+      const after = await admin.get('/api/v1/admin/deliveries/unreachable');
+      assert.ok(!after.body.people.some((p: Entry) => p.name === 'Lost Person'));
     });
   },
   {

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { drainOutbox, type NotificationRow, type OutboxOptions } from '../src/features/meetings/outbox.js';
+import { renderMattermost } from '../src/features/meetings/renderMattermost.js';
 import { buildSenders } from '../src/features/meetings/senders.js';
 import { cancelMeeting, createMeeting, rescheduleMeeting } from '../src/features/meetings/service.js';
 import { managerPattern } from '../src/features/mixers/eligibility.js';
 import { runRound } from '../src/features/mixers/rounds.js';
+import { videoRooms } from '../src/integrations/jitsi.js';
 import { outboxJob } from '../src/jobs/outbox.js';
 import { startJobs } from '../src/jobs/runner.js';
 import { FakeSlack } from './helpers/fakeSlack.js';
@@ -110,6 +112,51 @@ forEachEngine(
       assert.equal((await rowsOf(quiet.meetingId, 'reminder')).length, 0);
     });
 
+    test('a late reminder says the minutes actually left; a rescheduled message shows the time it replaces', async () => {
+      // Set 6 minutes ahead with the default 15-minute lead: the reminder goes out at once.
+      const soon = new Date(Math.floor(Date.now() / 60_000) * 60_000 + 6 * 60_000 + 20_000);
+      const { meetingId } = await meetingWith(soon);
+      smtp.mails.length = 0;
+      slack.posts.length = 0;
+      await deliver();
+      const reminder = smtp.mails.find((m) => m.subject?.startsWith('Starting soon'));
+      assert.ok(reminder, 'the reminder went out');
+      const left = Math.round((soon.getTime() - Date.now()) / 60_000);
+      assert.match(reminder.text ?? '', new RegExp(`starts in (${left}|${left + 1}) minutes\\.`));
+      assert.doesNotMatch(reminder.text ?? '', /in 15 minutes/);
+      assert.equal(JSON.parse((await rowsOf(meetingId, 'reminder'))[0]?.payload ?? '{}').leadMinutes, 15);
+
+      const first = new Date('2031-03-03T09:00:00.000Z');
+      const moved = await meetingWith(first);
+      await rescheduleMeeting({ db: db(), meetingId: moved.meetingId, startsAt: '2031-03-04T14:30:00.000Z' });
+      smtp.mails.length = 0;
+      slack.posts.length = 0;
+      await deliver();
+      const mail = smtp.mails.find((m) => m.subject?.startsWith('Rescheduled'));
+      assert.ok(mail, 'the rescheduled e-mail went out');
+      // The locale data decides the exact punctuation ("Monday 3 March" or "Monday, 3 March").
+      assert.match(
+        mail.text ?? '',
+        /When: Tuesday,? 4 March 2031.{1,6}14:30 \(UTC\) \(was: Monday,? 3 March 2031.{1,6}09:00 \(UTC\)\)/,
+      );
+      assert.match(String(mail.html), /\(was: Monday,? 3 March 2031.{1,6}09:00 \(UTC\)\)/);
+      const post = slack.posts.find((p) => p.text.startsWith('Rescheduled'));
+      assert.ok(post, 'the rescheduled Slack message went out');
+      const when = JSON.stringify(post.blocks.find((b) => JSON.stringify(b).includes('*When:*')));
+      assert.match(when, new RegExp(`\\(was: <!date\\^${Date.parse(first.toISOString()) / 1000}\\^`));
+
+      const [row] = await rowsOf(moved.meetingId, 'rescheduled');
+      const payload = JSON.parse(row?.payload ?? '{}');
+      const ctx = { publicUrl: 'https://convene.example.org', video: videoRooms(get().config.video) };
+      const mm = renderMattermost(ctx, payload, { usernames: new Map(), readers: moved.ids });
+      assert.match(
+        mm.message,
+        /- Tuesday,? 4 March 2031.{1,6}14:30 \(UTC\) \(was: Monday,? 3 March 2031.{1,6}09:00 \(UTC\)\)/,
+      );
+      const intro = renderMattermost(ctx, { ...payload, kind: 'intro' }, { usernames: new Map(), readers: moved.ids });
+      assert.doesNotMatch(intro.message, /was:/, 'only a rescheduled message names the old time');
+    });
+
     test('the real outbox worker delivers a reminder no earlier than its time, and within a minute', async () => {
       // Lead 1 minute, start in 68 s: the reminder is due in about 8 s.
       const n0 = ++n;
@@ -181,26 +228,80 @@ forEachEngine(
       assert.ok(!smtp.mails.some((m) => m.subject?.startsWith('Starting soon')));
     });
 
-    test('rescheduled: the old time’s reminders are skipped, the new time’s are sent', async () => {
+    test('rescheduled: the old time’s reminders are skipped at once, with the reason; the new time’s are sent', async () => {
       const first = inSeconds(2 * 3600);
       const { meetingId } = await meetingWith(first);
       const second = inSeconds(3 * 3600);
       await rescheduleMeeting({ db: db(), meetingId, startsAt: second.toISOString() });
       const reminders = await rowsOf(meetingId, 'reminder');
       assert.equal(reminders.length, 6, 'three for each time');
-      // A worker running just before the new time's reminder: both are due by then.
+      // Right after the change, before any worker ran: the deliveries page already tells the truth.
+      for (const r of reminders) {
+        const forTime = JSON.parse(r.payload).meeting.startsAt;
+        if (forTime === first.toISOString()) {
+          assert.equal(r.status, 'skipped');
+          assert.equal(r.last_error, 'The meeting was moved to another time.');
+        } else {
+          assert.equal(r.status, 'pending');
+          assert.equal(r.next_attempt_at, new Date(second.getTime() - 15 * 60_000).toISOString());
+        }
+      }
+      // A worker running just before the new time's reminder sends only those.
       const run = await deliver(new Date(second.getTime() - 10 * 60_000));
-      assert.ok(run.skipped >= 3);
+      assert.equal(run.skipped, 0, 'nothing left for the send-time check to skip');
       for (const r of await rowsOf(meetingId, 'reminder')) {
         const forTime = JSON.parse(r.payload).meeting.startsAt;
         assert.equal(r.status, forTime === second.toISOString() ? 'sent' : 'skipped', `${forTime} ${r.last_error}`);
-        if (r.status === 'skipped') assert.match(r.last_error ?? '', /another time/);
       }
     });
 
-    test('cancelled: the reminder and the follow-up are skipped', async () => {
+    test('rescheduled back to an earlier time queues its reminders again; a reminder being sent is left to its worker', async () => {
+      const first = inSeconds(2 * 3600);
+      const second = inSeconds(3 * 3600);
+      const { meetingId } = await meetingWith(first);
+      // A worker holds one of the first time's reminders.
+      const [held] = await rowsOf(meetingId, 'reminder');
+      assert.ok(held);
+      await db()
+        .updateTable('notifications')
+        .set({ status: 'sending', claimed_by: 'other-worker', claimed_until: inSeconds(60).toISOString() })
+        .where('id', '=', held.id)
+        .execute();
+      await rescheduleMeeting({ db: db(), meetingId, startsAt: second.toISOString() });
+      const afterMove = await rowsOf(meetingId, 'reminder');
+      const heldNow = afterMove.find((r) => r.id === held.id);
+      assert.equal(heldNow?.status, 'sending', 'never touched while a worker holds it');
+      assert.equal(heldNow?.claimed_by, 'other-worker');
+      assert.equal(afterMove.filter((r) => r.status === 'skipped').length, 2);
+
+      await rescheduleMeeting({ db: db(), meetingId, startsAt: first.toISOString() });
+      const rows = await rowsOf(meetingId, 'reminder');
+      const pending = rows.filter((r) => r.status === 'pending');
+      // The held one is for this very time again, so it still goes out: not queued twice.
+      assert.equal(pending.length, 2, 'the first time again: new reminders, though it had some before');
+      assert.ok(pending.every((r) => JSON.parse(r.payload).meeting.startsAt === first.toISOString()));
+      assert.deepEqual(
+        [...pending, held].map((r) => `${r.channel}:${r.person_id}`).sort(),
+        afterMove
+          .filter((r) => r.status === 'pending')
+          .map((r) => `${r.channel}:${r.person_id}`)
+          .sort(),
+        'every reader still gets one',
+      );
+      assert.equal(rows.filter((r) => r.status === 'skipped').length, 5, 'two of the first time, three of the second');
+      assert.equal(new Set(rows.map((r) => r.dedupe_key)).size, rows.length);
+    });
+
+    test('cancelled: the reminder and the follow-up are skipped at once', async () => {
       const { meetingId } = await meetingWith(inSeconds(2 * 3600));
       await cancelMeeting({ db: db(), meetingId });
+      // At once, in the cancellation's transaction: not 'pending' until their due time.
+      const waiting = await rowsOf(meetingId, 'reminder');
+      assert.equal(waiting.length, 3);
+      for (const r of waiting) {
+        assert.equal(r.status, 'skipped');
+        assert.equal(r.last_error, 'The meeting was cancelled.');
+      }
       await deliver(inSeconds(3 * 3600));
       for (const r of await rowsOf(meetingId, 'reminder')) {
         assert.equal(r.status, 'skipped');
@@ -232,6 +333,8 @@ forEachEngine(
       assert.equal(mixer.reminder_minutes, 30, 'copied from the group');
       assert.equal((await rowsOf(mixer.id, 'follow_up')).length, 3);
       await cancelMeeting({ db: db(), meetingId: mixer.id });
+      const now = await rowsOf(mixer.id, 'follow_up');
+      assert.ok(now.every((r) => r.status === 'skipped' && r.last_error === 'The meeting was cancelled.'));
       await deliver(inSeconds(3 * 86_400));
       const followUps = await rowsOf(mixer.id, 'follow_up');
       assert.ok(followUps.every((r) => r.status === 'skipped' && /cancelled/.test(r.last_error ?? '')));

@@ -70,3 +70,25 @@ test('`convene demo` on a database with data exits with the reason and the way o
     await database.drop();
   }
 });
+
+test('`convene demo` points to the address Convene will be served at: the port, or publicUrl', async () => {
+  const sqlite = enginesUnderTest().find((e) => e.engine === 'sqlite')!;
+  for (const [env, url] of [
+    [{ PORT: '4873' }, 'http://localhost:4873'],
+    [{ PORT: '4873', CONVENE_PUBLIC_URL: 'https://convene.example.org/' }, 'https://convene.example.org'],
+  ] as const) {
+    const database = await sqlite.create();
+    try {
+      const run = await runCli(['demo'], {
+        DATABASE_URL: database.url,
+        CONVENE_ADMIN_PASSWORD: 'demo-admin-pw-1',
+        ...env,
+      });
+      assert.equal(run.code, 0, run.output);
+      assert.match(run.output, new RegExp(`Open ${url.replace(/\./g, '\\.')} and sign in`));
+      assert.doesNotMatch(run.output, /localhost:3000/);
+    } finally {
+      await database.drop();
+    }
+  }
+});

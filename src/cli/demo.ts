@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { publicUrlOf } from '../config.js';
 import { ensureAdmin } from '../features/auth/service.js';
 import { seedDemo } from '../features/demo/demo.js';
 import { managerPattern } from '../features/mixers/eligibility.js';
@@ -34,7 +35,8 @@ export function registerDemoCommands(program: Command): void {
         print('');
         print('Next:');
         print('  1. Start Convene: npm start   (or: npx convene serve)');
-        print(`  2. Open ${ctx.config.publicUrl ?? `http://localhost:${ctx.config.port}`} and sign in as admin.`);
+        // The address `convene serve` will be reached at with this same configuration (PORT, publicUrl).
+        print(`  2. Open ${publicUrlOf(ctx.config)} and sign in as admin.`);
         if (admin.generatedPassword) {
           print(`     Username: admin  Password: ${admin.generatedPassword}   (shown once; keep it)`);
         } else if (!admin.created) {

@@ -171,7 +171,7 @@ export function registerMixerCommands(program: Command): void {
         const result = await syncGroupFromChat({ db: ctx.database.db, groupId: found.id });
         if (!result) throw badRequest(`Group "${found.name}" is not fed from a chat channel.`);
         print(
-          `Synced "${found.name}" from ${result.chatChannel}: ${result.joined} joined, ${result.left} left (${result.members} in the channel, ${result.created} new people).`,
+          `Synced "${found.name}" from ${result.chatChannel}: ${result.joined} joined, ${result.left} left (${result.members} in the channel, ${result.created} new people)${result.unreadable ? `; ${result.unreadable} hidden e-mail addresses, so nobody was removed` : ''}.`,
         );
       });
     });

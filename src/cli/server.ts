@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { startConvene } from '../app.js';
+import { startConvene, startWorker } from '../app.js';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -37,6 +37,24 @@ export function registerServerCommands(program: Command): void {
       };
       process.once('SIGTERM', () => shutdown('SIGTERM'));
       process.once('SIGINT', () => shutdown('SIGINT'));
+    });
+
+  program
+    .command('worker')
+    .description('Run the background jobs (rounds, messages, directory sync) without the web server.')
+    .action(async () => {
+      const worker = await startWorker(loadConfig({ overrides: { 'jobs.enabled': true } }));
+      print(`Convene worker is running (database: ${worker.ctx.database.engine})`);
+      const shutdown = () => {
+        const force = setTimeout(() => process.exit(1), 15_000);
+        force.unref();
+        worker.stop().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGTERM', shutdown);
+      process.once('SIGINT', shutdown);
     });
 
   program

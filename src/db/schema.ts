@@ -66,6 +66,8 @@ export interface AuditLogTable {
 }
 
 export type MemberStatus = 'active' | 'paused' | 'left';
+/** 'sync': the chat channel sync removed them, and brings them back when they are in the channel again. */
+export type MemberLeftBy = 'self' | 'sync' | 'admin';
 export type OddPolicy = 'trio' | 'sit_out';
 export type Membership = 'open' | 'admin' | 'auto';
 export type MeetingSource = 'round' | 'webhook' | 'queue' | 'api' | 'manual';
@@ -112,6 +114,8 @@ export interface GroupMembersTable {
   skip_round_at: string | null;
   joined_at: string;
   left_at: string | null;
+  /** Who ended the membership; null for memberships that ended before it was recorded (read as 'self'). */
+  left_by: MemberLeftBy | null;
 }
 
 export interface RoundsTable {

@@ -1,4 +1,6 @@
 import nodemailer from 'nodemailer';
+import { redact } from '../lib/redact.js';
+import { describeFor, SMTP_URL, type UrlProblem, urlProblem } from '../lib/serviceUrl.js';
 
 export interface OutgoingMail {
   to: { name: string; email: string };
@@ -14,6 +16,15 @@ export interface OutgoingMail {
 /** Thrown for an answer that retrying cannot change (5xx: no such mailbox, refused). */
 export class PermanentMailError extends Error {}
 
+/** The SMTP URL cannot be used; the message says why without quoting the URL (it holds the password). */
+export class MailSettingsError extends Error {
+  constructor(readonly problem: UrlProblem) {
+    const sentence = describeFor('SMTP URL', problem);
+    super(`${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`);
+    this.name = 'MailSettingsError';
+  }
+}
+
 export interface Mailer {
   send(mail: OutgoingMail): Promise<{ messageId: string; accepted: string[] }>;
   close(): void;
@@ -21,7 +32,12 @@ export interface Mailer {
 
 /** SMTP through nodemailer, configured by URL (smtp://user:pass@host:port or smtps://…). */
 export function smtpMailer(props: { smtpUrl: string; from: string; timeoutMs?: number }): Mailer {
+  // new URL() would throw a TypeError whose `input` is the whole URL, password included, and
+  // loggers print that property: check first, and describe the fault without the value.
+  const problem = urlProblem(props.smtpUrl, SMTP_URL);
+  if (problem) throw new MailSettingsError(problem);
   const url = new URL(props.smtpUrl);
+  const secrets = [url.password, decodeURIComponent(url.password)];
   const transport = nodemailer.createTransport({
     host: url.hostname,
     port: Number(url.port) || (url.protocol === 'smtps:' ? 465 : 587),
@@ -57,9 +73,12 @@ export function smtpMailer(props: { smtpUrl: string; from: string; timeoutMs?: n
           accepted: (info.accepted as Array<string | { address: string }>).map(String),
         };
       } catch (error) {
+        // A fresh error with a scrubbed message: nodemailer's own carries the SMTP exchange and
+        // connection details, and whatever is thrown here may be logged or stored.
         const code = (error as { responseCode?: number }).responseCode;
-        if (code && code >= 500) throw new PermanentMailError((error as Error).message);
-        throw error;
+        const message = redact(error instanceof Error ? error.message : String(error), secrets);
+        if (code && code >= 500) throw new PermanentMailError(message);
+        throw new Error(message);
       }
     },
     close: () => transport.close(),

@@ -1,4 +1,5 @@
 import { ErrorCode, LogLevel, WebClient } from '@slack/web-api';
+import { redact } from '../lib/redact.js';
 
 /** Why a Slack call failed, in terms the outbox acts on. */
 export class SlackFailure extends Error {
@@ -11,27 +12,24 @@ export class SlackFailure extends Error {
   }
 }
 
-export interface SlackPost {
-  /** Participants' e-mail addresses, keyed by person id. */
-  emails: Map<string, string>;
+/** conversations.open takes at most this many users, the bot not counted. */
+export const SLACK_MAX_IN_GROUP = 8;
+
+export interface SlackMessage {
   text: string;
-  blocksFor: (slackIds: Map<string, string>) => Array<Record<string, unknown>>;
+  blocks: Array<Record<string, unknown>>;
   metadata?: { event_type: string; event_payload: Record<string, string> };
-  /** Look in the conversation first: a previous worker may have posted it before it died. */
-  checkFirst?: { since: string };
 }
 
-export interface SlackPostResult {
-  channel: string;
-  ts: string;
-  slackIds: Record<string, string>;
-  notFound: string[];
-  alreadyPosted?: boolean;
-}
-
+/** The delivery steps, so a sender decides which conversations to open and where to look first. */
 export interface SlackChannel {
-  /** One conversation with every participant found on Slack, and one post in it. */
-  post(message: SlackPost): Promise<SlackPostResult>;
+  /** Slack user ids by person id (users.lookupByEmail), and the people Slack does not know. */
+  findUsers(emails: Map<string, string>): Promise<{ slackIds: Map<string, string>; notFound: string[] }>;
+  /** The direct message (one user) or group DM (2–8 users) with the bot, opened when needed. */
+  open(userIds: string[]): Promise<string>;
+  /** The ts of a message carrying this notification id posted in `channel` since `since`, or null. */
+  findPosted(channel: string, since: string, notificationId: string): Promise<string | null>;
+  postMessage(channel: string, message: SlackMessage): Promise<string>;
 }
 
 const CACHE_MS = 10 * 60 * 1000;
@@ -53,7 +51,7 @@ export function slackChannel(props: { token: string; apiUrl: string; timeoutMs?:
     try {
       return await what();
     } catch (error) {
-      throw translate(error);
+      throw translate(error, props.token);
     }
   };
 
@@ -70,63 +68,55 @@ export function slackChannel(props: { token: string; apiUrl: string; timeoutMs?:
         users.set(email, { id: null, at: Date.now() });
         return null;
       }
-      throw translate(error);
+      throw translate(error, props.token);
     }
   };
 
   return {
-    async post(message) {
+    async findUsers(emails) {
       const slackIds = new Map<string, string>();
       const notFound: string[] = [];
-      for (const [personId, email] of message.emails) {
+      for (const [personId, email] of emails) {
         const id = await lookup(email);
         if (id) slackIds.set(personId, id);
         else notFound.push(personId);
       }
-      if (!slackIds.size)
-        throw new SlackFailure('Nobody in this meeting was found on Slack (users_not_found).', 'permanent');
-      const key = [...new Set(slackIds.values())].sort().join(',');
-      let channel = conversations.get(key);
-      if (!channel || Date.now() - channel.at > CACHE_MS) {
-        const opened = await call(() => client.conversations.open({ users: key }));
-        if (!opened.channel?.id) throw new SlackFailure('conversations.open returned no channel.', 'retry');
-        channel = { id: opened.channel.id, at: Date.now() };
-        conversations.set(key, channel);
-      }
-      const channelId = channel.id;
-      const id = message.metadata?.event_payload.notification_id;
-      if (message.checkFirst && id) {
-        const history = await call(() =>
-          client.conversations.history({
-            channel: channelId,
-            oldest: String(Date.parse(message.checkFirst?.since ?? '') / 1000 - 60),
-            include_all_metadata: true,
-            limit: 200,
-          }),
-        );
-        const earlier = history.messages?.find(
-          (m) => (m.metadata?.event_payload as Record<string, unknown> | undefined)?.notification_id === id,
-        );
-        if (earlier?.ts) {
-          return {
-            channel: channelId,
-            ts: earlier.ts,
-            slackIds: Object.fromEntries(slackIds),
-            notFound,
-            alreadyPosted: true,
-          };
-        }
-      }
+      return { slackIds, notFound };
+    },
+    async open(userIds) {
+      const key = [...new Set(userIds)].sort().join(',');
+      const cached = conversations.get(key);
+      if (cached && Date.now() - cached.at < CACHE_MS) return cached.id;
+      const opened = await call(() => client.conversations.open({ users: key }));
+      if (!opened.channel?.id) throw new SlackFailure('conversations.open returned no channel.', 'retry');
+      conversations.set(key, { id: opened.channel.id, at: Date.now() });
+      return opened.channel.id;
+    },
+    async findPosted(channel, since, notificationId) {
+      const history = await call(() =>
+        client.conversations.history({
+          channel,
+          oldest: String(Date.parse(since) / 1000 - 60),
+          include_all_metadata: true,
+          limit: 200,
+        }),
+      );
+      const earlier = history.messages?.find(
+        (m) => (m.metadata?.event_payload as Record<string, unknown> | undefined)?.notification_id === notificationId,
+      );
+      return earlier?.ts ?? null;
+    },
+    async postMessage(channel, message) {
       const posted = await call(() =>
         client.chat.postMessage({
-          channel: channelId,
+          channel,
           text: message.text,
-          blocks: message.blocksFor(slackIds) as never,
+          blocks: message.blocks as never,
           unfurl_links: false,
           ...(message.metadata ? { metadata: message.metadata } : {}),
         }),
       );
-      return { channel: channelId, ts: String(posted.ts ?? ''), slackIds: Object.fromEntries(slackIds), notFound };
+      return String(posted.ts ?? '');
     },
   };
 }
@@ -143,9 +133,29 @@ const PERMANENT = new Set([
   'no_text',
   'invalid_blocks',
   'cannot_dm_bot',
+  'too_many_users',
 ]);
 
-function translate(error: unknown): SlackFailure {
+const FIX_TOKEN = 'then set the new bot token on Admin → Channels (or in the config file)';
+
+/**
+ * Answers that only an admin can change: retrying would just fail the same way 8 times, so the
+ * message fails at once and says what to fix.
+ */
+const SETTINGS: Record<string, (data: { needed?: string; provided?: string }) => string> = {
+  missing_scope: ({ needed, provided }) =>
+    `Slack refused: the bot token lacks the ${needed ? `${needed} scope` : 'scope this call needs'}` +
+    `${provided ? ` (it has ${provided})` : ''} (missing_scope). Add it under OAuth & Permissions → Bot Token Scopes ` +
+    `in the Slack app settings and reinstall the app; ${FIX_TOKEN} if it changed.`,
+  not_allowed_token_type: () =>
+    `Slack refused the token type (not_allowed_token_type): Convene needs a bot token (xoxb-…), not a user or app-level token; ${FIX_TOKEN}.`,
+  account_inactive: () =>
+    `Slack refused: the token belongs to a deactivated user or an uninstalled app (account_inactive). Reinstall the Slack app, ${FIX_TOKEN}.`,
+  no_permission: () =>
+    'Slack refused: the workspace does not let this bot token do that (no_permission). Check the app’s scopes and that a workspace admin approved the app, then reinstall it.',
+};
+
+function translate(error: unknown, token?: string): SlackFailure {
   if (error instanceof SlackFailure) return error;
   const coded = error as { code?: string; retryAfter?: number; message?: string };
   if (coded?.code === ErrorCode.RateLimitedError) {
@@ -157,9 +167,19 @@ function translate(error: unknown): SlackFailure {
   }
   const platform = platformError(error);
   if (platform === 'ratelimited') return new SlackFailure('Slack answered ratelimited.', 'ratelimited', 30);
+  const setting = platform ? SETTINGS[platform] : undefined;
+  if (setting) {
+    const data = (error as { data?: { needed?: unknown; provided?: unknown } }).data ?? {};
+    // Slack's own words, but only when they look like scope names: they end up in a message.
+    const scopes = (value: unknown) =>
+      typeof value === 'string' && /^[a-z:.,_ -]{1,200}$/i.test(value) ? value : undefined;
+    const needed = scopes(data.needed);
+    const provided = scopes(data.provided);
+    return new SlackFailure(setting({ ...(needed ? { needed } : {}), ...(provided ? { provided } : {}) }), 'permanent');
+  }
   // invalid_auth, token_revoked…: a setting to fix, so the message waits and retries.
   if (platform) return new SlackFailure(`Slack answered ${platform}.`, PERMANENT.has(platform) ? 'permanent' : 'retry');
-  return new SlackFailure(`Slack could not be reached: ${coded?.message ?? String(error)}`, 'retry');
+  return new SlackFailure(`Slack could not be reached: ${redact(coded?.message ?? String(error), [token])}`, 'retry');
 }
 
 /** A member of a chat channel, as the chat knows them. */
@@ -202,7 +222,7 @@ export async function slackChannelRoster(
     try {
       return await what();
     } catch (error) {
-      throw translate(error);
+      throw translate(error, props.token);
     }
   };
   const auth = await call(() => client.auth.test());
@@ -257,6 +277,6 @@ export async function slackUserEmail(
     return answer.user?.profile?.email ?? null;
   } catch (error) {
     if (platformError(error) === 'user_not_found') return null;
-    throw translate(error);
+    throw translate(error, props.token);
   }
 }

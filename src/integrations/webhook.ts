@@ -1,4 +1,5 @@
 import { Webhook } from 'standardwebhooks';
+import { redact } from '../lib/redact.js';
 
 /** Why a webhook delivery failed, in terms the outbox acts on. */
 export class WebhookFailure extends Error {
@@ -32,6 +33,7 @@ function retryAfterSeconds(value: string | null): number {
 /** An outgoing webhook: a receiver's URL and the shared `whsec_…` secret. No retries here: the outbox retries. */
 export function webhookEndpoint(props: { url: string; secret: string; timeoutMs?: number }): WebhookEndpoint {
   const signer = new Webhook(props.secret);
+  const query = URL.canParse(props.url) ? new URL(props.url).search.slice(1) : undefined;
   return {
     async deliver(id, body, now = new Date()) {
       const text = JSON.stringify(body);
@@ -52,7 +54,9 @@ export function webhookEndpoint(props: { url: string; secret: string; timeoutMs?
           signal: AbortSignal.timeout(props.timeoutMs ?? 15_000),
         });
       } catch (error) {
-        throw new WebhookFailure(`The webhook receiver could not be reached: ${(error as Error).message}`, 'retry');
+        // fetch() quotes the URL in some of its errors; the URL may carry a token in its query.
+        const reason = redact((error as Error).message, [props.secret, query]);
+        throw new WebhookFailure(`The webhook receiver could not be reached: ${reason}`, 'retry');
       }
       // The answer's body is not ours to read; drain it so the connection is freed.
       await response.arrayBuffer().catch(() => undefined);

@@ -193,10 +193,17 @@ test('/meetings lists the match under Upcoming, with the time in my timezone; ca
   await top(small);
   await small.screenshot({ path: shot('meetings-page-phone'), fullPage: true });
 
+  await small.getByRole('button', { name: 'Cancel meeting' }).waitFor();
+  assert.equal(
+    await small.getByRole('button', { name: /We met|Mark as done/ }).count(),
+    0,
+    'a meeting that has not started cannot be marked done',
+  );
   await small.getByRole('button', { name: 'Cancel meeting' }).click();
   const dialog = small.getByRole('dialog', { name: 'Cancel this meeting?' });
   await dialog.getByRole('button', { name: 'Cancel meeting' }).click();
-  await small.getByText('This meeting was cancelled.').waitFor();
+  await small.getByText('The meeting was cancelled and everyone was told.').waitFor();
+  assert.equal(await small.getByText(/video room is closed/).count(), 0, 'a Jitsi room never closes');
   assert.equal(await small.getByRole('link', { name: 'Join the video room' }).count(), 0);
   await top(small);
   await small.screenshot({ path: shot('meetings-page-cancelled-phone'), fullPage: true });

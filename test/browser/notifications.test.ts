@@ -5,6 +5,7 @@ import { createSession } from '../../src/features/auth/sessions.js';
 import { drainOutbox } from '../../src/features/meetings/outbox.js';
 import { buildSenders } from '../../src/features/meetings/senders.js';
 import { createMeeting } from '../../src/features/meetings/service.js';
+import { newId } from '../../src/lib/ids.js';
 import { shot } from '../helpers/browser.js';
 import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
 import { clientFor, insertPerson } from '../helpers/people.js';
@@ -102,9 +103,27 @@ test('an admin sets up e-mail, sends a test, and resends a failed delivery', asy
   await email.getByRole('button', { name: 'Send a test message' }).click();
   await email.getByText(/Sent\. Check your inbox/).waitFor();
   assert.ok(smtp.mails.some((m) => /Test message from Convene/.test(m.subject ?? '')));
+  // Another address, for an admin whose own has not arrived yet (or who has none).
+  await email.getByLabel('Send to').fill('not an address');
+  await email.getByRole('button', { name: 'Send a test message' }).click();
+  await email.getByText(/must be an e-mail address/).waitFor();
+  await email.getByLabel('Send to').fill('ops@example.org');
+  await email.getByRole('button', { name: 'Send a test message' }).click();
+  await email.getByText('Sent to ops@example.org by E-mail.').waitFor();
+  const toOps = smtp.mails.find((m) => JSON.stringify(m.to).includes('ops@example.org'));
+  assert.ok(toOps, 'the test went to the address given');
+  // The test message's page link opens a page of the app, not "not found".
+  const link = /Meeting page: (\S+)/.exec(toOps.text ?? '')?.[1];
+  assert.ok(link);
+  const linked = await context.newPage();
+  // The configured publicUrl is not where this test server listens: same path, this server.
+  await linked.goto(`${live.url}${new URL(link).pathname}`);
+  await linked.getByRole('heading', { name: 'Meetings', level: 1 }).waitFor();
+  await linked.close();
 
-  // The webhook card offers a Standard Webhooks secret.
+  // The webhook card offers a Standard Webhooks secret, and says a new URL needs it again.
   const webhook = page.getByRole('region', { name: 'Webhook' });
+  await webhook.getByText('Changing it means giving the Signing secret again.').waitFor();
   await webhook.getByRole('button', { name: 'Generate a secret' }).click();
   assert.match(await webhook.getByLabel('Signing secret').inputValue(), /^whsec_[A-Za-z0-9+/]+=*$/);
   await assertLabelled(page, 'Channels page');
@@ -133,10 +152,64 @@ test('an admin sets up e-mail, sends a test, and resends a failed delivery', asy
   await page.getByLabel('Status', { exact: true }).selectOption('sent');
   await page.getByRole('row', { name: /Bea Bounce/ }).waitFor();
 
+  // A Slack message that did not find one of its readers says so next to their name.
+  const now = new Date().toISOString();
+  const reader = (id: string, name: string) => ({ id, name, email: null, timezone: 'UTC', title: null, team: null });
+  await db()
+    .insertInto('notifications')
+    .values({
+      id: newId(),
+      meeting_id: null,
+      person_id: null,
+      channel: 'slack',
+      kind: 'intro',
+      payload: JSON.stringify({
+        kind: 'intro',
+        meeting: { id: 'm', title: 'Slack chat', startsAt: null, durationMinutes: null, roomName: null },
+        participants: [reader('p1', 'Sam Found'), reader('p2', 'Nia Missing')],
+        readers: ['p1', 'p2'],
+      }),
+      status: 'sent',
+      attempts: 1,
+      next_attempt_at: now,
+      claimed_until: null,
+      claimed_by: null,
+      recovered: 0,
+      last_error: null,
+      result: JSON.stringify({ notFound: ['p2'] }),
+      sent_at: now,
+      dedupe_key: `browser-slack-${newId()}`,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  await page.reload();
+  const slackRow = page.getByRole('row', { name: /Sam Found/ });
+  await slackRow.getByText('(not found on Slack)').waitFor();
+  assert.equal(await slackRow.getByText('(not found on Slack)').count(), 1, 'only Nia was not found');
+
+  // A reminder three weeks ahead waits, and says until when.
+  const startsAt = new Date(Date.now() + 21 * 86_400_000);
+  await createMeeting({
+    db: db(),
+    title: 'Later with Bea',
+    participantIds: [person],
+    startsAt: startsAt.toISOString(),
+  });
+  await page.getByLabel('Status', { exact: true }).selectOption('pending');
+  await page.getByLabel('Kind', { exact: true }).selectOption('reminder');
+  const due = page.getByRole('row', { name: /Bea Bounce/ }).getByText(/^Due /);
+  await due.waitFor();
+  assert.match(await due.innerText(), new RegExp(String(startsAt.getFullYear())));
+  await page.screenshot({ path: shot('notifications-deliveries-pending'), fullPage: true });
+
   const phone = await phoneOf(context);
   const small = await phone.newPage();
   await small.goto(`${live.url}/admin/deliveries`);
-  await small.getByRole('row', { name: /Bea Bounce/ }).waitFor();
+  await small
+    .getByRole('row', { name: /Bea Bounce/ })
+    .first()
+    .waitFor();
   await small.getByRole('heading', { name: 'Unreachable people' }).waitFor();
   await assertFits(small, 'Deliveries at 375 px');
   await small.screenshot({ path: shot('notifications-deliveries-phone'), fullPage: true });

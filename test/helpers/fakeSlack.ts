@@ -11,13 +11,22 @@ export interface FakePost {
   ts: string;
 }
 
-type Fault = { method: string; error?: string; retryAfter?: number; times: number };
+type Fault = {
+  method: string;
+  error?: string;
+  retryAfter?: number;
+  /** More fields of Slack's answer, e.g. `needed` and `provided` with missing_scope. */
+  extra?: Record<string, string>;
+  /** Calls of `method` let through before the fault starts. */
+  after?: number;
+  times: number;
+};
 
 /**
  * A local HTTP server speaking the parts of Slack's Web API Convene uses (users.lookupByEmail,
  * conversations.open, chat.postMessage), form or JSON bodies, bearer token — with Slack's errors on
- * demand: users_not_found for unknown addresses, invalid_auth for a wrong token, 429 ratelimited
- * with Retry-After.
+ * demand: users_not_found for unknown addresses, invalid_auth for a wrong token, too_many_users for
+ * a group DM of more than 8, 429 ratelimited with Retry-After.
  */
 export class FakeSlack {
   readonly token = `xoxb-${randomBytes(8).toString('hex')}`;
@@ -73,8 +82,15 @@ export class FakeSlack {
     return id;
   }
 
-  /** The next `times` calls of `method` fail: a Slack error code, or a 429 when retryAfter is set. */
-  fail(method: string, fault: { error?: string; retryAfter?: number }, times = 1): void {
+  /**
+   * The next `times` calls of `method` (after `after` good ones) fail: a Slack error code, or a 429
+   * when retryAfter is set.
+   */
+  fail(
+    method: string,
+    fault: { error?: string; retryAfter?: number; extra?: Record<string, string>; after?: number },
+    times = 1,
+  ): void {
     this.faults.push({ method, ...fault, times });
   }
 
@@ -113,13 +129,17 @@ export class FakeSlack {
       res.end(JSON.stringify(body));
     };
     if (this.hold === method) await new Promise<void>((resolve) => this.held.push(resolve));
-    const fault = this.faults.find((f) => f.method === method && f.times > 0);
+    let fault = this.faults.find((f) => f.method === method && f.times > 0);
+    if (fault?.after) {
+      fault.after--;
+      fault = undefined;
+    }
     if (fault) {
       fault.times--;
       if (fault.retryAfter !== undefined) {
         return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fault.retryAfter) });
       }
-      return send(200, { ok: false, error: fault.error });
+      return send(200, { ok: false, error: fault.error, ...fault.extra });
     }
     const token = String(req.headers.authorization ?? '').replace(/^Bearer /, '') || args.token;
     if (token !== this.token) return send(200, { ok: false, error: 'invalid_auth' });
@@ -134,7 +154,9 @@ export class FakeSlack {
         .split(',')
         .filter(Boolean)
         .sort();
-      if (!members.length || members.length > 8) return send(200, { ok: false, error: 'invalid_users' });
+      if (!members.length) return send(200, { ok: false, error: 'invalid_users' });
+      // Slack's limit: a group DM holds at most 8 people besides the bot.
+      if (members.length > 8) return send(200, { ok: false, error: 'too_many_users' });
       const id = `${members.length === 1 ? 'D' : 'G'}${members.join('').slice(0, 20)}`;
       this.conversations.set(id, members);
       return send(200, { ok: true, channel: { id } });

@@ -17,6 +17,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('groups').addColumn('chat_channel', 'text').execute();
   await db.schema.alterTable('groups').addColumn('chat_synced_at', 'text').execute();
 
+  // Who ended a membership: 'self', 'admin' or 'sync' (the chat channel sync). Only the sync's own
+  // removals are undone by the sync; null (memberships that ended before this column) counts as 'self'.
+  await db.schema.alterTable('group_members').addColumn('left_by', 'text').execute();
+
   // Copied from the group or the source when the meeting is made; null: no reminder.
   await db.schema.alterTable('meetings').addColumn('reminder_minutes', 'integer').execute();
 
@@ -34,6 +38,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('meeting_feedback').execute();
   await db.schema.alterTable('meetings').dropColumn('reminder_minutes').execute();
+  await db.schema.alterTable('group_members').dropColumn('left_by').execute();
   for (const column of [
     'chat_synced_at',
     'chat_channel',

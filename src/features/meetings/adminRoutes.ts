@@ -3,12 +3,13 @@ import { z } from 'zod';
 import type { NotificationChannel, NotificationKind, NotificationStatus } from '../../db/schema.js';
 import { type AppContext, requireAdmin, requirePerson } from '../../http/context.js';
 import { commonErrors } from '../../http/errorShape.js';
-import { ALL_CHANNELS, listChannelViews, sendTestMessage, updateChannel } from './channelAdmin.js';
+import { listChannelViews, sendTestMessage, updateChannel } from './channelAdmin.js';
+import { CHANNELS } from './channels.js';
 import { DELIVERY_STATUSES, listDeliveries, NOTIFICATION_KINDS, resendDelivery, resendFailed } from './deliveries.js';
 import { getNotificationPrefs, updateNotificationPrefs } from './prefs.js';
 import { listUnreachable } from './reachability.js';
 
-const channelEnum = z.enum(ALL_CHANNELS as [NotificationChannel, ...NotificationChannel[]]);
+const channelEnum = z.enum(CHANNELS as [NotificationChannel, ...NotificationChannel[]]);
 const statusEnum = z.enum(DELIVERY_STATUSES as [NotificationStatus, ...NotificationStatus[]]);
 const kindEnum = z.enum(NOTIFICATION_KINDS as [NotificationKind, ...NotificationKind[]]);
 const id = z.string().min(1).max(64);
@@ -27,6 +28,7 @@ const channelView = z.object({
       required: z.boolean(),
       hint: z.string().nullable(),
       placeholder: z.string().nullable(),
+      secretsBound: z.array(z.string()),
     }),
   ),
   settings: z.record(z.string(), z.string()),
@@ -41,6 +43,7 @@ const deliveryView = z.object({
   attempts: z.number(),
   lastError: z.string().nullable(),
   recipients: z.array(z.string()),
+  notFound: z.array(z.string()),
   meetingId: z.string().nullable(),
   meetingTitle: z.string().nullable(),
   groupId: z.string().nullable(),
@@ -49,6 +52,14 @@ const deliveryView = z.object({
   updatedAt: z.string(),
   sentAt: z.string().nullable(),
   nextAttemptAt: z.string(),
+});
+
+const reachPerson = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string().nullable(),
+  reasons: z.array(z.string()),
+  warnings: z.array(z.string()),
 });
 
 const channelChoices = z.record(z.string().max(40), z.boolean());
@@ -111,12 +122,24 @@ export function notificationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         schema: {
           tags: ['notifications'],
           params: z.object({ channel: channelEnum }),
+          body: z
+            .object({
+              to: z
+                .string()
+                .trim()
+                .max(254, 'must be at most 254 characters')
+                .pipe(z.email('must be an e-mail address'))
+                .optional(),
+            })
+            .strict()
+            .nullish(),
           response: { 200: z.object({ ok: z.boolean(), message: z.string() }), ...commonErrors },
         },
       },
       async (request) => {
         const admin = requireAdmin(request);
-        return sendTestMessage({ db, config: ctx.config, channel: request.params.channel, admin });
+        const { channel } = request.params;
+        return sendTestMessage({ db, config: ctx.config, channel, admin, to: request.body?.to });
       },
     );
 
@@ -159,15 +182,10 @@ export function notificationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           tags: ['notifications'],
           response: {
             200: z.object({
-              people: z.array(
-                z.object({
-                  id: z.string(),
-                  name: z.string(),
-                  email: z.string().nullable(),
-                  reasons: z.array(z.string()),
-                }),
-              ),
+              people: z.array(reachPerson),
               total: z.number(),
+              warned: z.array(reachPerson),
+              warnedTotal: z.number(),
             }),
             ...commonErrors,
           },

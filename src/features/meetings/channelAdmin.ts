@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { recordAudit } from '../../db/audit.js';
@@ -6,16 +5,14 @@ import type { Db } from '../../db/database.js';
 import type { NotificationChannel } from '../../db/schema.js';
 import { badRequest, conflict } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
+import { HTTP_URL, SMTP_URL, serviceUrl, type UrlRule } from '../../lib/serviceUrl.js';
 import { nowIso } from '../../lib/time.js';
 import { describeZodError } from '../../lib/zodMessage.js';
 import type { PersonRow } from '../people/presenters.js';
-import { type ChannelSettings, loadChannels, maskSecret, saveChannel } from './channels.js';
+import { CHANNELS, type ChannelSettings, loadChannels, maskSecret, saveChannel } from './channels.js';
 import { DeliveryError, type NotificationRow } from './outbox.js';
 import type { NotificationPayload, PayloadPerson } from './payload.js';
-import { buildSenders } from './senders.js';
-
-/** Every channel an admin can set up, in the order the pages show them. */
-export const ALL_CHANNELS: NotificationChannel[] = ['email', 'slack', 'mattermost', 'webhook'];
+import { buildSenders, TEST_ROW_PREFIX } from './senders.js';
 
 export interface ChannelField {
   name: string;
@@ -24,6 +21,11 @@ export interface ChannelField {
   required: boolean;
   hint?: string;
   placeholder?: string;
+  /**
+   * For an address (a URL the secrets are sent to): the secrets that must be given again when it
+   * changes. Keeping them would let whoever changes the address receive them on the next send.
+   */
+  secretsBound?: string[];
 }
 
 export interface ChannelSpec {
@@ -36,11 +38,10 @@ export interface ChannelSpec {
   schema: z.ZodType<Record<string, string | undefined>>;
 }
 
-const httpUrl = z
-  .string()
-  .trim()
-  .max(500, 'must be at most 500 characters')
-  .regex(/^https?:\/\/[^\s/]+/, 'must be an http:// or https:// address');
+/** Parsed as the client will parse it, so a bad port or host is a 400 here, not a failure at send time. */
+const channelUrl = (rule: UrlRule) =>
+  z.string().trim().max(500, 'must be at most 500 characters').pipe(serviceUrl(rule));
+const httpUrl = channelUrl(HTTP_URL);
 const text = (max = 500) => z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
 
 /** Standard Webhooks keys: `whsec_` then base64 of 24 to 64 random bytes. */
@@ -70,12 +71,7 @@ export const CHANNEL_SPECS: Record<NotificationChannel, ChannelSpec> = {
     ],
     schema: z
       .object({
-        smtpUrl: z
-          .string()
-          .trim()
-          .max(500, 'must be at most 500 characters')
-          .regex(/^smtps?:\/\/\S+$/, 'must start with smtp:// or smtps://')
-          .optional(),
+        smtpUrl: channelUrl(SMTP_URL).optional(),
         from: text(200).optional(),
       })
       .strict(),
@@ -93,7 +89,14 @@ export const CHANNEL_SPECS: Record<NotificationChannel, ChannelSpec> = {
         required: false,
         hint: 'Lets Convene check that button clicks really come from Slack.',
       },
-      { name: 'apiUrl', label: 'Web API URL', secret: false, required: false, placeholder: 'https://slack.com/api/' },
+      {
+        name: 'apiUrl',
+        label: 'Web API URL',
+        secret: false,
+        required: false,
+        placeholder: 'https://slack.com/api/',
+        secretsBound: ['token'],
+      },
     ],
     schema: z
       .object({ token: text().optional(), signingSecret: text().optional(), apiUrl: httpUrl.optional() })
@@ -104,7 +107,14 @@ export const CHANNEL_SPECS: Record<NotificationChannel, ChannelSpec> = {
     reachesPeople: true,
     needsEmail: true,
     fields: [
-      { name: 'url', label: 'Server URL', secret: false, required: true, placeholder: 'https://chat.example.org' },
+      {
+        name: 'url',
+        label: 'Server URL',
+        secret: false,
+        required: true,
+        placeholder: 'https://chat.example.org',
+        secretsBound: ['token'],
+      },
       { name: 'token', label: 'Bot access token', secret: true, required: true },
     ],
     schema: z.object({ url: httpUrl.optional(), token: text().optional() }).strict(),
@@ -120,6 +130,7 @@ export const CHANNEL_SPECS: Record<NotificationChannel, ChannelSpec> = {
         secret: false,
         required: true,
         placeholder: 'https://hooks.example.org/convene',
+        secretsBound: ['secret'],
       },
       {
         name: 'secret',
@@ -142,16 +153,19 @@ export const CHANNEL_SPECS: Record<NotificationChannel, ChannelSpec> = {
   },
 };
 
-/** A fresh Standard Webhooks signing secret. */
-export const generateWebhookSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
-
 export interface ChannelView {
   channel: NotificationChannel;
   label: string;
   enabled: boolean;
   source: 'config' | 'admin' | 'none';
   reachesPeople: boolean;
-  fields: Array<Omit<ChannelField, 'hint' | 'placeholder'> & { hint: string | null; placeholder: string | null }>;
+  fields: Array<
+    Omit<ChannelField, 'hint' | 'placeholder' | 'secretsBound'> & {
+      hint: string | null;
+      placeholder: string | null;
+      secretsBound: string[];
+    }
+  >;
   settings: Record<string, string>;
   /** Masked: never more than the last four characters. */
   secrets: Record<string, string>;
@@ -166,7 +180,12 @@ function present(channel: NotificationChannel, row: ChannelSettings | undefined)
     enabled: row?.enabled ?? false,
     source: row?.source ?? 'none',
     reachesPeople: spec.reachesPeople,
-    fields: spec.fields.map((f) => ({ ...f, hint: f.hint ?? null, placeholder: f.placeholder ?? null })),
+    fields: spec.fields.map((f) => ({
+      ...f,
+      hint: f.hint ?? null,
+      placeholder: f.placeholder ?? null,
+      secretsBound: f.secretsBound ?? [],
+    })),
     settings: Object.fromEntries(Object.entries(row?.settings ?? {}).filter(([k]) => !secretNames.has(k))),
     secrets: Object.fromEntries(Object.entries(row?.secrets ?? {}).map(([k, v]) => [k, maskSecret(v)])),
   };
@@ -174,12 +193,13 @@ function present(channel: NotificationChannel, row: ChannelSettings | undefined)
 
 export async function listChannelViews(db: Db): Promise<ChannelView[]> {
   const rows = new Map((await loadChannels(db)).map((row) => [row.channel, row]));
-  return ALL_CHANNELS.map((channel) => present(channel, rows.get(channel)));
+  return CHANNELS.map((channel) => present(channel, rows.get(channel)));
 }
 
 /**
  * Saves an admin's change to one channel. Fields left out (or blank secrets) keep what is stored,
- * so the form never has to send a secret back; a blank setting clears it. A channel managed by the
+ * so the form never has to send a secret back; a blank setting clears it — except that a changed
+ * address needs the secrets it carries again (see secretsBound). A channel managed by the
  * config file is refused: the next start would overwrite the change anyway.
  */
 export async function updateChannel(props: {
@@ -222,6 +242,14 @@ export async function updateChannel(props: {
       } else if (value === '') delete settings[field.name];
       else settings[field.name] = value;
     }
+    for (const field of spec.fields) {
+      if ((stored?.settings[field.name] ?? '') === (settings[field.name] ?? '')) continue;
+      for (const name of field.secretsBound ?? []) {
+        if (changedSecrets.includes(name) || !stored?.secrets[name]) continue;
+        const label = spec.fields.find((f) => f.name === name)?.label ?? name;
+        throw badRequest(`${name}: the ${label} must be given again when the ${field.label} changes`, name);
+      }
+    }
     const enabled = props.enabled ?? stored?.enabled ?? false;
     if (enabled) {
       for (const field of spec.fields) {
@@ -250,22 +278,25 @@ export interface TestResult {
 }
 
 /**
- * Sends "Test message from Convene" to the admin through the same adapter the outbox uses, so a
- * passing test means real messages will pass too.
+ * Sends "Test message from Convene" to `to` (default: the admin's own address) through the same
+ * adapter the outbox uses, so a passing test means real messages will pass too.
  */
 export async function sendTestMessage(props: {
   db: Db;
   config: Config;
   channel: NotificationChannel;
   admin: PersonRow;
+  to?: string | undefined;
 }): Promise<TestResult> {
   const { channel, admin } = props;
+  const address = props.to ?? admin.email;
   const spec = CHANNEL_SPECS[channel];
   const stored = (await loadChannels(props.db)).find((row) => row.channel === channel);
   if (!stored?.enabled) throw conflict(`Turn the ${spec.label} channel on and save it before testing it.`);
-  if (spec.needsEmail && !admin.email) {
+  if (spec.needsEmail && !address) {
     throw badRequest(
-      `Your account has no e-mail address, and ${spec.label} needs one to find you. Add one to your profile first.`,
+      `to: your account has no e-mail address, and ${spec.label} needs one to find the reader; give one to send to`,
+      'to',
     );
   }
   const built = await buildSenders(props.db, props.config);
@@ -278,7 +309,7 @@ export async function sendTestMessage(props: {
       const me: PayloadPerson = {
         id: admin.id,
         name: admin.name,
-        email: admin.email,
+        email: address,
         timezone: admin.timezone,
         title: admin.title,
         team: admin.team,
@@ -287,7 +318,9 @@ export async function sendTestMessage(props: {
       const payload: NotificationPayload = {
         kind: 'intro',
         meeting: {
-          id: `test-${newId()}`,
+          // Messages to people link to /meetings/{id}; there is no test meeting, so an empty id
+          // makes that link open the meetings list rather than a "not found" page.
+          id: spec.reachesPeople ? '' : `test-${newId()}`,
           title: 'Test message from Convene',
           startsAt: null,
           durationMinutes: null,
@@ -317,7 +350,8 @@ export async function sendTestMessage(props: {
         last_error: null,
         result: null,
         sent_at: null,
-        dedupe_key: `test:${newId()}`,
+        // Marks the row as a test: the webhook sends a convene.test event for it, not a meeting.
+        dedupe_key: `${TEST_ROW_PREFIX}${newId()}`,
         created_at: now,
         updated_at: now,
       };
@@ -325,8 +359,10 @@ export async function sendTestMessage(props: {
         const answer = await sender(row, payload);
         const missed = Array.isArray(answer.notFound) && answer.notFound.includes(admin.id);
         result = missed
-          ? { ok: false, message: `${spec.label} has no account with your e-mail address (${admin.email}).` }
-          : { ok: true, message: `Sent. Check your ${spec.label === 'E-mail' ? 'inbox' : spec.label} for it.` };
+          ? { ok: false, message: `${spec.label} has no account with the e-mail address ${address}.` }
+          : props.to
+            ? { ok: true, message: `Sent to ${address} by ${spec.label}.` }
+            : { ok: true, message: `Sent. Check your ${spec.label === 'E-mail' ? 'inbox' : spec.label} for it.` };
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         result = { ok: false, message: error instanceof DeliveryError ? reason : `Could not send: ${reason}` };
@@ -340,7 +376,7 @@ export async function sendTestMessage(props: {
     action: 'channel.test',
     subjectType: 'channel',
     subjectId: channel,
-    data: { ok: result.ok },
+    data: { ok: result.ok, to: spec.needsEmail ? address : null },
   });
   return result;
 }

@@ -3,6 +3,7 @@ import type { Executor } from '../../db/database.js';
 import type { NotificationChannel } from '../../db/schema.js';
 import { nowIso } from '../../lib/time.js';
 
+/** Every channel an admin can set up, in the order the pages show them. */
 export const CHANNELS: NotificationChannel[] = ['email', 'slack', 'mattermost', 'webhook'];
 
 export interface ChannelSettings {
@@ -95,14 +96,4 @@ export async function enabledChannels(db: Executor): Promise<Set<NotificationCha
 /** A secret as an admin may see it again: its last four characters at most. */
 export function maskSecret(secret: string): string {
   return secret.length <= 8 ? '••••' : `••••${secret.slice(-4)}`;
-}
-
-export function presentChannel(row: ChannelSettings) {
-  return {
-    channel: row.channel,
-    enabled: row.enabled,
-    source: row.source,
-    settings: row.settings,
-    secrets: Object.fromEntries(Object.entries(row.secrets).map(([k, v]) => [k, maskSecret(v)])),
-  };
 }

@@ -24,6 +24,8 @@ export interface DeliveryView {
   attempts: number;
   lastError: string | null;
   recipients: string[];
+  /** Recipients the chat said it found no account for (Slack, Mattermost): not reached. */
+  notFound: string[];
   meetingId: string | null;
   meetingTitle: string | null;
   groupId: string | null;
@@ -44,15 +46,28 @@ function matching(db: Executor, filter: DeliveryFilter, withStatus: boolean) {
     .$if(filter.group !== undefined, (q) => q.where('meetings.group_id', '=', filter.group!));
 }
 
-/** Who a row is for: its one person, else the meeting's participants who read that channel. */
-function recipientsOf(personName: string | null, payloadText: string): string[] {
-  if (personName) return [personName];
+/**
+ * Who a row is for — its one person, else the meeting's participants who read that channel — and
+ * which of them the chat did not find, by name.
+ */
+function recipientsOf(
+  personName: string | null,
+  payloadText: string,
+  resultText: string | null,
+): Pick<DeliveryView, 'recipients' | 'notFound'> {
+  if (personName) return { recipients: [personName], notFound: [] };
   try {
     const payload = parsePayload(payloadText);
     const readers = payload.readers ? new Set(payload.readers) : null;
-    return payload.participants.filter((p) => !readers || readers.has(p.id)).map((p) => p.name);
+    const result = JSON.parse(resultText ?? '{}') as { notFound?: unknown };
+    const missed = new Set(Array.isArray(result.notFound) ? result.notFound.map(String) : []);
+    const people = payload.participants.filter((p) => !readers || readers.has(p.id));
+    return {
+      recipients: people.map((p) => p.name),
+      notFound: people.filter((p) => missed.has(p.id)).map((p) => p.name),
+    };
   } catch {
-    return [];
+    return { recipients: [], notFound: [] };
   }
 }
 
@@ -76,6 +91,7 @@ export async function listDeliveries(
       'notifications.attempts',
       'notifications.last_error',
       'notifications.payload',
+      'notifications.result',
       'notifications.meeting_id',
       'notifications.created_at',
       'notifications.updated_at',
@@ -107,7 +123,7 @@ export async function listDeliveries(
       status: row.status,
       attempts: row.attempts,
       lastError: row.last_error,
-      recipients: recipientsOf(row.person_name, row.payload),
+      ...recipientsOf(row.person_name, row.payload, row.result),
       meetingId: row.meeting_id,
       meetingTitle: row.meeting_title,
       groupId: row.group_id,

@@ -1,6 +1,8 @@
 import type { Executor } from '../../db/database.js';
 import { MattermostFailure, type MattermostUser, mattermostClient } from '../../integrations/mattermost.js';
+import { redact } from '../../lib/redact.js';
 import { signingKey } from '../settings/service.js';
+import { planConversations } from './chatConversations.js';
 import { feedbackToken } from './feedback.js';
 import { DeliveryError, type Sender } from './outbox.js';
 import type { RenderContext } from './render.js';
@@ -41,16 +43,13 @@ export function mattermostSender(
       const bot = await mm.me();
       const userIds = [...new Set([...found.values()].map((u) => u.id))].filter((id) => id !== bot.id);
       if (!userIds.length) throw new DeliveryError('The only reader on Mattermost is the bot itself.', true);
-      const conversations = userIds.length <= MAX_IN_GROUP ? [userIds] : userIds.map((id) => [id]);
+      const { conversations, lookFirst } = planConversations(userIds, MAX_IN_GROUP, row);
       const { message, attachments } = renderMattermost(render, payload, {
         usernames: new Map([...found].map(([personId, user]) => [personId, user.username])),
         readers: [...found.keys()],
         followUpSig: mattermostFollowUpSig(key, payload.meeting.id),
       });
       const postProps = { [NOTIFICATION_PROP]: row.id, ...(attachments.length ? { attachments } : {}) };
-      // A worker that died mid-send, or an earlier attempt that reached some conversations, may
-      // have posted already: look before posting again.
-      const lookFirst = row.recovered === 1 || row.attempts > 1 || conversations.length > 1;
       const posts: Array<{ channel: string; post: string; alreadyPosted?: boolean }> = [];
       for (const members of conversations) {
         const channel = await mm.channelWith([bot.id, ...members]);
@@ -73,7 +72,12 @@ export function mattermostSender(
       };
     } catch (error) {
       if (error instanceof MattermostFailure) {
-        throw new DeliveryError(error.message, error.kind === 'permanent', error.retryAfterSeconds);
+        // fetch() quotes the whole URL in some errors (credentials included): never pass that on.
+        throw new DeliveryError(
+          redact(error.message, [props.token]),
+          error.kind === 'permanent',
+          error.retryAfterSeconds,
+        );
       }
       throw error;
     }

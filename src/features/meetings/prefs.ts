@@ -3,19 +3,19 @@ import type { Db, Executor } from '../../db/database.js';
 import type { NotificationChannel } from '../../db/schema.js';
 import { badRequest } from '../../lib/errors.js';
 import { nowIso } from '../../lib/time.js';
-import { ALL_CHANNELS, CHANNEL_SPECS } from './channelAdmin.js';
-import { enabledChannels } from './channels.js';
+import { CHANNEL_SPECS } from './channelAdmin.js';
+import { CHANNELS, enabledChannels } from './channels.js';
 
 /** Enabled channels that reach a person (a webhook reaches another system, so it has no choice). */
 export async function personalChannels(db: Executor): Promise<NotificationChannel[]> {
   const enabled = await enabledChannels(db);
-  return ALL_CHANNELS.filter((channel) => enabled.has(channel) && CHANNEL_SPECS[channel].reachesPeople);
+  return CHANNELS.filter((channel) => enabled.has(channel) && CHANNEL_SPECS[channel].reachesPeople);
 }
 
 /** scope ('' or a group id) → channel → on/off, as stored. */
-export type PrefMap = Map<string, Map<NotificationChannel, boolean>>;
+type PrefMap = Map<string, Map<NotificationChannel, boolean>>;
 
-export async function loadPrefs(db: Executor, personIds: string[]): Promise<Map<string, PrefMap>> {
+async function loadPrefs(db: Executor, personIds: string[]): Promise<Map<string, PrefMap>> {
   const out = new Map<string, PrefMap>();
   for (let i = 0; i < personIds.length; i += 400) {
     const rows = await db
@@ -34,9 +34,19 @@ export async function loadPrefs(db: Executor, personIds: string[]): Promise<Map<
   return out;
 }
 
-/** The rule prepareMeetings applies: the group's override, else the person's default, else on. */
-export function wants(prefs: PrefMap | undefined, groupId: string | null, channel: NotificationChannel): boolean {
-  return (groupId ? prefs?.get(groupId)?.get(channel) : undefined) ?? prefs?.get('')?.get(channel) ?? true;
+export type WantsChannel = (personId: string, groupId: string | null, channel: NotificationChannel) => boolean;
+
+/**
+ * Whether a person wants messages about a meeting in a group (null: outside groups) by a channel:
+ * the group's override, else the person's default, else on. The one rule for what is queued and
+ * for who the admin pages say is reachable.
+ */
+export async function loadWants(db: Executor, personIds: string[]): Promise<WantsChannel> {
+  const prefs = await loadPrefs(db, personIds);
+  return (personId, groupId, channel) => {
+    const mine = prefs.get(personId);
+    return (groupId ? mine?.get(groupId)?.get(channel) : undefined) ?? mine?.get('')?.get(channel) ?? true;
+  };
 }
 
 async function groupsOf(db: Executor, personId: string) {

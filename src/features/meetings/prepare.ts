@@ -5,6 +5,7 @@ import { newId } from '../../lib/ids.js';
 import { enabledChannels } from './channels.js';
 import { followOnRows } from './followOn.js';
 import type { NotificationPayload, PayloadPerson } from './payload.js';
+import { loadWants } from './prefs.js';
 
 const CHUNK = 400;
 
@@ -80,20 +81,7 @@ export async function prepareMeetings(
       .orderBy('people.name')
       .execute();
     const personIds = [...new Set(people.map((p) => p.id))];
-    const prefs = new Map<string, boolean>();
-    for (const part of chunks(personIds)) {
-      const rows = await trx
-        .selectFrom('notification_prefs')
-        .select(['person_id', 'scope', 'channel', 'enabled'])
-        .where('person_id', 'in', part)
-        .execute();
-      for (const row of rows) prefs.set(`${row.person_id}|${row.scope}|${row.channel}`, row.enabled === 1);
-    }
-    /** The group's override, else the person's default, else on. */
-    const wants = (personId: string, groupId: string | null, channel: NotificationChannel) =>
-      (groupId ? prefs.get(`${personId}|${groupId}|${channel}`) : undefined) ??
-      prefs.get(`${personId}||${channel}`) ??
-      true;
+    const wants = await loadWants(trx, personIds);
 
     const rows: NotificationsTable[] = [];
     for (const meeting of meetings) {

@@ -3,25 +3,39 @@ import type { NotificationChannel } from '../../db/schema.js';
 import { nowIso } from '../../lib/time.js';
 import { CHANNEL_SPECS } from './channelAdmin.js';
 import { parsePayload } from './payload.js';
-import { loadPrefs, personalChannels, wants } from './prefs.js';
+import { loadWants, personalChannels } from './prefs.js';
 
-export interface UnreachablePerson {
+export interface ReachPerson {
   id: string;
   name: string;
   email: string | null;
+  /** Why no channel reaches them; empty for a person who is reachable. */
   reasons: string[];
+  /** Channels that failed them while another one still reaches them. */
+  warnings: string[];
+}
+
+export interface Reachability {
+  /** People no channel reaches (in at least one group or meeting they are in). */
+  people: ReachPerson[];
+  total: number;
+  /** People who are reachable, but not by every channel they chose. */
+  warned: ReachPerson[];
+  warnedTotal: number;
 }
 
 const LIST_LIMIT = 500;
-/** How far back delivery results are read to learn who a chat could not find. */
+/** How far back delivery results are read to learn which channels failed whom. */
 const RECENT_RESULTS = 2000;
 
 /**
- * People Convene should reach but cannot: active group members and participants of upcoming
- * meetings for whom no enabled channel applies, and people a chat said it could not find the last
- * time it was asked. Each comes with the reasons, so an admin knows what to fix.
+ * Who Convene cannot reach: active group members, participants of upcoming meetings and people
+ * recent messages were for. A person is unreachable where no channel that applies to them (on,
+ * usable with their address, chosen in their settings) can reach them — including channels whose
+ * latest message for them failed or did not find them. Each comes with the reasons, so an admin
+ * knows what to fix.
  */
-export async function listUnreachable(db: Executor): Promise<{ people: UnreachablePerson[]; total: number }> {
+export async function listUnreachable(db: Executor): Promise<Reachability> {
   const now = nowIso();
   // person → the contexts they get messages in: a group id, or null for a meeting outside groups.
   const contexts = new Map<string, Set<string | null>>();
@@ -46,9 +60,9 @@ export async function listUnreachable(db: Executor): Promise<{ people: Unreachab
     .where('meetings.starts_at', '>=', now)
     .execute();
   for (const p of upcoming) add(p.person_id, p.group_id);
+  const outcomes = await latestOutcomes(db, add);
 
-  const missing = await notFoundByChats(db);
-  const ids = [...new Set([...contexts.keys(), ...missing.keys()])];
+  const ids = [...contexts.keys()];
   const people: Array<{ id: string; name: string; email: string | null }> = [];
   for (let i = 0; i < ids.length; i += 400) {
     people.push(
@@ -64,52 +78,95 @@ export async function listUnreachable(db: Executor): Promise<{ people: Unreachab
     (await db.selectFrom('groups').select(['id', 'name']).execute()).map((g) => [g.id, g.name] as const),
   );
   const channels = await personalChannels(db);
-  const prefs = await loadPrefs(
+  const wants = await loadWants(
     db,
     people.map((p) => p.id),
   );
 
-  const out: UnreachablePerson[] = [];
+  const unreachable: ReachPerson[] = [];
+  const warned: ReachPerson[] = [];
   for (const person of people) {
     const reasons: string[] = [];
-    const where = contexts.get(person.id);
-    if (where) {
-      const usable = channels.filter((c) => person.email || !CHANNEL_SPECS[c].needsEmail);
-      if (!channels.length) reasons.push('No channel that reaches people is turned on.');
-      else if (!usable.length) {
-        const names = channels.map((c) => CHANNEL_SPECS[c].label).join(', ');
-        reasons.push(`Has no e-mail address, and every channel that is on (${names}) needs one.`);
-      } else {
-        const blocked = [...where].filter((g) => !usable.some((c) => wants(prefs.get(person.id), g, c)));
-        if (blocked.includes(null)) reasons.push('Their own settings turn every channel off.');
-        const groups = blocked.filter((g): g is string => g !== null).map((g) => groupNames.get(g) ?? g);
-        if (groups.length) reasons.push(`Their own settings turn every channel off for ${groups.sort().join(', ')}.`);
+    const where = [...(contexts.get(person.id) ?? [])];
+    const usable = channels.filter((c) => person.email || !CHANNEL_SPECS[c].needsEmail);
+    const failure = (c: NotificationChannel) => {
+      const outcome = outcomes.get(`${c}|${person.id}`);
+      if (!outcome || outcome.ok) return null;
+      const label = CHANNEL_SPECS[c].label;
+      const on = `(message of ${outcome.at.slice(0, 10)})`;
+      return outcome.error === null
+        ? `${label} found no account for ${person.email ?? 'their e-mail address'} ${on}.`
+        : `${label} could not deliver: ${outcome.error} ${on}`;
+    };
+    const failing = new Set<NotificationChannel>();
+    if (!channels.length) reasons.push('No channel that reaches people is turned on.');
+    else if (!usable.length) {
+      const names = channels.map((c) => CHANNEL_SPECS[c].label).join(', ');
+      reasons.push(`Has no e-mail address, and every channel that is on (${names}) needs one.`);
+    } else {
+      const chosenNone: Array<string | null> = [];
+      let allFailedSomewhere = false;
+      for (const groupId of where) {
+        const chosen = usable.filter((c) => wants(person.id, groupId, c));
+        if (!chosen.length) chosenNone.push(groupId);
+        for (const c of chosen) if (failure(c)) failing.add(c);
+        if (chosen.length && chosen.every((c) => failing.has(c))) allFailedSomewhere = true;
+      }
+      if (chosenNone.includes(null)) reasons.push('Their own settings turn every channel off.');
+      const groups = chosenNone.filter((g): g is string => g !== null).map((g) => groupNames.get(g) ?? g);
+      if (groups.length) reasons.push(`Their own settings turn every channel off for ${groups.sort().join(', ')}.`);
+      if (allFailedSomewhere) {
+        reasons.push(...[...failing].map((c) => failure(c) as string));
+        failing.clear();
       }
     }
-    for (const [channel, at] of missing.get(person.id) ?? []) {
-      reasons.push(
-        `${CHANNEL_SPECS[channel].label} found no account for ${person.email ?? 'their e-mail address'} (message of ${at.slice(0, 10)}).`,
-      );
-    }
-    if (reasons.length) out.push({ ...person, reasons });
+    const entry = { ...person, reasons, warnings: [...failing].map((c) => failure(c) as string) };
+    if (reasons.length) unreachable.push(entry);
+    else if (entry.warnings.length) warned.push(entry);
   }
-  out.sort((a, b) => a.name.localeCompare(b.name));
-  return { people: out.slice(0, LIST_LIMIT), total: out.length };
+  const byName = (a: ReachPerson, b: ReachPerson) => a.name.localeCompare(b.name);
+  unreachable.sort(byName);
+  warned.sort(byName);
+  return {
+    people: unreachable.slice(0, LIST_LIMIT),
+    total: unreachable.length,
+    warned: warned.slice(0, LIST_LIMIT),
+    warnedTotal: warned.length,
+  };
 }
 
-/** person → channel → when, for people whose latest delivered chat message did not find them. */
-async function notFoundByChats(db: Executor): Promise<Map<string, Map<NotificationChannel, string>>> {
+/** ok, or the error (null: the chat found no account for them), and when it was decided. */
+type Outcome = { ok: true } | { ok: false; error: string | null; at: string };
+
+/**
+ * "channel|person" → how the newest finished message for that person went on that channel. E-mail
+ * rows are per person; a chat row lists its readers, says in its result whom it did not find, and a
+ * failed one failed all its readers. A person a message failed is noted with the meeting's group,
+ * so someone only a past meeting tried to reach is checked too.
+ */
+async function latestOutcomes(
+  db: Executor,
+  add: (personId: string, groupId: string | null) => void,
+): Promise<Map<string, Outcome>> {
   const rows = await db
     .selectFrom('notifications')
-    .select(['channel', 'person_id', 'payload', 'result', 'sent_at', 'updated_at'])
-    .where('status', '=', 'sent')
-    .where('result', 'is not', null)
-    .where('channel', 'in', ['slack', 'mattermost'])
-    .orderBy('updated_at', 'desc')
+    .leftJoin('meetings', 'meetings.id', 'notifications.meeting_id')
+    .select([
+      'notifications.channel',
+      'notifications.person_id',
+      'notifications.status',
+      'notifications.payload',
+      'notifications.result',
+      'notifications.last_error',
+      'notifications.updated_at',
+      'meetings.group_id',
+    ])
+    .where('notifications.status', 'in', ['sent', 'failed'])
+    .where('notifications.channel', '!=', 'webhook')
+    .orderBy('notifications.updated_at', 'desc')
     .limit(RECENT_RESULTS)
     .execute();
-  const decided = new Set<string>();
-  const out = new Map<string, Map<NotificationChannel, string>>();
+  const out = new Map<string, Outcome>();
   for (const row of rows) {
     let readers: string[];
     let notFound: string[];
@@ -123,13 +180,16 @@ async function notFoundByChats(db: Executor): Promise<Map<string, Map<Notificati
     }
     for (const reader of readers) {
       const key = `${row.channel}|${reader}`;
-      // Only the newest message about each person counts: a later success clears an old miss.
-      if (decided.has(key)) continue;
-      decided.add(key);
-      if (!notFound.includes(reader)) continue;
-      const person = out.get(reader) ?? new Map();
-      out.set(reader, person);
-      person.set(row.channel, row.sent_at ?? row.updated_at);
+      // Only the newest message about each person counts: a later success clears an old failure.
+      if (out.has(key)) continue;
+      const outcome: Outcome =
+        row.status === 'failed'
+          ? { ok: false, error: row.last_error ?? 'failed', at: row.updated_at }
+          : notFound.includes(reader)
+            ? { ok: false, error: null, at: row.updated_at }
+            : { ok: true };
+      out.set(key, outcome);
+      if (!outcome.ok) add(reader, row.group_id);
     }
   }
   return out;

@@ -8,6 +8,8 @@ export interface RenderContext {
   video: VideoRooms;
   /** Signs the one-click "Did you meet?" links of follow-ups (settings' signing key). */
   feedbackKey?: Buffer;
+  /** When the message is rendered (tests); a reminder says how long is left from then. */
+  now?: Date;
 }
 
 const escapeHtml = (text: string) =>
@@ -62,6 +64,20 @@ export function headline(payload: NotificationPayload): string {
   }
 }
 
+/**
+ * Whole minutes from `now` to the start, at least 1. A reminder can go out after its lead (the
+ * meeting was set or moved inside it, or the worker was late), so "in 15 minutes" would be wrong.
+ */
+export function minutesLeft(startsAt: string, now: Date): number {
+  return Math.max(1, Math.round((Date.parse(startsAt) - now.getTime()) / 60_000));
+}
+
+/** The time a 'rescheduled' message replaces, in `timezone`; null for a first time or another kind. */
+export function previousTime(payload: NotificationPayload, timezone: string): string | null {
+  const previous = payload.kind === 'rescheduled' ? payload.meeting.previousStartsAt : null;
+  return previous ? formatTime(previous, timezone) : null;
+}
+
 const firstName = (name: string) => name.trim().split(/\s+/)[0] ?? name;
 
 /** The values a template can use, for one reader — or, reader null, for a message everyone shares. */
@@ -102,8 +118,11 @@ export function openingText(ctx: RenderContext, payload: NotificationPayload, re
         : `Hello ${values.name},`;
     case 'cancel':
       return 'This meeting has been cancelled.';
-    case 'reminder':
-      return `Hello ${values.name}, ${payload.meeting.title} starts in ${values.lead_minutes || 'a few'} minutes.`;
+    case 'reminder': {
+      const left = payload.meeting.startsAt ? minutesLeft(payload.meeting.startsAt, ctx.now ?? new Date()) : null;
+      const when = left === null ? 'soon' : `in ${left} ${left === 1 ? 'minute' : 'minutes'}`;
+      return `Hello ${values.name}, ${payload.meeting.title} starts ${when}.`;
+    }
     case 'follow_up':
       return `Hello ${values.name}, did you meet ${values.others || 'as planned'}?`;
     default:
@@ -133,7 +152,9 @@ export interface EmailMessage {
 export function renderEmail(ctx: RenderContext, payload: NotificationPayload): EmailMessage {
   const reader = payload.recipient;
   const link = payload.kind === 'cancel' ? null : roomLink(ctx, payload);
-  const when = payload.meeting.startsAt ? formatTime(payload.meeting.startsAt, reader?.timezone ?? 'UTC') : null;
+  const was = previousTime(payload, reader?.timezone ?? 'UTC');
+  const startsAt = payload.meeting.startsAt ? formatTime(payload.meeting.startsAt, reader?.timezone ?? 'UTC') : null;
+  const when = startsAt && was ? `${startsAt} (was: ${was})` : startsAt;
   const page = meetingPageUrl(ctx, payload.meeting.id);
   const subject = headline(payload);
   const intro = openingText(ctx, payload, reader ?? null);
@@ -201,7 +222,12 @@ export function renderSlack(
     { type: 'section', text: { type: 'mrkdwn', text: `${why}\n${who}` } },
   ];
   if (payload.meeting.startsAt) {
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*When:* ${slackDate(payload.meeting.startsAt)}` } });
+    const previous = payload.kind === 'rescheduled' ? payload.meeting.previousStartsAt : null;
+    const was = previous ? ` (was: ${slackDate(previous)})` : '';
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: `*When:* ${slackDate(payload.meeting.startsAt)}${was}` },
+    });
   }
   const buttons: Array<Record<string, unknown>> = [];
   if (link) {

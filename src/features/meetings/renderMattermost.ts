@@ -1,5 +1,13 @@
 import type { NotificationPayload } from './payload.js';
-import { formatTime, headline, meetingPageUrl, openingText, type RenderContext, roomLink } from './render.js';
+import {
+  formatTime,
+  headline,
+  meetingPageUrl,
+  openingText,
+  previousTime,
+  type RenderContext,
+  roomLink,
+} from './render.js';
 
 export interface MattermostMessage {
   message: string;
@@ -52,7 +60,14 @@ export function renderMattermost(
   const lines = [`#### ${markdownEscape(headline(payload))}`, why, '', '**Who**', ...who];
   if (meeting.startsAt) {
     const startsAt = meeting.startsAt;
-    lines.push('', '**When**', ...(zones.length ? zones : ['UTC']).map((zone) => `- ${formatTime(startsAt, zone)}`));
+    lines.push(
+      '',
+      '**When**',
+      ...(zones.length ? zones : ['UTC']).map((zone) => {
+        const was = previousTime(payload, zone);
+        return `- ${formatTime(startsAt, zone)}${was ? ` (was: ${was})` : ''}`;
+      }),
+    );
   }
   lines.push(
     '',

@@ -137,7 +137,7 @@ export function meetingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       {
         schema: {
           tags,
-          summary: 'Mark the meeting as having taken place (no message is sent).',
+          summary: 'Mark the meeting as having taken place (no message is sent); 409 before its start time.',
           params: meetingParams,
           body: z.object({}).strict().nullish(),
           response: { 200: meetingEnvelope, ...commonErrors },

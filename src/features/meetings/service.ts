@@ -1,5 +1,7 @@
+import { sql } from 'kysely';
 import { recordAudit } from '../../db/audit.js';
 import type { Db, Executor } from '../../db/database.js';
+import type { NotificationKind } from '../../db/schema.js';
 import { badRequest, conflict, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { nowIso } from '../../lib/time.js';
@@ -69,6 +71,7 @@ export async function cancelMeeting(props: { db: Db; meetingId: string; actorId?
       .set({ status: 'cancelled', updated_at: nextUpdatedAt(meeting.updated_at, new Date()) })
       .where('id', '=', meeting.id)
       .execute();
+    await skipWaiting(trx, meeting.id, ['reminder', 'follow_up'], 'The meeting was cancelled.');
     const queued = await prepareMeetings(trx, { meetingIds: [meeting.id], kind: 'cancel' });
     await recordAudit(trx, {
       actorId: props.actorId ?? null,
@@ -78,6 +81,30 @@ export async function cancelMeeting(props: { db: Db; meetingId: string; actorId?
     });
     return queued;
   });
+}
+
+/**
+ * Marks the meeting's waiting reminders (or follow-ups) 'skipped' with the reason, in the
+ * transaction of the change, so the deliveries page shows at once that they will not go out rather
+ * than 'pending' until their due time. Rows a worker has claimed ('sending') are left to it:
+ * freshness.ts skips them at send time. The skipped rows' dedupe keys get their id appended, so
+ * the key is free for a message queued later for the same time.
+ */
+async function skipWaiting(trx: Executor, meetingId: string, kinds: NotificationKind[], reason: string) {
+  await trx
+    .updateTable('notifications')
+    .set({
+      status: 'skipped',
+      last_error: reason,
+      claimed_until: null,
+      claimed_by: null,
+      dedupe_key: sql<string>`dedupe_key || ${':skipped:'} || id`,
+      updated_at: nowIso(),
+    })
+    .where('meeting_id', '=', meetingId)
+    .where('kind', 'in', kinds)
+    .where('status', '=', 'pending')
+    .execute();
 }
 
 /** The ICS SEQUENCE is updated_at in seconds: two changes within one second must still count up. */
@@ -142,6 +169,9 @@ export async function rescheduleMeeting(props: {
       })
       .where('id', '=', meeting.id)
       .execute();
+    // Before queuing the new ones: skipping frees the old reminders' dedupe keys, so moving back
+    // to a time the meeting once had (or changing only the duration) still queues reminders.
+    await skipWaiting(trx, meeting.id, ['reminder'], 'The meeting was moved to another time.');
     // The revision names this change, so moving back to an earlier time is news again.
     const revision = `${startsAt}@${updatedAt}`;
     const queued = await prepareMeetings(trx, { meetingIds: [meeting.id], kind: 'rescheduled', revision });
@@ -181,11 +211,21 @@ async function notePreviousTime(trx: Executor, meetingId: string, revision: stri
 }
 
 /** Marks a meeting as having taken place. No message goes out; the follow-up asks the participants. */
-export async function markMeetingDone(props: { db: Db; meetingId: string; actorId?: string | null }): Promise<void> {
+export async function markMeetingDone(props: {
+  db: Db;
+  meetingId: string;
+  actorId?: string | null;
+  now?: Date;
+}): Promise<void> {
+  const now = props.now ?? new Date();
   await props.db.transaction().execute(async (trx) => {
     const meeting = await lockMeeting(trx, props.meetingId);
     if (meeting.status === 'cancelled') throw conflict('The meeting was cancelled.');
     if (meeting.status === 'done') return;
+    // Done is "we met": a meeting that has not begun cannot have happened (an untimed one may have).
+    if (meeting.starts_at && Date.parse(meeting.starts_at) > now.getTime()) {
+      throw conflict('The meeting has not started yet: it can be marked done once its start time has passed.');
+    }
     await trx
       .updateTable('meetings')
       .set({ status: 'done', updated_at: nowIso() })

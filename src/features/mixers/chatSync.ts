@@ -16,6 +16,11 @@ export interface ChatSyncResult {
   left: number;
   /** People who were not in the directory and were added from their chat profile. */
   created: number;
+  /**
+   * Channel members whose e-mail address could not be read. They cannot be told apart from the
+   * group's members, so while there are any, nobody leaves the group through the sync.
+   */
+  unreadable: number;
 }
 
 export interface SyncLog {
@@ -89,18 +94,24 @@ export async function syncGroupFromChat(props: {
   if (people.length > 0 && byEmail.size === 0) {
     throw new Error(`No e-mail address is visible in ${chatChannel}: check the bot's permissions.`);
   }
+  const unreadable = people.filter((m) => !m.email?.trim()).length;
 
   return props.db.transaction().execute(async (trx) => {
     const now = nowIso();
     const emails = [...byEmail.keys()];
-    const known = new Map<string, string>();
+    const known = new Map<string, { id: string; enabled: boolean }>();
     for (let i = 0; i < emails.length; i += CHUNK) {
       const rows = await trx
         .selectFrom('people')
-        .select(['id', 'email'])
+        .select(['id', 'email', 'enabled'])
         .where((eb) => eb(eb.fn('lower', ['email']), 'in', emails.slice(i, i + CHUNK)))
         .execute();
-      for (const row of rows) if (row.email) known.set(row.email.toLowerCase(), row.id);
+      for (const row of rows) {
+        if (!row.email) continue;
+        const email = row.email.toLowerCase();
+        // Two accounts with one address: the enabled one is the person (the other an old account).
+        if (!known.get(email)?.enabled) known.set(email, { id: row.id, enabled: row.enabled === 1 });
+      }
     }
     let created = 0;
     for (const [email, member] of byEmail) {
@@ -131,22 +142,28 @@ export async function syncGroupFromChat(props: {
           last_signin_at: null,
         })
         .execute();
-      known.set(email, id);
+      known.set(email, { id, enabled: true });
       created++;
     }
 
-    const inChannel = new Set(known.values());
+    // Disabled people (alumni) are nobody to pair, even while their chat account lingers.
+    const inChannel = new Set([...known.values()].filter((p) => p.enabled).map((p) => p.id));
     const current = await trx
       .selectFrom('group_members')
-      .select(['person_id', 'status'])
+      .select(['person_id', 'status', 'left_by'])
       .where('group_id', '=', group.id)
       .execute();
-    const status = new Map(current.map((row) => [row.person_id, row.status]));
-    const newcomers = [...inChannel].filter((id) => !status.has(id));
-    const returning = [...inChannel].filter((id) => status.get(id) === 'left');
-    const leaving = current
-      .filter((row) => row.status !== 'left' && !inChannel.has(row.person_id))
-      .map((r) => r.person_id);
+    const byPerson = new Map(current.map((row) => [row.person_id, row]));
+    const newcomers = [...inChannel].filter((id) => !byPerson.has(id));
+    // Only the sync's own removals are undone: someone who left themselves, or whom an admin
+    // removed, stays out though they are still in the channel.
+    const returning = [...inChannel].filter((id) => {
+      const row = byPerson.get(id);
+      return row?.status === 'left' && row.left_by === 'sync';
+    });
+    const leaving = unreadable
+      ? []
+      : current.filter((row) => row.status !== 'left' && !inChannel.has(row.person_id)).map((r) => r.person_id);
 
     for (let i = 0; i < newcomers.length; i += CHUNK) {
       await trx
@@ -168,7 +185,14 @@ export async function syncGroupFromChat(props: {
     for (let i = 0; i < returning.length; i += CHUNK) {
       await trx
         .updateTable('group_members')
-        .set({ status: 'active', joined_at: now, left_at: null, paused_until: null, skip_round_at: null })
+        .set({
+          status: 'active',
+          joined_at: now,
+          left_at: null,
+          left_by: null,
+          paused_until: null,
+          skip_round_at: null,
+        })
         .where('group_id', '=', group.id)
         .where('person_id', 'in', returning.slice(i, i + CHUNK))
         .execute();
@@ -176,7 +200,7 @@ export async function syncGroupFromChat(props: {
     for (let i = 0; i < leaving.length; i += CHUNK) {
       await trx
         .updateTable('group_members')
-        .set({ status: 'left', left_at: now, paused_until: null, skip_round_at: null })
+        .set({ status: 'left', left_at: now, left_by: 'sync', paused_until: null, skip_round_at: null })
         .where('group_id', '=', group.id)
         .where('person_id', 'in', leaving.slice(i, i + CHUNK))
         .execute();
@@ -188,6 +212,7 @@ export async function syncGroupFromChat(props: {
       joined: newcomers.length + returning.length,
       left: leaving.length,
       created,
+      unreadable,
     };
     await recordAudit(trx, {
       actorId: props.actorId ?? null,

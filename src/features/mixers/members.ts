@@ -64,7 +64,14 @@ export async function joinGroup(props: ChangeProps): Promise<MemberRow> {
     if (existing) {
       await trx
         .updateTable('group_members')
-        .set({ status: 'active', joined_at: now, left_at: null, paused_until: null, skip_round_at: null })
+        .set({
+          status: 'active',
+          joined_at: now,
+          left_at: null,
+          left_by: null,
+          paused_until: null,
+          skip_round_at: null,
+        })
         .where('group_id', '=', group.id)
         .where('person_id', '=', person.id)
         .execute();
@@ -108,10 +115,15 @@ async function changeMembership(
   });
 }
 
+/**
+ * An administrator removing someone else is recorded as such; an assistant acting for someone is
+ * that person's own choice. Either way a chat channel sync does not add them back.
+ */
 export const leaveGroup = (props: ChangeProps) =>
   changeMembership(props, 'leave', () => ({
     status: 'left',
     left_at: nowIso(),
+    left_by: props.personId && props.personId !== props.actor.id && props.actor.role === 'admin' ? 'admin' : 'self',
     paused_until: null,
     skip_round_at: null,
   }));

@@ -12,7 +12,8 @@ export async function leaveAllGroups(db: Executor, personIds: string[]): Promise
     const chunk = personIds.slice(i, i + 500);
     const result = await db
       .updateTable('group_members')
-      .set({ status: 'left', left_at: nowIso(), paused_until: null, skip_round_at: null })
+      // 'admin': an organisation's decision, which a chat channel sync must not undo.
+      .set({ status: 'left', left_at: nowIso(), left_by: 'admin', paused_until: null, skip_round_at: null })
       .where('person_id', 'in', chunk)
       .where('status', '!=', 'left')
       .executeTakeFirst();

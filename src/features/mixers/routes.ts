@@ -4,6 +4,7 @@ import { type AppContext, requireAdmin, requirePerson } from '../../http/context
 import { commonErrors } from '../../http/errorShape.js';
 import { badRequest, notFound } from '../../lib/errors.js';
 import { setAssistant } from '../people/service.js';
+import { syncBeforeRound } from './chatSync.js';
 import { managerPattern } from './eligibility.js';
 import { exportRounds } from './export.js';
 import { createGroup, updateGroup } from './groups.js';
@@ -268,13 +269,17 @@ export function mixerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const group = await findGroup(db, request.params.id);
         if (!group) throw notFound('No such group.');
         if (group.archived) throw badRequest('This group is archived.');
+        const dryRun = request.body?.dryRun ?? false;
+        // As the scheduler and `convene match` do; a preview changes nothing, so it reads no chat.
+        // syncBeforeRound logs and audits a failing chat and the round goes on with the members it has.
+        if (group.chat_channel && !dryRun) await syncBeforeRound({ db, groupId: group.id, log: request.log });
         const outcome = await runRound({
           db,
           groupId: group.id,
           scheduledFor: new Date(),
           titlePattern,
           actorId: admin.id,
-          dryRun: request.body?.dryRun ?? false,
+          dryRun,
           seed: request.body?.seed,
         });
         return { round: outcome };

@@ -38,7 +38,7 @@ export function ChannelCard({ channel, onSaved }: ChannelCardProps) {
         <p className="card-note">Sends one event per meeting change to another system, not to a person.</p>
       ) : null}
       {managed ? <ManagedChannel channel={channel} /> : <ChannelForm channel={channel} onSaved={onSaved} />}
-      {channel.enabled ? <TestButton channel={channel} /> : null}
+      {channel.enabled ? <TestMessage channel={channel} /> : null}
     </section>
   );
 }
@@ -117,9 +117,22 @@ function ChannelForm({ channel, onSaved }: ChannelCardProps) {
       </label>
       {channel.fields.map((field) => {
         const stored = channel.secrets[field.name];
+        const address = boundAddress(channel, field.name);
+        // The server refuses to send a stored secret to a new address, so say so before it does.
+        const movedAway =
+          address && stored && (values[address.name] ?? '').trim() !== (channel.settings[address.name] ?? '');
+        const keep = movedAway
+          ? `Stored: ${stored} — give it again: the ${address.label} changed.`
+          : stored
+            ? `Stored: ${stored} — leave blank to keep.`
+            : 'Not set yet.';
+        const bound = field.secretsBound
+          .map((name) => channel.fields.find((f) => f.name === name)?.label ?? name)
+          .join(' and ');
         const hint = field.secret
-          ? [stored ? `Stored: ${stored} — leave blank to keep.` : 'Not set yet.', field.hint].filter(Boolean).join(' ')
-          : (field.hint ?? undefined);
+          ? [keep, field.hint].filter(Boolean).join(' ')
+          : [field.hint, bound ? `Changing it means giving the ${bound} again.` : null].filter(Boolean).join(' ') ||
+            undefined;
         const input = (
           <TextField
             key={field.name}
@@ -163,23 +176,47 @@ function ChannelForm({ channel, onSaved }: ChannelCardProps) {
   );
 }
 
-function TestButton({ channel }: { channel: ChannelView }) {
+/** The address field whose change makes this secret needed again, if any. */
+function boundAddress(channel: ChannelView, secretName: string) {
+  return channel.fields.find((f) => f.secretsBound.includes(secretName));
+}
+
+function TestMessage({ channel }: { channel: ChannelView }) {
   const [result, setResult] = useState<{ ok: boolean; message: string } | null>(null);
+  const [to, setTo] = useState('');
   const { busy, error, run } = useAsyncAction();
   return (
     <div className="channel-test">
+      {channel.reachesPeople ? (
+        <TextField
+          label="Send to"
+          name={`${channel.channel}-test-to`}
+          type="email"
+          autoComplete="email"
+          autoCapitalize="none"
+          spellCheck={false}
+          hint={
+            channel.channel === 'email'
+              ? 'An e-mail address. Leave blank to use your own.'
+              : `The e-mail address of a ${channel.label} account. Leave blank to use your own.`
+          }
+          value={to}
+          onChange={(e) => setTo(e.target.value)}
+          error={fieldError(error, 'to')}
+        />
+      ) : null}
       <Button
         busy={busy}
         onClick={() => {
           setResult(null);
-          void run(async () => setResult(await testChannel(channel.channel)));
+          void run(async () => setResult(await testChannel(channel.channel, channel.reachesPeople ? to : '')));
         }}
       >
         Send a test message
       </Button>
       <StatusMessage>{result?.ok ? result.message : null}</StatusMessage>
       {result && !result.ok ? <ErrorAlert>Test failed: {result.message}</ErrorAlert> : null}
-      {error ? <ErrorAlert>{error.message}</ErrorAlert> : null}
+      {error && !fieldError(error, 'to') ? <ErrorAlert>{error.message}</ErrorAlert> : null}
     </div>
   );
 }

@@ -32,17 +32,32 @@ export function DeliveriesTable({ deliveries, statusLabels, pendingId, onResend 
         {deliveries.map((d) => {
           const to = d.recipients.join(', ') || 'Nobody';
           const resendable = d.status === 'failed' || d.status === 'skipped';
+          const channel = CHANNEL_LABELS[d.channel] ?? d.channel;
           return (
             <tr key={d.id}>
               <th scope="row" className="cell-name" data-label="To">
-                {to}
+                {d.recipients.length ? (
+                  <ul className="recipients">
+                    {d.recipients.map((name, i) => (
+                      // biome-ignore lint/suspicious/noArrayIndexKey: two participants may share a name
+                      <li key={`${i}-${name}`}>
+                        {name}
+                        {d.notFound.includes(name) ? (
+                          <span className="recipient-missed"> (not found on {channel})</span>
+                        ) : null}
+                      </li>
+                    ))}
+                  </ul>
+                ) : (
+                  to
+                )}
               </th>
               <td data-label="Meeting">
                 {d.meetingTitle ?? <span className="muted">—</span>}
                 {d.groupName ? <span className="cell-sub">{d.groupName}</span> : null}
               </td>
               <td data-label="Kind">{KIND_LABELS[d.kind] ?? d.kind}</td>
-              <td data-label="Channel">{CHANNEL_LABELS[d.channel] ?? d.channel}</td>
+              <td data-label="Channel">{channel}</td>
               <td data-label="Status" className="cell-status">
                 <span className={`badge delivery-status-${d.status}`}>{statusLabels[d.status]}</span>
                 {d.attempts ? (
@@ -55,6 +70,11 @@ export function DeliveriesTable({ deliveries, statusLabels, pendingId, onResend 
               <td data-label="Queued">
                 {when(d.createdAt)}
                 {d.sentAt ? <span className="cell-sub">Sent {when(d.sentAt)}</span> : null}
+                {d.status === 'pending' ? (
+                  <span className="cell-sub">
+                    {d.attempts ? 'Next try' : 'Due'} {when(d.nextAttemptAt)}
+                  </span>
+                ) : null}
               </td>
               <td data-label="Actions" className="cell-actions">
                 {resendable ? (

@@ -27,6 +27,8 @@ export interface ChannelField {
   required: boolean;
   hint: string | null;
   placeholder: string | null;
+  /** For an address: the secrets that must be given again when it changes. */
+  secretsBound: string[];
 }
 
 export interface ChannelView {
@@ -48,6 +50,8 @@ export interface Delivery {
   attempts: number;
   lastError: string | null;
   recipients: string[];
+  /** Recipients the chat found no account for. */
+  notFound: string[];
   meetingId: string | null;
   meetingTitle: string | null;
   groupId: string | null;
@@ -74,11 +78,21 @@ export interface DeliveryFilter {
   page?: number | undefined;
 }
 
-export interface UnreachablePerson {
+export interface ReachPerson {
   id: string;
   name: string;
   email: string | null;
+  /** Why nothing reaches them; empty when something does. */
   reasons: string[];
+  /** Channels that failed them while another one reaches them. */
+  warnings: string[];
+}
+
+export interface Reachability {
+  people: ReachPerson[];
+  total: number;
+  warned: ReachPerson[];
+  warnedTotal: number;
 }
 
 export interface NotificationPrefs {
@@ -98,8 +112,9 @@ export async function saveChannel(
   return (await api.put<{ channel: ChannelView }>(`/api/v1/admin/channels/${channel}`, change)).channel;
 }
 
-export function testChannel(channel: ChannelName): Promise<{ ok: boolean; message: string }> {
-  return api.post(`/api/v1/admin/channels/${channel}/test`);
+/** `to`: whom to send it to (blank: the admin's own address). */
+export function testChannel(channel: ChannelName, to: string): Promise<{ ok: boolean; message: string }> {
+  return api.post(`/api/v1/admin/channels/${channel}/test`, to.trim() ? { to: to.trim() } : undefined);
 }
 
 export function listDeliveries(filter: DeliveryFilter, signal?: AbortSignal): Promise<DeliveriesPage> {
@@ -120,7 +135,7 @@ export function resendAllFailed(filter: { channel?: ChannelName | undefined; gro
   return api.post<{ resent: number }>('/api/v1/admin/deliveries/resend', body);
 }
 
-export function listUnreachable(signal?: AbortSignal): Promise<{ people: UnreachablePerson[]; total: number }> {
+export function listUnreachable(signal?: AbortSignal): Promise<Reachability> {
   return api.get('/api/v1/admin/deliveries/unreachable', { signal });
 }
 

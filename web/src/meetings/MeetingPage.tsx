@@ -82,7 +82,7 @@ function MeetingView({
       </header>
       {cancelled ? (
         <div className="meeting-cancelled" role="status">
-          <strong>This meeting was cancelled.</strong> Its video room is closed and everyone was told.
+          <strong>The meeting was cancelled and everyone was told.</strong>
         </div>
       ) : null}
 
@@ -203,7 +203,9 @@ function WhenCard({ meeting, timeZone }: { meeting: MeetingDetail; timeZone: str
 function StatusActions({ meeting, onChange }: { meeting: MeetingDetail; onChange: (m: MeetingDetail) => void }) {
   const [confirming, setConfirming] = useState(false);
   const action = useAsyncAction();
-  const started = meeting.startsAt !== null && Date.parse(meeting.startsAt) <= Date.now();
+  const now = useNow();
+  // Done means "we met": not before the start (the API refuses it too); an untimed meeting may have.
+  const canMarkDone = meeting.startsAt === null || Date.parse(meeting.startsAt) <= now;
   return (
     <section className="card" aria-labelledby="status-title">
       <h2 id="status-title" className="card-title">
@@ -211,12 +213,14 @@ function StatusActions({ meeting, onChange }: { meeting: MeetingDetail; onChange
       </h2>
       {action.error ? <ErrorAlert>{action.error.message}</ErrorAlert> : null}
       <div className="meeting-actions">
-        <Button
-          busy={action.busy}
-          onClick={() => void action.run(async () => onChange(await markMeetingDone(meeting.id)))}
-        >
-          {started || !meeting.startsAt ? 'We met' : 'Mark as done'}
-        </Button>
+        {canMarkDone ? (
+          <Button
+            busy={action.busy}
+            onClick={() => void action.run(async () => onChange(await markMeetingDone(meeting.id)))}
+          >
+            We met
+          </Button>
+        ) : null}
         <Button variant="danger" onClick={() => setConfirming(true)}>
           Cancel meeting
         </Button>
