@@ -2,7 +2,7 @@
  * Outbox benchmark: 10,000 intro messages to a local fake Slack (no rate limit imposed), delivered
  * by the real worker code in a worker process — once uninterrupted, once killed (SIGKILL) and
  * restarted twice during the run. Both must deliver exactly 10,000. The killed run includes the
- * restarts and the lease (3 s) the new worker waits out before it takes over the dead one's rows.
+ * restarts; the dead worker's claimed rows go out once their lease (5 s) runs out.
  * Run with `npm run bench:outbox` (SQLite; set CONVENE_BENCH_POSTGRES_URL to use PostgreSQL).
  * Prints one table and writes bench/results/outbox.json.
  */
@@ -14,9 +14,8 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openContext } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { drainOutbox, type OutboxOptions } from '../src/features/meetings/outbox.js';
+import type { OutboxOptions } from '../src/features/meetings/outbox.js';
 import { prepareMeetings } from '../src/features/meetings/prepare.js';
-import { buildSenders } from '../src/features/meetings/senders.js';
 import type { AppContext } from '../src/http/context.js';
 import { newId } from '../src/lib/ids.js';
 import { FakeSlack } from '../test/helpers/fakeSlack.js';
@@ -31,7 +30,7 @@ const options: OutboxOptions = {
   batchSize: 200,
   concurrency: 32,
   maxAttempts: 8,
-  leaseSeconds: 3,
+  leaseSeconds: 5,
   baseDelaySeconds: 1,
   maxDelaySeconds: 10,
 };
@@ -46,26 +45,6 @@ function contextConfig(databaseUrl: string, slack: { url: string; token: string 
       'notifications.slack.apiUrl': slack.url,
     },
   });
-}
-
-/** Worker mode: a process that delivers until it is killed. */
-async function worker(): Promise<void> {
-  const [databaseUrl, url, token] = process.argv.slice(3) as [string, string, string];
-  const ctx = await openContext(contextConfig(databaseUrl, { url, token }));
-  const built = await buildSenders(ctx.database.db, ctx.config);
-  // A clean exit at the end of a run, so a --cpu-prof profile gets written.
-  process.on('SIGTERM', () => process.exit(0));
-  process.stdout.write('ready\n');
-  for (;;) {
-    const run = await drainOutbox({
-      db: ctx.database.db,
-      engine: ctx.database.engine,
-      senders: built.senders,
-      options,
-      workerId: `bench-${process.pid}`,
-    });
-    if (run.claimed === 0) await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
@@ -189,7 +168,18 @@ function summarise(scenario: string, ctx: AppContext, slack: FakeSlack, seconds:
   };
 }
 
+/**
+ * The production worker, `convene worker` from the build, configured by a config file as an operator would: the
+ * outbox polled every 100 ms, batches of 200, 32 in flight, a 5 s lease.
+ */
 function startWorker(databaseUrl: string, slack: FakeSlack): Promise<ChildProcess> {
+  const configFile = join(mkdtempSync(join(tmpdir(), 'convene-bench-worker-')), 'convene.config.json');
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      notifications: { outbox: { ...options, everyMs: 100 } },
+    }),
+  );
   const child = spawn(
     process.execPath,
     [
@@ -197,20 +187,24 @@ function startWorker(databaseUrl: string, slack: FakeSlack): Promise<ChildProces
       ...(process.env.CONVENE_BENCH_PROFILE
         ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CONVENE_BENCH_PROFILE}`]
         : []),
-      '--import',
-      'tsx',
-      fileURLToPath(import.meta.url),
-      '--worker',
-      databaseUrl,
-      slack.url,
-      slack.token,
+      // The built CLI, as deployed (`npm run bench:outbox` builds it first).
+      join(here, '..', 'bin', 'convene.js'),
+      'worker',
     ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: {
+        ...process.env,
+        CONVENE_CONFIG: configFile,
+        DATABASE_URL: databaseUrl,
+        LOG_LEVEL: 'silent',
+        CONVENE_SLACK_TOKEN: slack.token,
+        CONVENE_SLACK_API_URL: slack.url,
+      },
     },
   );
   return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (chunk) => String(chunk).includes('ready') && resolve(child));
+    child.stdout?.on('data', (chunk) => String(chunk).includes('worker is running') && resolve(child));
     child.on('exit', (code) => reject(new Error(`worker exited with ${code}`)));
   });
 }
@@ -276,5 +270,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === '--worker') await worker();
-else await main();
+await main();

@@ -21,9 +21,10 @@ export interface FollowOnMeeting {
  * row of the message that brought them so they reach the same people on the same channels:
  *
  * - a reminder at start − lead (at once when that moment has passed but the meeting has not begun).
- *   Its dedupe key carries the start time, so a new time queues new reminders; the old ones stay
- *   queued and are skipped at send time (freshness.ts), which is also what keeps a reminder from
- *   ever going out after the start, whatever retries happen in between.
+ *   Its dedupe key carries the start time, so a new time queues new reminders; the change that
+ *   moves or cancels the meeting marks the old ones skipped (service.ts). freshness.ts checks again
+ *   at send time (a row a worker held then), which also keeps a reminder from ever going out after
+ *   the start, whatever retries happen in between.
  * - for a mixer meeting whose group asks, one "Did you meet?" `follow_up_days` after it was made.
  *   No revision in its key: once per meeting, whatever happens to it later.
  */
