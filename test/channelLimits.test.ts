@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { ChannelLimits } from '../src/features/meetings/channelLimits.js';
-import { drainOutbox } from '../src/features/meetings/outbox.js';
-import { buildSenders } from '../src/features/meetings/senders.js';
-import { createMeeting } from '../src/features/meetings/service.js';
 import { FakeSlack } from './helpers/fakeSlack.js';
-import { insertPerson } from './helpers/people.js';
+import { deliverOutbox, slackMeetings, startForFile, testOutboxOptions } from './helpers/outbox.js';
 import { forEachEngine } from './helpers/suite.js';
 
 test('a channel rate allows a one-second burst, then one message per interval', () => {
@@ -30,45 +27,16 @@ test('a pause holds back every message of that channel until it ends, rate or no
   assert.equal(limits.reserve('slack', now), 10_000);
 });
 
-const slack = await new FakeSlack().start();
-after(() => slack.stop());
+const slack = await startForFile(new FakeSlack());
 
 forEachEngine(
   'per-channel pacing in the outbox',
   (get, engine) => {
     const db = () => get().ctx.database.db;
-    const options = {
-      batchSize: 50,
-      concurrency: 8,
-      maxAttempts: 3,
-      leaseSeconds: 60,
-      baseDelaySeconds: 30,
-      maxDelaySeconds: 3600,
-    };
-    const meetings = async (count: number, tag: string) => {
-      for (let i = 0; i < count; i++) {
-        const a = await insertPerson(db(), { username: `${engine}${tag}a${i}` });
-        const b = await insertPerson(db(), { username: `${engine}${tag}b${i}` });
-        slack.addUser(`${engine}${tag}a${i}@example.org`);
-        slack.addUser(`${engine}${tag}b${i}@example.org`);
-        await createMeeting({ db: db(), title: `Meeting ${i}`, participantIds: [a, b] });
-      }
-    };
-    const drain = async (limits: ChannelLimits, concurrency = options.concurrency) => {
-      const built = await buildSenders(db(), get().config);
-      try {
-        return await drainOutbox({
-          db: db(),
-          engine,
-          senders: built.senders,
-          options: { ...options, concurrency },
-          workerId: 'w',
-          limits,
-        });
-      } finally {
-        built.close();
-      }
-    };
+    const options = testOutboxOptions();
+    const meetings = (count: number, tag: string) => slackMeetings(db(), slack, engine, count, tag);
+    const drain = (limits: ChannelLimits, concurrency = options.concurrency) =>
+      deliverOutbox(get, engine, { options: { ...options, concurrency }, limits });
 
     test("Slack's 429 pauses every Slack message of the worker, not just the refused one", async () => {
       slack.reset();

@@ -1,46 +1,27 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { saveChannel } from '../src/features/meetings/channels.js';
-import { drainOutbox, type OutboxOptions } from '../src/features/meetings/outbox.js';
-import { buildSenders } from '../src/features/meetings/senders.js';
 import { slackSignature } from '../src/features/meetings/slackInteractions.js';
 import { managerPattern } from '../src/features/mixers/eligibility.js';
 import { runRound } from '../src/features/mixers/rounds.js';
 import { FakeSlack } from './helpers/fakeSlack.js';
+import { deliverOutbox, startForFile, testOutboxOptions } from './helpers/outbox.js';
 import { clientFor, insertPerson } from './helpers/people.js';
 import { adminClient, Client } from './helpers/server.js';
 import { TestSmtp } from './helpers/smtp.js';
 import { forEachEngine } from './helpers/suite.js';
 
-const slack = await new FakeSlack().start();
-const smtp = await new TestSmtp().start();
-after(async () => {
-  await slack.stop();
-  await smtp.stop();
-});
+const slack = await startForFile(new FakeSlack());
+const smtp = await startForFile(new TestSmtp());
 
-const options: OutboxOptions = {
-  batchSize: 50,
-  concurrency: 8,
-  maxAttempts: 3,
-  leaseSeconds: 60,
-  baseDelaySeconds: 30,
-  maxDelaySeconds: 3600,
-};
+const options = testOutboxOptions();
 const SIGNING_SECRET = 'slack-signing-secret-for-tests-0123';
 
 forEachEngine(
   'follow-ups: "Did you meet?"',
   (get, engine) => {
     const db = () => get().ctx.database.db;
-    const deliver = async (now?: Date) => {
-      const built = await buildSenders(db(), get().config);
-      try {
-        return await drainOutbox({ db: db(), engine, senders: built.senders, options, workerId: 't', now });
-      } finally {
-        built.close();
-      }
-    };
+    const deliver = (now?: Date) => deliverOutbox(get, engine, { options, now });
     const state: { groupId: string; meetingId: string; people: string[]; slackIds: string[] } = {
       groupId: '',
       meetingId: '',
@@ -166,9 +147,11 @@ forEachEngine(
         source: 'admin',
       });
       await db().deleteFrom('meeting_feedback').execute();
+      slack.responses.length = 0;
       const body = `payload=${encodeURIComponent(
         JSON.stringify({
           type: 'block_actions',
+          response_url: `${slack.url}response/T1/B1`,
           user: { id: state.slackIds[0] },
           actions: [{ action_id: 'convene_met_no', value: state.meetingId }],
         }),
@@ -202,6 +185,12 @@ forEachEngine(
       assert.equal(rows[0]?.answer, 'no');
       assert.equal(rows[0]?.via, 'slack');
       assert.deepEqual(await stats(), { answers: 1, met: 0, answeredMeetings: 1, metRate: 0 });
+      // The clicking person sees a confirmation only they can see (the JSON answer shows nothing).
+      const deadline = Date.now() + 5000;
+      while (slack.responses.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(slack.responses.length, 2, 'one confirmation per accepted click, none for refused ones');
+      assert.equal(slack.responses[0]?.response_type, 'ephemeral');
+      assert.match(String(slack.responses[0]?.text), /Noted: you didn’t meet/);
     });
   },
   {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { claimDue, drainOutbox, type OutboxOptions } from '../src/features/meetings/outbox.js';
+import { test } from 'node:test';
+import { claimDue } from '../src/features/meetings/outbox.js';
 import type { NotificationPayload } from '../src/features/meetings/payload.js';
 import { prepareMeetings } from '../src/features/meetings/prepare.js';
 import { renderMattermost } from '../src/features/meetings/renderMattermost.js';
@@ -8,21 +8,14 @@ import { buildSenders } from '../src/features/meetings/senders.js';
 import { createMeeting } from '../src/features/meetings/service.js';
 import { videoRooms } from '../src/integrations/jitsi.js';
 import { FakeMattermost } from './helpers/fakeMattermost.js';
+import { deliverOutbox, notificationRows, startForFile, testOutboxOptions } from './helpers/outbox.js';
 import { insertPerson } from './helpers/people.js';
 import { Client } from './helpers/server.js';
 import { forEachEngine } from './helpers/suite.js';
 
-const mm = await new FakeMattermost().start();
-after(() => mm.stop());
+const mm = await startForFile(new FakeMattermost());
 
-const options: OutboxOptions = {
-  batchSize: 25,
-  concurrency: 4,
-  maxAttempts: 3,
-  leaseSeconds: 60,
-  baseDelaySeconds: 30,
-  maxDelaySeconds: 3600,
-};
+const options = testOutboxOptions({ batchSize: 25, concurrency: 4 });
 const later = (seconds: number) => new Date(Date.now() + seconds * 1000);
 
 test("a group's template opens the Mattermost post too, its values escaped as Markdown", () => {
@@ -59,30 +52,9 @@ forEachEngine(
   'Mattermost notifications',
   (get, engine) => {
     const db = () => get().ctx.database.db;
-    const deliver = async (now?: Date) => {
-      const built = await buildSenders(db(), get().config);
-      try {
-        return await drainOutbox({
-          db: db(),
-          engine,
-          senders: built.senders,
-          options,
-          workerId: 'test',
-          ...(now ? { now } : {}),
-        });
-      } finally {
-        built.close();
-      }
-    };
+    const deliver = (now?: Date) => deliverOutbox(get, engine, { options, now });
     /** Intros and follow-ups: reminders queued for later are not what these tests look at. */
-    const rows = () =>
-      db()
-        .selectFrom('notifications')
-        .selectAll()
-        .where('channel', '=', 'mattermost')
-        .where('kind', 'in', ['intro', 'follow_up'])
-        .orderBy('created_at')
-        .execute();
+    const rows = () => notificationRows(db(), { channel: 'mattermost', kinds: ['intro', 'follow_up'] });
     const reset = async () => {
       mm.reset();
       await db().deleteFrom('notifications').execute();

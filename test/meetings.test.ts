@@ -1,33 +1,23 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { openDatabase } from '../src/db/database.js';
-import { claimDue, drainOutbox, type OutboxOptions } from '../src/features/meetings/outbox.js';
+import { claimDue, drainOutbox } from '../src/features/meetings/outbox.js';
 import { buildSenders } from '../src/features/meetings/senders.js';
 import { cancelMeeting, createMeeting } from '../src/features/meetings/service.js';
 import { managerPattern } from '../src/features/mixers/eligibility.js';
 import { runRound } from '../src/features/mixers/rounds.js';
 import { jitsiToken, newRoomName, videoRooms } from '../src/integrations/jitsi.js';
 import { FakeSlack } from './helpers/fakeSlack.js';
+import { deliverOutbox, personOnSlack, startForFile, testOutboxOptions } from './helpers/outbox.js';
 import { clientFor, insertPerson } from './helpers/people.js';
 import { adminClient } from './helpers/server.js';
 import { TestSmtp } from './helpers/smtp.js';
 import { forEachEngine } from './helpers/suite.js';
 
-const slack = await new FakeSlack().start();
-const smtp = await new TestSmtp().start();
-after(async () => {
-  await slack.stop();
-  await smtp.stop();
-});
+const slack = await startForFile(new FakeSlack());
+const smtp = await startForFile(new TestSmtp());
 
-const options: OutboxOptions = {
-  batchSize: 25,
-  concurrency: 8,
-  maxAttempts: 3,
-  leaseSeconds: 60,
-  baseDelaySeconds: 30,
-  maxDelaySeconds: 3600,
-};
+const options = testOutboxOptions({ batchSize: 25 });
 const titles = managerPattern('Manager');
 const later = (seconds: number) => new Date(Date.now() + seconds * 1000);
 
@@ -79,21 +69,7 @@ forEachEngine(
   'meetings and the notification outbox',
   (get, engine) => {
     const db = () => get().ctx.database.db;
-    const deliver = async (now?: Date, extra: Partial<OutboxOptions> = {}) => {
-      const built = await buildSenders(db(), get().config);
-      try {
-        return await drainOutbox({
-          db: db(),
-          engine,
-          senders: built.senders,
-          options: { ...options, ...extra },
-          workerId: 'test',
-          ...(now ? { now } : {}),
-        });
-      } finally {
-        built.close();
-      }
-    };
+    const deliver = (now?: Date) => deliverOutbox(get, engine, { options, now });
     const rows = () => db().selectFrom('notifications').selectAll().orderBy('created_at').execute();
     const reset = async () => {
       slack.reset();
@@ -209,10 +185,8 @@ forEachEngine(
 
     test('failures retry with backoff; a refused address fails alone; 429 Retry-After is honoured', async () => {
       await reset();
-      const a = await insertPerson(db(), { username: `${engine}r1` });
-      const b = await insertPerson(db(), { username: `${engine}r2` });
-      slack.addUser(`${engine}r1@example.org`);
-      slack.addUser(`${engine}r2@example.org`);
+      const a = await personOnSlack(db(), slack, { username: `${engine}r1` });
+      const b = await personOnSlack(db(), slack, { username: `${engine}r2` });
       smtp.refuse.add(`${engine}r2@example.org`);
       smtp.defer.set(`${engine}r1@example.org`, 1);
       slack.fail('chat.postMessage', { retryAfter: 7 });
@@ -280,8 +254,7 @@ forEachEngine(
       await reset();
       const people: string[] = [];
       for (let i = 0; i < 6; i++) {
-        people.push(await insertPerson(db(), { username: `${engine}k${i}` }));
-        slack.addUser(`${engine}k${i}@example.org`);
+        people.push(await personOnSlack(db(), slack, { username: `${engine}k${i}` }));
       }
       for (let i = 0; i < 6; i += 2) {
         await createMeeting({
@@ -306,10 +279,8 @@ forEachEngine(
       await reset();
       await db().deleteFrom('channel_settings').where('channel', '=', 'email').execute();
       try {
-        const a = await insertPerson(db(), { username: `${engine}z1` });
-        const b = await insertPerson(db(), { username: `${engine}z2` });
-        slack.addUser(`${engine}z1@example.org`);
-        slack.addUser(`${engine}z2@example.org`);
+        const a = await personOnSlack(db(), slack, { username: `${engine}z1` });
+        const b = await personOnSlack(db(), slack, { username: `${engine}z2` });
         await createMeeting({ db: db(), title: 'Half sent', participantIds: [a, b] });
         // Worker A claims and posts, then dies before it can record the result.
         const { rows: claimed } = await claimDue(db(), engine, { workerId: 'dead', limit: 10, leaseSeconds: 60 });
@@ -345,8 +316,7 @@ forEachEngine(
       try {
         const people: string[] = [];
         for (let i = 0; i < 40; i++) {
-          people.push(await insertPerson(db(), { username: `${engine}w${i}` }));
-          slack.addUser(`${engine}w${i}@example.org`);
+          people.push(await personOnSlack(db(), slack, { username: `${engine}w${i}` }));
         }
         for (let i = 0; i < 300; i++) {
           await createMeeting({

@@ -1,26 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { drainOutbox, type OutboxOptions } from '../src/features/meetings/outbox.js';
-import { buildSenders } from '../src/features/meetings/senders.js';
+import { test } from 'node:test';
 import { createMeeting } from '../src/features/meetings/service.js';
+import { deliverOutbox, startForFile, testOutboxOptions } from './helpers/outbox.js';
 import { clientFor, insertPerson } from './helpers/people.js';
 import { adminClient } from './helpers/server.js';
 import { TestSmtp } from './helpers/smtp.js';
 import { forEachEngine } from './helpers/suite.js';
 
-const smtp = await new TestSmtp().start();
-after(async () => {
-  await smtp.stop();
-});
+const smtp = await startForFile(new TestSmtp());
 
-const options: OutboxOptions = {
-  batchSize: 50,
-  concurrency: 4,
-  maxAttempts: 3,
-  leaseSeconds: 60,
-  baseDelaySeconds: 30,
-  maxDelaySeconds: 3600,
-};
+const options = testOutboxOptions({ concurrency: 4 });
 const inHours = (hours: number) => new Date(Date.now() + hours * 3600_000).toISOString();
 const sequenceOf = (ics: string) => Number(/SEQUENCE:(\d+)/.exec(ics)?.[1]);
 
@@ -28,14 +17,7 @@ forEachEngine(
   'the meetings API',
   (get, engine) => {
     const db = () => get().ctx.database.db;
-    const deliver = async () => {
-      const built = await buildSenders(db(), get().config);
-      try {
-        return await drainOutbox({ db: db(), engine, senders: built.senders, options, workerId: 'test' });
-      } finally {
-        built.close();
-      }
-    };
+    const deliver = () => deliverOutbox(get, engine, { options });
     const reset = async () => {
       smtp.mails.length = 0;
       await db().deleteFrom('notifications').execute();

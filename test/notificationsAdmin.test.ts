@@ -1,30 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { drainOutbox, type OutboxOptions } from '../src/features/meetings/outbox.js';
+import { test } from 'node:test';
 import { prepareMeetings } from '../src/features/meetings/prepare.js';
-import { buildSenders } from '../src/features/meetings/senders.js';
 import { newId } from '../src/lib/ids.js';
 import { FakeSlack } from './helpers/fakeSlack.js';
+import { deliverOutbox, personOnSlack, startForFile, testOutboxOptions } from './helpers/outbox.js';
 import { clientFor, insertPerson } from './helpers/people.js';
 import { adminClient, type Client } from './helpers/server.js';
 import { TestSmtp } from './helpers/smtp.js';
 import { forEachEngine } from './helpers/suite.js';
 
-const slack = await new FakeSlack().start();
-const smtp = await new TestSmtp().start();
-after(async () => {
-  await slack.stop();
-  await smtp.stop();
-});
+const slack = await startForFile(new FakeSlack());
+const smtp = await startForFile(new TestSmtp());
 
-const options: OutboxOptions = {
-  batchSize: 25,
-  concurrency: 4,
-  maxAttempts: 3,
-  leaseSeconds: 60,
-  baseDelaySeconds: 30,
-  maxDelaySeconds: 3600,
-};
+const options = testOutboxOptions({ batchSize: 25, concurrency: 4 });
 const WEBHOOK_SECRET = `whsec_${Buffer.from('k'.repeat(32)).toString('base64')}`;
 
 forEachEngine(
@@ -33,14 +21,7 @@ forEachEngine(
     const db = () => get().ctx.database.db;
     let admin: Client;
     let adminId: string;
-    const deliver = async () => {
-      const built = await buildSenders(db(), get().config);
-      try {
-        return await drainOutbox({ db: db(), engine, senders: built.senders, options, workerId: 'test' });
-      } finally {
-        built.close();
-      }
-    };
+    const deliver = () => deliverOutbox(get, engine, { options });
     const notifications = () => db().selectFrom('notifications').selectAll().execute();
     const newGroup = async (name: string) => {
       const made = await admin.post('/api/v1/mixers/groups', { name, cron: '0 10 * * MON', timezone: 'UTC' });
@@ -282,10 +263,8 @@ forEachEngine(
     test('deliveries: filters, counts, resend of a failed row until it is delivered, refusals', async () => {
       await db().deleteFrom('notifications').execute();
       const groupId = await newGroup(`Deliveries ${engine}`);
-      const ann = await insertPerson(db(), { username: `${engine}ann`, name: 'Ann Delivery' });
-      const ben = await insertPerson(db(), { username: `${engine}ben`, name: 'Ben Delivery' });
-      slack.addUser(`${engine}ann@example.org`);
-      slack.addUser(`${engine}ben@example.org`);
+      const ann = await personOnSlack(db(), slack, { username: `${engine}ann`, name: 'Ann Delivery' });
+      const ben = await personOnSlack(db(), slack, { username: `${engine}ben`, name: 'Ben Delivery' });
       const inGroup = await meeting('Group chat', groupId, [ann, ben]);
       await meeting('Loose chat', null, [ann, ben]);
       smtp.refuse.add(`${engine}ben@example.org`);

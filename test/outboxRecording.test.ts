@@ -1,25 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import type { Db } from '../src/db/database.js';
 import { ChannelLimits } from '../src/features/meetings/channelLimits.js';
-import { claimDue, drainOutbox, type OutboxOptions } from '../src/features/meetings/outbox.js';
-import { buildSenders } from '../src/features/meetings/senders.js';
-import { createMeeting } from '../src/features/meetings/service.js';
+import { claimDue, type OutboxOptions } from '../src/features/meetings/outbox.js';
 import { FakeSlack } from './helpers/fakeSlack.js';
-import { insertPerson } from './helpers/people.js';
+import { deliverOutbox, notificationRows, slackMeetings, startForFile, testOutboxOptions } from './helpers/outbox.js';
 import { forEachEngine } from './helpers/suite.js';
 
-const slack = await new FakeSlack().start();
-after(() => slack.stop());
+const slack = await startForFile(new FakeSlack());
 
-const options: OutboxOptions = {
-  batchSize: 50,
-  concurrency: 8,
-  maxAttempts: 3,
-  leaseSeconds: 60,
-  baseDelaySeconds: 30,
-  maxDelaySeconds: 3600,
-};
+const options = testOutboxOptions();
 const later = (seconds: number) => new Date(Date.now() + seconds * 1000);
 
 /** The database, except that its next `failures` transactions fail as a locked database would. */
@@ -45,32 +35,17 @@ forEachEngine(
   'the outbox records what it sent',
   (get, engine) => {
     const db = () => get().ctx.database.db;
-    const meetings = async (count: number, tag: string) => {
-      for (let i = 0; i < count; i++) {
-        const a = await insertPerson(db(), { username: `${engine}${tag}a${i}` });
-        const b = await insertPerson(db(), { username: `${engine}${tag}b${i}` });
-        slack.addUser(`${engine}${tag}a${i}@example.org`);
-        slack.addUser(`${engine}${tag}b${i}@example.org`);
-        await createMeeting({ db: db(), title: `Meeting ${i}`, participantIds: [a, b] });
-      }
-    };
-    const drain = async (props: { db?: Db; extra?: Partial<OutboxOptions>; limits?: ChannelLimits; now?: Date }) => {
-      const built = await buildSenders(db(), get().config);
-      try {
-        return await drainOutbox({
-          db: props.db ?? db(),
-          engine,
-          senders: built.senders,
-          options: { ...options, ...props.extra },
-          workerId: 'w',
-          ...(props.limits ? { limits: props.limits } : {}),
-          ...(props.now ? { now: props.now } : {}),
-        });
-      } finally {
-        built.close();
-      }
-    };
-    const rows = () => db().selectFrom('notifications').selectAll().where('channel', '=', 'slack').execute();
+    const meetings = (count: number, tag: string) => slackMeetings(db(), slack, engine, count, tag);
+    const drain = ({
+      extra,
+      ...props
+    }: {
+      db?: Db;
+      extra?: Partial<OutboxOptions>;
+      limits?: ChannelLimits;
+      now?: Date;
+    }) => deliverOutbox(get, engine, { ...props, options: { ...options, ...extra } });
+    const rows = () => notificationRows(db(), { channel: 'slack' });
     const reset = async () => {
       slack.reset();
       await db().deleteFrom('notifications').execute();

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { drainOutbox, type NotificationRow, type OutboxOptions } from '../src/features/meetings/outbox.js';
+import { test } from 'node:test';
+import type { NotificationKind } from '../src/db/schema.js';
 import { renderMattermost } from '../src/features/meetings/renderMattermost.js';
-import { buildSenders } from '../src/features/meetings/senders.js';
 import { cancelMeeting, createMeeting, rescheduleMeeting } from '../src/features/meetings/service.js';
 import { managerPattern } from '../src/features/mixers/eligibility.js';
 import { runRound } from '../src/features/mixers/rounds.js';
@@ -10,26 +9,16 @@ import { videoRooms } from '../src/integrations/jitsi.js';
 import { outboxJob } from '../src/jobs/outbox.js';
 import { startJobs } from '../src/jobs/runner.js';
 import { FakeSlack } from './helpers/fakeSlack.js';
+import { deliverOutbox, notificationRows, startForFile, testOutboxOptions } from './helpers/outbox.js';
 import { clientFor, insertPerson } from './helpers/people.js';
 import { adminClient } from './helpers/server.js';
 import { TestSmtp } from './helpers/smtp.js';
 import { forEachEngine } from './helpers/suite.js';
 
-const slack = await new FakeSlack().start();
-const smtp = await new TestSmtp().start();
-after(async () => {
-  await slack.stop();
-  await smtp.stop();
-});
+const slack = await startForFile(new FakeSlack());
+const smtp = await startForFile(new TestSmtp());
 
-const options: OutboxOptions = {
-  batchSize: 50,
-  concurrency: 8,
-  maxAttempts: 3,
-  leaseSeconds: 60,
-  baseDelaySeconds: 30,
-  maxDelaySeconds: 3600,
-};
+const options = testOutboxOptions();
 const inSeconds = (seconds: number) => new Date(Date.now() + seconds * 1000);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -37,29 +26,9 @@ forEachEngine(
   'reminders',
   (get, engine) => {
     const db = () => get().ctx.database.db;
-    const deliver = async (now?: Date) => {
-      const built = await buildSenders(db(), get().config);
-      try {
-        return await drainOutbox({
-          db: db(),
-          engine,
-          senders: built.senders,
-          options,
-          workerId: 'test',
-          ...(now ? { now } : {}),
-        });
-      } finally {
-        built.close();
-      }
-    };
-    const rowsOf = (meetingId: string, kind?: string): Promise<NotificationRow[]> =>
-      db()
-        .selectFrom('notifications')
-        .selectAll()
-        .where('meeting_id', '=', meetingId)
-        .$if(kind !== undefined, (q) => q.where('kind', '=', kind as never))
-        .orderBy('created_at')
-        .execute();
+    const deliver = (now?: Date) => deliverOutbox(get, engine, { options, now });
+    const rowsOf = (meetingId: string, kind?: NotificationKind) =>
+      notificationRows(db(), { meetingId, ...(kind ? { kinds: [kind] } : {}) });
     let n = 0;
     const meetingWith = async (startsAt: Date, names = ['a', 'b']) => {
       n++;

@@ -7,14 +7,14 @@ import { inspect } from 'node:util';
 import pino from 'pino';
 import { Webhook } from 'standardwebhooks';
 import { ConfigError, loadConfig } from '../src/config.js';
+import type { NotificationChannel } from '../src/db/schema.js';
 import { saveChannel } from '../src/features/meetings/channels.js';
-import { drainOutbox, type OutboxOptions } from '../src/features/meetings/outbox.js';
 import { buildSenders } from '../src/features/meetings/senders.js';
 import { createMeeting } from '../src/features/meetings/service.js';
 import { smtpMailer } from '../src/integrations/email.js';
 import { outboxJob } from '../src/jobs/outbox.js';
 import { FakeSlack } from './helpers/fakeSlack.js';
-import { insertPerson } from './helpers/people.js';
+import { deliverOutbox, notificationRows, personOnSlack, startForFile, testOutboxOptions } from './helpers/outbox.js';
 import { adminClient, type Client } from './helpers/server.js';
 import { forEachEngine } from './helpers/suite.js';
 
@@ -25,7 +25,7 @@ const BAD_MATTERMOST = `https://bot:${MM_PASSWORD}@chat.example.org`;
 const EMAIL_BROKEN =
   "The e-mail settings are invalid: the SMTP URL's port must be 1–65535. Fix them on Admin → Channels.";
 
-const slack = await new FakeSlack().start();
+const slack = await startForFile(new FakeSlack());
 const webhookSecret = `whsec_${randomBytes(32).toString('base64')}`;
 const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
 const receiver = createServer(async (req, res) => {
@@ -38,20 +38,12 @@ const receiver = createServer(async (req, res) => {
 await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
 const address = receiver.address();
 const hookUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hooks`;
-after(async () => {
-  await slack.stop();
+after(() => {
   receiver.closeAllConnections();
   receiver.close();
 });
 
-const options: OutboxOptions = {
-  batchSize: 25,
-  concurrency: 4,
-  maxAttempts: 8,
-  leaseSeconds: 60,
-  baseDelaySeconds: 30,
-  maxDelaySeconds: 3600,
-};
+const options = testOutboxOptions({ batchSize: 25, concurrency: 4, maxAttempts: 8 });
 const later = (seconds: number) => new Date(Date.now() + seconds * 1000);
 
 /** Everything an error would show in a log line: its words, its stack and every own property. */
@@ -117,29 +109,9 @@ forEachEngine(
   (get, engine) => {
     const db = () => get().ctx.database.db;
     let admin: Client;
-    const deliver = async (now?: Date) => {
-      const built = await buildSenders(db(), get().config);
-      try {
-        return await drainOutbox({
-          db: db(),
-          engine,
-          senders: built.senders,
-          options,
-          workerId: 'test',
-          ...(now ? { now } : {}),
-        });
-      } finally {
-        built.close();
-      }
-    };
-    const rows = (channel?: string) =>
-      db()
-        .selectFrom('notifications')
-        .selectAll()
-        .$if(channel !== undefined, (q) => q.where('channel', '=', channel as 'slack'))
-        .where('kind', '=', 'intro')
-        .orderBy('created_at')
-        .execute();
+    const deliver = (now?: Date) => deliverOutbox(get, engine, { options, now });
+    const rows = (channel?: NotificationChannel) =>
+      notificationRows(db(), { kinds: ['intro'], ...(channel ? { channel } : {}) });
     const reset = async () => {
       slack.reset();
       received.length = 0;
@@ -148,8 +120,7 @@ forEachEngine(
     const people = async (prefix: string, n: number) => {
       const ids: string[] = [];
       for (let i = 0; i < n; i++) {
-        ids.push(await insertPerson(db(), { username: `${engine}${prefix}${i}` }));
-        slack.addUser(`${engine}${prefix}${i}@example.org`);
+        ids.push(await personOnSlack(db(), slack, { username: `${engine}${prefix}${i}` }));
       }
       return ids;
     };

@@ -1,31 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { drainOutbox, type OutboxOptions } from '../src/features/meetings/outbox.js';
-import { buildSenders } from '../src/features/meetings/senders.js';
+import { test } from 'node:test';
 import { renderTemplate, templateProblem } from '../src/features/meetings/templates.js';
 import { managerPattern } from '../src/features/mixers/eligibility.js';
 import { runRound } from '../src/features/mixers/rounds.js';
 import { FakeSlack } from './helpers/fakeSlack.js';
+import { deliverOutbox, startForFile, testOutboxOptions } from './helpers/outbox.js';
 import { clientFor, insertPerson } from './helpers/people.js';
 import { adminClient } from './helpers/server.js';
 import { TestSmtp } from './helpers/smtp.js';
 import { forEachEngine } from './helpers/suite.js';
 
-const slack = await new FakeSlack().start();
-const smtp = await new TestSmtp().start();
-after(async () => {
-  await slack.stop();
-  await smtp.stop();
-});
+const slack = await startForFile(new FakeSlack());
+const smtp = await startForFile(new TestSmtp());
 
-const options: OutboxOptions = {
-  batchSize: 50,
-  concurrency: 8,
-  maxAttempts: 3,
-  leaseSeconds: 60,
-  baseDelaySeconds: 30,
-  maxDelaySeconds: 3600,
-};
+const options = testOutboxOptions();
 
 test('templates: known variables only, no raw output, no partials; plain-text rendering', () => {
   assert.equal(templateProblem('Hi {{first_name}}, meet {{others}}{{#room_url}} at {{room_url}}{{/room_url}}.'), null);
@@ -117,12 +105,7 @@ forEachEngine(
         .select('id')
         .where('round_id', '=', round.roundId)
         .executeTakeFirstOrThrow();
-      const built = await buildSenders(db(), get().config);
-      try {
-        await drainOutbox({ db: db(), engine, senders: built.senders, options, workerId: 't' });
-      } finally {
-        built.close();
-      }
+      await deliverOutbox(get, engine, { options });
       const toFay = smtp.mails.find((m) => m.to && JSON.stringify(m.to).includes(`${engine}fay@`));
       assert.ok(toFay, 'Fay got the intro');
       assert.ok(

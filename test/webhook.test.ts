@@ -3,9 +3,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { after, test } from 'node:test';
 import { Webhook } from 'standardwebhooks';
-import { drainOutbox, type OutboxOptions } from '../src/features/meetings/outbox.js';
-import { buildSenders } from '../src/features/meetings/senders.js';
 import { cancelMeeting, createMeeting } from '../src/features/meetings/service.js';
+import { deliverOutbox, notificationRows, testOutboxOptions } from './helpers/outbox.js';
 import { insertPerson } from './helpers/people.js';
 import { forEachEngine } from './helpers/suite.js';
 
@@ -44,43 +43,15 @@ after(() => {
   receiver.close();
 });
 
-const options: OutboxOptions = {
-  batchSize: 25,
-  concurrency: 4,
-  maxAttempts: 3,
-  leaseSeconds: 60,
-  baseDelaySeconds: 30,
-  maxDelaySeconds: 3600,
-};
+const options = testOutboxOptions({ batchSize: 25, concurrency: 4 });
 const later = (seconds: number) => new Date(Date.now() + seconds * 1000);
 
 forEachEngine(
   'outgoing webhooks',
   (get, engine) => {
     const db = () => get().ctx.database.db;
-    const deliver = async (now?: Date) => {
-      const built = await buildSenders(db(), get().config);
-      try {
-        return await drainOutbox({
-          db: db(),
-          engine,
-          senders: built.senders,
-          options,
-          workerId: 't',
-          ...(now ? { now } : {}),
-        });
-      } finally {
-        built.close();
-      }
-    };
-    const rows = () =>
-      db()
-        .selectFrom('notifications')
-        .selectAll()
-        .where('channel', '=', 'webhook')
-        .where('kind', 'in', ['intro', 'cancel'])
-        .orderBy('created_at')
-        .execute();
+    const deliver = (now?: Date) => deliverOutbox(get, engine, { options, now });
+    const rows = () => notificationRows(db(), { channel: 'webhook', kinds: ['intro', 'cancel'] });
     const reset = async () => {
       received.length = 0;
       answers.length = 0;

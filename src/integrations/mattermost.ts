@@ -1,15 +1,6 @@
-/** Why a Mattermost call failed, in terms the outbox acts on. */
-export class MattermostFailure extends Error {
-  constructor(
-    message: string,
-    readonly kind: 'permanent' | 'retry' | 'ratelimited',
-    readonly retryAfterSeconds?: number,
-    readonly status?: number,
-  ) {
-    super(message);
-    this.name = 'MattermostFailure';
-  }
-}
+import { ChannelFailure, failureKindOf } from './failure.js';
+
+export class MattermostFailure extends ChannelFailure {}
 
 export interface MattermostUser {
   id: string;
@@ -61,14 +52,11 @@ function retryAfter(headers: Headers): number {
   return 30;
 }
 
-/** 4xx means the request itself is wrong and will stay wrong, except a timeout, a rate limit and a bad token. */
 function failureFor(status: number, headers: Headers, detail: string, what: string): MattermostFailure {
   const message = `Mattermost answered ${status} to ${what}${detail ? `: ${detail}` : ''}`;
-  if (status === 429) return new MattermostFailure(message, 'ratelimited', retryAfter(headers), status);
   // A revoked or wrong token is a setting to fix: the message waits and retries meanwhile.
-  if (status === 401 || status === 408 || status >= 500)
-    return new MattermostFailure(message, 'retry', undefined, status);
-  return new MattermostFailure(message, 'permanent', undefined, status);
+  const kind = status === 401 ? 'retry' : failureKindOf(status);
+  return new MattermostFailure(message, kind, kind === 'ratelimited' ? retryAfter(headers) : undefined, status);
 }
 
 /** Mattermost's REST API v4 through fetch; no retries here — the outbox retries, with its backoff. */

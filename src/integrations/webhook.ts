@@ -1,18 +1,8 @@
 import { Webhook } from 'standardwebhooks';
 import { redact } from '../lib/redact.js';
+import { ChannelFailure, failureKindOf } from './failure.js';
 
-/** Why a webhook delivery failed, in terms the outbox acts on. */
-export class WebhookFailure extends Error {
-  constructor(
-    message: string,
-    readonly kind: 'permanent' | 'retry' | 'ratelimited',
-    readonly retryAfterSeconds?: number,
-    readonly status?: number,
-  ) {
-    super(message);
-    this.name = 'WebhookFailure';
-  }
-}
+export class WebhookFailure extends ChannelFailure {}
 
 export interface WebhookEndpoint {
   /**
@@ -62,18 +52,10 @@ export function webhookEndpoint(props: { url: string; secret: string; timeoutMs?
       await response.arrayBuffer().catch(() => undefined);
       const { status } = response;
       if (status >= 200 && status < 300) return { status };
-      const message = `The webhook receiver answered ${status}.`;
-      if (status === 429) {
-        throw new WebhookFailure(
-          message,
-          'ratelimited',
-          retryAfterSeconds(response.headers.get('retry-after')),
-          status,
-        );
-      }
-      if (status === 408 || status >= 500) throw new WebhookFailure(message, 'retry', undefined, status);
-      // Redirects are not followed (the signature is for this URL) and other 4xx will not change by themselves.
-      throw new WebhookFailure(message, 'permanent', undefined, status);
+      // Redirects are not followed (the signature is for this URL), so a 3xx is permanent too.
+      const kind = failureKindOf(status);
+      const wait = kind === 'ratelimited' ? retryAfterSeconds(response.headers.get('retry-after')) : undefined;
+      throw new WebhookFailure(`The webhook receiver answered ${status}.`, kind, wait, status);
     },
   };
 }

@@ -33,6 +33,8 @@ export class FakeSlack {
   readonly users = new Map<string, { id: string; tz: string }>();
   readonly conversations = new Map<string, string[]>();
   readonly posts: FakePost[] = [];
+  /** Messages sent to an interaction's response_url (`${url}response/…`), in order. */
+  readonly responses: Array<Record<string, unknown>> = [];
   readonly calls: Array<{ method: string; status: number }> = [];
   private faults: Fault[] = [];
   /** Held requests of this method are answered only when `release()` is called. */
@@ -101,6 +103,7 @@ export class FakeSlack {
 
   reset(): void {
     this.posts.length = 0;
+    this.responses.length = 0;
     this.calls.length = 0;
     this.faults = [];
   }
@@ -119,6 +122,12 @@ export class FakeSlack {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
+    if ((req.url ?? '').startsWith('/api/response/')) {
+      this.responses.push(JSON.parse(raw || '{}') as Record<string, unknown>);
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('ok');
+      return;
+    }
     const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
     const args: Record<string, string> = String(req.headers['content-type']).includes('json')
       ? (JSON.parse(raw || '{}') as Record<string, string>)

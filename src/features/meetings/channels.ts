@@ -20,46 +20,23 @@ export interface ChannelSettings {
  * Channels not in the file keep what the admin set.
  */
 export async function applyChannelConfig(db: Executor, config: Config): Promise<void> {
-  const rows: ChannelSettings[] = [];
-  const { email, slack } = config.notifications;
-  if (email.smtpUrl) {
-    rows.push({
-      channel: 'email',
-      enabled: true,
-      settings: { from: email.from },
-      secrets: { smtpUrl: email.smtpUrl },
-      source: 'config',
-    });
+  const { email, slack, mattermost, webhook } = config.notifications;
+  // A channel counts as configured only when the file gives everything it needs to send.
+  const configured: Array<[NotificationChannel, Record<string, string>, Record<string, string>] | false> = [
+    !!email.smtpUrl && ['email', { from: email.from }, { smtpUrl: email.smtpUrl }],
+    !!slack.token && [
+      'slack',
+      { apiUrl: slack.apiUrl },
+      { token: slack.token, ...(slack.signingSecret ? { signingSecret: slack.signingSecret } : {}) },
+    ],
+    !!(mattermost.url && mattermost.token) && ['mattermost', { url: mattermost.url }, { token: mattermost.token }],
+    !!(webhook.url && webhook.secret) && ['webhook', { url: webhook.url }, { secret: webhook.secret }],
+  ];
+  for (const entry of configured) {
+    if (!entry) continue;
+    const [channel, settings, secrets] = entry;
+    await saveChannel(db, { channel, enabled: true, settings, secrets, source: 'config' });
   }
-  if (slack.token) {
-    rows.push({
-      channel: 'slack',
-      enabled: true,
-      settings: { apiUrl: slack.apiUrl },
-      secrets: { token: slack.token, ...(slack.signingSecret ? { signingSecret: slack.signingSecret } : {}) },
-      source: 'config',
-    });
-  }
-  const { mattermost, webhook } = config.notifications;
-  if (mattermost.url && mattermost.token) {
-    rows.push({
-      channel: 'mattermost',
-      enabled: true,
-      settings: { url: mattermost.url },
-      secrets: { token: mattermost.token },
-      source: 'config',
-    });
-  }
-  if (webhook.url && webhook.secret) {
-    rows.push({
-      channel: 'webhook',
-      enabled: true,
-      settings: { url: webhook.url },
-      secrets: { secret: webhook.secret },
-      source: 'config',
-    });
-  }
-  for (const row of rows) await saveChannel(db, row);
 }
 
 export async function saveChannel(db: Executor, row: ChannelSettings): Promise<void> {

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Db } from '../../db/database.js';
 import { type AppContext, requireAdmin, requirePerson } from '../../http/context.js';
 import { commonErrors } from '../../http/errorShape.js';
 import { videoRooms } from '../../integrations/jitsi.js';
@@ -113,42 +114,35 @@ export function meetingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
     );
 
-    app.post(
-      '/meetings/:id/cancel',
-      {
-        schema: {
-          tags,
-          summary: 'Cancel the meeting; everyone is told.',
-          params: meetingParams,
-          body: z.object({}).strict().nullish(),
-          response: { 200: meetingEnvelope, ...commonErrors },
+    /** A change with no input of its own, answered with the meeting as the caller now sees it. */
+    const statusChange = (
+      path: string,
+      summary: string,
+      change: (props: { db: Db; meetingId: string; actorId: string }) => Promise<unknown>,
+    ) =>
+      app.post(
+        path,
+        {
+          schema: {
+            tags,
+            summary,
+            params: meetingParams,
+            body: z.object({}).strict().nullish(),
+            response: { 200: meetingEnvelope, ...commonErrors },
+          },
         },
-      },
-      async (request) => {
-        const viewer = requirePerson(request);
-        const access = await meetingAccess(db, viewer, request.params.id);
-        await cancelMeeting({ db, meetingId: request.params.id, actorId: viewer.id });
-        return present(request.params.id, viewer, access);
-      },
-    );
-
-    app.post(
+        async (request) => {
+          const viewer = requirePerson(request);
+          const access = await meetingAccess(db, viewer, request.params.id);
+          await change({ db, meetingId: request.params.id, actorId: viewer.id });
+          return present(request.params.id, viewer, access);
+        },
+      );
+    statusChange('/meetings/:id/cancel', 'Cancel the meeting; everyone is told.', cancelMeeting);
+    statusChange(
       '/meetings/:id/done',
-      {
-        schema: {
-          tags,
-          summary: 'Mark the meeting as having taken place (no message is sent); 409 before its start time.',
-          params: meetingParams,
-          body: z.object({}).strict().nullish(),
-          response: { 200: meetingEnvelope, ...commonErrors },
-        },
-      },
-      async (request) => {
-        const viewer = requirePerson(request);
-        const access = await meetingAccess(db, viewer, request.params.id);
-        await markMeetingDone({ db, meetingId: request.params.id, actorId: viewer.id });
-        return present(request.params.id, viewer, access);
-      },
+      'Mark the meeting as having taken place (no message is sent); 409 before its start time.',
+      markMeetingDone,
     );
 
     // Administration

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { memberPersonViewSchema } from '../people/schemas.js';
 
 export const MEETING_STATUSES = ['scheduled', 'rescheduled', 'cancelled', 'done'] as const;
 
@@ -30,13 +31,7 @@ export const createMeetingBody = z
   })
   .strict();
 
-const personView = z.object({
-  id: z.string(),
-  username: z.string(),
-  name: z.string(),
-  title: z.string().nullable(),
-  team: z.string().nullable(),
-  avatarUrl: z.string().nullable(),
+const personView = memberPersonViewSchema.extend({
   /** Admins only. */
   email: z.string().nullable().optional(),
 });

@@ -33,11 +33,27 @@ export function verifySlackRequest(
 
 interface BlockAction {
   type?: string;
+  response_url?: string;
   user?: { id?: string };
   actions?: Array<{ action_id?: string; value?: string }>;
 }
 
 const ANSWERS: Record<string, 'yes' | 'no'> = { convene_met_yes: 'yes', convene_met_no: 'no' };
+
+/**
+ * Slack shows nothing for the JSON an interactivity request answers with: the clicking person
+ * learns what happened from a message sent to the click's response_url, seen only by them. Sent
+ * without waiting (Slack wants its answer within 3 s); a lost one costs only the confirmation.
+ */
+function tellClicker(responseUrl: string | undefined, text: string): void {
+  if (!responseUrl || !/^https?:\/\//.test(responseUrl)) return;
+  fetch(responseUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
+    signal: AbortSignal.timeout(5000),
+  }).catch(() => {});
+}
 
 /**
  * Slack's interactivity endpoint: the Yes/No buttons of a follow-up post here. Outside cookie
@@ -84,18 +100,29 @@ export function slackInteractionRoutes(ctx: AppContext): FastifyPluginAsync {
             .where('enabled', '=', 1)
             .executeTakeFirst()
         : undefined;
-      if (!person) return reply.send({ ok: false, reason: 'unknown_user' });
+      if (!person) {
+        tellClicker(
+          payload.response_url,
+          'Convene could not match your Slack account to a person in its directory, so your answer was not saved.',
+        );
+        return reply.send({ ok: false, reason: 'unknown_user' });
+      }
+      const answer = ANSWERS[action.action_id as string] as 'yes' | 'no';
       try {
-        await recordFeedback(db, {
-          meetingId: action.value,
-          personId: person.id,
-          answer: ANSWERS[action.action_id as string] as 'yes' | 'no',
-          via: 'slack',
-        });
+        await recordFeedback(db, { meetingId: action.value, personId: person.id, answer, via: 'slack' });
       } catch (error) {
-        if (error instanceof AppError) return reply.send({ ok: false, reason: error.code });
+        if (error instanceof AppError) {
+          tellClicker(payload.response_url, 'Only the people in this meeting can say whether it took place.');
+          return reply.send({ ok: false, reason: error.code });
+        }
         throw error;
       }
+      tellClicker(
+        payload.response_url,
+        answer === 'yes'
+          ? 'Thanks! Noted: you met. (Changed your mind? Press the other button.)'
+          : 'Thanks! Noted: you didn’t meet. (Changed your mind? Press the other button.)',
+      );
       return reply.send({ ok: true });
     });
   };

@@ -6,6 +6,7 @@ import { newId } from '../../lib/ids.js';
 import { isValidTimeZone, nowIso } from '../../lib/time.js';
 import { loadChannels } from '../meetings/channels.js';
 import { freeUsername } from '../people/queries.js';
+import { addMembers, rejoinMembers } from './members.js';
 import { findGroup } from './queries.js';
 
 export interface ChatSyncResult {
@@ -165,38 +166,8 @@ export async function syncGroupFromChat(props: {
       ? []
       : current.filter((row) => row.status !== 'left' && !inChannel.has(row.person_id)).map((r) => r.person_id);
 
-    for (let i = 0; i < newcomers.length; i += CHUNK) {
-      await trx
-        .insertInto('group_members')
-        .values(
-          newcomers.slice(i, i + CHUNK).map((person_id) => ({
-            group_id: group.id,
-            person_id,
-            status: 'active' as const,
-            paused_until: null,
-            skip_round_at: null,
-            joined_at: now,
-            left_at: null,
-          })),
-        )
-        .onConflict((oc) => oc.columns(['group_id', 'person_id']).doNothing())
-        .execute();
-    }
-    for (let i = 0; i < returning.length; i += CHUNK) {
-      await trx
-        .updateTable('group_members')
-        .set({
-          status: 'active',
-          joined_at: now,
-          left_at: null,
-          left_by: null,
-          paused_until: null,
-          skip_round_at: null,
-        })
-        .where('group_id', '=', group.id)
-        .where('person_id', 'in', returning.slice(i, i + CHUNK))
-        .execute();
-    }
+    await addMembers(trx, group.id, newcomers, now);
+    await rejoinMembers(trx, group.id, returning, now);
     for (let i = 0; i < leaving.length; i += CHUNK) {
       await trx
         .updateTable('group_members')

@@ -47,6 +47,49 @@ async function audit(
   });
 }
 
+/** Rows per statement when many people change at once: well under each engine's bound-parameter limit. */
+const CHUNK = 400;
+
+/** New active memberships from `now`; someone added meanwhile (a race) is left as they are. */
+export async function addMembers(trx: Executor, groupId: string, personIds: string[], now: string): Promise<void> {
+  for (let i = 0; i < personIds.length; i += CHUNK) {
+    await trx
+      .insertInto('group_members')
+      .values(
+        personIds.slice(i, i + CHUNK).map((person_id) => ({
+          group_id: groupId,
+          person_id,
+          status: 'active' as const,
+          paused_until: null,
+          skip_round_at: null,
+          joined_at: now,
+          left_at: null,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['group_id', 'person_id']).doNothing())
+      .execute();
+  }
+}
+
+/** People who had left are members again from `now`, with no pause or skip carried over from before. */
+export async function rejoinMembers(trx: Executor, groupId: string, personIds: string[], now: string): Promise<void> {
+  for (let i = 0; i < personIds.length; i += CHUNK) {
+    await trx
+      .updateTable('group_members')
+      .set({
+        status: 'active',
+        joined_at: now,
+        left_at: null,
+        left_by: null,
+        paused_until: null,
+        skip_round_at: null,
+      })
+      .where('group_id', '=', groupId)
+      .where('person_id', 'in', personIds.slice(i, i + CHUNK))
+      .execute();
+  }
+}
+
 export async function joinGroup(props: ChangeProps): Promise<MemberRow> {
   return props.db.transaction().execute(async (trx) => {
     const { group, person } = await loadTarget(trx, props);
@@ -60,36 +103,7 @@ export async function joinGroup(props: ChangeProps): Promise<MemberRow> {
     }
     const existing = await findMembership(trx, group.id, person.id);
     if (existing && existing.status !== 'left') return existing;
-    const now = nowIso();
-    if (existing) {
-      await trx
-        .updateTable('group_members')
-        .set({
-          status: 'active',
-          joined_at: now,
-          left_at: null,
-          left_by: null,
-          paused_until: null,
-          skip_round_at: null,
-        })
-        .where('group_id', '=', group.id)
-        .where('person_id', '=', person.id)
-        .execute();
-    } else {
-      await trx
-        .insertInto('group_members')
-        .values({
-          group_id: group.id,
-          person_id: person.id,
-          status: 'active',
-          paused_until: null,
-          skip_round_at: null,
-          joined_at: now,
-          left_at: null,
-        })
-        .onConflict((oc) => oc.columns(['group_id', 'person_id']).doNothing())
-        .execute();
-    }
+    await (existing ? rejoinMembers : addMembers)(trx, group.id, [person.id], nowIso());
     await audit(trx, props, 'join', group, person);
     return (await findMembership(trx, group.id, person.id)) as MemberRow;
   });
@@ -162,26 +176,14 @@ export async function syncAutomaticMembers(trx: Executor, group: GroupRow, title
       (row) => row.person_id,
     ),
   );
-  const now = nowIso();
   const newcomers = people.filter(
     (person) => !existing.has(person.id) && isEligible(person, eligibility, titlePattern),
   );
-  for (let i = 0; i < newcomers.length; i += 200) {
-    await trx
-      .insertInto('group_members')
-      .values(
-        newcomers.slice(i, i + 200).map((person) => ({
-          group_id: group.id,
-          person_id: person.id,
-          status: 'active' as const,
-          paused_until: null,
-          skip_round_at: null,
-          joined_at: now,
-          left_at: null,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['group_id', 'person_id']).doNothing())
-      .execute();
-  }
+  await addMembers(
+    trx,
+    group.id,
+    newcomers.map((person) => person.id),
+    nowIso(),
+  );
   return newcomers.length;
 }

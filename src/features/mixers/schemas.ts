@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TEMPLATE_MAX_LENGTH, templateProblem } from '../meetings/templates.js';
+import { memberPersonViewSchema } from '../people/schemas.js';
 import { eligibilitySchema } from './eligibility.js';
 
 /** A message template: checked when saved, so a typo never reaches anyone's inbox as blank text. */
@@ -74,15 +75,6 @@ export const runRoundBody = z
   })
   .strict();
 
-const memberView = z.object({
-  id: z.string(),
-  username: z.string(),
-  name: z.string(),
-  title: z.string().nullable(),
-  team: z.string().nullable(),
-  avatarUrl: z.string().nullable(),
-});
-
 export const groupViewSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -122,7 +114,7 @@ export const matchesEnvelope = z.object({
       scheduledFor: z.string(),
       status: z.string(),
       current: z.boolean(),
-      partners: z.array(memberView),
+      partners: z.array(memberPersonViewSchema),
     }),
   ),
 });

@@ -15,6 +15,16 @@ export const selfViewSchema = z.object({
   createdAt: z.string(),
 });
 
+/** What any member may see of another (MemberPersonView): never an e-mail address or login details. */
+export const memberPersonViewSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  name: z.string(),
+  title: z.string().nullable(),
+  team: z.string().nullable(),
+  avatarUrl: z.string().nullable(),
+});
+
 export const adminPersonViewSchema = selfViewSchema.extend({
   isManager: z.boolean(),
   lastSigninAt: z.string().nullable(),

@@ -1,12 +1,11 @@
-import { type FormEvent, useEffect, useState } from 'react';
-import { isAbortError } from '../api/client';
+import { type FormEvent, useState } from 'react';
 import { createMeeting, type MeetingDetail } from '../api/meetings';
-import { searchPeople } from '../api/mixers';
 import type { AdminPerson } from '../api/types';
+import { PersonResultText, usePeopleSearch } from '../mixers/PeopleSearch';
 import { ErrorAlert } from '../ui/Alert';
 import { Button } from '../ui/Button';
-import { Field, TextField } from '../ui/Field';
-import { fieldError, formLevelError, toFormError } from '../ui/formError';
+import { TextField } from '../ui/Field';
+import { fieldError, formLevelError } from '../ui/formError';
 import { useAsyncAction } from '../ui/useAsyncAction';
 import { zonedToUtc } from './time';
 
@@ -23,36 +22,12 @@ export function CreateMeetingForm({
   const [title, setTitle] = useState('');
   const [people, setPeople] = useState<AdminPerson[]>([]);
   const [q, setQ] = useState('');
-  const [results, setResults] = useState<AdminPerson[] | null>(null);
-  const [searchError, setSearchError] = useState<string | null>(null);
+  // Two characters at least: one matches half the directory.
+  const { results, error: searchError } = usePeopleSearch(q, 2);
   const [date, setDate] = useState('');
   const [time, setTime] = useState('');
   const [duration, setDuration] = useState(30);
   const action = useAsyncAction();
-
-  useEffect(() => {
-    const text = q.trim();
-    if (text.length < 2) {
-      setResults(null);
-      return;
-    }
-    const controller = new AbortController();
-    const timer = window.setTimeout(() => {
-      searchPeople(text, controller.signal).then(
-        (page) => {
-          setResults(page.people);
-          setSearchError(null);
-        },
-        (error: unknown) => {
-          if (!isAbortError(error)) setSearchError(toFormError(error).message);
-        },
-      );
-    }, 250);
-    return () => {
-      window.clearTimeout(timer);
-      controller.abort();
-    };
-  }, [q]);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -88,36 +63,23 @@ export function CreateMeetingForm({
         error={fieldError(action.error, 'title')}
         required
       />
-      <Field
+      <TextField
         label="Find people"
         name="participantIds"
         hint="Search by name, username or email, then add them."
         error={fieldError(action.error, 'participantIds')}
-      >
-        {(control) => (
-          <input
-            {...control}
-            type="search"
-            className="input"
-            autoComplete="off"
-            value={q}
-            onChange={(e) => setQ(e.target.value)}
-          />
-        )}
-      </Field>
+        type="search"
+        autoComplete="off"
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+      />
       {searchError ? <ErrorAlert>Couldn’t search people: {searchError}</ErrorAlert> : null}
       {results && results.length === 0 ? <p className="muted">Nobody matches “{q.trim()}”.</p> : null}
       {results && results.length > 0 ? (
         <ul className="person-results" aria-label="Search results">
           {results.slice(0, 8).map((person) => (
             <li key={person.id}>
-              <span className="person-result-text">
-                <span className="person-result-name">{person.name || person.username}</span>
-                <span className="muted">
-                  @{person.username}
-                  {person.team ? ` · ${person.team}` : ''}
-                </span>
-              </span>
+              <PersonResultText person={person} />
               <Button
                 size="sm"
                 disabled={chosen.has(person.id)}

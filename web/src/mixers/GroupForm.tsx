@@ -12,7 +12,7 @@ import {
 import { groupedTimeZones, timeZoneLabel } from '../profile/timezones';
 import { ErrorAlert } from '../ui/Alert';
 import { Button } from '../ui/Button';
-import { Field, TextField } from '../ui/Field';
+import { Field, TextAreaField, TextField } from '../ui/Field';
 import { type FormError, fieldError, formLevelError } from '../ui/formError';
 import { StatusMessage } from '../ui/StatusMessage';
 import { useAsyncAction } from '../ui/useAsyncAction';
@@ -264,23 +264,16 @@ export function GroupForm({
           onChange={(e) => edited(setName)(e.target.value)}
           error={fieldError(error, 'name')}
         />
-        <Field
+        <TextAreaField
           label="Description"
           name="description"
           hint="Shown to members: what the group is for and who it brings together."
           error={fieldError(error, 'description')}
-        >
-          {(control) => (
-            <textarea
-              {...control}
-              className="input textarea"
-              rows={3}
-              maxLength={2000}
-              value={description}
-              onChange={(e) => edited(setDescription)(e.target.value)}
-            />
-          )}
-        </Field>
+          rows={3}
+          maxLength={2000}
+          value={description}
+          onChange={(e) => edited(setDescription)(e.target.value)}
+        />
       </div>
 
       <div className="form-section">

@@ -1,19 +1,17 @@
-import { type FormEvent, useEffect, useState } from 'react';
-import { isAbortError } from '../api/client';
-import { addMember, changeMembership, type GroupMember, type MixerGroup, searchPeople } from '../api/mixers';
+import { type FormEvent, useState } from 'react';
+import { addMember, changeMembership, type GroupMember, type MixerGroup } from '../api/mixers';
 import type { AdminPerson } from '../api/types';
 import { ErrorAlert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
-import { Field } from '../ui/Field';
+import { TextField } from '../ui/Field';
 import { toFormError } from '../ui/formError';
 import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
 import type { Loaded } from '../ui/useLoad';
 import { formatDay, formatPauseDate } from './format';
 import { LoadError } from './LoadError';
-
-const SEARCH_DELAY_MS = 250;
+import { PersonResultText, usePeopleSearch } from './PeopleSearch';
 
 function MemberStatus({ member }: { member: GroupMember }) {
   if (!member.enabled) return <span className="badge badge-off">Account disabled</span>;
@@ -38,41 +36,10 @@ function AddPerson({
   onAdded: (message: string) => void;
 }) {
   const [q, setQ] = useState('');
-  const [results, setResults] = useState<AdminPerson[] | null>(null);
-  const [searching, setSearching] = useState(false);
-  const [searchError, setSearchError] = useState<string | null>(null);
+  const { results, searching, error: searchError } = usePeopleSearch(q);
   const [adding, setAdding] = useState<string | null>(null);
   const [addError, setAddError] = useState<string | null>(null);
   const inGroup = new Map(members.map((m) => [m.id, m]));
-
-  useEffect(() => {
-    const text = q.trim();
-    if (text === '') {
-      setResults(null);
-      setSearchError(null);
-      return;
-    }
-    const controller = new AbortController();
-    const timer = window.setTimeout(() => {
-      setSearching(true);
-      setSearchError(null);
-      searchPeople(text, controller.signal).then(
-        (page) => {
-          setResults(page.people);
-          setSearching(false);
-        },
-        (error: unknown) => {
-          if (isAbortError(error)) return;
-          setSearchError(toFormError(error).message);
-          setSearching(false);
-        },
-      );
-    }, SEARCH_DELAY_MS);
-    return () => {
-      window.clearTimeout(timer);
-      controller.abort();
-    };
-  }, [q]);
 
   async function add(person: AdminPerson) {
     setAdding(person.id);
@@ -90,19 +57,16 @@ function AddPerson({
   return (
     <search aria-label="Add a person to the group" className="add-person">
       <form onSubmit={(e: FormEvent) => e.preventDefault()} role="none">
-        <Field label="Add person" name="personSearch" hint="Search by name, username or email.">
-          {(control) => (
-            <input
-              {...control}
-              type="search"
-              className="input"
-              autoComplete="off"
-              placeholder="e.g. Ada"
-              value={q}
-              onChange={(e) => setQ(e.target.value)}
-            />
-          )}
-        </Field>
+        <TextField
+          label="Add person"
+          name="personSearch"
+          hint="Search by name, username or email."
+          type="search"
+          autoComplete="off"
+          placeholder="e.g. Ada"
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+        />
       </form>
       {searchError ? <ErrorAlert>Couldn’t search people: {searchError}</ErrorAlert> : null}
       {addError ? <ErrorAlert>{addError}</ErrorAlert> : null}
@@ -117,13 +81,7 @@ function AddPerson({
             const member = existing && existing.status !== 'left';
             return (
               <li key={person.id}>
-                <span className="person-result-text">
-                  <span className="person-result-name">{person.name || person.username}</span>
-                  <span className="muted">
-                    @{person.username}
-                    {person.team ? ` · ${person.team}` : ''}
-                  </span>
-                </span>
+                <PersonResultText person={person} />
                 {member ? (
                   <span className="badge badge-ok">Member</span>
                 ) : (

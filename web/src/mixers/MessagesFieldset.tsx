@@ -1,4 +1,4 @@
-import { Field, TextField } from '../ui/Field';
+import { TextAreaField, TextField } from '../ui/Field';
 import { type FormError, fieldError } from '../ui/formError';
 
 /** Kept in step with TEMPLATE_VARIABLES in src/features/meetings/templates.ts and docs/templates.md. */
@@ -35,47 +35,49 @@ interface Props {
 /** The group's messages: when reminders and follow-ups go out, and the words they open with. */
 export function MessagesFieldset({ values, onChange, error, introTemplate, onIntroChange, editing }: Props) {
   const template = (name: string, label: string, value: string, change: (v: string) => void, hint: string) => (
-    <Field label={label} name={name} hint={hint} error={fieldError(error, name)}>
-      {(control) => (
-        <textarea
-          {...control}
-          className="input textarea"
-          rows={3}
-          maxLength={2000}
-          value={value}
-          onChange={(e) => change(e.target.value)}
-        />
-      )}
-    </Field>
+    <TextAreaField
+      label={label}
+      name={name}
+      hint={hint}
+      error={fieldError(error, name)}
+      rows={3}
+      maxLength={2000}
+      value={value}
+      onChange={(e) => change(e.target.value)}
+    />
+  );
+  const count = (name: 'reminderMinutes' | 'followUpDays', label: string, min: number, max: number, hint: string) => (
+    <TextField
+      label={label}
+      name={name}
+      type="number"
+      inputMode="numeric"
+      min={min}
+      max={max}
+      value={values[name]}
+      hint={hint}
+      onChange={(e) => onChange(name, e.target.value)}
+      error={fieldError(error, name)}
+    />
   );
   return (
     <fieldset className="form-section messages-fieldset">
       <legend className="form-section-title">Messages</legend>
       <div className="form-row">
-        <TextField
-          label="Reminder, minutes before"
-          name="reminderMinutes"
-          type="number"
-          inputMode="numeric"
-          min={0}
-          max={1440}
-          value={values.reminderMinutes}
-          hint="Sent before a meeting with a time starts. 0: no reminder."
-          onChange={(e) => onChange('reminderMinutes', e.target.value)}
-          error={fieldError(error, 'reminderMinutes')}
-        />
-        <TextField
-          label="Ask “Did you meet?” after (days)"
-          name="followUpDays"
-          type="number"
-          inputMode="numeric"
-          min={1}
-          max={60}
-          value={values.followUpDays}
-          hint="Blank: never ask. Answers show in the group’s stats."
-          onChange={(e) => onChange('followUpDays', e.target.value)}
-          error={fieldError(error, 'followUpDays')}
-        />
+        {count(
+          'reminderMinutes',
+          'Reminder, minutes before',
+          0,
+          1440,
+          'Sent before a meeting with a time starts. 0: no reminder.',
+        )}
+        {count(
+          'followUpDays',
+          'Ask “Did you meet?” after (days)',
+          1,
+          60,
+          'Blank: never ask. Answers show in the group’s stats.',
+        )}
       </div>
       <TextField
         label="Chat channel"

@@ -1,4 +1,4 @@
-import { type InputHTMLAttributes, type ReactNode, useId } from 'react';
+import { type InputHTMLAttributes, type ReactNode, type TextareaHTMLAttributes, useId } from 'react';
 import { type FormError, fieldMessage } from './formError';
 
 export interface ControlProps {
@@ -55,6 +55,27 @@ export function TextField({ label, name, hint, error, className, ...inputProps }
     <Field label={label} name={name} hint={hint} error={error}>
       {(control) => (
         <input {...inputProps} {...control} className={['input', className ?? ''].filter(Boolean).join(' ')} />
+      )}
+    </Field>
+  );
+}
+
+interface TextAreaFieldProps extends Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'name' | 'id' | 'children'> {
+  label: string;
+  name: string;
+  hint?: ReactNode;
+  error?: FormError | null;
+}
+
+export function TextAreaField({ label, name, hint, error, className, ...textareaProps }: TextAreaFieldProps) {
+  return (
+    <Field label={label} name={name} hint={hint} error={error}>
+      {(control) => (
+        <textarea
+          {...textareaProps}
+          {...control}
+          className={['input textarea', className ?? ''].filter(Boolean).join(' ')}
+        />
       )}
     </Field>
   );
