@@ -4,7 +4,6 @@ import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { SigninLimiter } from './features/auth/rateLimit.js';
-import { ensureAdmin } from './features/auth/service.js';
 import { deleteExpiredSessions } from './features/auth/sessions.js';
 import { directorySyncJob } from './features/directory/syncJob.js';
 import { applyChannelConfig } from './features/meetings/channels.js';
@@ -17,7 +16,6 @@ import type { AppContext } from './http/context.js';
 import { outboxJob } from './jobs/outbox.js';
 import { type Job, startJobs } from './jobs/runner.js';
 import { loggerOptions } from './logger.js';
-import { buildServer } from './server.js';
 
 /** Opens the database, brings its schema up to date and fixes first-run settings. */
 export async function openContext(config: Config): Promise<AppContext> {
@@ -60,6 +58,8 @@ export async function startConvene(
 ): Promise<RunningConvene> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const ctx = await openContext(config);
+  // Loaded here (with the web server below): the password checks carry a large word list.
+  const { ensureAdmin } = await import('./features/auth/service.js');
   const admin = await ensureAdmin({
     db: ctx.database.db,
     password: config.adminPassword,
@@ -70,6 +70,9 @@ export async function startConvene(
     print(`Created the first administrator. Username: admin  Password: ${admin.generatedPassword}`);
     print('Keep it safe: it is not shown again. `convene admin reset-password` makes a new one.');
   }
+  // Loaded here, not at the top: the worker and the other commands never need the web server's
+  // modules, and loading them costs most of a second at every start.
+  const { buildServer } = await import('./server.js');
   const app = await buildServer(ctx, { logger: options.logger });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
