@@ -40,6 +40,11 @@ export class FakeSlack {
   /** Held requests of this method are answered only when `release()` is called. */
   hold: string | null = null;
   private held: Array<() => void> = [];
+
+  /** How many requests are being held right now. */
+  get heldCount(): number {
+    return this.held.length;
+  }
   private server: Server = createServer((req, res) => void this.handle(req, res));
   url = '';
 
