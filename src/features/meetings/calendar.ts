@@ -6,9 +6,9 @@ import { videoRooms } from '../../integrations/jitsi.js';
 import { notFound } from '../../lib/errors.js';
 import type { PersonRow } from '../people/presenters.js';
 import { loadChannels } from './channels.js';
+import { invitationSequence, invitationUid, mailAddress } from './invitation.js';
+import { meetingPageUrl, meetingRoomLink } from './render.js';
 import { findMeetingRow } from './views.js';
-
-const mailbox = (from: string) => /<([^>]+)>\s*$/.exec(from)?.[1]?.trim() ?? from.trim();
 
 /**
  * The meeting as an .ics file to download. Its UID and SEQUENCE are those of the e-mailed
@@ -24,12 +24,10 @@ export async function meetingCalendarFile(
   if (!meeting?.starts_at) throw notFound('This meeting has no time yet, so there is nothing to add to a calendar.');
   const channels = await loadChannels(db);
   const from = channels.find((c) => c.channel === 'email')?.settings.from ?? config.notifications.email.from;
-  const address = mailbox(from);
-  const domain = address.split('@')[1] ?? 'convene.local';
-  const page = `${publicUrlOf(config)}/meetings/${meeting.id}`;
-  const video = videoRooms(config.video);
-  // A personal Jitsi token expires and is a bearer secret: a calendar file links to the meeting page instead.
-  const link = meeting.room_url ?? (video.personal ? page : video.roomUrl(meeting.room_name));
+  const render = { publicUrl: publicUrlOf(config), video: videoRooms(config.video) };
+  const page = meetingPageUrl(render, meeting.id);
+  // As in messages: a personal Jitsi token expires and is a bearer secret, so it links to the page.
+  const link = meetingRoomLink(render, { id: meeting.id, roomUrl: meeting.room_url, roomName: meeting.room_name });
   const attendees =
     props.viewer.role === 'admin'
       ? await db
@@ -40,7 +38,7 @@ export async function meetingCalendarFile(
           .execute()
       : [{ name: props.viewer.name, email: props.viewer.email }];
   const { content } = calendarInvite({
-    uid: `${meeting.id}@${domain}`,
+    uid: invitationUid(meeting.id, from),
     title: meeting.title,
     description: [
       meeting.group_name ? `Mixer: ${meeting.group_name}` : null,
@@ -52,9 +50,9 @@ export async function meetingCalendarFile(
     startsAt: meeting.starts_at,
     durationMinutes: meeting.duration_minutes ?? 30,
     url: link,
-    organizer: { name: 'Convene', email: address },
+    organizer: { name: 'Convene', email: mailAddress(from).email },
     attendees: attendees.filter((a) => a.email).map((a) => ({ name: a.name, email: a.email as string })),
-    sequence: Math.floor(Date.parse(meeting.updated_at) / 1000),
+    sequence: invitationSequence(meeting.updated_at),
     cancelled: meeting.status === 'cancelled',
   });
   const slug = meeting.title.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-|-$/g, '') || 'meeting';

@@ -4,6 +4,7 @@ import { newRoomName } from '../../integrations/jitsi.js';
 import { newId } from '../../lib/ids.js';
 import { enabledChannels } from './channels.js';
 import { followOnRows } from './followOn.js';
+import { invitationSequence } from './invitation.js';
 import type { NotificationPayload, PayloadPerson } from './payload.js';
 import { loadWants } from './prefs.js';
 
@@ -105,7 +106,7 @@ export async function prepareMeetings(
           roomUrl: meeting.room_url,
           groupId: meeting.group_id,
           groupName: meeting.group_name,
-          sequence: Math.floor(Date.parse(meeting.updated_at) / 1000),
+          sequence: invitationSequence(meeting.updated_at),
         },
         participants,
         // Snapshotted like the rest of the payload: the message says what the group said when the

@@ -36,9 +36,16 @@ export const meetingPageUrl = (ctx: RenderContext, meetingId: string) => `${ctx.
 
 /** The link a message offers: the room itself, or the meeting page when joining needs a personal token. */
 export function roomLink(ctx: RenderContext, payload: NotificationPayload): string | null {
-  if (payload.meeting.roomUrl) return payload.meeting.roomUrl;
-  if (!payload.meeting.roomName) return null;
-  return ctx.video.personal ? meetingPageUrl(ctx, payload.meeting.id) : ctx.video.roomUrl(payload.meeting.roomName);
+  return meetingRoomLink(ctx, payload.meeting);
+}
+
+export function meetingRoomLink(
+  ctx: RenderContext,
+  meeting: { id: string; roomUrl: string | null; roomName: string | null },
+): string | null {
+  if (meeting.roomUrl) return meeting.roomUrl;
+  if (!meeting.roomName) return null;
+  return ctx.video.personal ? meetingPageUrl(ctx, meeting.id) : ctx.video.roomUrl(meeting.roomName);
 }
 
 const describe = (p: PayloadPerson) =>

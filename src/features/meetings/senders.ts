@@ -13,6 +13,7 @@ import { signingKey } from '../settings/service.js';
 import { type ChannelSettings, loadChannels } from './channels.js';
 import { planConversations } from './chatConversations.js';
 import { freshOnly } from './freshness.js';
+import { invitationUid, mailAddress, mailDomain } from './invitation.js';
 import { mattermostSender } from './mattermostSender.js';
 import { DeliveryError, type NotificationRow, type Sender } from './outbox.js';
 import type { NotificationPayload } from './payload.js';
@@ -24,17 +25,12 @@ export interface Senders {
   close(): void;
 }
 
-function mailAddress(from: string): { name: string; email: string } {
-  const match = /^(.*)<([^>]+)>\s*$/.exec(from);
-  return match ? { name: (match[1] ?? '').trim(), email: (match[2] ?? '').trim() } : { name: 'Convene', email: from };
-}
-
 export function emailSender(
   render: RenderContext,
   props: { smtpUrl: string; from: string },
 ): { send: Sender; mailer: Mailer } {
   const mailer = smtpMailer(props);
-  const domain = mailAddress(props.from).email.split('@')[1] ?? 'convene.local';
+  const domain = mailDomain(props.from);
   const send: Sender = async (row, payload) => {
     const reader = payload.recipient;
     if (!reader?.email) throw new DeliveryError('This person has no e-mail address.', true);
@@ -43,7 +39,7 @@ export function emailSender(
     const calendar =
       meeting.startsAt && (payload.kind === 'intro' || payload.kind === 'rescheduled' || payload.kind === 'cancel')
         ? calendarInvite({
-            uid: `${meeting.id}@${domain}`,
+            uid: invitationUid(meeting.id, props.from),
             title: meeting.title,
             description: message.text,
             startsAt: meeting.startsAt,
@@ -87,9 +83,10 @@ export function slackSender(render: RenderContext, props: { token: string; apiUr
         throw new DeliveryError('Nobody in this meeting was found on Slack (users_not_found).', true);
       }
       const { conversations, lookFirst } = planConversations([...slackIds.values()], SLACK_MAX_IN_GROUP, row);
+      const { text, blocks } = renderSlack(render, payload, slackIds);
       const message = {
-        text: renderSlack(render, payload, new Map()).text,
-        blocks: renderSlack(render, payload, slackIds).blocks,
+        text,
+        blocks,
         metadata: { event_type: 'convene_notification', event_payload: { notification_id: row.id } },
       };
       const posts: Array<{ channel: string; ts: string; alreadyPosted?: boolean }> = [];
