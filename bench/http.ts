@@ -7,8 +7,11 @@
  * The baseline and the list scenarios run in ROUNDS interleaved rounds; their rows give the median
  * req/s, the median of the per-round ratios to the baseline, and the worst p99.
  * BENCH_PROFILE_DIR=dir writes a CPU profile of the Convene server there (open it in Chrome DevTools).
+ * With two or more CPUs and `taskset` (util-linux), the load generator runs on CPU 0 and every server
+ * on the others, so neither the baseline nor Convene competes with autocannon for a core; the
+ * placement is printed with the results.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -91,13 +94,32 @@ interface Measured {
   rounds?: Array<{ requestsPerSecond: number; vsBaseline: number }>;
 }
 
+/**
+ * Keeps the load generator (this process) on CPU 0 and the servers on the other CPUs, when the
+ * machine has them and `taskset` is there; returns how the CPUs were shared, for the report.
+ */
+function placeProcesses(): { serverPrefix: string[]; placement: string } {
+  const count = cpus().length;
+  if (count < 2 || process.platform !== 'linux')
+    return { serverPrefix: [], placement: 'not pinned (one CPU, or not Linux)' };
+  try {
+    execFileSync('taskset', ['-pc', '0', String(process.pid)], { stdio: 'ignore' });
+  } catch {
+    return { serverPrefix: [], placement: 'not pinned (taskset is missing)' };
+  }
+  const servers = count === 2 ? '1' : `1-${count - 1}`;
+  return { serverPrefix: ['taskset', '-c', servers], placement: `load generator on CPU 0, servers on CPU ${servers}` };
+}
+
 /** Starts a child process and resolves with the URL it prints on its first line matching `ready`. */
 function startChild(
   args: string[],
   env: Record<string, string>,
   ready: RegExp,
+  prefix: string[],
 ): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, args, {
+  const [command, ...rest] = [...prefix, process.execPath, ...args];
+  const child = spawn(command!, rest, {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -244,6 +266,7 @@ async function main() {
   try {
     process.stdout.write(`Preparing ${VOTERS} voters with sessions and ${PROPOSALS} proposals…\n`);
     const fixture = await prepareDatabase(databaseUrl);
+    const { serverPrefix, placement } = placeProcesses();
 
     const baseline = await startChild(
       [
@@ -253,6 +276,7 @@ async function main() {
       ],
       {},
       /ready at (http:\/\/\S+)/,
+      serverPrefix,
     );
     children.push(baseline.child);
     const convene = await startChild(
@@ -275,6 +299,7 @@ async function main() {
         NODE_ENV: 'production',
       },
       /ready at (http:\/\/\S+)/,
+      serverPrefix,
     );
     children.push(convene.child);
     const conveneUrl = convene.url.replace('localhost', '127.0.0.1');
@@ -374,7 +399,7 @@ async function main() {
     const loadAfter = loadavg()[0]!;
     process.stdout.write(
       `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ` +
-        `load average (1 min) ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after.\n`,
+        `load average (1 min) ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after; ${placement}.\n`,
     );
 
     const out = join(root, 'bench', 'results', 'http.json');
@@ -387,6 +412,7 @@ async function main() {
           node: process.version,
           cpus: cpus().length,
           loadAverage: { before: loadBefore, after: loadAfter },
+          placement,
           connections: CONNECTIONS,
           secondsPerScenario: SECONDS,
           voters: VOTERS,

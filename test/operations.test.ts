@@ -60,13 +60,17 @@ test('security headers on pages and API answers', async () => {
   cleanups.push(() => database.drop());
   const convene = await spawnConvene({ DATABASE_URL: database.url });
   cleanups.push(async () => convene.child.kill('SIGKILL'));
-  for (const path of ['/', '/api/v1/me']) {
-    const response = await fetch(convene.url + path);
-    const csp = response.headers.get('content-security-policy') ?? '';
-    assert.match(csp, /default-src 'self'/, path);
-    assert.match(csp, /frame-ancestors 'none'/, path);
-    assert.equal(response.headers.get('x-content-type-options'), 'nosniff', path);
-    assert.equal(response.headers.get('referrer-policy'), 'no-referrer', path);
+  // A page gets the document policy: its scripts, styles and images from this origin only.
+  const page = await fetch(`${convene.url}/`);
+  assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+  // Data is never a page: it may load nothing at all. The public feed is data too.
+  const data = [await fetch(`${convene.url}/api/v1/me`), await fetch(`${convene.url}/public/talks/events/none/proposals`)];
+  for (const response of data)
+    assert.equal(response.headers.get('content-security-policy'), "default-src 'none'; frame-ancestors 'none'");
+  for (const response of [page, ...data]) {
+    assert.match(response.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/, response.url);
+    assert.equal(response.headers.get('x-content-type-options'), 'nosniff', response.url);
+    assert.equal(response.headers.get('referrer-policy'), 'no-referrer', response.url);
   }
   const health = await fetch(`${convene.url}/healthz`);
   assert.deepEqual(await health.json(), { status: 'ok' });
