@@ -17,9 +17,14 @@ import { outboxJob } from './jobs/outbox.js';
 import { type Job, startJobs } from './jobs/runner.js';
 import { loggerOptions } from './logger.js';
 
-/** Opens the database, brings its schema up to date and fixes first-run settings. */
-export async function openContext(config: Config): Promise<AppContext> {
-  const database: Database = openDatabase(config.databaseUrl);
+/**
+ * Opens the database, brings its schema up to date and fixes first-run settings. A long-running
+ * process (server, worker) also gets SQLite's checkpoints on a thread of their own.
+ */
+export async function openContext(config: Config, options: { longRunning?: boolean } = {}): Promise<AppContext> {
+  const database: Database = openDatabase(config.databaseUrl, {
+    ...(options.longRunning ? { backgroundCheckpoints: checkpointErrorsTo(config) } : {}),
+  });
   try {
     await migrateToLatest(database.db);
     await ensureSettings(database.db);
@@ -29,6 +34,11 @@ export async function openContext(config: Config): Promise<AppContext> {
     throw error;
   }
   return { config, database, signinLimiter: new SigninLimiter(config.auth.signinLimit) };
+}
+
+function checkpointErrorsTo(config: Config) {
+  const log = pino(loggerOptions(config.logLevel));
+  return { onError: (message: string) => log.error({ error: message }, 'SQLite background checkpoint failed') };
 }
 
 export function backgroundJobs(ctx: AppContext, log?: SyncLog): Job[] {
@@ -57,7 +67,7 @@ export async function startConvene(
   options: { print?: (line: string) => void; logger?: boolean } = {},
 ): Promise<RunningConvene> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const ctx = await openContext(config);
+  const ctx = await openContext(config, { longRunning: true });
   // Loaded here (with the web server below): the password checks carry a large word list.
   const { ensureAdmin } = await import('./features/auth/service.js');
   const admin = await ensureAdmin({
@@ -100,7 +110,7 @@ export async function startConvene(
  * their own (several may run at once: rounds are made once and messages claimed atomically).
  */
 export async function startWorker(config: Config): Promise<{ ctx: AppContext; stop(): Promise<void> }> {
-  const ctx = await openContext(config);
+  const ctx = await openContext(config, { longRunning: true });
   const log = pino(loggerOptions(config.logLevel)) as unknown as FastifyBaseLogger;
   const jobs = startJobs(backgroundJobs(ctx, log), log);
   let stopping: Promise<void> | undefined;

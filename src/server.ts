@@ -16,10 +16,12 @@ import { mattermostActionRoutes } from './features/meetings/mattermostActions.js
 import { meetingRoutes } from './features/meetings/routes.js';
 import { slackInteractionRoutes } from './features/meetings/slackInteractions.js';
 import { mixerRoutes } from './features/mixers/routes.js';
+import { frontFeed } from './features/talks/frontFeed.js';
 import { talksPublicRoutes, talksRoutes } from './features/talks/routes.js';
 import type { AppContext } from './http/context.js';
 import { registerErrorHandling } from './http/errors.js';
-import { registerSecurityHeaders } from './http/securityHeaders.js';
+import { serverWithFront } from './http/front.js';
+import { registerSecurityHeaders, securityHeaders } from './http/securityHeaders.js';
 import { childLoggerFactory, loggerOptions } from './logger.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -27,17 +29,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const webDistDir = resolve(here, '..', 'web', 'dist');
 
 export async function buildServer(ctx: AppContext, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
-  const app = Fastify({
-    logger: options.logger === false ? false : loggerOptions(ctx.config.logLevel),
-    childLoggerFactory,
-    trustProxy: ctx.config.auth.trustedProxies.length > 0 ? ctx.config.auth.trustedProxies : false,
-    bodyLimit: 1024 * 1024,
-  });
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandling(app);
-
-  registerSecurityHeaders(app, {
+  const headers = securityHeaders({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -50,6 +42,18 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean }
     },
     hsts: ctx.config.publicUrl?.startsWith('https://') ?? false,
   });
+  const app: FastifyInstance = Fastify({
+    logger: options.logger === false ? false : loggerOptions(ctx.config.logLevel),
+    childLoggerFactory,
+    trustProxy: ctx.config.auth.trustedProxies.length > 0 ? ctx.config.auth.trustedProxies : false,
+    bodyLimit: 1024 * 1024,
+    // Called at the first request, when `app` exists.
+    serverFactory: serverWithFront(() => [frontFeed(ctx.database.db, headers.data, app.log)]),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+  registerSecurityHeaders(app, headers);
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {

@@ -64,7 +64,10 @@ test('security headers on pages and API answers', async () => {
   const page = await fetch(`${convene.url}/`);
   assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'self'/);
   // Data is never a page: it may load nothing at all. The public feed is data too.
-  const data = [await fetch(`${convene.url}/api/v1/me`), await fetch(`${convene.url}/public/talks/events/none/proposals`)];
+  const data = [
+    await fetch(`${convene.url}/api/v1/me`),
+    await fetch(`${convene.url}/public/talks/events/none/proposals`),
+  ];
   for (const response of data)
     assert.equal(response.headers.get('content-security-policy'), "default-src 'none'; frame-ancestors 'none'");
   for (const response of [page, ...data]) {

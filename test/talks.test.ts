@@ -1,10 +1,29 @@
 import assert from 'node:assert/strict';
+import { type IncomingHttpHeaders, request } from 'node:http';
 import { test } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { listChanged } from '../src/features/talks/cache.js';
 import { switchDuePhases } from '../src/features/talks/events.js';
+import { frontFeed } from '../src/features/talks/frontFeed.js';
 import { clientFor, insertPerson } from './helpers/people.js';
 import { adminClient, Client } from './helpers/server.js';
 import { forEachEngine } from './helpers/suite.js';
+
+/** A GET over a real connection, bytes as sent (fetch would decompress them). */
+function rawGet(url: string, headers: Record<string, string>, method = 'GET') {
+  return new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+    request(url, { method, headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
+      );
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+const withoutDate = ({ date: _date, ...rest }: IncomingHttpHeaders) => rest;
 
 const hourFromNow = () => new Date(Date.now() + 3_600_000).toISOString();
 
@@ -42,6 +61,16 @@ forEachEngine('talks', (get) => {
           .executeTakeFirstOrThrow()
       ).n,
     );
+  let listeningAt: string | undefined;
+  const listening = async () => {
+    if (!listeningAt) {
+      await get().app.listen({ port: 0, host: '127.0.0.1' });
+      const address = get().app.server.address();
+      if (!address || typeof address === 'string') throw new Error('no port');
+      listeningAt = `http://127.0.0.1:${address.port}`;
+    }
+    return listeningAt;
+  };
   const voteCount = async (proposalId: string) =>
     (await db().selectFrom('proposals').select('vote_count').where('id', '=', proposalId).executeTakeFirstOrThrow())
       .vote_count;
@@ -391,6 +420,49 @@ forEachEngine('talks', (get) => {
       const other = await fetch({ 'accept-encoding': 'gzip', 'if-none-match': String(plain.headers.etag) });
       assert.equal(other.statusCode, 200, 'the identity ETag does not validate the gzip bytes');
     }
+  });
+
+  test('over a real connection, a cached list is answered before the router with the same headers and bytes', async () => {
+    const event = await createEvent();
+    const { client } = await member();
+    for (let i = 0; i < 5; i++) await propose(client, event.id, `Front ${i}`);
+    const url = await listening();
+    const path = `/public/talks/events/${event.id}/proposals`;
+    const front = frontFeed(db(), {}, get().app.log);
+    const answersFromCache = () => {
+      const fake = { writeHead: () => fake, end: () => fake };
+      return front({ method: 'GET', url: path, headers: {} } as never, fake as never);
+    };
+    for (const accept of [undefined, 'gzip', 'gzip, deflate, br']) {
+      const headers: Record<string, string> = accept ? { 'accept-encoding': accept } : {};
+      listChanged(db(), event.id);
+      assert.equal(answersFromCache(), false, 'an empty cache is left to the route');
+      const fromRoute = await rawGet(url + path, headers);
+      assert.equal(answersFromCache(), true, 'the route filled the cache');
+      const fromFront = await rawGet(url + path, headers);
+      assert.equal(fromFront.status, 200, accept);
+      assert.deepEqual(fromFront.body, fromRoute.body, `${accept}: the same bytes`);
+      assert.deepEqual(withoutDate(fromFront.headers), withoutDate(fromRoute.headers), `${accept}: the same headers`);
+      const notModified = await rawGet(url + path, { ...headers, 'if-none-match': String(fromFront.headers.etag) });
+      assert.equal(notModified.status, 304, accept);
+      assert.equal(notModified.body.length, 0);
+      assert.equal(notModified.headers.etag, fromFront.headers.etag);
+      assert.equal(notModified.headers['content-security-policy'], "default-src 'none'; frame-ancestors 'none'");
+    }
+    // A change made through the API shows at once: the route refills the cache, the front serves it.
+    const before = await rawGet(url + path, {});
+    await propose(client, event.id, 'Front, later');
+    const after = await rawGet(url + path, {});
+    assert.notEqual(after.headers.etag, before.headers.etag);
+    assert.equal(JSON.parse(after.body.toString()).proposals.length, 6);
+    // Anything else is the router's: other methods, a trailing slash, an unknown event.
+    assert.equal((await rawGet(`${url}/public/talks/events/nope/proposals`, {})).status, 404);
+    const slash = await rawGet(`${url + path}/`, {});
+    assert.doesNotMatch(String(slash.headers['content-type']), /json/, 'a trailing slash is not the feed');
+    assert.equal((await rawGet(`${url + path}?utm=mail`, {})).status, 200);
+    const head = await rawGet(url + path, {}, 'HEAD');
+    assert.equal(head.status, 200);
+    assert.equal(head.body.length, 0);
   });
 
   test('votes arriving together are each answered on their own merits', async () => {

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import { startCheckpointer } from './checkpointer.js';
 import type { DB } from './schema.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -51,7 +52,15 @@ function withStatementCache(connection: SQLite.Database): SqliteDatabase {
   };
 }
 
-export function openDatabase(url: string): Database {
+export interface OpenOptions {
+  /**
+   * SQLite: checkpoint on a thread of their own (see checkpointer.ts). For the long-running
+   * processes (server, worker); a short command does not need a thread for it.
+   */
+  backgroundCheckpoints?: { onError(message: string): void };
+}
+
+export function openDatabase(url: string, options: OpenOptions = {}): Database {
   if (url.startsWith('sqlite:')) {
     const path = sqlitePath(url);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -63,10 +72,18 @@ export function openDatabase(url: string): Database {
     connection.pragma('synchronous = NORMAL');
     // A checkpoint runs inside whichever commit crosses the limit and stalls the event loop while it
     // copies and syncs: smaller, more frequent ones (200 pages, not SQLite's 1000) keep each stall
-    // short, which is what a busy endpoint's slowest answers wait for (vote toggles' p99).
-    connection.pragma('wal_autocheckpoint = 200');
+    // short. With a checkpoint thread the limit is only a safety net, should that thread fall behind.
+    const checkpointer =
+      options.backgroundCheckpoints && path !== ':memory:'
+        ? startCheckpointer(path, options.backgroundCheckpoints.onError)
+        : null;
+    connection.pragma(`wal_autocheckpoint = ${checkpointer ? 4000 : 200}`);
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
-    return { db, engine: 'sqlite', close: () => db.destroy() };
+    const close = async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    };
+    return { db, engine: 'sqlite', close };
   }
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // A dropped idle connection must not crash the process; the pool replaces it.

@@ -45,9 +45,19 @@ export function dataSecurityHeaders(documentHeaders: Record<string, string>): Re
 /** Answers under these prefixes are data; everything else may be a page of the web app. */
 const isDataUrl = (url: string) => url.startsWith('/api/') || url.startsWith('/public/');
 
-export function registerSecurityHeaders(app: FastifyInstance, options: HelmetOptions): void {
+export interface SecurityHeaders {
+  /** For pages of the web app (helmet's document policy). */
+  page: Record<string, string>;
+  /** For data answers (see dataSecurityHeaders). */
+  data: Record<string, string>;
+}
+
+export function securityHeaders(options: HelmetOptions): SecurityHeaders {
   const page = fixedSecurityHeaders(options);
-  const data = dataSecurityHeaders(page);
+  return { page, data: dataSecurityHeaders(page) };
+}
+
+export function registerSecurityHeaders(app: FastifyInstance, { page, data }: SecurityHeaders): void {
   // A callback hook rather than an async one: no promise and no microtask on every request.
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(isDataUrl(request.url) ? data : page);

@@ -40,8 +40,8 @@ export class ProposalListCache<L> {
 
   /** The entry for `eventId`, building it (once, however many requests ask at the same time) when needed. */
   get(eventId: string, build: () => Promise<CacheEntryInput<L> | null>): CachedList<L> | Promise<CachedList<L> | null> {
-    const hit = this.entries.get(eventId);
-    if (hit && hit.expiresAt > Date.now()) return hit;
+    const hit = this.peek(eventId);
+    if (hit) return hit;
     const generation = this.generations.get(eventId) ?? 0;
     const pending = this.building.get(eventId);
     if (pending && pending.generation === generation) return pending.promise;
@@ -60,6 +60,12 @@ export class ProposalListCache<L> {
       });
     this.building.set(eventId, { generation, promise });
     return promise;
+  }
+
+  /** The entry for `eventId` when it is in the cache and fresh; never builds one. */
+  peek(eventId: string): CachedList<L> | undefined {
+    const hit = this.entries.get(eventId);
+    return hit && hit.expiresAt > Date.now() ? hit : undefined;
   }
 
   invalidate(eventId: string): void {

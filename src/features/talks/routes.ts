@@ -3,10 +3,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type AppContext, noContent, requireAdmin, requirePerson } from '../../http/context.js';
 import { commonErrors } from '../../http/errorShape.js';
-import { clientHas, pickRepresentation } from '../../http/precompressed.js';
 import { notFound } from '../../lib/errors.js';
 import { nowIso } from '../../lib/time.js';
 import type { CachedList } from './cache.js';
+import { cachedAnswer, PUBLIC_CACHE_CONTROL } from './cachedAnswer.js';
 import { createTalksEvent, setTalksPhase, updateTalksEvent } from './events.js';
 import { listForViewer, type ProposalList, publicProposalList } from './listing.js';
 import { presentEvent, presentEventForAdmin, presentMyProposal, presentProposalDetail } from './presenters.js';
@@ -42,13 +42,7 @@ const tags = ['talks'];
 const adminEventEnvelope = z.object({ event: adminEventViewSchema });
 const proposalEnvelope = z.object({ proposal: proposalDetailSchema });
 
-const JSON_TYPE = 'application/json; charset=utf-8';
-
-/**
- * The signed-out answer: the cached bytes as they are, already compressed in the encoding the client
- * prefers (no serialisation or compression per request; they passed the response schema when the
- * cache was filled), or 304 when the client has them already.
- */
+/** The signed-out answer from the cache (see cachedAnswer). */
 function sendCached(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -56,17 +50,11 @@ function sendCached(
   cacheControl: string,
   vary: string,
 ): void {
-  const chosen = entry.encoded
-    ? pickRepresentation(entry.encoded, request.headers['accept-encoding'])
-    : { body: entry.body, etag: entry.etag, encoding: null };
-  reply.header('etag', chosen.etag).header('cache-control', cacheControl).header('vary', vary);
-  if (clientHas(request.headers['if-none-match'], chosen.etag)) {
-    reply.code(304).send();
-    return;
-  }
-  reply.header('content-type', JSON_TYPE);
-  if (chosen.encoding) reply.header('content-encoding', chosen.encoding);
-  reply.send(chosen.body);
+  const answer = cachedAnswer(entry, request.headers, cacheControl, vary);
+  reply
+    .code(answer.status)
+    .headers(answer.headers)
+    .send(answer.body ?? undefined);
 }
 
 /**
@@ -88,7 +76,6 @@ function withCachedList(
 
 // The signed-out API answer depends on the cookie (signed in or not) and on Accept-Encoding.
 const API_LIST_VARY = 'Cookie, Accept-Encoding';
-const PUBLIC_CACHE_CONTROL = 'public, max-age=0, s-maxage=5, must-revalidate';
 
 /** JSON already serialised (for answers built from schema-checked parts). */
 const sendJson = (reply: FastifyReply, text: string) => reply.type('application/json; charset=utf-8').send(text);

@@ -171,8 +171,9 @@ async function applyVote(work: VoteWork, request: VoteRequest): Promise<VoteOutc
 }
 
 /**
- * Group commit for SQLite, which runs one writer at a time anyway: a vote waits a moment
- * (GATHER_MS) for the votes of requests already under way, and they share one transaction. Each
+ * Group commit for SQLite, which runs one writer at a time anyway: a vote waits for the requests
+ * already read from the network in this turn of the event loop (setImmediate: no fixed delay, so
+ * the server never sits idle waiting), and their votes share one transaction. Each
  * vote is applied exactly as it would be alone, in arrival order; one commit (and one write of each
  * page touched) serves them all, which is what makes SQLite keep up with a crowd voting at once.
  * A vote refused by a rule is refused alone; an unexpected database error rolls the batch back, and
@@ -193,7 +194,7 @@ class VoteBatcher {
       this.queue.push({ request, resolve, reject });
       if (!this.draining) {
         this.draining = true;
-        setTimeout(() => void this.drain(), GATHER_MS);
+        setImmediate(() => void this.drain());
       }
     });
   }
@@ -256,8 +257,6 @@ class VoteBatcher {
 }
 
 const MAX_BATCH = 200;
-/** How long the first vote of a batch waits for the votes of requests already under way. */
-const GATHER_MS = 2;
 const BUSY_RETRIES = 20;
 const batchers = new WeakMap<Db, VoteBatcher>();
 
