@@ -52,15 +52,18 @@ export interface Checkpointer {
 export function startCheckpointer(path: string, onError: (message: string) => void): Checkpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(PROGRAM, { eval: true, workerData: { path, driver, everyMs: EVERY_MS } });
-  // A background helper: it never keeps the process alive on its own.
-  worker.unref();
   worker.on('message', (message: { error?: string }) => {
     if (message.error) onError(message.error);
   });
   worker.on('error', (error) => onError(error.message));
+  // A background helper: it never keeps the process alive on its own (after the listeners, which
+  // would otherwise hold it again).
+  worker.unref();
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
     async stop() {
+      // Held while it finishes its last pass, or the process could end before it has.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },

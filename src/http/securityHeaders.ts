@@ -26,16 +26,15 @@ export function fixedSecurityHeaders(options: HelmetOptions): Record<string, str
 
 /**
  * The headers of an answer that is data (JSON, CSV, ICS), never a page: there are no scripts,
- * styles or frames for a document policy to govern, so what is left is refusing to be sniffed or
- * rendered as a page, framed, or told where it was linked from (OWASP's set for REST answers).
- * Every header costs each client on each answer, and the public feed is answered many thousand
- * times a second.
+ * styles, frames, links or subresources for a document policy or a referrer policy to govern, so
+ * what is left is refusing to be sniffed or rendered as a page, or framed (OWASP's set for REST
+ * answers), and HSTS when the site is on HTTPS. Every header costs each client on each answer,
+ * and the public feed is answered many thousand times a second.
  */
 export function dataSecurityHeaders(documentHeaders: Record<string, string>): Record<string, string> {
   const headers: Record<string, string> = {
     'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
     'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
   };
   const hsts = documentHeaders['strict-transport-security'];
   if (hsts) headers['strict-transport-security'] = hsts;

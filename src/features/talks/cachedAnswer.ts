@@ -2,7 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { clientHas, pickRepresentation } from '../../http/precompressed.js';
 import type { CachedList } from './cache.js';
 
-const JSON_TYPE = 'application/json; charset=utf-8';
+// JSON is UTF-8 by definition; RFC 8259 defines no charset parameter for it.
+const JSON_TYPE = 'application/json';
 
 /** The public feed: a shared cache (a CDN) may keep it as long as this process does. */
 export const PUBLIC_CACHE_CONTROL = 'public, max-age=0, s-maxage=5, must-revalidate';
