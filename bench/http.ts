@@ -52,7 +52,7 @@ const CSRF = 'bench-csrf-token';
  * The baseline and the list scenarios are measured in turn, ROUNDS times, so that a change in the
  * machine's load during the run (it may be shared) weighs on all of them alike.
  */
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);

@@ -31,7 +31,12 @@ export async function startBrowserApp(): Promise<{
   if (!sqlite) throw new Error('the SQLite engine is always under test');
   const database = await sqlite.create();
   const live = await startLiveApp(database);
-  const browser = await launchBrowser();
+  // Without a browser the test fails at once rather than hanging on the app it started.
+  const browser = await launchBrowser().catch(async (error: unknown) => {
+    await live.close();
+    await database.drop();
+    throw error;
+  });
   return {
     browser,
     live,
