@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/database.js';
 import type { FrontAnswer } from '../../http/front.js';
 import { listCacheFor } from './cache.js';
-import { cachedAnswer, PUBLIC_CACHE_CONTROL } from './cachedAnswer.js';
+import { answerFromCache, PUBLIC_CACHE_CONTROL, PUBLIC_VARY } from './cachedAnswer.js';
 
 const LOGS_REQUESTS = new Set(['info', 'debug', 'trace']);
 
@@ -18,23 +18,22 @@ const FEED_PATH = /^\/public\/talks\/events\/([A-Za-z0-9_-]{1,64})\/proposals(?:
  */
 export function frontFeed(db: Db, securityHeaders: Record<string, string>, log: FastifyBaseLogger): FrontAnswer {
   const cache = listCacheFor(db);
+  const answer = answerFromCache(PUBLIC_CACHE_CONTROL, PUBLIC_VARY, securityHeaders);
   return (request, response) => {
     if (request.method !== 'GET') return false;
     const match = FEED_PATH.exec(request.url ?? '');
     const entry = match && cache.peek(match[1]!);
     if (!entry) return false;
     const started = LOGS_REQUESTS.has(log.level) ? performance.now() : 0;
-    const answer = cachedAnswer(entry, request.headers, PUBLIC_CACHE_CONTROL, 'Accept-Encoding');
-    const headers: Record<string, string | number> = { ...securityHeaders, ...answer.headers };
-    if (answer.body) headers['content-length'] = answer.body.length;
-    response.writeHead(answer.status, headers);
-    response.end(answer.body ?? undefined);
+    const { status, headers, body } = answer(entry, request.headers);
+    response.writeHead(status, headers);
+    response.end(body ?? undefined);
     // The access log line Fastify would have written, for the same operators' view.
     if (started)
       log.info(
         {
           req: { method: request.method, url: request.url, remoteAddress: request.socket.remoteAddress },
-          res: { statusCode: answer.status },
+          res: { statusCode: status },
           responseTime: performance.now() - started,
           answeredBy: 'front cache',
         },

@@ -6,7 +6,7 @@ import { commonErrors } from '../../http/errorShape.js';
 import { notFound } from '../../lib/errors.js';
 import { nowIso } from '../../lib/time.js';
 import type { CachedList } from './cache.js';
-import { cachedAnswer, PUBLIC_CACHE_CONTROL } from './cachedAnswer.js';
+import { type AnswerFromCache, answerFromCache, PUBLIC_CACHE_CONTROL, PUBLIC_VARY } from './cachedAnswer.js';
 import { createTalksEvent, setTalksPhase, updateTalksEvent } from './events.js';
 import { listForViewer, type ProposalList, publicProposalList } from './listing.js';
 import { presentEvent, presentEventForAdmin, presentMyProposal, presentProposalDetail } from './presenters.js';
@@ -42,19 +42,13 @@ const tags = ['talks'];
 const adminEventEnvelope = z.object({ event: adminEventViewSchema });
 const proposalEnvelope = z.object({ proposal: proposalDetailSchema });
 
-/** The signed-out answer from the cache (see cachedAnswer). */
-function sendCached(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  entry: CachedList<unknown>,
-  cacheControl: string,
-  vary: string,
-): void {
-  const answer = cachedAnswer(entry, request.headers, cacheControl, vary);
+/** The signed-out answer from the cache (see answerFromCache). */
+function sendCached(request: FastifyRequest, reply: FastifyReply, entry: CachedList<unknown>, answer: AnswerFromCache) {
+  const { status, headers, body } = answer(entry, request.headers);
   reply
-    .code(answer.status)
-    .headers(answer.headers)
-    .send(answer.body ?? undefined);
+    .code(status)
+    .headers(headers)
+    .send(body ?? undefined);
 }
 
 /**
@@ -76,6 +70,8 @@ function withCachedList(
 
 // The signed-out API answer depends on the cookie (signed in or not) and on Accept-Encoding.
 const API_LIST_VARY = 'Cookie, Accept-Encoding';
+const signedOutApiList = answerFromCache('public, no-cache', API_LIST_VARY);
+const publicFeed = answerFromCache(PUBLIC_CACHE_CONTROL, PUBLIC_VARY);
 
 /** JSON already serialised (for answers built from schema-checked parts). */
 const sendJson = (reply: FastifyReply, text: string) => reply.type('application/json; charset=utf-8').send(text);
@@ -163,7 +159,7 @@ export function talksRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       (request, reply) =>
         withCachedList(db, request.params.id, (entry) => {
           const viewer = request.person;
-          if (!viewer) return sendCached(request, reply, entry, 'public, no-cache', API_LIST_VARY);
+          if (!viewer) return sendCached(request, reply, entry, signedOutApiList);
           reply.header('vary', API_LIST_VARY).header('cache-control', 'private, no-store');
           // Built from the cached list, which passed the response schema when it was filled, plus
           // this viewer's booleans and counts: sent as it is rather than checked again field by field.
@@ -409,9 +405,7 @@ export function talksPublicRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       (request, reply) =>
-        withCachedList(db, request.params.id, (entry) =>
-          sendCached(request, reply, entry, PUBLIC_CACHE_CONTROL, 'Accept-Encoding'),
-        ),
+        withCachedList(db, request.params.id, (entry) => sendCached(request, reply, entry, publicFeed)),
     );
   };
 }
