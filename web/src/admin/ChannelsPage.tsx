@@ -1,5 +1,5 @@
 import { listChannels } from '../api/notifications';
-import { LoadError } from '../mixers/LoadError';
+import { LoadError } from '../ui/LoadError';
 import { Loading } from '../ui/Spinner';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';

@@ -1,5 +1,6 @@
 import { CHANNEL_LABELS, type Delivery, type DeliveryStatus, KIND_LABELS } from '../api/notifications';
 import { Button } from '../ui/Button';
+import { TableHead } from '../ui/TableHead';
 
 const when = (iso: string) =>
   new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
@@ -15,19 +16,7 @@ export function DeliveriesTable({ deliveries, statusLabels, pendingId, onResend 
   return (
     <table className="table deliveries-table">
       <caption className="visually-hidden">Messages, newest first</caption>
-      <thead>
-        <tr>
-          <th scope="col">To</th>
-          <th scope="col">Meeting</th>
-          <th scope="col">Kind</th>
-          <th scope="col">Channel</th>
-          <th scope="col">Status</th>
-          <th scope="col">Queued</th>
-          <th scope="col">
-            <span className="visually-hidden">Actions</span>
-          </th>
-        </tr>
-      </thead>
+      <TableHead columns={['To', 'Meeting', 'Kind', 'Channel', 'Status', 'Queued']} />
       <tbody>
         {deliveries.map((d) => {
           const to = d.recipients.join(', ') || 'Nobody';

@@ -1,5 +1,5 @@
 import { listUnreachable, type ReachPerson } from '../api/notifications';
-import { LoadError } from '../mixers/LoadError';
+import { LoadError } from '../ui/LoadError';
 import { Loading } from '../ui/Spinner';
 import { useLoad } from '../ui/useLoad';
 

@@ -1,5 +1,6 @@
 import type { Person, PersonAction } from '../api/types';
 import { Button } from '../ui/Button';
+import { TableHead } from '../ui/TableHead';
 import { ACTION_LABELS, availableActions, displayName } from './personActions';
 
 export interface PendingAction {
@@ -18,18 +19,7 @@ export function PeopleTable({ people, currentPersonId, pending, onAction }: Peop
   return (
     <table className="table people-table">
       <caption className="visually-hidden">People</caption>
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Email</th>
-          <th scope="col">Username</th>
-          <th scope="col">Role</th>
-          <th scope="col">State</th>
-          <th scope="col">
-            <span className="visually-hidden">Actions</span>
-          </th>
-        </tr>
-      </thead>
+      <TableHead columns={['Name', 'Email', 'Username', 'Role', 'State']} />
       <tbody>
         {people.map((person) => (
           <PersonRow

@@ -1,8 +1,8 @@
 import { Link, useSearchParams } from 'react-router-dom';
 import { listMyMeetings, type MeetingWhen } from '../api/meetings';
 import { useCurrentPerson } from '../auth/authContext';
-import { LoadError } from '../mixers/LoadError';
 import { Button } from '../ui/Button';
+import { LoadError } from '../ui/LoadError';
 import { Loading } from '../ui/Spinner';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';

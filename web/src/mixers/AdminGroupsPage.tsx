@@ -6,14 +6,15 @@ import { ErrorAlert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { toFormError } from '../ui/formError';
+import { LoadError } from '../ui/LoadError';
 import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
+import { TableHead } from '../ui/TableHead';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
 import { cadenceInWords, plural } from './format';
 import { membershipInWords, NextRound } from './GroupFacts';
 import { GroupForm } from './GroupForm';
-import { LoadError } from './LoadError';
 
 /** Admin: every mixer group, creating one, archiving and restoring. */
 export function AdminGroupsPage() {
@@ -127,18 +128,7 @@ export function AdminGroupsPage() {
             <div className="table-wrap">
               <table className="table admin-groups-table">
                 <caption className="visually-hidden">Mixer groups</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Group</th>
-                    <th scope="col">Members</th>
-                    <th scope="col">Schedule</th>
-                    <th scope="col">Next round</th>
-                    <th scope="col">Joining</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
+                <TableHead columns={['Group', 'Members', 'Schedule', 'Next round', 'Joining']} />
                 <tbody>
                   {list.map((group) => (
                     <tr key={group.id} className={group.archived ? 'is-archived' : undefined}>

@@ -4,13 +4,13 @@ import { ErrorAlert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { TextField } from '../ui/Field';
 import { fieldError, formLevelError } from '../ui/formError';
+import { LoadError } from '../ui/LoadError';
 import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
 import { useAsyncAction } from '../ui/useAsyncAction';
 import { useFocusOnFieldError } from '../ui/useFocusOnFieldError';
 import type { Loaded } from '../ui/useLoad';
 import { tidyFieldError } from './fieldErrors';
-import { LoadError } from './LoadError';
 
 /** Naming (or removing) the assistant who may manage one's mixers. */
 export function AssistantCard({ assisting }: { assisting: Loaded<Assisting> }) {

@@ -1,11 +1,11 @@
 import { Link } from 'react-router-dom';
 import type { MatchPartner, MixerMatch } from '../api/mixers';
+import { LoadError } from '../ui/LoadError';
 import { Loading } from '../ui/Spinner';
 import type { Loaded } from '../ui/useLoad';
 import { Avatar } from './Avatar';
 import { formatDay } from './format';
 import type { Subject } from './GroupFacts';
-import { LoadError } from './LoadError';
 import { withManaged } from './subject';
 
 function PartnerLine({ partner, size }: { partner: MatchPartner; size?: 'md' | 'lg' }) {

@@ -6,11 +6,11 @@ import { Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { TextField } from '../ui/Field';
 import { toFormError } from '../ui/formError';
+import { LoadError } from '../ui/LoadError';
 import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
 import type { Loaded } from '../ui/useLoad';
 import { formatDay, formatPauseDate } from './format';
-import { LoadError } from './LoadError';
 import { PersonResultText, usePeopleSearch } from './PeopleSearch';
 
 function MemberStatus({ member }: { member: GroupMember }) {

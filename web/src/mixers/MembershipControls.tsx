@@ -44,6 +44,25 @@ function whyNotJoin(group: MixerGroup, subject: Subject, viewerIsAdmin: boolean)
   return null;
 }
 
+interface ActionButtonProps {
+  action: Pending;
+  pending: Pending | null;
+  variant?: 'primary' | 'danger';
+  /** Off for a reason besides another action running. */
+  unavailable?: boolean;
+  onClick: () => void;
+  children: ReactNode;
+}
+
+/** One action's button: it spins while its action runs, and waits while any other does. */
+function ActionButton({ action, pending, variant, unavailable = false, onClick, children }: ActionButtonProps) {
+  return (
+    <Button size="sm" variant={variant} busy={pending === action} disabled={!!pending || unavailable} onClick={onClick}>
+      {children}
+    </Button>
+  );
+}
+
 /** Join, leave, pause, skip and resume for one group, on behalf of the subject. */
 export function MembershipControls({
   group,
@@ -100,6 +119,13 @@ export function MembershipControls({
   const untilError = tidyFieldError(fieldError(error, 'until'));
   const generalError = error && !untilError ? error : null;
 
+  // Leaving asks first, so the button only opens the dialog.
+  const leaveButton = (
+    <ActionButton action="leave" pending={pending} variant="danger" onClick={() => setConfirmLeave(true)}>
+      Leave
+    </ActionButton>
+  );
+
   let body: ReactNode;
   if (group.archived) {
     body = <p className="mixer-note">This group is archived: it has no more rounds.</p>;
@@ -112,24 +138,10 @@ export function MembershipControls({
           after that.
         </p>
         <div className="mixer-actions">
-          <Button
-            variant="primary"
-            size="sm"
-            busy={pending === 'resume'}
-            disabled={!!pending}
-            onClick={() => act('resume')}
-          >
+          <ActionButton action="resume" pending={pending} variant="primary" onClick={() => act('resume')}>
             Resume now
-          </Button>
-          <Button
-            size="sm"
-            variant="danger"
-            disabled={!!pending}
-            busy={pending === 'leave'}
-            onClick={() => setConfirmLeave(true)}
-          >
-            Leave
-          </Button>
+          </ActionButton>
+          {leaveButton}
         </div>
       </>
     );
@@ -144,24 +156,13 @@ export function MembershipControls({
         ) : null}
         <div className="mixer-actions">
           {group.skippingNext ? (
-            <Button
-              size="sm"
-              variant="primary"
-              busy={pending === 'resume'}
-              disabled={!!pending}
-              onClick={() => act('resume')}
-            >
+            <ActionButton action="resume" pending={pending} variant="primary" onClick={() => act('resume')}>
               Resume
-            </Button>
+            </ActionButton>
           ) : (
-            <Button
-              size="sm"
-              busy={pending === 'skip'}
-              disabled={!!pending || !group.nextRoundAt}
-              onClick={() => act('skip')}
-            >
+            <ActionButton action="skip" pending={pending} unavailable={!group.nextRoundAt} onClick={() => act('skip')}>
               Skip next round
-            </Button>
+            </ActionButton>
           )}
           <Button
             size="sm"
@@ -175,15 +176,7 @@ export function MembershipControls({
           >
             Pause…
           </Button>
-          <Button
-            size="sm"
-            variant="danger"
-            disabled={!!pending}
-            busy={pending === 'leave'}
-            onClick={() => setConfirmLeave(true)}
-          >
-            Leave
-          </Button>
+          {leaveButton}
         </div>
         {pauseOpen ? (
           <form
@@ -238,15 +231,9 @@ export function MembershipControls({
           <p className="mixer-note">Everyone eligible is included automatically from the next round.</p>
         ) : null}
         <div className="mixer-actions">
-          <Button
-            variant="primary"
-            size="sm"
-            busy={pending === 'join'}
-            disabled={!!pending}
-            onClick={() => act('join')}
-          >
+          <ActionButton action="join" pending={pending} variant="primary" onClick={() => act('join')}>
             {subject.self ? 'Join' : `Join for ${subject.name}`}
-          </Button>
+          </ActionButton>
         </div>
       </>
     );

@@ -1,8 +1,8 @@
 import type { GroupMember, PastRound } from '../api/mixers';
+import { LoadError } from '../ui/LoadError';
 import { Loading } from '../ui/Spinner';
 import type { Loaded } from '../ui/useLoad';
 import { formatDateTime, plural } from './format';
-import { LoadError } from './LoadError';
 
 const MEETING_STATUS: Record<string, string> = { cancelled: 'Cancelled', done: 'Met' };
 

@@ -1,5 +1,6 @@
-import { type RefObject, useEffect, useRef, useState } from 'react';
 import type { RoundPoint } from '../api/mixers';
+import { chartFrame } from '../ui/chartFrame';
+import { useElementWidth } from '../ui/useElementWidth';
 import { formatDay, formatShortDay, percent } from './format';
 
 type RateKey = 'participation' | 'crossTeamRate' | 'repeatRate';
@@ -9,23 +10,6 @@ const SERIES: ReadonlyArray<{ key: RateKey; label: string; className: string }> 
   { key: 'crossTeamRate', label: 'Cross-team pairs', className: 'chart-series-2' },
   { key: 'repeatRate', label: 'Repeat pairs', className: 'chart-series-3' },
 ];
-
-/** The width of an element, following resizes, so the SVG is drawn at real pixels (text stays legible). */
-function useWidth<T extends HTMLElement>(fallback: number): [RefObject<T | null>, number] {
-  const ref = useRef<T>(null);
-  const [width, setWidth] = useState(fallback);
-  useEffect(() => {
-    const element = ref.current;
-    if (!element) return;
-    const measure = () => setWidth(Math.max(240, Math.floor(element.getBoundingClientRect().width)));
-    measure();
-    if (typeof ResizeObserver === 'undefined') return;
-    const observer = new ResizeObserver(measure);
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
-  return [ref, width];
-}
 
 /** Which x positions get a date label: about `max` of them, the first and the last, each day once. */
 function labelledIndexes(labels: string[], max: number): Set<number> {
@@ -53,14 +37,11 @@ function labelledIndexes(labels: string[], max: number): Set<number> {
  * visually hidden table of every value.
  */
 export function StatsChart({ series, timeZone }: { series: RoundPoint[]; timeZone: string }) {
-  const [ref, width] = useWidth<HTMLDivElement>(640);
+  const [ref, width] = useElementWidth<HTMLDivElement>(640, 240);
   const height = 240;
   const margin = { top: 12, right: 40, bottom: 30, left: 44 };
-  const plotWidth = width - margin.left - margin.right;
-  const plotHeight = height - margin.top - margin.bottom;
   const count = series.length;
-  const slot = plotWidth / Math.max(count, 1);
-  const x = (i: number) => margin.left + slot * (i + 0.5);
+  const { plotWidth, plotHeight, slot, x } = chartFrame(width, height, margin, count);
   const y = (ratio: number) => margin.top + plotHeight * (1 - Math.min(1, Math.max(0, ratio)));
   const maxPeople = Math.max(1, ...series.map((p) => p.members));
   const peopleY = (n: number) => margin.top + plotHeight * (1 - n / maxPeople);

@@ -1,8 +1,8 @@
 import type { GroupStats } from '../api/mixers';
+import { LoadError } from '../ui/LoadError';
 import { Loading } from '../ui/Spinner';
 import type { Loaded } from '../ui/useLoad';
 import { percent } from './format';
-import { LoadError } from './LoadError';
 import { StatsChart } from './StatsChart';
 
 /** Rounds, meetings and the rates that say whether the group is doing its job, with the per-round chart. */

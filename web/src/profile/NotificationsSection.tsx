@@ -1,9 +1,9 @@
 import { type FormEvent, useId, useState } from 'react';
 import { getMyNotifications, type NotificationPrefs, saveMyNotifications } from '../api/notifications';
-import { LoadError } from '../mixers/LoadError';
 import { ErrorAlert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { Field } from '../ui/Field';
+import { LoadError } from '../ui/LoadError';
 import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
 import { useAsyncAction } from '../ui/useAsyncAction';

@@ -1,12 +1,12 @@
 import { type FormEvent, useRef, useState } from 'react';
 import type { AdminTalksEvent, EventInput } from '../api/talks';
 import { ErrorAlert } from '../ui/Alert';
-import { Button } from '../ui/Button';
 import { Field, TextField } from '../ui/Field';
 import { fieldError, formLevelError } from '../ui/formError';
 import { StatusMessage } from '../ui/StatusMessage';
 import { useAsyncAction } from '../ui/useAsyncAction';
 import { useFocusOnFieldError } from '../ui/useFocusOnFieldError';
+import { FormActions } from './FormActions';
 import { fromLocalInput, toLocalInput } from './format';
 
 const FIELDS = [
@@ -164,17 +164,9 @@ export function EventForm({ initial, submitLabel, onSubmit, onCancel }: EventFor
         />
         Keep taking proposals while voting is open
       </label>
-      <div className="form-actions">
-        <Button type="submit" variant="primary" busy={busy}>
-          {submitLabel}
-        </Button>
-        {onCancel ? (
-          <Button variant="ghost" onClick={onCancel}>
-            Cancel
-          </Button>
-        ) : null}
+      <FormActions submitLabel={submitLabel} busy={busy} onCancel={onCancel}>
         <StatusMessage>{saved ? 'Saved' : null}</StatusMessage>
-      </div>
+      </FormActions>
     </form>
   );
 }

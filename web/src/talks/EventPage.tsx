@@ -17,12 +17,12 @@ import { ErrorAlert, Notice } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { toFormError } from '../ui/formError';
+import { LoadError } from '../ui/LoadError';
 import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
 import { formatDateTime, PHASE_BADGES, PHASE_LABELS, plural } from './format';
-import { LoadFailed } from './LoadFailed';
 import { shuffleForVisitor } from './order';
 import { ProposalCard } from './ProposalCard';
 import { ProposalForm } from './ProposalForm';
@@ -68,7 +68,7 @@ export function EventPage() {
       : list.data.proposals;
   }, [list.data]);
 
-  if (list.error) return <LoadFailed what="this event" message={list.error} onRetry={list.reload} />;
+  if (list.error) return <LoadError what="this event" message={list.error} onRetry={list.reload} />;
   if (!list.data) return <Loading label="Loading the talks…" />;
   const { event, viewer } = list.data;
   const timeZone = person?.timezone;

@@ -17,14 +17,15 @@ import { Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { Field } from '../ui/Field';
 import { toFormError } from '../ui/formError';
+import { LoadError } from '../ui/LoadError';
 import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
+import { TableHead } from '../ui/TableHead';
 import { useAsyncAction } from '../ui/useAsyncAction';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
 import { EventForm } from './EventForm';
 import { formatDateTime, PHASE_BADGES, PHASE_LABELS, plural } from './format';
-import { LoadFailed } from './LoadFailed';
 import { VotesChart } from './VotesChart';
 
 const PHASE_ACTIONS: Array<{ phase: TalksPhase; label: string; explain: string }> = [
@@ -110,16 +111,7 @@ function RankingTable({
   return (
     <div className="table-wrap">
       <table className="table talks-ranking">
-        <thead>
-          <tr>
-            <th scope="col">#</th>
-            <th scope="col">Talk</th>
-            <th scope="col">Votes</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={['#', 'Talk', 'Votes']} />
         <tbody>
           {ranking.map((row) => (
             <tr key={row.id} className={row.hidden ? 'is-hidden' : row.selected ? 'is-selected' : undefined}>
@@ -216,7 +208,7 @@ export function ManageEventPage() {
   const [actionError, setActionError] = useState<{ message: string; field?: string } | null>(null);
   useDocumentTitle(results.data ? `Manage ${results.data.event.name}` : 'Manage event');
 
-  if (results.error) return <LoadFailed what="the results" message={results.error} onRetry={results.reload} />;
+  if (results.error) return <LoadError what="the results" message={results.error} onRetry={results.reload} />;
   if (!results.data) return <Loading label="Loading the results…" />;
   const data = results.data;
   const { event, totals } = data;

@@ -1,11 +1,11 @@
 import { type FormEvent, useRef, useState } from 'react';
 import type { ProposalInput } from '../api/talks';
 import { ErrorAlert } from '../ui/Alert';
-import { Button } from '../ui/Button';
 import { Field, TextField } from '../ui/Field';
 import { fieldError, formLevelError } from '../ui/formError';
 import { useAsyncAction } from '../ui/useAsyncAction';
 import { useFocusOnFieldError } from '../ui/useFocusOnFieldError';
+import { FormActions } from './FormActions';
 
 const FIELDS = ['title', 'description', 'speaker'] as const;
 export const TITLE_MAX = 120;
@@ -87,16 +87,7 @@ export function ProposalForm({ initial, submitLabel, allowSpeaker, onSubmit, onC
           error={fieldError(error, 'speaker')}
         />
       ) : null}
-      <div className="form-actions">
-        <Button type="submit" variant="primary" busy={busy}>
-          {submitLabel}
-        </Button>
-        {onCancel ? (
-          <Button variant="ghost" onClick={onCancel}>
-            Cancel
-          </Button>
-        ) : null}
-      </div>
+      <FormActions submitLabel={submitLabel} busy={busy} onCancel={onCancel} />
     </form>
   );
 }

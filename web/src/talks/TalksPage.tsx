@@ -4,12 +4,12 @@ import { createTalksEvent, listTalksEvents, type TalksEvent } from '../api/talks
 import { useAuth } from '../auth/authContext';
 import { Notice } from '../ui/Alert';
 import { Button } from '../ui/Button';
+import { LoadError } from '../ui/LoadError';
 import { Loading } from '../ui/Spinner';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
 import { EventForm } from './EventForm';
 import { formatDateTime, PHASE_BADGES, PHASE_LABELS, plural } from './format';
-import { LoadFailed } from './LoadFailed';
 
 function EventCard({ event, timeZone }: { event: TalksEvent; timeZone?: string }) {
   const when =
@@ -85,7 +85,7 @@ export function TalksPage() {
           </section>
         ) : null}
         {events.error ? (
-          <LoadFailed what="the events" message={events.error} onRetry={events.reload} />
+          <LoadError what="the events" message={events.error} onRetry={events.reload} />
         ) : !events.data ? (
           <Loading label="Loading events…" />
         ) : events.data.length === 0 ? (

@@ -1,42 +1,24 @@
-import { type RefObject, useEffect, useRef, useState } from 'react';
 import type { TalksResults } from '../api/talks';
+import { chartFrame } from '../ui/chartFrame';
+import { useElementWidth } from '../ui/useElementWidth';
 import { formatDateTime, formatShortDate } from './format';
-
-function useWidth<T extends HTMLElement>(fallback: number): [RefObject<T | null>, number] {
-  const ref = useRef<T>(null);
-  const [width, setWidth] = useState(fallback);
-  useEffect(() => {
-    const element = ref.current;
-    if (!element) return;
-    const measure = () => setWidth(Math.max(260, Math.floor(element.getBoundingClientRect().width)));
-    measure();
-    if (typeof ResizeObserver === 'undefined') return;
-    const observer = new ResizeObserver(measure);
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
-  return [ref, width];
-}
 
 /**
  * Votes over time: the running total as a line over the votes of each period as bars, drawn as
  * inline SVG at the container's width. Screen readers get a summary and a table of every period.
  */
 export function VotesChart({ timeline, timeZone }: { timeline: TalksResults['timeline']; timeZone?: string }) {
-  const [ref, width] = useWidth<HTMLDivElement>(640);
+  const [ref, width] = useElementWidth<HTMLDivElement>(640, 260);
   const points = timeline.points;
   if (!points.length) return <p className="muted">No votes yet.</p>;
   const height = 220;
   const margin = { top: 12, right: 16, bottom: 28, left: 40 };
-  const plotW = width - margin.left - margin.right;
-  const plotH = height - margin.top - margin.bottom;
+  const { plotHeight, slot, x } = chartFrame(width, height, margin, points.length);
   const maxTotal = Math.max(1, ...points.map((p) => p.total));
   const maxBar = Math.max(1, ...points.map((p) => p.votes));
-  const step = plotW / points.length;
-  const x = (i: number) => margin.left + step * (i + 0.5);
-  const y = (total: number) => margin.top + plotH - (total / maxTotal) * plotH;
+  const y = (total: number) => margin.top + plotHeight - (total / maxTotal) * plotHeight;
   const line = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(p.total).toFixed(1)}`).join(' ');
-  const area = `${line} L${x(points.length - 1).toFixed(1)},${margin.top + plotH} L${x(0).toFixed(1)},${margin.top + plotH} Z`;
+  const area = `${line} L${x(points.length - 1).toFixed(1)},${margin.top + plotHeight} L${x(0).toFixed(1)},${margin.top + plotHeight} Z`;
   const ticks = [0, Math.round(maxTotal / 2), maxTotal];
   const first = points[0]!;
   const last = points[points.length - 1]!;
@@ -68,14 +50,14 @@ export function VotesChart({ timeline, timeZone }: { timeline: TalksResults['tim
             </g>
           ))}
           {points.map((p, i) => {
-            const h = (p.votes / maxBar) * plotH * 0.5;
+            const h = (p.votes / maxBar) * plotHeight * 0.5;
             return (
               <rect
                 key={p.at}
                 className="talks-chart-bar"
-                x={x(i) - Math.max(1, step * 0.35)}
-                width={Math.max(2, step * 0.7)}
-                y={margin.top + plotH - h}
+                x={x(i) - Math.max(1, slot * 0.35)}
+                width={Math.max(2, slot * 0.7)}
+                y={margin.top + plotHeight - h}
                 height={h}
               />
             );

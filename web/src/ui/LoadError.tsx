@@ -1,5 +1,5 @@
-import { ErrorAlert } from '../ui/Alert';
-import { Button } from '../ui/Button';
+import { ErrorAlert } from './Alert';
+import { Button } from './Button';
 
 /** A failed load, with a way to try again. */
 export function LoadError({ what, message, onRetry }: { what: string; message: string; onRetry: () => void }) {
