@@ -5,6 +5,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { listChanged } from '../src/features/talks/cache.js';
 import { switchDuePhases } from '../src/features/talks/events.js';
 import { frontFeed } from '../src/features/talks/frontFeed.js';
+import { listenLocally } from './helpers/liveServer.js';
 import { clientFor, insertPerson } from './helpers/people.js';
 import { adminClient, Client } from './helpers/server.js';
 import { forEachEngine } from './helpers/suite.js';
@@ -61,14 +62,9 @@ forEachEngine('talks', (get) => {
           .executeTakeFirstOrThrow()
       ).n,
     );
-  let listeningAt: string | undefined;
-  const listening = async () => {
-    if (!listeningAt) {
-      await get().app.listen({ port: 0, host: '127.0.0.1' });
-      const address = get().app.server.address();
-      if (!address || typeof address === 'string') throw new Error('no port');
-      listeningAt = `http://127.0.0.1:${address.port}`;
-    }
+  let listeningAt: Promise<string> | undefined;
+  const listening = () => {
+    listeningAt ??= listenLocally(get().app);
     return listeningAt;
   };
   const voteCount = async (proposalId: string) =>

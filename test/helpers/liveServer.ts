@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from './browser.js';
 import { enginesUnderTest, type TestDatabase } from './databases.js';
@@ -9,10 +10,12 @@ export async function startLiveApp(
   overrides: Record<string, unknown> = {},
 ): Promise<TestApp & { url: string }> {
   const testApp = await startTestApp(database, overrides);
-  await testApp.app.listen({ port: 0, host: '127.0.0.1' });
-  const address = testApp.app.server.address();
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return { ...testApp, url: `http://127.0.0.1:${address.port}` };
+  return { ...testApp, url: await listenLocally(testApp.app) };
+}
+
+/** Puts an app on a free local port; its base URL (http://127.0.0.1:port). */
+export function listenLocally(app: FastifyInstance): Promise<string> {
+  return app.listen({ port: 0, host: '127.0.0.1' });
 }
 
 export type LiveApp = TestApp & { url: string };
