@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import { changeStamp, type WatchedChange } from './changeStamp.js';
 import { startCheckpointer } from './checkpointer.js';
 import type { DB } from './schema.js';
 
@@ -16,6 +17,8 @@ export interface Database {
   db: Db;
   engine: Engine;
   close(): Promise<void>;
+  /** SQLite only: see changeStamp.ts. PostgreSQL has no cheap equivalent, so its callers do not cache. */
+  changeStamp?(changes: WatchedChange[]): () => string;
 }
 
 export function sqlitePath(url: string): string {
@@ -83,7 +86,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
       await checkpointer?.stop();
       await db.destroy();
     };
-    return { db, engine: 'sqlite', close };
+    return { db, engine: 'sqlite', close, changeStamp: (changes) => changeStamp(connection, changes) };
   }
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // A dropped idle connection must not crash the process; the pool replaces it.

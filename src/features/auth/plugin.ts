@@ -3,7 +3,7 @@ import type { AppContext } from '../../http/context.js';
 import { isSecureRequest } from '../../http/context.js';
 import { findPersonByUsername } from '../people/queries.js';
 import { checkCsrf, issueCsrfCookie } from './csrf.js';
-import { personForSession, SESSION_COOKIE } from './sessions.js';
+import { personForSession, SESSION_CHANGES, SESSION_COOKIE, SessionCache } from './sessions.js';
 import { cleanHeaderUsername, proxyMatcher } from './trustedHeader.js';
 
 /** Decorates every request with the signed-in person, once, before any route runs. */
@@ -11,6 +11,8 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext): v
   const { db } = ctx.database;
   const headerName = ctx.config.auth.header?.toLowerCase();
   const fromTrustedProxy = proxyMatcher(ctx.config.auth.trustedProxies);
+  const changeStamp = ctx.database.changeStamp?.(SESSION_CHANGES);
+  const sessions = changeStamp ? new SessionCache(changeStamp) : undefined;
 
   app.decorateRequest('person', null);
   app.decorateRequest('authSource', null);
@@ -40,7 +42,7 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext): v
     }
     const token = request.cookies[SESSION_COOKIE];
     if (!request.person && token) {
-      const found = await personForSession(db, token);
+      const found = await personForSession(db, token, sessions);
       if (found) {
         request.person = found.person;
         request.sessionId = found.sessionId;

@@ -1,4 +1,5 @@
 import { CompiledQuery } from 'kysely';
+import type { WatchedChange } from '../../db/changeStamp.js';
 import type { Executor } from '../../db/database.js';
 import { hashToken, newToken } from '../../lib/ids.js';
 import { addSeconds, nowIso, toIso } from '../../lib/time.js';
@@ -53,30 +54,90 @@ function sessionLookupFor(db: Executor): ReturnType<typeof sessionLookup> {
   return compiled;
 }
 
-/** The person behind a session token, or undefined when it is unknown, expired or disabled. */
-export async function personForSession(
-  db: Executor,
-  token: string,
-): Promise<{ person: PersonRow; sessionId: string } | undefined> {
-  const sessionId = hashToken(token);
+/** The writes that can change what a session lookup returns (new people and sessions cannot). */
+export const SESSION_CHANGES: WatchedChange[] = [
+  { table: 'people', event: 'UPDATE' },
+  { table: 'people', event: 'DELETE' },
+  { table: 'auth_sessions', event: 'DELETE' },
+  // Not last_seen_at: touching a session must not empty the cache (the entry's copy is updated).
+  { table: 'auth_sessions', event: 'UPDATE OF person_id, expires_at' },
+];
+
+interface SessionEntry {
+  person: PersonRow;
+  expiresAt: string;
+  lastSeenAt: string;
+}
+
+/**
+ * Signed-in people by session id, kept only while nothing they were read from can have changed
+ * (see changeStamp.ts): a sign-out, a disabled account or a role change, in this process or any
+ * other, takes effect on the very next request. The lookup costs a pragma instead of a join, on
+ * every signed-in request, which is the busiest read of all.
+ */
+export class SessionCache {
+  private readonly entries = new Map<string, SessionEntry>();
+  private current = '';
+
+  constructor(
+    readonly stamp: () => string,
+    private readonly capacity = 10_000,
+  ) {}
+
+  get(sessionId: string, stamp: string): SessionEntry | undefined {
+    if (stamp !== this.current) {
+      this.entries.clear();
+      this.current = stamp;
+      return undefined;
+    }
+    return this.entries.get(sessionId);
+  }
+
+  /** Keeps an entry read under `stamp`, unless something changed since (then it may be stale). */
+  set(sessionId: string, entry: SessionEntry, stamp: string): void {
+    if (stamp !== this.current) return;
+    this.entries.set(sessionId, entry);
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
+  }
+}
+
+async function readSession(db: Executor, sessionId: string): Promise<SessionEntry | undefined> {
   const lookup = sessionLookupFor(db);
   const row = (await db.executeQuery(CompiledQuery.raw(lookup.sql, [sessionId]) as typeof lookup)).rows[0];
   if (!row) return undefined;
   const { session_expires_at: expiresAt, session_last_seen_at: lastSeenAt, ...person } = row;
+  // Shared by every request of the session while cached: nobody may change it in place.
+  return { person: Object.freeze(person), expiresAt, lastSeenAt };
+}
+
+/** The person behind a session token, or undefined when it is unknown, expired or disabled. */
+export async function personForSession(
+  db: Executor,
+  token: string,
+  cache?: SessionCache,
+): Promise<{ person: PersonRow; sessionId: string } | undefined> {
+  const sessionId = hashToken(token);
+  // Taken before the read, so that a change made while it runs keeps its result out of the cache.
+  const stamp = cache?.stamp();
+  const cached = stamp === undefined ? undefined : cache?.get(sessionId, stamp);
+  const entry = cached ?? (await readSession(db, sessionId));
+  if (!entry) return undefined;
   const now = new Date();
-  if (expiresAt <= toIso(now)) {
+  if (entry.expiresAt <= toIso(now)) {
     await db.deleteFrom('auth_sessions').where('id', '=', sessionId).execute();
     return undefined;
   }
-  if (person.enabled !== 1) return undefined;
-  if (now.getTime() - Date.parse(lastSeenAt) > TOUCH_INTERVAL_MS) {
+  if (entry.person.enabled !== 1) return undefined;
+  if (now.getTime() - Date.parse(entry.lastSeenAt) > TOUCH_INTERVAL_MS) {
     await db
       .updateTable('auth_sessions')
       .set({ last_seen_at: toIso(now) })
       .where('id', '=', sessionId)
       .execute();
+    entry.lastSeenAt = toIso(now);
   }
-  return { person, sessionId };
+  if (!cached && stamp !== undefined) cache?.set(sessionId, entry, stamp);
+  return { person: entry.person, sessionId };
 }
 
 export async function deleteSession(db: Executor, token: string): Promise<void> {
