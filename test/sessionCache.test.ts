@@ -123,7 +123,7 @@ describe('session cache stamp (SQLite)', () => {
   test('an entry read before a change is not kept after it', () => {
     let version = 'a';
     const cache = new SessionCache(() => version);
-    const entry = { person: {} as never, expiresAt: '9999', lastSeenAt: '9999' };
+    const entry = { person: {} as never, expiresAt: 0, lastSeenAt: 0 };
     assert.equal(cache.get('s1', cache.stamp()), undefined);
     cache.set('s1', entry, 'a');
     assert.equal(cache.get('s1', cache.stamp()), entry);
@@ -137,7 +137,7 @@ describe('session cache stamp (SQLite)', () => {
 
   test('holds at most its capacity, dropping the oldest entry', () => {
     const cache = new SessionCache(() => 'same', 2);
-    const entry = { person: {} as never, expiresAt: '9999', lastSeenAt: '9999' };
+    const entry = { person: {} as never, expiresAt: 0, lastSeenAt: 0 };
     cache.get('x', 'same');
     for (const id of ['s1', 's2', 's3']) cache.set(id, entry, 'same');
     assert.equal(cache.get('s1', 'same'), undefined);

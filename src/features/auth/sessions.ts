@@ -65,8 +65,9 @@ export const SESSION_CHANGES: WatchedChange[] = [
 
 interface SessionEntry {
   person: PersonRow;
-  expiresAt: string;
-  lastSeenAt: string;
+  /** Milliseconds since the epoch, parsed once per read. */
+  expiresAt: number;
+  lastSeenAt: number;
 }
 
 /**
@@ -107,7 +108,7 @@ async function readSession(db: Executor, sessionId: string): Promise<SessionEntr
   if (!row) return undefined;
   const { session_expires_at: expiresAt, session_last_seen_at: lastSeenAt, ...person } = row;
   // Shared by every request of the session while cached: nobody may change it in place.
-  return { person: Object.freeze(person), expiresAt, lastSeenAt };
+  return { person: Object.freeze(person), expiresAt: Date.parse(expiresAt), lastSeenAt: Date.parse(lastSeenAt) };
 }
 
 /** The person behind a session token, or undefined when it is unknown, expired or disabled. */
@@ -122,19 +123,19 @@ export async function personForSession(
   const cached = stamp === undefined ? undefined : cache?.get(sessionId, stamp);
   const entry = cached ?? (await readSession(db, sessionId));
   if (!entry) return undefined;
-  const now = new Date();
-  if (entry.expiresAt <= toIso(now)) {
+  const now = Date.now();
+  if (entry.expiresAt <= now) {
     await db.deleteFrom('auth_sessions').where('id', '=', sessionId).execute();
     return undefined;
   }
   if (entry.person.enabled !== 1) return undefined;
-  if (now.getTime() - Date.parse(entry.lastSeenAt) > TOUCH_INTERVAL_MS) {
+  if (now - entry.lastSeenAt > TOUCH_INTERVAL_MS) {
     await db
       .updateTable('auth_sessions')
-      .set({ last_seen_at: toIso(now) })
+      .set({ last_seen_at: toIso(new Date(now)) })
       .where('id', '=', sessionId)
       .execute();
-    entry.lastSeenAt = toIso(now);
+    entry.lastSeenAt = now;
   }
   if (!cached && stamp !== undefined) cache?.set(sessionId, entry, stamp);
   return { person: entry.person, sessionId };
