@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteAdapter, type SqliteDatabase, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import { changeStamp, type WatchedChange } from './changeStamp.js';
 import { startCheckpointer } from './checkpointer.js';
@@ -55,6 +55,24 @@ function withStatementCache(connection: SQLite.Database): SqliteDatabase {
   };
 }
 
+/**
+ * SQLite runs DDL inside transactions, but Kysely's adapter says it cannot, so its Migrator would
+ * run SQLite migrations without one: a process killed part-way through would leave a half-changed
+ * schema that no later start could repair. Saying so makes each run of the migrations, with their
+ * rows in the migrations table, one transaction, as on PostgreSQL.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class ConveneSqliteDialect extends SqliteDialect {
+  override createAdapter(): SqliteAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}
+
 export interface OpenOptions {
   /**
    * SQLite: checkpoint on a thread of their own (see checkpointer.ts). For the long-running
@@ -81,7 +99,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
         ? startCheckpointer(path, options.backgroundCheckpoints.onError)
         : null;
     connection.pragma(`wal_autocheckpoint = ${checkpointer ? 4000 : 200}`);
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
+    const db = new Kysely<DB>({ dialect: new ConveneSqliteDialect({ database: withStatementCache(connection) }) });
     const close = async () => {
       await checkpointer?.stop();
       await db.destroy();

@@ -4,6 +4,7 @@ import * as m0002 from './0002_mixers_and_meetings.js';
 import * as m0003 from './0003_talks.js';
 import * as m0004 from './0004_meetings.js';
 import * as m0005 from './0005_meeting_messages.js';
+import * as m0006 from './0006_votes_one_tree.js';
 
 /** Every migration, in order. Imported statically so the built server needs no migration folder. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003_talks': m0003,
   '0004_meetings': m0004,
   '0005_meeting_messages': m0005,
+  '0006_votes_one_tree': m0006,
 };

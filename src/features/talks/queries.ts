@@ -83,11 +83,18 @@ export async function proposalCounts(db: Executor, eventIds: string[]): Promise<
   return new Map(rows.map((row) => [row.event_id, Number(row.n)]));
 }
 
+/**
+ * The ids of an event's proposals, as a subquery: a person's votes in an event are found by probing
+ * the votes' primary key (proposal, person) once per proposal (there is no person-first index).
+ */
+export const eventProposalIds = (db: Executor, eventId: string) =>
+  db.selectFrom('proposals').select('id').where('event_id', '=', eventId);
+
 export async function votesOfPerson(db: Executor, eventId: string, personId: string): Promise<string[]> {
   const rows = await db
     .selectFrom('votes')
     .select('proposal_id')
-    .where('event_id', '=', eventId)
+    .where('proposal_id', 'in', eventProposalIds(db, eventId))
     .where('person_id', '=', personId)
     .execute();
   return rows.map((row) => row.proposal_id);
@@ -97,7 +104,7 @@ export async function countVotesOfPerson(db: Executor, eventId: string, personId
   const row = await db
     .selectFrom('votes')
     .select((eb) => eb.fn.countAll<string | number>().as('n'))
-    .where('event_id', '=', eventId)
+    .where('proposal_id', 'in', eventProposalIds(db, eventId))
     .where('person_id', '=', personId)
     .executeTakeFirstOrThrow();
   return Number(row.n);

@@ -6,6 +6,7 @@ import { AppError, conflict, notFound } from '../../lib/errors.js';
 import { compiledQuery } from './compiled.js';
 import { phaseAt } from './phase.js';
 import { type Actor, authorize } from './policy.js';
+import { eventProposalIds } from './queries.js';
 
 export interface VoteOutcome {
   proposalId: string;
@@ -78,7 +79,7 @@ const countVotes = compiledQuery<{ n: number | string }>(2, (db, eventId, person
   db
     .selectFrom('votes')
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .where('event_id', '=', eventId)
+    .where('proposal_id', 'in', eventProposalIds(db, eventId))
     .where('person_id', '=', personId),
 );
 
