@@ -60,7 +60,7 @@ export const SESSION_CHANGES: WatchedChange[] = [
   { table: 'people', event: 'DELETE' },
   { table: 'auth_sessions', event: 'DELETE' },
   // Not last_seen_at: touching a session must not empty the cache (the entry's copy is updated).
-  { table: 'auth_sessions', event: 'UPDATE OF person_id, expires_at' },
+  { table: 'auth_sessions', event: 'UPDATE OF id, person_id, expires_at' },
 ];
 
 interface SessionEntry {
@@ -124,7 +124,8 @@ export async function personForSession(
   const entry = cached ?? (await readSession(db, sessionId));
   if (!entry) return undefined;
   const now = Date.now();
-  if (entry.expiresAt <= now) {
+  // Written as "not later than now" so that an unreadable expiry (NaN) counts as expired.
+  if (!(entry.expiresAt > now)) {
     await db.deleteFrom('auth_sessions').where('id', '=', sessionId).execute();
     return undefined;
   }
