@@ -287,7 +287,14 @@ forEachEngine('talks', (get) => {
     const back = await client.post(`/api/v1/talks/proposals/${votedFor}/vote`, { voted: false });
     assert.equal(back.body.votesUsed, 1);
     const other = proposals.find((p) => !rows.some((r) => r.proposal_id === p.id))!;
-    assert.equal((await client.post(`/api/v1/talks/proposals/${other.id}/vote`)).status, 200);
+    const voted = await client.post(`/api/v1/talks/proposals/${other.id}/vote`);
+    assert.deepEqual([voted.status, voted.body.voted, voted.body.votesUsed], [200, true, 2]);
+    const unchanged = await client.post(`/api/v1/talks/proposals/${other.id}/vote`, { voted: true });
+    assert.deepEqual(
+      [unchanged.body.changed, unchanged.body.votesUsed],
+      [false, 2],
+      'setting it again changes nothing',
+    );
   });
 
   test('hidden proposals: out of every list, reason shown to the speaker, no new votes', async () => {

@@ -83,6 +83,10 @@ const countVotes = compiledQuery<{ n: number | string }>(2, (db, eventId, person
     .where('person_id', '=', personId),
 );
 
+const findVote = compiledQuery(2, (db, proposalId, personId) =>
+  db.selectFrom('votes').select('proposal_id').where('proposal_id', '=', proposalId).where('person_id', '=', personId),
+);
+
 const changedRows = (result: { numAffectedRows?: bigint }) => Number(result.numAffectedRows ?? 0);
 
 /** How often a toggle looks again after losing a race (see applyVote). */
@@ -136,16 +140,21 @@ async function applyVote(work: VoteWork, request: VoteRequest): Promise<VoteOutc
     proposalsDuringVoting: target.proposals_during_voting === 1,
   });
   const limit = target.vote_limit;
-  const used = async () => Number((await countVotes(db, trx, target.event_id, actor.id)).rows[0]?.n ?? 0);
-  if (limit !== null) await lockBallot(db, trx, target.event_id, actor.id, at);
-  const finish = async (voted: boolean, change: -1 | 0 | 1): Promise<VoteOutcome> => {
+  // With a limit, the person's ballot is locked first: until this transaction ends, only this
+  // change can move their count in the event, so it is counted once (one probe per proposal).
+  let used: number | null = null;
+  if (limit !== null) {
+    await lockBallot(db, trx, target.event_id, actor.id, at);
+    used = Number((await countVotes(db, trx, target.event_id, actor.id)).rows[0]?.n ?? 0);
+  }
+  const finish = (voted: boolean, change: -1 | 0 | 1): VoteOutcome => {
     work.count(proposalId, change);
     return {
       proposalId,
       eventId: target.event_id,
       voted,
       changed: change !== 0,
-      votesUsed: limit === null ? null : await used(),
+      votesUsed: used === null ? null : used + change,
       voteLimit: limit,
     };
   };
@@ -160,7 +169,9 @@ async function applyVote(work: VoteWork, request: VoteRequest): Promise<VoteOutc
       if (request.voted === false) return finish(false, 0);
     }
     if (target.hidden === 1) throw conflict('This proposal is hidden: it takes no new votes.');
-    if (limit !== null && (await used()) >= limit) {
+    if (limit !== null && used !== null && used >= limit) {
+      // At the limit, asking again for a vote one already has is no new vote.
+      if (request.voted === true && (await findVote(db, trx, proposalId, actor.id)).rows.length) return finish(true, 0);
       throw conflict(
         `You have used all ${limit} of your votes in this event. Take one back to vote for this proposal.`,
       );
