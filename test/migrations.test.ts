@@ -11,6 +11,7 @@ import { createEventBody } from '../src/features/talks/schemas.js';
 import { castVote } from '../src/features/talks/votes.js';
 import { enginesUnderTest, type TestDatabase } from './helpers/databases.js';
 import { insertPerson } from './helpers/people.js';
+import { runCli } from './helpers/process.js';
 
 const migrator = (database: Database) =>
   new Migrator({ db: database.db, provider: { getMigrations: async () => migrations } });
@@ -138,5 +139,24 @@ describe('migrations [sqlite]: one transaction per run', () => {
     const second = await run();
     assert.equal(second.error, undefined, 'run again, it succeeds');
     assert.ok((await tables()).includes('first') && (await tables()).includes('second'));
+  });
+
+  test('processes started together on a new database all come up: one migrates, the others find it done', async () => {
+    const fresh = await enginesUnderTest()[0]!.create();
+    try {
+      const runs = await Promise.all(Array.from({ length: 4 }, () => runCli(['migrate'], { DATABASE_URL: fresh.url })));
+      assert.deepEqual(
+        runs.map((run) => run.code),
+        [0, 0, 0, 0],
+        runs.map((run) => run.output).join('\n'),
+      );
+      assert.equal(runs.filter((run) => run.output.includes('Applied 0001_foundation')).length, 1, 'migrated once');
+      const check = openDatabase(fresh.url);
+      const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(check.db);
+      await check.close();
+      assert.equal(applied.rows.length, Object.keys(migrations).length);
+    } finally {
+      await fresh.drop();
+    }
   });
 });
