@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { resetPassword } from '../../src/features/auth/service.js';
 import { seedDemo } from '../../src/features/demo/demo.js';
 import { managerPattern } from '../../src/features/mixers/eligibility.js';
 import { createProposal } from '../../src/features/talks/proposals.js';
@@ -229,5 +230,52 @@ test('the demo organisation: a voting event with a vote curve and a suspicious-v
   assert.equal(await unlabelledFields(member), 0);
   await member.screenshot({ path: shot('talks-demo-member-phone'), fullPage: true });
   await member.screenshot({ path: shot('talks-demo-member-phone-top') });
+  await member.close();
+});
+
+test("a visitor's event page has one left edge; a member whose session ends is told the vote was not saved", async () => {
+  const db = live.ctx.database.db;
+  const event = await db
+    .selectFrom('events')
+    .select('id')
+    .where('kind', '=', 'talks')
+    .where('phase', '=', 'voting')
+    .executeTakeFirstOrThrow();
+  for (const viewport of [
+    { width: 1280, height: 800 },
+    { width: 390, height: 844 },
+  ]) {
+    const visitor = await browser.newPage({ viewport });
+    await visitor.goto(`${live.url}/talks/${event.id}`);
+    await visitor.locator('article').first().waitFor();
+    const left = async (selector: string) => (await visitor.locator(selector).first().boundingBox())?.x;
+    const edges = [await left('main h1'), await left('main article'), await left('main .talks-votes-used, main p')];
+    assert.ok(
+      edges.every((x) => x !== undefined && Math.abs(x - edges[0]!) <= 1),
+      `one left edge at ${viewport.width}px: ${edges.join(', ')}`,
+    );
+    await visitor.getByRole('banner').getByRole('link', { name: 'Sign in' }).waitFor();
+    await noSidewaysScroll(visitor);
+    await visitor.screenshot({ path: shot(`talks-visitor-${viewport.width}`) });
+    await visitor.close();
+  }
+
+  const { username } = await db
+    .selectFrom('people')
+    .select('username')
+    .where('role', '=', 'member')
+    .executeTakeFirstOrThrow();
+  const password = await resetPassword({ db, username });
+  const member = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await signIn(member, username, password);
+  await member.goto(`${live.url}/talks/${event.id}`);
+  const card = member.locator('article', { has: member.getByRole('button', { name: 'Vote', exact: true }) }).first();
+  await card.waitFor();
+  // The session ends elsewhere (signed out on another device, or the account disabled).
+  const person = await db.selectFrom('people').select('id').where('username', '=', username).executeTakeFirstOrThrow();
+  await db.deleteFrom('auth_sessions').where('person_id', '=', person.id).execute();
+  await card.getByRole('button', { name: 'Vote', exact: true }).click();
+  await member.getByText('Your session has ended, so your last change was not saved.').waitFor();
+  await member.screenshot({ path: shot('talks-session-ended-phone') });
   await member.close();
 });

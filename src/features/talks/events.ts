@@ -15,7 +15,7 @@ const utc = (value: string | null): string | null => (value === null ? null : ne
 
 function checkTimes(opensAt: string | null, closesAt: string | null): void {
   if (opensAt && closesAt && closesAt <= opensAt) {
-    throw badRequest('votingClosesAt: must be after votingOpensAt', 'votingClosesAt');
+    throw badRequest('votingClosesAt: Voting must close after it opens.', 'votingClosesAt');
   }
 }
 

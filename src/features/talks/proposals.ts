@@ -20,7 +20,7 @@ import {
 } from './queries.js';
 import type { CreateProposalInput, UpdateProposalInput } from './schemas.js';
 
-const titleTaken = () => conflict('title: another proposal in this event already has this title', 'title');
+const titleTaken = () => conflict('title: Another proposal in this event already has this title.', 'title');
 
 function targetOf(event: EventRow, now: string, proposal?: ProposalRow) {
   return {

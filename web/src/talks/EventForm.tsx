@@ -24,10 +24,12 @@ interface EventFormProps {
   submitLabel: string;
   onSubmit: (input: EventInput) => Promise<void>;
   onCancel?: () => void;
+  /** Show "Saved" from the start: the page remounts the form with the saved values after a save. */
+  justSaved?: boolean;
 }
 
 /** Creates or edits a talks event. Times are entered in the browser's time zone and sent as UTC. */
-export function EventForm({ initial, submitLabel, onSubmit, onCancel }: EventFormProps) {
+export function EventForm({ initial, submitLabel, onSubmit, onCancel, justSaved = false }: EventFormProps) {
   const [name, setName] = useState(initial?.name ?? '');
   const [description, setDescription] = useState(initial?.description ?? '');
   const [topN, setTopN] = useState(String(initial?.topN ?? 5));
@@ -35,7 +37,7 @@ export function EventForm({ initial, submitLabel, onSubmit, onCancel }: EventFor
   const [duringVoting, setDuringVoting] = useState(initial?.proposalsDuringVoting ?? false);
   const [opensAt, setOpensAt] = useState(toLocalInput(initial?.votingOpensAt ?? null));
   const [closesAt, setClosesAt] = useState(toLocalInput(initial?.votingClosesAt ?? null));
-  const [saved, setSaved] = useState(false);
+  const [saved, setSaved] = useState(justSaved);
   const { busy, error, setError, run } = useAsyncAction();
   const formRef = useRef<HTMLFormElement>(null);
   useFocusOnFieldError(formRef, error);

@@ -95,6 +95,8 @@ export function EventPage() {
         };
       });
       setStatus(result.voted ? 'Vote saved.' : 'Vote taken back.');
+      // A change went through: earlier refusals (the limit, most often) may no longer hold.
+      setVoteErrors({});
     } catch (caught) {
       setVoteErrors((e) => ({ ...e, [proposalId]: toFormError(caught).message }));
     } finally {
@@ -132,13 +134,15 @@ export function EventPage() {
       <div className="stack">
         {!viewer && event.phase !== 'closed' ? (
           <Notice>
-            <Link to={`/signin?next=${encodeURIComponent(here)}`}>Sign in</Link> to{' '}
-            {event.phase === 'voting'
-              ? event.acceptingProposals
-                ? 'vote and propose a talk'
-                : 'vote'
-              : 'propose a talk'}
-            .
+            <span>
+              <Link to={`/signin?next=${encodeURIComponent(here)}`}>Sign in</Link> to{' '}
+              {event.phase === 'voting'
+                ? event.acceptingProposals
+                  ? 'vote and propose a talk'
+                  : 'vote'
+                : 'propose a talk'}
+              .
+            </span>
           </Notice>
         ) : null}
 

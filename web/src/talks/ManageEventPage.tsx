@@ -204,6 +204,7 @@ export function ManageEventPage() {
   const [status, setStatus] = useState<string | null>(null);
   const [hiding, setHiding] = useState<RankedProposal | null>(null);
   const [reason, setReason] = useState('');
+  const [settingsSaved, setSettingsSaved] = useState(false);
   const [busyId, setBusyId] = useState<string | null>(null);
   const [actionError, setActionError] = useState<{ message: string; field?: string } | null>(null);
   useDocumentTitle(results.data ? `Manage ${results.data.event.name}` : 'Manage event');
@@ -314,8 +315,10 @@ export function ManageEventPage() {
             key={event.updatedAt}
             initial={event}
             submitLabel="Save settings"
+            justSaved={settingsSaved}
             onSubmit={async (input) => {
               await updateTalksEvent(event.id, input);
+              setSettingsSaved(true);
               results.reload();
             }}
           />

@@ -54,8 +54,8 @@ export function ProposalForm({ initial, submitLabel, allowSpeaker, onSubmit, onC
         label="Title"
         name="title"
         required
-        maxLength={TITLE_MAX}
-        hint={`3 to ${TITLE_MAX} characters. Each title appears once per event.`}
+        // No maxLength: a pasted title that is too long is refused with a message, never cut silently.
+        hint={`3 to ${TITLE_MAX} characters (${title.length} / ${TITLE_MAX}). Each title appears once per event.`}
         value={title}
         onChange={(e) => setTitle(e.target.value)}
         error={fieldError(error, 'title')}

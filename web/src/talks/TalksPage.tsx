@@ -66,7 +66,9 @@ export function TalksPage() {
       <div className="stack">
         {!person ? (
           <Notice>
-            <Link to="/signin?next=%2Ftalks">Sign in</Link> to propose a talk and vote.
+            <span>
+              <Link to="/signin?next=%2Ftalks">Sign in</Link> to propose a talk and vote.
+            </span>
           </Notice>
         ) : null}
         {isAdmin && creating ? (
