@@ -190,7 +190,13 @@ forEachEngine('accounts and sign-in', (get) => {
     const disabled = await admin.post(`/api/v1/admin/people/${id}/disable`);
     assert.equal(disabled.body.person.enabled, false);
     assert.equal((await member.get('/api/v1/me')).status, 401, 'a disabled person is signed out');
-    assert.equal((await new Client(get().app).signIn('member@example.org', PASSWORD)).status, 401);
+    // With the right password the person learns why they cannot come in; with a wrong one, nothing.
+    const refused = await new Client(get().app).signIn('member@example.org', PASSWORD);
+    assert.equal(refused.status, 403);
+    assert.match(refused.body.error.message, /disabled/);
+    const wrong = await new Client(get().app).signIn('member@example.org', 'not the password 77');
+    assert.equal(wrong.status, 401);
+    assert.doesNotMatch(wrong.body.error.message, /disabled/);
     assert.equal((await admin.post(`/api/v1/admin/people/${id}/enable`)).body.person.enabled, true);
     assert.equal((await new Client(get().app).signIn('member@example.org', PASSWORD)).status, 200);
 

@@ -343,5 +343,13 @@ forEachEngine('bad input on every route', (get) => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     assert.equal(text.status, 415);
+    assert.equal(text.body.error.code, 'unsupported_media_type');
+    // A JSON content type with no body at all: the API's own code, and a message saying what is wrong.
+    const empty = await client.request('POST', '/api/v1/auth/signin', '', {
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(empty.status, 400);
+    assert.equal(empty.body.error.code, 'bad_request');
+    assert.match(empty.body.error.message, /empty/i);
   });
 });

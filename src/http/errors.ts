@@ -11,6 +11,13 @@ const pathFromPointer = (pointer: string): string =>
       .map((part) => (/^\d+$/.test(part) ? Number(part) : part)),
   );
 
+const fastifyCodes: Record<number, string> = {
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
+
 const partName: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };
 
 /**
@@ -34,8 +41,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      // Fastify's own 4xx: malformed JSON, unsupported media type, body too large…
-      return reply.code(status).send({ error: { code: error.code ?? 'bad_request', message: error.message } });
+      // Fastify's own 4xx (malformed or empty JSON, unsupported media type, body too large…) get the
+      // API's codes, not Fastify's internal ones (FST_ERR_…).
+      const code = fastifyCodes[status] ?? 'bad_request';
+      return reply.code(status).send({ error: { code, message: error.message } });
     }
     request.log.error({ err: error }, 'request failed');
     return reply

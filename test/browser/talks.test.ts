@@ -59,6 +59,13 @@ test('an admin opens an event; a member proposes, votes, unvotes and sees the re
   await adminPage.getByLabel('Name').fill('Friday lightning talks');
   await adminPage.getByLabel('Description').fill('Five minutes, **any** topic.');
   await adminPage.getByLabel('Talks selected').fill('2');
+  // Side by side, the two number fields line up, whatever the length of their hints.
+  const boxes = [
+    await adminPage.getByLabel('Talks selected').boundingBox(),
+    await adminPage.getByLabel('Votes per person').boundingBox(),
+  ];
+  assert.equal(boxes[0]?.y, boxes[1]?.y, 'same top');
+  assert.equal(boxes[0]?.height, boxes[1]?.height, 'same height');
   await adminPage.getByLabel('Votes per person').fill('x');
   await adminPage.getByRole('button', { name: 'Create event' }).click();
   await adminPage.getByText('must be a whole number').first().waitFor();
@@ -220,6 +227,7 @@ test('the demo organisation: a voting event with a vote curve and a suspicious-v
   await admin.locator('.talks-chart svg').waitFor();
   await admin.getByText('4 accounts').waitFor();
   await admin.screenshot({ path: shot('talks-demo-manage'), fullPage: true });
+  await admin.locator('.talks-chart').screenshot({ path: shot('talks-demo-chart') });
   await admin.close();
 
   const member = await browser.newPage({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });

@@ -105,9 +105,14 @@ export async function signIn(props: {
   await limiter.admit(props.ip, props.login);
   const person = await findPersonByLogin(db, props.login);
   const ok = await verifyPassword(props.password, person?.password_hash ?? (await decoyPasswordHash()));
-  if (!person || !person.password_hash || !ok || person.enabled !== 1) {
+  if (!person || !person.password_hash || !ok) {
     await limiter.failed(props.login);
     throw unauthorized(GENERIC_SIGNIN_FAILURE);
+  }
+  // Said only to someone who knows the password, so it reveals nothing to anyone guessing.
+  if (person.enabled !== 1) {
+    await limiter.failed(props.login);
+    throw forbidden('This account is disabled. Ask an administrator to enable it again.');
   }
   await limiter.succeeded(props.login);
   await db.updateTable('people').set({ last_signin_at: nowIso() }).where('id', '=', person.id).execute();

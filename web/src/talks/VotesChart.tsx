@@ -1,7 +1,7 @@
 import type { TalksResults } from '../api/talks';
 import { chartFrame } from '../ui/chartFrame';
 import { useElementWidth } from '../ui/useElementWidth';
-import { formatDateTime, formatShortDate } from './format';
+import { formatDateTime, formatShortDate, formatTime } from './format';
 
 /**
  * Votes over time: the running total as a line over the votes of each period as bars, drawn as
@@ -19,9 +19,15 @@ export function VotesChart({ timeline, timeZone }: { timeline: TalksResults['tim
   const y = (total: number) => margin.top + plotHeight - (total / maxTotal) * plotHeight;
   const line = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(p.total).toFixed(1)}`).join(' ');
   const area = `${line} L${x(points.length - 1).toFixed(1)},${margin.top + plotHeight} L${x(0).toFixed(1)},${margin.top + plotHeight} Z`;
-  const ticks = [0, Math.round(maxTotal / 2), maxTotal];
+  const ticks = [...new Set([0, Math.round(maxTotal / 2), maxTotal])];
+  // Bars have a scale of their own (the busiest period reaches 40% of the height, clear of the
+  // gridline at half), marked on the right.
+  const BAR_SHARE = 0.4;
+  const barTop = margin.top + plotHeight * (1 - BAR_SHARE);
   const first = points[0]!;
   const last = points[points.length - 1]!;
+  const sameDay = formatShortDate(first.at, timeZone) === formatShortDate(last.at, timeZone);
+  const axisLabel = (iso: string) => (sameDay ? formatTime(iso, timeZone) : formatShortDate(iso, timeZone));
   const hours = timeline.bucketMinutes / 60;
   const period =
     timeline.bucketMinutes === 1
@@ -50,7 +56,7 @@ export function VotesChart({ timeline, timeZone }: { timeline: TalksResults['tim
             </g>
           ))}
           {points.map((p, i) => {
-            const h = (p.votes / maxBar) * plotHeight * 0.5;
+            const h = (p.votes / maxBar) * plotHeight * BAR_SHARE;
             return (
               <rect
                 key={p.at}
@@ -62,18 +68,27 @@ export function VotesChart({ timeline, timeZone }: { timeline: TalksResults['tim
               />
             );
           })}
+          <text
+            className="talks-chart-tick talks-chart-bar-tick"
+            x={width - margin.right}
+            y={barTop - 4}
+            textAnchor="end"
+          >
+            {maxBar} per {period === 'minute' || period === 'hour' || period === 'day' ? period : 'period'}
+          </text>
           <path className="talks-chart-area" d={area} />
           <path className="talks-chart-line" d={line} />
           <text className="talks-chart-tick" x={margin.left} y={height - 8} textAnchor="start">
-            {formatShortDate(first.at, timeZone)}
+            {axisLabel(first.at)}
           </text>
           <text className="talks-chart-tick" x={width - margin.right} y={height - 8} textAnchor="end">
-            {formatShortDate(last.at, timeZone)}
+            {axisLabel(last.at)}
           </text>
         </svg>
       </div>
       <figcaption className="card-meta">
-        Line: votes so far. Bars: votes cast per {period}. {summary}
+        Line: votes so far, on the left scale. Bars: votes cast per {period}, on their own scale (the busiest period is
+        marked on the right). {summary}
       </figcaption>
       <table className="visually-hidden">
         <caption>Votes per period</caption>

@@ -31,6 +31,15 @@ export function formatShortDate(iso: string, timeZone?: string): string {
   }
 }
 
+/** "18:05" in the viewer's time zone: for axes whose whole span lies within one day. */
+export function formatTime(iso: string, timeZone?: string): string {
+  try {
+    return new Intl.DateTimeFormat(undefined, { timeStyle: 'short', timeZone }).format(new Date(iso));
+  } catch {
+    return iso.slice(11, 16);
+  }
+}
+
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** An ISO time as the value of a datetime-local input, in the browser's time zone. */
