@@ -4,7 +4,9 @@ import type { Browser, Page } from 'playwright-core';
 import { resetPassword } from '../../src/features/auth/service.js';
 import { seedDemo } from '../../src/features/demo/demo.js';
 import { managerPattern } from '../../src/features/mixers/eligibility.js';
+import { createTalksEvent, setTalksPhase } from '../../src/features/talks/events.js';
 import { createProposal } from '../../src/features/talks/proposals.js';
+import { createEventBody } from '../../src/features/talks/schemas.js';
 import { castVote } from '../../src/features/talks/votes.js';
 import { shot } from '../helpers/browser.js';
 import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
@@ -286,4 +288,32 @@ test("a visitor's event page has one left edge; a member whose session ends is t
   await member.getByText('Your session has ended, so your last change was not saved.').waitFor();
   await member.screenshot({ path: shot('talks-session-ended-phone') });
   await member.close();
+});
+
+test('a tie at the cut-off is explained to everyone, not only to the organisers', async () => {
+  const db = live.ctx.database.db;
+  const event = await createTalksEvent({
+    db,
+    actorId: null,
+    input: createEventBody.parse({ name: 'Tied talks', topN: 1 }),
+  });
+  const voters = [await insertPerson(db, { username: 'tie-a' }), await insertPerson(db, { username: 'tie-b' })];
+  const talks = [];
+  for (const [i, title] of ['First come', 'Second come'].entries()) {
+    const actor = { id: voters[i]!, role: 'member' as const };
+    talks.push(await createProposal({ db, actor, eventId: event.id, input: { title, description: 'Tied.' } }));
+  }
+  await setTalksPhase({ db, actorId: null, eventId: event.id, phase: 'voting' });
+  for (const [i, talk] of talks.entries())
+    await castVote({ db, actor: { id: voters[i]!, role: 'member' }, proposalId: talk.id });
+  await setTalksPhase({ db, actorId: null, eventId: event.id, phase: 'closed' });
+
+  const visitor = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await visitor.goto(`${live.url}/talks/${event.id}`);
+  await visitor
+    .getByText('Some talks tied at the cut-off: among equal votes, the earlier proposal was selected.')
+    .waitFor();
+  await visitor.locator('article', { hasText: 'First come' }).getByText('Selected').waitFor();
+  assert.equal(await visitor.locator('article', { hasText: 'Second come' }).getByText('Selected').count(), 0);
+  await visitor.close();
 });

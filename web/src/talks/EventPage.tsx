@@ -38,7 +38,10 @@ function phaseNote(list: ProposalList, timeZone?: string): string {
     const closes = event.votingClosesAt ? ` until ${formatDateTime(event.votingClosesAt, timeZone)}` : '';
     return `Voting is open${closes}. Talks are shown in an order shuffled for you, so every talk gets a fair place.`;
   }
-  return `Voting has closed. The ${plural(event.topN, 'talk')} with the most votes ${event.topN === 1 ? 'is' : 'are'} selected.`;
+  // Ties share a rank; when one straddles the cut-off, say how it was settled, or it looks arbitrary.
+  const tied = list.proposals.some((p) => !p.selected && list.proposals.some((q) => q.selected && q.rank === p.rank));
+  const tie = tied ? ' Some talks tied at the cut-off: among equal votes, the earlier proposal was selected.' : '';
+  return `Voting has closed. The ${plural(event.topN, 'talk')} with the most votes ${event.topN === 1 ? 'is' : 'are'} selected.${tie}`;
 }
 
 export function EventPage() {
