@@ -84,28 +84,23 @@ export async function proposalCounts(db: Executor, eventIds: string[]): Promise<
 }
 
 /**
- * The ids of an event's proposals, as a subquery: a person's votes in an event are found by probing
- * the votes' primary key (proposal, person) once per proposal (there is no person-first index).
+ * A person's votes in an event, as a query to select from: found through the event's proposals, one
+ * probe of the votes' primary key (proposal, person) each (there is no person-first index).
  */
-export const eventProposalIds = (db: Executor, eventId: string) =>
-  db.selectFrom('proposals').select('id').where('event_id', '=', eventId);
+export const votesOfPersonInEvent = (db: Executor, eventId: string, personId: string) =>
+  db
+    .selectFrom('votes')
+    .where('proposal_id', 'in', db.selectFrom('proposals').select('id').where('event_id', '=', eventId))
+    .where('person_id', '=', personId);
 
 export async function votesOfPerson(db: Executor, eventId: string, personId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('votes')
-    .select('proposal_id')
-    .where('proposal_id', 'in', eventProposalIds(db, eventId))
-    .where('person_id', '=', personId)
-    .execute();
+  const rows = await votesOfPersonInEvent(db, eventId, personId).select('proposal_id').execute();
   return rows.map((row) => row.proposal_id);
 }
 
 export async function countVotesOfPerson(db: Executor, eventId: string, personId: string): Promise<number> {
-  const row = await db
-    .selectFrom('votes')
+  const row = await votesOfPersonInEvent(db, eventId, personId)
     .select((eb) => eb.fn.countAll<string | number>().as('n'))
-    .where('proposal_id', 'in', eventProposalIds(db, eventId))
-    .where('person_id', '=', personId)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

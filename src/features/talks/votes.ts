@@ -6,7 +6,7 @@ import { AppError, conflict, notFound } from '../../lib/errors.js';
 import { compiledQuery } from './compiled.js';
 import { phaseAt } from './phase.js';
 import { type Actor, authorize } from './policy.js';
-import { eventProposalIds } from './queries.js';
+import { votesOfPersonInEvent } from './queries.js';
 
 export interface VoteOutcome {
   proposalId: string;
@@ -76,11 +76,7 @@ const moveCount = compiledQuery(2, (db, change, proposalId) =>
     .where('id', '=', proposalId),
 );
 const countVotes = compiledQuery<{ n: number | string }>(2, (db, eventId, personId) =>
-  db
-    .selectFrom('votes')
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .where('proposal_id', 'in', eventProposalIds(db, eventId))
-    .where('person_id', '=', personId),
+  votesOfPersonInEvent(db, eventId, personId).select((eb) => eb.fn.countAll<number | string>().as('n')),
 );
 
 const findVote = compiledQuery(2, (db, proposalId, personId) =>
