@@ -6,7 +6,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { SigninLimiter } from './features/auth/rateLimit.js';
 import { deleteExpiredSessions } from './features/auth/sessions.js';
 import { directorySyncJob } from './features/directory/syncJob.js';
-import { applyChannelConfig } from './features/meetings/channels.js';
+import { applyChannelConfig } from './features/notifications/channels.js';
 import type { SyncLog } from './features/mixers/chatSync.js';
 import { managerPattern } from './features/mixers/eligibility.js';
 import { mixerRoundsJob } from './features/mixers/scheduler.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openDatabase } from '../src/db/database.js';
-import { claimDue, drainOutbox } from '../src/features/meetings/outbox.js';
-import { buildSenders } from '../src/features/meetings/senders.js';
+import { claimDue, drainOutbox } from '../src/features/notifications/outbox.js';
+import { buildSenders } from '../src/features/notifications/senders.js';
 import { cancelMeeting, createMeeting } from '../src/features/meetings/service.js';
 import { managerPattern } from '../src/features/mixers/eligibility.js';
 import { runRound } from '../src/features/mixers/rounds.js';

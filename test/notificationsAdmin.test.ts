@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { prepareMeetings } from '../src/features/meetings/prepare.js';
+import { prepareMeetings } from '../src/features/notifications/queue.js';
 import { newId } from '../src/lib/ids.js';
 import { FakeSlack } from './helpers/fakeSlack.js';
 import { deliverOutbox, personOnSlack, startForFile, testOutboxOptions } from './helpers/outbox.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { renderTemplate, templateProblem } from '../src/features/meetings/templates.js';
+import { renderTemplate, templateProblem } from '../src/features/notifications/templates.js';
 import { managerPattern } from '../src/features/mixers/eligibility.js';
 import { runRound } from '../src/features/mixers/rounds.js';
 import { FakeSlack } from './helpers/fakeSlack.js';

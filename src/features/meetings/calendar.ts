@@ -5,9 +5,9 @@ import { calendarInvite } from '../../integrations/ics.js';
 import { videoRooms } from '../../integrations/jitsi.js';
 import { notFound } from '../../lib/errors.js';
 import type { PersonRow } from '../people/presenters.js';
-import { loadChannels } from './channels.js';
-import { invitationSequence, invitationUid, mailAddress } from './invitation.js';
-import { meetingPageUrl, meetingRoomLink } from './render.js';
+import { loadChannels } from '../notifications/channels.js';
+import { invitationSequence, invitationUid, mailAddress } from '../notifications/invitation.js';
+import { meetingPageUrl, meetingRoomLink } from '../notifications/render.js';
 import { findMeetingRow } from './views.js';
 
 /**

@@ -5,7 +5,7 @@ import type { NotificationKind } from '../../db/schema.js';
 import { badRequest, conflict, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { nowIso } from '../../lib/time.js';
-import { prepareMeetings } from './prepare.js';
+import { prepareMeetings } from '../notifications/queue.js';
 
 /** An admin's (or an integration's) meeting: participants, an optional time, a room, intros queued. */
 export async function createMeeting(props: {

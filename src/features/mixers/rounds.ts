@@ -6,7 +6,7 @@ import { isBusy, isUniqueViolation } from '../../db/errors.js';
 import { notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { nowIso } from '../../lib/time.js';
-import { prepareMeetings } from '../meetings/prepare.js';
+import { prepareMeetings } from '../notifications/queue.js';
 import { nextOccurrence } from './cadence.js';
 import { isEligible, parseEligibility } from './eligibility.js';
 import { cadenceOf } from './groups.js';

@@ -5,7 +5,7 @@ import { type AppContext, requireAdmin, requirePerson } from '../../http/context
 import { commonErrors } from '../../http/errorShape.js';
 import { listChannelViews, sendTestMessage, updateChannel } from './channelAdmin.js';
 import { CHANNELS } from './channels.js';
-import { DELIVERY_STATUSES, listDeliveries, NOTIFICATION_KINDS, resendDelivery, resendFailed } from './deliveries.js';
+import { DELIVERY_STATUSES, listDeliveries, NOTIFICATION_KINDS, resendDelivery, resendFailed } from './messages.js';
 import { getNotificationPrefs, updateNotificationPrefs } from './prefs.js';
 import { listUnreachable } from './reachability.js';
 

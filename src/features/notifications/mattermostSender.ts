@@ -3,7 +3,7 @@ import { MattermostFailure, type MattermostUser, mattermostClient } from '../../
 import { redact } from '../../lib/redact.js';
 import { signingKey } from '../settings/service.js';
 import { planConversations } from './chatConversations.js';
-import { feedbackToken } from './feedback.js';
+import { feedbackToken } from '../meetings/feedback.js';
 import { DeliveryError, type Sender } from './outbox.js';
 import type { RenderContext } from './render.js';
 import { renderMattermost } from './renderMattermost.js';

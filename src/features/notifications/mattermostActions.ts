@@ -8,7 +8,7 @@ import { AppError, forbidden } from '../../lib/errors.js';
 import { findPersonByEmail } from '../people/queries.js';
 import { signingKey } from '../settings/service.js';
 import { loadChannels } from './channels.js';
-import { checkFeedbackToken, recordFeedback } from './feedback.js';
+import { checkFeedbackToken, recordFeedback } from '../meetings/feedback.js';
 
 /** What Mattermost POSTs when someone clicks a button; fields we do not use are dropped. */
 export const mattermostActionBody = z.object({
