@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { createMeeting } from '../src/features/meetings/service.js';
 import { claimDue } from '../src/features/notifications/outbox.js';
 import type { NotificationPayload } from '../src/features/notifications/payload.js';
 import { prepareMeetings } from '../src/features/notifications/queue.js';
 import { renderMattermost } from '../src/features/notifications/renderMattermost.js';
 import { buildSenders } from '../src/features/notifications/senders.js';
-import { createMeeting } from '../src/features/meetings/service.js';
 import { videoRooms } from '../src/integrations/jitsi.js';
 import { FakeMattermost } from './helpers/fakeMattermost.js';
 import { deliverOutbox, notificationRows, startForFile, testOutboxOptions } from './helpers/outbox.js';

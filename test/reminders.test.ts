@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { NotificationKind } from '../src/db/schema.js';
-import { renderMattermost } from '../src/features/notifications/renderMattermost.js';
 import { cancelMeeting, createMeeting, rescheduleMeeting } from '../src/features/meetings/service.js';
 import { managerPattern } from '../src/features/mixers/eligibility.js';
 import { runRound } from '../src/features/mixers/rounds.js';
+import { renderMattermost } from '../src/features/notifications/renderMattermost.js';
 import { videoRooms } from '../src/integrations/jitsi.js';
 import { outboxJob } from '../src/jobs/outbox.js';
 import { startJobs } from '../src/jobs/runner.js';
