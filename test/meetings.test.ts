@@ -250,7 +250,7 @@ forEachEngine(
       assert.equal(slack.posts.length, 0);
     });
 
-    test('a worker killed mid-delivery loses nothing: its lease runs out and another sends each row once', async () => {
+    test('a worker killed mid-send loses nothing: its lease runs out and another sends each row once', async () => {
       await reset();
       const people: string[] = [];
       for (let i = 0; i < 6; i++) {

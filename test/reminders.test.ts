@@ -204,7 +204,7 @@ forEachEngine(
       await rescheduleMeeting({ db: db(), meetingId, startsAt: second.toISOString() });
       const reminders = await rowsOf(meetingId, 'reminder');
       assert.equal(reminders.length, 6, 'three for each time');
-      // Right after the change, before any worker ran: the deliveries page already tells the truth.
+      // Right after the change, before any worker ran: the messages page already tells the truth.
       for (const r of reminders) {
         const forTime = JSON.parse(r.payload).meeting.startsAt;
         if (forTime === first.toISOString()) {

@@ -6,7 +6,8 @@ import { isBusy, isUniqueViolation } from '../../db/errors.js';
 import { notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { nowIso } from '../../lib/time.js';
-import { prepareMeetings } from '../notifications/queue.js';
+import { createMeetings } from '../meetings/create.js';
+import { groupOrigin } from '../meetings/settings.js';
 import { nextOccurrence } from './cadence.js';
 import { isEligible, parseEligibility } from './eligibility.js';
 import { cadenceOf } from './groups.js';
@@ -196,40 +197,27 @@ export async function runRound(props: {
         created_at: now,
       })
       .execute();
-    const meetings = groups.map((members) => ({ id: newId(), members }));
-    for (let i = 0; i < meetings.length; i += 200) {
-      await trx
-        .insertInto('meetings')
-        .values(
-          meetings.slice(i, i + 200).map((m) => ({
-            id: m.id,
-            source: 'round' as const,
-            external_id: `${roundId}:${m.id}`,
-            group_id: group.id,
-            round_id: roundId,
-            title: `${group.name}: ${m.members.map((p) => p.name).join(', ')}`,
-            starts_at: null,
-            duration_minutes: null,
-            room_url: null,
-            status: 'scheduled' as const,
-            reminder_minutes: group.reminder_minutes,
-            created_at: now,
-            updated_at: now,
-          })),
-        )
-        .execute();
-    }
-    const participantRows = meetings.flatMap((m) =>
-      m.members.map((p) => ({ meeting_id: m.id, person_id: p.id, role: 'participant' })),
+    // Meetings with their video rooms and intro messages, in this transaction (the outbox rule).
+    await createMeetings(
+      trx,
+      groups.map((members, i) => ({
+        source: 'round',
+        externalId: `${roundId}:${i}`,
+        groupId: group.id,
+        roundId,
+        title: `${group.name}: ${members.map((p) => p.name).join(', ')}`,
+        participantIds: members.map((p) => p.id),
+        settings: {
+          origin: groupOrigin(group.id),
+          originName: group.name,
+          introTemplate: group.intro_template,
+          reminderTemplate: group.reminder_template,
+          followUpTemplate: group.follow_up_template,
+          reminderMinutes: group.reminder_minutes,
+          followUpDays: group.follow_up_days,
+        },
+      })),
     );
-    for (let i = 0; i < participantRows.length; i += 300) {
-      await trx
-        .insertInto('meeting_participants')
-        .values(participantRows.slice(i, i + 300))
-        .execute();
-    }
-    // Video rooms and intro messages, queued in this transaction (the outbox rule).
-    await prepareMeetings(trx, { meetingIds: meetings.map((m) => m.id), kind: 'intro' });
     if (sittingOut.length) {
       await trx
         .insertInto('round_sitouts')

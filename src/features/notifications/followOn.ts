@@ -1,20 +1,13 @@
 import type { NotificationKind, NotificationsTable } from '../../db/schema.js';
 import { newId } from '../../lib/ids.js';
+import { DEFAULT_REMINDER_MINUTES } from '../meetings/settings.js';
 import { parsePayload } from './payload.js';
+import type { MessageMeeting } from './queue.js';
 
-/** Minutes before the start a reminder goes out when the meeting did not say (not from a group). */
-export const DEFAULT_REMINDER_MINUTES = 15;
-
-export interface FollowOnMeeting {
-  id: string;
-  starts_at: string | null;
-  created_at: string;
-  group_id: string | null;
-  reminder_minutes: number | null;
-  follow_up_days: number | null;
-  reminder_template: string | null;
-  follow_up_template: string | null;
-}
+export type FollowOnMeeting = Pick<
+  MessageMeeting,
+  'id' | 'startsAt' | 'createdAt' | 'reminderMinutes' | 'followUpDays' | 'reminderTemplate' | 'followUpTemplate'
+>;
 
 /**
  * The messages an intro or a new time brings with it, queued with it (same transaction), one per
@@ -25,7 +18,7 @@ export interface FollowOnMeeting {
  *   moves or cancels the meeting marks the old ones skipped (service.ts). freshness.ts checks again
  *   at send time (a row a worker held then), which also keeps a reminder from ever going out after
  *   the start, whatever retries happen in between.
- * - for a mixer meeting whose group asks, one "Did you meet?" `follow_up_days` after it was made.
+ * - for a meeting whose origin asks (a mixer group's setting), one "Did you meet?" `follow_up_days` after it was made.
  *   No revision in its key: once per meeting, whatever happens to it later.
  */
 export function followOnRows(
@@ -50,22 +43,22 @@ export function followOnRows(
     dedupe_key: [meeting.id, next, revision, row.channel, row.person_id ?? '*'].join(':'),
   });
 
-  if ((kind === 'intro' || kind === 'rescheduled') && meeting.starts_at) {
-    const lead = meeting.reminder_minutes ?? DEFAULT_REMINDER_MINUTES;
-    const start = Date.parse(meeting.starts_at);
+  if ((kind === 'intro' || kind === 'rescheduled') && meeting.startsAt) {
+    const lead = meeting.reminderMinutes ?? DEFAULT_REMINDER_MINUTES;
+    const start = Date.parse(meeting.startsAt);
     // A lead of 0 means no reminder: one due at the very start would always be too late.
     if (lead > 0 && start > now.getTime()) {
       const due = new Date(Math.max(now.getTime(), start - lead * 60_000)).toISOString();
       for (const row of queued) {
         out.push(
-          clone(row, 'reminder', meeting.starts_at, due, { template: meeting.reminder_template, leadMinutes: lead }),
+          clone(row, 'reminder', meeting.startsAt, due, { template: meeting.reminderTemplate, leadMinutes: lead }),
         );
       }
     }
   }
-  if (kind === 'intro' && meeting.group_id && meeting.follow_up_days) {
-    const due = new Date(Date.parse(meeting.created_at) + meeting.follow_up_days * 86_400_000).toISOString();
-    for (const row of queued) out.push(clone(row, 'follow_up', '', due, { template: meeting.follow_up_template }));
+  if (kind === 'intro' && meeting.followUpDays) {
+    const due = new Date(Date.parse(meeting.createdAt) + meeting.followUpDays * 86_400_000).toISOString();
+    for (const row of queued) out.push(clone(row, 'follow_up', '', due, { template: meeting.followUpTemplate }));
   }
   return out;
 }

@@ -1,176 +1,140 @@
 import type { Executor } from '../../db/database.js';
 import type { NotificationChannel, NotificationKind, NotificationsTable } from '../../db/schema.js';
-import { newRoomName } from '../../integrations/jitsi.js';
 import { newId } from '../../lib/ids.js';
+import type { Contact } from '../people/contacts.js';
 import { enabledChannels } from './channels.js';
 import { followOnRows } from './followOn.js';
 import { invitationSequence } from './invitation.js';
 import type { NotificationPayload, PayloadPerson } from './payload.js';
 import { loadWants } from './prefs.js';
 
-const CHUNK = 400;
-
-function chunks<T>(items: T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
+/**
+ * A meeting as its messages describe it: everything the pipeline needs, handed over by the meetings
+ * service, so notifications never read the meetings tables.
+ */
+export interface MessageMeeting {
+  id: string;
+  title: string;
+  startsAt: string | null;
+  durationMinutes: number | null;
+  roomName: string | null;
+  roomUrl: string | null;
+  /** The mixer group, when the meeting is a pairing: kept in the payload for webhook readers. */
+  groupId: string | null;
+  origin: string | null;
+  originName: string | null;
+  introTemplate: string | null;
+  reminderTemplate: string | null;
+  followUpTemplate: string | null;
+  reminderMinutes: number | null;
+  followUpDays: number | null;
+  createdAt: string;
+  updatedAt: string;
+  /** Everyone in the meeting, in display order (disabled people are never written to). */
+  participants: Contact[];
+  /** When set, only these participants are told (people added to or removed from a meeting). */
+  only?: string[] | undefined;
 }
 
 /**
- * Gives each meeting that has none an unguessable video room, then queues `kind` messages for its
- * participants — in the caller's transaction, so the messages exist exactly when the change does
- * (the outbox rule). One row per person for e-mail, one per meeting for Slack (one conversation
- * with everyone who reads Slack): a person who cannot be reached never holds up the others.
- * Returns how many messages were queued.
+ * Queues `kind` messages for each meeting's participants — in the caller's transaction, so the
+ * messages exist exactly when the change does (the outbox rule). One row per person for e-mail, one
+ * per meeting for the chat channels (one conversation with everyone who reads it), one webhook
+ * event per meeting: a person who cannot be reached never holds up the others. Reminders and
+ * follow-ups that follow from an intro or a new time are queued with it. Returns how many rows.
  */
-export async function prepareMeetings(
+export async function queueMeetingMessages(
   trx: Executor,
-  props: { meetingIds: string[]; kind: NotificationKind; revision?: string; now?: Date },
+  props: { meetings: MessageMeeting[]; kind: NotificationKind; revision?: string; now?: Date },
 ): Promise<number> {
-  if (!props.meetingIds.length) return 0;
-  const now = (props.now ?? new Date()).toISOString();
-  let queued = 0;
+  if (!props.meetings.length) return 0;
   const channels = await enabledChannels(trx);
-  for (const ids of chunks(props.meetingIds)) {
-    const meetings = await trx
-      .selectFrom('meetings')
-      .leftJoin('groups', 'groups.id', 'meetings.group_id')
-      .select([
-        'meetings.id',
-        'meetings.title',
-        'meetings.starts_at',
-        'meetings.duration_minutes',
-        'meetings.room_name',
-        'meetings.room_url',
-        'meetings.group_id',
-        'meetings.updated_at',
-        'meetings.created_at',
-        'meetings.reminder_minutes',
-        'groups.name as group_name',
-        'groups.follow_up_days',
-        'groups.intro_template',
-        'groups.reminder_template',
-        'groups.follow_up_template',
-      ])
-      .where('meetings.id', 'in', ids)
-      .execute();
-    for (const meeting of meetings) {
-      if (meeting.room_name || meeting.room_url || props.kind === 'cancel') continue;
-      meeting.room_name = newRoomName(meeting.group_name ?? meeting.title);
-      await trx.updateTable('meetings').set({ room_name: meeting.room_name }).where('id', '=', meeting.id).execute();
-    }
-    if (!channels.size) continue;
+  if (!channels.size) return 0;
+  const now = (props.now ?? new Date()).toISOString();
+  const personIds = [...new Set(props.meetings.flatMap((m) => m.participants.map((p) => p.id)))];
+  const wants = await loadWants(trx, personIds);
 
-    const people = await trx
-      .selectFrom('meeting_participants')
-      .innerJoin('people', 'people.id', 'meeting_participants.person_id')
-      .leftJoin('people as assistant', 'assistant.id', 'people.assistant_id')
-      .select([
-        'meeting_participants.meeting_id',
-        'people.id',
-        'people.name',
-        'people.email',
-        'people.timezone',
-        'people.title',
-        'people.team',
-        'people.enabled',
-        'assistant.name as assistant_name',
-        'assistant.email as assistant_email',
-        'assistant.enabled as assistant_enabled',
-      ])
-      .where('meeting_participants.meeting_id', 'in', ids)
-      .orderBy('people.name')
-      .execute();
-    const personIds = [...new Set(people.map((p) => p.id))];
-    const wants = await loadWants(trx, personIds);
-
-    const rows: NotificationsTable[] = [];
-    for (const meeting of meetings) {
-      const attendees = people.filter((p) => p.meeting_id === meeting.id && p.enabled === 1);
-      const participants: PayloadPerson[] = attendees.map((p) => ({
-        id: p.id,
-        name: p.name,
-        email: p.email,
-        timezone: p.timezone,
-        title: p.title,
-        team: p.team,
-      }));
-      const base: Omit<NotificationPayload, 'recipient' | 'readers'> = {
-        kind: props.kind,
-        meeting: {
-          id: meeting.id,
-          title: meeting.title,
-          startsAt: meeting.starts_at,
-          durationMinutes: meeting.duration_minutes,
-          roomName: meeting.room_name,
-          roomUrl: meeting.room_url,
-          groupId: meeting.group_id,
-          groupName: meeting.group_name,
-          sequence: invitationSequence(meeting.updated_at),
-        },
-        participants,
-        // Snapshotted like the rest of the payload: the message says what the group said when the
-        // meeting was made, and the worker needs no join. Editing a template changes later messages.
-        template: props.kind === 'intro' ? meeting.intro_template : null,
-      };
-      const firstRow = rows.length;
-      const key = (channel: string, who: string) =>
-        [meeting.id, props.kind, props.revision ?? '', channel, who].join(':');
-      const row = (channel: NotificationChannel, personId: string | null, payload: NotificationPayload) => ({
-        id: newId(),
-        meeting_id: meeting.id,
-        person_id: personId,
-        channel,
-        kind: props.kind,
-        payload: JSON.stringify(payload),
-        status: 'pending' as const,
-        attempts: 0,
-        next_attempt_at: now,
-        claimed_until: null,
-        claimed_by: null,
-        recovered: 0 as const,
-        last_error: null,
-        result: null,
-        sent_at: null,
-        dedupe_key: key(channel, personId ?? '*'),
-        created_at: now,
-        updated_at: now,
-      });
-      if (channels.has('email')) {
-        for (const p of attendees) {
-          if (!p.email || !wants(p.id, meeting.group_id, 'email')) continue;
-          const cc =
-            p.assistant_email && p.assistant_enabled === 1
-              ? [{ name: p.assistant_name ?? '', email: p.assistant_email }]
-              : [];
-          const recipient = participants.find((x) => x.id === p.id) as PayloadPerson;
-          rows.push(row('email', p.id, { ...base, recipient: { ...recipient, cc } }));
-        }
+  const rows: NotificationsTable[] = [];
+  for (const meeting of props.meetings) {
+    const attendees = meeting.participants.filter((p) => p.enabled);
+    const told = meeting.only ? new Set(meeting.only) : null;
+    const reached = attendees.filter((p) => !told || told.has(p.id));
+    const participants: PayloadPerson[] = attendees.map((p) => ({
+      id: p.id,
+      name: p.name,
+      email: p.email,
+      timezone: p.timezone,
+      title: p.title,
+      team: p.team,
+    }));
+    const base: Omit<NotificationPayload, 'recipient' | 'readers'> = {
+      kind: props.kind,
+      meeting: {
+        id: meeting.id,
+        title: meeting.title,
+        startsAt: meeting.startsAt,
+        durationMinutes: meeting.durationMinutes,
+        roomName: meeting.roomName,
+        roomUrl: meeting.roomUrl,
+        groupId: meeting.groupId,
+        groupName: meeting.originName,
+        sequence: invitationSequence(meeting.updatedAt),
+      },
+      participants,
+      // Snapshotted like the rest of the payload: the message says what the origin said when the
+      // meeting was made, and the worker needs no join. Editing a template changes later meetings.
+      template: props.kind === 'intro' ? meeting.introTemplate : null,
+    };
+    const firstRow = rows.length;
+    const key = (channel: string, who: string) =>
+      [meeting.id, props.kind, props.revision ?? '', channel, who].join(':');
+    const row = (channel: NotificationChannel, personId: string | null, payload: NotificationPayload) => ({
+      id: newId(),
+      meeting_id: meeting.id,
+      person_id: personId,
+      channel,
+      kind: props.kind,
+      payload: JSON.stringify(payload),
+      status: 'pending' as const,
+      attempts: 0,
+      next_attempt_at: now,
+      claimed_until: null,
+      claimed_by: null,
+      recovered: 0 as const,
+      last_error: null,
+      result: null,
+      sent_at: null,
+      // A partial change (someone added or removed) tells only those people: its key names them.
+      dedupe_key: key(channel, personId ?? (told ? [...told].sort().join(',') : '*')),
+      created_at: now,
+      updated_at: now,
+      origin: meeting.origin,
+      origin_name: meeting.originName,
+    });
+    if (channels.has('email')) {
+      for (const p of reached) {
+        if (!p.email || !wants(p.id, meeting.origin, 'email')) continue;
+        const recipient = participants.find((x) => x.id === p.id) as PayloadPerson;
+        rows.push(row('email', p.id, { ...base, recipient: { ...recipient, cc: p.assistant ? [p.assistant] : [] } }));
       }
-      if (channels.has('slack')) {
-        const readers = attendees.filter((p) => p.email && wants(p.id, meeting.group_id, 'slack')).map((p) => p.id);
-        if (readers.length) rows.push(row('slack', null, { ...base, readers }));
-      }
-      if (channels.has('mattermost')) {
-        const readers = attendees
-          .filter((p) => p.email && wants(p.id, meeting.group_id, 'mattermost'))
-          .map((p) => p.id);
-        if (readers.length) rows.push(row('mattermost', null, { ...base, readers }));
-      }
-      // Another system, not a person, reads the webhook: one event per meeting and change.
-      if (channels.has('webhook')) rows.push(row('webhook', null, { ...base }));
-      // Keep last in this loop: reminders and follow-ups go to every channel queued above.
-      rows.push(...followOnRows(meeting, props.kind, rows.slice(firstRow), new Date(now)));
     }
-    for (const part of chunks(rows, 100)) {
-      // A message already queued for this change (same dedupe key) is not queued again.
-      await trx
-        .insertInto('notifications')
-        .values(part)
-        .onConflict((oc) => oc.column('dedupe_key').doNothing())
-        .execute();
+    for (const chat of ['slack', 'mattermost'] as const) {
+      if (!channels.has(chat)) continue;
+      const readers = reached.filter((p) => p.email && wants(p.id, meeting.origin, chat)).map((p) => p.id);
+      if (readers.length) rows.push(row(chat, null, { ...base, readers }));
     }
-    queued += rows.length;
+    // Another system, not a person, reads the webhook: one event per meeting and change.
+    if (channels.has('webhook')) rows.push(row('webhook', null, { ...base }));
+    // Keep last in this loop: reminders and follow-ups go to every channel queued above.
+    rows.push(...followOnRows(meeting, props.kind, rows.slice(firstRow), new Date(now)));
   }
-  return queued;
+  for (let i = 0; i < rows.length; i += 100) {
+    // A message already queued for this change (same dedupe key) is not queued again.
+    await trx
+      .insertInto('notifications')
+      .values(rows.slice(i, i + 100))
+      .onConflict((oc) => oc.column('dedupe_key').doNothing())
+      .execute();
+  }
+  return rows.length;
 }
