@@ -21,6 +21,19 @@ export type FollowOnMeeting = Pick<
  * - for a meeting whose origin asks (a mixer group's setting), one "Did you meet?" `follow_up_days` after it was made.
  *   No revision in its key: once per meeting, whatever happens to it later.
  */
+/**
+ * When a meeting's reminder is due: its lead before the start, or at once when that moment has
+ * passed but the meeting has not begun; null when there is none (no time, begun, a lead of 0 —
+ * one due at the very start would always be too late).
+ */
+export function reminderDue(meeting: Pick<MessageMeeting, 'startsAt' | 'reminderMinutes'>, now: Date): string | null {
+  if (!meeting.startsAt) return null;
+  const lead = meeting.reminderMinutes ?? DEFAULT_REMINDER_MINUTES;
+  const start = Date.parse(meeting.startsAt);
+  if (lead <= 0 || start <= now.getTime()) return null;
+  return new Date(Math.max(now.getTime(), start - lead * 60_000)).toISOString();
+}
+
 export function followOnRows(
   meeting: FollowOnMeeting,
   kind: NotificationKind,
@@ -45,10 +58,8 @@ export function followOnRows(
 
   if ((kind === 'intro' || kind === 'rescheduled') && meeting.startsAt) {
     const lead = meeting.reminderMinutes ?? DEFAULT_REMINDER_MINUTES;
-    const start = Date.parse(meeting.startsAt);
-    // A lead of 0 means no reminder: one due at the very start would always be too late.
-    if (lead > 0 && start > now.getTime()) {
-      const due = new Date(Math.max(now.getTime(), start - lead * 60_000)).toISOString();
+    const due = reminderDue(meeting, now);
+    if (due) {
       for (const row of queued) {
         out.push(
           clone(row, 'reminder', meeting.startsAt, due, { template: meeting.reminderTemplate, leadMinutes: lead }),

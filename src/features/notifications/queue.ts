@@ -1,9 +1,10 @@
 import type { Executor } from '../../db/database.js';
 import type { NotificationChannel, NotificationKind, NotificationsTable } from '../../db/schema.js';
 import { newId } from '../../lib/ids.js';
+import { DEFAULT_REMINDER_MINUTES } from '../meetings/settings.js';
 import type { Contact } from '../people/contacts.js';
 import { enabledChannels } from './channels.js';
-import { followOnRows } from './followOn.js';
+import { followOnRows, reminderDue } from './followOn.js';
 import { invitationSequence } from './invitation.js';
 import type { NotificationPayload, PayloadPerson } from './payload.js';
 import { loadWants } from './prefs.js';
@@ -56,6 +57,9 @@ export async function queueMeetingMessages(
 
   const rows: NotificationsTable[] = [];
   for (const meeting of props.meetings) {
+    // A reminder queued on its own (re-armed after a change of people) waits for its time.
+    const due = props.kind === 'reminder' ? reminderDue(meeting, new Date(now)) : now;
+    if (!due) continue;
     const attendees = meeting.participants.filter((p) => p.enabled);
     const told = meeting.only ? new Set(meeting.only) : null;
     const reached = attendees.filter((p) => !told || told.has(p.id));
@@ -83,7 +87,9 @@ export async function queueMeetingMessages(
       participants,
       // Snapshotted like the rest of the payload: the message says what the origin said when the
       // meeting was made, and the worker needs no join. Editing a template changes later meetings.
-      template: props.kind === 'intro' ? meeting.introTemplate : null,
+      template:
+        props.kind === 'intro' ? meeting.introTemplate : props.kind === 'reminder' ? meeting.reminderTemplate : null,
+      ...(props.kind === 'reminder' && { leadMinutes: meeting.reminderMinutes ?? DEFAULT_REMINDER_MINUTES }),
     };
     const firstRow = rows.length;
     const key = (channel: string, who: string) =>
@@ -97,7 +103,7 @@ export async function queueMeetingMessages(
       payload: JSON.stringify(payload),
       status: 'pending' as const,
       attempts: 0,
-      next_attempt_at: now,
+      next_attempt_at: due,
       claimed_until: null,
       claimed_by: null,
       recovered: 0 as const,
