@@ -111,7 +111,7 @@ function NotificationsForm({ prefs, onSaved }: { prefs: NotificationPrefs; onSav
                     </select>
                   )}
                 </Field>
-                {override ? checkboxes(override, setOverride, group.id, `Channels for ${group.name}`) : null}
+                {override ? checkboxes(override, setOverride, group.origin, `Channels for ${group.name}`) : null}
               </div>
             );
           })}
