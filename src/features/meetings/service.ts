@@ -225,3 +225,8 @@ export async function markMeetingDone(props: {
     });
   });
 }
+
+/** An origin renamed (a mixer group, an event): its meetings show the new name from now on. */
+export async function renameOrigin(trx: Executor, origin: string, name: string): Promise<void> {
+  await trx.updateTable('meetings').set({ origin_name: name }).where('origin', '=', origin).execute();
+}

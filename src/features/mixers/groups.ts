@@ -4,6 +4,8 @@ import { isUniqueViolation } from '../../db/errors.js';
 import { badRequest, conflict, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { nowIso } from '../../lib/time.js';
+import { renameOrigin } from '../meetings/service.js';
+import { groupOrigin } from '../meetings/settings.js';
 import { type Cadence, cadenceProblem, nextOccurrence } from './cadence.js';
 import { findGroup, type GroupRow } from './queries.js';
 import type { CreateGroupInput, UpdateGroupInput } from './schemas.js';
@@ -134,6 +136,9 @@ export async function updateGroup(props: {
         })
         .where('id', '=', group.id)
         .execute();
+      if (changes.name !== undefined && changes.name !== group.name) {
+        await renameOrigin(trx, groupOrigin(group.id), changes.name);
+      }
       await recordAudit(trx, {
         actorId: props.actorId,
         action: 'group.update',
