@@ -17,8 +17,8 @@ export const cadenceOf = (group: Pick<GroupRow, 'cron' | 'timezone' | 'every_wee
   anchorDate: group.anchor_date,
 });
 
-function checkCadence(cadence: Cadence): void {
-  const problem = cadenceProblem(cadence);
+function checkCadence(cadence: Cadence, minIntervalHours?: number): void {
+  const problem = cadenceProblem(cadence, minIntervalHours);
   if (problem) throw badRequest(`${problem.field}: ${problem.message}`, problem.field);
   if (cadence.everyWeeks > 1 && !cadence.anchorDate) {
     throw badRequest(
@@ -34,6 +34,8 @@ export async function createGroup(props: {
   db: Db;
   actorId: string | null;
   input: CreateGroupInput;
+  /** `mixers.minRoundIntervalHours` from the config; default 24. */
+  minIntervalHours?: number;
 }): Promise<GroupRow> {
   const { input } = props;
   const cadence: Cadence = {
@@ -42,7 +44,7 @@ export async function createGroup(props: {
     everyWeeks: input.everyWeeks,
     anchorDate: input.anchorDate,
   };
-  checkCadence(cadence);
+  checkCadence(cadence, props.minIntervalHours);
   const now = nowIso();
   const group: GroupRow = {
     id: newId(),
@@ -91,6 +93,7 @@ export async function updateGroup(props: {
   actorId: string | null;
   groupId: string;
   changes: UpdateGroupInput;
+  minIntervalHours?: number;
 }): Promise<GroupRow> {
   const { changes } = props;
   try {
@@ -108,7 +111,7 @@ export async function updateGroup(props: {
         cadence.timezone !== group.timezone ||
         cadence.everyWeeks !== group.every_weeks ||
         cadence.anchorDate !== group.anchor_date;
-      if (cadenceChanged) checkCadence(cadence);
+      if (cadenceChanged) checkCadence(cadence, props.minIntervalHours);
       await trx
         .updateTable('groups')
         .set({
