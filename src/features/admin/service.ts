@@ -1,10 +1,10 @@
 import { recordAudit } from '../../db/audit.js';
 import type { Db } from '../../db/database.js';
 import { badRequest, conflict, notFound } from '../../lib/errors.js';
-import { nowIso } from '../../lib/time.js';
 import { deleteSessionsOf } from '../auth/sessions.js';
 import type { PersonRow } from '../people/presenters.js';
 import { countAdmins, findPersonById } from '../people/queries.js';
+import { updatePerson } from '../people/service.js';
 
 export const personActions = ['promote', 'demote', 'verify', 'disable', 'enable'] as const;
 export type PersonAction = (typeof personActions)[number];
@@ -60,11 +60,7 @@ export async function changePerson(props: {
     if (removesAdmin && (await countAdmins(trx)) <= 1) {
       throw conflict('This is the last administrator: promote someone else first.');
     }
-    await trx
-      .updateTable('people')
-      .set({ ...changes[props.action], updated_at: nowIso() })
-      .where('id', '=', person.id)
-      .execute();
+    await updatePerson(trx, person.id, changes[props.action]);
     // A disabled person is signed out at once, not when their session would have expired.
     if (props.action === 'disable') await deleteSessionsOf(trx, person.id);
     await recordAudit(trx, {
