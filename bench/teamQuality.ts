@@ -3,13 +3,16 @@
  *
  * A "clash" is a same-team or manager–report pair. Per round three numbers are counted:
  *   - clashes: clash pairs the strategy made;
- *   - early: clash pairs where one of the two still had a never-met, clash-free partner among this
- *     round's members (the issue's wording: a teammate while someone new from another team is there);
+ *   - early: clash pairs where both of the two still had a never-met, clash-free partner among this
+ *     round's members (the issue's wording: a teammate while someone new from another team is there;
+ *     "both" because a manager who has met everyone else must meet a report who has not);
  *   - best: the fewest clash pairs of any matching of this round's members that has as many new
  *     pairs as possible, given the same history (exact: a maximum-weight matching where a new pair
  *     outweighs any number of clashes). Summed over rounds this is the per-round best possible.
- * For stable rosters there is also a bound over the whole cycle: in its first X repeat-free rounds
- * a person with d clash partners among n must meet at least X − (n − 1 − d) of them.
+ * For stable rosters there is also the latest possible first clash: someone with d clash partners
+ * among n has only n − 1 − d others, so without repeats their first clash comes by round n − 1 − d
+ * (0-based) for the largest d. Odd-sized teams cannot always reach it (4 teams of 5: a team's
+ * internal pairs need 5 rounds, not 4, so the best is round 14, not 15).
  */
 import { createRng, maxWeightMatching, type PairingMember, type PastMeeting } from '../src/core/pairing/index.js';
 import type { Strategy } from './strategies.js';
@@ -23,8 +26,8 @@ export interface TeamQuality {
   clashPairs: number;
   earlyClashPairs: number;
   bestClashPairs: number;
-  /** Stable rosters only: clash pairs any repeat-free plan must make in these rounds. */
-  cycleBound: number | null;
+  /** Stable rosters only: the latest round (0-based) a first clash can come without repeats. */
+  latestFirstClash: number | null;
   /** First round (0-based) with a clash pair, or -1. */
   firstClashRound: number;
   msPerRound: number;
@@ -58,7 +61,7 @@ export function simulateTeams(scenario: TeamScenario, strategy: Strategy): TeamQ
     clashPairs: 0,
     earlyClashPairs: 0,
     bestClashPairs: 0,
-    cycleBound: null,
+    latestFirstClash: null,
     firstClashRound: -1,
     msPerRound: 0,
   };
@@ -98,7 +101,7 @@ export function simulateTeams(scenario: TeamScenario, strategy: Strategy): TeamQ
           if (clashes(a, b)) {
             result.clashPairs++;
             if (result.firstClashRound === -1) result.firstClashRound = round;
-            if (cleanLeft.get(a.id)! > 0 || cleanLeft.get(b.id)! > 0) result.earlyClashPairs++;
+            if (cleanLeft.get(a.id)! > 0 && cleanLeft.get(b.id)! > 0) result.earlyClashPairs++;
           }
           made.push([a.id, b.id]);
         }
@@ -113,7 +116,7 @@ export function simulateTeams(scenario: TeamScenario, strategy: Strategy): TeamQ
       timesMet[ib * size + ia]!++;
     }
   }
-  if (scenario.stable) result.cycleBound = cycleBound(scenario.rosterAt(0), scenario.rounds);
+  if (scenario.stable) result.latestFirstClash = latestFirstClash(scenario.rosterAt(0));
   result.msPerRound = elapsed / scenario.rounds;
   return result;
 }
@@ -153,15 +156,14 @@ function bestClashes(members: readonly PairingMember[], met: ReadonlySet<string>
   return count;
 }
 
-function cycleBound(roster: readonly PairingMember[], rounds: number): number {
-  const n = roster.length;
-  let total = 0;
+function latestFirstClash(roster: readonly PairingMember[]): number {
+  let most = 0;
   for (const a of roster) {
     let d = 0;
     for (const b of roster) if (a !== b && clashes(a, b)) d++;
-    total += Math.max(0, rounds - (n - 1 - d));
+    most = Math.max(most, d);
   }
-  return Math.ceil(total / 2);
+  return roster.length - 1 - most;
 }
 
 const team = (
