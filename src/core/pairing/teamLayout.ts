@@ -7,7 +7,7 @@ import type { PairingMember } from './types.js';
  * Places the roster on a grouped round-robin (groupedRounds.ts) so that same-team and manager–report
  * pairs fall inside groups, hence into the last rounds of the cycle.
  *
- * For each group size s dividing S/2 (so the k = S/s groups can be paired off), people are packed
+ * For group sizes s dividing S/2 (so the k = S/s groups can be paired off), people are packed
  * into groups: whole teams first (a teamless manager with their teamless reports counts as one),
  * large teams split into full groups, then swaps between groups that cut fewer clash pairs. Groups
  * whose members still clash (a split team, a manager in another team) are placed on the group-level
@@ -20,12 +20,17 @@ export interface TeamLayout {
   readonly rounds: GroupedRounds;
   /** Slot of each person; index `people` is the bye when the roster is odd. */
   readonly slotOfPerson: Int32Array;
+  /** Clash cost scheduled in each round. */
   readonly load: Float64Array;
 }
 
-/** Group sizes tried per roster (those closest to the largest team's size first). */
+/** Group sizes tried per roster, up to SMALL_ROSTER slots and above. */
 const MAX_CANDIDATES = 8;
+const LARGE_CANDIDATES = 3;
+const SMALL_ROSTER = 256;
 const SWAPS_PER_PERSON = 40;
+/** Swaps between groups tried per person; each is aimed at a clash partner's group, so few suffice. */
+const CUT_SWAPS_PER_PERSON = 10;
 const MAX_SWAPS = 100_000;
 
 export function teamLayout(
@@ -37,30 +42,42 @@ export function teamLayout(
   const units = teamUnits(members);
   const largest = Math.max(...units.map((u) => u.length));
   const bound = slots - 1 - maxClashDegree(clashes);
-  let best: (TeamLayout & { clean: number; spread: number }) | null = null;
+  let best: (Draft & { clean: number; spread: number }) | null = null;
   for (const s of candidateSizes(slots, largest)) {
-    const layout = layoutFor(units, clashes, slots, s, rngFor(`s${s}`));
-    let clean = 0;
-    let spread = 0;
-    for (const l of layout.load) {
-      if (l === 0) clean++;
-      spread += l * l;
-    }
-    if (!best || clean > best.clean || (clean === best.clean && spread > best.spread))
-      best = { ...layout, clean, spread };
-    if (best.clean >= bound) break;
+    const draft = draftLayout(units, clashes, slots, s, rngFor(`s${s}`));
+    const score = scoreOf(draft.load);
+    if (!best || score.clean > best.clean || (score.clean === best.clean && score.spread > best.spread))
+      best = { ...draft, ...score };
+    if (best.clean >= bound) return best;
   }
+  // Only the winner is polished: a hill-climb per candidate would cost more than the plan is worth.
+  polish(best!, clashes, rngFor(`polish${best!.s}`));
   return best!;
 }
 
-/** Divisors s of S/2 nearest to the largest team first (by ratio), then s = 1 (the plain circle). */
+function scoreOf(load: Float64Array): { clean: number; spread: number } {
+  let clean = 0;
+  let spread = 0;
+  for (const l of load) {
+    if (l === 0) clean++;
+    spread += l * l;
+  }
+  return { clean, spread };
+}
+
+/**
+ * Divisors s of S/2: the smallest that holds the largest team first, then larger ones, then smaller
+ * ones (largest first), and s = 1 (the plain circle). Large rosters try only a few: their clean rounds
+ * already outnumber the rounds the group will ever play.
+ */
 function candidateSizes(slots: number, largest: number): number[] {
   const half = slots / 2;
   const divisors: number[] = [];
   for (let s = 2; s <= half; s++) if (half % s === 0) divisors.push(s);
-  const target = Math.max(2, largest);
-  divisors.sort((a, b) => Math.abs(Math.log(a / target)) - Math.abs(Math.log(b / target)) || a - b);
-  return [...divisors.slice(0, MAX_CANDIDATES - 1), 1];
+  const holding = divisors.filter((s) => s >= largest);
+  const smaller = divisors.filter((s) => s < largest).reverse();
+  const ordered = [...holding, ...smaller];
+  return slots <= SMALL_ROSTER ? [...ordered.slice(0, MAX_CANDIDATES - 1), 1] : ordered.slice(0, LARGE_CANDIDATES);
 }
 
 /** People who belong together: a team, or a teamless manager with their teamless reports. */
@@ -102,11 +119,18 @@ function teamUnits(members: readonly PairingMember[]): number[][] {
   return [...byRoot.values()].sort((a, b) => b.length - a.length || a[0]! - b[0]!);
 }
 
-function layoutFor(units: readonly number[][], clashes: Clashes, slots: number, s: number, rng: Rng): TeamLayout {
+interface Draft extends TeamLayout {
+  s: number;
+  groupOf: Int32Array;
+  membersOf: number[][];
+  load: Float64Array;
+}
+
+function draftLayout(units: readonly number[][], clashes: Clashes, slots: number, s: number, rng: Rng): Draft {
   const k = slots / s;
   const people = clashes.start.length - 1;
   const groupOf = packGroups(units, slots, s, people);
-  cutFewerClashes(groupOf, clashes, s, rng, Math.min(MAX_SWAPS, SWAPS_PER_PERSON * slots));
+  cutFewerClashes(groupOf, clashes, s, rng, Math.min(MAX_SWAPS, CUT_SWAPS_PER_PERSON * slots));
 
   // Group level: which group takes which place on the circle over groups.
   const groupClash: Map<number, number>[] = Array.from({ length: k }, () => new Map());
@@ -121,7 +145,10 @@ function layoutFor(units: readonly number[][], clashes: Clashes, slots: number, 
   const groupClashes = toCsr(groupClash);
   const placeOfGroup = Int32Array.from({ length: k }, (_, g) => g);
   const groupRound = (a: number, b: number): number => circleRound(a, b, k);
-  concentrateClashes(placeOfGroup, groupClashes, groupRound, k - 1, rng.fork('groups'), 40 * k, () => rng.nextInt(k));
+  const groupSwaps = Math.min(MAX_SWAPS, SWAPS_PER_PERSON * k);
+  concentrateClashes(placeOfGroup, groupClashes, groupRound, k - 1, rng.fork('groups'), groupSwaps, () =>
+    rng.nextInt(k),
+  );
   // Odd s sets one group round aside for the within-group leftovers: the one that clashes most.
   const groupLoad = clashLoads(groupClashes, placeOfGroup, groupRound, k - 1);
   let r0 = 0;
@@ -145,14 +172,27 @@ function layoutFor(units: readonly number[][], clashes: Clashes, slots: number, 
       slotOfPerson[p] = placeOfGroup[g]! * s + position;
     });
   });
-  if (s > 1) {
-    const swaps = Math.min(MAX_SWAPS, SWAPS_PER_PERSON * people);
-    concentrateClashes(slotOfPerson, clashes, rounds.roundOf, rounds.cycleLength, rng.fork('positions'), swaps, (a) => {
-      const list = membersOf[groupOf[a]!]!;
-      return list[rng.nextInt(list.length)]!;
-    });
-  }
-  return { rounds, slotOfPerson, load: clashLoads(clashes, slotOfPerson, rounds.roundOf, rounds.cycleLength) };
+  return {
+    s,
+    groupOf,
+    membersOf,
+    rounds,
+    slotOfPerson,
+    load: clashLoads(clashes, slotOfPerson, rounds.roundOf, rounds.cycleLength),
+  };
+}
+
+/** Hill-climb over swaps of positions inside groups (s = 1 has none: its group level was the climb). */
+function polish(draft: Draft, clashes: Clashes, rng: Rng): void {
+  if (draft.s === 1) return;
+  const people = clashes.start.length - 1;
+  const { rounds, slotOfPerson, membersOf, groupOf } = draft;
+  const swaps = Math.min(MAX_SWAPS, SWAPS_PER_PERSON * people);
+  concentrateClashes(slotOfPerson, clashes, rounds.roundOf, rounds.cycleLength, rng, swaps, (a) => {
+    const list = membersOf[groupOf[a]!]!;
+    return list[rng.nextInt(list.length)]!;
+  });
+  draft.load = clashLoads(clashes, slotOfPerson, rounds.roundOf, rounds.cycleLength);
 }
 
 /**
