@@ -15,6 +15,7 @@
  * internal pairs need 5 rounds, not 4, so the best is round 14, not 15).
  */
 import { createRng, maxWeightMatching, type PairingMember, type PastMeeting } from '../src/core/pairing/index.js';
+import { makeRoster } from './scenarios.js';
 import type { Strategy } from './strategies.js';
 
 export interface TeamQuality {
@@ -244,6 +245,8 @@ export function teamScenarios(): TeamScenario[] {
   ];
   return [
     stable('teams 6×10', sixTeams),
+    // The roster of the repeat table above: teams of 8, the first of each managing the other seven.
+    stable('teams of 8 + lead, 100', makeRoster(100)),
     stable(
       'teams 3×10',
       team('q', 30, (i) => `t${i % 3}`),
