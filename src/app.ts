@@ -3,7 +3,7 @@ import pino from 'pino';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
-import { SigninLimiter } from './features/auth/rateLimit.js';
+import { SigninLimiter, VerificationCodeLimiter } from './features/auth/rateLimit.js';
 import { deleteExpiredSessions } from './features/auth/sessions.js';
 import { directorySyncJob } from './features/directory/syncJob.js';
 import { applyChannelConfig } from './features/meetings/channels.js';
@@ -33,7 +33,12 @@ export async function openContext(config: Config, options: { longRunning?: boole
     await database.close();
     throw error;
   }
-  return { config, database, signinLimiter: new SigninLimiter(config.auth.signinLimit) };
+  return {
+    config,
+    database,
+    signinLimiter: new SigninLimiter(config.auth.signinLimit),
+    codeLimiter: new VerificationCodeLimiter(),
+  };
 }
 
 function checkpointErrorsTo(config: Config) {

@@ -4,10 +4,26 @@ import { type AppContext, requireAdmin } from '../../http/context.js';
 import { commonErrors } from '../../http/errorShape.js';
 import { presentForAdmin } from '../people/presenters.js';
 import { adminPersonEnvelope, adminPersonViewSchema } from '../people/schemas.js';
-import { getSettings, registrationPolicies, updateSettings } from '../settings/service.js';
+import {
+  getSettings,
+  registrationPolicies,
+  type Settings,
+  updateSettings,
+  verificationCodeProblem,
+} from '../settings/service.js';
 import { changePerson, listPeople, personActions } from './service.js';
 
-const settingsView = z.object({ registration: z.enum(registrationPolicies), verificationCode: z.string() });
+const settingsView = z.object({
+  registration: z.enum(registrationPolicies),
+  verificationCode: z.string(),
+  /** True for a code set before codes had to be strong: it still works, but should be replaced. */
+  verificationCodeWeak: z.boolean(),
+});
+
+const presentSettings = (settings: Settings): z.infer<typeof settingsView> => ({
+  ...settings,
+  verificationCodeWeak: verificationCodeProblem(settings.verificationCode) !== null,
+});
 
 export function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   const { db } = ctx.database;
@@ -17,7 +33,7 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       { schema: { tags: ['admin'], response: { 200: settingsView, ...commonErrors } } },
       async (request) => {
         requireAdmin(request);
-        return getSettings(db);
+        return presentSettings(await getSettings(db));
       },
     );
 
@@ -32,7 +48,7 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
               verificationCode: z
                 .string()
                 .trim()
-                .min(4, 'must be at least 4 characters')
+                .min(1, 'is required')
                 .max(64, 'must be at most 64 characters')
                 .regex(/^[A-Za-z0-9-]+$/, 'may hold only letters, digits and dashes')
                 .optional(),
@@ -43,7 +59,7 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (request) => {
         const admin = requireAdmin(request);
-        return updateSettings({ db, actorId: admin.id, changes: request.body });
+        return presentSettings(await updateSettings({ db, actorId: admin.id, changes: request.body }));
       },
     );
 
