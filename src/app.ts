@@ -15,6 +15,7 @@ import { talksPhaseJob } from './features/talks/events.js';
 import type { AppContext } from './http/context.js';
 import { outboxJob } from './jobs/outbox.js';
 import { type Job, startJobs } from './jobs/runner.js';
+import { closeMarkdownPool, markdownPool } from './lib/markdown/index.js';
 import { loggerOptions } from './logger.js';
 
 /**
@@ -90,6 +91,7 @@ export async function startConvene(
   const { buildServer } = await import('./server.js');
   const app = await buildServer(ctx, { logger: options.logger });
   await app.listen({ port: config.port, host: config.host });
+  markdownPool().warm();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://localhost:${port}`;
@@ -103,6 +105,7 @@ export async function startConvene(
       stopping ??= (async () => {
         await app.close();
         await jobs?.stop();
+        await closeMarkdownPool();
         await ctx.database.close();
       })();
       return stopping;

@@ -73,6 +73,16 @@ export class MarkdownPool {
     });
   }
 
+  /**
+   * Starts every thread now rather than at the first render: loading the renderer in a fresh
+   * thread takes from a tenth of a second to a few on a busy machine, which the first person to
+   * save a description should not wait for.
+   */
+  warm(): void {
+    if (this.closed) return;
+    for (const slot of this.slots) if (!slot.worker) this.spawn(slot);
+  }
+
   /** Renders in progress or waiting (for tests and metrics). */
   get pending(): number {
     return this.waiting.length + this.slots.filter((slot) => slot.job).length;
