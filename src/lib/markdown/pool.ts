@@ -140,10 +140,15 @@ export class MarkdownPool {
     });
     const lost = (detail: string) => {
       if (slot.worker !== worker) return;
+      const started = slot.ready;
       slot.worker = null;
       slot.ready = false;
       if (slot.job) this.finish(slot, { ok: false, reason: 'failed', detail });
-      else if (this.waiting.length && !this.closed) this.dispatch();
+      else if (!started) {
+        // A thread that dies before it is ready would die again: the texts waiting are refused
+        // rather than respawning it in a loop; the next render tries again.
+        for (const waiting of this.waiting.splice(0)) waiting.resolve({ ok: false, reason: 'failed', detail });
+      } else if (this.waiting.length && !this.closed) this.dispatch();
     };
     worker.on('error', (error) => lost(error.message));
     worker.on('exit', (code) => lost(`the render thread ended (${code})`));
