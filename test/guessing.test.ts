@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { newVerificationCode, verificationCodeProblem } from '../src/features/settings/service.js';
+import { generateVerificationCode } from '../web/src/admin/verificationCode.js';
 import { adminClient, Client, type TestApp } from './helpers/server.js';
 import { forEachEngine } from './helpers/suite.js';
 
@@ -11,6 +13,16 @@ const from = (get: () => TestApp, address: string) => {
   client.remoteAddress = address;
   return client;
 };
+
+test('generated codes, on the server and in the admin page, are never ones the server calls weak', () => {
+  // About one random draw in 750 has fewer than five different characters.
+  for (let i = 0; i < 5000; i++) {
+    const server = newVerificationCode();
+    assert.equal(verificationCodeProblem(server), null, server);
+    const page = generateVerificationCode();
+    assert.equal(verificationCodeProblem(page), null, page);
+  }
+});
 
 forEachEngine('guessing: sign-in per person, registration codes', (get) => {
   let admin: Client;
