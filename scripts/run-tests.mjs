@@ -63,7 +63,9 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 const durations = loadDurations(root);
 const queue = longestFirst(root, files, durations);
 const results = [];
+// The files in flight (a file named twice runs twice: handy to shake out a flaky test).
 const running = new Map();
+let launched = 0;
 const started = Date.now();
 
 process.stdout.write(`# running ${files.length} test files, ${jobs} at a time (browser files: ${browserJobs})\n`);
@@ -72,19 +74,18 @@ await new Promise((resolveAll) => {
   const next = () => {
     if (queue.length === 0 && running.size === 0) return resolveAll();
     while (running.size < jobs) {
-      const browsersBusy = [...running.keys()].filter(isBrowserFile).length;
+      const browsersBusy = [...running.values()].filter(isBrowserFile).length;
       const index = queue.findIndex((file) => !isBrowserFile(file) || browsersBusy < browserJobs);
       if (index < 0) break;
       const [file] = queue.splice(index, 1);
-      running.set(
-        file,
-        runFile(file).then((result) => {
-          running.delete(file);
-          results.push(result);
-          report(result);
-          next();
-        }),
-      );
+      const id = launched++;
+      running.set(id, file);
+      runFile(file).then((result) => {
+        running.delete(id);
+        results.push(result);
+        report(result);
+        next();
+      });
     }
   };
   next();
