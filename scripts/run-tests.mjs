@@ -23,7 +23,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 // Most of a test's time is spent waiting on a database, a child process or a browser, so twice as
 // many files as cores keeps the cores busy without making them queue.
 const jobs = positive(process.env.CONVENE_TEST_JOBS) ?? Math.max(2, availableParallelism() * 2);
-const browserJobs = positive(process.env.CONVENE_TEST_BROWSER_JOBS) ?? 1;
+const browserJobs = positive(process.env.CONVENE_TEST_BROWSER_JOBS) ?? 2;
 // A file that has not finished by then is stuck (a test waiting for something that never comes).
 const fileTimeoutMs = (positive(process.env.CONVENE_TEST_FILE_TIMEOUT_S) ?? 600) * 1000;
 

@@ -43,17 +43,19 @@ export function saveDurations(root, durations, results) {
 }
 
 /**
- * A guess at a file's duration before it has ever run, in milliseconds: its size, weighted by what
- * makes a file slow here — driving a browser, starting Convene processes, running on both engines.
+ * A guess at a file's duration before it has ever run, in milliseconds. Only the order matters: the
+ * files that start Convene processes or drive a browser, on both engines, are the long ones; the
+ * pure unit tests are short and go last.
  */
 export function estimate(root, file) {
   const path = join(root, file);
   if (!existsSync(path)) return 0;
   const text = readFileSync(path, 'utf8');
-  let ms = statSync(path).size / 4;
-  if (isBrowserFile(file)) ms *= 4;
-  if (/helpers\/process\.js/.test(text)) ms *= 2;
-  if (/forEachEngine|enginesUnderTest/.test(text)) ms *= 2;
+  const tests = (text.match(/^\s*(test|it)\(/gm) ?? []).length;
+  const processes = (text.match(/\b(runCli|spawnConvene|spawnWorker|startConvene)\(/g) ?? []).length;
+  let ms = 2000 + statSync(path).size / 4 + 4000 * processes;
+  if (isBrowserFile(file)) ms += 15_000 * tests;
+  if (/forEachEngine|enginesUnderTest\(\)\)/.test(text)) ms *= 2;
   return ms;
 }
 
