@@ -53,12 +53,13 @@ function killGroup(pid) {
   }
 }
 
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    for (const child of children) killGroup(child.pid);
-    process.exit(130);
-  });
+function stopAll(code) {
+  for (const child of children) killGroup(child.pid);
+  process.exit(code);
 }
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => stopAll(130));
+// Output piped into a reader that went away (`| head`): nobody sees the rest, so stop every file.
+process.stdout.on('error', () => stopAll(1));
 
 const durations = loadDurations(root);
 const queue = longestFirst(root, files, durations);
