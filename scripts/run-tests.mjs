@@ -1,25 +1,171 @@
-// Runs every test file with node's test runner (TypeScript through tsx). Files run one at a time
-// so the database-heavy suites do not compete for this machine's two cores.
-import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+// Runs the test suite: `node scripts/run-tests.mjs [files…]` (every *.test.ts under src/ and test/
+// when none are named).
+//
+// 1. Brings dist/ (and web/dist/ when browser tests run) up to date, because the processes the
+//    tests start run from the build.
+// 2. Runs the files in parallel, each in its own process (they share nothing: every file makes its
+//    own databases, ports and temp dirs), the longest first so that no slow file starts last.
+//    Browser files take a separate, smaller number of slots: each drives a Chromium.
+// 3. Prints each file's report when it finishes, then the totals in node's own summary lines
+//    (`# pass N`, `# fail N`). Exits non-zero when any file fails.
+//
+// CONVENE_TEST_JOBS (files at a time) and CONVENE_TEST_BROWSER_JOBS (browser files at a time)
+// override the defaults below.
+import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureServerBuild, ensureWebBuild } from './test-build.mjs';
+import { findTestFiles, isBrowserFile, loadDurations, longestFirst, saveDurations } from './test-files.mjs';
 
-function find(dir) {
-  let out = [];
-  for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name.startsWith('.')) continue;
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out = out.concat(find(path));
-    else if (name.endsWith('.test.ts')) out.push(path);
-  }
-  return out;
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+// Most of a test's time is spent waiting on a database, a child process or a browser, so twice as
+// many files as cores keeps the cores busy without making them queue.
+const jobs = positive(process.env.CONVENE_TEST_JOBS) ?? Math.max(2, availableParallelism() * 2);
+const browserJobs = positive(process.env.CONVENE_TEST_BROWSER_JOBS) ?? 2;
+// A file that has not finished by then is stuck (a test waiting for something that never comes).
+const fileTimeoutMs = (positive(process.env.CONVENE_TEST_FILE_TIMEOUT_S) ?? 600) * 1000;
+
+function positive(text) {
+  const value = Number(text);
+  return Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
-const only = process.argv.slice(2);
-const files = only.length ? only : [...find('src'), ...find('test')].sort();
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files],
-  { stdio: 'inherit' },
-);
-process.exit(result.status ?? 1);
+// Named files may be given relative to the current directory; they run from the repository's root.
+const named = process.argv.slice(2).map((file) => relative(root, resolve(file)));
+const files = named.length ? named : findTestFiles(root);
+if (files.length === 0) {
+  process.stderr.write('No test files to run.\n');
+  process.exit(1);
+}
+
+ensureServerBuild(root);
+if (files.some(isBrowserFile)) ensureWebBuild(root);
+
+const children = new Set();
+
+function killGroup(pid) {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+function stopAll(code) {
+  for (const child of children) killGroup(child.pid);
+  process.exit(code);
+}
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => stopAll(130));
+// Output piped into a reader that went away (`| head`): nobody sees the rest, so stop every file.
+process.stdout.on('error', () => stopAll(1));
+
+const durations = loadDurations(root);
+const queue = longestFirst(root, files, durations);
+const results = [];
+// The files in flight (a file named twice runs twice: handy to shake out a flaky test).
+const running = new Map();
+let launched = 0;
+const started = Date.now();
+
+process.stdout.write(`# running ${files.length} test files, ${jobs} at a time (browser files: ${browserJobs})\n`);
+
+await new Promise((resolveAll) => {
+  const next = () => {
+    if (queue.length === 0 && running.size === 0) return resolveAll();
+    while (running.size < jobs) {
+      const browsersBusy = [...running.values()].filter(isBrowserFile).length;
+      const index = queue.findIndex((file) => !isBrowserFile(file) || browsersBusy < browserJobs);
+      if (index < 0) break;
+      const [file] = queue.splice(index, 1);
+      const id = launched++;
+      running.set(id, file);
+      runFile(file).then((result) => {
+        running.delete(id);
+        results.push(result);
+        report(result);
+        next();
+      });
+    }
+  };
+  next();
+});
+
+saveDurations(root, durations, results);
+process.exit(summarise() ? 0 : 1);
+
+/** Runs one test file in a process of its own and collects its report. */
+function runFile(file) {
+  return new Promise((resolve) => {
+    const begun = Date.now();
+    // Run directly, not through `node --test`: node:test reports the same way, without a second process.
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test-reporter=spec', file], {
+      cwd: root,
+      env: { ...process.env, CONVENE_TEST_BUILT: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so that a stuck file is stopped with every server and browser it started.
+      detached: true,
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child.pid);
+    }, fileTimeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (timedOut) output += `\n✖ ${file} did not finish within ${fileTimeoutMs / 1000} s and was stopped.\n`;
+      resolve({ file, code, signal, timedOut, output, ms: Date.now() - begun, counts: countsOf(output) });
+    });
+    children.add(child);
+    child.on('exit', () => children.delete(child));
+  });
+}
+
+/** node:test's closing lines of one file: `ℹ pass 12` and the like. */
+function countsOf(output) {
+  const counts = {};
+  for (const [, name, value] of output.matchAll(/^ℹ (tests|suites|pass|fail|cancelled|skipped|todo) (\d+)$/gm))
+    counts[name] = Number(value);
+  return counts;
+}
+
+function failed(result) {
+  return result.code !== 0 || result.timedOut || result.counts.pass === undefined || result.counts.fail > 0;
+}
+
+function report(result) {
+  const mark = failed(result) ? '✖' : '✔';
+  const header = `${mark} ${result.file} (${(result.ms / 1000).toFixed(1)} s)`;
+  // A file's own report, whole, under its name: parallel files never interleave their lines.
+  process.stdout.write(`\n# ── ${result.file}\n${result.output.trimEnd()}\n${header}\n`);
+}
+
+function summarise() {
+  const total = { tests: 0, suites: 0, pass: 0, fail: 0, cancelled: 0, skipped: 0, todo: 0 };
+  for (const result of results) for (const name of Object.keys(total)) total[name] += result.counts[name] ?? 0;
+  const broken = results.filter(failed);
+  // A file that crashed before reporting (a syntax error, an exception at import) counts as a failure.
+  const unreported = broken.filter((result) => result.counts.fail === undefined || result.counts.fail === 0).length;
+  total.fail += unreported;
+  process.stdout.write('\n');
+  if (broken.length) {
+    process.stdout.write(`✖ ${broken.length} of ${results.length} test files failed:\n`);
+    for (const result of broken) {
+      const why = result.timedOut
+        ? 'timed out'
+        : result.counts.fail
+          ? `${result.counts.fail} failing`
+          : `exit ${result.code ?? result.signal}`;
+      process.stdout.write(`  ${result.file} (${why})\n`);
+    }
+  }
+  // node's own closing lines, then the same counts as TAP comments: whatever read the one still works.
+  const lines = Object.entries({ ...total, files: results.length, duration_ms: Date.now() - started });
+  for (const [name, value] of lines) process.stdout.write(`ℹ ${name} ${value}\n`);
+  process.stdout.write(`# pass ${total.pass}\n# fail ${total.fail}\n`);
+  return broken.length === 0 && total.fail === 0;
+}

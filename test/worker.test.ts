@@ -1,41 +1,18 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { openContext } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createMeeting } from '../src/features/meetings/service.js';
 import { enginesUnderTest } from './helpers/databases.js';
 import { FakeSlack } from './helpers/fakeSlack.js';
 import { insertPerson } from './helpers/people.js';
+import { spawnWorker } from './helpers/process.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const slack = await new FakeSlack().start();
 after(() => slack.stop());
-
-/** `convene worker` as a real process; resolves once it says it runs. */
-async function startWorker(
-  env: Record<string, string>,
-): Promise<{ child: ChildProcess; output: () => string; exited: Promise<number | null> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'worker'], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 30_000;
-  while (!/worker is running/.test(output)) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the worker did not start:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return { child, output: () => output, exited };
-}
 
 async function until(condition: () => boolean | Promise<boolean>, what: string, ms = 30_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -69,27 +46,18 @@ for (const engine of enginesUnderTest()) {
         }
         const before = slack.posts.length;
 
-        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'worker'], {
-          cwd: root,
-          env: { ...process.env, ...env },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let output = '';
-        child.stdout.on('data', (chunk) => (output += chunk));
-        child.stderr.on('data', (chunk) => (output += chunk));
-        const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+        const worker = await spawnWorker(env);
         try {
           const deadline = Date.now() + 30_000;
           while (slack.posts.length === before && Date.now() < deadline) {
             await new Promise((resolve) => setTimeout(resolve, 100));
           }
-          assert.equal(slack.posts.length, before + 1, `the worker delivered the message:\n${output}`);
-          assert.match(output, /worker is running/);
-          assert.doesNotMatch(output, /listening|ready at/i, 'no web server');
+          assert.equal(slack.posts.length, before + 1, `the worker delivered the message:\n${worker.output()}`);
+          assert.doesNotMatch(worker.output(), /listening|ready at/i, 'no web server');
         } finally {
-          child.kill('SIGTERM');
+          worker.child.kill('SIGTERM');
         }
-        assert.equal(await exited, 0, `SIGTERM shuts the worker down cleanly:\n${output}`);
+        assert.equal(await worker.exited, 0, `SIGTERM shuts the worker down cleanly:\n${worker.output()}`);
       } finally {
         await database.drop();
       }
@@ -132,14 +100,14 @@ for (const engine of enginesUnderTest()) {
 
         // Slack receives both posts but answers neither until the worker is dead.
         slack.hold = 'chat.postMessage';
-        const first = await startWorker(env);
+        const first = await spawnWorker(env);
         await until(() => slack.heldCount === 2, 'both posts reached Slack');
         first.child.kill('SIGKILL');
         await first.exited;
         slack.release(); // Slack accepts them: posted, but the dead worker never recorded it.
         await until(() => posted() === 2, 'Slack accepted both posts');
 
-        const second = await startWorker(env);
+        const second = await spawnWorker(env);
         try {
           await until(async () => {
             const rows = await ctx.database.db.selectFrom('notifications').select('status').execute();

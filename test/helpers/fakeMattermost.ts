@@ -46,6 +46,10 @@ export class FakeMattermost {
   }
 
   async start(): Promise<this> {
+    // Node drops a keep-alive connection after 5 idle seconds; a client whose event loop was busy
+    // then writes into a closing socket and its send fails. The service this stands for keeps
+    // connections far longer, and a test about sending must not fail on that race.
+    this.server.keepAliveTimeout = 600_000;
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     const address = this.server.address();
     if (!address || typeof address === 'string') throw new Error('no port');

@@ -1,52 +1,105 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { staleServerSource } from '../../scripts/test-build.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+// The command users run, from the build: starts in a fraction of the time TypeScript sources take.
+const bin = fileURLToPath(new URL('../../bin/convene.js', import.meta.url));
+
+let buildChecked = false;
+
+/**
+ * Refuses to test a build older than the sources. The test runner builds first and says so
+ * (CONVENE_TEST_BUILT); a file started some other way is checked here.
+ */
+function assertBuildIsCurrent(): void {
+  if (buildChecked || process.env.CONVENE_TEST_BUILT === '1') return;
+  const stale = staleServerSource(root);
+  if (stale)
+    throw new Error(
+      `dist/ is older than ${stale}: run tests with \`npm test\` or \`node scripts/run-tests.mjs FILE\`, which build first.`,
+    );
+  buildChecked = true;
+}
+
+function spawnCli(args: string[], env: Record<string, string>): ChildProcess {
+  assertBuildIsCurrent();
+  return spawn(process.execPath, [bin, ...args], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
 
 export interface ConveneProcess {
   child: ChildProcess;
+  /** Where `serve` listens; empty for a process without a web server. */
   url: string;
   output: () => string;
   exited: Promise<number | null>;
 }
 
-/** Starts `convene serve` as a real process (from the TypeScript sources) and waits until it is ready. */
-export async function spawnConvene(env: Record<string, string>, args: string[] = []): Promise<ConveneProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', '--port', '0', ...args], {
-    cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/**
+ * Starts a long-running `convene` command as a real process and resolves once its output matches
+ * `ready` (the first group, if any, becomes `url`). A process that does not get there is killed.
+ */
+export async function startConvene(
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<ConveneProcess> {
+  const child = spawnCli(args, env);
   let text = '';
   child.stdout?.on('data', (chunk) => (text += chunk));
   child.stderr?.on('data', (chunk) => (text += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`convene did not start:\n${text}`)), 30_000);
-    const check = () => {
-      const match = /ready at (http:\/\/\S+)/.exec(text);
-      if (match?.[1]) {
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`convene ${args[0]} did not start:\n${text}`)), 60_000);
+      const check = () => {
+        const match = ready.exec(text);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1] ?? '');
+        }
+      };
+      child.stdout?.on('data', check);
+      child.stderr?.on('data', check);
+      exited.then((code) => {
         clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on('data', check);
-    exited.then((code) => reject(new Error(`convene exited with ${code}:\n${text}`)));
-  });
-  return { child, url, output: () => text, exited };
+        reject(new Error(`convene ${args[0]} exited with ${code}:\n${text}`));
+      });
+    });
+    return { child, url, output: () => text, exited };
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+}
+
+/** `convene serve` on a free port, ready for requests. */
+export function spawnConvene(env: Record<string, string>, args: string[] = []): Promise<ConveneProcess> {
+  return startConvene(['serve', '--port', '0', ...args], env, /ready at (http:\/\/\S+)/);
+}
+
+/** `convene worker`: the jobs without a web server, once it says it runs. */
+export function spawnWorker(env: Record<string, string>): Promise<ConveneProcess> {
+  return startConvene(['worker'], env, /worker is running/);
 }
 
 /** Runs a CLI command to completion and returns its exit code and output. */
 export function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-      cwd: root,
-      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+  return new Promise((resolve, reject) => {
+    let child: ChildProcess;
+    try {
+      child = spawnCli(args, env);
+    } catch (error) {
+      reject(error);
+      return;
+    }
     let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.on('exit', (code) => resolve({ code, output }));
+    child.stdout?.on('data', (chunk) => (output += chunk));
+    child.stderr?.on('data', (chunk) => (output += chunk));
+    child.on('close', (code) => resolve({ code, output }));
   });
 }

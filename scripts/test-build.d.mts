@@ -1,0 +1,5 @@
+// Types for test-build.mjs, which the test helpers use to refuse a stale build.
+export function staleServerSource(root: string): string | null;
+export function staleWebSource(root: string): string | null;
+export function ensureServerBuild(root: string): void;
+export function ensureWebBuild(root: string): void;
