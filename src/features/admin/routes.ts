@@ -1,20 +1,24 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import {
+  peoplePageSchema,
+  peopleQuery,
+  personActionParams,
+  settingsViewSchema,
+  updateSettingsBody,
+} from '../../contract/admin.js';
+import { adminPersonEnvelope } from '../../contract/people.js';
 import { type AppContext, requireAdmin } from '../../http/context.js';
 import { commonErrors } from '../../http/errorShape.js';
 import { presentForAdmin } from '../people/presenters.js';
-import { adminPersonEnvelope, adminPersonViewSchema } from '../people/schemas.js';
-import { getSettings, registrationPolicies, updateSettings } from '../settings/service.js';
-import { changePerson, listPeople, personActions } from './service.js';
-
-const settingsView = z.object({ registration: z.enum(registrationPolicies), verificationCode: z.string() });
+import { getSettings, updateSettings } from '../settings/service.js';
+import { changePerson, listPeople } from './service.js';
 
 export function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   const { db } = ctx.database;
   return async (app) => {
     app.get(
       '/admin/settings',
-      { schema: { tags: ['admin'], response: { 200: settingsView, ...commonErrors } } },
+      { schema: { tags: ['admin'], response: { 200: settingsViewSchema, ...commonErrors } } },
       async (request) => {
         requireAdmin(request);
         return getSettings(db);
@@ -26,19 +30,8 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['admin'],
-          body: z
-            .object({
-              registration: z.enum(registrationPolicies).optional(),
-              verificationCode: z
-                .string()
-                .trim()
-                .min(4, 'must be at least 4 characters')
-                .max(64, 'must be at most 64 characters')
-                .regex(/^[A-Za-z0-9-]+$/, 'may hold only letters, digits and dashes')
-                .optional(),
-            })
-            .strict(),
-          response: { 200: settingsView, ...commonErrors },
+          body: updateSettingsBody,
+          response: { 200: settingsViewSchema, ...commonErrors },
         },
       },
       async (request) => {
@@ -52,16 +45,8 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['admin'],
-          querystring: z
-            .object({
-              q: z.string().trim().max(100).optional(),
-              role: z.enum(['admin', 'member']).optional(),
-              state: z.enum(['enabled', 'disabled']).optional(),
-              limit: z.coerce.number().int().min(1).max(200).default(50),
-              offset: z.coerce.number().int().min(0).default(0),
-            })
-            .strict(),
-          response: { 200: z.object({ people: z.array(adminPersonViewSchema), total: z.number() }), ...commonErrors },
+          querystring: peopleQuery,
+          response: { 200: peoplePageSchema, ...commonErrors },
         },
       },
       async (request) => {
@@ -76,7 +61,7 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['admin'],
-          params: z.object({ id: z.string().min(1).max(64), action: z.enum(personActions) }),
+          params: personActionParams,
           response: { 200: adminPersonEnvelope, ...commonErrors },
         },
       },

@@ -1,3 +1,4 @@
+import type { PersonAction } from '../../contract/admin.js';
 import { recordAudit } from '../../db/audit.js';
 import type { Db } from '../../db/database.js';
 import { badRequest, conflict, notFound } from '../../lib/errors.js';
@@ -6,8 +7,7 @@ import { deleteSessionsOf } from '../auth/sessions.js';
 import type { PersonRow } from '../people/presenters.js';
 import { countAdmins, findPersonById } from '../people/queries.js';
 
-export const personActions = ['promote', 'demote', 'verify', 'disable', 'enable'] as const;
-export type PersonAction = (typeof personActions)[number];
+export { type PersonAction, personActions } from '../../contract/admin.js';
 
 export interface PeopleQuery {
   q?: string;

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { type RegistrationPolicy, registrationPolicies } from '../../contract/admin.js';
 import { recordAudit } from '../../db/audit.js';
 import type { Db, Executor } from '../../db/database.js';
 
-export const registrationPolicies = ['open', 'code', 'closed'] as const;
-export type RegistrationPolicy = (typeof registrationPolicies)[number];
+export { type RegistrationPolicy, registrationPolicies };
 
 export interface Settings {
   registration: RegistrationPolicy;
