@@ -88,8 +88,8 @@ export const messagesQuery = z
 
 export const messagesPageSchema = z.object({
   messages: z.array(messageViewSchema),
-  /** Messages per status under the same filter; a status with none may be absent. */
-  counts: z.record(z.string(), z.number()),
+  /** Messages per status under the same filter: every status, 0 when there is none. */
+  counts: z.record(messageStatusEnum, z.number()),
   total: z.number(),
   page: z.number(),
   pageSize: z.number(),
