@@ -1,27 +1,21 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import {
+  peoplePageSchema,
+  peopleQuery,
+  personActionParams,
+  type SettingsView,
+  settingsViewSchema,
+  updateSettingsBody,
+} from '../../contract/admin.js';
+import { adminPersonEnvelope } from '../../contract/people.js';
 import { type AppContext, requireAdmin } from '../../http/context.js';
 import { commonErrors } from '../../http/errorShape.js';
 import { type AdminPersonDetails, type PersonRow, presentForAdmin } from '../people/presenters.js';
-import { adminPersonEnvelope, adminPersonViewSchema } from '../people/schemas.js';
-import {
-  getSettings,
-  registrationPolicies,
-  type Settings,
-  updateSettings,
-  verificationCodeProblem,
-} from '../settings/service.js';
-import { editPersonBody } from './schemas.js';
-import { adminDetailsOf, changePerson, editPerson, listPeople, personActions } from './service.js';
+import { getSettings, type Settings, updateSettings, verificationCodeProblem } from '../settings/service.js';
+import { editPersonBody, personParams } from './schemas.js';
+import { adminDetailsOf, changePerson, editPerson, listPeople } from './service.js';
 
-const settingsView = z.object({
-  registration: z.enum(registrationPolicies),
-  verificationCode: z.string(),
-  /** True for a code set before codes had to be strong: it still works, but should be replaced. */
-  verificationCodeWeak: z.boolean(),
-});
-
-const presentSettings = (settings: Settings): z.infer<typeof settingsView> => ({
+const presentSettings = (settings: Settings): SettingsView => ({
   ...settings,
   verificationCodeWeak: verificationCodeProblem(settings.verificationCode) !== null,
 });
@@ -33,7 +27,7 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       '/admin/settings',
-      { schema: { tags: ['admin'], response: { 200: settingsView, ...commonErrors } } },
+      { schema: { tags: ['admin'], response: { 200: settingsViewSchema, ...commonErrors } } },
       async (request) => {
         requireAdmin(request);
         return presentSettings(await getSettings(db));
@@ -45,19 +39,8 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['admin'],
-          body: z
-            .object({
-              registration: z.enum(registrationPolicies).optional(),
-              verificationCode: z
-                .string()
-                .trim()
-                .min(1, 'is required')
-                .max(64, 'must be at most 64 characters')
-                .regex(/^[A-Za-z0-9-]+$/, 'may hold only letters, digits and dashes')
-                .optional(),
-            })
-            .strict(),
-          response: { 200: settingsView, ...commonErrors },
+          body: updateSettingsBody,
+          response: { 200: settingsViewSchema, ...commonErrors },
         },
       },
       async (request) => {
@@ -71,16 +54,8 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['admin'],
-          querystring: z
-            .object({
-              q: z.string().trim().max(100).optional(),
-              role: z.enum(['admin', 'member']).optional(),
-              state: z.enum(['enabled', 'disabled']).optional(),
-              limit: z.coerce.number().int().min(1).max(200).default(50),
-              offset: z.coerce.number().int().min(0).default(0),
-            })
-            .strict(),
-          response: { 200: z.object({ people: z.array(adminPersonViewSchema), total: z.number() }), ...commonErrors },
+          querystring: peopleQuery,
+          response: { 200: peoplePageSchema, ...commonErrors },
         },
       },
       async (request) => {
@@ -96,7 +71,7 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['admin'],
-          params: z.object({ id: z.string().min(1).max(64), action: z.enum(personActions) }),
+          params: personActionParams,
           response: { 200: adminPersonEnvelope, ...commonErrors },
         },
       },
@@ -117,7 +92,7 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['admin'],
-          params: z.object({ id: z.string().min(1).max(64) }),
+          params: personParams,
           body: editPersonBody,
           response: { 200: adminPersonEnvelope, ...commonErrors },
         },

@@ -1,3 +1,4 @@
+import type { PersonAction } from '../../contract/admin.js';
 import { recordAudit } from '../../db/audit.js';
 import type { Db, Executor } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/errors.js';
@@ -15,8 +16,7 @@ import {
 import { type PersonFields, updatePerson } from '../people/service.js';
 import type { EditPersonInput } from './schemas.js';
 
-export const personActions = ['promote', 'demote', 'verify', 'disable', 'enable'] as const;
-export type PersonAction = (typeof personActions)[number];
+export { type PersonAction, personActions } from '../../contract/admin.js';
 
 export interface PeopleQuery {
   q?: string;

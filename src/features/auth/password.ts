@@ -1,11 +1,12 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 import { dictionary } from '@zxcvbn-ts/language-common';
+import { MAX_PASSWORD_LENGTH } from '../../contract/auth.js';
 
 // N=2^15 costs ~50 ms per hash on this hardware: slow for a guesser, quick enough for a sign-in.
 const params = { N: 32768, r: 8, p: 1, keyLength: 32, maxmem: 64 * 1024 * 1024 };
 
 export const MIN_PASSWORD_LENGTH = 8;
-export const MAX_PASSWORD_LENGTH = 256;
+export { MAX_PASSWORD_LENGTH };
 
 /** The 10,000 commonest leaked passwords, ranked; a password among them is refused. */
 const commonPasswords = new Set((dictionary.passwords as string[]).slice(0, 10_000));

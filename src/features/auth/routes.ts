@@ -1,13 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { authOptionsSchema, signinBody, signupBody, updateMeBody } from '../../contract/auth.js';
+import { personEnvelope } from '../../contract/people.js';
 import { type AppContext, isSecureRequest, noContent, requirePerson } from '../../http/context.js';
 import { commonErrors } from '../../http/errorShape.js';
 import { presentSelf } from '../people/presenters.js';
 import { findPersonByUsername } from '../people/queries.js';
-import { personEnvelope } from '../people/schemas.js';
-import { getSettings, registrationPolicies } from '../settings/service.js';
-import { signinBody, signupBody, updateMeBody } from './schemas.js';
+import { getSettings } from '../settings/service.js';
 import { signIn, signUp, updateProfile } from './service.js';
 import { createSession, deleteSession, SESSION_COOKIE } from './sessions.js';
 
@@ -38,12 +38,7 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           tags: ['auth'],
           summary: 'What the sign-up page needs: the registration policy and any SSO pre-fill.',
           response: {
-            200: z.object({
-              registration: z.enum(registrationPolicies),
-              sso: z
-                .object({ username: z.string(), email: z.string().nullable(), name: z.string().nullable() })
-                .nullable(),
-            }),
+            200: authOptionsSchema,
           },
         },
       },

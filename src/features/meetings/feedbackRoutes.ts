@@ -1,21 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { feedbackBody, feedbackEnvelope, feedbackParams } from '../../contract/meetings.js';
 import { type AppContext, requirePerson } from '../../http/context.js';
 import { commonErrors } from '../../http/errorShape.js';
 import { badRequest, forbidden } from '../../lib/errors.js';
 import { signingKey } from '../settings/service.js';
 import { checkFeedbackToken, recordFeedback } from './feedback.js';
-
-const params = z.object({ id: z.string().min(1).max(64) }).strict();
-const body = z
-  .object({
-    answer: z.enum(['yes', 'no']),
-    /** With a token from a follow-up e-mail: whose answer it is. Without: the signed-in person's. */
-    person: z.string().min(1).max(64).optional(),
-    token: z.string().min(1).max(128).optional(),
-  })
-  .strict();
-const answered = z.object({ feedback: z.object({ meetingId: z.string(), answer: z.enum(['yes', 'no']) }) });
 
 /**
  * "Did you meet?" answers from the web: the page a follow-up's one-click link opens posts here
@@ -27,7 +16,14 @@ export function feedbackRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     app.post(
       '/meetings/:id/feedback',
-      { schema: { tags: ['meetings'], params, body, response: { 200: answered, ...commonErrors } } },
+      {
+        schema: {
+          tags: ['meetings'],
+          params: feedbackParams,
+          body: feedbackBody,
+          response: { 200: feedbackEnvelope, ...commonErrors },
+        },
+      },
       async (request) => {
         const meetingId = request.params.id;
         const { answer, person, token } = request.body;

@@ -1,13 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Db } from '../../db/database.js';
-import { type AppContext, requireAdmin, requirePerson } from '../../http/context.js';
-import { commonErrors } from '../../http/errorShape.js';
-import { videoRooms } from '../../integrations/jitsi.js';
-import { notFound } from '../../lib/errors.js';
-import type { PersonRow } from '../people/presenters.js';
-import { meetingCalendarFile } from './calendar.js';
-import { type MeetingAccess, meetingAccess } from './policy.js';
 import {
   adminMeetingsQuery,
   createMeetingBody,
@@ -16,7 +8,15 @@ import {
   meetingParams,
   myMeetingsQuery,
   rescheduleBody,
-} from './schemas.js';
+} from '../../contract/meetings.js';
+import type { Db } from '../../db/database.js';
+import { type AppContext, requireAdmin, requirePerson } from '../../http/context.js';
+import { commonErrors } from '../../http/errorShape.js';
+import { videoRooms } from '../../integrations/jitsi.js';
+import { notFound } from '../../lib/errors.js';
+import type { PersonRow } from '../people/presenters.js';
+import { meetingCalendarFile } from './calendar.js';
+import { type MeetingAccess, meetingAccess } from './policy.js';
 import { cancelMeeting, createMeeting, markMeetingDone, rescheduleMeeting } from './service.js';
 import { adminMeetings, meetingDetail, myMeetings } from './views.js';
 

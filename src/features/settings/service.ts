@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { type RegistrationPolicy, registrationPolicies } from '../../contract/admin.js';
 import { recordAudit } from '../../db/audit.js';
 import type { Db, Executor } from '../../db/database.js';
 import { badRequest } from '../../lib/errors.js';
 
-export const registrationPolicies = ['open', 'code', 'closed'] as const;
-export type RegistrationPolicy = (typeof registrationPolicies)[number];
+export { type RegistrationPolicy, registrationPolicies };
 
 export interface Settings {
   registration: RegistrationPolicy;

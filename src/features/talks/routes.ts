@@ -1,6 +1,23 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import {
+  adminEventEnvelope,
+  createEventBody,
+  createProposalBody,
+  eventDetailSchema,
+  eventListSchema,
+  hideBody,
+  idParams,
+  phaseBody,
+  proposalEnvelope,
+  proposalListSchema,
+  resultsSchema,
+  updateEventBody,
+  updateProposalBody,
+  voteBody,
+  voteResultSchema,
+} from '../../contract/talks.js';
 import { type AppContext, noContent, requireAdmin, requirePerson } from '../../http/context.js';
 import { commonErrors } from '../../http/errorShape.js';
 import { notFound } from '../../lib/errors.js';
@@ -19,28 +36,9 @@ import {
   proposalsOfSpeaker,
 } from './queries.js';
 import { eventResults, resultsCsv } from './results.js';
-import {
-  adminEventViewSchema,
-  createEventBody,
-  createProposalBody,
-  eventDetailSchema,
-  eventViewSchema,
-  hideBody,
-  idParams,
-  phaseBody,
-  proposalDetailSchema,
-  proposalListSchema,
-  resultsSchema,
-  updateEventBody,
-  updateProposalBody,
-  voteBody,
-  voteResultSchema,
-} from './schemas.js';
 import { castVote } from './votes.js';
 
 const tags = ['talks'];
-const adminEventEnvelope = z.object({ event: adminEventViewSchema });
-const proposalEnvelope = z.object({ proposal: proposalDetailSchema });
 
 /** The signed-out answer from the cache (see answerFromCache). */
 function sendCached(request: FastifyRequest, reply: FastifyReply, entry: CachedList<unknown>, answer: AnswerFromCache) {
@@ -107,7 +105,7 @@ export function talksRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         schema: {
           tags,
           summary: 'Talks events, newest first.',
-          response: { 200: z.object({ events: z.array(eventViewSchema) }), ...commonErrors },
+          response: { 200: eventListSchema, ...commonErrors },
         },
       },
       async () => {

@@ -1,3 +1,7 @@
+/** The admin's settings and people (src/features/admin/routes.ts; types from src/contract/admin.ts). */
+import type { SettingsUpdate } from '@contract/admin';
+import type { adminPersonEnvelope } from '@contract/people';
+import type { z } from 'zod';
 import { api } from './client';
 import type { AdminPerson, AdminSettings, EditPersonInput, PeoplePage, PeopleQuery, PersonAction } from './types';
 
@@ -5,7 +9,7 @@ export function getAdminSettings(signal?: AbortSignal): Promise<AdminSettings> {
   return api.get<AdminSettings>('/api/v1/admin/settings', { signal });
 }
 
-export function updateAdminSettings(update: Partial<AdminSettings>): Promise<AdminSettings> {
+export function updateAdminSettings(update: SettingsUpdate): Promise<AdminSettings> {
   return api.patch<AdminSettings>('/api/v1/admin/settings', update);
 }
 
@@ -21,7 +25,7 @@ export function listPeople(query: PeopleQuery, signal?: AbortSignal): Promise<Pe
 }
 
 export async function applyPersonAction(id: string, action: PersonAction): Promise<AdminPerson> {
-  const { person } = await api.post<{ person: AdminPerson }>(
+  const { person } = await api.post<z.infer<typeof adminPersonEnvelope>>(
     `/api/v1/admin/people/${encodeURIComponent(id)}/${action}`,
   );
   return person;

@@ -1,9 +1,11 @@
+/** Signing up, in and out, and one's own profile (src/features/auth/routes.ts; types from src/contract/auth.ts). */
+
+import type { personEnvelope } from '@contract/people';
+import type { z } from 'zod';
 import { ApiError, api } from './client';
 import type { AuthOptions, Person, ProfileUpdate, SignInInput, SignUpInput } from './types';
 
-interface PersonResponse {
-  person: Person;
-}
+type PersonResponse = z.infer<typeof personEnvelope>;
 
 export function getAuthOptions(signal?: AbortSignal): Promise<AuthOptions> {
   return api.get<AuthOptions>('/api/v1/auth/options', { signal });

@@ -2,153 +2,56 @@
  * The Talks API (src/features/talks/routes.ts): events, proposals, votes and, for admins, event
  * management and results.
  */
+import type {
+  AdminEventView,
+  adminEventEnvelope,
+  createEventBody,
+  createProposalBody,
+  EventDetail,
+  EventView,
+  eventListSchema,
+  ProposalDetail,
+  ProposalList,
+  proposalEnvelope,
+  TalksPhase,
+  TalksResults,
+  updateEventBody,
+  updateProposalBody,
+  VoteResult,
+} from '@contract/talks';
+import type { z } from 'zod';
 import { api } from './client';
 
-export type TalksPhase = 'proposals' | 'voting' | 'closed';
+export type {
+  EventDetail,
+  ListedProposal,
+  MyProposal,
+  ProposalDetail,
+  ProposalList,
+  RankedProposal,
+  TalksPhase,
+  TalksResults,
+  VoteResult,
+} from '@contract/talks';
 
-export interface TalksEvent {
-  id: string;
-  name: string;
-  /** Rendered and sanitised by the server. */
-  descriptionHtml: string;
-  phase: TalksPhase;
-  acceptingProposals: boolean;
-  proposalsDuringVoting: boolean;
-  topN: number;
-  voteLimit: number | null;
-  votingOpensAt: string | null;
-  votingClosesAt: string | null;
-  proposalCount: number;
-}
+export type TalksEvent = EventView;
+export type AdminTalksEvent = AdminEventView;
+export type Speaker = ProposalDetail['speaker'];
+export type ProposalListViewer = NonNullable<ProposalList['viewer']>;
+export type SuspiciousGroup = TalksResults['suspicious'][number];
 
-export interface AdminTalksEvent extends TalksEvent {
-  description: string;
-  createdAt: string;
-  updatedAt: string;
-}
+export type ProposalInput = z.input<typeof createProposalBody>;
+export type ProposalUpdate = z.input<typeof updateProposalBody>;
+export type EventInput = z.input<typeof createEventBody>;
+export type EventUpdate = z.input<typeof updateEventBody>;
 
-export interface Speaker {
-  name: string;
-  title: string | null;
-  team: string | null;
-  avatarUrl: string | null;
-}
-
-export interface ListedProposal {
-  id: string;
-  title: string;
-  descriptionHtml: string;
-  speaker: Speaker;
-  createdAt: string;
-  /** Only once voting has closed. */
-  votes: number | null;
-  rank: number | null;
-  selected: boolean;
-  /** Signed-in viewers only. */
-  myVote?: boolean;
-  mine?: boolean;
-}
-
-export interface ProposalListViewer {
-  votesUsed: number;
-  voteLimit: number | null;
-  canPropose: boolean;
-  canVote: boolean;
-  isAdmin: boolean;
-}
-
-export interface ProposalList {
-  event: TalksEvent;
-  proposals: ListedProposal[];
-  /** Null when signed out. */
-  viewer: ProposalListViewer | null;
-}
-
-export interface MyProposal {
-  id: string;
-  title: string;
-  hidden: boolean;
-  hiddenReason: string | null;
-  canEdit: boolean;
-}
-
-export interface EventDetail {
-  event: TalksEvent;
-  myProposals: MyProposal[] | null;
-}
-
-export interface ProposalDetail {
-  id: string;
-  eventId: string;
-  title: string;
-  description: string;
-  descriptionHtml: string;
-  speaker: Speaker;
-  createdAt: string;
-  updatedAt: string;
-  hidden: boolean;
-  hiddenReason: string | null;
-  mine: boolean;
-  canEdit: boolean;
-}
-
-export interface ProposalInput {
-  title: string;
-  description: string;
-  /** Admins only: the speaker's username or e-mail. */
-  speaker?: string;
-}
-
-export interface VoteResult {
-  proposalId: string;
-  voted: boolean;
-  changed: boolean;
-  votesUsed: number | null;
-  voteLimit: number | null;
-}
-
-export interface EventInput {
-  name: string;
-  description: string;
-  topN: number;
-  voteLimit: number | null;
-  proposalsDuringVoting: boolean;
-  votingOpensAt: string | null;
-  votingClosesAt: string | null;
-}
-
-export interface RankedProposal {
-  id: string;
-  title: string;
-  speaker: { id: string; name: string; username: string };
-  votes: number;
-  rank: number | null;
-  selected: boolean;
-  hidden: boolean;
-  hiddenReason: string | null;
-  createdAt: string;
-}
-
-export interface SuspiciousGroup {
-  address: string;
-  windowMinutes: number;
-  accounts: Array<{ id: string; name: string; username: string; createdAt: string }>;
-  proposals: Array<{ id: string; title: string; votesFromGroup: number; votes: number }>;
-}
-
-export interface TalksResults {
-  event: AdminTalksEvent;
-  ranking: RankedProposal[];
-  totals: { votes: number; voters: number; proposals: number; hidden: number };
-  tieAtCutoff: boolean;
-  timeline: { bucketMinutes: number; points: Array<{ at: string; votes: number; total: number }> };
-  suspicious: SuspiciousGroup[];
-}
+type EventEnvelope = z.infer<typeof adminEventEnvelope>;
+type ProposalEnvelope = z.infer<typeof proposalEnvelope>;
 
 const enc = encodeURIComponent;
 
 export async function listTalksEvents(signal?: AbortSignal): Promise<TalksEvent[]> {
-  return (await api.get<{ events: TalksEvent[] }>('/api/v1/talks/events', { signal })).events;
+  return (await api.get<z.infer<typeof eventListSchema>>('/api/v1/talks/events', { signal })).events;
 }
 
 export function getTalksEvent(id: string, signal?: AbortSignal): Promise<EventDetail> {
@@ -166,16 +69,15 @@ export function getPublicProposalList(eventId: string, signal?: AbortSignal): Pr
 }
 
 export async function getProposal(id: string, signal?: AbortSignal): Promise<ProposalDetail> {
-  return (await api.get<{ proposal: ProposalDetail }>(`/api/v1/talks/proposals/${enc(id)}`, { signal })).proposal;
+  return (await api.get<ProposalEnvelope>(`/api/v1/talks/proposals/${enc(id)}`, { signal })).proposal;
 }
 
 export async function createProposal(eventId: string, input: ProposalInput): Promise<ProposalDetail> {
-  return (await api.post<{ proposal: ProposalDetail }>(`/api/v1/talks/events/${enc(eventId)}/proposals`, input))
-    .proposal;
+  return (await api.post<ProposalEnvelope>(`/api/v1/talks/events/${enc(eventId)}/proposals`, input)).proposal;
 }
 
-export async function updateProposal(id: string, changes: Partial<ProposalInput>): Promise<ProposalDetail> {
-  return (await api.patch<{ proposal: ProposalDetail }>(`/api/v1/talks/proposals/${enc(id)}`, changes)).proposal;
+export async function updateProposal(id: string, changes: ProposalUpdate): Promise<ProposalDetail> {
+  return (await api.patch<ProposalEnvelope>(`/api/v1/talks/proposals/${enc(id)}`, changes)).proposal;
 }
 
 export async function withdrawProposal(id: string): Promise<void> {
@@ -188,23 +90,23 @@ export function setVote(proposalId: string, voted: boolean): Promise<VoteResult>
 }
 
 export async function createTalksEvent(input: EventInput): Promise<AdminTalksEvent> {
-  return (await api.post<{ event: AdminTalksEvent }>('/api/v1/talks/events', input)).event;
+  return (await api.post<EventEnvelope>('/api/v1/talks/events', input)).event;
 }
 
-export async function updateTalksEvent(id: string, changes: Partial<EventInput>): Promise<AdminTalksEvent> {
-  return (await api.patch<{ event: AdminTalksEvent }>(`/api/v1/talks/events/${enc(id)}`, changes)).event;
+export async function updateTalksEvent(id: string, changes: EventUpdate): Promise<AdminTalksEvent> {
+  return (await api.patch<EventEnvelope>(`/api/v1/talks/events/${enc(id)}`, changes)).event;
 }
 
 export async function setTalksPhase(id: string, phase: TalksPhase): Promise<AdminTalksEvent> {
-  return (await api.post<{ event: AdminTalksEvent }>(`/api/v1/talks/events/${enc(id)}/phase`, { phase })).event;
+  return (await api.post<EventEnvelope>(`/api/v1/talks/events/${enc(id)}/phase`, { phase })).event;
 }
 
 export async function hideProposal(id: string, reason: string): Promise<ProposalDetail> {
-  return (await api.post<{ proposal: ProposalDetail }>(`/api/v1/talks/proposals/${enc(id)}/hide`, { reason })).proposal;
+  return (await api.post<ProposalEnvelope>(`/api/v1/talks/proposals/${enc(id)}/hide`, { reason })).proposal;
 }
 
 export async function unhideProposal(id: string): Promise<ProposalDetail> {
-  return (await api.post<{ proposal: ProposalDetail }>(`/api/v1/talks/proposals/${enc(id)}/unhide`)).proposal;
+  return (await api.post<ProposalEnvelope>(`/api/v1/talks/proposals/${enc(id)}/unhide`)).proposal;
 }
 
 export function getTalksResults(id: string, signal?: AbortSignal): Promise<TalksResults> {

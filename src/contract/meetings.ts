@@ -1,0 +1,99 @@
+/** Meetings: what the web app sends and what the API answers. Zod only. */
+import { z } from 'zod';
+import { memberPersonViewSchema } from './people.js';
+
+export const MEETING_STATUSES = ['scheduled', 'rescheduled', 'cancelled', 'done'] as const;
+
+const id = z.string().min(1).max(64);
+const page = z.coerce.number().int().min(1, 'must be 1 or more').max(10_000).default(1);
+const startsAt = z.iso.datetime({ offset: true, message: 'must be an ISO date and time, e.g. 2030-01-31T09:30:00Z' });
+const durationMinutes = z.coerce
+  .number()
+  .int('must be a whole number of minutes')
+  .min(5, 'must be at least 5 minutes')
+  .max(720, 'must be at most 720 minutes');
+
+export const meetingParams = z.object({ id });
+
+export const myMeetingsQuery = z.object({ when: z.enum(['upcoming', 'past']).default('upcoming'), page }).strict();
+
+export const adminMeetingsQuery = z
+  .object({ status: z.enum(MEETING_STATUSES).optional(), group: id.optional(), page })
+  .strict();
+
+export const rescheduleBody = z.object({ startsAt, durationMinutes: durationMinutes.optional() }).strict();
+
+export const createMeetingBody = z
+  .object({
+    title: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
+    participantIds: z.array(id).min(1, 'needs at least one person').max(50, 'must name at most 50 people'),
+    startsAt: startsAt.nullish(),
+    durationMinutes: durationMinutes.nullish(),
+  })
+  .strict();
+
+const personView = memberPersonViewSchema.extend({
+  /** Admins only. */
+  email: z.string().nullable().optional(),
+});
+
+const meetingSummary = z.object({
+  id: z.string(),
+  title: z.string(),
+  source: z.string(),
+  groupId: z.string().nullable(),
+  groupName: z.string().nullable(),
+  startsAt: z.string().nullable(),
+  durationMinutes: z.number().nullable(),
+  status: z.enum(MEETING_STATUSES),
+  /** In "my meetings": everyone but me. In the admin list: everyone. */
+  participants: z.array(personView),
+});
+
+const meetingDetail = meetingSummary.extend({
+  /** Everyone in the meeting; `isYou` marks the viewer. */
+  participants: z.array(personView.extend({ isYou: z.boolean() })),
+  joinUrl: z.string().nullable(),
+  /** How the viewer may see this meeting. */
+  access: z.enum(['participant', 'assistant', 'admin']),
+  /** The viewer may set the time, cancel it or mark it done. */
+  canChange: z.boolean(),
+  /** The viewer's answer to "did you meet?", or null. */
+  feedback: z.enum(['yes', 'no']).nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const meetingEnvelope = z.object({ meeting: meetingDetail });
+export const meetingListEnvelope = z.object({
+  meetings: z.array(meetingSummary),
+  page: z.number(),
+  pageSize: z.number(),
+  total: z.number(),
+});
+
+export const feedbackAnswers = ['yes', 'no'] as const;
+
+export const feedbackParams = z.object({ id }).strict();
+export const feedbackBody = z
+  .object({
+    answer: z.enum(feedbackAnswers),
+    /** With a token from a follow-up e-mail: whose answer it is. Without: the signed-in person's. */
+    person: z.string().min(1).max(64).optional(),
+    token: z.string().min(1).max(128).optional(),
+  })
+  .strict();
+export const feedbackEnvelope = z.object({
+  feedback: z.object({ meetingId: z.string(), answer: z.enum(feedbackAnswers) }),
+});
+
+export type MeetingStatus = (typeof MEETING_STATUSES)[number];
+export type MeetingList = z.infer<typeof meetingListEnvelope>;
+export type MyMeetingsQuery = z.input<typeof myMeetingsQuery>;
+export type AdminMeetingsQuery = z.input<typeof adminMeetingsQuery>;
+export type RescheduleInput = z.input<typeof rescheduleBody>;
+export type CreateMeetingInput = z.input<typeof createMeetingBody>;
+export type FeedbackAnswer = (typeof feedbackAnswers)[number];
+export type MeetingSummaryView = z.infer<typeof meetingSummary>;
+export type MeetingDetailView = z.infer<typeof meetingDetail>;
+export type MeetingPersonView = z.infer<typeof personView>;
