@@ -247,7 +247,7 @@ test('a member chooses their channels in the profile', async () => {
   const saved = await db().selectFrom('notification_prefs').selectAll().where('person_id', '=', member).execute();
   assert.deepEqual(saved.map((p) => [p.scope, p.channel, p.enabled]).sort(), [
     ['', 'email', 1],
-    [group.body.group.id, 'email', 1],
+    [`group:${group.body.group.id}`, 'email', 1],
   ]);
   await byEmail.uncheck();
   await section.getByRole('button', { name: 'Save notifications' }).click();
