@@ -64,7 +64,9 @@ const meetingDetail = meetingSummary.extend({
   updatedAt: z.string(),
 });
 
-export const meetingEnvelope = z.object({ meeting: meetingDetail });
+/** After a change: whom the messages it queued will reach, and by which channels (empty: nobody). */
+export const toldSchema = z.object({ names: z.array(z.string()), channels: z.array(z.string()) });
+export const meetingEnvelope = z.object({ meeting: meetingDetail, told: toldSchema.optional() });
 export const meetingListEnvelope = z.object({
   meetings: z.array(meetingSummary),
   page: z.number(),

@@ -121,7 +121,9 @@ test('from a mixer match to its meeting page: the partner, the room, a time set 
   await page.getByLabel('Date').fill(day);
   await page.getByLabel('Time', { exact: true }).fill('09:30');
   await page.getByRole('button', { name: 'Set time' }).click();
-  await page.getByText('Time set. Everyone has been told.').waitFor();
+  await page
+    .getByText('Time set. Nobody was sent a message: no channel that reaches people is on for them.', { exact: false })
+    .waitFor();
   const stored = await db().selectFrom('meetings').selectAll().where('id', '=', meetingId).executeTakeFirstOrThrow();
   assert.equal(stored.status, 'scheduled');
   const inNewYork = new Intl.DateTimeFormat('en-CA', {
@@ -210,7 +212,8 @@ test('/meetings lists the match under Upcoming, with the time in my timezone; ca
   await small.getByRole('button', { name: 'Cancel meeting' }).click();
   const dialog = small.getByRole('dialog', { name: 'Cancel this meeting?' });
   await dialog.getByRole('button', { name: 'Cancel meeting' }).click();
-  await small.getByText('The meeting was cancelled and everyone was told.').waitFor();
+  await small.getByText('The meeting was cancelled.').waitFor();
+  await small.getByText(/Nobody was sent a message/).waitFor();
   assert.equal(await small.getByText(/video room is closed/).count(), 0, 'a Jitsi room never closes');
   assert.equal(await small.getByRole('link', { name: 'Join the video room' }).count(), 0);
   await top(small);

@@ -1,7 +1,7 @@
 import type { Executor } from '../../db/database.js';
-import type { NotificationKind } from '../../db/schema.js';
+import type { NotificationChannel, NotificationKind } from '../../db/schema.js';
 import { newRoomName } from '../../integrations/jitsi.js';
-import { type MessageMeeting, queueMeetingMessages } from '../notifications/queue.js';
+import { type MessageMeeting, type Queued, queueMeetingMessages } from '../notifications/queue.js';
 import { contactsOf } from '../people/contacts.js';
 
 const CHUNK = 400;
@@ -10,7 +10,7 @@ const CHUNK = 400;
  * Hands meetings to the notification pipeline as they are now, in the caller's transaction: the
  * one way a meeting's change becomes messages. A meeting that has no video room yet gets one first
  * (rows made before rooms were given at creation). `only` limits who is told (people added or
- * removed). Returns how many messages were queued.
+ * removed). Returns what was queued and whom it tells, by which channels.
  */
 export async function announceMeetings(
   trx: Executor,
@@ -21,8 +21,10 @@ export async function announceMeetings(
     only?: string[];
     now?: Date;
   },
-): Promise<number> {
+): Promise<Queued> {
   let queued = 0;
+  const told = new Set<string>();
+  const channels = new Set<NotificationChannel>();
   for (let i = 0; i < props.meetingIds.length; i += CHUNK) {
     const ids = props.meetingIds.slice(i, i + CHUNK);
     const meetings = await trx.selectFrom('meetings').selectAll().where('id', 'in', ids).execute();
@@ -64,12 +66,15 @@ export async function announceMeetings(
         .sort((a, b) => a.name.localeCompare(b.name)),
       only: props.only,
     }));
-    queued += await queueMeetingMessages(trx, {
+    const part = await queueMeetingMessages(trx, {
       meetings: drafts,
       kind: props.kind,
       ...(props.revision !== undefined && { revision: props.revision }),
       ...(props.now && { now: props.now }),
     });
+    queued += part.queued;
+    for (const id of part.told) told.add(id);
+    for (const channel of part.channels) channels.add(channel);
   }
-  return queued;
+  return { queued, told: [...told], channels: [...channels] };
 }

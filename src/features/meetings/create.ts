@@ -85,6 +85,7 @@ export async function createMeetings(
   const queued =
     options.announce === false
       ? 0
-      : await announceMeetings(trx, { meetingIds: ids, kind: 'intro', ...(options.now && { now: options.now }) });
+      : (await announceMeetings(trx, { meetingIds: ids, kind: 'intro', ...(options.now && { now: options.now }) }))
+          .queued;
   return { ids, queued };
 }

@@ -14,6 +14,7 @@ import { type AppContext, requireAdmin, requirePerson } from '../../http/context
 import { commonErrors } from '../../http/errorShape.js';
 import { videoRooms } from '../../integrations/jitsi.js';
 import { notFound } from '../../lib/errors.js';
+import type { Queued } from '../notifications/queue.js';
 import type { PersonRow } from '../people/presenters.js';
 import { meetingCalendarFile } from './calendar.js';
 import { type MeetingAccess, meetingAccess } from './policy.js';
@@ -35,6 +36,13 @@ export function meetingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     });
     if (!meeting) throw notFound('No such meeting.');
     return { meeting };
+  };
+  /** The meeting after a change, with whom its messages will reach (by name) and how. */
+  const presentTold = async (meetingId: string, viewer: PersonRow, access: MeetingAccess, queued: Queued) => {
+    const { meeting } = await present(meetingId, viewer, access);
+    const names = new Map(meeting.participants.map((p) => [p.id, p.name]));
+    const told = { names: queued.told.map((id) => names.get(id) ?? '').filter(Boolean), channels: queued.channels };
+    return { meeting, told };
   };
 
   return async (app) => {
@@ -103,14 +111,14 @@ export function meetingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (request) => {
         const viewer = requirePerson(request);
         const access = await meetingAccess(db, viewer, request.params.id);
-        await rescheduleMeeting({
+        const { queued } = await rescheduleMeeting({
           db,
           meetingId: request.params.id,
           startsAt: request.body.startsAt,
           durationMinutes: request.body.durationMinutes,
           actorId: viewer.id,
         });
-        return present(request.params.id, viewer, access);
+        return presentTold(request.params.id, viewer, access, queued);
       },
     );
 
@@ -118,7 +126,7 @@ export function meetingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     const statusChange = (
       path: string,
       summary: string,
-      change: (props: { db: Db; meetingId: string; actorId: string }) => Promise<unknown>,
+      change: (props: { db: Db; meetingId: string; actorId: string }) => Promise<Queued | undefined | void>,
     ) =>
       app.post(
         path,
@@ -134,8 +142,10 @@ export function meetingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         async (request) => {
           const viewer = requirePerson(request);
           const access = await meetingAccess(db, viewer, request.params.id);
-          await change({ db, meetingId: request.params.id, actorId: viewer.id });
-          return present(request.params.id, viewer, access);
+          const queued = await change({ db, meetingId: request.params.id, actorId: viewer.id });
+          return queued
+            ? presentTold(request.params.id, viewer, access, queued)
+            : present(request.params.id, viewer, access);
         },
       );
     statusChange('/meetings/:id/cancel', 'Cancel the meeting; everyone is told.', cancelMeeting);

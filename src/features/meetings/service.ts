@@ -4,6 +4,7 @@ import type { Db, Executor } from '../../db/database.js';
 import type { NotificationKind } from '../../db/schema.js';
 import { badRequest, conflict, notFound } from '../../lib/errors.js';
 import { nowIso } from '../../lib/time.js';
+import type { Queued } from '../notifications/queue.js';
 import { announceMeetings } from './announce.js';
 import { createMeetings } from './create.js';
 
@@ -47,7 +48,7 @@ export async function createMeeting(props: {
 }
 
 /** Cancels a meeting and queues the cancellation (with an iCalendar CANCEL where it had a time). */
-export async function cancelMeeting(props: { db: Db; meetingId: string; actorId?: string | null }): Promise<number> {
+export async function cancelMeeting(props: { db: Db; meetingId: string; actorId?: string | null }): Promise<Queued> {
   return props.db.transaction().execute(async (trx) => {
     const meeting = await lockMeeting(trx, props.meetingId);
     if (meeting.status === 'cancelled') throw conflict('The meeting is already cancelled.');
@@ -134,7 +135,7 @@ export async function rescheduleMeeting(props: {
   durationMinutes?: number | null;
   actorId?: string | null;
   now?: Date;
-}): Promise<{ changed: boolean; queued: number }> {
+}): Promise<{ changed: boolean; queued: Queued }> {
   const now = props.now ?? new Date();
   assertFuture(props.startsAt, now);
   const startsAt = new Date(props.startsAt).toISOString();
@@ -143,7 +144,9 @@ export async function rescheduleMeeting(props: {
     if (meeting.status === 'cancelled') throw conflict('The meeting is cancelled: its time can no longer change.');
     if (meeting.status === 'done') throw conflict('The meeting has already taken place.');
     const duration = props.durationMinutes ?? meeting.duration_minutes ?? 30;
-    if (meeting.starts_at === startsAt && meeting.duration_minutes === duration) return { changed: false, queued: 0 };
+    if (meeting.starts_at === startsAt && meeting.duration_minutes === duration) {
+      return { changed: false, queued: { queued: 0, told: [], channels: [] } };
+    }
     const updatedAt = nextUpdatedAt(meeting.updated_at, now);
     await trx
       .updateTable('meetings')

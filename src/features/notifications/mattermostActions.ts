@@ -54,6 +54,7 @@ export async function answerMattermostAction(
     if (error instanceof AppError && (error.code === 'forbidden' || error.code === 'not_found')) {
       return { ephemeral_text: `Sorry, ${person.name}: only the people in this meeting can answer.` };
     }
+    if (error instanceof AppError && error.code === 'conflict') return { ephemeral_text: error.message };
     throw error;
   }
   return {

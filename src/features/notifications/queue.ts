@@ -44,13 +44,25 @@ export interface MessageMeeting {
  * event per meeting: a person who cannot be reached never holds up the others. Reminders and
  * follow-ups that follow from an intro or a new time are queued with it. Returns how many rows.
  */
+/** What a change queued, and whom it tells by which channels: so a page can say it truthfully. */
+export interface Queued {
+  queued: number;
+  /** People at least one channel that reaches people will write to (not the webhook). */
+  told: string[];
+  /** The personal channels used (e-mail, Slack, Mattermost). */
+  channels: NotificationChannel[];
+}
+
 export async function queueMeetingMessages(
   trx: Executor,
   props: { meetings: MessageMeeting[]; kind: NotificationKind; revision?: string; now?: Date },
-): Promise<number> {
-  if (!props.meetings.length) return 0;
+): Promise<Queued> {
+  const none: Queued = { queued: 0, told: [], channels: [] };
+  if (!props.meetings.length) return none;
   const channels = await enabledChannels(trx);
-  if (!channels.size) return 0;
+  if (!channels.size) return none;
+  const told = new Set<string>();
+  const used = new Set<NotificationChannel>();
   const now = (props.now ?? new Date()).toISOString();
   const personIds = [...new Set(props.meetings.flatMap((m) => m.participants.map((p) => p.id)))];
   const wants = await loadWants(trx, personIds);
@@ -61,8 +73,8 @@ export async function queueMeetingMessages(
     const due = props.kind === 'reminder' ? reminderDue(meeting, new Date(now)) : now;
     if (!due) continue;
     const attendees = meeting.participants.filter((p) => p.enabled);
-    const told = meeting.only ? new Set(meeting.only) : null;
-    const reached = attendees.filter((p) => !told || told.has(p.id));
+    const onlyThese = meeting.only ? new Set(meeting.only) : null;
+    const reached = attendees.filter((p) => !onlyThese || onlyThese.has(p.id));
     const participants: PayloadPerson[] = attendees.map((p) => ({
       id: p.id,
       name: p.name,
@@ -111,7 +123,7 @@ export async function queueMeetingMessages(
       result: null,
       sent_at: null,
       // A partial change (someone added or removed) tells only those people: its key names them.
-      dedupe_key: key(channel, personId ?? (told ? [...told].sort().join(',') : '*')),
+      dedupe_key: key(channel, personId ?? (onlyThese ? [...onlyThese].sort().join(',') : '*')),
       created_at: now,
       updated_at: now,
       origin: meeting.origin,
@@ -121,13 +133,18 @@ export async function queueMeetingMessages(
       for (const p of reached) {
         if (!p.email || !wants(p.id, meeting.origin, 'email')) continue;
         const recipient = participants.find((x) => x.id === p.id) as PayloadPerson;
+        told.add(p.id);
+        used.add('email');
         rows.push(row('email', p.id, { ...base, recipient: { ...recipient, cc: p.assistant ? [p.assistant] : [] } }));
       }
     }
     for (const chat of ['slack', 'mattermost'] as const) {
       if (!channels.has(chat)) continue;
       const readers = reached.filter((p) => p.email && wants(p.id, meeting.origin, chat)).map((p) => p.id);
-      if (readers.length) rows.push(row(chat, null, { ...base, readers }));
+      if (!readers.length) continue;
+      rows.push(row(chat, null, { ...base, readers }));
+      for (const id of readers) told.add(id);
+      used.add(chat);
     }
     // Another system, not a person, reads the webhook: one event per meeting and change.
     if (channels.has('webhook')) rows.push(row('webhook', null, { ...base }));
@@ -142,5 +159,5 @@ export async function queueMeetingMessages(
       .onConflict((oc) => oc.column('dedupe_key').doNothing())
       .execute();
   }
-  return rows.length;
+  return { queued: rows.length, told: [...told], channels: [...used] };
 }

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { Executor } from '../../db/database.js';
 import type { AppContext } from '../../http/context.js';
 import { findBadText } from '../../http/textGuard.js';
 import { slackUserEmail } from '../../integrations/slack.js';
@@ -8,6 +9,7 @@ import { AppError, unauthorized } from '../../lib/errors.js';
 import { constantTimeEqual } from '../../lib/ids.js';
 import { issuePath } from '../../lib/zodMessage.js';
 import { recordFeedback } from '../meetings/feedback.js';
+import { findPersonByEmail } from '../people/queries.js';
 import { loadChannels } from './channels.js';
 
 /** Slack's advice: refuse requests signed more than five minutes from now (replays). */
@@ -82,6 +84,58 @@ function tellClicker(responseUrl: string | undefined, text: string): void {
   }).catch(() => {});
 }
 
+/** The Slack channel's settings an interaction needs; 404 when interactivity is not set up. */
+async function slackInteractivity(db: Executor) {
+  const slack = (await loadChannels(db)).find((c) => c.channel === 'slack' && c.enabled);
+  const signingSecret = slack?.secrets.signingSecret;
+  if (!slack || !signingSecret) throw new AppError('not_found', 'Slack interactivity is not configured.');
+  return { signingSecret, token: slack.secrets.token, apiUrl: slack.settings.apiUrl };
+}
+
+/**
+ * A "Did you meet?" button clicked in Slack: who clicked (Slack user → e-mail → person), then the
+ * answer recorded through the meetings service. What to tell the clicker, and what to answer Slack.
+ */
+export async function answerSlackClick(props: {
+  db: Executor;
+  slack: { token?: string | undefined; apiUrl?: string | undefined };
+  defaultApiUrl: string;
+  payload: BlockAction;
+}): Promise<{ reply: Record<string, unknown>; tell: string | null }> {
+  const { db, payload } = props;
+  const action = payload.actions?.find((a) => a.action_id && a.action_id in ANSWERS);
+  const userId = payload.user?.id;
+  if (payload.type !== 'block_actions' || !action?.value || !userId)
+    return { reply: { ok: true, ignored: true }, tell: null };
+  const token = props.slack.token;
+  const email = token
+    ? await slackUserEmail({ token, apiUrl: props.slack.apiUrl ?? props.defaultApiUrl }, userId).catch(() => null)
+    : null;
+  const person = email ? await findPersonByEmail(db, email) : undefined;
+  if (!person || person.enabled !== 1) {
+    return {
+      reply: { ok: false, reason: 'unknown_user' },
+      tell: 'Convene could not match your Slack account to a person in its directory, so your answer was not saved.',
+    };
+  }
+  const answer = ANSWERS[action.action_id as string] as 'yes' | 'no';
+  try {
+    await recordFeedback(db, { meetingId: action.value, personId: person.id, answer, via: 'slack' });
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    const tell =
+      error.code === 'conflict' ? error.message : 'Only the people in this meeting can say whether it took place.';
+    return { reply: { ok: false, reason: error.code }, tell };
+  }
+  return {
+    reply: { ok: true },
+    tell:
+      answer === 'yes'
+        ? 'Thanks! Noted: you met. (Changed your mind? Press the other button.)'
+        : 'Thanks! Noted: you didn’t meet. (Changed your mind? Press the other button.)',
+  };
+}
+
 /**
  * Slack's interactivity endpoint: the Yes/No buttons of a follow-up post here. Outside cookie
  * sign-in and CSRF (Slack's servers carry neither): the signing secret is the authentication.
@@ -96,56 +150,18 @@ export function slackInteractionRoutes(ctx: AppContext): FastifyPluginAsync {
     app.addContentTypeParser('*', { parseAs: 'string' }, (_request, text, done) => done(null, text));
 
     app.post('/integrations/slack/interactions', { schema: { hide: true } }, async (request, reply) => {
-      const slack = (await loadChannels(db)).find((c) => c.channel === 'slack' && c.enabled);
-      const secret = slack?.secrets.signingSecret;
-      if (!slack || !secret) throw new AppError('not_found', 'Slack interactivity is not configured.');
+      const slack = await slackInteractivity(db);
       const raw = typeof request.body === 'string' ? request.body : '';
-      verifySlackRequest(secret, request.headers, raw);
-
+      verifySlackRequest(slack.signingSecret, request.headers, raw);
       const payload = parsePayload(raw);
-      const action = payload.actions?.find((a) => a.action_id && a.action_id in ANSWERS);
-      const userId = payload.user?.id;
-      if (payload.type !== 'block_actions' || !action?.value || !userId) return reply.send({ ok: true, ignored: true });
-
-      const token = slack.secrets.token;
-      const email = token
-        ? await slackUserEmail(
-            { token, apiUrl: slack.settings.apiUrl ?? ctx.config.notifications.slack.apiUrl },
-            userId,
-          ).catch(() => null)
-        : null;
-      const person = email
-        ? await db
-            .selectFrom('people')
-            .select('id')
-            .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
-            .where('enabled', '=', 1)
-            .executeTakeFirst()
-        : undefined;
-      if (!person) {
-        tellClicker(
-          payload.response_url,
-          'Convene could not match your Slack account to a person in its directory, so your answer was not saved.',
-        );
-        return reply.send({ ok: false, reason: 'unknown_user' });
-      }
-      const answer = ANSWERS[action.action_id as string] as 'yes' | 'no';
-      try {
-        await recordFeedback(db, { meetingId: action.value, personId: person.id, answer, via: 'slack' });
-      } catch (error) {
-        if (error instanceof AppError) {
-          tellClicker(payload.response_url, 'Only the people in this meeting can say whether it took place.');
-          return reply.send({ ok: false, reason: error.code });
-        }
-        throw error;
-      }
-      tellClicker(
-        payload.response_url,
-        answer === 'yes'
-          ? 'Thanks! Noted: you met. (Changed your mind? Press the other button.)'
-          : 'Thanks! Noted: you didn’t meet. (Changed your mind? Press the other button.)',
-      );
-      return reply.send({ ok: true });
+      const outcome = await answerSlackClick({
+        db,
+        slack,
+        defaultApiUrl: ctx.config.notifications.slack.apiUrl,
+        payload,
+      });
+      if (outcome.tell) tellClicker(payload.response_url, outcome.tell);
+      return reply.send(outcome.reply);
     });
   };
 }

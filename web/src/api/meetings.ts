@@ -20,6 +20,12 @@ export type MeetingPage = MeetingList;
 export type NewMeeting = CreateMeetingInput;
 
 type MeetingEnvelope = z.infer<typeof meetingEnvelope>;
+/** Whom the messages of a change will reach, by which channels, as the server queued them. */
+export type Told = NonNullable<MeetingEnvelope['told']>;
+export interface ChangedMeeting {
+  meeting: MeetingDetail;
+  told: Told | undefined;
+}
 
 const path = (id: string) => `/api/v1/meetings/${encodeURIComponent(id)}`;
 
@@ -33,12 +39,14 @@ export async function getMeeting(id: string, signal?: AbortSignal): Promise<Meet
 
 export const calendarFileUrl = (id: string) => `${path(id)}/calendar.ics`;
 
-export async function setMeetingTime(id: string, startsAt: string, durationMinutes?: number): Promise<MeetingDetail> {
-  return (await api.patch<MeetingEnvelope>(path(id), { startsAt, durationMinutes })).meeting;
+export async function setMeetingTime(id: string, startsAt: string, durationMinutes?: number): Promise<ChangedMeeting> {
+  const { meeting, told } = await api.patch<MeetingEnvelope>(path(id), { startsAt, durationMinutes });
+  return { meeting, told };
 }
 
-export async function cancelMeeting(id: string): Promise<MeetingDetail> {
-  return (await api.post<MeetingEnvelope>(`${path(id)}/cancel`)).meeting;
+export async function cancelMeeting(id: string): Promise<ChangedMeeting> {
+  const { meeting, told } = await api.post<MeetingEnvelope>(`${path(id)}/cancel`);
+  return { meeting, told };
 }
 
 export async function answerMeeting(id: string, answer: FeedbackAnswer): Promise<void> {

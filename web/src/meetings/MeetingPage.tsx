@@ -1,6 +1,13 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { calendarFileUrl, cancelMeeting, getMeeting, type MeetingDetail, markMeetingDone } from '../api/meetings';
+import {
+  calendarFileUrl,
+  cancelMeeting,
+  getMeeting,
+  type MeetingDetail,
+  markMeetingDone,
+  type Told,
+} from '../api/meetings';
 import { useCurrentPerson } from '../auth/authContext';
 import { Avatar } from '../mixers/Avatar';
 import { ErrorAlert, Notice } from '../ui/Alert';
@@ -15,6 +22,7 @@ import { FeedbackCard } from './FeedbackCard';
 import { MeetingStatusBadge } from './StatusBadge';
 import { TimeForm } from './TimeForm';
 import { formatMeetingTime, googleCalendarUrl, JOIN_EARLY_MINUTES, joinOpensAt } from './time';
+import { toldSentence } from './told';
 
 /** Re-renders every half minute, so the Join button opens on time without a reload. */
 function useNow(): number {
@@ -59,6 +67,8 @@ function MeetingView({
 }) {
   const others = meeting.participants.filter((p) => !p.isYou);
   const cancelled = meeting.status === 'cancelled';
+  // Known only right after this person cancelled it here: whom the cancellation reaches.
+  const [cancelTold, setCancelTold] = useState<string | null>(null);
   return (
     <>
       <header className="page-header">
@@ -82,7 +92,7 @@ function MeetingView({
       </header>
       {cancelled ? (
         <div className="meeting-cancelled" role="status">
-          <strong>The meeting was cancelled and everyone was told.</strong>
+          <strong>The meeting was cancelled.</strong> {cancelTold}
         </div>
       ) : null}
 
@@ -130,7 +140,13 @@ function MeetingView({
           {meeting.access === 'participant' && meeting.groupId && meeting.status !== 'cancelled' ? (
             <FeedbackCard meeting={meeting} onChange={onChange} />
           ) : null}
-          {meeting.canChange ? <StatusActions meeting={meeting} onChange={onChange} /> : null}
+          {meeting.canChange ? (
+            <StatusActions
+              meeting={meeting}
+              onChange={onChange}
+              onCancelled={(told) => setCancelTold(toldSentence(told))}
+            />
+          ) : null}
         </div>
       </div>
     </>
@@ -200,12 +216,23 @@ function WhenCard({ meeting, timeZone }: { meeting: MeetingDetail; timeZone: str
   );
 }
 
-function StatusActions({ meeting, onChange }: { meeting: MeetingDetail; onChange: (m: MeetingDetail) => void }) {
+function StatusActions({
+  meeting,
+  onChange,
+  onCancelled,
+}: {
+  meeting: MeetingDetail;
+  onChange: (m: MeetingDetail) => void;
+  onCancelled: (told: Told | undefined) => void;
+}) {
   const [confirming, setConfirming] = useState(false);
   const action = useAsyncAction();
   const now = useNow();
   // Done means "we met": not before the start (the API refuses it too); an untimed meeting may have.
-  const canMarkDone = meeting.startsAt === null || Date.parse(meeting.startsAt) <= now;
+  // A participant of a mixer match says so in "Did you meet?": one control for the fact.
+  const canMarkDone =
+    (meeting.startsAt === null || Date.parse(meeting.startsAt) <= now) &&
+    !(meeting.access === 'participant' && meeting.groupId);
   return (
     <section className="card" aria-labelledby="status-title">
       <h2 id="status-title" className="card-title">
@@ -237,7 +264,11 @@ function StatusActions({ meeting, onChange }: { meeting: MeetingDetail; onChange
         onCancel={() => setConfirming(false)}
         onConfirm={() => {
           setConfirming(false);
-          void action.run(async () => onChange(await cancelMeeting(meeting.id)));
+          void action.run(async () => {
+            const { meeting: next, told } = await cancelMeeting(meeting.id);
+            onCancelled(told);
+            onChange(next);
+          });
         }}
       >
         <p>Everyone in it will be told, and calendars that have it will drop it. This can’t be undone.</p>

@@ -6,6 +6,7 @@ import { Field } from '../ui/Field';
 import { fieldError, formLevelError } from '../ui/formError';
 import { useAsyncAction } from '../ui/useAsyncAction';
 import { utcToZoned, zonedToUtc } from './time';
+import { toldSentence } from './told';
 
 const DURATIONS = [15, 30, 45, 60, 90];
 
@@ -36,9 +37,9 @@ export function TimeForm({
       return;
     }
     await action.run(async () => {
-      const updated = await setMeetingTime(meeting.id, startsAt, duration);
+      const { meeting: updated, told } = await setMeetingTime(meeting.id, startsAt, duration);
       onSaved(updated);
-      setSaved(meeting.startsAt ? 'Time changed. Everyone has been told.' : 'Time set. Everyone has been told.');
+      setSaved(`${meeting.startsAt ? 'Time changed.' : 'Time set.'} ${toldSentence(told)}`);
     });
   }
 
