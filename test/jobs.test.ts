@@ -3,8 +3,10 @@ import { spawn } from 'node:child_process';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { FastifyBaseLogger } from 'fastify';
+import { Migrator } from 'kysely';
 import { type Database, openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
+import { migrations } from '../src/db/migrations/index.js';
 import { readLease } from '../src/jobs/leases.js';
 import { type Service, startJobs } from '../src/jobs/runner.js';
 import { scheduledJob } from '../src/jobs/scheduled.js';
@@ -142,6 +144,34 @@ for (const engine of enginesUnderTest()) {
       }
       assert.equal(runs.length, 20, `one run per minute, not ${runs.length}`);
       assert.equal(new Set(runs).size, 20);
+    });
+
+    test('upgrading keeps the directory sync on schedule: its last import is carried over from the audit log', async () => {
+      const testDatabase = await engine.create();
+      cleanups.push(() => testDatabase.drop());
+      const database = openDatabase(testDatabase.url);
+      cleanups.push(() => database.close());
+      const migrator = new Migrator({ db: database.db, provider: { getMigrations: async () => migrations } });
+      assert.equal((await migrator.migrateTo('0006_votes_one_tree')).error, undefined);
+      const imports: Array<[string, string]> = [
+        ['a', '2030-01-01T02:00:04.000Z'],
+        ['b', '2030-01-02T02:00:09.000Z'],
+      ];
+      for (const [id, at] of imports) {
+        const row = {
+          id,
+          at,
+          actor_id: null,
+          action: 'directory.import',
+          subject_type: null,
+          subject_id: null,
+          data: null,
+        };
+        await database.db.insertInto('audit_log').values(row).execute();
+      }
+      await migrateToLatest(database.db);
+      const lease = await readLease(database.db, 'directory-sync');
+      assert.equal(lease?.last_due_at, '2030-01-02T02:00:09.000Z');
     });
 
     test('a holder that stops renewing loses the job once its lease ends', async () => {
