@@ -14,8 +14,8 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openContext } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import type { OutboxOptions } from '../src/features/meetings/outbox.js';
-import { prepareMeetings } from '../src/features/meetings/prepare.js';
+import { announceMeetings } from '../src/features/meetings/announce.js';
+import type { OutboxOptions } from '../src/features/notifications/outbox.js';
 import type { AppContext } from '../src/http/context.js';
 import { newId } from '../src/lib/ids.js';
 import { FakeSlack } from '../test/helpers/fakeSlack.js';
@@ -127,7 +127,7 @@ async function seed(ctx: AppContext, slack: FakeSlack, tag: string): Promise<voi
         .execute();
       ids.push(...meetings.map((m) => m.id));
     }
-    await prepareMeetings(trx, { meetingIds: ids, kind: 'intro' });
+    await announceMeetings(trx, { meetingIds: ids, kind: 'intro' });
   });
 }
 

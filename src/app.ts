@@ -4,7 +4,7 @@ import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { SigninLimiter } from './features/auth/rateLimit.js';
-import { applyChannelConfig } from './features/meetings/channels.js';
+import { applyChannelConfig } from './features/notifications/channels.js';
 import { ensureSettings } from './features/settings/service.js';
 import type { AppContext } from './http/context.js';
 import { backgroundJobs } from './jobs/registry.js';

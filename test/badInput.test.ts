@@ -246,7 +246,7 @@ const cases: Array<{
     payload: { title: 'X', participantIds: ['nobody'], startsAt: '2001-01-01T09:00:00Z' },
     field: 'startsAt',
   },
-  // notification channels, deliveries, personal channel choices
+  // notification channels, messages, personal channel choices
   { method: 'PUT', url: '/api/v1/admin/channels/fax', payload: { enabled: true }, field: 'channel' },
   { method: 'PUT', url: '/api/v1/admin/channels/email', payload: { enabled: 'yes' }, field: 'enabled' },
   { method: 'PUT', url: '/api/v1/admin/channels/email', payload: { smtpUrl: 'http://mail' }, field: 'smtpUrl' },
@@ -266,17 +266,17 @@ const cases: Array<{
   },
   { method: 'POST', url: '/api/v1/admin/channels/email/test', payload: { to: 'a@b.org', cc: 'c@d.org' }, status: 400 },
   { method: 'POST', url: '/api/v1/admin/channels/email/test', payload: ['a@b.org'], status: 400 },
-  { method: 'GET', url: '/api/v1/admin/deliveries?status=lost', field: 'status' },
-  { method: 'GET', url: '/api/v1/admin/deliveries?channel=fax', field: 'channel' },
-  { method: 'GET', url: '/api/v1/admin/deliveries?kind=party', field: 'kind' },
-  { method: 'GET', url: '/api/v1/admin/deliveries?page=0', field: 'page' },
-  { method: 'GET', url: '/api/v1/admin/deliveries?sort=newest', status: 400 },
-  { method: 'POST', url: '/api/v1/admin/deliveries/nope/resend', status: 404 },
-  { method: 'POST', url: `/api/v1/admin/deliveries/${'x'.repeat(100)}/resend`, field: 'id' },
-  { method: 'POST', url: '/api/v1/admin/deliveries/resend', payload: { status: 'sent' }, field: 'status' },
+  { method: 'GET', url: '/api/v1/admin/messages?status=lost', field: 'status' },
+  { method: 'GET', url: '/api/v1/admin/messages?channel=fax', field: 'channel' },
+  { method: 'GET', url: '/api/v1/admin/messages?kind=party', field: 'kind' },
+  { method: 'GET', url: '/api/v1/admin/messages?page=0', field: 'page' },
+  { method: 'GET', url: '/api/v1/admin/messages?sort=newest', status: 400 },
+  { method: 'POST', url: '/api/v1/admin/messages/nope/resend', status: 404 },
+  { method: 'POST', url: `/api/v1/admin/messages/${'x'.repeat(100)}/resend`, field: 'id' },
+  { method: 'POST', url: '/api/v1/admin/messages/resend', payload: { status: 'sent' }, field: 'status' },
   {
     method: 'POST',
-    url: '/api/v1/admin/deliveries/resend',
+    url: '/api/v1/admin/messages/resend',
     payload: { status: 'failed', channel: 'fax' },
     field: 'channel',
   },
@@ -290,10 +290,10 @@ const cases: Array<{
   {
     method: 'PUT',
     url: '/api/v1/me/notifications',
-    payload: { groups: [{ groupId: 'nope', override: null }] },
-    field: 'groups[0].groupId',
+    payload: { origins: [{ origin: 'group:nope', override: null }] },
+    field: 'origins[0].origin',
   },
-  { method: 'PUT', url: '/api/v1/me/notifications', payload: { groups: 'all' }, field: 'groups' },
+  { method: 'PUT', url: '/api/v1/me/notifications', payload: { origins: 'all' }, field: 'origins' },
 ];
 
 forEachEngine('bad input on every route', (get) => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ChannelLimits } from '../src/features/meetings/channelLimits.js';
+import { ChannelLimits } from '../src/features/notifications/channelLimits.js';
 import { FakeSlack } from './helpers/fakeSlack.js';
 import { deliverOutbox, slackMeetings, startForFile, testOutboxOptions } from './helpers/outbox.js';
 import { forEachEngine } from './helpers/suite.js';

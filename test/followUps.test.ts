@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { saveChannel } from '../src/features/meetings/channels.js';
-import { slackSignature } from '../src/features/meetings/slackInteractions.js';
 import { managerPattern } from '../src/features/mixers/eligibility.js';
 import { runRound } from '../src/features/mixers/rounds.js';
+import { saveChannel } from '../src/features/notifications/channels.js';
+import { slackSignature } from '../src/features/notifications/slackInteractions.js';
 import { FakeSlack } from './helpers/fakeSlack.js';
 import { deliverOutbox, startForFile, testOutboxOptions } from './helpers/outbox.js';
 import { clientFor, insertPerson } from './helpers/people.js';

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { claimDue } from '../src/features/meetings/outbox.js';
-import type { NotificationPayload } from '../src/features/meetings/payload.js';
-import { prepareMeetings } from '../src/features/meetings/prepare.js';
-import { renderMattermost } from '../src/features/meetings/renderMattermost.js';
-import { buildSenders } from '../src/features/meetings/senders.js';
+import { announceMeetings } from '../src/features/meetings/announce.js';
 import { createMeeting } from '../src/features/meetings/service.js';
+import { claimDue } from '../src/features/notifications/outbox.js';
+import type { NotificationPayload } from '../src/features/notifications/payload.js';
+import { renderMattermost } from '../src/features/notifications/renderMattermost.js';
+import { buildSenders } from '../src/features/notifications/senders.js';
 import { videoRooms } from '../src/integrations/jitsi.js';
 import { FakeMattermost } from './helpers/fakeMattermost.js';
 import { deliverOutbox, notificationRows, startForFile, testOutboxOptions } from './helpers/outbox.js';
@@ -192,7 +192,7 @@ forEachEngine(
       const { meetingId } = await createMeeting({ db: db(), title: 'Coffee', participantIds: [a.id, b.id] });
       await db()
         .transaction()
-        .execute((trx) => prepareMeetings(trx, { meetingIds: [meetingId], kind: 'follow_up' }));
+        .execute((trx) => announceMeetings(trx, { meetingIds: [meetingId], kind: 'follow_up' }));
       await deliver();
       const post = mm.posts.find((p) => p.message.includes('Did you meet?'));
       assert.ok(post, 'the follow-up was posted');

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openDatabase } from '../src/db/database.js';
-import { claimDue, drainOutbox } from '../src/features/meetings/outbox.js';
-import { buildSenders } from '../src/features/meetings/senders.js';
 import { cancelMeeting, createMeeting } from '../src/features/meetings/service.js';
 import { managerPattern } from '../src/features/mixers/eligibility.js';
 import { runRound } from '../src/features/mixers/rounds.js';
+import { claimDue, drainOutbox } from '../src/features/notifications/outbox.js';
+import { buildSenders } from '../src/features/notifications/senders.js';
 import { jitsiToken, newRoomName, videoRooms } from '../src/integrations/jitsi.js';
 import { FakeSlack } from './helpers/fakeSlack.js';
 import { deliverOutbox, personOnSlack, startForFile, testOutboxOptions } from './helpers/outbox.js';
@@ -250,7 +250,7 @@ forEachEngine(
       assert.equal(slack.posts.length, 0);
     });
 
-    test('a worker killed mid-delivery loses nothing: its lease runs out and another sends each row once', async () => {
+    test('a worker killed mid-send loses nothing: its lease runs out and another sends each row once', async () => {
       await reset();
       const people: string[] = [];
       for (let i = 0; i < 6; i++) {

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type Kysely, Migrator, sql } from 'kysely';
 import { type Database, openDatabase } from '../src/db/database.js';
-import { migrateToLatest } from '../src/db/migrate.js';
 import { migrations } from '../src/db/migrations/index.js';
 import { createTalksEvent, setTalksPhase } from '../src/features/talks/events.js';
 import { createProposal } from '../src/features/talks/proposals.js';
@@ -53,7 +52,11 @@ for (const engine of enginesUnderTest()) {
       const rowsBefore = await db.selectFrom('votes').selectAll().orderBy(['proposal_id', 'person_id']).execute();
       assert.equal(rowsBefore.length, 8);
 
-      assert.equal((await migrateToLatest(db))[0], '0006_votes_one_tree');
+      const to0006 = await migrator(database).migrateTo('0006_votes_one_tree');
+      assert.deepEqual(
+        to0006.results?.map((r) => r.migrationName),
+        ['0006_votes_one_tree'],
+      );
       const rowsAfter = await db.selectFrom('votes').selectAll().orderBy(['proposal_id', 'person_id']).execute();
       assert.deepEqual(rowsAfter, rowsBefore, 'every vote, as it was');
 
@@ -90,6 +93,148 @@ for (const engine of enginesUnderTest()) {
               db,
             );
       assert.deepEqual(indexes.rows, [], 'the primary key is the only index a vote writes');
+    });
+
+    test('meetings made before 0007 get their group as origin and its message settings; channel choices follow', async () => {
+      const { db } = database;
+      const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
+      assert.equal(applied.rows.at(-1)?.name, '0006_votes_one_tree', 'runs after the votes test, at 0006');
+      // Rows as the code before 0007 wrote them: settings on the group, none on the meeting.
+      const now = new Date().toISOString();
+      const [ann, ben] = [
+        await insertPerson(db, { username: 'old-ann' }),
+        await insertPerson(db, { username: 'old-ben' }),
+      ];
+      await db
+        .insertInto('groups')
+        .values({
+          id: 'g-old',
+          name: 'Old coffee',
+          name_key: 'old coffee',
+          description: '',
+          cron: '0 10 * * MON',
+          timezone: 'UTC',
+          every_weeks: 1,
+          anchor_date: null,
+          size: 2,
+          odd_policy: 'trio',
+          eligibility: '{"kind":"everyone"}',
+          membership: 'open',
+          intro_template: 'Hi {{names}}',
+          reminder_minutes: 30,
+          follow_up_days: 7,
+          reminder_template: 'Soon, {{names}}',
+          follow_up_template: null,
+          archived: 0,
+          next_round_at: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      const meeting = (id: string, groupId: string | null) => ({
+        id,
+        source: groupId ? 'round' : 'manual',
+        external_id: null,
+        group_id: groupId,
+        round_id: null,
+        title: id,
+        starts_at: null,
+        duration_minutes: null,
+        room_url: null,
+        status: 'scheduled' as const,
+        reminder_minutes: groupId ? 30 : null,
+        created_at: now,
+        updated_at: now,
+      });
+      await db
+        .insertInto('meetings')
+        .values([meeting('m-group', 'g-old'), meeting('m-manual', null)])
+        .execute();
+      await db
+        .insertInto('notification_prefs')
+        .values([
+          { person_id: ann, scope: '', channel: 'email', enabled: 1, updated_at: now },
+          { person_id: ann, scope: 'g-old', channel: 'email', enabled: 0, updated_at: now },
+          { person_id: ben, scope: 'g-old', channel: 'slack', enabled: 1, updated_at: now },
+        ])
+        .execute();
+      const outbox = (id: string, meetingId: string) => ({
+        id,
+        meeting_id: meetingId,
+        person_id: ann,
+        channel: 'email' as const,
+        kind: 'intro' as const,
+        payload: '{}',
+        status: 'sent' as const,
+        attempts: 1,
+        next_attempt_at: now,
+        claimed_until: null,
+        claimed_by: null,
+        recovered: 0 as const,
+        last_error: null,
+        result: null,
+        sent_at: now,
+        dedupe_key: id,
+        created_at: now,
+        updated_at: now,
+      });
+      // Typed for the schema after 0007; these columns did not exist yet, so they are left out.
+      const rows = [outbox('n-group', 'm-group'), outbox('n-manual', 'm-manual')];
+      await db
+        .insertInto('notifications')
+        .values(rows as never)
+        .execute();
+      const counts = async () =>
+        Object.fromEntries(
+          await Promise.all(
+            (['meetings', 'notifications', 'notification_prefs', 'groups'] as const).map(async (table) => [
+              table,
+              Number(
+                (
+                  await db
+                    .selectFrom(table)
+                    .select((eb) => eb.fn.countAll().as('n'))
+                    .executeTakeFirstOrThrow()
+                ).n,
+              ),
+            ]),
+          ),
+        );
+      const before = await counts();
+
+      const result = await migrator(database).migrateTo('0007_meeting_origins');
+      assert.equal(result.error, undefined);
+      assert.deepEqual(await counts(), before, 'no row lost or added');
+      const meetings = await db.selectFrom('meetings').selectAll().orderBy('id').execute();
+      const grouped = meetings.find((m) => m.id === 'm-group')!;
+      assert.equal(grouped.origin, 'group:g-old');
+      assert.equal(grouped.origin_name, 'Old coffee');
+      assert.equal(grouped.intro_template, 'Hi {{names}}');
+      assert.equal(grouped.reminder_template, 'Soon, {{names}}');
+      assert.equal(grouped.follow_up_days, 7);
+      assert.equal(grouped.reminder_minutes, 30);
+      const manual = meetings.find((m) => m.id === 'm-manual')!;
+      assert.equal(manual.origin, null);
+      assert.equal(manual.intro_template, null);
+      const notes = await db
+        .selectFrom('notifications')
+        .select(['id', 'origin', 'origin_name'])
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(notes, [
+        { id: 'n-group', origin: 'group:g-old', origin_name: 'Old coffee' },
+        { id: 'n-manual', origin: null, origin_name: null },
+      ]);
+      const prefs = await db
+        .selectFrom('notification_prefs')
+        .select(['person_id', 'scope', 'channel', 'enabled'])
+        .orderBy(['person_id', 'scope', 'channel'])
+        .execute();
+      assert.deepEqual(prefs.map((p) => [p.person_id === ann ? 'ann' : 'ben', p.scope, p.channel, p.enabled]).sort(), [
+        ['ann', '', 'email', 1],
+        ['ann', 'group:g-old', 'email', 0],
+        ['ben', 'group:g-old', 'slack', 1],
+      ]);
     });
   });
 }

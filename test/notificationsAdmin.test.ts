@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { prepareMeetings } from '../src/features/meetings/prepare.js';
-import { newId } from '../src/lib/ids.js';
+import { createMeetings } from '../src/features/meetings/create.js';
 import { FakeSlack } from './helpers/fakeSlack.js';
 import { deliverOutbox, personOnSlack, startForFile, testOutboxOptions } from './helpers/outbox.js';
 import { clientFor, insertPerson } from './helpers/people.js';
@@ -16,7 +15,7 @@ const options = testOutboxOptions({ batchSize: 25, concurrency: 4 });
 const WEBHOOK_SECRET = `whsec_${Buffer.from('k'.repeat(32)).toString('base64')}`;
 
 forEachEngine(
-  'notification channels, deliveries and preferences',
+  'notification channels, messages and preferences',
   (get, engine) => {
     const db = () => get().ctx.database.db;
     let admin: Client;
@@ -34,35 +33,24 @@ forEachEngine(
     };
     /** A meeting in a group (or none), with its intro messages queued as a round would. */
     const meeting = async (title: string, groupId: string | null, people: string[], startsAt: string | null = null) => {
-      const id = newId();
-      const now = new Date().toISOString();
-      await db()
+      const group = groupId
+        ? await db().selectFrom('groups').select('name').where('id', '=', groupId).executeTakeFirstOrThrow()
+        : null;
+      const made = await db()
         .transaction()
-        .execute(async (trx) => {
-          await trx
-            .insertInto('meetings')
-            .values({
-              id,
+        .execute((trx) =>
+          createMeetings(trx, [
+            {
               source: 'manual',
-              external_id: null,
-              group_id: groupId,
-              round_id: null,
+              groupId,
               title,
-              starts_at: startsAt,
-              duration_minutes: startsAt ? 30 : null,
-              room_url: null,
-              status: 'scheduled',
-              created_at: now,
-              updated_at: now,
-            })
-            .execute();
-          await trx
-            .insertInto('meeting_participants')
-            .values(people.map((person_id) => ({ meeting_id: id, person_id, role: 'participant' })))
-            .execute();
-          await prepareMeetings(trx, { meetingIds: [id], kind: 'intro' });
-        });
-      return id;
+              startsAt,
+              participantIds: people,
+              settings: groupId ? { origin: `group:${groupId}`, originName: group?.name ?? null } : {},
+            },
+          ]),
+        );
+      return made.ids[0] as string;
     };
 
     test('channels: listed with masked secrets; e-mail set up, tested, and config-managed Slack refused', async () => {
@@ -237,7 +225,7 @@ forEachEngine(
       assert.equal(JSON.parse((await row()).secrets).token, 'mattermost-token-abcdefghij');
     });
 
-    test('deliveries: chat readers the chat did not find are marked, and a reminder says when it is due', async () => {
+    test('messages: chat readers the chat did not find are marked, and a reminder says when it is due', async () => {
       await db().deleteFrom('notifications').execute();
       const found = await insertPerson(db(), { username: `${engine}found`, name: 'Found Reader' });
       const missed = await insertPerson(db(), { username: `${engine}missed`, name: 'Missed Reader' });
@@ -245,26 +233,26 @@ forEachEngine(
       const startsAt = new Date(Date.now() + 21 * 86_400_000).toISOString();
       await meeting('Marked', null, [found, missed], startsAt);
       await deliver();
-      const onSlack = await admin.get('/api/v1/admin/deliveries?channel=slack&kind=intro');
-      assert.equal(onSlack.body.deliveries.length, 1);
-      const [row] = onSlack.body.deliveries;
+      const onSlack = await admin.get('/api/v1/admin/messages?channel=slack&kind=intro');
+      assert.equal(onSlack.body.messages.length, 1);
+      const [row] = onSlack.body.messages;
       assert.equal(row.status, 'sent');
       assert.deepEqual(row.recipients.sort(), ['Found Reader', 'Missed Reader']);
       assert.deepEqual(row.notFound, ['Missed Reader']);
-      const byMail = await admin.get('/api/v1/admin/deliveries?channel=email&kind=intro');
-      for (const d of byMail.body.deliveries) assert.deepEqual(d.notFound, []);
-      const reminders = await admin.get('/api/v1/admin/deliveries?kind=reminder&status=pending');
-      assert.ok(reminders.body.deliveries.length >= 1);
-      for (const d of reminders.body.deliveries) {
+      const byMail = await admin.get('/api/v1/admin/messages?channel=email&kind=intro');
+      for (const d of byMail.body.messages) assert.deepEqual(d.notFound, []);
+      const reminders = await admin.get('/api/v1/admin/messages?kind=reminder&status=pending');
+      assert.ok(reminders.body.messages.length >= 1);
+      for (const d of reminders.body.messages) {
         assert.equal(d.nextAttemptAt, new Date(Date.parse(startsAt) - 15 * 60_000).toISOString());
       }
     });
 
-    test('deliveries: filters, counts, resend of a failed row until it is delivered, refusals', async () => {
+    test('messages: filters, counts, resend of a failed row until it is delivered, refusals', async () => {
       await db().deleteFrom('notifications').execute();
-      const groupId = await newGroup(`Deliveries ${engine}`);
-      const ann = await personOnSlack(db(), slack, { username: `${engine}ann`, name: 'Ann Delivery' });
-      const ben = await personOnSlack(db(), slack, { username: `${engine}ben`, name: 'Ben Delivery' });
+      const groupId = await newGroup(`Messages ${engine}`);
+      const ann = await personOnSlack(db(), slack, { username: `${engine}ann`, name: 'Ann Message' });
+      const ben = await personOnSlack(db(), slack, { username: `${engine}ben`, name: 'Ben Message' });
       const inGroup = await meeting('Group chat', groupId, [ann, ben]);
       await meeting('Loose chat', null, [ann, ben]);
       smtp.refuse.add(`${engine}ben@example.org`);
@@ -272,40 +260,40 @@ forEachEngine(
       smtp.refuse.clear();
 
       // Intros only: a group may queue its "did you meet?" follow-ups for later as well.
-      const all = await admin.get('/api/v1/admin/deliveries?kind=intro');
+      const all = await admin.get('/api/v1/admin/messages?kind=intro');
       assert.equal(all.status, 200);
       assert.equal(all.body.total, 6);
       assert.deepEqual(all.body.counts, { pending: 0, sending: 0, sent: 4, failed: 2, skipped: 0 });
-      const failed = await admin.get('/api/v1/admin/deliveries?status=failed&kind=intro');
-      assert.equal(failed.body.deliveries.length, 2);
-      for (const d of failed.body.deliveries) {
-        assert.deepEqual(d.recipients, ['Ben Delivery']);
+      const failed = await admin.get('/api/v1/admin/messages?status=failed&kind=intro');
+      assert.equal(failed.body.messages.length, 2);
+      for (const d of failed.body.messages) {
+        assert.deepEqual(d.recipients, ['Ben Message']);
         assert.equal(d.channel, 'email');
         assert.match(d.lastError, /mailbox|550/i);
       }
-      const grouped = await admin.get(`/api/v1/admin/deliveries?group=${groupId}&status=failed&kind=intro`);
-      assert.equal(grouped.body.deliveries.length, 1);
-      assert.equal(grouped.body.deliveries[0].meetingId, inGroup);
-      assert.equal(grouped.body.deliveries[0].groupName, `Deliveries ${engine}`);
+      const grouped = await admin.get(`/api/v1/admin/messages?group=${groupId}&status=failed&kind=intro`);
+      assert.equal(grouped.body.messages.length, 1);
+      assert.equal(grouped.body.messages[0].meetingId, inGroup);
+      assert.equal(grouped.body.messages[0].groupName, `Messages ${engine}`);
       assert.deepEqual(grouped.body.counts, { pending: 0, sending: 0, sent: 2, failed: 1, skipped: 0 });
-      const slackOnly = await admin.get('/api/v1/admin/deliveries?channel=slack&kind=intro');
+      const slackOnly = await admin.get('/api/v1/admin/messages?channel=slack&kind=intro');
       assert.equal(slackOnly.body.total, 2);
-      assert.deepEqual(slackOnly.body.deliveries[0].recipients.sort(), ['Ann Delivery', 'Ben Delivery']);
-      assert.equal((await admin.get('/api/v1/admin/deliveries?kind=reminder')).body.total, 0);
-      assert.equal((await admin.get('/api/v1/admin/deliveries?page=2')).body.deliveries.length, 0);
+      assert.deepEqual(slackOnly.body.messages[0].recipients.sort(), ['Ann Message', 'Ben Message']);
+      assert.equal((await admin.get('/api/v1/admin/messages?kind=reminder')).body.total, 0);
+      assert.equal((await admin.get('/api/v1/admin/messages?page=2')).body.messages.length, 0);
 
-      const sent = all.body.deliveries.find((d: { status: string }) => d.status === 'sent');
-      assert.equal((await admin.post(`/api/v1/admin/deliveries/${sent.id}/resend`)).status, 409);
-      assert.equal((await admin.post('/api/v1/admin/deliveries/nope/resend')).status, 404);
+      const sent = all.body.messages.find((d: { status: string }) => d.status === 'sent');
+      assert.equal((await admin.post(`/api/v1/admin/messages/${sent.id}/resend`)).status, 409);
+      assert.equal((await admin.post('/api/v1/admin/messages/nope/resend')).status, 404);
 
-      const one = grouped.body.deliveries[0];
-      const resent = await admin.post(`/api/v1/admin/deliveries/${one.id}/resend`);
+      const one = grouped.body.messages[0];
+      const resent = await admin.post(`/api/v1/admin/messages/${one.id}/resend`);
       assert.equal(resent.status, 200, JSON.stringify(resent.body));
       const pending = (await notifications()).find((r) => r.id === one.id);
       assert.equal(pending?.status, 'pending');
       assert.equal(pending?.attempts, 0);
       assert.match(pending?.last_error ?? '', /mailbox|550/i, 'the error stays until it sends');
-      assert.equal((await admin.post(`/api/v1/admin/deliveries/${one.id}/resend`)).status, 409, 'already queued');
+      assert.equal((await admin.post(`/api/v1/admin/messages/${one.id}/resend`)).status, 409, 'already queued');
       smtp.mails.length = 0;
       const run = await deliver();
       assert.equal(run.sent, 1);
@@ -315,12 +303,12 @@ forEachEngine(
       assert.ok(smtp.mails.some((m) => JSON.stringify(m.to).includes(`${engine}ben@`)));
 
       // The other failure, through "resend all failed" for e-mail.
-      const everything = await admin.post('/api/v1/admin/deliveries/resend', { status: 'failed', channel: 'email' });
+      const everything = await admin.post('/api/v1/admin/messages/resend', { status: 'failed', channel: 'email' });
       assert.equal(everything.status, 200);
       assert.equal(everything.body.resent, 1);
       assert.equal((await deliver()).sent, 1);
-      assert.equal((await admin.get('/api/v1/admin/deliveries?status=failed')).body.total, 0);
-      const none = await admin.post('/api/v1/admin/deliveries/resend', { status: 'failed', group: groupId });
+      assert.equal((await admin.get('/api/v1/admin/messages?status=failed')).body.total, 0);
+      const none = await admin.post('/api/v1/admin/messages/resend', { status: 'failed', group: groupId });
       assert.equal(none.body.resent, 0);
     });
 
@@ -330,10 +318,10 @@ forEachEngine(
         ['GET', '/api/v1/admin/channels'],
         ['PUT', '/api/v1/admin/channels/email', { enabled: false }],
         ['POST', '/api/v1/admin/channels/email/test'],
-        ['GET', '/api/v1/admin/deliveries'],
-        ['GET', '/api/v1/admin/deliveries/unreachable'],
-        ['POST', '/api/v1/admin/deliveries/x/resend'],
-        ['POST', '/api/v1/admin/deliveries/resend', { status: 'failed' }],
+        ['GET', '/api/v1/admin/messages'],
+        ['GET', '/api/v1/admin/messages/unreachable'],
+        ['POST', '/api/v1/admin/messages/x/resend'],
+        ['POST', '/api/v1/admin/messages/resend', { status: 'failed' }],
       ] as const) {
         const answer = await member.request(method, url, body);
         assert.equal(answer.status, 403, `${method} ${url}`);
@@ -342,7 +330,7 @@ forEachEngine(
       assert.equal((await anonymous.get('/api/v1/me/notifications')).status, 401);
     });
 
-    test('preferences round-trip and decide what prepareMeetings queues', async () => {
+    test('preferences round-trip and decide what announceMeetings queues', async () => {
       await db().deleteFrom('notifications').execute();
       const groupId = await newGroup(`Prefs ${engine}`);
       const otherGroup = await newGroup(`Not mine ${engine}`);
@@ -359,24 +347,26 @@ forEachEngine(
         'only enabled channels that reach a person',
       );
       assert.deepEqual(initial.body.defaults, { email: true, slack: true });
-      assert.deepEqual(initial.body.groups, [{ id: groupId, name: `Prefs ${engine}`, override: null }]);
+      assert.deepEqual(initial.body.origins, [{ origin: `group:${groupId}`, name: `Prefs ${engine}`, override: null }]);
 
       const badChannel = await me.put('/api/v1/me/notifications', { defaults: { sms: true } });
       assert.equal(badChannel.status, 400);
       assert.equal(badChannel.body.error.field, 'defaults.sms');
       const disabledChannel = await me.put('/api/v1/me/notifications', { defaults: { mattermost: true } });
       assert.equal(disabledChannel.status, 400);
-      const badGroup = await me.put('/api/v1/me/notifications', { groups: [{ groupId: otherGroup, override: null }] });
+      const badGroup = await me.put('/api/v1/me/notifications', {
+        origins: [{ origin: `group:${otherGroup}`, override: null }],
+      });
       assert.equal(badGroup.status, 400);
-      assert.equal(badGroup.body.error.field, 'groups[0].groupId');
+      assert.equal(badGroup.body.error.field, 'origins[0].origin');
 
       const saved = await me.put('/api/v1/me/notifications', {
         defaults: { slack: false },
-        groups: [{ groupId, override: { slack: true } }],
+        origins: [{ origin: `group:${groupId}`, override: { slack: true } }],
       });
       assert.equal(saved.status, 200, JSON.stringify(saved.body));
       assert.deepEqual(saved.body.defaults, { email: true, slack: false });
-      assert.deepEqual(saved.body.groups[0].override, { email: false, slack: true });
+      assert.deepEqual(saved.body.origins[0].override, { email: false, slack: true });
       assert.deepEqual((await me.get('/api/v1/me/notifications')).body, saved.body);
 
       const grouped = await meeting('In the group', groupId, [cleo, dan]);
@@ -391,8 +381,10 @@ forEachEngine(
       assert.deepEqual(emailTo(loose).sort(), [cleo, dan].sort());
       assert.deepEqual(slackReaders(loose), [dan], 'Cleo turned Slack off by default');
 
-      const back = await me.put('/api/v1/me/notifications', { groups: [{ groupId, override: null }] });
-      assert.equal(back.body.groups[0].override, null);
+      const back = await me.put('/api/v1/me/notifications', {
+        origins: [{ origin: `group:${groupId}`, override: null }],
+      });
+      assert.equal(back.body.origins[0].override, null);
     });
 
     test('unreachable people, with the reason', async () => {
@@ -431,7 +423,7 @@ forEachEngine(
       await deliver();
       smtp.refuse.clear();
 
-      const answer = await admin.get('/api/v1/admin/deliveries/unreachable');
+      const answer = await admin.get('/api/v1/admin/messages/unreachable');
       assert.equal(answer.status, 200);
       type Entry = { name: string; reasons: string[]; warnings: string[] };
       const byName = new Map<string, Entry>(answer.body.people.map((p: Entry) => [p.name, p]));
@@ -455,7 +447,7 @@ forEachEngine(
       // A later message that gets through clears the old failure.
       await meeting('Lost again', null, [lost], tomorrow);
       await deliver();
-      const after = await admin.get('/api/v1/admin/deliveries/unreachable');
+      const after = await admin.get('/api/v1/admin/messages/unreachable');
       assert.ok(!after.body.people.some((p: Entry) => p.name === 'Lost Person'));
     });
   },

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Db } from '../src/db/database.js';
-import { ChannelLimits } from '../src/features/meetings/channelLimits.js';
-import { claimDue, type OutboxOptions } from '../src/features/meetings/outbox.js';
+import { ChannelLimits } from '../src/features/notifications/channelLimits.js';
+import { claimDue, type OutboxOptions } from '../src/features/notifications/outbox.js';
 import { FakeSlack } from './helpers/fakeSlack.js';
 import { deliverOutbox, notificationRows, slackMeetings, startForFile, testOutboxOptions } from './helpers/outbox.js';
 import { forEachEngine } from './helpers/suite.js';

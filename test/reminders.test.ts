@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { NotificationKind } from '../src/db/schema.js';
-import { renderMattermost } from '../src/features/meetings/renderMattermost.js';
 import { cancelMeeting, createMeeting, rescheduleMeeting } from '../src/features/meetings/service.js';
 import { managerPattern } from '../src/features/mixers/eligibility.js';
 import { runRound } from '../src/features/mixers/rounds.js';
+import { renderMattermost } from '../src/features/notifications/renderMattermost.js';
 import { videoRooms } from '../src/integrations/jitsi.js';
 import { outboxJob } from '../src/jobs/outbox.js';
 import { startJobs } from '../src/jobs/runner.js';
@@ -204,7 +204,7 @@ forEachEngine(
       await rescheduleMeeting({ db: db(), meetingId, startsAt: second.toISOString() });
       const reminders = await rowsOf(meetingId, 'reminder');
       assert.equal(reminders.length, 6, 'three for each time');
-      // Right after the change, before any worker ran: the deliveries page already tells the truth.
+      // Right after the change, before any worker ran: the messages page already tells the truth.
       for (const r of reminders) {
         const forTime = JSON.parse(r.payload).meeting.startsAt;
         if (forTime === first.toISOString()) {

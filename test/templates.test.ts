@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { renderTemplate, templateProblem } from '../src/features/meetings/templates.js';
 import { managerPattern } from '../src/features/mixers/eligibility.js';
 import { runRound } from '../src/features/mixers/rounds.js';
+import { renderTemplate, templateProblem } from '../src/features/notifications/templates.js';
 import { FakeSlack } from './helpers/fakeSlack.js';
 import { deliverOutbox, startForFile, testOutboxOptions } from './helpers/outbox.js';
 import { clientFor, insertPerson } from './helpers/people.js';

@@ -70,7 +70,8 @@ export type MemberStatus = 'active' | 'paused' | 'left';
 export type MemberLeftBy = 'self' | 'sync' | 'admin';
 export type OddPolicy = 'trio' | 'sit_out';
 export type Membership = 'open' | 'admin' | 'auto';
-export type MeetingSource = 'round' | 'webhook' | 'queue' | 'api' | 'manual';
+/** 'round' (a mixer), 'manual' (an admin), 'unconference', or an outside source's name ('intra42', an API caller's). */
+export type MeetingSource = string;
 export type MeetingStatus = 'scheduled' | 'rescheduled' | 'cancelled' | 'done';
 
 export interface GroupsTable {
@@ -151,6 +152,18 @@ export interface MeetingsTable {
   room_name: Generated<string | null>;
   /** Minutes before the start that the reminder goes out; null: no reminder. */
   reminder_minutes: Generated<number | null>;
+  /** "group:<id>", "event:<id>", "source:<name>"; null for an admin's meeting. Keys personal channel choices. */
+  origin: Generated<string | null>;
+  /** The origin's name as people know it, copied when the meeting is made. */
+  origin_name: Generated<string | null>;
+  /** Message settings copied from the origin when the meeting is made (null: the default wording). */
+  intro_template: Generated<string | null>;
+  reminder_template: Generated<string | null>;
+  follow_up_template: Generated<string | null>;
+  /** Days after the meeting is made that "Did you meet?" is asked; null: never. */
+  follow_up_days: Generated<number | null>;
+  /** An outside source's own change time: the newest wins when updates arrive out of order. */
+  external_updated_at: Generated<string | null>;
 }
 
 export type FeedbackAnswer = 'yes' | 'no';
@@ -256,11 +269,14 @@ export interface NotificationsTable {
   dedupe_key: string;
   created_at: string;
   updated_at: string;
+  /** The meeting's origin when queued ("group:<id>"…), for filtering without a join. */
+  origin: string | null;
+  origin_name: string | null;
 }
 
 export interface NotificationPrefsTable {
   person_id: string;
-  /** '' for the person's default; a group id for that group's override. */
+  /** '' for the person's default; an origin ("group:<id>", "event:<id>", "source:intra42") for its override. */
   scope: string;
   channel: NotificationChannel;
   enabled: Flag;

@@ -1,6 +1,6 @@
-import { ChannelLimits } from '../features/meetings/channelLimits.js';
-import { drainOutbox } from '../features/meetings/outbox.js';
-import { buildSenders, type Senders } from '../features/meetings/senders.js';
+import { ChannelLimits } from '../features/notifications/channelLimits.js';
+import { drainOutbox } from '../features/notifications/outbox.js';
+import { buildSenders, type Senders } from '../features/notifications/senders.js';
 import type { AppContext } from '../http/context.js';
 import { holderId } from './holder.js';
 import type { IntervalJob } from './runner.js';

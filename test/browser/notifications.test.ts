@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createSession } from '../../src/features/auth/sessions.js';
-import { drainOutbox } from '../../src/features/meetings/outbox.js';
-import { buildSenders } from '../../src/features/meetings/senders.js';
 import { createMeeting } from '../../src/features/meetings/service.js';
+import { drainOutbox } from '../../src/features/notifications/outbox.js';
+import { buildSenders } from '../../src/features/notifications/senders.js';
 import { newId } from '../../src/lib/ids.js';
 import { shot } from '../helpers/browser.js';
 import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
@@ -87,7 +87,7 @@ const phoneOf = async (context: BrowserContext) =>
     storageState: await context.storageState(),
   });
 
-test('an admin sets up e-mail, sends a test, and resends a failed delivery', async () => {
+test('an admin sets up e-mail, sends a test, and resends a failed message', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   await signInAsAdmin(page);
@@ -137,13 +137,13 @@ test('an admin sets up e-mail, sends a test, and resends a failed delivery', asy
   await deliver();
   smtp.refuse.clear();
 
-  await page.goto(`${live.url}/admin/deliveries`);
+  await page.goto(`${live.url}/admin/messages`);
   await page.getByLabel('Status', { exact: true }).selectOption('failed');
   const row = page.getByRole('row', { name: /Bea Bounce/ });
   await row.getByText(/mailbox|550/i).waitFor();
   await page.getByRole('button', { name: /Resend all failed \(1\)/ }).waitFor();
-  await assertLabelled(page, 'Deliveries page');
-  await page.screenshot({ path: shot('notifications-deliveries'), fullPage: true });
+  await assertLabelled(page, 'Messages page');
+  await page.screenshot({ path: shot('notifications-messages'), fullPage: true });
   await row.getByRole('button', { name: 'Resend to Bea Bounce' }).click();
   await page.getByText('Queued again').waitFor();
   const run = await deliver();
@@ -205,18 +205,18 @@ test('an admin sets up e-mail, sends a test, and resends a failed delivery', asy
     await page.waitForTimeout(100);
   }
   assert.match(await due.innerText(), new RegExp(String(startsAt.getFullYear())));
-  await page.screenshot({ path: shot('notifications-deliveries-pending'), fullPage: true });
+  await page.screenshot({ path: shot('notifications-messages-pending'), fullPage: true });
 
   const phone = await phoneOf(context);
   const small = await phone.newPage();
-  await small.goto(`${live.url}/admin/deliveries`);
+  await small.goto(`${live.url}/admin/messages`);
   await small
     .getByRole('row', { name: /Bea Bounce/ })
     .first()
     .waitFor();
   await small.getByRole('heading', { name: 'Unreachable people' }).waitFor();
-  await assertFits(small, 'Deliveries at 375 px');
-  await small.screenshot({ path: shot('notifications-deliveries-phone'), fullPage: true });
+  await assertFits(small, 'Messages at 375 px');
+  await small.screenshot({ path: shot('notifications-messages-phone'), fullPage: true });
   await small.goto(`${live.url}/admin/channels`);
   await small.getByRole('region', { name: 'E-mail' }).waitFor();
   await assertFits(small, 'Channels at 375 px');

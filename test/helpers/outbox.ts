@@ -1,15 +1,15 @@
 import { after } from 'node:test';
 import type { Db, Engine } from '../../src/db/database.js';
 import type { NotificationChannel, NotificationKind } from '../../src/db/schema.js';
-import type { ChannelLimits } from '../../src/features/meetings/channelLimits.js';
+import { createMeeting } from '../../src/features/meetings/service.js';
+import type { ChannelLimits } from '../../src/features/notifications/channelLimits.js';
 import {
   drainOutbox,
   type NotificationRow,
   type OutboxOptions,
   type OutboxRun,
-} from '../../src/features/meetings/outbox.js';
-import { buildSenders } from '../../src/features/meetings/senders.js';
-import { createMeeting } from '../../src/features/meetings/service.js';
+} from '../../src/features/notifications/outbox.js';
+import { buildSenders } from '../../src/features/notifications/senders.js';
 import type { FakeSlack } from './fakeSlack.js';
 import { insertPerson, type PersonSeed } from './people.js';
 import type { TestApp } from './server.js';

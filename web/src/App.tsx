@@ -1,7 +1,7 @@
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { AdminPage } from './admin/AdminPage';
 import { ChannelsPage } from './admin/ChannelsPage';
-import { DeliveriesPage } from './admin/DeliveriesPage';
+import { MessagesPage } from './admin/MessagesPage';
 import { AuthProvider } from './auth/AuthProvider';
 import { RequireAdmin } from './auth/RequireAdmin';
 import { RequireAuth } from './auth/RequireAuth';
@@ -74,7 +74,7 @@ export function App() {
               <Route path="mixers/:id" element={<AdminGroupPage />} />
               <Route path="meetings" element={<AdminMeetingsPage />} />
               <Route path="channels" element={<ChannelsPage />} />
-              <Route path="deliveries" element={<DeliveriesPage />} />
+              <Route path="messages" element={<MessagesPage />} />
             </Route>
           </Route>
           {/* Talks are public: visitors see the list and can read (not vote) without signing in. */}

@@ -4,10 +4,10 @@ import type { Executor } from '../../db/database.js';
 import { calendarInvite } from '../../integrations/ics.js';
 import { videoRooms } from '../../integrations/jitsi.js';
 import { notFound } from '../../lib/errors.js';
+import { loadChannels } from '../notifications/channels.js';
+import { invitationSequence, invitationUid, mailAddress } from '../notifications/invitation.js';
+import { meetingPageUrl, meetingRoomLink } from '../notifications/render.js';
 import type { PersonRow } from '../people/presenters.js';
-import { loadChannels } from './channels.js';
-import { invitationSequence, invitationUid, mailAddress } from './invitation.js';
-import { meetingPageUrl, meetingRoomLink } from './render.js';
 import { findMeetingRow } from './views.js';
 
 /**

@@ -3,11 +3,11 @@ import { recordAudit } from '../../db/audit.js';
 import type { Db, Executor } from '../../db/database.js';
 import type { NotificationKind } from '../../db/schema.js';
 import { badRequest, conflict, notFound } from '../../lib/errors.js';
-import { newId } from '../../lib/ids.js';
 import { nowIso } from '../../lib/time.js';
-import { prepareMeetings } from './prepare.js';
+import { announceMeetings } from './announce.js';
+import { createMeetings } from './create.js';
 
-/** An admin's (or an integration's) meeting: participants, an optional time, a room, intros queued. */
+/** An admin's meeting: participants, an optional time, a room, intros queued. */
 export async function createMeeting(props: {
   db: Db;
   title: string;
@@ -25,30 +25,16 @@ export async function createMeeting(props: {
     const found = await trx.selectFrom('people').select('id').where('id', 'in', ids).execute();
     if (found.length !== ids.length)
       throw badRequest('participantIds names someone who does not exist.', 'participantIds');
-    const meetingId = newId();
-    const now = nowIso();
-    await trx
-      .insertInto('meetings')
-      .values({
-        id: meetingId,
+    const made = await createMeetings(trx, [
+      {
         source: 'manual',
-        external_id: null,
-        group_id: null,
-        round_id: null,
         title: props.title,
-        starts_at: props.startsAt ?? null,
-        duration_minutes: props.durationMinutes ?? (props.startsAt ? 30 : null),
-        room_url: null,
-        status: 'scheduled',
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    await trx
-      .insertInto('meeting_participants')
-      .values(ids.map((person_id) => ({ meeting_id: meetingId, person_id, role: 'participant' })))
-      .execute();
-    const queued = await prepareMeetings(trx, { meetingIds: [meetingId], kind: 'intro' });
+        startsAt: props.startsAt ?? null,
+        durationMinutes: props.durationMinutes ?? null,
+        participantIds: ids,
+      },
+    ]);
+    const meetingId = made.ids[0] as string;
     await recordAudit(trx, {
       actorId: props.actorId ?? null,
       action: 'meeting.create',
@@ -56,7 +42,7 @@ export async function createMeeting(props: {
       subjectId: meetingId,
       data: { participants: ids.length, startsAt: props.startsAt ?? null },
     });
-    return { meetingId, queued };
+    return { meetingId, queued: made.queued };
   });
 }
 
@@ -72,7 +58,7 @@ export async function cancelMeeting(props: { db: Db; meetingId: string; actorId?
       .where('id', '=', meeting.id)
       .execute();
     await skipWaiting(trx, meeting.id, ['reminder', 'follow_up'], 'The meeting was cancelled.');
-    const queued = await prepareMeetings(trx, { meetingIds: [meeting.id], kind: 'cancel' });
+    const queued = await announceMeetings(trx, { meetingIds: [meeting.id], kind: 'cancel' });
     await recordAudit(trx, {
       actorId: props.actorId ?? null,
       action: 'meeting.cancel',
@@ -90,7 +76,7 @@ export async function cancelMeeting(props: { db: Db; meetingId: string; actorId?
  * freshness.ts skips them at send time. The skipped rows' dedupe keys get their id appended, so
  * the key is free for a message queued later for the same time.
  */
-async function skipWaiting(trx: Executor, meetingId: string, kinds: NotificationKind[], reason: string) {
+export async function skipWaiting(trx: Executor, meetingId: string, kinds: NotificationKind[], reason: string) {
   await trx
     .updateTable('notifications')
     .set({
@@ -108,7 +94,7 @@ async function skipWaiting(trx: Executor, meetingId: string, kinds: Notification
 }
 
 /** The ICS SEQUENCE is updated_at in seconds: two changes within one second must still count up. */
-const nextUpdatedAt = (previous: string, now: Date) =>
+export const nextUpdatedAt = (previous: string, now: Date) =>
   new Date(Math.max(now.getTime(), Date.parse(previous) + 1000)).toISOString();
 
 function assertFuture(startsAt: string, now: Date): void {
@@ -120,7 +106,7 @@ function assertFuture(startsAt: string, now: Date): void {
  * concurrent changes to one meeting queue up and each sees the one before it (SQLite runs one
  * writing transaction at a time anyway). Same SQL on both engines, unlike SELECT … FOR UPDATE.
  */
-async function lockMeeting(trx: Executor, meetingId: string) {
+export async function lockMeeting(trx: Executor, meetingId: string) {
   await trx
     .updateTable('meetings')
     .set((eb) => ({ updated_at: eb.ref('updated_at') }))
@@ -174,7 +160,7 @@ export async function rescheduleMeeting(props: {
     await skipWaiting(trx, meeting.id, ['reminder'], 'The meeting was moved to another time.');
     // The revision names this change, so moving back to an earlier time is news again.
     const revision = `${startsAt}@${updatedAt}`;
-    const queued = await prepareMeetings(trx, { meetingIds: [meeting.id], kind: 'rescheduled', revision });
+    const queued = await announceMeetings(trx, { meetingIds: [meeting.id], kind: 'rescheduled', revision });
     await notePreviousTime(trx, meeting.id, revision, meeting.starts_at);
     await recordAudit(trx, {
       actorId: props.actorId ?? null,
@@ -191,7 +177,7 @@ export async function rescheduleMeeting(props: {
  * Adds the time before the change to the messages just queued for it, so a first time reads
  * "Time set" rather than "Rescheduled". prepareMeetings snapshots only the meeting as it is now.
  */
-async function notePreviousTime(trx: Executor, meetingId: string, revision: string, previous: string | null) {
+export async function notePreviousTime(trx: Executor, meetingId: string, revision: string, previous: string | null) {
   const rows = await trx
     .selectFrom('notifications')
     .select(['id', 'payload'])
@@ -238,4 +224,9 @@ export async function markMeetingDone(props: {
       subjectId: meeting.id,
     });
   });
+}
+
+/** An origin renamed (a mixer group, an event): its meetings show the new name from now on. */
+export async function renameOrigin(trx: Executor, origin: string, name: string): Promise<void> {
+  await trx.updateTable('meetings').set({ origin_name: name }).where('origin', '=', origin).execute();
 }

@@ -35,13 +35,12 @@ export function isUpcoming(m: Pick<MeetingRow, 'status' | 'starts_at' | 'duratio
 function baseQuery(db: Executor) {
   return db
     .selectFrom('meetings')
-    .leftJoin('groups', 'groups.id', 'meetings.group_id')
     .select([
       'meetings.id',
       'meetings.title',
       'meetings.source',
       'meetings.group_id',
-      'groups.name as group_name',
+      'meetings.origin_name as group_name',
       'meetings.starts_at',
       'meetings.duration_minutes',
       'meetings.status',

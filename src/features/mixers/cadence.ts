@@ -19,8 +19,43 @@ function cronOf(cadence: Cadence): Cron {
   return new Cron(cadence.cron, { timezone: cadence.timezone, paused: true });
 }
 
+/** Rounds closer together than this pair the same few people over and over: refused by default. */
+export const DEFAULT_MIN_ROUND_INTERVAL_HOURS = 24;
+
+/** The shortest gap between the cadence's next occurrences (a sample of 30 from now), in ms. */
+export function shortestGap(cadence: Cadence, from = new Date()): number | null {
+  let previous = nextOccurrence(cadence, from);
+  let shortest: number | null = null;
+  for (let i = 0; previous && i < 30; i++) {
+    const next = nextOccurrence(cadence, previous);
+    if (!next) break;
+    const gap = next.getTime() - previous.getTime();
+    shortest = shortest === null ? gap : Math.min(shortest, gap);
+    previous = next;
+  }
+  return shortest;
+}
+
+/** The normal time between two rounds: the gap after the given time (the last round's). */
+export function normalInterval(cadence: Cadence, after: Date): number | null {
+  const first = nextOccurrence(cadence, after);
+  const second = first && nextOccurrence(cadence, first);
+  return first && second ? second.getTime() - first.getTime() : null;
+}
+
+const count = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+const describeGap = (ms: number) =>
+  ms < 3_600_000
+    ? count(Math.round(ms / 60_000), 'minute')
+    : ms < 86_400_000
+      ? count(Math.round(ms / 3_600_000), 'hour')
+      : count(Math.round(ms / 86_400_000), 'day');
+
 /** Why a cron expression or timezone cannot be used, or null when it can. */
-export function cadenceProblem(cadence: Cadence): { field: string; message: string } | null {
+export function cadenceProblem(
+  cadence: Cadence,
+  minIntervalHours = DEFAULT_MIN_ROUND_INTERVAL_HOURS,
+): { field: string; message: string } | null {
   try {
     new Intl.DateTimeFormat('en', { timeZone: cadence.timezone });
   } catch {
@@ -30,6 +65,13 @@ export function cadenceProblem(cadence: Cadence): { field: string; message: stri
     if (cronOf(cadence).nextRun() === null) return { field: 'cron', message: 'never runs again' };
   } catch (error) {
     return { field: 'cron', message: `is not a cron expression (${(error as Error).message})` };
+  }
+  const gap = shortestGap(cadence);
+  if (gap !== null && gap < minIntervalHours * 3_600_000) {
+    return {
+      field: 'cron',
+      message: `would make a round every ${describeGap(gap)}; rounds may be at most one every ${count(minIntervalHours, 'hour')} (pairing people that often repeats the same few pairs)`,
+    };
   }
   return null;
 }

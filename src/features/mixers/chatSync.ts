@@ -4,7 +4,7 @@ import { mattermostClient } from '../../integrations/mattermost.js';
 import { type ChatMember, type ChatRoster, slackChannelRoster } from '../../integrations/slack.js';
 import { newId } from '../../lib/ids.js';
 import { isValidTimeZone, nowIso } from '../../lib/time.js';
-import { loadChannels } from '../meetings/channels.js';
+import { loadChannels } from '../notifications/channels.js';
 import { freeUsername } from '../people/queries.js';
 import { addMembers, rejoinMembers } from './members.js';
 import { findGroup } from './queries.js';

@@ -4,6 +4,8 @@ import { isUniqueViolation } from '../../db/errors.js';
 import { badRequest, conflict, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { nowIso } from '../../lib/time.js';
+import { renameOrigin } from '../meetings/service.js';
+import { groupOrigin } from '../meetings/settings.js';
 import { type Cadence, cadenceProblem, nextOccurrence } from './cadence.js';
 import { findGroup, type GroupRow } from './queries.js';
 import type { CreateGroupInput, UpdateGroupInput } from './schemas.js';
@@ -15,8 +17,8 @@ export const cadenceOf = (group: Pick<GroupRow, 'cron' | 'timezone' | 'every_wee
   anchorDate: group.anchor_date,
 });
 
-function checkCadence(cadence: Cadence): void {
-  const problem = cadenceProblem(cadence);
+function checkCadence(cadence: Cadence, minIntervalHours?: number): void {
+  const problem = cadenceProblem(cadence, minIntervalHours);
   if (problem) throw badRequest(`${problem.field}: ${problem.message}`, problem.field);
   if (cadence.everyWeeks > 1 && !cadence.anchorDate) {
     throw badRequest(
@@ -32,6 +34,8 @@ export async function createGroup(props: {
   db: Db;
   actorId: string | null;
   input: CreateGroupInput;
+  /** `mixers.minRoundIntervalHours` from the config; default 24. */
+  minIntervalHours?: number;
 }): Promise<GroupRow> {
   const { input } = props;
   const cadence: Cadence = {
@@ -40,7 +44,7 @@ export async function createGroup(props: {
     everyWeeks: input.everyWeeks,
     anchorDate: input.anchorDate,
   };
-  checkCadence(cadence);
+  checkCadence(cadence, props.minIntervalHours);
   const now = nowIso();
   const group: GroupRow = {
     id: newId(),
@@ -89,6 +93,7 @@ export async function updateGroup(props: {
   actorId: string | null;
   groupId: string;
   changes: UpdateGroupInput;
+  minIntervalHours?: number;
 }): Promise<GroupRow> {
   const { changes } = props;
   try {
@@ -106,7 +111,7 @@ export async function updateGroup(props: {
         cadence.timezone !== group.timezone ||
         cadence.everyWeeks !== group.every_weeks ||
         cadence.anchorDate !== group.anchor_date;
-      if (cadenceChanged) checkCadence(cadence);
+      if (cadenceChanged) checkCadence(cadence, props.minIntervalHours);
       await trx
         .updateTable('groups')
         .set({
@@ -134,6 +139,9 @@ export async function updateGroup(props: {
         })
         .where('id', '=', group.id)
         .execute();
+      if (changes.name !== undefined && changes.name !== group.name) {
+        await renameOrigin(trx, groupOrigin(group.id), changes.name);
+      }
       await recordAudit(trx, {
         actorId: props.actorId,
         action: 'group.update',

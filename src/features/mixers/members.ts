@@ -170,6 +170,9 @@ export async function syncAutomaticMembers(trx: Executor, group: GroupRow, title
     .selectFrom('people')
     .select(['id', 'is_manager', 'title', 'team', 'enabled'])
     .where('enabled', '=', 1)
+    // No address, no channel reaches them (the built-in admin, say): they would be matched with
+    // someone who then waits for a person who never hears of it.
+    .where('email', 'is not', null)
     .execute();
   const existing = new Set(
     (await trx.selectFrom('group_members').select('person_id').where('group_id', '=', group.id).execute()).map(

@@ -3,11 +3,12 @@ import { type PastMeeting, pairRound } from '../../core/pairing/index.js';
 import { recordAudit } from '../../db/audit.js';
 import type { Db, Executor } from '../../db/database.js';
 import { isBusy, isUniqueViolation } from '../../db/errors.js';
-import { notFound } from '../../lib/errors.js';
+import { AppError, badRequest, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { nowIso } from '../../lib/time.js';
-import { prepareMeetings } from '../meetings/prepare.js';
-import { nextOccurrence } from './cadence.js';
+import { createMeetings } from '../meetings/create.js';
+import { groupOrigin } from '../meetings/settings.js';
+import { nextOccurrence, normalInterval } from './cadence.js';
 import { isEligible, parseEligibility } from './eligibility.js';
 import { cadenceOf } from './groups.js';
 import { syncAutomaticMembers } from './members.js';
@@ -93,6 +94,7 @@ async function loadParticipants(db: Executor, group: GroupRow, scheduledFor: str
       'people.is_manager',
       'people.title',
       'people.enabled',
+      'people.email',
       'group_members.status',
       'group_members.paused_until',
       'group_members.skip_round_at',
@@ -105,7 +107,10 @@ async function loadParticipants(db: Executor, group: GroupRow, scheduledFor: str
   const taking = rows.filter(
     (row) =>
       (row.status === 'active' || (row.paused_until !== null && row.paused_until <= scheduledFor)) &&
-      row.skip_round_at !== scheduledFor &&
+      // "Skip the next round" skips whichever round comes next, on schedule or run by hand.
+      !(row.skip_round_at !== null && row.skip_round_at >= scheduledFor) &&
+      // An automatic group holds only people a channel can reach (members added before that rule too).
+      (group.membership !== 'auto' || row.email !== null) &&
       isEligible(row, eligibility, titlePattern),
   );
   return {
@@ -128,12 +133,22 @@ export async function runRound(props: {
   actorId?: string | null;
   dryRun?: boolean;
   seed?: string;
+  /**
+   * A round asked for by a person (the admin's "Run round now", `convene match`), not the
+   * schedule: refused when the last round is more recent than the group's normal interval unless
+   * `force` confirms it, so two clicks (or a click and a script) do not make two rounds.
+   */
+  manual?: boolean;
+  force?: boolean;
+  log?: { info(data: object, message: string): void };
 }): Promise<RoundOutcome> {
   const scheduledFor = props.scheduledFor.toISOString();
   const seed = props.seed ?? randomBytes(16).toString('hex');
   const attempt = async (trx: Executor): Promise<RoundOutcome> => {
     const group = await findGroup(trx, props.groupId);
     if (!group) throw notFound('No such group.');
+    if (group.archived) throw badRequest('This group is archived.');
+    if (props.manual && !props.force && !props.dryRun) await refuseTooSoon(trx, group, props.scheduledFor);
     await syncAutomaticMembers(trx, group, props.titlePattern);
     const { participants, skipped, roster } = await loadParticipants(trx, group, scheduledFor, props.titlePattern);
     const [history, lastSatOut, previous] = await Promise.all([
@@ -196,51 +211,40 @@ export async function runRound(props: {
         created_at: now,
       })
       .execute();
-    const meetings = groups.map((members) => ({ id: newId(), members }));
-    for (let i = 0; i < meetings.length; i += 200) {
-      await trx
-        .insertInto('meetings')
-        .values(
-          meetings.slice(i, i + 200).map((m) => ({
-            id: m.id,
-            source: 'round' as const,
-            external_id: `${roundId}:${m.id}`,
-            group_id: group.id,
-            round_id: roundId,
-            title: `${group.name}: ${m.members.map((p) => p.name).join(', ')}`,
-            starts_at: null,
-            duration_minutes: null,
-            room_url: null,
-            status: 'scheduled' as const,
-            reminder_minutes: group.reminder_minutes,
-            created_at: now,
-            updated_at: now,
-          })),
-        )
-        .execute();
-    }
-    const participantRows = meetings.flatMap((m) =>
-      m.members.map((p) => ({ meeting_id: m.id, person_id: p.id, role: 'participant' })),
+    // Meetings with their video rooms and intro messages, in this transaction (the outbox rule).
+    await createMeetings(
+      trx,
+      groups.map((members, i) => ({
+        source: 'round',
+        externalId: `${roundId}:${i}`,
+        groupId: group.id,
+        roundId,
+        title: `${group.name}: ${members.map((p) => p.name).join(', ')}`,
+        participantIds: members.map((p) => p.id),
+        settings: {
+          origin: groupOrigin(group.id),
+          originName: group.name,
+          introTemplate: group.intro_template,
+          reminderTemplate: group.reminder_template,
+          followUpTemplate: group.follow_up_template,
+          reminderMinutes: group.reminder_minutes,
+          followUpDays: group.follow_up_days,
+        },
+      })),
     );
-    for (let i = 0; i < participantRows.length; i += 300) {
-      await trx
-        .insertInto('meeting_participants')
-        .values(participantRows.slice(i, i + 300))
-        .execute();
-    }
-    // Video rooms and intro messages, queued in this transaction (the outbox rule).
-    await prepareMeetings(trx, { meetingIds: meetings.map((m) => m.id), kind: 'intro' });
     if (sittingOut.length) {
       await trx
         .insertInto('round_sitouts')
         .values(sittingOut.map((p) => ({ round_id: roundId, person_id: p.id })))
         .execute();
     }
+    // Every skip is used up by this round: the ones for it or a later time (they skipped it), and
+    // stale ones for a time that never came.
     await trx
       .updateTable('group_members')
       .set({ skip_round_at: null })
       .where('group_id', '=', group.id)
-      .where('skip_round_at', '<=', scheduledFor)
+      .where('skip_round_at', 'is not', null)
       .execute();
     await trx
       .updateTable('group_members')
@@ -284,7 +288,21 @@ export async function runRound(props: {
   }
   for (let tries = 1; ; tries++) {
     try {
-      return await props.db.transaction().execute(attempt);
+      const made = await props.db.transaction().execute(attempt);
+      if (made.created) {
+        props.log?.info(
+          {
+            groupId: made.groupId,
+            roundId: made.roundId,
+            scheduledFor: made.scheduledFor,
+            people: made.stats.members,
+            pairs: made.groups.map((g) => g.map((p) => p.username)),
+            satOut: made.sittingOut.map((p) => p.username),
+          },
+          'round made',
+        );
+      }
+      return made;
     } catch (error) {
       const existing = await props.db
         .selectFrom('rounds')
@@ -303,6 +321,33 @@ export async function runRound(props: {
       throw error;
     }
   }
+}
+
+/** A hand-made round within the normal interval of the last one needs `force`. */
+async function refuseTooSoon(trx: Executor, group: GroupRow, at: Date): Promise<void> {
+  const last = await trx
+    .selectFrom('rounds')
+    .select('scheduled_for')
+    .where('group_id', '=', group.id)
+    .orderBy('scheduled_for', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!last) return;
+  const lastAt = new Date(last.scheduled_for);
+  const interval = normalInterval(cadenceOf(group), lastAt);
+  const since = at.getTime() - lastAt.getTime();
+  if (interval === null || since >= interval) return;
+  const ago =
+    since < 3_600_000
+      ? `${Math.max(1, Math.round(since / 60_000))} minutes ago`
+      : since < 86_400_000
+        ? `${Math.round(since / 3_600_000)} hours ago`
+        : `${Math.round(since / 86_400_000)} days ago`;
+  throw new AppError(
+    'conflict',
+    `The last round of this group was made ${ago}, less than its usual interval. Confirm to make another one now (CLI: --force).`,
+    'force',
+  );
 }
 
 class DryRunRollback extends Error {

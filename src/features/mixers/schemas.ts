@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TEMPLATE_MAX_LENGTH, templateProblem } from '../meetings/templates.js';
+import { TEMPLATE_MAX_LENGTH, templateProblem } from '../notifications/templates.js';
 import { memberPersonViewSchema } from '../people/schemas.js';
 import { eligibilitySchema } from './eligibility.js';
 

@@ -1,12 +1,12 @@
 import { api } from './client';
 
 export type ChannelName = 'email' | 'slack' | 'mattermost' | 'webhook';
-export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
-export type DeliveryKind = 'intro' | 'reminder' | 'rescheduled' | 'cancel' | 'follow_up';
+export type MessageStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
+export type MessageKind = 'intro' | 'reminder' | 'rescheduled' | 'cancel' | 'follow_up';
 
-export const DELIVERY_STATUSES: DeliveryStatus[] = ['pending', 'sending', 'sent', 'failed', 'skipped'];
-export const DELIVERY_KINDS: DeliveryKind[] = ['intro', 'reminder', 'rescheduled', 'cancel', 'follow_up'];
-export const KIND_LABELS: Record<DeliveryKind, string> = {
+export const MESSAGE_STATUSES: MessageStatus[] = ['pending', 'sending', 'sent', 'failed', 'skipped'];
+export const MESSAGE_KINDS: MessageKind[] = ['intro', 'reminder', 'rescheduled', 'cancel', 'follow_up'];
+export const KIND_LABELS: Record<MessageKind, string> = {
   intro: 'Introduction',
   reminder: 'Reminder',
   rescheduled: 'Rescheduled',
@@ -42,11 +42,11 @@ export interface ChannelView {
   secrets: Record<string, string>;
 }
 
-export interface Delivery {
+export interface Message {
   id: string;
   channel: ChannelName;
-  kind: DeliveryKind;
-  status: DeliveryStatus;
+  kind: MessageKind;
+  status: MessageStatus;
   attempts: number;
   lastError: string | null;
   recipients: string[];
@@ -62,19 +62,19 @@ export interface Delivery {
   nextAttemptAt: string;
 }
 
-export interface DeliveriesPage {
-  deliveries: Delivery[];
-  counts: Record<DeliveryStatus, number>;
+export interface MessagesPage {
+  messages: Message[];
+  counts: Record<MessageStatus, number>;
   total: number;
   page: number;
   pageSize: number;
 }
 
-export interface DeliveryFilter {
-  status?: DeliveryStatus | undefined;
+export interface MessageFilter {
+  status?: MessageStatus | undefined;
   channel?: ChannelName | undefined;
   group?: string | undefined;
-  kind?: DeliveryKind | undefined;
+  kind?: MessageKind | undefined;
   page?: number | undefined;
 }
 
@@ -98,7 +98,7 @@ export interface Reachability {
 export interface NotificationPrefs {
   channels: Array<{ channel: ChannelName; label: string }>;
   defaults: Record<string, boolean>;
-  groups: Array<{ id: string; name: string; override: Record<string, boolean> | null }>;
+  origins: Array<{ origin: string; name: string; override: Record<string, boolean> | null }>;
 }
 
 export async function listChannels(signal?: AbortSignal): Promise<ChannelView[]> {
@@ -117,26 +117,26 @@ export function testChannel(channel: ChannelName, to: string): Promise<{ ok: boo
   return api.post(`/api/v1/admin/channels/${channel}/test`, to.trim() ? { to: to.trim() } : undefined);
 }
 
-export function listDeliveries(filter: DeliveryFilter, signal?: AbortSignal): Promise<DeliveriesPage> {
+export function listMessages(filter: MessageFilter, signal?: AbortSignal): Promise<MessagesPage> {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(filter)) if (value) params.set(key, String(value));
   const search = params.toString();
-  return api.get<DeliveriesPage>(`/api/v1/admin/deliveries${search ? `?${search}` : ''}`, { signal });
+  return api.get<MessagesPage>(`/api/v1/admin/messages${search ? `?${search}` : ''}`, { signal });
 }
 
-export function resendDelivery(id: string): Promise<{ resent: number }> {
-  return api.post(`/api/v1/admin/deliveries/${encodeURIComponent(id)}/resend`);
+export function resendMessage(id: string): Promise<{ resent: number }> {
+  return api.post(`/api/v1/admin/messages/${encodeURIComponent(id)}/resend`);
 }
 
 export function resendAllFailed(filter: { channel?: ChannelName | undefined; group?: string | undefined }) {
   const body: Record<string, string> = { status: 'failed' };
   if (filter.channel) body.channel = filter.channel;
   if (filter.group) body.group = filter.group;
-  return api.post<{ resent: number }>('/api/v1/admin/deliveries/resend', body);
+  return api.post<{ resent: number }>('/api/v1/admin/messages/resend', body);
 }
 
 export function listUnreachable(signal?: AbortSignal): Promise<Reachability> {
-  return api.get('/api/v1/admin/deliveries/unreachable', { signal });
+  return api.get('/api/v1/admin/messages/unreachable', { signal });
 }
 
 export function getMyNotifications(signal?: AbortSignal): Promise<NotificationPrefs> {
@@ -145,7 +145,7 @@ export function getMyNotifications(signal?: AbortSignal): Promise<NotificationPr
 
 export function saveMyNotifications(change: {
   defaults?: Record<string, boolean>;
-  groups?: Array<{ groupId: string; override: Record<string, boolean> | null }>;
+  origins?: Array<{ origin: string; override: Record<string, boolean> | null }>;
 }): Promise<NotificationPrefs> {
   return api.put<NotificationPrefs>('/api/v1/me/notifications', change);
 }

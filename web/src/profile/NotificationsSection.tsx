@@ -26,7 +26,7 @@ export function NotificationsSection() {
 
 function NotificationsForm({ prefs, onSaved }: { prefs: NotificationPrefs; onSaved: (p: NotificationPrefs) => void }) {
   const [defaults, setDefaults] = useState(prefs.defaults);
-  const [overrides, setOverrides] = useState(() => new Map(prefs.groups.map((g) => [g.id, g.override])));
+  const [overrides, setOverrides] = useState(() => new Map(prefs.origins.map((o) => [o.origin, o.override])));
   const [saved, setSaved] = useState(false);
   const { busy, error, run } = useAsyncAction();
   const baseId = useId();
@@ -68,7 +68,7 @@ function NotificationsForm({ prefs, onSaved }: { prefs: NotificationPrefs; onSav
     void run(async () => {
       const next = await saveMyNotifications({
         defaults,
-        groups: [...overrides].map(([groupId, override]) => ({ groupId, override })),
+        origins: [...overrides].map(([origin, override]) => ({ origin, override })),
       });
       onSaved(next);
       setSaved(true);
@@ -87,18 +87,18 @@ function NotificationsForm({ prefs, onSaved }: { prefs: NotificationPrefs; onSav
           </p>
         ) : null}
       </fieldset>
-      {prefs.groups.length ? (
+      {prefs.origins.length ? (
         <div className="notification-groups">
-          <p className="section-label">Per mixer group</p>
-          {prefs.groups.map((group) => {
-            const override = overrides.get(group.id) ?? null;
+          <p className="section-label">Per group, event or source</p>
+          {prefs.origins.map((group) => {
+            const override = overrides.get(group.origin) ?? null;
             const setOverride = (value: Record<string, boolean> | null) => {
-              setOverrides((current) => new Map(current).set(group.id, value));
+              setOverrides((current) => new Map(current).set(group.origin, value));
               setSaved(false);
             };
             return (
-              <div key={group.id} className="notification-group">
-                <Field label={group.name} name={`group-${group.id}`}>
+              <div key={group.origin} className="notification-group">
+                <Field label={group.name} name={`origin-${group.origin.replace(/[^a-zA-Z0-9_-]/g, '-')}`}>
                   {(control) => (
                     <select
                       {...control}
@@ -111,7 +111,7 @@ function NotificationsForm({ prefs, onSaved }: { prefs: NotificationPrefs; onSav
                     </select>
                   )}
                 </Field>
-                {override ? checkboxes(override, setOverride, group.id, `Channels for ${group.name}`) : null}
+                {override ? checkboxes(override, setOverride, group.origin, `Channels for ${group.name}`) : null}
               </div>
             );
           })}

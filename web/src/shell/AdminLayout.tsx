@@ -6,7 +6,7 @@ const ADMIN_SECTIONS: ReadonlyArray<{ path: string; title: string; end?: boolean
   { path: '/admin/mixers', title: 'Mixers' },
   { path: '/admin/meetings', title: 'Meetings' },
   { path: '/admin/channels', title: 'Channels' },
-  { path: '/admin/deliveries', title: 'Deliveries' },
+  { path: '/admin/messages', title: 'Messages' },
   // Talks events are created and managed from the Talks pages themselves (event → Manage).
   { path: '/talks', title: 'Talks' },
 ];

@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/database.js';
+import { currentMeetingState } from '../meetings/queries.js';
 import { type Sender, SkipDelivery } from './outbox.js';
 import type { NotificationPayload } from './payload.js';
 
@@ -13,17 +14,13 @@ export async function staleReason(
   now = new Date(),
 ): Promise<string | null> {
   if (payload.kind !== 'reminder' && payload.kind !== 'follow_up') return null;
-  const meeting = await db
-    .selectFrom('meetings')
-    .select(['status', 'starts_at'])
-    .where('id', '=', payload.meeting.id)
-    .executeTakeFirst();
+  const meeting = await currentMeetingState(db, payload.meeting.id);
   if (!meeting) return 'The meeting no longer exists.';
   if (meeting.status === 'cancelled') return 'The meeting was cancelled.';
   if (payload.kind === 'follow_up') return null;
-  if (!meeting.starts_at) return 'The meeting no longer has a time.';
-  if (meeting.starts_at !== payload.meeting.startsAt) return 'The meeting was moved to another time.';
-  if (Date.parse(meeting.starts_at) <= now.getTime()) return 'The meeting has already started.';
+  if (!meeting.startsAt) return 'The meeting no longer has a time.';
+  if (meeting.startsAt !== payload.meeting.startsAt) return 'The meeting was moved to another time.';
+  if (Date.parse(meeting.startsAt) <= now.getTime()) return 'The meeting has already started.';
   return null;
 }
 

@@ -3,6 +3,8 @@ import type { Db, Executor } from '../../db/database.js';
 import type { NotificationChannel } from '../../db/schema.js';
 import { badRequest } from '../../lib/errors.js';
 import { nowIso } from '../../lib/time.js';
+import { meetingOriginsOf } from '../meetings/queries.js';
+import { membershipOrigins } from '../mixers/memberOrigins.js';
 import { CHANNEL_SPECS } from './channelAdmin.js';
 import { CHANNELS, enabledChannels } from './channels.js';
 
@@ -12,7 +14,7 @@ export async function personalChannels(db: Executor): Promise<NotificationChanne
   return CHANNELS.filter((channel) => enabled.has(channel) && CHANNEL_SPECS[channel].reachesPeople);
 }
 
-/** scope ('' or a group id) → channel → on/off, as stored. */
+/** scope ('' or an origin) → channel → on/off, as stored. */
 type PrefMap = Map<string, Map<NotificationChannel, boolean>>;
 
 async function loadPrefs(db: Executor, personIds: string[]): Promise<Map<string, PrefMap>> {
@@ -34,43 +36,42 @@ async function loadPrefs(db: Executor, personIds: string[]): Promise<Map<string,
   return out;
 }
 
-export type WantsChannel = (personId: string, groupId: string | null, channel: NotificationChannel) => boolean;
+export type WantsChannel = (personId: string, origin: string | null, channel: NotificationChannel) => boolean;
 
 /**
- * Whether a person wants messages about a meeting in a group (null: outside groups) by a channel:
- * the group's override, else the person's default, else on. The one rule for what is queued and
- * for who the admin pages say is reachable.
+ * Whether a person wants messages about a meeting of an origin ("group:…", "event:…",
+ * "source:intra42"; null: none) by a channel: the origin's override, else the person's default,
+ * else on. The one rule for what is queued and for who the admin pages say is reachable.
  */
 export async function loadWants(db: Executor, personIds: string[]): Promise<WantsChannel> {
   const prefs = await loadPrefs(db, personIds);
-  return (personId, groupId, channel) => {
+  return (personId, origin, channel) => {
     const mine = prefs.get(personId);
-    return (groupId ? mine?.get(groupId)?.get(channel) : undefined) ?? mine?.get('')?.get(channel) ?? true;
+    return (origin ? mine?.get(origin)?.get(channel) : undefined) ?? mine?.get('')?.get(channel) ?? true;
   };
 }
 
-async function groupsOf(db: Executor, personId: string) {
-  return db
-    .selectFrom('group_members')
-    .innerJoin('groups', 'groups.id', 'group_members.group_id')
-    .select(['groups.id', 'groups.name'])
-    .where('group_members.person_id', '=', personId)
-    .where('group_members.status', '!=', 'left')
-    .where('groups.archived', '=', 0)
-    .orderBy('groups.name')
-    .execute();
+/** Where a person can choose channels apart from their defaults: their groups, then their meetings' other origins. */
+async function originsOf(db: Executor, personId: string): Promise<Array<{ origin: string; name: string }>> {
+  const groups = await membershipOrigins(db, { personId });
+  const seen = new Set(groups.map((g) => g.origin));
+  const others = (await meetingOriginsOf(db, personId))
+    .filter((o) => !seen.has(o.origin) && !o.origin.startsWith('group:'))
+    .map((o) => ({ origin: o.origin, name: o.name ?? o.origin }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return [...groups.map((g) => ({ origin: g.origin, name: g.name })), ...others];
 }
 
 export interface PrefsView {
   channels: Array<{ channel: NotificationChannel; label: string }>;
   defaults: Record<string, boolean>;
-  /** override null: the group uses the person's defaults. */
-  groups: Array<{ id: string; name: string; override: Record<string, boolean> | null }>;
+  /** override null: the origin uses the person's defaults. */
+  origins: Array<{ origin: string; name: string; override: Record<string, boolean> | null }>;
 }
 
 export async function getNotificationPrefs(db: Executor, personId: string): Promise<PrefsView> {
   const channels = await personalChannels(db);
-  const groups = await groupsOf(db, personId);
+  const origins = await originsOf(db, personId);
   const prefs = (await loadPrefs(db, [personId])).get(personId);
   const pick = (scope: Map<NotificationChannel, boolean> | undefined, fallback: (c: NotificationChannel) => boolean) =>
     Object.fromEntries(channels.map((c) => [c, scope?.get(c) ?? fallback(c)]));
@@ -78,23 +79,23 @@ export async function getNotificationPrefs(db: Executor, personId: string): Prom
   return {
     channels: channels.map((channel) => ({ channel, label: CHANNEL_SPECS[channel].label })),
     defaults,
-    groups: groups.map((g) => {
-      const scope = prefs?.get(g.id);
+    origins: origins.map((o) => {
+      const scope = prefs?.get(o.origin);
       const custom = scope && channels.some((c) => scope.has(c));
-      return { id: g.id, name: g.name, override: custom ? pick(scope, (c) => defaults[c] ?? true) : null };
+      return { ...o, override: custom ? pick(scope, (c) => defaults[c] ?? true) : null };
     }),
   };
 }
 
 /**
- * Saves a person's choices: the defaults given (channels left out keep theirs), and for each group
+ * Saves a person's choices: the defaults given (channels left out keep theirs), and for each origin
  * given either "use my defaults" (null: its override is removed) or exactly the channels to use.
  */
 export async function updateNotificationPrefs(props: {
   db: Db;
   personId: string;
   defaults?: Record<string, boolean> | undefined;
-  groups?: Array<{ groupId: string; override: Record<string, boolean> | null }> | undefined;
+  origins?: Array<{ origin: string; override: Record<string, boolean> | null }> | undefined;
 }): Promise<PrefsView> {
   return props.db.transaction().execute(async (trx) => {
     const channels = await personalChannels(trx);
@@ -108,12 +109,15 @@ export async function updateNotificationPrefs(props: {
       }
     };
     if (props.defaults) check(props.defaults, 'defaults');
-    const mine = new Set((await groupsOf(trx, props.personId)).map((g) => g.id));
-    (props.groups ?? []).forEach((entry, i) => {
-      if (!mine.has(entry.groupId)) {
-        throw badRequest(`groups[${i}].groupId: is not a group you belong to`, `groups[${i}].groupId`);
+    const mine = new Set((await originsOf(trx, props.personId)).map((o) => o.origin));
+    (props.origins ?? []).forEach((entry, i) => {
+      if (!mine.has(entry.origin)) {
+        throw badRequest(
+          `origins[${i}].origin: is not a group, event or source you have messages from`,
+          `origins[${i}].origin`,
+        );
       }
-      if (entry.override) check(entry.override, `groups[${i}].override`);
+      if (entry.override) check(entry.override, `origins[${i}].override`);
     });
 
     const now = nowIso();
@@ -128,15 +132,15 @@ export async function updateNotificationPrefs(props: {
     for (const [channel, on] of Object.entries(props.defaults ?? {})) {
       await put('', channel as NotificationChannel, on);
     }
-    for (const entry of props.groups ?? []) {
+    for (const entry of props.origins ?? []) {
       await trx
         .deleteFrom('notification_prefs')
         .where('person_id', '=', props.personId)
-        .where('scope', '=', entry.groupId)
+        .where('scope', '=', entry.origin)
         .execute();
-      // "Only these": every channel is written, so a channel left unticked is off for this group.
+      // "Only these": every channel is written, so a channel left unticked is off for this origin.
       if (entry.override) {
-        for (const channel of channels) await put(entry.groupId, channel, entry.override[channel] === true);
+        for (const channel of channels) await put(entry.origin, channel, entry.override[channel] === true);
       }
     }
     await recordAudit(trx, {
@@ -144,7 +148,7 @@ export async function updateNotificationPrefs(props: {
       action: 'notification_prefs.update',
       subjectType: 'person',
       subjectId: props.personId,
-      data: { defaults: props.defaults ?? null, groups: props.groups ?? null },
+      data: { defaults: props.defaults ?? null, origins: props.origins ?? null },
     });
     return getNotificationPrefs(trx, props.personId);
   });

@@ -1,24 +1,24 @@
-import { CHANNEL_LABELS, type Delivery, type DeliveryStatus, KIND_LABELS } from '../api/notifications';
+import { CHANNEL_LABELS, KIND_LABELS, type Message, type MessageStatus } from '../api/notifications';
 import { Button } from '../ui/Button';
 import { TableHead } from '../ui/TableHead';
 
 const when = (iso: string) =>
   new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 
-interface DeliveriesTableProps {
-  deliveries: Delivery[];
-  statusLabels: Record<DeliveryStatus, string>;
+interface MessagesTableProps {
+  messages: Message[];
+  statusLabels: Record<MessageStatus, string>;
   pendingId: string | null;
   onResend: (id: string) => void;
 }
 
-export function DeliveriesTable({ deliveries, statusLabels, pendingId, onResend }: DeliveriesTableProps) {
+export function MessagesTable({ messages, statusLabels, pendingId, onResend }: MessagesTableProps) {
   return (
-    <table className="table deliveries-table">
+    <table className="table messages-table">
       <caption className="visually-hidden">Messages, newest first</caption>
       <TableHead columns={['To', 'Meeting', 'Kind', 'Channel', 'Status', 'Queued']} />
       <tbody>
-        {deliveries.map((d) => {
+        {messages.map((d) => {
           const to = d.recipients.join(', ') || 'Nobody';
           const resendable = d.status === 'failed' || d.status === 'skipped';
           const channel = CHANNEL_LABELS[d.channel] ?? d.channel;
@@ -48,13 +48,13 @@ export function DeliveriesTable({ deliveries, statusLabels, pendingId, onResend 
               <td data-label="Kind">{KIND_LABELS[d.kind] ?? d.kind}</td>
               <td data-label="Channel">{channel}</td>
               <td data-label="Status" className="cell-status">
-                <span className={`badge delivery-status-${d.status}`}>{statusLabels[d.status]}</span>
+                <span className={`badge message-status-${d.status}`}>{statusLabels[d.status]}</span>
                 {d.attempts ? (
                   <span className="cell-sub">
                     {d.attempts} attempt{d.attempts === 1 ? '' : 's'}
                   </span>
                 ) : null}
-                {d.lastError ? <span className="delivery-error">{d.lastError}</span> : null}
+                {d.lastError ? <span className="message-error">{d.lastError}</span> : null}
               </td>
               <td data-label="Queued">
                 {when(d.createdAt)}

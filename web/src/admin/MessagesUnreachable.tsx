@@ -4,7 +4,7 @@ import { Loading } from '../ui/Spinner';
 import { useLoad } from '../ui/useLoad';
 
 /** People Convene should reach but cannot, with what to fix; then those a channel failed. */
-export function DeliveriesUnreachable() {
+export function MessagesUnreachable() {
   const { data, loading, error, reload } = useLoad('unreachable', listUnreachable);
   return (
     <section className="card" aria-labelledby="unreachable-title">

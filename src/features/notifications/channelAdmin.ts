@@ -337,6 +337,8 @@ export async function sendTestMessage(props: {
       const row: NotificationRow = {
         id: newId(),
         meeting_id: null,
+        origin: null,
+        origin_name: null,
         person_id: admin.id,
         channel,
         kind: 'intro',

@@ -5,12 +5,12 @@ import { type AppContext, requireAdmin, requirePerson } from '../../http/context
 import { commonErrors } from '../../http/errorShape.js';
 import { listChannelViews, sendTestMessage, updateChannel } from './channelAdmin.js';
 import { CHANNELS } from './channels.js';
-import { DELIVERY_STATUSES, listDeliveries, NOTIFICATION_KINDS, resendDelivery, resendFailed } from './deliveries.js';
+import { listMessages, MESSAGE_STATUSES, NOTIFICATION_KINDS, resendFailed, resendMessage } from './messages.js';
 import { getNotificationPrefs, updateNotificationPrefs } from './prefs.js';
 import { listUnreachable } from './reachability.js';
 
 const channelEnum = z.enum(CHANNELS as [NotificationChannel, ...NotificationChannel[]]);
-const statusEnum = z.enum(DELIVERY_STATUSES as [NotificationStatus, ...NotificationStatus[]]);
+const statusEnum = z.enum(MESSAGE_STATUSES as [NotificationStatus, ...NotificationStatus[]]);
 const kindEnum = z.enum(NOTIFICATION_KINDS as [NotificationKind, ...NotificationKind[]]);
 const id = z.string().min(1).max(64);
 
@@ -35,7 +35,7 @@ const channelView = z.object({
   secrets: z.record(z.string(), z.string()),
 });
 
-const deliveryView = z.object({
+const messageView = z.object({
   id: z.string(),
   channel: z.string(),
   kind: z.string(),
@@ -48,6 +48,7 @@ const deliveryView = z.object({
   meetingTitle: z.string().nullable(),
   groupId: z.string().nullable(),
   groupName: z.string().nullable(),
+  origin: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
   sentAt: z.string().nullable(),
@@ -66,12 +67,12 @@ const channelChoices = z.record(z.string().max(40), z.boolean());
 const prefsView = z.object({
   channels: z.array(z.object({ channel: z.string(), label: z.string() })),
   defaults: z.record(z.string(), z.boolean()),
-  groups: z.array(
-    z.object({ id: z.string(), name: z.string(), override: z.record(z.string(), z.boolean()).nullable() }),
+  origins: z.array(
+    z.object({ origin: z.string(), name: z.string(), override: z.record(z.string(), z.boolean()).nullable() }),
   ),
 });
 
-/** Notification channels, the delivery log and each person's own channel choices. */
+/** Notification channels, the message log and each person's own channel choices. */
 export function notificationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   const { db } = ctx.database;
   return async (app) => {
@@ -144,7 +145,7 @@ export function notificationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     );
 
     app.get(
-      '/admin/deliveries',
+      '/admin/messages',
       {
         schema: {
           tags: ['notifications'],
@@ -153,13 +154,14 @@ export function notificationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
               status: statusEnum.optional(),
               channel: channelEnum.optional(),
               group: id.optional(),
+              origin: z.string().min(1).max(200).optional(),
               kind: kindEnum.optional(),
               page: z.coerce.number().int().min(1).max(100_000).default(1),
             })
             .strict(),
           response: {
             200: z.object({
-              deliveries: z.array(deliveryView),
+              messages: z.array(messageView),
               counts: z.record(z.string(), z.number()),
               total: z.number(),
               page: z.number(),
@@ -171,12 +173,12 @@ export function notificationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (request) => {
         requireAdmin(request);
-        return { ...(await listDeliveries(db, request.query)), page: request.query.page };
+        return { ...(await listMessages(db, request.query)), page: request.query.page };
       },
     );
 
     app.get(
-      '/admin/deliveries/unreachable',
+      '/admin/messages/unreachable',
       {
         schema: {
           tags: ['notifications'],
@@ -198,7 +200,7 @@ export function notificationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     );
 
     app.post(
-      '/admin/deliveries/:id/resend',
+      '/admin/messages/:id/resend',
       {
         schema: {
           tags: ['notifications'],
@@ -208,26 +210,31 @@ export function notificationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (request) => {
         const admin = requireAdmin(request);
-        await resendDelivery({ db, actorId: admin.id, id: request.params.id });
+        await resendMessage({ db, actorId: admin.id, id: request.params.id });
         return { resent: 1 };
       },
     );
 
     app.post(
-      '/admin/deliveries/resend',
+      '/admin/messages/resend',
       {
         schema: {
           tags: ['notifications'],
           body: z
-            .object({ status: z.literal('failed'), channel: channelEnum.optional(), group: id.optional() })
+            .object({
+              status: z.literal('failed'),
+              channel: channelEnum.optional(),
+              group: id.optional(),
+              origin: z.string().min(1).max(200).optional(),
+            })
             .strict(),
           response: { 200: z.object({ resent: z.number() }), ...commonErrors },
         },
       },
       async (request) => {
         const admin = requireAdmin(request);
-        const { channel, group } = request.body;
-        return { resent: await resendFailed({ db, actorId: admin.id, filter: { channel, group } }) };
+        const { channel, group, origin } = request.body;
+        return { resent: await resendFailed({ db, actorId: admin.id, filter: { channel, group, origin } }) };
       },
     );
 
@@ -245,8 +252,8 @@ export function notificationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           body: z
             .object({
               defaults: channelChoices.optional(),
-              groups: z
-                .array(z.object({ groupId: id, override: channelChoices.nullable() }).strict())
+              origins: z
+                .array(z.object({ origin: z.string().min(1).max(200), override: channelChoices.nullable() }).strict())
                 .max(500)
                 .optional(),
             })

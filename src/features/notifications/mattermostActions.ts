@@ -5,10 +5,10 @@ import type { AppContext } from '../../http/context.js';
 import { commonErrors } from '../../http/errorShape.js';
 import { MattermostFailure, mattermostClient } from '../../integrations/mattermost.js';
 import { AppError, forbidden } from '../../lib/errors.js';
+import { checkFeedbackToken, recordFeedback } from '../meetings/feedback.js';
 import { findPersonByEmail } from '../people/queries.js';
 import { signingKey } from '../settings/service.js';
 import { loadChannels } from './channels.js';
-import { checkFeedbackToken, recordFeedback } from './feedback.js';
 
 /** What Mattermost POSTs when someone clicks a button; fields we do not use are dropped. */
 export const mattermostActionBody = z.object({

@@ -1,6 +1,8 @@
 import type { Executor } from '../../db/database.js';
 import type { NotificationChannel } from '../../db/schema.js';
 import { nowIso } from '../../lib/time.js';
+import { upcomingParticipations } from '../meetings/queries.js';
+import { membershipOrigins } from '../mixers/memberOrigins.js';
 import { CHANNEL_SPECS } from './channelAdmin.js';
 import { parsePayload } from './payload.js';
 import { loadWants, personalChannels } from './prefs.js';
@@ -37,29 +39,17 @@ const RECENT_RESULTS = 2000;
  */
 export async function listUnreachable(db: Executor): Promise<Reachability> {
   const now = nowIso();
-  // person → the contexts they get messages in: a group id, or null for a meeting outside groups.
+  // person → the origins they get messages from ("group:…", "event:…"), or null for a meeting of none.
   const contexts = new Map<string, Set<string | null>>();
-  const add = (personId: string, groupId: string | null) => {
+  const originNames = new Map<string, string>();
+  const add = (personId: string, origin: string | null, name?: string | null) => {
     const set = contexts.get(personId) ?? new Set();
     contexts.set(personId, set);
-    set.add(groupId);
+    set.add(origin);
+    if (origin && name) originNames.set(origin, name);
   };
-  const members = await db
-    .selectFrom('group_members')
-    .innerJoin('groups', 'groups.id', 'group_members.group_id')
-    .select(['group_members.person_id', 'group_members.group_id'])
-    .where('group_members.status', '=', 'active')
-    .where('groups.archived', '=', 0)
-    .execute();
-  for (const m of members) add(m.person_id, m.group_id);
-  const upcoming = await db
-    .selectFrom('meeting_participants')
-    .innerJoin('meetings', 'meetings.id', 'meeting_participants.meeting_id')
-    .select(['meeting_participants.person_id', 'meetings.group_id'])
-    .where('meetings.status', 'in', ['scheduled', 'rescheduled'])
-    .where('meetings.starts_at', '>=', now)
-    .execute();
-  for (const p of upcoming) add(p.person_id, p.group_id);
+  for (const m of await membershipOrigins(db, { activeOnly: true })) add(m.personId, m.origin, m.name);
+  for (const p of await upcomingParticipations(db, now)) add(p.personId, p.origin, p.originName);
   const outcomes = await latestOutcomes(db, add);
 
   const ids = [...contexts.keys()];
@@ -74,9 +64,6 @@ export async function listUnreachable(db: Executor): Promise<Reachability> {
         .execute()),
     );
   }
-  const groupNames = new Map(
-    (await db.selectFrom('groups').select(['id', 'name']).execute()).map((g) => [g.id, g.name] as const),
-  );
   const channels = await personalChannels(db);
   const wants = await loadWants(
     db,
@@ -106,14 +93,14 @@ export async function listUnreachable(db: Executor): Promise<Reachability> {
     } else {
       const chosenNone: Array<string | null> = [];
       let allFailedSomewhere = false;
-      for (const groupId of where) {
-        const chosen = usable.filter((c) => wants(person.id, groupId, c));
-        if (!chosen.length) chosenNone.push(groupId);
+      for (const origin of where) {
+        const chosen = usable.filter((c) => wants(person.id, origin, c));
+        if (!chosen.length) chosenNone.push(origin);
         for (const c of chosen) if (failure(c)) failing.add(c);
         if (chosen.length && chosen.every((c) => failing.has(c))) allFailedSomewhere = true;
       }
       if (chosenNone.includes(null)) reasons.push('Their own settings turn every channel off.');
-      const groups = chosenNone.filter((g): g is string => g !== null).map((g) => groupNames.get(g) ?? g);
+      const groups = chosenNone.filter((g): g is string => g !== null).map((g) => originNames.get(g) ?? g);
       if (groups.length) reasons.push(`Their own settings turn every channel off for ${groups.sort().join(', ')}.`);
       if (allFailedSomewhere) {
         reasons.push(...[...failing].map((c) => failure(c) as string));
@@ -141,16 +128,15 @@ type Outcome = { ok: true } | { ok: false; error: string | null; at: string };
 /**
  * "channel|person" → how the newest finished message for that person went on that channel. E-mail
  * rows are per person; a chat row lists its readers, says in its result whom it did not find, and a
- * failed one failed all its readers. A person a message failed is noted with the meeting's group,
+ * failed one failed all its readers. A person a message failed is noted with the meeting's origin,
  * so someone only a past meeting tried to reach is checked too.
  */
 async function latestOutcomes(
   db: Executor,
-  add: (personId: string, groupId: string | null) => void,
+  add: (personId: string, origin: string | null, name?: string | null) => void,
 ): Promise<Map<string, Outcome>> {
   const rows = await db
     .selectFrom('notifications')
-    .leftJoin('meetings', 'meetings.id', 'notifications.meeting_id')
     .select([
       'notifications.channel',
       'notifications.person_id',
@@ -159,7 +145,8 @@ async function latestOutcomes(
       'notifications.result',
       'notifications.last_error',
       'notifications.updated_at',
-      'meetings.group_id',
+      'notifications.origin',
+      'notifications.origin_name',
     ])
     .where('notifications.status', 'in', ['sent', 'failed'])
     .where('notifications.channel', '!=', 'webhook')
@@ -189,7 +176,7 @@ async function latestOutcomes(
             ? { ok: false, error: null, at: row.updated_at }
             : { ok: true };
       out.set(key, outcome);
-      if (!outcome.ok) add(reader, row.group_id);
+      if (!outcome.ok) add(reader, row.origin, row.origin_name);
     }
   }
   return out;

@@ -5,18 +5,21 @@ import { conflict, notFound } from '../../lib/errors.js';
 import { nowIso } from '../../lib/time.js';
 import { parsePayload } from './payload.js';
 
-export const DELIVERY_STATUSES: NotificationStatus[] = ['pending', 'sending', 'sent', 'failed', 'skipped'];
+export const MESSAGE_STATUSES: NotificationStatus[] = ['pending', 'sending', 'sent', 'failed', 'skipped'];
 export const NOTIFICATION_KINDS: NotificationKind[] = ['intro', 'reminder', 'rescheduled', 'cancel', 'follow_up'];
-export const DELIVERIES_PAGE_SIZE = 25;
+export const MESSAGES_PAGE_SIZE = 25;
 
-export interface DeliveryFilter {
+export interface MessageFilter {
   status?: NotificationStatus | undefined;
   channel?: NotificationChannel | undefined;
+  /** A mixer group's id: the same as origin "group:<id>". */
   group?: string | undefined;
+  /** "group:<id>", "event:<id>", "source:<name>". */
+  origin?: string | undefined;
   kind?: NotificationKind | undefined;
 }
 
-export interface DeliveryView {
+export interface MessageView {
   id: string;
   channel: NotificationChannel;
   kind: NotificationKind;
@@ -28,22 +31,28 @@ export interface DeliveryView {
   notFound: string[];
   meetingId: string | null;
   meetingTitle: string | null;
+  /** The mixer group, for a pairing's messages. */
   groupId: string | null;
+  /** The origin's name (a group's, an event's, a source's). */
   groupName: string | null;
+  origin: string | null;
   createdAt: string;
   updatedAt: string;
   sentAt: string | null;
   nextAttemptAt: string;
 }
 
-function matching(db: Executor, filter: DeliveryFilter, withStatus: boolean) {
+const originOf = (filter: Pick<MessageFilter, 'group' | 'origin'>) =>
+  filter.origin ?? (filter.group !== undefined ? `group:${filter.group}` : undefined);
+
+function matching(db: Executor, filter: MessageFilter, withStatus: boolean) {
+  const origin = originOf(filter);
   return db
     .selectFrom('notifications')
-    .leftJoin('meetings', 'meetings.id', 'notifications.meeting_id')
     .$if(withStatus && filter.status !== undefined, (q) => q.where('notifications.status', '=', filter.status!))
     .$if(filter.channel !== undefined, (q) => q.where('notifications.channel', '=', filter.channel!))
     .$if(filter.kind !== undefined, (q) => q.where('notifications.kind', '=', filter.kind!))
-    .$if(filter.group !== undefined, (q) => q.where('meetings.group_id', '=', filter.group!));
+    .$if(origin !== undefined, (q) => q.where('notifications.origin', '=', origin!));
 }
 
 /**
@@ -54,7 +63,7 @@ function recipientsOf(
   personName: string | null,
   payloadText: string,
   resultText: string | null,
-): Pick<DeliveryView, 'recipients' | 'notFound'> {
+): Pick<MessageView, 'recipients' | 'notFound'> {
   if (personName) return { recipients: [personName], notFound: [] };
   try {
     const payload = parsePayload(payloadText);
@@ -71,17 +80,25 @@ function recipientsOf(
   }
 }
 
-export async function listDeliveries(
+/** The meeting's title as the message said it (the payload is the message's own snapshot). */
+function titleOf(payloadText: string): string | null {
+  try {
+    return parsePayload(payloadText).meeting.title;
+  } catch {
+    return null;
+  }
+}
+
+export async function listMessages(
   db: Db,
-  filter: DeliveryFilter & { page: number },
+  filter: MessageFilter & { page: number },
 ): Promise<{
-  deliveries: DeliveryView[];
+  messages: MessageView[];
   counts: Record<NotificationStatus, number>;
   total: number;
   pageSize: number;
 }> {
   const rows = await matching(db, filter, true)
-    .leftJoin('groups', 'groups.id', 'meetings.group_id')
     .leftJoin('people', 'people.id', 'notifications.person_id')
     .select([
       'notifications.id',
@@ -98,25 +115,24 @@ export async function listDeliveries(
       'notifications.sent_at',
       'notifications.next_attempt_at',
       'people.name as person_name',
-      'meetings.title as meeting_title',
-      'meetings.group_id',
-      'groups.name as group_name',
+      'notifications.origin',
+      'notifications.origin_name',
     ])
     .orderBy('notifications.created_at', 'desc')
     .orderBy('notifications.id', 'desc')
-    .limit(DELIVERIES_PAGE_SIZE)
-    .offset((filter.page - 1) * DELIVERIES_PAGE_SIZE)
+    .limit(MESSAGES_PAGE_SIZE)
+    .offset((filter.page - 1) * MESSAGES_PAGE_SIZE)
     .execute();
   // Counts per status ignore the status filter, so every status shows how many it would list.
   const grouped = await matching(db, filter, false)
     .select(['notifications.status', (eb) => eb.fn.countAll().as('n')])
     .groupBy('notifications.status')
     .execute();
-  const counts = Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, 0])) as Record<NotificationStatus, number>;
+  const counts = Object.fromEntries(MESSAGE_STATUSES.map((s) => [s, 0])) as Record<NotificationStatus, number>;
   for (const row of grouped) counts[row.status] = Number(row.n);
   const total = filter.status ? counts[filter.status] : Object.values(counts).reduce((a, b) => a + b, 0);
   return {
-    deliveries: rows.map((row) => ({
+    messages: rows.map((row) => ({
       id: row.id,
       channel: row.channel,
       kind: row.kind,
@@ -125,9 +141,10 @@ export async function listDeliveries(
       lastError: row.last_error,
       ...recipientsOf(row.person_name, row.payload, row.result),
       meetingId: row.meeting_id,
-      meetingTitle: row.meeting_title,
-      groupId: row.group_id,
-      groupName: row.group_name,
+      meetingTitle: row.meeting_id ? titleOf(row.payload) : null,
+      groupId: row.origin?.startsWith('group:') ? row.origin.slice('group:'.length) : null,
+      groupName: row.origin_name,
+      origin: row.origin,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
       sentAt: row.sent_at,
@@ -135,7 +152,7 @@ export async function listDeliveries(
     })),
     counts,
     total,
-    pageSize: DELIVERIES_PAGE_SIZE,
+    pageSize: MESSAGES_PAGE_SIZE,
   };
 }
 
@@ -155,14 +172,14 @@ const requeue = () => {
   };
 };
 
-export async function resendDelivery(props: { db: Db; actorId: string; id: string }): Promise<void> {
+export async function resendMessage(props: { db: Db; actorId: string; id: string }): Promise<void> {
   await props.db.transaction().execute(async (trx) => {
     const row = await trx
       .selectFrom('notifications')
       .select(['id', 'status', 'channel'])
       .where('id', '=', props.id)
       .executeTakeFirst();
-    if (!row) throw notFound('No such delivery.');
+    if (!row) throw notFound('No such message.');
     if (!RESENDABLE.includes(row.status)) {
       throw conflict(`This message is ${row.status}; only failed or skipped messages can be sent again.`);
     }
@@ -176,7 +193,7 @@ export async function resendDelivery(props: { db: Db; actorId: string; id: strin
     if (Number(updated.numUpdatedRows) !== 1) throw conflict('This message changed meanwhile; reload and try again.');
     await recordAudit(trx, {
       actorId: props.actorId,
-      action: 'delivery.resend',
+      action: 'message.resend',
       subjectType: 'notification',
       subjectId: row.id,
       data: { from: row.status, channel: row.channel },
@@ -187,25 +204,24 @@ export async function resendDelivery(props: { db: Db; actorId: string; id: strin
 export async function resendFailed(props: {
   db: Db;
   actorId: string;
-  filter: Pick<DeliveryFilter, 'channel' | 'group'>;
+  filter: Pick<MessageFilter, 'channel' | 'group' | 'origin'>;
 }): Promise<number> {
   return props.db.transaction().execute(async (trx) => {
-    const { channel, group } = props.filter;
+    const { channel } = props.filter;
+    const origin = originOf(props.filter);
     const result = await trx
       .updateTable('notifications')
       .set(requeue())
       .where('status', '=', 'failed')
       .$if(channel !== undefined, (q) => q.where('channel', '=', channel!))
-      .$if(group !== undefined, (q) =>
-        q.where('meeting_id', 'in', (eb) => eb.selectFrom('meetings').select('id').where('group_id', '=', group!)),
-      )
+      .$if(origin !== undefined, (q) => q.where('origin', '=', origin!))
       .executeTakeFirst();
     const count = Number(result.numUpdatedRows);
     await recordAudit(trx, {
       actorId: props.actorId,
-      action: 'delivery.resend_all',
+      action: 'message.resend_all',
       subjectType: 'notification',
-      data: { status: 'failed', channel: channel ?? null, group: group ?? null, count },
+      data: { status: 'failed', channel: channel ?? null, origin: origin ?? null, count },
     });
     return count;
   });

@@ -1,5 +1,5 @@
 import type { VideoRooms } from '../../integrations/jitsi.js';
-import { feedbackToken } from './feedback.js';
+import { feedbackToken } from '../meetings/feedback.js';
 import type { NotificationPayload, PayloadPerson } from './payload.js';
 import { joinNames, renderTemplate, type TemplateValues } from './templates.js';
 

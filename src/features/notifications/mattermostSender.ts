@@ -1,9 +1,9 @@
 import type { Executor } from '../../db/database.js';
 import { MattermostFailure, type MattermostUser, mattermostClient } from '../../integrations/mattermost.js';
 import { redact } from '../../lib/redact.js';
+import { feedbackToken } from '../meetings/feedback.js';
 import { signingKey } from '../settings/service.js';
 import { planConversations } from './chatConversations.js';
-import { feedbackToken } from './feedback.js';
 import { DeliveryError, type Sender } from './outbox.js';
 import type { RenderContext } from './render.js';
 import { renderMattermost } from './renderMattermost.js';

@@ -4,15 +4,15 @@ import { listGroups } from '../api/mixers';
 import {
   CHANNEL_LABELS,
   type ChannelName,
-  DELIVERY_KINDS,
-  DELIVERY_STATUSES,
-  type DeliveryFilter,
-  type DeliveryKind,
-  type DeliveryStatus,
   KIND_LABELS,
-  listDeliveries,
+  listMessages,
+  MESSAGE_KINDS,
+  MESSAGE_STATUSES,
+  type MessageFilter,
+  type MessageKind,
+  type MessageStatus,
   resendAllFailed,
-  resendDelivery,
+  resendMessage,
 } from '../api/notifications';
 import { ErrorAlert } from '../ui/Alert';
 import { Button } from '../ui/Button';
@@ -23,11 +23,11 @@ import { StatusMessage } from '../ui/StatusMessage';
 import { useAsyncAction } from '../ui/useAsyncAction';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
-import { DeliveriesTable } from './DeliveriesTable';
-import { DeliveriesUnreachable } from './DeliveriesUnreachable';
+import { MessagesTable } from './MessagesTable';
+import { MessagesUnreachable } from './MessagesUnreachable';
 import { Pagination } from './Pagination';
 
-const STATUS_LABELS: Record<DeliveryStatus, string> = {
+const STATUS_LABELS: Record<MessageStatus, string> = {
   pending: 'Waiting',
   sending: 'Sending',
   sent: 'Sent',
@@ -35,24 +35,24 @@ const STATUS_LABELS: Record<DeliveryStatus, string> = {
   skipped: 'Skipped',
 };
 
-export function DeliveriesPage() {
-  useDocumentTitle('Deliveries');
+export function MessagesPage() {
+  useDocumentTitle('Messages');
   const [params, setParams] = useSearchParams();
-  const filter: DeliveryFilter = {
-    status: (params.get('status') as DeliveryStatus | null) ?? undefined,
+  const filter: MessageFilter = {
+    status: (params.get('status') as MessageStatus | null) ?? undefined,
     channel: (params.get('channel') as ChannelName | null) ?? undefined,
     group: params.get('group') ?? undefined,
-    kind: (params.get('kind') as DeliveryKind | null) ?? undefined,
+    kind: (params.get('kind') as MessageKind | null) ?? undefined,
     page: Number(params.get('page') ?? 1) || 1,
   };
   const key = JSON.stringify(filter);
-  const page = useLoad(key, (signal) => listDeliveries(filter, signal));
+  const page = useLoad(key, (signal) => listMessages(filter, signal));
   const groups = useLoad('groups', (signal) => listGroups({ archived: true }, signal));
   const [notice, setNotice] = useState<string | null>(null);
   const [pendingId, setPendingId] = useState<string | null>(null);
   const action = useAsyncAction();
 
-  const setFilter = (name: keyof DeliveryFilter, value: string) => {
+  const setFilter = (name: keyof MessageFilter, value: string) => {
     const next = new URLSearchParams(params);
     if (value) next.set(name, value);
     else next.delete(name);
@@ -65,7 +65,7 @@ export function DeliveriesPage() {
     setPendingId(id);
     void action
       .run(async () => {
-        await resendDelivery(id);
+        await resendMessage(id);
         setNotice('Queued again: it goes out with the next outbox run.');
         page.reload();
       })
@@ -78,7 +78,7 @@ export function DeliveriesPage() {
       page.reload();
     });
 
-  const select = (name: keyof DeliveryFilter, label: string, options: Array<[string, string]>) => (
+  const select = (name: keyof MessageFilter, label: string, options: Array<[string, string]>) => (
     <Field label={label} name={name}>
       {(control) => (
         <select
@@ -102,19 +102,19 @@ export function DeliveriesPage() {
   return (
     <>
       <header className="page-header">
-        <h1>Deliveries</h1>
+        <h1>Messages</h1>
         <p className="page-lede">Every message Convene queued, what became of it, and who it cannot reach.</p>
       </header>
       <div className="stack">
-        <section className="card" aria-labelledby="deliveries-title">
-          <h2 id="deliveries-title" className="card-title">
+        <section className="card" aria-labelledby="messages-title">
+          <h2 id="messages-title" className="card-title">
             Messages
           </h2>
-          <div className="filters deliveries-filters">
+          <div className="filters messages-filters">
             {select(
               'status',
               'Status',
-              DELIVERY_STATUSES.map((s) => [s, `${STATUS_LABELS[s]}${counts ? ` (${counts[s]})` : ''}`]),
+              MESSAGE_STATUSES.map((s) => [s, `${STATUS_LABELS[s]}${counts ? ` (${counts[s]})` : ''}`]),
             )}
             {select(
               'channel',
@@ -129,19 +129,19 @@ export function DeliveriesPage() {
             {select(
               'kind',
               'Kind',
-              DELIVERY_KINDS.map((k) => [k, KIND_LABELS[k]]),
+              MESSAGE_KINDS.map((k) => [k, KIND_LABELS[k]]),
             )}
           </div>
           {counts ? (
-            <ul className="delivery-counts" aria-label="Messages per status">
-              {DELIVERY_STATUSES.map((s) => (
+            <ul className="message-counts" aria-label="Messages per status">
+              {MESSAGE_STATUSES.map((s) => (
                 <li key={s}>
-                  <span className={`badge delivery-status-${s}`}>{STATUS_LABELS[s]}</span> {counts[s]}
+                  <span className={`badge message-status-${s}`}>{STATUS_LABELS[s]}</span> {counts[s]}
                 </li>
               ))}
             </ul>
           ) : null}
-          <div className="form-actions delivery-actions">
+          <div className="form-actions message-actions">
             <Button
               variant="primary"
               size="sm"
@@ -154,13 +154,13 @@ export function DeliveriesPage() {
             <StatusMessage>{notice}</StatusMessage>
           </div>
           {action.error ? <ErrorAlert>{action.error.message}</ErrorAlert> : null}
-          {page.error ? <LoadError what="deliveries" message={page.error} onRetry={page.reload} /> : null}
-          {page.loading && !page.data ? <Loading label="Loading deliveries…" /> : null}
+          {page.error ? <LoadError what="messages" message={page.error} onRetry={page.reload} /> : null}
+          {page.loading && !page.data ? <Loading label="Loading messages…" /> : null}
           {page.data ? (
-            page.data.deliveries.length ? (
+            page.data.messages.length ? (
               <div className={page.loading ? 'table-wrap is-loading' : 'table-wrap'}>
-                <DeliveriesTable
-                  deliveries={page.data.deliveries}
+                <MessagesTable
+                  messages={page.data.messages}
                   statusLabels={STATUS_LABELS}
                   pendingId={pendingId}
                   onResend={resendOne}
@@ -179,7 +179,7 @@ export function DeliveriesPage() {
             />
           ) : null}
         </section>
-        <DeliveriesUnreachable />
+        <MessagesUnreachable />
       </div>
     </>
   );

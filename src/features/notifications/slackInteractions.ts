@@ -4,8 +4,8 @@ import type { AppContext } from '../../http/context.js';
 import { slackUserEmail } from '../../integrations/slack.js';
 import { AppError, unauthorized } from '../../lib/errors.js';
 import { constantTimeEqual } from '../../lib/ids.js';
+import { recordFeedback } from '../meetings/feedback.js';
 import { loadChannels } from './channels.js';
-import { recordFeedback } from './feedback.js';
 
 /** Slack's advice: refuse requests signed more than five minutes from now (replays). */
 export const SLACK_MAX_SKEW_SECONDS = 5 * 60;

@@ -1,0 +1,51 @@
+import type { Executor } from '../../db/database.js';
+import type { MeetingStatus } from '../../db/schema.js';
+
+/**
+ * Reads of meetings that other features need (notifications above all): they go through these
+ * functions, never through the meetings tables themselves.
+ */
+
+/** A meeting's status and time as they are now: the outbox checks them before a late message. */
+export async function currentMeetingState(
+  db: Executor,
+  meetingId: string,
+): Promise<{ status: MeetingStatus; startsAt: string | null } | undefined> {
+  const row = await db
+    .selectFrom('meetings')
+    .select(['status', 'starts_at'])
+    .where('id', '=', meetingId)
+    .executeTakeFirst();
+  return row && { status: row.status, startsAt: row.starts_at };
+}
+
+/** Who takes part in a meeting not yet held, with the meeting's origin: who must be reachable, and where. */
+export async function upcomingParticipations(
+  db: Executor,
+  now: string,
+): Promise<Array<{ personId: string; origin: string | null; originName: string | null }>> {
+  const rows = await db
+    .selectFrom('meeting_participants')
+    .innerJoin('meetings', 'meetings.id', 'meeting_participants.meeting_id')
+    .select(['meeting_participants.person_id', 'meetings.origin', 'meetings.origin_name'])
+    .where('meetings.status', 'in', ['scheduled', 'rescheduled'])
+    .where('meetings.starts_at', '>=', now)
+    .execute();
+  return rows.map((r) => ({ personId: r.person_id, origin: r.origin, originName: r.origin_name }));
+}
+
+/** The origins of a person's meetings (for their per-origin channel choices), newest first. */
+export async function meetingOriginsOf(
+  db: Executor,
+  personId: string,
+): Promise<Array<{ origin: string; name: string | null }>> {
+  const rows = await db
+    .selectFrom('meeting_participants')
+    .innerJoin('meetings', 'meetings.id', 'meeting_participants.meeting_id')
+    .select(['meetings.origin', (eb) => eb.fn.max('meetings.origin_name').as('name')])
+    .where('meeting_participants.person_id', '=', personId)
+    .where('meetings.origin', 'is not', null)
+    .groupBy('meetings.origin')
+    .execute();
+  return rows.map((r) => ({ origin: r.origin as string, name: (r.name as string | null) ?? null }));
+}

@@ -1,0 +1,75 @@
+import type { NotificationKind, NotificationsTable } from '../../db/schema.js';
+import { newId } from '../../lib/ids.js';
+import { DEFAULT_REMINDER_MINUTES } from '../meetings/settings.js';
+import { parsePayload } from './payload.js';
+import type { MessageMeeting } from './queue.js';
+
+export type FollowOnMeeting = Pick<
+  MessageMeeting,
+  'id' | 'startsAt' | 'createdAt' | 'reminderMinutes' | 'followUpDays' | 'reminderTemplate' | 'followUpTemplate'
+>;
+
+/**
+ * The messages an intro or a new time brings with it, queued with it (same transaction), one per
+ * row of the message that brought them so they reach the same people on the same channels:
+ *
+ * - a reminder at start − lead (at once when that moment has passed but the meeting has not begun).
+ *   Its dedupe key carries the start time, so a new time queues new reminders; the change that
+ *   moves or cancels the meeting marks the old ones skipped (service.ts). freshness.ts checks again
+ *   at send time (a row a worker held then), which also keeps a reminder from ever going out after
+ *   the start, whatever retries happen in between.
+ * - for a meeting whose origin asks (a mixer group's setting), one "Did you meet?" `follow_up_days` after it was made.
+ *   No revision in its key: once per meeting, whatever happens to it later.
+ */
+/**
+ * When a meeting's reminder is due: its lead before the start, or at once when that moment has
+ * passed but the meeting has not begun; null when there is none (no time, begun, a lead of 0 —
+ * one due at the very start would always be too late).
+ */
+export function reminderDue(meeting: Pick<MessageMeeting, 'startsAt' | 'reminderMinutes'>, now: Date): string | null {
+  if (!meeting.startsAt) return null;
+  const lead = meeting.reminderMinutes ?? DEFAULT_REMINDER_MINUTES;
+  const start = Date.parse(meeting.startsAt);
+  if (lead <= 0 || start <= now.getTime()) return null;
+  return new Date(Math.max(now.getTime(), start - lead * 60_000)).toISOString();
+}
+
+export function followOnRows(
+  meeting: FollowOnMeeting,
+  kind: NotificationKind,
+  queued: NotificationsTable[],
+  now: Date,
+): NotificationsTable[] {
+  const out: NotificationsTable[] = [];
+  const clone = (
+    row: NotificationsTable,
+    next: NotificationKind,
+    revision: string,
+    due: string,
+    extra: { template: string | null; leadMinutes?: number },
+  ): NotificationsTable => ({
+    ...row,
+    id: newId(),
+    kind: next,
+    payload: JSON.stringify({ ...parsePayload(row.payload), kind: next, ...extra }),
+    next_attempt_at: due,
+    dedupe_key: [meeting.id, next, revision, row.channel, row.person_id ?? '*'].join(':'),
+  });
+
+  if ((kind === 'intro' || kind === 'rescheduled') && meeting.startsAt) {
+    const lead = meeting.reminderMinutes ?? DEFAULT_REMINDER_MINUTES;
+    const due = reminderDue(meeting, now);
+    if (due) {
+      for (const row of queued) {
+        out.push(
+          clone(row, 'reminder', meeting.startsAt, due, { template: meeting.reminderTemplate, leadMinutes: lead }),
+        );
+      }
+    }
+  }
+  if (kind === 'intro' && meeting.followUpDays) {
+    const due = new Date(Date.parse(meeting.createdAt) + meeting.followUpDays * 86_400_000).toISOString();
+    for (const row of queued) out.push(clone(row, 'follow_up', '', due, { template: meeting.followUpTemplate }));
+  }
+  return out;
+}

@@ -1,0 +1,146 @@
+import type { Executor } from '../../db/database.js';
+import type { NotificationChannel, NotificationKind, NotificationsTable } from '../../db/schema.js';
+import { newId } from '../../lib/ids.js';
+import { DEFAULT_REMINDER_MINUTES } from '../meetings/settings.js';
+import type { Contact } from '../people/contacts.js';
+import { enabledChannels } from './channels.js';
+import { followOnRows, reminderDue } from './followOn.js';
+import { invitationSequence } from './invitation.js';
+import type { NotificationPayload, PayloadPerson } from './payload.js';
+import { loadWants } from './prefs.js';
+
+/**
+ * A meeting as its messages describe it: everything the pipeline needs, handed over by the meetings
+ * service, so notifications never read the meetings tables.
+ */
+export interface MessageMeeting {
+  id: string;
+  title: string;
+  startsAt: string | null;
+  durationMinutes: number | null;
+  roomName: string | null;
+  roomUrl: string | null;
+  /** The mixer group, when the meeting is a pairing: kept in the payload for webhook readers. */
+  groupId: string | null;
+  origin: string | null;
+  originName: string | null;
+  introTemplate: string | null;
+  reminderTemplate: string | null;
+  followUpTemplate: string | null;
+  reminderMinutes: number | null;
+  followUpDays: number | null;
+  createdAt: string;
+  updatedAt: string;
+  /** Everyone in the meeting, in display order (disabled people are never written to). */
+  participants: Contact[];
+  /** When set, only these participants are told (people added to or removed from a meeting). */
+  only?: string[] | undefined;
+}
+
+/**
+ * Queues `kind` messages for each meeting's participants — in the caller's transaction, so the
+ * messages exist exactly when the change does (the outbox rule). One row per person for e-mail, one
+ * per meeting for the chat channels (one conversation with everyone who reads it), one webhook
+ * event per meeting: a person who cannot be reached never holds up the others. Reminders and
+ * follow-ups that follow from an intro or a new time are queued with it. Returns how many rows.
+ */
+export async function queueMeetingMessages(
+  trx: Executor,
+  props: { meetings: MessageMeeting[]; kind: NotificationKind; revision?: string; now?: Date },
+): Promise<number> {
+  if (!props.meetings.length) return 0;
+  const channels = await enabledChannels(trx);
+  if (!channels.size) return 0;
+  const now = (props.now ?? new Date()).toISOString();
+  const personIds = [...new Set(props.meetings.flatMap((m) => m.participants.map((p) => p.id)))];
+  const wants = await loadWants(trx, personIds);
+
+  const rows: NotificationsTable[] = [];
+  for (const meeting of props.meetings) {
+    // A reminder queued on its own (re-armed after a change of people) waits for its time.
+    const due = props.kind === 'reminder' ? reminderDue(meeting, new Date(now)) : now;
+    if (!due) continue;
+    const attendees = meeting.participants.filter((p) => p.enabled);
+    const told = meeting.only ? new Set(meeting.only) : null;
+    const reached = attendees.filter((p) => !told || told.has(p.id));
+    const participants: PayloadPerson[] = attendees.map((p) => ({
+      id: p.id,
+      name: p.name,
+      email: p.email,
+      timezone: p.timezone,
+      title: p.title,
+      team: p.team,
+    }));
+    const base: Omit<NotificationPayload, 'recipient' | 'readers'> = {
+      kind: props.kind,
+      meeting: {
+        id: meeting.id,
+        title: meeting.title,
+        startsAt: meeting.startsAt,
+        durationMinutes: meeting.durationMinutes,
+        roomName: meeting.roomName,
+        roomUrl: meeting.roomUrl,
+        groupId: meeting.groupId,
+        groupName: meeting.originName,
+        sequence: invitationSequence(meeting.updatedAt),
+      },
+      participants,
+      // Snapshotted like the rest of the payload: the message says what the origin said when the
+      // meeting was made, and the worker needs no join. Editing a template changes later meetings.
+      template:
+        props.kind === 'intro' ? meeting.introTemplate : props.kind === 'reminder' ? meeting.reminderTemplate : null,
+      ...(props.kind === 'reminder' && { leadMinutes: meeting.reminderMinutes ?? DEFAULT_REMINDER_MINUTES }),
+    };
+    const firstRow = rows.length;
+    const key = (channel: string, who: string) =>
+      [meeting.id, props.kind, props.revision ?? '', channel, who].join(':');
+    const row = (channel: NotificationChannel, personId: string | null, payload: NotificationPayload) => ({
+      id: newId(),
+      meeting_id: meeting.id,
+      person_id: personId,
+      channel,
+      kind: props.kind,
+      payload: JSON.stringify(payload),
+      status: 'pending' as const,
+      attempts: 0,
+      next_attempt_at: due,
+      claimed_until: null,
+      claimed_by: null,
+      recovered: 0 as const,
+      last_error: null,
+      result: null,
+      sent_at: null,
+      // A partial change (someone added or removed) tells only those people: its key names them.
+      dedupe_key: key(channel, personId ?? (told ? [...told].sort().join(',') : '*')),
+      created_at: now,
+      updated_at: now,
+      origin: meeting.origin,
+      origin_name: meeting.originName,
+    });
+    if (channels.has('email')) {
+      for (const p of reached) {
+        if (!p.email || !wants(p.id, meeting.origin, 'email')) continue;
+        const recipient = participants.find((x) => x.id === p.id) as PayloadPerson;
+        rows.push(row('email', p.id, { ...base, recipient: { ...recipient, cc: p.assistant ? [p.assistant] : [] } }));
+      }
+    }
+    for (const chat of ['slack', 'mattermost'] as const) {
+      if (!channels.has(chat)) continue;
+      const readers = reached.filter((p) => p.email && wants(p.id, meeting.origin, chat)).map((p) => p.id);
+      if (readers.length) rows.push(row(chat, null, { ...base, readers }));
+    }
+    // Another system, not a person, reads the webhook: one event per meeting and change.
+    if (channels.has('webhook')) rows.push(row('webhook', null, { ...base }));
+    // Keep last in this loop: reminders and follow-ups go to every channel queued above.
+    rows.push(...followOnRows(meeting, props.kind, rows.slice(firstRow), new Date(now)));
+  }
+  for (let i = 0; i < rows.length; i += 100) {
+    // A message already queued for this change (same dedupe key) is not queued again.
+    await trx
+      .insertInto('notifications')
+      .values(rows.slice(i, i + 100))
+      .onConflict((oc) => oc.column('dedupe_key').doNothing())
+      .execute();
+  }
+  return rows.length;
+}
