@@ -10,7 +10,8 @@ import { type RoundOutcome, runRound } from './rounds.js';
  *
  * The sync runs outside the round's transaction; a chat that is down is logged and audited, and the
  * round goes on with the members the group has. A dry run changes nothing, so it reads no chat.
- * An archived group makes no rounds.
+ * `runRound` refuses an archived group; it is refused here too, before its chat is read.
+ * `manual` and `force` are `runRound`'s: a round asked for by a person, and its confirmation.
  */
 export async function syncAndRunRound(props: {
   db: Db;
@@ -20,7 +21,10 @@ export async function syncAndRunRound(props: {
   actorId?: string | null;
   dryRun?: boolean;
   seed?: string;
-  log?: SyncLog;
+  manual?: boolean;
+  force?: boolean;
+  /** Sync failures go to `warn`; the round made, to `info` when the logger has it. */
+  log?: SyncLog & { info?(data: object, message: string): void };
 }): Promise<RoundOutcome> {
   const group = await findGroup(props.db, props.groupId);
   if (!group) throw notFound('No such group.');
@@ -34,5 +38,8 @@ export async function syncAndRunRound(props: {
     actorId: props.actorId ?? null,
     dryRun: props.dryRun ?? false,
     ...(props.seed === undefined ? {} : { seed: props.seed }),
+    ...(props.manual === undefined ? {} : { manual: props.manual }),
+    ...(props.force === undefined ? {} : { force: props.force }),
+    ...(props.log?.info ? { log: { info: props.log.info.bind(props.log) } } : {}),
   });
 }
