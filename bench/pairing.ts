@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createRng, type PairingMember, type PastMeeting, pairRound } from '../src/core/pairing/index.js';
 import { makeRoster, type QualityResult, simulate } from './scenarios.js';
 import { convene, greedy, type Strategy, shuffle } from './strategies.js';
+import { simulateTeams, type TeamQuality, teamScenarios } from './teamQuality.js';
 
 interface SpeedResult {
   scenario: string;
@@ -72,8 +73,66 @@ function measureSpeed(people: number, historyRounds: number, rounds: number): Sp
   };
 }
 
+/** Same-team and manager–report pairs per scenario: Convene against the best possible and the baselines. */
+function teamTable(): TeamQuality[] {
+  const results: TeamQuality[] = [];
+  const rows: string[][] = [
+    [
+      'scenario',
+      'n',
+      'rounds',
+      'repeats',
+      'clash pairs c/g/s',
+      'best/round',
+      'early clashes',
+      'first clash (latest possible)',
+      'ms/round',
+      'met',
+    ],
+  ];
+  for (const scenario of teamScenarios()) {
+    const [ours, greedyResult, shuffleResult] = [convene, greedy, shuffle].map((s) => simulateTeams(scenario, s)) as [
+      TeamQuality,
+      TeamQuality,
+      TeamQuality,
+    ];
+    results.push(ours, greedyResult, shuffleResult);
+    // Target, per round: no more clashes than the best possible. On stable rosters also no repeat
+    // over the n − 1 rounds and the first clash as late as possible.
+    const ok =
+      ours.clashPairs <= ours.bestClashPairs ||
+      (ours.latestFirstClash !== null &&
+        ours.repeatPairs === 0 &&
+        (ours.firstClashRound === -1 || ours.firstClashRound >= ours.latestFirstClash));
+    const rate = (q: TeamQuality): string => `${((100 * q.clashPairs) / Math.max(1, q.pairs)).toFixed(1)}%`;
+    rows.push([
+      scenario.name,
+      String(scenario.rosterAt(0).length),
+      String(scenario.rounds),
+      String(ours.repeatPairs),
+      `${ours.clashPairs} (${rate(ours)}) / ${greedyResult.clashPairs} / ${shuffleResult.clashPairs}`,
+      String(ours.bestClashPairs),
+      String(ours.earlyClashPairs),
+      `${ours.firstClashRound === -1 ? '-' : ours.firstClashRound} (${ours.latestFirstClash ?? '-'})`,
+      ours.msPerRound.toFixed(1),
+      ok ? 'yes' : 'NO',
+    ]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  const line = (row: string[]): string => `| ${row.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log('\nTeammates and manager–report pairs ("clash pairs"), stable rosters over n−1 rounds:');
+  console.log(line(rows[0]!));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const row of rows.slice(1)) console.log(line(row));
+  return results;
+}
+
 function main(): void {
   const started = performance.now();
+  if (process.argv.includes('--teams')) {
+    teamTable();
+    return;
+  }
   // Speed first, in a fresh process, so peak RSS reflects the big rounds and not the simulations.
   // The last case: a group of 10,000 with two years of weekly rounds (1M past meetings) in the input.
   const speed = [measureSpeed(1_000, 5, 5), measureSpeed(10_000, 5, 3), measureSpeed(10_000, 100, 2)];
@@ -160,6 +219,7 @@ function main(): void {
   console.log(line(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const row of rows) console.log(line(row));
+  const teams = teamTable();
 
   const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'pairing.json');
   mkdirSync(dirname(out), { recursive: true });
@@ -172,6 +232,7 @@ function main(): void {
         note: 'Repeat = a pair whose members met in an earlier round of the run; a trio counts as 3 pairs. Rosters are in teams of 8 with the first of each team managing the rest.',
         totalSeconds: (performance.now() - started) / 1000,
         quality,
+        teams,
         speed,
       },
       null,

@@ -76,6 +76,9 @@ const cases: Array<{
   { method: 'GET', url: '/api/v1/admin/people?sort=name', status: 400 },
   { method: 'POST', url: '/api/v1/admin/people/abc/explode', field: 'action' },
   { method: 'POST', url: '/api/v1/admin/people/abc/promote', status: 404 },
+  { method: 'PATCH', url: '/api/v1/admin/people/abc', payload: { email: 'nope' }, field: 'email' },
+  { method: 'PATCH', url: '/api/v1/admin/people/abc', payload: { enabled: 'yes' }, field: 'enabled' },
+  { method: 'PATCH', url: '/api/v1/admin/people/abc', payload: { name: 'Someone' }, status: 404 },
   // mixers
   { method: 'GET', url: '/api/v1/mixers/groups?archived=maybe', field: 'archived' },
   { method: 'GET', url: '/api/v1/mixers/groups?colour=red', status: 400 },

@@ -134,6 +134,18 @@ forEachEngine(
           .where('email', 'in', [`${prefix}gone@example.org`, `${prefix}robot@example.org`])
           .execute();
         assert.equal(ignored.length, 0, 'deactivated accounts and bots are nobody to pair');
+        // Each member is now known by their chat user id too, so a changed address finds the same person.
+        const linked = await db()
+          .selectFrom('external_ids')
+          .select('person_id')
+          .where('source', '=', kind)
+          .where(
+            'person_id',
+            'in',
+            active.map((m) => m.person_id),
+          )
+          .execute();
+        assert.equal(linked.length, DIRECTORY + NEWCOMERS);
         const group = await db().selectFrom('groups').selectAll().where('id', '=', groupId).executeTakeFirstOrThrow();
         assert.ok(group.chat_synced_at);
         const rounds = await db()

@@ -107,6 +107,17 @@ forEachEngine(
         token: url.searchParams.get('token'),
         answer: 'yes',
       };
+      // Not before the meeting could have taken place: an untimed match from the day after it was made.
+      const early = await anonymous.post(`/api/v1/meetings/${state.meetingId}/feedback`, answer);
+      assert.equal(early.status, 409, JSON.stringify(early.body));
+      assert.match(early.body.error.message, /from tomorrow/);
+      assert.equal((await feedback()).length, 0);
+      // The follow-up goes out days later; by then the match is days old.
+      await db()
+        .updateTable('meetings')
+        .set({ created_at: new Date(Date.now() - 3 * 86_400_000).toISOString() })
+        .where('id', '=', state.meetingId)
+        .execute();
       const posted = await anonymous.post(`/api/v1/meetings/${state.meetingId}/feedback`, answer);
       assert.equal(posted.status, 200, JSON.stringify(posted.body));
       const rows = await feedback();

@@ -190,6 +190,12 @@ forEachEngine(
       const stranger = await person('f3');
       const outsider = mm.addUser(`${engine}outsider@elsewhere.org`);
       const { meetingId } = await createMeeting({ db: db(), title: 'Coffee', participantIds: [a.id, b.id] });
+      // Asked days after the match (answers before the next day are refused).
+      await db()
+        .updateTable('meetings')
+        .set({ created_at: new Date(Date.now() - 3 * 86_400_000).toISOString() })
+        .where('id', '=', meetingId)
+        .execute();
       await db()
         .transaction()
         .execute((trx) => announceMeetings(trx, { meetingIds: [meetingId], kind: 'follow_up' }));

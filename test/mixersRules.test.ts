@@ -151,4 +151,26 @@ forEachEngine('mixer rules on every path', (get) => {
     assert.equal(matched.includes('autonomail'), false);
     assert.equal(matched.includes('admin'), false, 'the built-in admin (no e-mail) is not paired');
   });
+
+  test("a new round moves the previous round's untimed matches to Past", async () => {
+    const group = await createGroup({ name: 'Retiring matches' });
+    const ids = await members(group.id, 'retire', 2);
+    const me = await clientFor(get().app, db(), ids[0]!);
+    const upcoming = async () => (await me.get('/api/v1/meetings?when=upcoming')).body.meetings.length;
+    const past = async () => (await me.get('/api/v1/meetings?when=past')).body.meetings.length;
+    await runRound({
+      db: db(),
+      groupId: group.id,
+      scheduledFor: new Date(Date.now() - 7 * 86_400_000),
+      titlePattern: titles,
+    });
+    assert.deepEqual([await upcoming(), await past()], [1, 0]);
+    await db()
+      .updateTable('meetings')
+      .set({ created_at: new Date(Date.now() - 7 * 86_400_000).toISOString() })
+      .where('group_id', '=', group.id)
+      .execute();
+    await runRound({ db: db(), groupId: group.id, scheduledFor: new Date(), titlePattern: titles });
+    assert.deepEqual([await upcoming(), await past()], [1, 1], 'the older untimed match is past');
+  });
 });

@@ -1,9 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { z } from 'zod';
+import type { Db } from '../db/database.js';
 import { syncGroupFromChat } from '../features/mixers/chatSync.js';
 import { managerPattern } from '../features/mixers/eligibility.js';
-import { exportRounds, roundsToCsv } from '../features/mixers/export.js';
+import { type ExportedRound, exportRounds, roundsToCsv } from '../features/mixers/export.js';
 import { createGroup, listGroups, updateGroup } from '../features/mixers/groups.js';
 import { activeMemberCounts, findGroupByNameOrId } from '../features/mixers/queries.js';
 import { createGroupBody, updateGroupBody } from '../features/mixers/schemas.js';
@@ -199,11 +200,16 @@ export function registerMixerCommands(program: Command): void {
     .description('Run a round for a group now.')
     .requiredOption('-g, --group <group>', 'group name or id')
     .option('--dry-run', 'print the pairs without saving anything')
-    .option('--seed <seed>', 'tie-break seed, to reproduce a round')
+    .option(
+      '--seed <seed>',
+      'tie-break seed; it replays a round only from the state before it (same members, same earlier rounds)',
+    )
     .action(async (options: { group: string; dryRun?: boolean; seed?: string }) => {
       await withContext(async (ctx) => {
         const found = await findGroupByNameOrId(ctx.database.db, options.group);
         if (!found) throw badRequest(`No group named "${options.group}". \`convene group list\` shows them.`);
+        // Read before the round runs: a real run adds a round of its own.
+        const seeded = options.seed ? await roundWithSeed(ctx.database.db, found.id, options.seed) : null;
         const outcome = await syncAndRunRound({
           db: ctx.database.db,
           groupId: found.id,
@@ -221,6 +227,7 @@ export function registerMixerCommands(program: Command): void {
         print(
           `${s.members} people: ${s.pairs} pairs, ${s.trios} trios, ${s.satOut} sitting out; ${s.repeatPairs} repeated pairs, ${s.sameTeamPairs} same-team pairs.`,
         );
+        if (seeded) print(seedReplayNote(seeded, outcome.groups));
       });
     });
 
@@ -248,4 +255,38 @@ export function registerMixerCommands(program: Command): void {
         } else process.stdout.write(text);
       });
     });
+}
+
+/** The saved round that used `seed`, and how many rounds the group has saved since then. */
+async function roundWithSeed(
+  db: Db,
+  groupId: string,
+  seed: string,
+): Promise<{ round: ExportedRound; later: number } | null> {
+  const rounds = await exportRounds(db, groupId);
+  const at = rounds.findIndex((r) => r.seed === seed);
+  return at === -1 ? null : { round: rounds[at]!, later: rounds.length - 1 - at };
+}
+
+/**
+ * The engine is deterministic for a seed and the state it starts from (members and earlier rounds).
+ * A seed taken from a saved round meets a later state — that round itself is now history, and so is
+ * anything after it — so the result is a new round, not a replay; say so, and how far it differs.
+ */
+function seedReplayNote(
+  seeded: { round: ExportedRound; later: number },
+  groups: readonly { username: string }[][],
+): string {
+  const key = (usernames: readonly string[]): string => [...usernames].sort().join(' ');
+  const before = new Set(seeded.round.meetings.map((m) => key(m.participants)));
+  const same = groups.filter((g) => before.has(key(g.map((p) => p.username)))).length;
+  const since =
+    seeded.later === 0
+      ? 'that round is now part of the history'
+      : `that round and ${seeded.later} after it are now history`;
+  return [
+    `Note: seed ${seeded.round.seed} is the seed of the round of ${seeded.round.scheduledFor}. A seed replays a round only`,
+    `from the state before it (same members, same earlier rounds); ${since}, so this is a different round:`,
+    `${same} of its ${groups.length} groups match the ${before.size} of that round.`,
+  ].join('\n');
 }

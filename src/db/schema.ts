@@ -252,7 +252,7 @@ export interface NotificationsTable {
   person_id: string | null;
   channel: NotificationChannel;
   kind: NotificationKind;
-  /** JSON snapshot of what the message says (see features/meetings/payload.ts). */
+  /** JSON snapshot of what the message says (see features/notifications/payload.ts). */
   payload: string;
   status: NotificationStatus;
   attempts: number;

@@ -18,6 +18,12 @@ test('the "Did you meet?" page records the answer from the link and offers the o
   const ada = await insertPerson(db, { username: 'ada', name: 'Ada Lovelace' });
   const bob = await insertPerson(db, { username: 'bob', name: 'Bob Stone' });
   const { meetingId } = await createMeeting({ db, title: 'Coffee', participantIds: [ada, bob] });
+  // "Did you meet?" is asked days after a match; answers before the next day are refused.
+  await db
+    .updateTable('meetings')
+    .set({ created_at: new Date(Date.now() - 3 * 86_400_000).toISOString() })
+    .where('id', '=', meetingId)
+    .execute();
   const token = feedbackToken(await signingKey(db), meetingId, ada);
   const page = await env.browser.newPage({ viewport: { width: 375, height: 720 } });
   await page.goto(`${env.live.url}/meetings/${meetingId}/answer?person=${ada}&token=${token}&answer=yes`);

@@ -149,8 +149,16 @@ test('from a mixer match to its meeting page: the partner, the room, a time set 
   // No message channel is configured here (the API test covers the messages): the change is audited.
   const audit = await db().selectFrom('audit_log').select('action').where('subject_id', '=', meetingId).execute();
   assert.ok(audit.some((row) => row.action === 'meeting.reschedule'));
-  // "Did you meet?" can be answered here too, and changed; the latest answer is the one kept.
+  // "Did you meet?" waits for the meeting: three days ahead there is nothing to answer yet.
   const feedback = page.getByRole('region', { name: 'Did you meet?' });
+  await feedback.getByText('Once the meeting has started').waitFor();
+  assert.equal(await feedback.getByRole('button', { name: 'Yes, we met' }).count(), 0);
+  await top(page);
+  await page.screenshot({ path: shot('meetings-page-timed'), fullPage: true });
+  // Once it has begun it can be answered here too, and changed; the latest answer is the one kept.
+  const begun = new Date(Date.now() - 10 * 60_000).toISOString();
+  await db().updateTable('meetings').set({ starts_at: begun }).where('id', '=', meetingId).execute();
+  await page.reload();
   await feedback.getByRole('button', { name: 'No, we didn’t' }).click();
   await feedback.getByText('You said you didn’t meet.').waitFor();
   await feedback.getByRole('button', { name: 'Yes, we met' }).click();
@@ -160,8 +168,8 @@ test('from a mixer match to its meeting page: the partner, the room, a time set 
     answers.map((row) => [row.answer, row.via]),
     [['yes', 'web']],
   );
-  await top(page);
-  await page.screenshot({ path: shot('meetings-page-timed'), fullPage: true });
+  // Back to the time the member set, for the list tests that follow.
+  await db().updateTable('meetings').set({ starts_at: stored.starts_at }).where('id', '=', meetingId).execute();
   await page.close();
 });
 

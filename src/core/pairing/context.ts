@@ -1,5 +1,5 @@
 import { MeetingIndex } from './history.js';
-import { buildPlanLayout, locateRound, PLAN_NONE, type RoundRobinPlan } from './plan.js';
+import { buildPlanLayout, locateRound, PLAN_NONE, PLAN_NOW, type RoundRobinPlan } from './plan.js';
 import { createRng, hashPair, hashString, type Rng } from './rng.js';
 import type { PairingInput, PairingMember } from './types.js';
 import {
@@ -34,6 +34,11 @@ export class RoundContext {
   /** Present index of the person's manager, or -1. */
   readonly manager: Int32Array;
   readonly slot: Int32Array;
+  /**
+   * Everyone on the roster is here and none of this plan round's pairs has met: the round can be
+   * played as planned, which is what keeps a stable roster repeat-free over the whole cycle.
+   */
+  readonly planIntact: boolean;
   private readonly idHash: Uint32Array;
   private readonly seedHash: number;
 
@@ -86,7 +91,26 @@ export class RoundContext {
     this.plan = locateRound(layout, meetings, this.rng.fork('plan'));
     this.slot = new Int32Array(n);
     for (let i = 0; i < n; i++) this.slot[i] = this.plan.slotOf.get(this.ids[i]!) ?? -1;
+    this.planIntact = this.planRoundIsWhole();
     this.scale = makeWeightScale(Math.ceil(n / 2) + 1);
+  }
+
+  private planRoundIsWhole(): boolean {
+    const plan = this.plan;
+    if (plan.current < 0) return false;
+    const slots = plan.cycleLength + 1;
+    const present = new Int32Array(slots).fill(-1);
+    for (let i = 0; i < this.n; i++) {
+      const s = this.slot[i]!;
+      if (s >= 0 && s < slots) present[s] = i;
+    }
+    for (let s = 0; s < slots; s++) {
+      if (s === plan.byeSlot) continue;
+      if (present[s] === -1) return false;
+      const t = plan.partnerAt(s, plan.current);
+      if (t > s && t !== plan.byeSlot && this.met(present[s]!, present[t]!)) return false;
+    }
+    return true;
   }
 
   /** History entry of the pair in u's row, or -1 if they never met. */
@@ -114,6 +138,17 @@ export class RoundContext {
     return (this.sameTeam(u, v) ? 1 : 0) + (this.managerPair(u, v) ? 2 : 0);
   }
 
+  /**
+   * The team/manager penalty the weights use. A clash the plan schedules for this round is exempt
+   * while the plan's round can be played whole: on a stable roster the plan puts clashes last and
+   * only where avoiding them would force repeats later (odd-sized teams). Otherwise, e.g. when people
+   * are absent, a teammate is paired only when no round with as many new pairs avoids it.
+   */
+  clashPenalty(u: number, v: number): number {
+    const penalty = this.teamPenalty(u, v);
+    return penalty > 0 && this.planIntact && this.planLevel(u, v) === PLAN_NOW ? 0 : penalty;
+  }
+
   planLevel(u: number, v: number): number {
     const a = this.slot[u]!;
     const b = this.slot[v]!;
@@ -131,7 +166,7 @@ export class RoundContext {
       roundsAgo: e === -1 ? 0 : this.index.roundsSince(this.index.lastAt(e)),
       timesMet: e === -1 ? 0 : this.index.timesAt(e),
       planLevel: this.planLevel(u, v),
-      teamPenalty: this.teamPenalty(u, v),
+      teamPenalty: this.clashPenalty(u, v),
       tie: this.tie(u, v),
     };
   }
@@ -148,7 +183,7 @@ export class RoundContext {
       1 +
       top +
       this.planLevel(u, v) * scale.planUnit +
-      (TEAM_LEVELS - 1 - this.teamPenalty(u, v)) * scale.teamUnit +
+      (TEAM_LEVELS - 1 - this.clashPenalty(u, v)) * scale.teamUnit +
       (this.tie(u, v) % TIE_LEVELS)
     );
   }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { groupedRounds } from './groupedRounds.js';
 import { buildPlanLayout, locateRound, PLAN_NOW, PLAN_OVERDUE } from './plan.js';
 import { createRng } from './rng.js';
 import type { PairingMember } from './types.js';
@@ -66,4 +67,37 @@ describe('round-robin plan', () => {
     const now = plan.partnerAt(3, plan.current);
     assert.equal(plan.levelOf(3, now), PLAN_NOW);
   });
+});
+
+describe('grouped round-robin (k groups of s)', () => {
+  for (const [k, s] of [
+    [2, 1],
+    [2, 5],
+    [4, 5],
+    [6, 10],
+    [6, 5],
+    [4, 8],
+    [10, 3],
+  ] as const) {
+    for (const r0 of s % 2 === 1 ? [0, k - 2] : [0]) {
+      it(`is a 1-factorisation with all in-group pairs in the last rounds (k = ${k}, s = ${s}, r0 = ${r0})`, () => {
+        const rounds = groupedRounds(k, s, r0);
+        const slots = k * s;
+        assert.equal(rounds.cycleLength, slots - 1);
+        const seen = new Set<string>();
+        for (let r = 0; r < rounds.cycleLength; r++) {
+          for (let a = 0; a < slots; a++) {
+            const b = rounds.partnerAt(a, r);
+            assert.notEqual(a, b);
+            assert.equal(rounds.partnerAt(b, r), a, 'partner is mutual');
+            assert.equal(rounds.roundOf(a, b), r);
+            const sameGroup = Math.floor(a / s) === Math.floor(b / s);
+            if (sameGroup) assert.ok(r >= rounds.firstWithinRound, `in-group pair ${a}-${b} in round ${r}`);
+            if (a < b) seen.add(`${a}-${b}`);
+          }
+        }
+        assert.equal(seen.size, (slots * (slots - 1)) / 2);
+      });
+    }
+  }
 });

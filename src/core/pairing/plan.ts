@@ -1,4 +1,7 @@
+import { clashLists } from './clashes.js';
+import { circlePartner, circleRound } from './groupedRounds.js';
 import { createRng, hashString, type Rng } from './rng.js';
+import { teamLayout } from './teamLayout.js';
 import type { PairingMember } from './types.js';
 
 /**
@@ -12,14 +15,15 @@ import type { PairingMember } from './types.js';
  * leave, the matching still picks the best novel pairs and the plan only breaks ties.
  *
  * Slots: the roster ordered by a fixed hash of the id (independent of the round's seed, so the plan
- * is the same every round while the roster is), plus a "bye" slot when the roster is odd. With S
- * slots (S even) and m = S−1 rounds, slot S−1 is the hub; in round r it meets slot r, and slots
- * i, j < m meet when i + j ≡ 2r (mod m).
+ * is the same every round while the roster is), plus a "bye" slot when the roster is odd. Without
+ * teams or managers the plan is the circle method: with S slots (S even) and m = S−1 rounds, slot
+ * S−1 is the hub; in round r it meets slot r, and slots i, j < m meet when i + j ≡ 2r (mod m).
  *
  * Team awareness: everyone meets everyone once per cycle, so teammates must meet at some point; the
- * plan only decides when. Slots are first rearranged to pile same-team and manager–report pairs
- * into as few rounds as possible, then unplayed rounds are played cleanest first, which pushes those
- * pairs to the end of the cycle — for a large group, past any horizon it will ever reach.
+ * plan decides when. With teams or managers the slots form k groups of s (groupedRounds.ts), each
+ * team packed into a group (teamLayout.ts), so teammates and manager–report pairs meet only in the
+ * in-group rounds; unplayed rounds are played cleanest first, which puts those rounds last. For 6
+ * teams of 10 that is 50 rounds without a teammate, then 9 rounds of teammates only.
  */
 
 const PLAN_SALT = 0x5eedc1c1;
@@ -56,12 +60,6 @@ export interface RoundRobinPlan extends PlanLayout {
   readonly someDoneRounds: readonly number[];
 }
 
-/** Σ s² over teams above which team-aware layout would cost more than it is worth. */
-const MAX_TEAM_WORK = 20_000_000;
-/** Slot swaps tried per roster member when rearranging for teams. */
-const SWAPS_PER_PERSON = 40;
-const MAX_SWAPS = 100_000;
-
 export function buildPlanLayout(roster: readonly PairingMember[]): PlanLayout {
   const unique = new Map<string, PairingMember>();
   for (const member of roster) if (!unique.has(member.id)) unique.set(member.id, member);
@@ -71,43 +69,42 @@ export function buildPlanLayout(roster: readonly PairingMember[]): PlanLayout {
     .map((entry) => entry.member);
   const people = members.length;
   const slots = people % 2 === 0 ? people : people + 1;
-  const byeSlot = people % 2 === 0 ? -1 : people;
   const m = slots - 1;
   const slotOf = new Map<string, number>();
   if (m < 1) {
     members.forEach((member, slot) => {
       slotOf.set(member.id, slot);
     });
-    return { cycleLength: 0, slotOf, byeSlot, roundOf: () => 0, partnerAt: (slot) => slot, clashLoad: () => 0 };
+    return { cycleLength: 0, slotOf, byeSlot: -1, roundOf: () => 0, partnerAt: (slot) => slot, clashLoad: () => 0 };
   }
 
-  const hub = slots - 1;
-  const halfInverse = (m + 1) / 2; // 2 * halfInverse ≡ 1 (mod m), as m is odd
-  const roundOf = (a: number, b: number): number => {
-    if (a === hub) return b;
-    if (b === hub) return a;
-    return ((a + b) * halfInverse) % m;
-  };
-
-  const slotOfPerson = Int32Array.from({ length: people }, (_, i) => i);
   const clashes = clashLists(members);
-  if (clashes) concentrateClashes(slotOfPerson, clashes, roundOf, m, members);
+  if (!clashes) {
+    members.forEach((member, person) => {
+      slotOf.set(member.id, person);
+    });
+    return {
+      cycleLength: m,
+      slotOf,
+      byeSlot: people % 2 === 0 ? -1 : people,
+      roundOf: (a, b) => circleRound(a, b, slots),
+      partnerAt: (slot, round) => circlePartner(slot, round, slots),
+      clashLoad: () => 0,
+    };
+  }
+  // Seeded by the roster itself, so the same roster always gets the same plan.
+  const seed = `plan:${people}:${members[0]?.id ?? ''}:${members[people - 1]?.id ?? ''}`;
+  const layout = teamLayout(members, clashes, slots, (label) => createRng(`${seed}:${label}`));
   members.forEach((member, person) => {
-    slotOf.set(member.id, slotOfPerson[person]!);
+    slotOf.set(member.id, layout.slotOfPerson[person]!);
   });
-  const load = clashes ? clashLoads(clashes, slotOfPerson, roundOf, m) : new Float64Array(m);
-
   return {
     cycleLength: m,
     slotOf,
-    byeSlot,
-    roundOf,
-    partnerAt: (slot, round) => {
-      if (slot === hub) return round;
-      if (slot === round) return hub;
-      return (((2 * round - slot) % m) + m) % m;
-    },
-    clashLoad: (round) => load[round]!,
+    byeSlot: people % 2 === 0 ? -1 : layout.slotOfPerson[people]!,
+    roundOf: layout.rounds.roundOf,
+    partnerAt: layout.rounds.partnerAt,
+    clashLoad: (round) => layout.load[round]!,
   };
 }
 
@@ -219,141 +216,4 @@ function largestCoprimeStride(size: number): number {
   let stride = Math.max(1, Math.floor(size * 0.618));
   while (stride > 1 && gcd(stride, size) !== 1) stride--;
   return stride;
-}
-
-/** Clash graph in CSR form: person p clashes with other[start[p] .. start[p+1]) at cost[...]. */
-interface Clashes {
-  start: Int32Array;
-  other: Int32Array;
-  cost: Float64Array;
-}
-
-/** Who clashes with whom (same team: 1, manager–report: 2), or null if nobody does. */
-function clashLists(members: readonly PairingMember[]): Clashes | null {
-  const personOf = new Map<string, number>();
-  members.forEach((member, i) => {
-    personOf.set(member.id, i);
-  });
-  const lists: Map<number, number>[] = members.map(() => new Map());
-  const bump = (a: number, b: number, cost: number): void => {
-    lists[a]!.set(b, (lists[a]!.get(b) ?? 0) + cost);
-    lists[b]!.set(a, (lists[b]!.get(a) ?? 0) + cost);
-  };
-  const teams = new Map<string, number[]>();
-  members.forEach((member, i) => {
-    if (!member.team) return;
-    const list = teams.get(member.team);
-    if (list) list.push(i);
-    else teams.set(member.team, [i]);
-  });
-  let work = 0;
-  for (const list of teams.values()) work += list.length * list.length;
-  let any = false;
-  if (work <= MAX_TEAM_WORK) {
-    for (const list of teams.values()) {
-      for (let x = 0; x < list.length; x++) {
-        for (let y = x + 1; y < list.length; y++) {
-          bump(list[x]!, list[y]!, 1);
-          any = true;
-        }
-      }
-    }
-  }
-  members.forEach((member, i) => {
-    const boss = member.managerId ? personOf.get(member.managerId) : undefined;
-    if (boss !== undefined && boss !== i) {
-      bump(i, boss, 2);
-      any = true;
-    }
-  });
-  if (!any) return null;
-  const start = new Int32Array(members.length + 1);
-  lists.forEach((map, p) => {
-    start[p + 1] = start[p]! + map.size;
-  });
-  const other = new Int32Array(start[members.length]!);
-  const cost = new Float64Array(other.length);
-  lists.forEach((map, p) => {
-    let at = start[p]!;
-    for (const [q, c] of map) {
-      other[at] = q;
-      cost[at] = c;
-      at++;
-    }
-  });
-  return { start, other, cost };
-}
-
-function clashLoads(
-  clashes: Clashes,
-  slotOfPerson: Int32Array,
-  roundOf: (a: number, b: number) => number,
-  m: number,
-): Float64Array {
-  const load = new Float64Array(m);
-  for (let p = 0; p < slotOfPerson.length; p++) {
-    for (let e = clashes.start[p]!; e < clashes.start[p + 1]!; e++) {
-      const q = clashes.other[e]!;
-      if (q > p) load[roundOf(slotOfPerson[p]!, slotOfPerson[q]!)]! += clashes.cost[e]!;
-    }
-  }
-  return load;
-}
-
-/**
- * Hill-climb over slot swaps maximising Σ load(round)² — with the total load fixed, a larger sum of
- * squares means clashes share fewer rounds, so more rounds are entirely clash-free. Seeded by the
- * roster itself so the result is the same every round the roster is.
- */
-function concentrateClashes(
-  slotOfPerson: Int32Array,
-  clashes: Clashes,
-  roundOf: (a: number, b: number) => number,
-  m: number,
-  members: readonly PairingMember[],
-): void {
-  const people = slotOfPerson.length;
-  const load = clashLoads(clashes, slotOfPerson, roundOf, m);
-  const { start, other, cost } = clashes;
-  // Move person p's clash pairs out of (sign -1) or into (sign +1) the load; returns the change in Σ load².
-  const shift = (p: number, sign: number, skip: number): number => {
-    let change = 0;
-    const sp = slotOfPerson[p]!;
-    for (let e = start[p]!; e < start[p + 1]!; e++) {
-      const q = other[e]!;
-      if (q === skip) continue;
-      const r = roundOf(sp, slotOfPerson[q]!);
-      const before = load[r]!;
-      const after = before + sign * cost[e]!;
-      load[r] = after;
-      change += after * after - before * before;
-    }
-    return change;
-  };
-  const movable: number[] = [];
-  for (let p = 0; p < people; p++) if (start[p + 1]! > start[p]!) movable.push(p);
-  const rng = createRng(`plan:${members.length}:${members[0]?.id ?? ''}:${members[people - 1]?.id ?? ''}`);
-  const swaps = Math.min(MAX_SWAPS, SWAPS_PER_PERSON * people);
-  for (let i = 0; i < swaps; i++) {
-    const a = movable[rng.nextInt(movable.length)]!;
-    const b = rng.nextInt(people);
-    if (a === b) continue;
-    // Pairs between a and b keep their round when the two trade slots, so leave them out.
-    let change = shift(a, -1, b) + shift(b, -1, a);
-    swapSlots(slotOfPerson, a, b);
-    change += shift(a, 1, b) + shift(b, 1, a);
-    if (change < 0) {
-      shift(a, -1, b);
-      shift(b, -1, a);
-      swapSlots(slotOfPerson, a, b);
-      shift(a, 1, b);
-      shift(b, 1, a);
-    }
-  }
-}
-
-function swapSlots(slotOfPerson: Int32Array, a: number, b: number): void {
-  const t = slotOfPerson[a]!;
-  slotOfPerson[a] = slotOfPerson[b]!;
-  slotOfPerson[b] = t;
 }

@@ -26,13 +26,13 @@ describe('weights', () => {
     });
   }
 
-  it('orders repeats by age, then by how often, then plan, team, tie', () => {
+  it('orders repeats by age, then by how often, then team, plan, tie', () => {
     const scale = makeWeightScale(50);
     const w = (t: Partial<PairTraits>): number => weighPair(scale, { ...bestRepeat, planLevel: 0, tie: 0, ...t });
     assert.ok(w({ roundsAgo: 5, timesMet: 3 }) > w({ roundsAgo: 4, timesMet: 1 }));
     assert.ok(w({ roundsAgo: 5, timesMet: 1 }) > w({ roundsAgo: 5, timesMet: 2 }));
-    assert.ok(w({ planLevel: 1, teamPenalty: 3 }) > w({ planLevel: 0, teamPenalty: 0 }));
-    assert.ok(w({ teamPenalty: 0, tie: 0 }) > w({ teamPenalty: 1, tie: 15 }));
+    assert.ok(w({ teamPenalty: 0, planLevel: 0 }) > w({ teamPenalty: 1, planLevel: 2 }));
+    assert.ok(w({ planLevel: 1, tie: 0 }) > w({ planLevel: 0, tie: 15 }));
   });
 
   it('keeps weights exact for very large rounds', () => {

@@ -1,16 +1,18 @@
 /**
  * Edge weights encode the rules as a strict priority (lexicographic) order inside one integer:
  *
- *   novelty  >  how long ago / how often a repeat pair met  >  round-robin plan  >  team/manager  >  seeded tie
+ *   novelty  >  how long ago / how often a repeat pair met  >  team/manager  >  round-robin plan  >  seeded tie
  *
  * Each level's unit is larger than `factor` times everything below it, where `factor` exceeds the
  * number of pairs in a matching. So one more novel pair beats any amount of the lower criteria summed
  * over the whole round, which is what makes rule 1 hold "over the whole round" and not per person.
+ * Likewise, among the rounds with the most new pairs, the matching takes one with the fewest
+ * same-team and manager–report pairs: a teammate is paired only when the round cannot avoid it.
  *
- * The plan sits above team avoidance on purpose: over a full cycle every pair meets once, so dodging
- * a teammate now only moves that pair to a later round, and doing it by leaving the plan can make a
- * repeat unavoidable later. The plan itself already schedules teammates last (see plan.ts); team
- * avoidance decides whenever the plan does not (absences, joins, large rosters).
+ * The plan (plan.ts) schedules teammates last, so on a stable roster it never asks for a clash while
+ * a clash-free new round exists — except where that is the price of no repeats later (odd-sized
+ * teams). Its planned clashes are therefore exempt from the team penalty while its round can be
+ * played whole (the caller passes teamPenalty 0 for them); see RoundContext.clashPenalty.
  *
  * Weights stay below 2^50 so that the blossom's doubled duals are exact in a double. For very large
  * rounds (more than ~500 pairs) the factor is capped to fit, so there the lower criteria are weighed
@@ -39,10 +41,10 @@ export interface WeightScale {
 
 function layout(factor: number, ageLevels: number): WeightScale & { max: number } {
   let below = TIE_LEVELS - 1;
-  const teamUnit = factor * (below + 1);
-  below += (TEAM_LEVELS - 1) * teamUnit;
   const planUnit = factor * (below + 1);
   below += (PLAN_LEVELS - 1) * planUnit;
+  const teamUnit = factor * (below + 1);
+  below += (TEAM_LEVELS - 1) * teamUnit;
   const recencyUnit = factor * (below + 1);
   const recencyLevels = ageLevels * COUNT_LEVELS;
   below += (recencyLevels - 1) * recencyUnit;

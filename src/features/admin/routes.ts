@@ -2,15 +2,18 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type AppContext, requireAdmin } from '../../http/context.js';
 import { commonErrors } from '../../http/errorShape.js';
-import { presentForAdmin } from '../people/presenters.js';
+import { type AdminPersonDetails, type PersonRow, presentForAdmin } from '../people/presenters.js';
 import { adminPersonEnvelope, adminPersonViewSchema } from '../people/schemas.js';
 import { getSettings, registrationPolicies, updateSettings } from '../settings/service.js';
-import { changePerson, listPeople, personActions } from './service.js';
+import { editPersonBody } from './schemas.js';
+import { adminDetailsOf, changePerson, editPerson, listPeople, personActions } from './service.js';
 
 const settingsView = z.object({ registration: z.enum(registrationPolicies), verificationCode: z.string() });
 
 export function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   const { db } = ctx.database;
+  const presentOne = async (person: PersonRow) =>
+    presentForAdmin(person, (await adminDetailsOf(db, [person])).get(person.id) as AdminPersonDetails);
   return async (app) => {
     app.get(
       '/admin/settings',
@@ -67,7 +70,8 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (request) => {
         requireAdmin(request);
         const { people, total } = await listPeople(db, request.query);
-        return { people: people.map(presentForAdmin), total };
+        const details = await adminDetailsOf(db, people);
+        return { people: people.map((p) => presentForAdmin(p, details.get(p.id) as AdminPersonDetails)), total };
       },
     );
 
@@ -88,7 +92,24 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           personId: request.params.id,
           action: request.params.action,
         });
-        return { person: presentForAdmin(person) };
+        return { person: await presentOne(person) };
+      },
+    );
+
+    app.patch(
+      '/admin/people/:id',
+      {
+        schema: {
+          tags: ['admin'],
+          params: z.object({ id: z.string().min(1).max(64) }),
+          body: editPersonBody,
+          response: { 200: adminPersonEnvelope, ...commonErrors },
+        },
+      },
+      async (request) => {
+        const admin = requireAdmin(request);
+        const person = await editPerson({ db, actorId: admin.id, personId: request.params.id, input: request.body });
+        return { person: await presentOne(person) };
       },
     );
   };

@@ -1,10 +1,19 @@
 import { recordAudit } from '../../db/audit.js';
-import type { Db } from '../../db/database.js';
+import type { Db, Executor } from '../../db/database.js';
+import { isUniqueViolation } from '../../db/errors.js';
 import { badRequest, conflict, notFound } from '../../lib/errors.js';
-import { nowIso } from '../../lib/time.js';
 import { deleteSessionsOf } from '../auth/sessions.js';
-import type { PersonRow } from '../people/presenters.js';
-import { countAdmins, findPersonById } from '../people/queries.js';
+import { DIRECTORY_FIELDS, DIRECTORY_SOURCE } from '../directory/source.js';
+import type { AdminPersonDetails, PersonRow } from '../people/presenters.js';
+import {
+  countAdmins,
+  externalIdsOfPeople,
+  findPeopleBy,
+  findPersonById,
+  findPersonByLogin,
+} from '../people/queries.js';
+import { type PersonFields, updatePerson } from '../people/service.js';
+import type { EditPersonInput } from './schemas.js';
 
 export const personActions = ['promote', 'demote', 'verify', 'disable', 'enable'] as const;
 export type PersonAction = (typeof personActions)[number];
@@ -60,11 +69,7 @@ export async function changePerson(props: {
     if (removesAdmin && (await countAdmins(trx)) <= 1) {
       throw conflict('This is the last administrator: promote someone else first.');
     }
-    await trx
-      .updateTable('people')
-      .set({ ...changes[props.action], updated_at: nowIso() })
-      .where('id', '=', person.id)
-      .execute();
+    await updatePerson(trx, person.id, changes[props.action]);
     // A disabled person is signed out at once, not when their session would have expired.
     if (props.action === 'disable') await deleteSessionsOf(trx, person.id);
     await recordAudit(trx, {
@@ -77,4 +82,108 @@ export async function changePerson(props: {
     if (!updated) throw notFound('No such person.');
     return updated;
   });
+}
+
+/** What the admin console shows beside a person: their directory id and their manager's username. */
+export async function adminDetailsOf(db: Executor, people: PersonRow[]): Promise<Map<string, AdminPersonDetails>> {
+  const directoryIds = await externalIdsOfPeople(
+    db,
+    DIRECTORY_SOURCE,
+    people.map((p) => p.id),
+  );
+  const managers = new Map(
+    (
+      await findPeopleBy(
+        db,
+        'id',
+        people.flatMap((p) => (p.manager_id ? [p.manager_id] : [])),
+      )
+    ).map((m) => [m.id, m.username]),
+  );
+  return new Map(
+    people.map((p) => [
+      p.id,
+      {
+        directoryId: directoryIds.get(p.id) ?? null,
+        managerUsername: p.manager_id ? (managers.get(p.manager_id) ?? null) : null,
+        directoryFields: DIRECTORY_FIELDS,
+      },
+    ]),
+  );
+}
+
+const emptyToNull = (value: string | null | undefined) => (value === undefined ? undefined : value || null);
+
+/**
+ * An administrator edits a person: only the fields given, and of those only what differs is
+ * written and audited. The last enabled administrator cannot be demoted or disabled, nobody
+ * disables themself, and a disabled person is signed out at once.
+ */
+export async function editPerson(props: {
+  db: Db;
+  actorId: string;
+  personId: string;
+  input: EditPersonInput;
+}): Promise<PersonRow> {
+  const { input } = props;
+  try {
+    return await props.db.transaction().execute(async (trx) => {
+      const person = await findPersonById(trx, props.personId);
+      if (!person) throw notFound('No such person.');
+      const wanted: Partial<PersonFields> = {
+        name: input.name,
+        email: emptyToNull(input.email),
+        username: input.username,
+        team: emptyToNull(input.team),
+        title: emptyToNull(input.title),
+        timezone: input.timezone,
+        avatar_url: emptyToNull(input.avatarUrl),
+        role: input.role,
+        enabled: input.enabled === undefined ? undefined : input.enabled ? 1 : 0,
+      };
+      if (input.managerUsername !== undefined) {
+        const login = input.managerUsername?.trim();
+        const manager = login ? await findPersonByLogin(trx, login) : undefined;
+        if (login && !manager) {
+          throw badRequest(`managerUsername: nobody has the username "${login}"`, 'managerUsername');
+        }
+        if (manager?.id === person.id) {
+          throw badRequest('managerUsername: a person cannot be their own manager', 'managerUsername');
+        }
+        wanted.manager_id = manager?.id ?? null;
+      }
+      const changes = Object.fromEntries(
+        Object.entries(wanted).filter(
+          ([key, value]) => value !== undefined && person[key as keyof PersonRow] !== value,
+        ),
+      ) as Partial<PersonFields>;
+      if (!Object.keys(changes).length) return person;
+
+      if (changes.enabled === 0 && person.id === props.actorId) {
+        throw badRequest('enabled: you cannot disable your own account', 'enabled');
+      }
+      const removesAdmin =
+        person.role === 'admin' && person.enabled === 1 && (changes.role === 'member' || changes.enabled === 0);
+      if (removesAdmin && (await countAdmins(trx)) <= 1) {
+        throw conflict('role: this is the last administrator: promote someone else first', 'role');
+      }
+      await updatePerson(trx, person.id, changes);
+      if (changes.enabled === 0) await deleteSessionsOf(trx, person.id);
+      const directoryId = (await adminDetailsOf(trx, [person])).get(person.id)?.directoryId ?? null;
+      await recordAudit(trx, {
+        actorId: props.actorId,
+        action: 'person.edit',
+        subjectType: 'person',
+        subjectId: person.id,
+        data: { fields: Object.keys(changes), ...(directoryId && { directoryId }) },
+      });
+      const updated = await findPersonById(trx, person.id);
+      if (!updated) throw notFound('No such person.');
+      return updated;
+    });
+  } catch (error) {
+    // Someone took the address or username between our check and our write.
+    if (isUniqueViolation(error)) throw conflict('That e-mail address or username was just taken; try again.');
+    throw error;
+  }
 }

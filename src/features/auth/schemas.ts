@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { isValidTimeZone } from '../../lib/time.js';
+import { normaliseEmail } from '../people/email.js';
 import { MAX_PASSWORD_LENGTH } from './password.js';
 
 export const emailSchema = z
   .string()
-  .trim()
-  .toLowerCase()
+  .overwrite(normaliseEmail)
   .max(254, 'must be at most 254 characters')
   .pipe(z.email('must be an e-mail address such as ada@example.org'));
 export const nameSchema = z.string().trim().min(1, 'is required').max(120, 'must be at most 120 characters');

@@ -3,10 +3,11 @@ import { recordAudit } from '../../db/audit.js';
 import type { Db } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { AppError, badRequest, conflict, forbidden, unauthorized } from '../../lib/errors.js';
-import { constantTimeEqual, newId } from '../../lib/ids.js';
+import { constantTimeEqual } from '../../lib/ids.js';
 import { nowIso } from '../../lib/time.js';
 import type { PersonRow } from '../people/presenters.js';
-import { findPersonByEmail, findPersonById, findPersonByLogin, freeUsername } from '../people/queries.js';
+import { anyAdmin, findPersonByEmail, findPersonById, findPersonByLogin } from '../people/queries.js';
+import { createPerson } from '../people/service.js';
 import { getSettings } from '../settings/service.js';
 import { decoyPasswordHash, hashPassword, passwordProblem, verifyPassword } from './password.js';
 import type { SigninLimiter } from './rateLimit.js';
@@ -14,6 +15,7 @@ import type { SignupInput, UpdateMeInput } from './schemas.js';
 import { deleteSessionsOf } from './sessions.js';
 
 const GENERIC_SIGNIN_FAILURE = 'That e-mail or password is not right.';
+const emailTaken = () => conflict('email: An account with this e-mail already exists. Sign in instead.', 'email');
 
 /**
  * Creates a member account. `ssoUsername` is set when a trusted proxy vouched for the person: the
@@ -48,35 +50,20 @@ export async function signUp(props: {
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   try {
     return await db.transaction().execute(async (trx) => {
-      if (await findPersonByEmail(trx, input.email)) {
-        throw conflict('email: An account with this e-mail already exists. Sign in instead.', 'email');
-      }
-      const now = nowIso();
-      const person: PersonRow = {
-        id: newId(),
-        username: props.ssoUsername?.toLowerCase() ?? (await freeUsername(trx, input.email)),
+      if (await findPersonByEmail(trx, input.email)) throw emailTaken();
+      const person = await createPerson(trx, {
+        username: props.ssoUsername,
         email: input.email,
         name: input.name,
-        first_name: null,
-        last_name: null,
-        title: null,
-        team: null,
-        manager_id: null,
-        is_manager: 0,
-        avatar_url: null,
         timezone: input.timezone ?? props.defaultTimezone,
-        enabled: 1,
-        role: 'member',
         // A code or a trusted proxy vouches for the person; open registration does not.
         verified: props.ssoUsername || settings.registration === 'code' ? 1 : 0,
         password_hash: passwordHash,
         signup_ip: props.ip ?? null,
-        created_at: now,
-        updated_at: now,
-        last_signin_at: now,
-        assistant_id: null,
-      };
-      await trx.insertInto('people').values(person).execute();
+        last_signin_at: nowIso(),
+      }).catch((error: unknown) => {
+        throw error instanceof AppError && error.field === 'email' ? emailTaken() : error;
+      });
       await recordAudit(trx, {
         actorId: person.id,
         action: 'person.signup',
@@ -87,9 +74,7 @@ export async function signUp(props: {
     });
   } catch (error) {
     // Two concurrent sign-ups with one address: the unique index decides, the loser gets a 409.
-    if (isUniqueViolation(error)) {
-      throw conflict('email: An account with this e-mail already exists. Sign in instead.', 'email');
-    }
+    if (isUniqueViolation(error)) throw emailTaken();
     throw error;
   }
 }
@@ -184,44 +169,25 @@ export async function ensureAdmin(props: {
   defaultTimezone: string;
 }): Promise<{ created: boolean; generatedPassword?: string }> {
   const { db } = props;
-  const existing = await db.selectFrom('people').select('id').where('role', '=', 'admin').executeTakeFirst();
-  if (existing) return { created: false };
+  if (await anyAdmin(db)) return { created: false };
   const password = props.password ?? randomPassword();
   const hash = await hashPassword(password);
-  const now = nowIso();
   try {
     await db.transaction().execute(async (trx) => {
-      const id = newId();
-      await trx
-        .insertInto('people')
-        .values({
-          id,
-          username: 'admin',
-          email: null,
-          name: 'Administrator',
-          first_name: null,
-          last_name: null,
-          title: null,
-          team: null,
-          manager_id: null,
-          is_manager: 0,
-          avatar_url: null,
-          timezone: props.defaultTimezone,
-          enabled: 1,
-          role: 'admin',
-          verified: 1,
-          password_hash: hash,
-          signup_ip: null,
-          created_at: now,
-          updated_at: now,
-          last_signin_at: null,
-        })
-        .execute();
-      await recordAudit(trx, { actorId: null, action: 'admin.created', subjectType: 'person', subjectId: id });
+      const admin = await createPerson(trx, {
+        username: 'admin',
+        email: null,
+        name: 'Administrator',
+        timezone: props.defaultTimezone,
+        role: 'admin',
+        verified: 1,
+        password_hash: hash,
+      });
+      await recordAudit(trx, { actorId: null, action: 'admin.created', subjectType: 'person', subjectId: admin.id });
     });
   } catch (error) {
     // Another process created it at the same moment (two instances starting together).
-    if (isUniqueViolation(error)) return { created: false };
+    if (error instanceof AppError && error.code === 'conflict') return { created: false };
     throw error;
   }
   return { created: true, generatedPassword: props.password ? undefined : password };

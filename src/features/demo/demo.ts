@@ -11,6 +11,7 @@ import { runRound } from '../mixers/rounds.js';
 import { createGroupBody } from '../mixers/schemas.js';
 import type { PersonRow } from '../people/presenters.js';
 import { findPersonByUsername } from '../people/queries.js';
+import { freeUsername, usernameFromName } from '../people/usernames.js';
 import { getSettings } from '../settings/service.js';
 import { createTalksEvent, setTalksPhase } from '../talks/events.js';
 import { createProposal } from '../talks/proposals.js';
@@ -51,19 +52,6 @@ export async function existingData(db: Db): Promise<{ people: number; groups: nu
       .executeTakeFirstOrThrow(),
   ]);
   return { people: n(people), groups: n(groups), events: n(events) };
-}
-
-/** first.last in plain letters, made unique against the people already there. */
-async function freeDemoUsername(db: Db, first: string, last: string): Promise<string> {
-  const base = `${first}.${last}`
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9.-]+/g, '');
-  for (let n = 1; ; n++) {
-    const candidate = n === 1 ? base : `${base}${n}`;
-    if (!(await findPersonByUsername(db, candidate))) return candidate;
-  }
 }
 
 async function freeName(db: Db, name: string): Promise<string> {
@@ -115,7 +103,7 @@ export async function seedDemo(props: {
   const plan = demoPeople();
   say(`Adding ${plan.length} people in ${new Set(plan.map((p) => p.team)).size} teams…`);
   const usernames: string[] = [];
-  for (const person of plan) usernames.push(await freeDemoUsername(db, person.first, person.last));
+  for (const person of plan) usernames.push(await freeUsername(db, usernameFromName(person.first, person.last)));
   const imported = await importDirectory({
     db,
     defaultTimezone: props.defaultTimezone,

@@ -1,9 +1,10 @@
 import { recordAudit } from '../../db/audit.js';
 import type { Db, Executor } from '../../db/database.js';
-import { nowIso } from '../../lib/time.js';
 import { deleteSessionsOf } from '../auth/sessions.js';
 import { leaveAllGroups } from '../mixers/membership.js';
-import { chunks, enabledDirectoryPeople } from './queries.js';
+import { enabledPeopleOfSource } from '../people/queries.js';
+import { disablePeople } from '../people/service.js';
+import { DIRECTORY_SOURCE } from './source.js';
 
 /**
  * People who have just been disabled by the directory: they leave every group (their history
@@ -23,13 +24,10 @@ export async function retirePeople(trx: Executor, personIds: string[]): Promise<
  * on their own (with no directory id) never are. Returns the ids it disabled.
  */
 export async function disableMissing(trx: Executor, seenIds: ReadonlySet<string>): Promise<string[]> {
-  const missing = (await enabledDirectoryPeople(trx))
+  const missing = (await enabledPeopleOfSource(trx, DIRECTORY_SOURCE))
     .filter((row) => row.role !== 'admin' && !seenIds.has(row.external_id))
     .map((row) => row.person_id);
-  const now = nowIso();
-  for (const chunk of chunks(missing)) {
-    await trx.updateTable('people').set({ enabled: 0, updated_at: now }).where('id', 'in', chunk).execute();
-  }
+  await disablePeople(trx, missing);
   return missing;
 }
 

@@ -1,16 +1,16 @@
 import { recordAudit } from '../../db/audit.js';
 import type { Db, Tx } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/errors.js';
-import { newId } from '../../lib/ids.js';
-import { nowIso } from '../../lib/time.js';
+import { AppError, conflict } from '../../lib/errors.js';
 import { issuePath } from '../../lib/zodMessage.js';
 import { leaveAllGroups } from '../mixers/membership.js';
 import type { PersonRow } from '../people/presenters.js';
-import { countAdmins } from '../people/queries.js';
+import { chunks, countAdmins, externalIdsOfPeople, findPeopleBy, personIdsByExternalId } from '../people/queries.js';
+import { createPerson, linkExternalId, updatePerson } from '../people/service.js';
 import { disableMissing, retirePeople } from './cleanup.js';
 import { describeSource, type FeedEntry, loadFeed } from './parseFeed.js';
-import { chunks, DIRECTORY_SOURCE, directoryIdsOfPeople, directoryLinksByExternalId, peopleWhere } from './queries.js';
 import { type DirectoryRecord, directoryRecordSchema, type FeedFormat } from './schemas.js';
+import { DIRECTORY_SOURCE } from './source.js';
 
 export interface ImportProblem {
   /** `[12]` in a JSON feed, `line 13` in a CSV feed (prefixed by the feed when there are several). */
@@ -179,11 +179,19 @@ function fieldsOf(record: DirectoryRecord): DirectoryFields {
   };
 }
 
+/** A directory id another transaction linked first: the batch is retried and sees that link. */
+async function linkDirectoryId(trx: Tx, personId: string, directoryId: string): Promise<void> {
+  if (!(await linkExternalId(trx, { personId, source: DIRECTORY_SOURCE, externalId: directoryId }))) {
+    throw conflict(`id: directory person ${directoryId} was linked to someone else meanwhile`, 'id');
+  }
+}
+
 /** Upserts one batch of valid records inside one transaction. Nothing is written outside `trx`. */
 async function applyBatch(trx: Tx, batch: ValidRecord[], defaultTimezone: string): Promise<BatchResult> {
   const result: BatchResult = { applied: [], problems: [], warnings: [], disabled: 0, membershipsEnded: 0 };
-  const links = await directoryLinksByExternalId(
+  const links = await personIdsByExternalId(
     trx,
+    DIRECTORY_SOURCE,
     batch.map((item) => item.record.id),
   );
   const byId = new Map<string, PersonRow>();
@@ -199,13 +207,13 @@ async function applyBatch(trx: Tx, batch: ValidRecord[], defaultTimezone: string
     if (person.email && byEmail.get(person.email)?.id === person.id) byEmail.delete(person.email);
   };
   for (const person of [
-    ...(await peopleWhere(trx, 'id', [...links.values()])),
-    ...(await peopleWhere(
+    ...(await findPeopleBy(trx, 'id', [...links.values()])),
+    ...(await findPeopleBy(
       trx,
       'username',
       batch.map((item) => item.record.auth_username),
     )),
-    ...(await peopleWhere(
+    ...(await findPeopleBy(
       trx,
       'email',
       batch.flatMap((item) => (item.record.email ? [item.record.email] : [])),
@@ -213,11 +221,10 @@ async function applyBatch(trx: Tx, batch: ValidRecord[], defaultTimezone: string
   ]) {
     remember(person);
   }
-  const directoryIdOf = await directoryIdsOfPeople(trx, [...byId.keys()]);
+  const directoryIdOf = await externalIdsOfPeople(trx, DIRECTORY_SOURCE, [...byId.keys()]);
   let enabledAdmins: number | undefined;
   const newlyDisabled: string[] = [];
   const stillDisabled: string[] = [];
-  const now = nowIso();
 
   for (const { position, record } of batch) {
     const problem = (field: string, message: string) => result.problems.push({ position, field, message });
@@ -271,27 +278,14 @@ async function applyBatch(trx: Tx, batch: ValidRecord[], defaultTimezone: string
 
     const fields = fieldsOf(record);
     if (!person) {
-      const values = {
-        id: newId(),
+      const created = await createPerson(trx, {
         email: null,
         team: null,
         timezone: defaultTimezone,
-        manager_id: null,
         ...fields,
-        role: 'member',
         verified: 1, // the directory vouches for them
-        password_hash: null,
-        signup_ip: null,
-        created_at: now,
-        updated_at: now,
-        last_signin_at: null,
-      } satisfies Omit<PersonRow, 'assistant_id'>;
-      await trx.insertInto('people').values(values).execute();
-      const created: PersonRow = { ...values, assistant_id: null };
-      await trx
-        .insertInto('external_ids')
-        .values({ person_id: created.id, source: DIRECTORY_SOURCE, external_id: record.id })
-        .execute();
+      });
+      await linkDirectoryId(trx, created.id, record.id);
       remember(created);
       result.applied.push({ position, personId: created.id, outcome: 'created', manager: record.manager });
       continue;
@@ -314,18 +308,9 @@ async function applyBatch(trx: Tx, batch: ValidRecord[], defaultTimezone: string
     const changed = Object.fromEntries(
       Object.entries(fields).filter(([key, value]) => current[key as keyof PersonRow] !== value),
     ) as Partial<DirectoryFields>;
-    if (Object.keys(changed).length) {
-      await trx
-        .updateTable('people')
-        .set({ ...changed, updated_at: now })
-        .where('id', '=', person.id)
-        .execute();
-    }
+    if (Object.keys(changed).length) await updatePerson(trx, person.id, changed);
     if (linking) {
-      await trx
-        .insertInto('external_ids')
-        .values({ person_id: person.id, source: DIRECTORY_SOURCE, external_id: record.id })
-        .execute();
+      await linkDirectoryId(trx, person.id, record.id);
       directoryIdOf.set(person.id, record.id);
     }
     if (fields.enabled === 0) (person.enabled === 1 ? newlyDisabled : stillDisabled).push(person.id);
@@ -347,7 +332,7 @@ async function resolveManagers(trx: Tx, applied: Applied[], warnings: ImportProb
   if (!wanted.length) return;
   const managerIds = new Map(
     (
-      await peopleWhere(
+      await findPeopleBy(
         trx,
         'username',
         wanted.flatMap((item) => (item.manager ? [item.manager] : [])),
@@ -356,14 +341,13 @@ async function resolveManagers(trx: Tx, applied: Applied[], warnings: ImportProb
   );
   const currentManager = new Map(
     (
-      await peopleWhere(
+      await findPeopleBy(
         trx,
         'id',
         wanted.map((item) => item.personId),
       )
     ).map((person) => [person.id, person.manager_id]),
   );
-  const now = nowIso();
   for (const item of wanted) {
     let managerId: string | null = null;
     if (item.manager) {
@@ -380,11 +364,7 @@ async function resolveManagers(trx: Tx, applied: Applied[], warnings: ImportProb
       }
     }
     if (currentManager.get(item.personId) === managerId) continue;
-    await trx
-      .updateTable('people')
-      .set({ manager_id: managerId, updated_at: now })
-      .where('id', '=', item.personId)
-      .execute();
+    await updatePerson(trx, item.personId, { manager_id: managerId });
     if (item.outcome === 'unchanged') item.outcome = 'updated';
   }
 }
@@ -450,13 +430,14 @@ export async function importDirectory(props: ImportDirectoryProps): Promise<Impo
   try {
     for (const batch of chunks(records, batchSize)) {
       let result: BatchResult | undefined;
-      // A person signing up with the same e-mail between our read and our write: the unique index
-      // stops the batch, and the next attempt sees them and reports that one record instead.
+      // A person signing up with the same e-mail between our read and our write: the people service
+      // refuses the taken address, the batch rolls back, and the next attempt sees them and reports
+      // that one record instead.
       for (let attempt = 1; !result; attempt++) {
         try {
           result = await db.transaction().execute((trx) => applyBatch(trx, batch, defaultTimezone));
         } catch (error) {
-          if (attempt >= 3 || !isUniqueViolation(error)) throw error;
+          if (attempt >= 3 || !(isUniqueViolation(error) || isConflict(error))) throw error;
         }
       }
       applied.push(...result.applied);
@@ -503,6 +484,8 @@ export async function importDirectory(props: ImportDirectoryProps): Promise<Impo
   }
   return summary;
 }
+
+const isConflict = (error: unknown): boolean => error instanceof AppError && error.code === 'conflict';
 
 function auditData(summary: ImportSummary): Record<string, unknown> {
   const { problems, warnings, ...counts } = summary;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isValidTimeZone } from '../../lib/time.js';
+import { normaliseEmail } from '../people/email.js';
 
 /**
  * One record of the staff feed (Etsy Mixer's format), as JSON values or CSV cells. The same schema
@@ -85,7 +86,12 @@ const usernameField = z.unknown().transform((value, ctx) => {
 });
 
 const emailField = optionalText(254).pipe(
-  z.string().toLowerCase().pipe(z.email('must be an e-mail address such as ada@example.org')).nullable().optional(),
+  z
+    .string()
+    .overwrite(normaliseEmail)
+    .pipe(z.email('must be an e-mail address such as ada@example.org'))
+    .nullable()
+    .optional(),
 );
 
 const avatarField = textField(2000).refine(

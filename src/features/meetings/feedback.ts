@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Executor } from '../../db/database.js';
 import type { FeedbackAnswer, FeedbackVia } from '../../db/schema.js';
-import { badRequest, forbidden, notFound } from '../../lib/errors.js';
+import { badRequest, conflict, forbidden, notFound } from '../../lib/errors.js';
 import { constantTimeEqual } from '../../lib/ids.js';
 import { nowIso } from '../../lib/time.js';
 
@@ -18,6 +18,13 @@ export function checkFeedbackToken(key: Buffer, meetingId: string, personId: str
   return constantTimeEqual(feedbackToken(key, meetingId, personId), token);
 }
 
+/** A timed meeting can be answered from its start; an untimed match from the next day (UTC) after it was made. */
+export function answerableFrom(meeting: { starts_at: string | null; created_at: string }): number {
+  if (meeting.starts_at) return Date.parse(meeting.starts_at);
+  const made = new Date(meeting.created_at);
+  return Date.UTC(made.getUTCFullYear(), made.getUTCMonth(), made.getUTCDate() + 1);
+}
+
 /**
  * Records (or changes) a participant's answer. Answering twice keeps one row: the latest answer.
  */
@@ -26,7 +33,11 @@ export async function recordFeedback(
   props: { meetingId: string; personId: string; answer: FeedbackAnswer; via: FeedbackVia; at?: string },
 ): Promise<void> {
   if (props.answer !== 'yes' && props.answer !== 'no') throw badRequest('The answer must be yes or no.', 'answer');
-  const meeting = await db.selectFrom('meetings').select('id').where('id', '=', props.meetingId).executeTakeFirst();
+  const meeting = await db
+    .selectFrom('meetings')
+    .select(['id', 'status', 'starts_at', 'created_at'])
+    .where('id', '=', props.meetingId)
+    .executeTakeFirst();
   if (!meeting) throw notFound('No such meeting.');
   const participant = await db
     .selectFrom('meeting_participants')
@@ -35,6 +46,20 @@ export async function recordFeedback(
     .where('person_id', '=', props.personId)
     .executeTakeFirst();
   if (!participant) throw forbidden('Only the meeting’s participants can say whether it took place.');
+  // Whether people met is known only once they could have: an answer before that would count a
+  // meeting that has not happened (and inflate the group's "met" share).
+  if (meeting.status === 'cancelled') throw conflict('The meeting was cancelled.');
+  const now = props.at ? Date.parse(props.at) : Date.now();
+  const from = answerableFrom(meeting);
+  if (now < from) {
+    const when = new Date(from).toISOString().slice(0, 16).replace('T', ' ');
+    throw conflict(
+      meeting.starts_at
+        ? `The meeting has not taken place yet: you can answer once it has started (${when} UTC).`
+        : `You were matched today: you can say whether you met from tomorrow (${when} UTC).`,
+      'answer',
+    );
+  }
   const values = { answer: props.answer, via: props.via, answered_at: props.at ?? nowIso() };
   await db
     .insertInto('meeting_feedback')

@@ -16,6 +16,7 @@ interface MeetingRow {
   starts_at: string | null;
   duration_minutes: number | null;
   status: MeetingStatus;
+  origin: string | null;
   room_name: string | null;
   room_url: string | null;
   created_at: string;
@@ -25,11 +26,34 @@ interface MeetingRow {
 const endOf = (m: Pick<MeetingRow, 'starts_at' | 'duration_minutes'>): number | null =>
   m.starts_at ? Date.parse(m.starts_at) + (m.duration_minutes ?? 30) * 60_000 : null;
 
-/** Still ahead: not cancelled or done, and either not yet timed or not yet over. */
-export function isUpcoming(m: Pick<MeetingRow, 'status' | 'starts_at' | 'duration_minutes'>, now: number): boolean {
+/**
+ * Still ahead: not cancelled or done, and either not yet over or, for a match nobody gave a time,
+ * not yet followed by a newer round of its group (`newestRound`: the newest round meeting's
+ * creation time per origin) — an old untimed match is not "upcoming" forever.
+ */
+export function isUpcoming(
+  m: Pick<MeetingRow, 'status' | 'starts_at' | 'duration_minutes' | 'source' | 'origin' | 'created_at'>,
+  now: number,
+  newestRound: Map<string, string> = new Map(),
+): boolean {
   if (m.status === 'cancelled' || m.status === 'done') return false;
   const end = endOf(m);
-  return end === null || end > now;
+  if (end !== null) return end > now;
+  const newest = m.source === 'round' && m.origin ? newestRound.get(m.origin) : undefined;
+  return newest === undefined || newest <= m.created_at;
+}
+
+/** Per origin, when its newest round meeting was made: later rounds retire older untimed matches. */
+async function newestRoundMeetings(db: Executor, origins: string[]): Promise<Map<string, string>> {
+  if (!origins.length) return new Map();
+  const rows = await db
+    .selectFrom('meetings')
+    .select(['origin', (eb) => eb.fn.max('created_at').as('newest')])
+    .where('source', '=', 'round')
+    .where('origin', 'in', origins)
+    .groupBy('origin')
+    .execute();
+  return new Map(rows.map((r) => [r.origin as string, String(r.newest)]));
 }
 
 function baseQuery(db: Executor) {
@@ -44,6 +68,7 @@ function baseQuery(db: Executor) {
       'meetings.starts_at',
       'meetings.duration_minutes',
       'meetings.status',
+      'meetings.origin',
       'meetings.room_name',
       'meetings.room_url',
       'meetings.created_at',
@@ -106,7 +131,11 @@ export async function myMeetings(
     .innerJoin('meeting_participants', 'meeting_participants.meeting_id', 'meetings.id')
     .where('meeting_participants.person_id', '=', props.person.id)
     .execute();
-  const chosen = rows.filter((m) => isUpcoming(m, now) === (props.when === 'upcoming'));
+  const untimedOrigins = [
+    ...new Set(rows.filter((m) => m.source === 'round' && !m.starts_at && m.origin).map((m) => m.origin as string)),
+  ];
+  const newestRound = await newestRoundMeetings(db, untimedOrigins);
+  const chosen = rows.filter((m) => isUpcoming(m, now, newestRound) === (props.when === 'upcoming'));
   // Upcoming: the ones still to arrange (no time, newest match first), then the soonest.
   // Past: the most recent first.
   const key = (m: MeetingRow) => m.starts_at ?? m.created_at;

@@ -2,10 +2,13 @@ import { recordAudit } from '../../db/audit.js';
 import type { Db, Executor } from '../../db/database.js';
 import { mattermostClient } from '../../integrations/mattermost.js';
 import { type ChatMember, type ChatRoster, slackChannelRoster } from '../../integrations/slack.js';
-import { newId } from '../../lib/ids.js';
+import { AppError } from '../../lib/errors.js';
 import { isValidTimeZone, nowIso } from '../../lib/time.js';
 import { loadChannels } from '../notifications/channels.js';
-import { freeUsername } from '../people/queries.js';
+import { normaliseEmail } from '../people/email.js';
+import { type EnsureOutcome, ensurePerson } from '../people/ensurePerson.js';
+import type { PersonRow } from '../people/presenters.js';
+import { findPeopleBy, findPersonByEmail, personIdsByExternalId } from '../people/queries.js';
 import { addMembers, rejoinMembers } from './members.js';
 import { findGroup } from './queries.js';
 
@@ -15,7 +18,7 @@ export interface ChatSyncResult {
   members: number;
   joined: number;
   left: number;
-  /** People who were not in the directory and were added from their chat profile. */
+  /** People who were not known (by chat id or e-mail) and were added from their chat profile. */
   created: number;
   /**
    * Channel members whose e-mail address could not be read. They cannot be told apart from the
@@ -57,6 +60,35 @@ async function mattermostRoster(props: { url: string; token: string }, channelId
   };
 }
 
+/**
+ * The person behind a chat member: known by their chat id, else by e-mail address, else added from
+ * their chat profile (the organisation's chat vouches for the address).
+ */
+async function personForMember(
+  trx: Executor,
+  props: { source: string; email: string; member: ChatMember; timezone: string },
+): Promise<{ person: PersonRow; outcome: EnsureOutcome }> {
+  const { member } = props;
+  try {
+    return await ensurePerson(trx, {
+      source: props.source,
+      externalId: member.id,
+      email: props.email,
+      name: member.name,
+      first_name: member.firstName,
+      last_name: member.lastName,
+      timezone: props.timezone,
+      verified: 1,
+    });
+  } catch (error) {
+    // The address's person is linked to another chat account (an old one of theirs): as before
+    // chat ids were kept, the address says who it is.
+    const person = error instanceof AppError ? await findPersonByEmail(trx, props.email) : undefined;
+    if (person) return { person, outcome: 'found' };
+    throw error;
+  }
+}
+
 /** Reads every member of the chat channel through the credentials an admin (or the config) stored. */
 export async function readChatRoster(db: Executor, chatChannel: string): Promise<ChatRoster> {
   const target = parseChatChannel(chatChannel);
@@ -90,65 +122,48 @@ export async function syncGroupFromChat(props: {
   const roster = await readChatRoster(props.db, chatChannel);
   const people = roster.members.filter((m) => m.id !== roster.botId && !m.bot && !m.deactivated);
   const byEmail = new Map<string, ChatMember>();
-  for (const member of people) if (member.email) byEmail.set(member.email.trim().toLowerCase(), member);
+  for (const member of people) if (member.email?.trim()) byEmail.set(normaliseEmail(member.email), member);
   // Hidden addresses (a privacy setting, a missing scope) would read as "everyone left".
   if (people.length > 0 && byEmail.size === 0) {
     throw new Error(`No e-mail address is visible in ${chatChannel}: check the bot's permissions.`);
   }
   const unreadable = people.filter((m) => !m.email?.trim()).length;
+  // People are known to the chat by its user ids ("slack", "mattermost" external ids).
+  const source = parseChatChannel(chatChannel)?.kind ?? 'chat';
 
   return props.db.transaction().execute(async (trx) => {
     const now = nowIso();
-    const emails = [...byEmail.keys()];
-    const known = new Map<string, { id: string; enabled: boolean }>();
-    for (let i = 0; i < emails.length; i += CHUNK) {
-      const rows = await trx
-        .selectFrom('people')
-        .select(['id', 'email', 'enabled'])
-        .where((eb) => eb(eb.fn('lower', ['email']), 'in', emails.slice(i, i + CHUNK)))
-        .execute();
-      for (const row of rows) {
-        if (!row.email) continue;
-        const email = row.email.toLowerCase();
-        // Two accounts with one address: the enabled one is the person (the other an old account).
-        if (!known.get(email)?.enabled) known.set(email, { id: row.id, enabled: row.enabled === 1 });
-      }
-    }
+    // Members met before are linked by their chat id: one lookup for all of them.
+    const linked = await personIdsByExternalId(
+      trx,
+      source,
+      [...byEmail.values()].map((m) => m.id),
+    );
+    const enabledById = new Map(
+      (await findPeopleBy(trx, 'id', [...linked.values()])).map((p) => [p.id, p.enabled === 1] as const),
+    );
+    /** person id → enabled, for every channel member who is a person here. */
+    const known = new Map<string, boolean>();
     let created = 0;
     for (const [email, member] of byEmail) {
-      if (known.has(email)) continue;
-      const id = newId();
-      await trx
-        .insertInto('people')
-        .values({
-          id,
-          username: await freeUsername(trx, email),
-          email,
-          name: member.name,
-          first_name: member.firstName,
-          last_name: member.lastName,
-          title: null,
-          team: null,
-          manager_id: null,
-          is_manager: 0,
-          avatar_url: null,
-          timezone: member.timezone && isValidTimeZone(member.timezone) ? member.timezone : group.timezone,
-          enabled: 1,
-          role: 'member',
-          verified: 1, // the organisation's chat vouches for the address
-          password_hash: null,
-          signup_ip: null,
-          created_at: now,
-          updated_at: now,
-          last_signin_at: null,
-        })
-        .execute();
-      known.set(email, { id, enabled: true });
-      created++;
+      const linkedId = linked.get(member.id);
+      const linkedEnabled = linkedId === undefined ? undefined : enabledById.get(linkedId);
+      if (linkedId !== undefined && linkedEnabled !== undefined) {
+        known.set(linkedId, linkedEnabled);
+        continue;
+      }
+      const { person, outcome } = await personForMember(trx, {
+        source,
+        email,
+        member,
+        timezone: member.timezone && isValidTimeZone(member.timezone) ? member.timezone : group.timezone,
+      });
+      if (outcome === 'created') created++;
+      known.set(person.id, person.enabled === 1);
     }
 
     // Disabled people (alumni) are nobody to pair, even while their chat account lingers.
-    const inChannel = new Set([...known.values()].filter((p) => p.enabled).map((p) => p.id));
+    const inChannel = new Set([...known].filter(([, enabled]) => enabled).map(([id]) => id));
     const current = await trx
       .selectFrom('group_members')
       .select(['person_id', 'status', 'left_by'])

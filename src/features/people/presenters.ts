@@ -23,6 +23,18 @@ export interface AdminPersonView extends SelfView {
   isManager: boolean;
   lastSigninAt: string | null;
   hasPassword: boolean;
+  managerUsername: string | null;
+  /** Their id in the staff directory; null for people who are not in it. */
+  directoryId: string | null;
+  /** The fields the next directory import overwrites (empty for people not in the directory). */
+  directoryFields: string[];
+}
+
+/** What the admin view adds that the person's row does not hold. */
+export interface AdminPersonDetails {
+  directoryId: string | null;
+  managerUsername: string | null;
+  directoryFields: readonly string[];
 }
 
 /** What any member may see of another: never an e-mail address or anything about their login. */
@@ -52,12 +64,15 @@ export function presentSelf(person: PersonRow): SelfView {
   };
 }
 
-export function presentForAdmin(person: PersonRow): AdminPersonView {
+export function presentForAdmin(person: PersonRow, details: AdminPersonDetails): AdminPersonView {
   return {
     ...presentSelf(person),
     isManager: person.is_manager === 1,
     lastSigninAt: person.last_signin_at,
     hasPassword: person.password_hash !== null,
+    managerUsername: details.managerUsername,
+    directoryId: details.directoryId,
+    directoryFields: details.directoryId ? [...details.directoryFields] : [],
   };
 }
 

@@ -29,6 +29,9 @@ export const adminPersonViewSchema = selfViewSchema.extend({
   isManager: z.boolean(),
   lastSigninAt: z.string().nullable(),
   hasPassword: z.boolean(),
+  managerUsername: z.string().nullable(),
+  directoryId: z.string().nullable(),
+  directoryFields: z.array(z.string()),
 });
 
 export const personEnvelope = z.object({ person: selfViewSchema });

@@ -1,15 +1,16 @@
 import { type FormEvent, useEffect, useState } from 'react';
-import { applyPersonAction, listPeople } from '../api/admin';
+import { applyPersonAction, editPerson, listPeople } from '../api/admin';
 import { isAbortError } from '../api/client';
-import type { PeoplePage, Person, PersonAction, PersonState, Role } from '../api/types';
+import type { AdminPerson, EditPersonInput, PeoplePage, PersonAction, PersonState, Role } from '../api/types';
 import { useAuth, useCurrentPerson } from '../auth/authContext';
 import { ErrorAlert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { Field } from '../ui/Field';
-import { toFormError } from '../ui/formError';
+import { type FormError, toFormError } from '../ui/formError';
 import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
+import { EditPersonDialog } from './EditPersonDialog';
 import { Pagination } from './Pagination';
 import { type PendingAction, PeopleTable } from './PeopleTable';
 import { ACTION_LABELS, describeOutcome, displayName } from './personActions';
@@ -29,7 +30,12 @@ export function PeoplePanel() {
   const [pending, setPending] = useState<PendingAction | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<string | null>(null);
-  const [confirmDisable, setConfirmDisable] = useState<Person | null>(null);
+  const [confirmDisable, setConfirmDisable] = useState<AdminPerson | null>(null);
+  /** A promotion waiting for the admin's yes: from the Promote button, or from the edit form. */
+  const [confirmPromote, setConfirmPromote] = useState<{ person: AdminPerson; proceed: () => void } | null>(null);
+  const [editing, setEditing] = useState<AdminPerson | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [editError, setEditError] = useState<FormError | null>(null);
 
   // Search as the admin types, after a short pause.
   useEffect(() => {
@@ -71,24 +77,60 @@ export function PeoplePanel() {
     updateFilters({ q: searchText.trim() });
   }
 
-  function requestAction(person: Person, action: PersonAction) {
+  function requestAction(person: AdminPerson, action: PersonAction) {
     if (action === 'disable') {
       setConfirmDisable(person);
+      return;
+    }
+    if (action === 'promote') {
+      setConfirmPromote({ person, proceed: () => void performAction(person, 'promote') });
       return;
     }
     void performAction(person, action);
   }
 
-  async function performAction(person: Person, action: PersonAction) {
+  function replacePerson(updated: AdminPerson) {
+    setData((current) =>
+      current ? { ...current, people: current.people.map((p) => (p.id === updated.id ? updated : p)) } : current,
+    );
+    if (updated.id === me.id) setPerson(updated);
+  }
+
+  function requestSave(person: AdminPerson, changes: EditPersonInput) {
+    if (changes.role === 'admin') {
+      setConfirmPromote({ person, proceed: () => void save(person, changes) });
+      return;
+    }
+    void save(person, changes);
+  }
+
+  async function save(person: AdminPerson, changes: EditPersonInput) {
+    if (Object.keys(changes).length === 0) {
+      setEditing(null);
+      return;
+    }
+    setSaving(true);
+    setEditError(null);
+    setOutcome(null);
+    try {
+      const updated = await editPerson(person.id, changes);
+      replacePerson(updated);
+      setEditing(null);
+      setOutcome(`Saved the changes to ${displayName(updated)}.`);
+    } catch (error) {
+      setEditError(toFormError(error));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  async function performAction(person: AdminPerson, action: PersonAction) {
     setPending({ personId: person.id, action });
     setActionError(null);
     setOutcome(null);
     try {
       const updated = await applyPersonAction(person.id, action);
-      setData((current) =>
-        current ? { ...current, people: current.people.map((p) => (p.id === updated.id ? updated : p)) } : current,
-      );
-      if (updated.id === me.id) setPerson(updated);
+      replacePerson(updated);
       setOutcome(describeOutcome(action, updated));
     } catch (error) {
       setActionError(
@@ -185,7 +227,16 @@ export function PeoplePanel() {
 
       {data && people.length > 0 ? (
         <div className={loading ? 'table-wrap is-loading' : 'table-wrap'} aria-busy={loading || undefined}>
-          <PeopleTable people={people} currentPersonId={me.id} pending={pending} onAction={requestAction} />
+          <PeopleTable
+            people={people}
+            currentPersonId={me.id}
+            pending={pending}
+            onAction={requestAction}
+            onEdit={(person) => {
+              setEditError(null);
+              setEditing(person);
+            }}
+          />
         </div>
       ) : null}
 
@@ -209,6 +260,32 @@ export function PeoplePanel() {
       {data ? (
         <Pagination page={filters.page} pageSize={PAGE_SIZE} total={total} onPage={(page) => updateFilters({ page })} />
       ) : null}
+
+      <EditPersonDialog
+        person={editing}
+        isSelf={editing?.id === me.id}
+        busy={saving}
+        error={editError}
+        onSave={requestSave}
+        onCancel={() => setEditing(null)}
+      />
+
+      <ConfirmDialog
+        open={confirmPromote !== null}
+        title={confirmPromote ? `Make ${displayName(confirmPromote.person)} an admin?` : 'Make admin?'}
+        confirmLabel="Make admin"
+        onCancel={() => setConfirmPromote(null)}
+        onConfirm={() => {
+          const pendingPromotion = confirmPromote;
+          setConfirmPromote(null);
+          pendingPromotion?.proceed();
+        }}
+      >
+        <p>
+          Admins can change every setting, edit and disable anyone, and see every e-mail address. You can demote them
+          again later.
+        </p>
+      </ConfirmDialog>
 
       <ConfirmDialog
         open={confirmDisable !== null}

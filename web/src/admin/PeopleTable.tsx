@@ -1,4 +1,4 @@
-import type { Person, PersonAction } from '../api/types';
+import type { AdminPerson, PersonAction } from '../api/types';
 import { Button } from '../ui/Button';
 import { TableHead } from '../ui/TableHead';
 import { ACTION_LABELS, availableActions, displayName } from './personActions';
@@ -9,13 +9,14 @@ export interface PendingAction {
 }
 
 interface PeopleTableProps {
-  people: Person[];
+  people: AdminPerson[];
   currentPersonId: string;
   pending: PendingAction | null;
-  onAction: (person: Person, action: PersonAction) => void;
+  onAction: (person: AdminPerson, action: PersonAction) => void;
+  onEdit: (person: AdminPerson) => void;
 }
 
-export function PeopleTable({ people, currentPersonId, pending, onAction }: PeopleTableProps) {
+export function PeopleTable({ people, currentPersonId, pending, onAction, onEdit }: PeopleTableProps) {
   return (
     <table className="table people-table">
       <caption className="visually-hidden">People</caption>
@@ -28,6 +29,7 @@ export function PeopleTable({ people, currentPersonId, pending, onAction }: Peop
             isSelf={person.id === currentPersonId}
             pendingAction={pending?.personId === person.id ? pending.action : null}
             onAction={onAction}
+            onEdit={onEdit}
           />
         ))}
       </tbody>
@@ -36,19 +38,30 @@ export function PeopleTable({ people, currentPersonId, pending, onAction }: Peop
 }
 
 interface PersonRowProps {
-  person: Person;
+  person: AdminPerson;
   isSelf: boolean;
   pendingAction: PersonAction | null;
-  onAction: (person: Person, action: PersonAction) => void;
+  onAction: (person: AdminPerson, action: PersonAction) => void;
+  onEdit: (person: AdminPerson) => void;
 }
 
-function PersonRow({ person, isSelf, pendingAction, onAction }: PersonRowProps) {
+function PersonRow({ person, isSelf, pendingAction, onAction, onEdit }: PersonRowProps) {
   const name = displayName(person);
   return (
     <tr className={person.enabled ? undefined : 'is-disabled'}>
       <th scope="row" className="cell-name" data-label="Name">
-        <span className="person-name">{name}</span>
+        {/* The name opens the edit form: a fourth button would not fit the actions column. */}
+        <button
+          type="button"
+          className="link-button person-name"
+          aria-label={`Edit ${name}`}
+          title="Edit"
+          onClick={() => onEdit(person)}
+        >
+          {name}
+        </button>
         {isSelf ? <span className="badge badge-self">You</span> : null}
+        {person.directoryId ? <span className="badge badge-directory">Directory</span> : null}
       </th>
       <td data-label="Email" className="cell-email">
         {person.email ?? (

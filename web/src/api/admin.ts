@@ -1,5 +1,5 @@
 import { api } from './client';
-import type { AdminPerson, AdminSettings, PeoplePage, PeopleQuery, PersonAction } from './types';
+import type { AdminPerson, AdminSettings, EditPersonInput, PeoplePage, PeopleQuery, PersonAction } from './types';
 
 export function getAdminSettings(signal?: AbortSignal): Promise<AdminSettings> {
   return api.get<AdminSettings>('/api/v1/admin/settings', { signal });
@@ -23,6 +23,14 @@ export function listPeople(query: PeopleQuery, signal?: AbortSignal): Promise<Pe
 export async function applyPersonAction(id: string, action: PersonAction): Promise<AdminPerson> {
   const { person } = await api.post<{ person: AdminPerson }>(
     `/api/v1/admin/people/${encodeURIComponent(id)}/${action}`,
+  );
+  return person;
+}
+
+export async function editPerson(id: string, changes: EditPersonInput): Promise<AdminPerson> {
+  const { person } = await api.patch<{ person: AdminPerson }>(
+    `/api/v1/admin/people/${encodeURIComponent(id)}`,
+    changes,
   );
   return person;
 }

@@ -24,6 +24,25 @@ export interface AdminPerson extends Person {
   isManager?: boolean;
   lastSigninAt?: string | null;
   hasPassword?: boolean;
+  managerUsername?: string | null;
+  /** Their id in the staff directory; null when they are not in it. */
+  directoryId?: string | null;
+  /** The fields the next directory import overwrites (see EditPersonInput). */
+  directoryFields?: string[];
+}
+
+/** What an admin may change about a person; absent fields stay, empty text clears. */
+export interface EditPersonInput {
+  name?: string;
+  email?: string | null;
+  username?: string;
+  team?: string | null;
+  title?: string | null;
+  managerUsername?: string | null;
+  timezone?: string;
+  avatarUrl?: string | null;
+  role?: Role;
+  enabled?: boolean;
 }
 
 /** Identity asserted by a trusted SSO proxy for someone the directory doesn't know yet. */
