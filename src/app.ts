@@ -3,12 +3,13 @@ import pino from 'pino';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
-import { SigninLimiter } from './features/auth/rateLimit.js';
+import { SigninLimiter, VerificationCodeLimiter } from './features/auth/rateLimit.js';
 import { applyChannelConfig } from './features/notifications/channels.js';
 import { ensureSettings } from './features/settings/service.js';
 import type { AppContext } from './http/context.js';
 import { backgroundJobs } from './jobs/registry.js';
 import { type Job, type RestartPolicy, startJobs } from './jobs/runner.js';
+import { closeMarkdownPool, markdownPool } from './lib/markdown/index.js';
 import { loggerOptions } from './logger.js';
 
 /**
@@ -27,7 +28,12 @@ export async function openContext(config: Config, options: { longRunning?: boole
     await database.close();
     throw error;
   }
-  return { config, database, signinLimiter: new SigninLimiter(config.auth.signinLimit) };
+  return {
+    config,
+    database,
+    signinLimiter: new SigninLimiter(config.auth.signinLimit),
+    codeLimiter: new VerificationCodeLimiter(),
+  };
 }
 
 function checkpointErrorsTo(config: Config) {
@@ -66,6 +72,7 @@ export async function startConvene(
   const { buildServer } = await import('./server.js');
   const app = await buildServer(ctx, { logger: options.logger });
   await app.listen({ port: config.port, host: config.host });
+  markdownPool().warm();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://localhost:${port}`;
@@ -79,6 +86,7 @@ export async function startConvene(
       stopping ??= (async () => {
         await app.close();
         await jobs?.stop();
+        await closeMarkdownPool();
         await ctx.database.close();
       })();
       return stopping;

@@ -19,9 +19,10 @@ import { slackInteractionRoutes } from './features/notifications/slackInteractio
 import { frontFeed } from './features/talks/frontFeed.js';
 import { talksPublicRoutes, talksRoutes } from './features/talks/routes.js';
 import type { AppContext } from './http/context.js';
-import { registerErrorHandling } from './http/errors.js';
+import { frameworkErrorAnswer, registerErrorHandling } from './http/errors.js';
 import { serverWithFront } from './http/front.js';
 import { registerSecurityHeaders, securityHeaders } from './http/securityHeaders.js';
+import { registerTextGuard } from './http/textGuard.js';
 import { childLoggerFactory, loggerOptions } from './logger.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -47,12 +48,14 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean }
     childLoggerFactory,
     trustProxy: ctx.config.auth.trustedProxies.length > 0 ? ctx.config.auth.trustedProxies : false,
     bodyLimit: 1024 * 1024,
+    frameworkErrors: frameworkErrorAnswer,
     // Called at the first request, when `app` exists.
     serverFactory: serverWithFront(() => [frontFeed(ctx.database.db, headers.data, app.log)]),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  registerTextGuard(app);
   registerSecurityHeaders(app, headers);
   await app.register(cookie);
   await app.register(swagger, {

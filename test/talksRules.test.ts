@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ProposalListCache } from '../src/features/talks/cache.js';
-import { renderMarkdown } from '../src/features/talks/markdown.js';
 import { hash32, shuffledFor, viewerSeed } from '../src/features/talks/order.js';
 import { nextSwitchAt, phaseAt } from '../src/features/talks/phase.js';
 import { type Actor, can, type TalksAction } from '../src/features/talks/policy.js';
 import { rankProposals } from '../src/features/talks/ranking.js';
 import { timeline } from '../src/features/talks/results.js';
 import { suspiciousGroups } from '../src/features/talks/suspicious.js';
+import { markdownToSafeHtml as renderMarkdown } from '../src/lib/markdown/html.js';
 
 describe('talks policy: role × action × phase', () => {
   const member: Actor = { id: 'm', role: 'member' };

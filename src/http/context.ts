@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
-import type { SigninLimiter } from '../features/auth/rateLimit.js';
+import type { SigninLimiter, VerificationCodeLimiter } from '../features/auth/rateLimit.js';
 import type { PersonRow } from '../features/people/presenters.js';
 import { forbidden, unauthorized } from '../lib/errors.js';
 
@@ -10,6 +10,7 @@ export interface AppContext {
   config: Config;
   database: Database;
   signinLimiter: SigninLimiter;
+  codeLimiter: VerificationCodeLimiter;
 }
 
 export type AuthSource = 'cookie' | 'header';

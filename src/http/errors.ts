@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError } from '../lib/errors.js';
 import { issuePath } from '../lib/zodMessage.js';
@@ -51,4 +51,20 @@ export function registerErrorHandling(app: FastifyInstance): void {
       .code(500)
       .send({ error: { code: 'internal', message: 'Something went wrong on our side. It has been logged.' } });
   });
+}
+
+/**
+ * Fastify's router answers a path it cannot decode (`%E0%A4%A`) or a path parameter longer than
+ * its limit itself, in its own shape (FST_ERR_BAD_URL, FST_ERR_MAX_PARAM_LENGTH): given as the
+ * server's `frameworkErrors`, this answers them in the API's shape instead.
+ */
+export function frameworkErrorAnswer(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const message =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? 'The path is not valid: one of its parts is too long.'
+      : error.code === 'FST_ERR_BAD_URL'
+        ? 'The path is not valid: it is not correctly percent-encoded.'
+        : 'The request could not be routed.';
+  request.log.info({ code: error.code }, 'request refused by the router');
+  void reply.code(400).send({ error: { code: 'bad_request', message } });
 }

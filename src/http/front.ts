@@ -22,7 +22,9 @@ export function serverWithFront(fronts: () => FrontAnswer[]): FastifyServerFacto
     let answers: FrontAnswer[] | undefined;
     const server: Server = createServer((request, response) => {
       answers ??= fronts();
-      for (const answer of answers) if (answer(request, response)) return;
+      // A URL with percent-escapes may decode to text the API refuses (a NUL): Fastify's checks
+      // decide on it, never a front answer that would serve it the cached bytes.
+      if (!request.url?.includes('%')) for (const answer of answers) if (answer(request, response)) return;
       handler(request, response);
     });
     if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout;

@@ -4,11 +4,27 @@ import { type AppContext, requireAdmin } from '../../http/context.js';
 import { commonErrors } from '../../http/errorShape.js';
 import { type AdminPersonDetails, type PersonRow, presentForAdmin } from '../people/presenters.js';
 import { adminPersonEnvelope, adminPersonViewSchema } from '../people/schemas.js';
-import { getSettings, registrationPolicies, updateSettings } from '../settings/service.js';
+import {
+  getSettings,
+  registrationPolicies,
+  type Settings,
+  updateSettings,
+  verificationCodeProblem,
+} from '../settings/service.js';
 import { editPersonBody } from './schemas.js';
 import { adminDetailsOf, changePerson, editPerson, listPeople, personActions } from './service.js';
 
-const settingsView = z.object({ registration: z.enum(registrationPolicies), verificationCode: z.string() });
+const settingsView = z.object({
+  registration: z.enum(registrationPolicies),
+  verificationCode: z.string(),
+  /** True for a code set before codes had to be strong: it still works, but should be replaced. */
+  verificationCodeWeak: z.boolean(),
+});
+
+const presentSettings = (settings: Settings): z.infer<typeof settingsView> => ({
+  ...settings,
+  verificationCodeWeak: verificationCodeProblem(settings.verificationCode) !== null,
+});
 
 export function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   const { db } = ctx.database;
@@ -20,7 +36,7 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       { schema: { tags: ['admin'], response: { 200: settingsView, ...commonErrors } } },
       async (request) => {
         requireAdmin(request);
-        return getSettings(db);
+        return presentSettings(await getSettings(db));
       },
     );
 
@@ -35,7 +51,7 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
               verificationCode: z
                 .string()
                 .trim()
-                .min(4, 'must be at least 4 characters')
+                .min(1, 'is required')
                 .max(64, 'must be at most 64 characters')
                 .regex(/^[A-Za-z0-9-]+$/, 'may hold only letters, digits and dashes')
                 .optional(),
@@ -46,7 +62,7 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (request) => {
         const admin = requireAdmin(request);
-        return updateSettings({ db, actorId: admin.id, changes: request.body });
+        return presentSettings(await updateSettings({ db, actorId: admin.id, changes: request.body }));
       },
     );
 

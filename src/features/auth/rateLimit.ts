@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { tooManyRequests } from '../../lib/errors.js';
 
@@ -5,6 +6,15 @@ export interface SigninLimits {
   perIp: number;
   perAccount: number;
   windowSeconds: number;
+}
+
+/**
+ * The key failed sign-ins are counted under: the person, whichever of their identifiers (username
+ * or e-mail) was typed, so both together allow one account's limit, not two. A login that matches
+ * nobody is counted under what was typed.
+ */
+export function signinAccountKey(person: { id: string } | undefined, login: string): string {
+  return person ? `person:${person.id}` : `login:${login.trim().toLowerCase()}`;
 }
 
 /**
@@ -24,27 +34,31 @@ export class SigninLimiter {
     });
   }
 
-  /** Called before the password is checked: throws 429 when either budget is spent. */
-  async admit(ip: string, account: string): Promise<void> {
+  /** Called first for every attempt: throws 429 when this address has spent its budget. */
+  async admitAddress(ip: string): Promise<void> {
     try {
       await this.byIp.consume(ip);
     } catch (error) {
       throw this.refusal(error);
     }
-    const accountState = await this.byAccount.get(account.toLowerCase());
+  }
+
+  /** Called before the password is checked, with `signinAccountKey`: 429 when the account's budget is spent. */
+  async admitAccount(account: string): Promise<void> {
+    const accountState = await this.byAccount.get(account);
     if (accountState && accountState.remainingPoints <= 0) throw this.refusal(accountState);
   }
 
   async failed(account: string): Promise<void> {
     try {
-      await this.byAccount.consume(account.toLowerCase());
+      await this.byAccount.consume(account);
     } catch {
-      // Already over the limit: the next attempt will be refused by admit().
+      // Already over the limit: the next attempt will be refused by admitAccount().
     }
   }
 
   async succeeded(account: string): Promise<void> {
-    await this.byAccount.delete(account.toLowerCase());
+    await this.byAccount.delete(account);
   }
 
   private refusal(error: unknown) {
@@ -53,4 +67,59 @@ export class SigninLimiter {
     const wait = seconds >= 120 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} seconds`;
     return tooManyRequests(`Too many sign-in attempts. Try again in ${wait}.`, seconds);
   }
+}
+
+export interface VerificationCodeLimits {
+  /** Wrong codes one client address may try per window. */
+  perIp: number;
+  /** Wrong guesses at one code, from every address together, per window. */
+  perCode: number;
+  windowSeconds: number;
+}
+
+export const defaultVerificationCodeLimits: VerificationCodeLimits = { perIp: 10, perCode: 100, windowSeconds: 3600 };
+
+/**
+ * Wrong registration codes, counted per client address and per code (all addresses together), so
+ * neither one address nor many can guess their way in: with the defaults, about 2,400 guesses a
+ * day at most against a code of 40 bits. When the code's budget is spent, registration with a code
+ * waits for the window (or a new code) for everyone: a nuisance an attacker can cause, chosen over
+ * letting them guess on. In memory, per process, like the sign-in limits.
+ */
+export class VerificationCodeLimiter {
+  private readonly byIp: RateLimiterMemory;
+  private readonly byCode: RateLimiterMemory;
+
+  constructor(limits: VerificationCodeLimits = defaultVerificationCodeLimits) {
+    this.byIp = new RateLimiterMemory({ keyPrefix: 'code-ip', points: limits.perIp, duration: limits.windowSeconds });
+    this.byCode = new RateLimiterMemory({
+      keyPrefix: 'code',
+      points: limits.perCode,
+      duration: limits.windowSeconds,
+    });
+  }
+
+  /** Called before the code is compared: throws 429 when either budget is spent. */
+  async admit(ip: string, code: string): Promise<void> {
+    for (const [limiter, key] of [
+      [this.byIp, ip],
+      [this.byCode, codeKey(code)],
+    ] as const) {
+      const state = await limiter.get(key);
+      if (state && state.remainingPoints <= 0) throw codeRefusal(state);
+    }
+  }
+
+  async failed(ip: string, code: string): Promise<void> {
+    await Promise.all([this.byIp.consume(ip).catch(() => {}), this.byCode.consume(codeKey(code)).catch(() => {})]);
+  }
+}
+
+// The current code is kept out of memory dumps of the limiter: only a digest of it is a key.
+const codeKey = (code: string) => createHash('sha256').update(code.toUpperCase()).digest('base64url');
+
+function codeRefusal(state: RateLimiterRes) {
+  const seconds = Math.max(1, Math.ceil(state.msBeforeNext / 1000));
+  const wait = seconds >= 120 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} seconds`;
+  return tooManyRequests(`Too many wrong verification codes have been tried. Try again in ${wait}.`, seconds);
 }

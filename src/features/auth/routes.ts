@@ -73,6 +73,7 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           ip: request.ip,
           ssoUsername,
           defaultTimezone: ctx.config.defaultTimezone,
+          codeLimiter: ctx.codeLimiter,
         });
         await startSession(request, reply, person.id);
         return reply.code(201).send({ person: presentSelf(person) });

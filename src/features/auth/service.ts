@@ -10,7 +10,7 @@ import { anyAdmin, findPersonByEmail, findPersonById, findPersonByLogin } from '
 import { createPerson } from '../people/service.js';
 import { getSettings } from '../settings/service.js';
 import { decoyPasswordHash, hashPassword, passwordProblem, verifyPassword } from './password.js';
-import type { SigninLimiter } from './rateLimit.js';
+import { type SigninLimiter, signinAccountKey, type VerificationCodeLimiter } from './rateLimit.js';
 import type { SignupInput, UpdateMeInput } from './schemas.js';
 import { deleteSessionsOf } from './sessions.js';
 
@@ -27,6 +27,8 @@ export async function signUp(props: {
   ip?: string;
   ssoUsername?: string;
   defaultTimezone: string;
+  /** Bounds guesses at the registration code (the HTTP route always passes one). */
+  codeLimiter?: VerificationCodeLimiter;
 }): Promise<PersonRow> {
   const { db, input } = props;
   const settings = await getSettings(db);
@@ -37,7 +39,11 @@ export async function signUp(props: {
     if (settings.registration === 'code') {
       const given = input.verificationCode?.trim().toUpperCase() ?? '';
       if (!given) throw badRequest('verificationCode: is required to register here.', 'verificationCode');
-      if (!constantTimeEqual(given, settings.verificationCode.toUpperCase())) {
+      const current = settings.verificationCode.toUpperCase();
+      const ip = props.ip ?? 'unknown';
+      await props.codeLimiter?.admit(ip, current);
+      if (!constantTimeEqual(given, current)) {
+        await props.codeLimiter?.failed(ip, current);
         throw badRequest('verificationCode: is not the current code. Ask an organiser for it.', 'verificationCode');
       }
     }
@@ -87,19 +93,21 @@ export async function signIn(props: {
   limiter: SigninLimiter;
 }): Promise<PersonRow> {
   const { db, limiter } = props;
-  await limiter.admit(props.ip, props.login);
+  await limiter.admitAddress(props.ip);
   const person = await findPersonByLogin(db, props.login);
+  const account = signinAccountKey(person, props.login);
+  await limiter.admitAccount(account);
   const ok = await verifyPassword(props.password, person?.password_hash ?? (await decoyPasswordHash()));
   if (!person || !person.password_hash || !ok) {
-    await limiter.failed(props.login);
+    await limiter.failed(account);
     throw unauthorized(GENERIC_SIGNIN_FAILURE);
   }
   // Said only to someone who knows the password, so it reveals nothing to anyone guessing.
   if (person.enabled !== 1) {
-    await limiter.failed(props.login);
+    await limiter.failed(account);
     throw forbidden('This account is disabled. Ask an administrator to enable it again.');
   }
-  await limiter.succeeded(props.login);
+  await limiter.succeeded(account);
   await db.updateTable('people').set({ last_signin_at: nowIso() }).where('id', '=', person.id).execute();
   return person;
 }

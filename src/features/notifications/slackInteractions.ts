@@ -1,9 +1,12 @@
 import { createHmac } from 'node:crypto';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { AppContext } from '../../http/context.js';
+import { findBadText } from '../../http/textGuard.js';
 import { slackUserEmail } from '../../integrations/slack.js';
 import { AppError, unauthorized } from '../../lib/errors.js';
 import { constantTimeEqual } from '../../lib/ids.js';
+import { issuePath } from '../../lib/zodMessage.js';
 import { recordFeedback } from '../meetings/feedback.js';
 import { loadChannels } from './channels.js';
 
@@ -31,11 +34,35 @@ export function verifySlackRequest(
     throw unauthorized('The Slack signature does not match.');
 }
 
-interface BlockAction {
-  type?: string;
-  response_url?: string;
-  user?: { id?: string };
-  actions?: Array<{ action_id?: string; value?: string }>;
+/** The part of Slack's interaction payload this endpoint reads; other fields are let through. */
+const blockAction = z.object({
+  type: z.string().optional(),
+  response_url: z.string().optional(),
+  user: z.object({ id: z.string().optional() }).optional(),
+  actions: z.array(z.object({ action_id: z.string().optional(), value: z.string().optional() })).optional(),
+});
+type BlockAction = z.infer<typeof blockAction>;
+
+/** The signed body's `payload` field, parsed; a 400 naming the part that is not what Slack sends. */
+function parsePayload(raw: string): BlockAction {
+  let json: unknown;
+  try {
+    json = JSON.parse(new URLSearchParams(raw).get('payload') ?? '');
+  } catch {
+    throw new AppError('bad_request', 'payload: must be the JSON Slack sends.', 'payload');
+  }
+  const parsed = blockAction.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issuePath(['payload', ...(issue?.path ?? [])]);
+    throw new AppError('bad_request', `${field}: ${issue?.message ?? 'is not what Slack sends'}`, field);
+  }
+  const bad = findBadText(parsed.data);
+  if (bad) {
+    const field = bad.path ? `payload.${bad.path}` : 'payload';
+    throw new AppError('bad_request', `${field}: ${bad.problem}`, field);
+  }
+  return parsed.data;
 }
 
 const ANSWERS: Record<string, 'yes' | 'no'> = { convene_met_yes: 'yes', convene_met_no: 'no' };
@@ -75,12 +102,7 @@ export function slackInteractionRoutes(ctx: AppContext): FastifyPluginAsync {
       const raw = typeof request.body === 'string' ? request.body : '';
       verifySlackRequest(secret, request.headers, raw);
 
-      let payload: BlockAction;
-      try {
-        payload = JSON.parse(new URLSearchParams(raw).get('payload') ?? '') as BlockAction;
-      } catch {
-        throw new AppError('bad_request', 'payload: must be the JSON Slack sends.', 'payload');
-      }
+      const payload = parsePayload(raw);
       const action = payload.actions?.find((a) => a.action_id && a.action_id in ANSWERS);
       const userId = payload.user?.id;
       if (payload.type !== 'block_actions' || !action?.value || !userId) return reply.send({ ok: true, ignored: true });

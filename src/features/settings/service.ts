@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { recordAudit } from '../../db/audit.js';
 import type { Db, Executor } from '../../db/database.js';
+import { badRequest } from '../../lib/errors.js';
 
 export const registrationPolicies = ['open', 'code', 'closed'] as const;
 export type RegistrationPolicy = (typeof registrationPolicies)[number];
@@ -21,10 +22,35 @@ const defaults = (): Settings => ({
   verificationCode: newVerificationCode(),
 });
 
-/** Eight characters from an alphabet without look-alikes, easy to read out to a room. */
+export const MIN_CODE_CHARACTERS = 8;
+const MIN_DISTINCT_CHARACTERS = 5;
+
+/**
+ * Why a registration code is too easy to guess, or null. Codes are compared ignoring case and
+ * dashes are only for reading aloud, so what counts is letters and digits: at least eight of
+ * them (about 40 bits when random), not mostly the same few. Wrong guesses are also rate-limited
+ * (auth/rateLimit.ts); together that puts guessing out of reach.
+ */
+export function verificationCodeProblem(code: string): string | null {
+  const characters = code.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  if (characters.length < MIN_CODE_CHARACTERS)
+    return `is too easy to guess: use at least ${MIN_CODE_CHARACTERS} letters or digits (a generated code is best)`;
+  if (new Set(characters).size < MIN_DISTINCT_CHARACTERS)
+    return `is too easy to guess: use at least ${MIN_DISTINCT_CHARACTERS} different letters or digits (a generated code is best)`;
+  return null;
+}
+
+/**
+ * Eight characters from an alphabet without look-alikes, easy to read out to a room: 40 bits (32
+ * letters and digits, so `byte % 32` is unbiased). About one draw in 750 repeats itself too much
+ * to pass `verificationCodeProblem`; it is drawn again.
+ */
 export function newVerificationCode(): string {
   const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-  return Array.from(randomBytes(8), (byte) => alphabet[byte % alphabet.length]).join('');
+  for (;;) {
+    const code = Array.from(randomBytes(8), (byte) => alphabet[byte % alphabet.length]).join('');
+    if (!verificationCodeProblem(code)) return code;
+  }
 }
 
 export async function getSettings(db: Executor): Promise<Settings> {
@@ -87,6 +113,10 @@ export async function updateSettings(props: {
   actorId: string;
   changes: Partial<Settings>;
 }): Promise<Settings> {
+  // A weak code already stored keeps working (the admin page says it is weak); a new one must not be.
+  const code = props.changes.verificationCode;
+  const problem = code === undefined ? null : verificationCodeProblem(code);
+  if (problem) throw badRequest(`verificationCode: ${problem}`, 'verificationCode');
   return props.db.transaction().execute(async (trx) => {
     await writeSettings(trx, props.changes);
     await recordAudit(trx, {

@@ -3,9 +3,9 @@ import type { Db } from '../../db/database.js';
 import type { EventPhase } from '../../db/schema.js';
 import { badRequest, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
+import { renderMarkdown } from '../../lib/markdown/index.js';
 import { nowIso } from '../../lib/time.js';
 import { listChanged } from './cache.js';
-import { renderMarkdown } from './markdown.js';
 import { phaseAt } from './phase.js';
 import { type EventRow, findTalksEvent } from './queries.js';
 import type { CreateEventInput, UpdateEventInput } from './schemas.js';
@@ -30,13 +30,14 @@ export async function createTalksEvent(props: {
   const opensAt = utc(input.votingOpensAt);
   const closesAt = utc(input.votingClosesAt);
   checkTimes(opensAt, closesAt);
+  const descriptionHtml = await renderMarkdown(input.description, 'description');
   const now = nowIso();
   const event: EventRow = {
     id: newId(),
     kind: 'talks',
     name: input.name,
     description: input.description,
-    description_html: renderMarkdown(input.description),
+    description_html: descriptionHtml,
     phase: props.phase ?? 'proposals',
     proposals_during_voting: input.proposalsDuringVoting ? 1 : 0,
     top_n: input.topN,
@@ -66,6 +67,9 @@ export async function updateTalksEvent(props: {
   changes: UpdateEventInput;
 }): Promise<EventRow> {
   const { changes } = props;
+  // Rendered before the transaction: it may take up to the renderer's deadline.
+  const descriptionHtml =
+    changes.description !== undefined ? await renderMarkdown(changes.description, 'description') : undefined;
   const updated = await props.db.transaction().execute(async (trx) => {
     const event = await findTalksEvent(trx, props.eventId);
     if (!event) throw notFound('No such event.');
@@ -78,7 +82,7 @@ export async function updateTalksEvent(props: {
         ...(changes.name !== undefined && { name: changes.name }),
         ...(changes.description !== undefined && {
           description: changes.description,
-          description_html: renderMarkdown(changes.description),
+          description_html: descriptionHtml,
         }),
         ...(changes.topN !== undefined && { top_n: changes.topN }),
         ...(changes.voteLimit !== undefined && { vote_limit: changes.voteLimit }),

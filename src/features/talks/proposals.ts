@@ -2,11 +2,11 @@ import { recordAudit } from '../../db/audit.js';
 import type { Db, Executor } from '../../db/database.js';
 import { badRequest, conflict, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
+import { renderMarkdown } from '../../lib/markdown/index.js';
 import { nowIso } from '../../lib/time.js';
 import type { PersonRow } from '../people/presenters.js';
 import { findPersonByLogin } from '../people/queries.js';
 import { listChanged } from './cache.js';
-import { renderMarkdown } from './markdown.js';
 import { phaseAt } from './phase.js';
 import { type Actor, authorize } from './policy.js';
 import {
@@ -65,6 +65,8 @@ export async function createProposal(props: {
 }): Promise<ProposalRow> {
   const { actor, input } = props;
   const now = (props.at ?? new Date()).toISOString();
+  // Rendered before the transaction: it may take up to the renderer's deadline.
+  const descriptionHtml = await renderMarkdown(input.description, 'description');
   const proposal = await titleGuard(() =>
     props.db.transaction().execute(async (trx) => {
       const event = await findTalksEvent(trx, props.eventId);
@@ -85,7 +87,7 @@ export async function createProposal(props: {
         title: input.title,
         title_key: key,
         description: input.description,
-        description_html: renderMarkdown(input.description),
+        description_html: descriptionHtml,
         hidden: 0,
         hidden_reason: null,
         hidden_by: null,
@@ -117,6 +119,8 @@ export async function updateProposal(props: {
   changes: UpdateProposalInput;
 }): Promise<ProposalRow> {
   const { actor, changes } = props;
+  const descriptionHtml =
+    changes.description !== undefined ? await renderMarkdown(changes.description, 'description') : undefined;
   const updated = await titleGuard(() =>
     props.db.transaction().execute(async (trx) => {
       const { proposal, event } = await loadProposal(trx, props.proposalId);
@@ -137,7 +141,7 @@ export async function updateProposal(props: {
           ...(changes.title !== undefined && { title: changes.title, title_key: key }),
           ...(changes.description !== undefined && {
             description: changes.description,
-            description_html: renderMarkdown(changes.description),
+            description_html: descriptionHtml,
           }),
           ...(speakerId !== undefined && { speaker_id: speakerId }),
           updated_at: now,

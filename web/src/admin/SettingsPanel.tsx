@@ -157,9 +157,11 @@ function SettingsForm({ initial }: { initial: AdminSettings }) {
           spellCheck={false}
           className="input-code"
           hint={
-            registration === 'code'
-              ? 'Share this code with the people you want to let in.'
-              : 'Only needed when registration requires a verification code.'
+            saved.verificationCodeWeak && verificationCode === saved.verificationCode
+              ? 'This code is easy to guess: generate a new one and save it.'
+              : registration === 'code'
+                ? 'Share this code with the people you want to let in.'
+                : 'Only needed when registration requires a verification code.'
           }
           value={verificationCode}
           onChange={(e) => changeCode(e.target.value)}

@@ -82,6 +82,8 @@ export interface ProfileUpdate {
 export interface AdminSettings {
   registration: RegistrationPolicy;
   verificationCode: string;
+  /** A code saved before codes had to be strong: it still works, but is easy to guess. */
+  verificationCodeWeak?: boolean;
 }
 
 export type PersonState = 'enabled' | 'disabled';

@@ -1,11 +1,6 @@
 import { Marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 
-/**
- * Markdown → HTML that is safe to put in a page: raw HTML in the source is shown as text, and the
- * result passes a tag whitelist (no images, no scripts, no styles, no event handlers; links only to
- * http, https and mailto, opened with rel="nofollow noopener noreferrer ugc").
- */
 const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
@@ -50,7 +45,7 @@ const policy: sanitizeHtml.IOptions = {
   allowedAttributes: { a: ['href', 'title', 'rel', 'target'], ol: ['start'], th: ['align'], td: ['align'] },
   allowedSchemes: ['http', 'https', 'mailto'],
   allowProtocolRelative: false,
-  // A proposal's headings sit under the page's own h1/h2.
+  // Rendered text sits under the page's own h1/h2.
   transformTags: {
     h1: 'h3',
     h2: 'h4',
@@ -58,7 +53,16 @@ const policy: sanitizeHtml.IOptions = {
   },
 };
 
-export function renderMarkdown(source: string): string {
+/**
+ * Markdown → HTML that is safe to put in a page: raw HTML in the source is shown as text, and the
+ * result passes a tag whitelist (no images, no scripts, no styles, no event handlers; links only to
+ * http, https and mailto, opened with rel="nofollow noopener noreferrer ugc").
+ *
+ * Synchronous and unbounded: some inputs take seconds (marked's link and emphasis scanning) or
+ * overflow the stack (deep nesting). Only the render worker calls it; everything else goes through
+ * `renderMarkdown` in ./index.ts, which bounds it in time.
+ */
+export function markdownToSafeHtml(source: string): string {
   if (!source.trim()) return '';
   const html = markdown.parse(source) as string;
   return sanitizeHtml(html, policy).trim();
