@@ -4,17 +4,11 @@ import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { SigninLimiter, VerificationCodeLimiter } from './features/auth/rateLimit.js';
-import { deleteExpiredSessions } from './features/auth/sessions.js';
-import { directorySyncJob } from './features/directory/syncJob.js';
-import type { SyncLog } from './features/mixers/chatSync.js';
-import { managerPattern } from './features/mixers/eligibility.js';
-import { mixerRoundsJob } from './features/mixers/scheduler.js';
 import { applyChannelConfig } from './features/notifications/channels.js';
 import { ensureSettings } from './features/settings/service.js';
-import { talksPhaseJob } from './features/talks/events.js';
 import type { AppContext } from './http/context.js';
-import { outboxJob } from './jobs/outbox.js';
-import { type Job, startJobs } from './jobs/runner.js';
+import { backgroundJobs } from './jobs/registry.js';
+import { type Job, type RestartPolicy, startJobs } from './jobs/runner.js';
 import { closeMarkdownPool, markdownPool } from './lib/markdown/index.js';
 import { loggerOptions } from './logger.js';
 
@@ -45,19 +39,6 @@ export async function openContext(config: Config, options: { longRunning?: boole
 function checkpointErrorsTo(config: Config) {
   const log = pino(loggerOptions(config.logLevel));
   return { onError: (message: string) => log.error({ error: message }, 'SQLite background checkpoint failed') };
-}
-
-export function backgroundJobs(ctx: AppContext, log?: SyncLog): Job[] {
-  const titlePattern = managerPattern(ctx.config.directory.managerTitlePattern);
-  const jobs: Job[] = [
-    { name: 'expired-sessions', everyMs: 60 * 60 * 1000, run: () => deleteExpiredSessions(ctx.database.db) },
-    mixerRoundsJob({ db: ctx.database.db, titlePattern, ...(log ? { log } : {}) }),
-    talksPhaseJob(ctx.database.db),
-    outboxJob(ctx),
-  ];
-  const sync = directorySyncJob(ctx);
-  if (sync) jobs.push(sync);
-  return jobs;
 }
 
 export interface RunningConvene {
@@ -117,15 +98,25 @@ export async function startConvene(
  * `convene worker`: the background jobs without the web server, for running them in processes of
  * their own (several may run at once: rounds are made once and messages claimed atomically).
  */
-export async function startWorker(config: Config): Promise<{ ctx: AppContext; stop(): Promise<void> }> {
+export async function startWorker(
+  config: Config,
+  options: {
+    /** The jobs to run; the registry's by default. */
+    jobs?: (ctx: AppContext, log: FastifyBaseLogger) => Job[];
+    restart?: RestartPolicy;
+  } = {},
+): Promise<{ ctx: AppContext; stop(): Promise<void> }> {
   const ctx = await openContext(config, { longRunning: true });
   const log = pino(loggerOptions(config.logLevel)) as unknown as FastifyBaseLogger;
-  const jobs = startJobs(backgroundJobs(ctx, log), log);
+  const jobs = startJobs((options.jobs ?? backgroundJobs)(ctx, log), log, {
+    ...(options.restart ? { restart: options.restart } : {}),
+  });
   let stopping: Promise<void> | undefined;
   return {
     ctx,
     stop() {
       stopping ??= (async () => {
+        // Services and runs in flight end first: they may still write to the database.
         await jobs.stop();
         await ctx.database.close();
       })();

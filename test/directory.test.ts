@@ -9,7 +9,7 @@ import type { Db } from '../src/db/database.js';
 import { cleanupAlumni } from '../src/features/directory/cleanup.js';
 import { formatProblem, type ImportSummary, importDirectory } from '../src/features/directory/importDirectory.js';
 import { FeedUnreadable } from '../src/features/directory/parseFeed.js';
-import { directorySyncJob } from '../src/features/directory/syncJob.js';
+import { directorySyncJob } from '../src/jobs/directorySync.js';
 import { newId } from '../src/lib/ids.js';
 import { nowIso } from '../src/lib/time.js';
 import { runCli } from './helpers/process.js';

@@ -5,7 +5,7 @@ import { managerPattern } from '../src/features/mixers/eligibility.js';
 import { runRound } from '../src/features/mixers/rounds.js';
 import { runDueRounds } from '../src/features/mixers/scheduler.js';
 import { clientFor, insertPerson } from './helpers/people.js';
-import { adminClient, type Client } from './helpers/server.js';
+import { adminClient, Client } from './helpers/server.js';
 import { forEachEngine } from './helpers/suite.js';
 
 const titles = managerPattern('Manager|Director|Principal');
@@ -347,5 +347,41 @@ forEachEngine('mixers', (get) => {
     assert.equal(stats.body.stats.crossTeamRate, 0);
     assert.equal(stats.body.stats.repeatPairRate, 0);
     assert.equal(stats.body.stats.series.length, 1);
+  });
+  test('administration answers members with 403 before reading their input, and changes nothing', async () => {
+    const group = await createGroup({ name: 'Guarded' });
+    const member = await clientFor(get().app, db(), await insertPerson(db(), { username: 'guarded-member' }));
+    const visitor = await new Client(get().app).prime();
+    const base = `/api/v1/mixers/groups/${group.id}`;
+    const attempts: Array<[string, string, unknown]> = [
+      ['POST', '/api/v1/mixers/groups', { name: 42 }],
+      ['PATCH', base, { everyWeeks: 'often', name: 'Taken over' }],
+      ['POST', `${base}/members`, { personId: '' }],
+      ['GET', `${base}/members`, undefined],
+      ['GET', `${base}/rounds`, undefined],
+      ['POST', `${base}/rounds`, { dryRun: 'yes' }],
+      ['POST', `${base}/rounds`, {}],
+      ['GET', `${base}/stats`, undefined],
+    ];
+    for (const [method, url, body] of attempts) {
+      const refused = await member.request(method as 'GET', url, body);
+      assert.equal(refused.status, 403, `${method} ${url}: ${JSON.stringify(refused.body)}`);
+      assert.match(refused.body.error.message, /Only administrators/);
+      assert.equal((await visitor.request(method as 'GET', url, body)).status, 401, `${method} ${url} signed out`);
+    }
+    const rounds = await db().selectFrom('rounds').select('id').where('group_id', '=', group.id).execute();
+    assert.equal(rounds.length, 0, 'no round was run');
+    admin ??= await adminClient(get().app);
+    assert.equal((await admin.get(base)).body.group.name, 'Guarded');
+  });
+
+  test('an archived group makes no round when an admin asks for one', async () => {
+    const group = await createGroup({ name: 'Archived one', membership: 'auto' });
+    assert.equal((await admin.patch(`/api/v1/mixers/groups/${group.id}`, { archived: true })).status, 200);
+    const refused = await admin.post(`/api/v1/mixers/groups/${group.id}/rounds`, {});
+    assert.equal(refused.status, 400);
+    assert.match(refused.body.error.message, /archived/);
+    const rounds = await db().selectFrom('rounds').select('id').where('group_id', '=', group.id).execute();
+    assert.equal(rounds.length, 0);
   });
 });

@@ -2,13 +2,13 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { z } from 'zod';
 import type { Db } from '../db/database.js';
-import { syncBeforeRound, syncGroupFromChat } from '../features/mixers/chatSync.js';
+import { syncGroupFromChat } from '../features/mixers/chatSync.js';
 import { managerPattern } from '../features/mixers/eligibility.js';
 import { type ExportedRound, exportRounds, roundsToCsv } from '../features/mixers/export.js';
 import { createGroup, listGroups, updateGroup } from '../features/mixers/groups.js';
 import { activeMemberCounts, findGroupByNameOrId } from '../features/mixers/queries.js';
-import { runRound } from '../features/mixers/rounds.js';
 import { createGroupBody, updateGroupBody } from '../features/mixers/schemas.js';
+import { syncAndRunRound } from '../features/mixers/syncAndRunRound.js';
 import { AppError, badRequest } from '../lib/errors.js';
 import { describeZodError } from '../lib/zodMessage.js';
 import { print, withContext } from './context.js';
@@ -208,19 +208,16 @@ export function registerMixerCommands(program: Command): void {
       await withContext(async (ctx) => {
         const found = await findGroupByNameOrId(ctx.database.db, options.group);
         if (!found) throw badRequest(`No group named "${options.group}". \`convene group list\` shows them.`);
-        // A dry run saves nothing, membership included; a failed sync leaves the members as they are.
-        if (found.chat_channel && !options.dryRun) {
-          await syncBeforeRound({ db: ctx.database.db, groupId: found.id, log: warnOnStderr });
-        }
         // Read before the round runs: a real run adds a round of its own.
         const seeded = options.seed ? await roundWithSeed(ctx.database.db, found.id, options.seed) : null;
-        const outcome = await runRound({
+        const outcome = await syncAndRunRound({
           db: ctx.database.db,
           groupId: found.id,
           scheduledFor: new Date(),
           titlePattern: managerPattern(ctx.config.directory.managerTitlePattern),
           dryRun: options.dryRun,
           seed: options.seed,
+          log: warnOnStderr,
         });
         print(`${options.dryRun ? 'Dry run — nothing saved. ' : ''}Round for "${found.name}" (seed ${outcome.seed}):`);
         for (const members of outcome.groups)

@@ -294,6 +294,15 @@ export interface ChannelSettingsTable {
   updated_at: string;
 }
 
+/** A job that runs once across processes: who runs it, until when, and the scheduled time it last ran. */
+export interface JobLeasesTable {
+  name: string;
+  holder: string | null;
+  until: string | null;
+  last_due_at: string | null;
+  updated_at: string;
+}
+
 export interface DB {
   people: PeopleTable;
   external_ids: ExternalIdsTable;
@@ -314,4 +323,5 @@ export interface DB {
   proposals: ProposalsTable;
   votes: VotesTable;
   ballots: BallotsTable;
+  job_leases: JobLeasesTable;
 }

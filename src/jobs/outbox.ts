@@ -1,10 +1,9 @@
-import { hostname } from 'node:os';
 import { ChannelLimits } from '../features/notifications/channelLimits.js';
 import { drainOutbox } from '../features/notifications/outbox.js';
 import { buildSenders, type Senders } from '../features/notifications/senders.js';
 import type { AppContext } from '../http/context.js';
-import { newId } from '../lib/ids.js';
-import type { Job } from './runner.js';
+import { holderId } from './holder.js';
+import type { IntervalJob } from './runner.js';
 
 /** Changes whenever a channel's settings are saved: one small read per run instead of a timer. */
 async function settingsVersion(ctx: AppContext): Promise<string> {
@@ -20,8 +19,8 @@ async function settingsVersion(ctx: AppContext): Promise<string> {
  * The notification outbox worker: each run delivers every due message. Several processes may run
  * it on one database; rows are claimed atomically and held under a lease.
  */
-export function outboxJob(ctx: AppContext, props: { workerId?: string } = {}): Job & { close(): void } {
-  const workerId = props.workerId ?? `${hostname()}:${process.pid}:${newId().slice(0, 6)}`;
+export function outboxJob(ctx: AppContext, props: { workerId?: string } = {}): IntervalJob & { close(): void } {
+  const workerId = props.workerId ?? holderId();
   let cached: { senders: Senders; version: string } | undefined;
   // Kept across runs: a channel's pace and any pause it asked for outlive one run.
   const limits = new ChannelLimits(ctx.config.notifications.outbox.ratePerSecond);

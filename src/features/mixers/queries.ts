@@ -37,3 +37,33 @@ export async function activeMemberCounts(db: Executor, groupId?: string): Promis
   const rows = await query.execute();
   return new Map(rows.map((row) => [row.group_id, Number(row.n)]));
 }
+
+/** A group's members with the person fields the admin's members list shows, by name. */
+export const listGroupMembers = (db: Executor, groupId: string) =>
+  db
+    .selectFrom('group_members')
+    .innerJoin('people', 'people.id', 'group_members.person_id')
+    .select([
+      'people.id',
+      'people.name',
+      'people.username',
+      'people.team',
+      'people.title',
+      'people.enabled',
+      'group_members.status',
+      'group_members.paused_until as pausedUntil',
+      'group_members.joined_at as joinedAt',
+    ])
+    .where('group_members.group_id', '=', groupId)
+    .orderBy('people.name')
+    .execute();
+
+/** The enabled people who named `personId` their assistant, by name. (A people query; it belongs in people/ when that folder takes it.) */
+export const peopleAssistedBy = (db: Executor, personId: string) =>
+  db
+    .selectFrom('people')
+    .select(['id', 'name', 'username'])
+    .where('assistant_id', '=', personId)
+    .where('enabled', '=', 1)
+    .orderBy('name')
+    .execute();

@@ -1,42 +1,141 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type AppContext, requireAdmin, requirePerson } from '../../http/context.js';
+import { type AppContext, requirePerson } from '../../http/context.js';
 import { commonErrors } from '../../http/errorShape.js';
-import { badRequest, notFound } from '../../lib/errors.js';
+import { forbidden } from '../../lib/errors.js';
 import { setAssistant } from '../people/service.js';
-import { syncBeforeRound } from './chatSync.js';
+import { assistingOf } from './assisting.js';
 import { managerPattern } from './eligibility.js';
-import { exportRounds } from './export.js';
+import { membersOfGroup, roundHistory, statsOfGroup } from './groupReports.js';
 import { createGroup, updateGroup } from './groups.js';
 import { joinGroup, leaveGroup, pauseMembership, resumeMembership, skipNextRound } from './members.js';
-import { findGroup } from './queries.js';
-import { runRound } from './rounds.js';
+import { canAdministerMixers } from './policy.js';
 import {
+  assistantEnvelope,
+  assistingEnvelope,
   createGroupBody,
   groupEnvelope,
   groupsEnvelope,
-  looseEnvelope,
   matchesEnvelope,
+  membersEnvelope,
   onBehalfOf,
   pauseBody,
+  roundEnvelope,
+  roundsEnvelope,
   runRoundBody,
+  statsEnvelope,
   updateGroupBody,
 } from './schemas.js';
-import { groupStats } from './stats.js';
-import { groupViews, matchesOf, subjectFor } from './views.js';
+import { syncAndRunRound } from './syncAndRunRound.js';
+import { groupListFor, groupViewFor, matchesOf, subjectFor } from './views.js';
 
 const groupParams = z.object({ id: z.string().min(1).max(64) });
 const forQuery = z.object({ personId: z.string().min(1).max(64).optional() }).strict();
 
+/**
+ * Each route: authenticate → validate (the schemas) → authorize (policy.ts) → one use case →
+ * present. The administration routes share one context whose guard admits administrators only.
+ */
 export function mixerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   const { db } = ctx.database;
   const titlePattern = managerPattern(ctx.config.directory.managerTitlePattern);
 
-  const groupView = async (subjectId: string, groupId: string, viewer: Parameters<typeof subjectFor>[1]) => {
-    const subject = await subjectFor(db, viewer, subjectId);
-    const [view] = await groupViews({ db, subject, titlePattern, includeArchived: true, groupId });
-    if (!view) throw notFound('No such group.');
-    return view;
+  /** One context for administration: its guard runs before validation and before any handler. */
+  const adminRoutes: FastifyPluginAsyncZod = async (admin) => {
+    admin.addHook('onRequest', async (request) => {
+      if (!canAdministerMixers(requirePerson(request))) throw forbidden('Only administrators can do that.');
+    });
+
+    admin.post(
+      '/mixers/groups',
+      { schema: { tags: ['mixers'], body: createGroupBody, response: { 201: groupEnvelope, ...commonErrors } } },
+      async (request, reply) => {
+        const viewer = requirePerson(request);
+        const group = await createGroup({ db, actorId: viewer.id, input: request.body });
+        const view = await groupViewFor({ db, viewer, groupId: group.id, titlePattern });
+        return reply.code(201).send({ group: view });
+      },
+    );
+
+    admin.patch(
+      '/mixers/groups/:id',
+      {
+        schema: {
+          tags: ['mixers'],
+          params: groupParams,
+          body: updateGroupBody,
+          response: { 200: groupEnvelope, ...commonErrors },
+        },
+      },
+      async (request) => {
+        const viewer = requirePerson(request);
+        const groupId = request.params.id;
+        await updateGroup({ db, actorId: viewer.id, groupId, changes: request.body });
+        return { group: await groupViewFor({ db, viewer, groupId, titlePattern }) };
+      },
+    );
+
+    admin.post(
+      '/mixers/groups/:id/members',
+      {
+        schema: {
+          tags: ['mixers'],
+          params: groupParams,
+          body: z.object({ personId: z.string().min(1).max(64) }).strict(),
+          response: { 200: groupEnvelope, ...commonErrors },
+        },
+      },
+      async (request) => {
+        const actor = requirePerson(request);
+        const groupId = request.params.id;
+        await joinGroup({ db, actor, groupId, personId: request.body.personId, titlePattern });
+        return { group: await groupViewFor({ db, viewer: actor, groupId, titlePattern }) };
+      },
+    );
+
+    admin.get(
+      '/mixers/groups/:id/members',
+      { schema: { tags: ['mixers'], params: groupParams, response: { 200: membersEnvelope, ...commonErrors } } },
+      async (request) => ({ members: await membersOfGroup(db, request.params.id) }),
+    );
+
+    admin.get(
+      '/mixers/groups/:id/rounds',
+      { schema: { tags: ['mixers'], params: groupParams, response: { 200: roundsEnvelope, ...commonErrors } } },
+      async (request) => ({ rounds: await roundHistory(db, request.params.id) }),
+    );
+
+    admin.post(
+      '/mixers/groups/:id/rounds',
+      {
+        schema: {
+          tags: ['mixers'],
+          params: groupParams,
+          body: runRoundBody.nullish(),
+          response: { 200: roundEnvelope, ...commonErrors },
+        },
+      },
+      async (request) => {
+        const admin = requirePerson(request);
+        const round = await syncAndRunRound({
+          db,
+          groupId: request.params.id,
+          scheduledFor: new Date(),
+          titlePattern,
+          actorId: admin.id,
+          dryRun: request.body?.dryRun ?? false,
+          seed: request.body?.seed,
+          log: request.log,
+        });
+        return { round };
+      },
+    );
+
+    admin.get(
+      '/mixers/groups/:id/stats',
+      { schema: { tags: ['mixers'], params: groupParams, response: { 200: statsEnvelope, ...commonErrors } } },
+      async (request) => ({ stats: await statsOfGroup(db, request.params.id) }),
+    );
   };
 
   return async (app) => {
@@ -51,9 +150,8 @@ export function mixerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (request) => {
         const viewer = requirePerson(request);
-        const subject = await subjectFor(db, viewer, request.query.personId);
-        const includeArchived = request.query.archived === 'true' && viewer.role === 'admin';
-        return { groups: await groupViews({ db, subject, titlePattern, includeArchived }) };
+        const { personId, archived } = request.query;
+        return { groups: await groupListFor({ db, viewer, personId, archived: archived === 'true', titlePattern }) };
       },
     );
 
@@ -69,10 +167,12 @@ export function mixerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (request) => {
         const viewer = requirePerson(request);
-        return { group: await groupView(request.query.personId ?? viewer.id, request.params.id, viewer) };
+        const { personId } = request.query;
+        return { group: await groupViewFor({ db, viewer, personId, groupId: request.params.id, titlePattern }) };
       },
     );
 
+    // The member's own actions, or an assistant's or admin's on their behalf (the use cases check who may).
     for (const [action, change] of [
       ['join', joinGroup],
       ['leave', leaveGroup],
@@ -92,8 +192,9 @@ export function mixerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         async (request) => {
           const actor = requirePerson(request);
           const personId = request.body?.personId;
-          await change({ db, actor, groupId: request.params.id, personId, titlePattern });
-          return { group: await groupView(personId ?? actor.id, request.params.id, actor) };
+          const groupId = request.params.id;
+          await change({ db, actor, groupId, personId, titlePattern });
+          return { group: await groupViewFor({ db, viewer: actor, personId, groupId, titlePattern }) };
         },
       );
     }
@@ -111,8 +212,9 @@ export function mixerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (request) => {
         const actor = requirePerson(request);
         const { personId, until } = request.body;
-        await pauseMembership({ db, actor, groupId: request.params.id, personId, until, titlePattern });
-        return { group: await groupView(personId ?? actor.id, request.params.id, actor) };
+        const groupId = request.params.id;
+        await pauseMembership({ db, actor, groupId, personId, until, titlePattern });
+        return { group: await groupViewFor({ db, viewer: actor, personId, groupId, titlePattern }) };
       },
     );
 
@@ -132,168 +234,21 @@ export function mixerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         schema: {
           tags: ['mixers'],
           body: z.object({ username: z.string().trim().min(1).max(100).nullable() }).strict(),
-          response: { 200: looseEnvelope, ...commonErrors },
+          response: { 200: assistantEnvelope, ...commonErrors },
         },
       },
       async (request) => {
         const me = requirePerson(request);
-        const assistant = await setAssistant({ db, personId: me.id, assistantUsername: request.body.username });
-        return { assistant };
+        return { assistant: await setAssistant({ db, personId: me.id, assistantUsername: request.body.username }) };
       },
     );
 
     app.get(
       '/mixers/assisting',
-      { schema: { tags: ['mixers'], response: { 200: looseEnvelope, ...commonErrors } } },
-      async (request) => {
-        const me = requirePerson(request);
-        const people = await db
-          .selectFrom('people')
-          .select(['id', 'name', 'username'])
-          .where('assistant_id', '=', me.id)
-          .where('enabled', '=', 1)
-          .orderBy('name')
-          .execute();
-        const assistant = me.assistant_id
-          ? await db
-              .selectFrom('people')
-              .select(['id', 'name', 'username'])
-              .where('id', '=', me.assistant_id)
-              .executeTakeFirst()
-          : undefined;
-        return { people, assistant: assistant ?? null };
-      },
+      { schema: { tags: ['mixers'], response: { 200: assistingEnvelope, ...commonErrors } } },
+      async (request) => assistingOf(db, requirePerson(request)),
     );
 
-    // Administration
-    app.post(
-      '/mixers/groups',
-      { schema: { tags: ['mixers'], body: createGroupBody, response: { 201: groupEnvelope, ...commonErrors } } },
-      async (request, reply) => {
-        const admin = requireAdmin(request);
-        const group = await createGroup({ db, actorId: admin.id, input: request.body });
-        return reply.code(201).send({ group: await groupView(admin.id, group.id, admin) });
-      },
-    );
-
-    app.patch(
-      '/mixers/groups/:id',
-      {
-        schema: {
-          tags: ['mixers'],
-          params: groupParams,
-          body: updateGroupBody,
-          response: { 200: groupEnvelope, ...commonErrors },
-        },
-      },
-      async (request) => {
-        const admin = requireAdmin(request);
-        await updateGroup({ db, actorId: admin.id, groupId: request.params.id, changes: request.body });
-        return { group: await groupView(admin.id, request.params.id, admin) };
-      },
-    );
-
-    app.post(
-      '/mixers/groups/:id/members',
-      {
-        schema: {
-          tags: ['mixers'],
-          params: groupParams,
-          body: z.object({ personId: z.string().min(1).max(64) }).strict(),
-          response: { 200: looseEnvelope, ...commonErrors },
-        },
-      },
-      async (request) => {
-        const admin = requireAdmin(request);
-        await joinGroup({
-          db,
-          actor: admin,
-          groupId: request.params.id,
-          personId: request.body.personId,
-          titlePattern,
-        });
-        return { group: await groupView(admin.id, request.params.id, admin) };
-      },
-    );
-
-    app.get(
-      '/mixers/groups/:id/members',
-      { schema: { tags: ['mixers'], params: groupParams, response: { 200: looseEnvelope, ...commonErrors } } },
-      async (request) => {
-        requireAdmin(request);
-        if (!(await findGroup(db, request.params.id))) throw notFound('No such group.');
-        const members = await db
-          .selectFrom('group_members')
-          .innerJoin('people', 'people.id', 'group_members.person_id')
-          .select([
-            'people.id',
-            'people.name',
-            'people.username',
-            'people.team',
-            'people.title',
-            'people.enabled',
-            'group_members.status',
-            'group_members.paused_until as pausedUntil',
-            'group_members.joined_at as joinedAt',
-          ])
-          .where('group_members.group_id', '=', request.params.id)
-          .orderBy('people.name')
-          .execute();
-        return { members: members.map((m) => ({ ...m, enabled: m.enabled === 1 })) };
-      },
-    );
-
-    app.get(
-      '/mixers/groups/:id/rounds',
-      { schema: { tags: ['mixers'], params: groupParams, response: { 200: looseEnvelope, ...commonErrors } } },
-      async (request) => {
-        requireAdmin(request);
-        if (!(await findGroup(db, request.params.id))) throw notFound('No such group.');
-        const rounds = await exportRounds(db, request.params.id);
-        return { rounds: rounds.reverse() };
-      },
-    );
-
-    app.post(
-      '/mixers/groups/:id/rounds',
-      {
-        schema: {
-          tags: ['mixers'],
-          params: groupParams,
-          body: runRoundBody.nullish(),
-          response: { 200: looseEnvelope, ...commonErrors },
-        },
-      },
-      async (request) => {
-        const admin = requireAdmin(request);
-        const group = await findGroup(db, request.params.id);
-        if (!group) throw notFound('No such group.');
-        if (group.archived) throw badRequest('This group is archived.');
-        const dryRun = request.body?.dryRun ?? false;
-        // As the scheduler and `convene match` do; a preview changes nothing, so it reads no chat.
-        // syncBeforeRound logs and audits a failing chat and the round goes on with the members it has.
-        if (group.chat_channel && !dryRun) await syncBeforeRound({ db, groupId: group.id, log: request.log });
-        const outcome = await runRound({
-          db,
-          groupId: group.id,
-          scheduledFor: new Date(),
-          titlePattern,
-          actorId: admin.id,
-          dryRun,
-          seed: request.body?.seed,
-        });
-        return { round: outcome };
-      },
-    );
-
-    app.get(
-      '/mixers/groups/:id/stats',
-      { schema: { tags: ['mixers'], params: groupParams, response: { 200: looseEnvelope, ...commonErrors } } },
-      async (request) => {
-        requireAdmin(request);
-        if (!(await findGroup(db, request.params.id))) throw notFound('No such group.');
-        return { stats: await groupStats(db, request.params.id) };
-      },
-    );
+    await app.register(adminRoutes);
   };
 }

@@ -1,9 +1,8 @@
 import type { Db } from '../../db/database.js';
-import type { Job } from '../../jobs/runner.js';
 import { latestDueOccurrence } from './cadence.js';
-import { type SyncLog, syncBeforeRound } from './chatSync.js';
+import type { SyncLog } from './chatSync.js';
 import { cadenceOf } from './groups.js';
-import { runRound } from './rounds.js';
+import { syncAndRunRound } from './syncAndRunRound.js';
 
 /**
  * Runs every due round. Several processes may run this at once: each round is unique per
@@ -28,14 +27,14 @@ export async function runDueRounds(props: {
   for (const group of due) {
     const scheduledFor = latestDueOccurrence(cadenceOf(group), new Date(group.next_round_at as string), now);
     if (!scheduledFor) continue;
-    // Outside the round's transaction; a chat that fails leaves the group's members as they are.
-    if (group.chat_channel) await syncBeforeRound({ db: props.db, groupId: group.id, log: props.log });
-    const outcome = await runRound({ db: props.db, groupId: group.id, scheduledFor, titlePattern: props.titlePattern });
+    const outcome = await syncAndRunRound({
+      db: props.db,
+      groupId: group.id,
+      scheduledFor,
+      titlePattern: props.titlePattern,
+      log: props.log,
+    });
     if (outcome.created) made++;
   }
   return made;
-}
-
-export function mixerRoundsJob(props: { db: Db; titlePattern: RegExp; log?: SyncLog }): Job {
-  return { name: 'mixer-rounds', everyMs: 30_000, run: async () => void (await runDueRounds(props)) };
 }

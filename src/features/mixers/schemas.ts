@@ -118,5 +118,71 @@ export const matchesEnvelope = z.object({
     }),
   ),
 });
-/** Admin-only answers whose shape is documented in docs/API.md rather than enforced here. */
-export const looseEnvelope = z.looseObject({});
+
+const personBrief = z.object({ id: z.string(), name: z.string(), username: z.string() });
+export const assistantEnvelope = z.object({ assistant: personBrief.nullable() });
+export const assistingEnvelope = z.object({ people: z.array(personBrief), assistant: personBrief.nullable() });
+
+export const groupMemberViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  username: z.string(),
+  team: z.string().nullable(),
+  title: z.string().nullable(),
+  enabled: z.boolean(),
+  status: z.enum(['active', 'paused', 'left']),
+  pausedUntil: z.string().nullable(),
+  joinedAt: z.string(),
+});
+export const membersEnvelope = z.object({ members: z.array(groupMemberViewSchema) });
+
+export const exportedRoundSchema = z.object({
+  roundId: z.string(),
+  scheduledFor: z.string(),
+  seed: z.string(),
+  meetings: z.array(z.object({ meetingId: z.string(), status: z.string(), participants: z.array(z.string()) })),
+  satOut: z.array(z.string()),
+});
+export const roundsEnvelope = z.object({ rounds: z.array(exportedRoundSchema) });
+
+const roundPerson = z.object({ id: z.string(), username: z.string(), name: z.string(), team: z.string().nullable() });
+export const roundOutcomeSchema = z.object({
+  created: z.boolean(),
+  dryRun: z.boolean(),
+  roundId: z.string().nullable(),
+  groupId: z.string(),
+  scheduledFor: z.string(),
+  seed: z.string(),
+  groups: z.array(z.array(roundPerson)),
+  sittingOut: z.array(roundPerson),
+  stats: z.object({
+    members: z.number(),
+    pairs: z.number(),
+    trios: z.number(),
+    satOut: z.number(),
+    skipped: z.number(),
+    repeatPairs: z.number(),
+    sameTeamPairs: z.number(),
+    managerReportPairs: z.number(),
+  }),
+});
+export const roundEnvelope = z.object({ round: roundOutcomeSchema });
+
+export const groupStatsSchema = z.object({
+  rounds: z.number(),
+  meetings: z.number(),
+  participation: z.number(),
+  repeatPairRate: z.number(),
+  crossTeamRate: z.number(),
+  series: z.array(
+    z.object({
+      scheduledFor: z.string(),
+      members: z.number(),
+      participation: z.number(),
+      repeatRate: z.number(),
+      crossTeamRate: z.number(),
+    }),
+  ),
+  followUps: z.object({ answers: z.number(), met: z.number(), answeredMeetings: z.number(), metRate: z.number() }),
+});
+export const statsEnvelope = z.object({ stats: groupStatsSchema });

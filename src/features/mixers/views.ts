@@ -3,7 +3,7 @@ import { forbidden, notFound } from '../../lib/errors.js';
 import { type MemberPersonView, type PersonRow, presentToMember } from '../people/presenters.js';
 import { findPersonById } from '../people/queries.js';
 import { describeEligibility, type Eligibility, isEligible, parseEligibility } from './eligibility.js';
-import { canManageMixersOf } from './policy.js';
+import { canManageMixersOf, canSeeArchivedGroups } from './policy.js';
 import { activeMemberCounts, type GroupRow } from './queries.js';
 
 export interface GroupView {
@@ -104,6 +104,39 @@ export async function groupViews(props: {
       skippingNext: member?.skip_round_at != null && member.skip_round_at === group.next_round_at,
     };
   });
+}
+
+/** The groups as `viewer` sees them for `personId` (themselves by default); archived ones only for admins who ask. */
+export async function groupListFor(props: {
+  db: Db;
+  viewer: PersonRow;
+  personId?: string;
+  archived: boolean;
+  titlePattern: RegExp;
+}): Promise<GroupView[]> {
+  const subject = await subjectFor(props.db, props.viewer, props.personId);
+  const includeArchived = props.archived && canSeeArchivedGroups(props.viewer);
+  return groupViews({ db: props.db, subject, titlePattern: props.titlePattern, includeArchived });
+}
+
+/** One group, archived or not, as `viewer` sees it for `personId` (themselves by default). */
+export async function groupViewFor(props: {
+  db: Db;
+  viewer: PersonRow;
+  personId?: string;
+  groupId: string;
+  titlePattern: RegExp;
+}): Promise<GroupView> {
+  const subject = await subjectFor(props.db, props.viewer, props.personId);
+  const [view] = await groupViews({
+    db: props.db,
+    subject,
+    titlePattern: props.titlePattern,
+    includeArchived: true,
+    groupId: props.groupId,
+  });
+  if (!view) throw notFound('No such group.');
+  return view;
 }
 
 export async function matchesOf(db: Db, subject: PersonRow, limit = 50): Promise<MatchView[]> {

@@ -193,13 +193,3 @@ export async function switchDuePhases(props: { db: Db; now?: Date }): Promise<nu
   }
   return switched;
 }
-
-export function talksPhaseJob(db: Db) {
-  return {
-    name: 'talks-phases',
-    everyMs: 15_000,
-    run: async () => {
-      await switchDuePhases({ db });
-    },
-  };
-}

@@ -1,0 +1,35 @@
+import type { z } from 'zod';
+import type { AssistingView, PersonBrief } from './assisting.js';
+import type { ExportedRound } from './export.js';
+import type { GroupMemberView } from './groupReports.js';
+import type { RoundOutcome } from './rounds.js';
+import type {
+  assistingEnvelope,
+  exportedRoundSchema,
+  groupMemberViewSchema,
+  groupStatsSchema,
+  groupViewSchema,
+  matchesEnvelope,
+  roundOutcomeSchema,
+} from './schemas.js';
+import type { GroupStats } from './stats.js';
+import type { GroupView, MatchView } from './views.js';
+
+/**
+ * Compile-time only: each response schema describes exactly the type its use case returns. A
+ * response schema drops the fields it does not name, so a field added to a view without its schema
+ * would silently vanish from the answer; here it fails the type check instead.
+ */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Expect<T extends true> = T;
+
+export type ResponseSchemasMatch = [
+  Expect<Same<z.infer<typeof groupViewSchema>, GroupView>>,
+  Expect<Same<z.infer<typeof groupMemberViewSchema>, GroupMemberView>>,
+  Expect<Same<z.infer<typeof exportedRoundSchema>, ExportedRound>>,
+  Expect<Same<z.infer<typeof roundOutcomeSchema>, RoundOutcome>>,
+  Expect<Same<z.infer<typeof groupStatsSchema>, GroupStats>>,
+  Expect<Same<z.infer<typeof assistingEnvelope>, AssistingView>>,
+  Expect<Same<z.infer<typeof assistingEnvelope>['assistant'], PersonBrief | null>>,
+  Expect<Same<z.infer<typeof matchesEnvelope>['matches'][number], MatchView>>,
+];
