@@ -20,6 +20,21 @@ export interface ChainsResult {
   aborted: boolean;
 }
 
+/**
+ * From dist/ the worker is worker.js. From the sources (tests and benches run under tsx) it is
+ * worker.ts, and a worker thread does not inherit tsx's loader, so a two-line bootstrap registers it
+ * in the thread first.
+ */
+function workerEntry(): { code: string | URL; eval: boolean } {
+  if (!import.meta.url.endsWith('.ts')) return { code: new URL('./worker.js', import.meta.url), eval: false };
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./worker.ts', import.meta.url).href;
+  return {
+    code: `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`,
+    eval: true,
+  };
+}
+
 const chainSeed = (seed: string, k: number): string => (k === 0 ? seed : `${seed}/chain${k}`);
 
 /** The best of independent chains; equal objectives go to the lowest chain, so results do not depend on timing. */
@@ -57,13 +72,13 @@ export async function runChains(model: Model, start: Int32Array, options: Chains
   const stop = new Int32Array(new SharedArrayBuffer(4));
   const onAbort = () => Atomics.store(stop, 0, 1);
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  // From the sources (tsx) the worker is worker.ts and inherits the loader; from dist/ it is worker.js.
-  const file = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
+  const file = workerEntry();
   const progress = Array.from({ length: options.chains }, () => ({ iterations: 0, fraction: 0, score: 0 }));
   try {
     const results = await Promise.all(
       Array.from({ length: options.chains }, (_, k) => {
-        const worker = new Worker(file, {
+        const worker = new Worker(file.code, {
+          eval: file.eval,
           workerData: {
             model,
             start,

@@ -148,7 +148,12 @@ export interface ExactResult {
  * one set (the empty set included), each session is in at most one chosen set. Its LP relaxation is
  * strong (sets carry the whole slot's value), so small instances are proven optimal in seconds.
  */
-export async function solveExact(model: Model, columns: Columns, hint: Int32Array | null, seconds: number): Promise<ExactResult> {
+export async function solveExact(
+  model: Model,
+  columns: Columns,
+  hint: Int32Array | null,
+  seconds: number,
+): Promise<ExactResult> {
   const highs = await getHighs();
   const n = columns.value.length;
   const nRows = model.nSessions + model.nSlots;
@@ -174,7 +179,14 @@ export async function solveExact(model: Model, columns: Columns, hint: Int32Arra
     colUpper: new Float64Array(n).fill(1),
     rowLower,
     rowUpper,
-    matrix: { format: 'csc', numRows: nRows, numCols: n, starts, indices: Int32Array.from(indices), values: new Float64Array(indices.length).fill(1) },
+    matrix: {
+      format: 'csc',
+      numRows: nRows,
+      numCols: n,
+      starts,
+      indices: Int32Array.from(indices),
+      values: new Float64Array(indices.length).fill(1),
+    },
     integrality: new Int32Array(n).fill(highs.constants.variableType.integer),
   });
   try {

@@ -12,9 +12,7 @@ const interestValue = z.union([z.literal(0), z.literal(25), z.literal(75), z.lit
 
 const instanceSchema = z.object({
   name: z.string().max(500),
-  slots: z
-    .array(z.object({ id, start: z.string().max(100), locked: z.boolean().default(false) }))
-    .max(LIMITS.slots),
+  slots: z.array(z.object({ id, start: z.string().max(100), locked: z.boolean().default(false) })).max(LIMITS.slots),
   rooms: z
     .array(z.object({ id, name: z.string().max(500), capacity: z.number().int().nonnegative() }))
     .max(LIMITS.rooms),
@@ -46,7 +44,10 @@ function duplicates(list: readonly { id: string }[] | readonly string[], field: 
   list.forEach((item, i) => {
     const key = typeof item === 'string' ? item : item.id;
     if (seen.has(key)) {
-      throw new SchedulingInputError(typeof item === 'string' ? `${field}[${i}]` : `${field}[${i}].id`, `duplicate id "${key}"`);
+      throw new SchedulingInputError(
+        typeof item === 'string' ? `${field}[${i}]` : `${field}[${i}].id`,
+        `duplicate id "${key}"`,
+      );
     }
     seen.add(key);
   });
@@ -75,12 +76,14 @@ export function parseInstance(raw: unknown): SchedulingInstance {
       }
     });
     session.allowedSlots?.forEach((slot, j) => {
-      if (!slotIds.has(slot)) throw new SchedulingInputError(`sessions[${i}].allowedSlots[${j}]`, `unknown slot "${slot}"`);
+      if (!slotIds.has(slot))
+        throw new SchedulingInputError(`sessions[${i}].allowedSlots[${j}]`, `unknown slot "${slot}"`);
     });
   });
   let ratings = 0;
   for (const [user, row] of Object.entries(instance.interests)) {
-    if (!userIds.has(user)) throw new SchedulingInputError(`interests.${user}`, `unknown user "${user}" (not in users)`);
+    if (!userIds.has(user))
+      throw new SchedulingInputError(`interests.${user}`, `unknown user "${user}" (not in users)`);
     for (const session of Object.keys(row)) {
       if (!sessionIds.has(session)) {
         throw new SchedulingInputError(`interests.${user}.${session}`, `unknown session "${session}"`);
@@ -106,7 +109,10 @@ export function parseCurrent(raw: unknown, instance: SchedulingInstance, field =
     seenSession.add(a.session);
     const place = `${a.slot}\u0000${a.room}`;
     if (seenPlace.has(place)) {
-      throw new SchedulingInputError(`${field}.assignments[${i}].room`, `room "${a.room}" already holds a session in slot "${a.slot}"`);
+      throw new SchedulingInputError(
+        `${field}.assignments[${i}].room`,
+        `room "${a.room}" already holds a session in slot "${a.slot}"`,
+      );
     }
     seenPlace.add(place);
   });
@@ -116,15 +122,22 @@ export function parseCurrent(raw: unknown, instance: SchedulingInstance, field =
 export function parsePins(raw: unknown, instance: SchedulingInstance, field = 'pins'): Pin[] {
   const parsed = z.array(pinSchema).safeParse(raw);
   if (!parsed.success) throw firstIssue(parsed.error, [field]);
-  parsed.data.forEach((pin, i) => checkRefs(instance, pin, `${field}[${i}]`));
+  parsed.data.forEach((pin, i) => {
+    checkRefs(instance, pin, `${field}[${i}]`);
+  });
   return parsed.data;
 }
 
-function checkRefs(instance: SchedulingInstance, ref: { session: string; slot: string; room?: string }, at: string): void {
+function checkRefs(
+  instance: SchedulingInstance,
+  ref: { session: string; slot: string; room?: string },
+  at: string,
+): void {
   if (!instance.sessions.some((s) => s.id === ref.session)) {
     throw new SchedulingInputError(`${at}.session`, `unknown session "${ref.session}"`);
   }
-  if (!instance.slots.some((s) => s.id === ref.slot)) throw new SchedulingInputError(`${at}.slot`, `unknown slot "${ref.slot}"`);
+  if (!instance.slots.some((s) => s.id === ref.slot))
+    throw new SchedulingInputError(`${at}.slot`, `unknown slot "${ref.slot}"`);
   if (ref.room !== undefined && !instance.rooms.some((r) => r.id === ref.room)) {
     throw new SchedulingInputError(`${at}.room`, `unknown room "${ref.room}"`);
   }

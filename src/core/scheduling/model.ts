@@ -126,7 +126,10 @@ export function buildModel(instance: SchedulingInstance, options: SolveOptions =
   const fix = (s: number, t: number, r: number, field: string): void => {
     const sessionId = instance.sessions[s]!.id;
     if (fixedSlot[s] !== -1 && fixedSlot[s] !== t) {
-      throw new SchedulingInputError(field, `session "${sessionId}" is already fixed in slot "${instance.slots[fixedSlot[s]!]!.id}"`);
+      throw new SchedulingInputError(
+        field,
+        `session "${sessionId}" is already fixed in slot "${instance.slots[fixedSlot[s]!]!.id}"`,
+      );
     }
     if (fixedSlot[s] === t) return;
     if (!allowedBase[s * nSlots + t]) {
@@ -145,7 +148,10 @@ export function buildModel(instance: SchedulingInstance, options: SolveOptions =
     }
     if (r >= 0) {
       if (roomTaken[t * nRooms + r] !== -1) {
-        throw new SchedulingInputError(field, `room "${instance.rooms[r]!.id}" in slot "${instance.slots[t]!.id}" is already taken`);
+        throw new SchedulingInputError(
+          field,
+          `room "${instance.rooms[r]!.id}" in slot "${instance.slots[t]!.id}" is already taken`,
+        );
       }
       roomTaken[t * nRooms + r] = s;
     }

@@ -16,7 +16,11 @@ function unplacedReason(model: Model, slotOf: Int32Array, size: Int32Array, s: n
   }
   const withRoom = open.filter((t) => size[t]! < model.capacity);
   if (!withRoom.length) {
-    return { session, reason: 'slots_full', detail: `every room is taken in all ${open.length} slot(s) it is allowed in` };
+    return {
+      session,
+      reason: 'slots_full',
+      detail: `every room is taken in all ${open.length} slot(s) it is allowed in`,
+    };
   }
   const clashing = new Set<string>();
   for (const t of withRoom) {
