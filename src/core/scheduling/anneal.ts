@@ -57,74 +57,83 @@ export function runChain(model: Model, start: Int32Array, options: ChainOptions)
   if (movable.length === 0) return result(0, false);
 
   const w = model.moveWeight;
-  const unplaced = (): number[] => movable.filter((s) => state.slotOf[s]! < 0);
 
-  /**
-   * One proposed step. A plain move is only evaluated (`apply` does it); a swap is applied at once
-   * (its change is easiest to read off the counts) and carries its `undo`.
-   */
-  type Step = { delta: number; apply?: () => void; undo?: () => void };
-  const propose = (): Step | null => {
-    const s = movable[rng.nextInt(movable.length)]!;
-    const from = state.slotOf[s]!;
+  // The step under consideration, kept in plain variables (no closure per step: this loop is hot).
+  // kind 1: move s from `from` to `to`, only evaluated; kind 2: s and o exchanged, already applied.
+  let kind = 0;
+  let s = -1;
+  let o = -1;
+  let from = -1;
+  let to = -1;
+  let delta = 0;
+  const pool: number[] = [];
+
+  const propose = (): void => {
+    kind = 0;
+    s = movable[rng.nextInt(movable.length)]!;
+    from = state.slotOf[s]!;
     const slots = allowedSlots[s]!;
-    // Going out of the schedule is one option among the slots, but only as a swap with an unplaced session.
+    // Going out of the schedule is one option among the slots, as an exchange with an unplaced session.
     const pick = rng.nextInt(slots.length + (from >= 0 ? 1 : 0));
     if (pick === slots.length) {
-      const pool = unplaced().filter((o) => state.fits(o, from, s));
-      if (!pool.length) return null;
-      const o = pool[rng.nextInt(pool.length)]!;
+      pool.length = 0;
+      for (const u of movable) if (state.slotOf[u]! < 0 && state.fits(u, from, s)) pool.push(u);
+      if (!pool.length) return;
+      o = pool[rng.nextInt(pool.length)]!;
+      to = -1;
       const before = state.objective;
       state.remove(s);
       state.add(o, from);
-      return {
-        delta: state.objective - before,
-        undo: () => {
-          state.remove(o);
-          state.add(s, from);
-        },
-      };
+      delta = state.objective - before;
+      kind = 2;
+      return;
     }
-    const to = slots[pick]!;
-    if (to === from) return null;
+    to = slots[pick]!;
+    if (to === from) return;
     if (state.fits(s, to)) {
-      return {
-        delta: state.gainIfAdded(s, to) - state.lossIfRemoved(s) - w * state.movedChange(s, to),
-        apply: () => {
-          state.remove(s);
-          state.add(s, to);
-        },
-      };
+      delta = state.gainIfAdded(s, to) - state.lossIfRemoved(s) - w * state.movedChange(s, to);
+      kind = 1;
+      return;
     }
-    // Full or clashing: swap with one of the target's sessions that can take s's place.
-    const o = state.members[to * model.capacity + rng.nextInt(state.size[to]!)]!;
-    if (model.fixedSlot[o]! >= 0 || !state.fits(s, to, o)) return null;
-    if (from >= 0 && !state.fits(o, from, s)) return null;
+    // Full or clashing: exchange with one of the target's sessions that can take s's place.
+    o = state.members[to * model.capacity + rng.nextInt(state.size[to]!)]!;
+    if (model.fixedSlot[o]! >= 0 || !state.fits(s, to, o)) return;
+    if (from >= 0 && !state.fits(o, from, s)) return;
     const before = state.objective;
     state.remove(s);
     state.remove(o);
     state.add(s, to);
     if (from >= 0) state.add(o, from);
-    return {
-      delta: state.objective - before,
-      undo: () => {
-        state.remove(s);
-        state.remove(o);
-        state.add(o, to);
-        if (from >= 0) state.add(s, from);
-      },
-    };
+    delta = state.objective - before;
+    kind = 2;
+  };
+  const apply = (): void => {
+    if (kind !== 1) return;
+    state.remove(s);
+    state.add(s, to);
+  };
+  const undo = (): void => {
+    if (kind !== 2) return;
+    if (to < 0) {
+      state.remove(o);
+      state.add(s, from);
+      return;
+    }
+    state.remove(s);
+    state.remove(o);
+    state.add(o, to);
+    if (from >= 0) state.add(s, from);
   };
 
   // Temperature range from a sample of worsening steps (each sampled step is undone).
   let worse = 0;
   let worseCount = 0;
   for (let i = 0; i < 200; i++) {
-    const step = propose();
-    if (!step) continue;
-    step.undo?.();
-    if (step.delta < 0) {
-      worse -= step.delta;
+    propose();
+    if (!kind) continue;
+    undo();
+    if (delta < 0) {
+      worse -= delta;
       worseCount++;
     }
   }
@@ -140,6 +149,7 @@ export function runChain(model: Model, start: Int32Array, options: ChainOptions)
   let temperature = tStart;
   let i = 0;
   for (;;) {
+    if (budget !== undefined && i >= budget) break;
     if (i % CHECK_EVERY === 0) {
       if (budget !== undefined) fraction = i / Math.max(1, budget);
       else fraction = (performance.now() - startedAt) / Math.max(1, deadline - startedAt);
@@ -151,11 +161,11 @@ export function runChain(model: Model, start: Int32Array, options: ChainOptions)
       if (options.onProgress && i % (CHECK_EVERY * 64) === 0) options.onProgress(i, fraction, bestObjective, bestScore);
     }
     i++;
-    const step = propose();
-    if (!step) continue;
-    const accept = step.delta >= 0 || rng.next() < Math.exp(step.delta / temperature);
-    if (accept) step.apply?.();
-    else step.undo?.();
+    propose();
+    if (!kind) continue;
+    const accept = delta >= 0 || rng.next() < Math.exp(delta / temperature);
+    if (accept) apply();
+    else undo();
     if (accept && state.objective > bestObjective) {
       bestObjective = state.objective;
       bestScore = state.score;

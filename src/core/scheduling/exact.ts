@@ -136,45 +136,49 @@ export function enumerateColumns(model: Model, hint: Int32Array | null, limit = 
 }
 
 export interface ExactResult {
-  /** The best placement found (proven optimal when `optimal`). */
+  /** A placement better than the hint, or null when the hint is already the best (or time ran out). */
   slotOf: Int32Array | null;
+  /** The returned placement (or the hint) is proven optimal. */
   optimal: boolean;
-  /** Upper bound on the objective (score − moveWeight × moved) proven by the solver. */
+  /** Upper bound on the objective (score − moveWeight × moved), valid whatever happened. */
   bound: number;
+  lpIterations: number;
 }
 
+type Highs = Awaited<ReturnType<typeof loadHighs>>;
+
 /**
- * The set-partition model, solved by HiGHS: one binary per (slot, session set), each slot takes exactly
- * one set (the empty set included), each session is in at most one chosen set. Its LP relaxation is
- * strong (sets carry the whole slot's value), so small instances are proven optimal in seconds.
+ * Solves the set-partition model restricted to `cols` with HiGHS (LP relaxation, or MIP) and returns
+ * the objective, the column values and the session rows' duals.
  */
-export async function solveExact(
+function solveRestricted(
+  highs: Highs,
   model: Model,
   columns: Columns,
-  hint: Int32Array | null,
+  cols: readonly number[],
+  integer: boolean,
   seconds: number,
-): Promise<ExactResult> {
-  const highs = await getHighs();
-  const n = columns.value.length;
+  start: Float64Array | null,
+): { status: number; objective: number; values: Float64Array; rowDual: Float64Array; feasible: boolean } {
+  const n = cols.length;
   const nRows = model.nSessions + model.nSlots;
   const starts = new Int32Array(n + 1);
   const indices: number[] = [];
-  for (let c = 0; c < n; c++) {
+  const cost = new Float64Array(n);
+  cols.forEach((c, j) => {
     for (let k = columns.start[c]!; k < columns.start[c + 1]!; k++) indices.push(columns.sessions[k]!);
     indices.push(model.nSessions + columns.slot[c]!);
-    starts[c + 1] = indices.length;
-  }
+    starts[j + 1] = indices.length;
+    cost[j] = columns.value[c]!;
+  });
   const rowLower = new Float64Array(nRows);
   const rowUpper = new Float64Array(nRows).fill(1);
   for (let t = 0; t < model.nSlots; t++) rowLower[model.nSessions + t] = 1;
-  let kept = 0;
-  for (let s = 0; s < model.nSessions; s++) if (model.currentSlot[s]! >= 0) kept++;
-  const model_ = highs.createModel({
+  const lp = highs.createModel({
     numCols: n,
     numRows: nRows,
     sense: highs.constants.objectiveSense.maximize,
-    offset: -model.moveWeight * kept,
-    colCost: columns.value,
+    colCost: cost,
     colLower: new Float64Array(n),
     colUpper: new Float64Array(n).fill(1),
     rowLower,
@@ -187,32 +191,150 @@ export async function solveExact(
       indices: Int32Array.from(indices),
       values: new Float64Array(indices.length).fill(1),
     },
-    integrality: new Int32Array(n).fill(highs.constants.variableType.integer),
+    integrality: new Int32Array(n).fill(integer ? highs.constants.variableType.integer : 0),
   });
   try {
-    model_.options.set({ output_flag: false, time_limit: Math.max(0.1, seconds), mip_rel_gap: 0, mip_abs_gap: 0.5 });
-    if (hint && columns.hintColumn.every((c) => c >= 0)) {
-      const start = new Float64Array(n);
-      for (const c of columns.hintColumn) start[c] = 1;
-      model_.setSolution({ colValue: start });
+    lp.options.set({ output_flag: false, time_limit: Math.max(0.1, seconds), mip_rel_gap: 0, mip_abs_gap: 0.5 });
+    if (start) lp.setSolution({ colValue: start });
+    lp.run();
+    const status = lp.getModelStatus();
+    const solution = lp.getSolution();
+    const feasible =
+      status === highs.constants.modelStatus.optimal || Number(lp.info.get('primal_solution_status')) === 2;
+    return {
+      status,
+      objective: lp.getObjectiveValue(),
+      values: solution.colValue,
+      rowDual: solution.rowDual,
+      feasible,
+    };
+  } finally {
+    lp.dispose();
+  }
+}
+
+/**
+ * The exact method on the set-partition model (one column per slot and clash-free session set, each
+ * slot takes exactly one, each session at most one), in three steps:
+ * 1. Column generation for the LP relaxation: a small master LP, priced against every enumerated
+ *    column. Each round's session duals π give a valid bound on its own (Lagrangian:
+ *    Σ π_s + Σ_slots max over the slot's columns of value − π(sessions)), so the bound holds even
+ *    when time runs out. On these instances the relaxation is tight or nearly so.
+ * 2. If the bound, rounded down to a reachable score, equals the hint's objective, the hint is optimal.
+ * 3. Otherwise reduced-cost fixing: a column whose reduced cost exceeds the gap cannot be part of a
+ *    better schedule, so the MIP (HiGHS) only sees the columns that could; it either finds the better
+ *    schedule or proves there is none.
+ */
+export async function solveExact(
+  model: Model,
+  columns: Columns,
+  hintObjective: number,
+  deadline: number,
+): Promise<ExactResult> {
+  const highs = await getHighs();
+  const nCols = columns.value.length;
+  const secondsLeft = () => (deadline - performance.now()) / 1000;
+  let kept = 0;
+  for (let s = 0; s < model.nSessions; s++) if (model.currentSlot[s]! >= 0) kept++;
+  const offset = -model.moveWeight * kept;
+  // Scores are multiples of 25; with a move cost any improvement counts.
+  const step = model.moveWeight === 0 ? 25 : 1e-6;
+  const floorToStep = (x: number) => (model.moveWeight === 0 ? Math.floor(x / 25 + 1e-6) * 25 : x);
+
+  const inMaster = new Uint8Array(nCols);
+  const master: number[] = [];
+  const addColumn = (c: number) => {
+    if (!inMaster[c]) {
+      inMaster[c] = 1;
+      master.push(c);
     }
-    model_.run();
-    const status = model_.getModelStatus();
-    const info = model_.info;
-    const dual = Number(info.get('mip_dual_bound'));
-    const primal = model_.getSolution().colValue;
-    const optimal = status === highs.constants.modelStatus.optimal;
-    let slotOf: Int32Array | null = null;
-    if (Number(info.get('primal_solution_status')) === 2 || optimal) {
-      slotOf = new Int32Array(model.nSessions).fill(-1);
-      for (let s = 0; s < model.nSessions; s++) if (model.fixedSlot[s]! >= 0) slotOf[s] = model.fixedSlot[s]!;
-      for (let c = 0; c < n; c++) {
-        if (primal[c]! < 0.5) continue;
-        for (let k = columns.start[c]!; k < columns.start[c + 1]!; k++) slotOf[columns.sessions[k]!] = columns.slot[c]!;
+  };
+  const slotFirst = new Int32Array(model.nSlots + 1).fill(nCols);
+  for (let c = nCols - 1; c >= 0; c--) slotFirst[columns.slot[c]!] = c;
+  for (let t = model.nSlots - 1; t >= 0; t--) slotFirst[t] = Math.min(slotFirst[t]!, slotFirst[t + 1]!);
+  for (let t = 0; t < model.nSlots; t++) {
+    // The first column of a slot is its fixed sessions alone: always feasible.
+    addColumn(slotFirst[t]!);
+    if (columns.hintColumn[t]! >= 0) addColumn(columns.hintColumn[t]!);
+  }
+
+  const pi = new Float64Array(model.nSessions);
+  const reduced = new Float64Array(nCols);
+  const slotBest = new Float64Array(model.nSlots);
+  /** Reduced values v − π(X), each slot's best, and the Lagrangian bound they give. */
+  const price = (): number => {
+    slotBest.fill(Number.NEGATIVE_INFINITY);
+    for (let c = 0; c < nCols; c++) {
+      let r = columns.value[c]!;
+      for (let k = columns.start[c]!; k < columns.start[c + 1]!; k++) r -= pi[columns.sessions[k]!]!;
+      reduced[c] = r;
+      const t = columns.slot[c]!;
+      if (r > slotBest[t]!) slotBest[t] = r;
+    }
+    let bound = offset;
+    for (const p of pi) bound += p;
+    for (const b of slotBest) bound += b;
+    return bound;
+  };
+
+  let bound = price();
+  let iterations = 0;
+  const PER_SLOT = 40;
+  for (;;) {
+    if (secondsLeft() <= 0) return { slotOf: null, optimal: false, bound, lpIterations: iterations };
+    iterations++;
+    const lp = solveRestricted(highs, model, columns, master, false, secondsLeft(), null);
+    if (lp.status !== highs.constants.modelStatus.optimal) {
+      return { slotOf: null, optimal: false, bound, lpIterations: iterations };
+    }
+    for (let s = 0; s < model.nSessions; s++) pi[s] = Math.max(0, lp.rowDual[s]!);
+    bound = Math.min(bound, price());
+    // Columns with a positive reduced cost against the slot rows' duals enter the master.
+    let added = 0;
+    for (let t = 0; t < model.nSlots; t++) {
+      const mu = lp.rowDual[model.nSessions + t]!;
+      const candidates: number[] = [];
+      for (let c = slotFirst[t]!; c < slotFirst[t + 1]!; c++) {
+        if (!inMaster[c] && reduced[c]! - mu > 1e-7) candidates.push(c);
+      }
+      candidates.sort((a, b) => reduced[b]! - reduced[a]!);
+      for (const c of candidates.slice(0, PER_SLOT)) {
+        addColumn(c);
+        added++;
       }
     }
-    return { slotOf, optimal, bound: Number.isFinite(dual) ? dual : Number.POSITIVE_INFINITY };
-  } finally {
-    model_.dispose();
+    if (added === 0) {
+      bound = Math.min(bound, lp.objective + offset + 1e-6);
+      break;
+    }
   }
+
+  if (floorToStep(bound) <= hintObjective + 1e-6) {
+    return { slotOf: null, optimal: true, bound: hintObjective, lpIterations: iterations };
+  }
+  // Reduced-cost fixing: with the final duals, a schedule using column c is worth at most bound + (reduced[c] − slotBest).
+  const gap = bound - (hintObjective + step);
+  const survivors: number[] = [];
+  for (let c = 0; c < nCols; c++) {
+    if (reduced[c]! - slotBest[columns.slot[c]!]! >= -gap - 1e-6) survivors.push(c);
+  }
+  const mip = solveRestricted(highs, model, columns, survivors, true, secondsLeft(), null);
+  if (mip.status === highs.constants.modelStatus.infeasible) {
+    return { slotOf: null, optimal: true, bound: hintObjective, lpIterations: iterations };
+  }
+  const optimal = mip.status === highs.constants.modelStatus.optimal;
+  if (!mip.feasible) return { slotOf: null, optimal: false, bound, lpIterations: iterations };
+  const slotOf = new Int32Array(model.nSessions).fill(-1);
+  for (let s = 0; s < model.nSessions; s++) if (model.fixedSlot[s]! >= 0) slotOf[s] = model.fixedSlot[s]!;
+  survivors.forEach((c, j) => {
+    if (mip.values[j]! < 0.5) return;
+    for (let k = columns.start[c]!; k < columns.start[c + 1]!; k++) slotOf[columns.sessions[k]!] = columns.slot[c]!;
+  });
+  const objective = mip.objective + offset;
+  return {
+    slotOf: objective > hintObjective ? slotOf : null,
+    optimal,
+    bound: optimal ? Math.max(objective, hintObjective) : bound,
+    lpIterations: iterations,
+  };
 }

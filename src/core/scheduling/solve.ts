@@ -10,6 +10,8 @@ import { ScheduleState } from './state.js';
 import type { SolveOptions, SolveResult } from './types.js';
 
 const DEFAULT_SECONDS = 2;
+/** With only an iteration budget, how long the exact method may take. */
+const EXACT_SECONDS_WITHOUT_BUDGET = 10;
 /** Share of a time budget the annealing gets before the exact method takes over. */
 const ANNEAL_SHARE_BEFORE_EXACT = 0.15;
 
@@ -69,18 +71,18 @@ export async function solve(instance: unknown, options: SolveOptions = {}): Prom
 
   if (exactPossible && !chains.aborted && !options.signal?.aborted) {
     const columns = enumerateColumns(model, best);
-    const left = deadline === undefined ? 10 : (deadline - performance.now()) / 1000;
-    if (columns && left > 0.05) {
-      const exact = await solveExact(model, columns, best, left);
+    if (columns) {
       const state = new ScheduleState(model);
       state.restore(best);
-      const annealed = state.objective;
+      const exact = await solveExact(
+        model,
+        columns,
+        state.objective,
+        deadline ?? performance.now() + EXACT_SECONDS_WITHOUT_BUDGET * 1000,
+      );
       if (exact.slotOf) {
-        state.restore(exact.slotOf);
-        if (state.objective >= annealed) {
-          best = exact.slotOf;
-          method = 'exact';
-        }
+        best = exact.slotOf;
+        method = 'exact';
       }
       optimal = exact.optimal;
       exactBound = exact.bound;

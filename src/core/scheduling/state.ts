@@ -115,10 +115,20 @@ export class ScheduleState {
     const m = this.model;
     const t = this.slotOf[s]!;
     if (t < 0) return;
-    this.score -= this.lossIfRemoved(s);
     const slotBase = t * m.nUsers;
     const c = this.counts;
-    for (let k = m.rStart[s]!, end = m.rStart[s + 1]!; k < end; k++) c[(slotBase + m.rUser[k]!) * 4 + m.rLevel[k]!]!--;
+    let loss = 0;
+    for (let k = m.rStart[s]!, end = m.rStart[s + 1]!; k < end; k++) {
+      const level = m.rLevel[k]!;
+      const base = (slotBase + m.rUser[k]!) * 4;
+      if (c[base + level] === 1 && this.best(base) === level) {
+        let next = level - 1;
+        while (next > 0 && !c[base + next]) next--;
+        loss += LEVEL_VALUES[level as 1]! - LEVEL_VALUES[next as 0]!;
+      }
+      c[base + level]!--;
+    }
+    this.score -= loss;
     this.moved += this.movedChange(s, -1);
     this.slotOf[s] = -1;
     const start = t * m.capacity;

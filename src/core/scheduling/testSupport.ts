@@ -1,6 +1,6 @@
 /** Instance generators for tests and the benchmark (not part of the build). */
 import { createRng } from '../pairing/rng.js';
-import type { SchedulingInstance } from './types.js';
+import type { Assignment, CurrentSchedule, Pin, SchedulingInstance, SolveResult } from './types.js';
 
 export interface GeneratorOptions {
   sessions: number;
@@ -69,4 +69,116 @@ export function generateInstance(options: GeneratorOptions): SchedulingInstance 
     interests[user] = record;
   });
   return { name: `generated ${options.seed}`, slots, rooms, sessions, users, interests };
+}
+
+/** Score recounted straight from the instance file's terms (owners 100 in their own sessions). */
+export function naiveScore(
+  instance: SchedulingInstance,
+  assignments: readonly { session: string; slot: string }[],
+): number {
+  const interest = (user: string, session: string): number => {
+    const s = instance.sessions.find((x) => x.id === session)!;
+    if (s.owners.includes(user)) return 100;
+    return instance.interests[user]?.[session] ?? 0;
+  };
+  let score = 0;
+  for (const user of instance.users) {
+    for (const slot of instance.slots) {
+      let best = 0;
+      for (const a of assignments) if (a.slot === slot.id) best = Math.max(best, interest(user, a.session));
+      score += best;
+    }
+  }
+  return score;
+}
+
+export interface CheckContext {
+  pins?: Pin[];
+  current?: CurrentSchedule;
+}
+
+/** Every hard rule a schedule must keep; returns what it breaks (empty when fine). */
+export function scheduleProblems(
+  instance: SchedulingInstance,
+  result: SolveResult,
+  context: CheckContext = {},
+): string[] {
+  const problems: string[] = [];
+  const placed = new Map<string, { slot: string; room: string }>();
+  const places = new Set<string>();
+  for (const a of result.assignments) {
+    if (placed.has(a.session)) problems.push(`${a.session} placed twice`);
+    placed.set(a.session, a);
+    const place = `${a.slot}/${a.room}`;
+    if (places.has(place)) problems.push(`two sessions in ${place}`);
+    places.add(place);
+    const session = instance.sessions.find((s) => s.id === a.session);
+    if (!session) problems.push(`unknown session ${a.session}`);
+    else if (session.allowedSlots?.length && !session.allowedSlots.includes(a.slot)) {
+      problems.push(`${a.session} in ${a.slot}, not allowed`);
+    }
+    if (!instance.rooms.some((r) => r.id === a.room)) problems.push(`unknown room ${a.room}`);
+  }
+  const unplaced = new Set(result.unplaced.map((u) => u.session));
+  for (const session of instance.sessions) {
+    if (placed.has(session.id) === unplaced.has(session.id)) problems.push(`${session.id} neither placed nor reported`);
+  }
+  for (const slot of instance.slots) {
+    const here = result.assignments.filter((a) => a.slot === slot.id);
+    const owners = new Set<string>();
+    for (const a of here) {
+      for (const owner of new Set(instance.sessions.find((s) => s.id === a.session)?.owners ?? [])) {
+        if (owners.has(owner)) problems.push(`owner ${owner} twice in ${slot.id}`);
+        owners.add(owner);
+      }
+    }
+    if (slot.locked) {
+      const before = (context.current?.assignments ?? []).filter((a) => a.slot === slot.id);
+      const key = (list: readonly Assignment[]) =>
+        list
+          .map((a) => `${a.session}/${a.room}`)
+          .sort()
+          .join(',');
+      if (key(before) !== key(here)) problems.push(`locked slot ${slot.id} changed`);
+    }
+  }
+  for (const pin of context.pins ?? []) {
+    const at = placed.get(pin.session);
+    if (!at || at.slot !== pin.slot || (pin.room && at.room !== pin.room)) problems.push(`pin of ${pin.session} moved`);
+  }
+  if (result.score !== naiveScore(instance, result.assignments)) problems.push('reported score differs from a recount');
+  if (result.upperBound < result.score) problems.push('upper bound below the score');
+  return problems;
+}
+
+/** The best score by trying every slot (or none) for every session: for tiny instances only. */
+export function bruteForceOptimum(instance: SchedulingInstance): number {
+  const n = instance.sessions.length;
+  const choice = new Array<number>(n).fill(-1);
+  let best = 0;
+  const recurse = (i: number): void => {
+    if (i === n) {
+      const assignments = choice.flatMap((t, s) =>
+        t < 0 ? [] : [{ session: instance.sessions[s]!.id, slot: instance.slots[t]!.id }],
+      );
+      best = Math.max(best, naiveScore(instance, assignments));
+      return;
+    }
+    for (let t = -1; t < instance.slots.length; t++) {
+      if (t >= 0) {
+        const slot = instance.slots[t]!;
+        const session = instance.sessions[i]!;
+        if (slot.locked) continue;
+        if (session.allowedSlots?.length && !session.allowedSlots.includes(slot.id)) continue;
+        const here = choice.flatMap((c, s) => (c === t ? [instance.sessions[s]!] : []));
+        if (here.length >= instance.rooms.length) continue;
+        if (here.some((o) => o.owners.some((x) => session.owners.includes(x)))) continue;
+      }
+      choice[i] = t;
+      recurse(i + 1);
+    }
+    choice[i] = -1;
+  };
+  recurse(0);
+  return best;
 }
