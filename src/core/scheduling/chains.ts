@@ -84,7 +84,9 @@ export async function runChains(model: Model, start: Int32Array, options: Chains
             start,
             seed: chainSeed(options.seed, k),
             iterations: options.iterations,
-            remainingMs: options.deadline === undefined ? undefined : options.deadline - performance.now(),
+            // Wall-clock time: each thread has its own performance.now() origin, and starting takes a while.
+            deadlineEpochMs:
+              options.deadline === undefined ? undefined : Date.now() + (options.deadline - performance.now()),
             stop,
           },
         });

@@ -11,7 +11,8 @@ interface ChainJob {
   start: Int32Array;
   seed: string;
   iterations?: number;
-  remainingMs?: number;
+  /** Date.now() at which to stop. */
+  deadlineEpochMs?: number;
   stop: Int32Array;
 }
 
@@ -19,7 +20,7 @@ const job = workerData as ChainJob;
 const result = runChain(job.model, job.start, {
   seed: job.seed,
   iterations: job.iterations,
-  deadline: job.remainingMs === undefined ? undefined : performance.now() + job.remainingMs,
+  deadline: job.deadlineEpochMs === undefined ? undefined : performance.now() + (job.deadlineEpochMs - Date.now()),
   stop: job.stop,
   onProgress: (iterations, fraction, bestObjective, bestScore) =>
     parentPort!.postMessage({ type: 'progress', iterations, fraction, bestObjective, bestScore }),
