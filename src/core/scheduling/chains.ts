@@ -79,6 +79,8 @@ export async function runChains(model: Model, start: Int32Array, options: Chains
       Array.from({ length: options.chains }, (_, k) => {
         const worker = new Worker(file.code, {
           eval: file.eval,
+          // Flags only meaningful for the main entry (e.g. --input-type) would stop the worker from starting.
+          execArgv: process.execArgv.filter((flag) => !flag.startsWith('--input-type')),
           workerData: {
             model,
             start,

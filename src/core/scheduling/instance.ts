@@ -128,17 +128,27 @@ export function parsePins(raw: unknown, instance: SchedulingInstance, field = 'p
   return parsed.data;
 }
 
+const idSets = new WeakMap<SchedulingInstance, { sessions: Set<string>; slots: Set<string>; rooms: Set<string> }>();
+
 function checkRefs(
   instance: SchedulingInstance,
   ref: { session: string; slot: string; room?: string },
   at: string,
 ): void {
-  if (!instance.sessions.some((s) => s.id === ref.session)) {
+  let ids = idSets.get(instance);
+  if (!ids) {
+    ids = {
+      sessions: new Set(instance.sessions.map((s) => s.id)),
+      slots: new Set(instance.slots.map((s) => s.id)),
+      rooms: new Set(instance.rooms.map((r) => r.id)),
+    };
+    idSets.set(instance, ids);
+  }
+  if (!ids.sessions.has(ref.session)) {
     throw new SchedulingInputError(`${at}.session`, `unknown session "${ref.session}"`);
   }
-  if (!instance.slots.some((s) => s.id === ref.slot))
-    throw new SchedulingInputError(`${at}.slot`, `unknown slot "${ref.slot}"`);
-  if (ref.room !== undefined && !instance.rooms.some((r) => r.id === ref.room)) {
+  if (!ids.slots.has(ref.slot)) throw new SchedulingInputError(`${at}.slot`, `unknown slot "${ref.slot}"`);
+  if (ref.room !== undefined && !ids.rooms.has(ref.room)) {
     throw new SchedulingInputError(`${at}.room`, `unknown room "${ref.room}"`);
   }
 }
