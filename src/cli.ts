@@ -4,6 +4,7 @@ import { registerDirectoryCommands } from './cli/directory.js';
 import { registerMixerCommands } from './cli/mixers.js';
 import { registerServerCommands } from './cli/server.js';
 import { registerTalksCommands } from './cli/talks.js';
+import { registerUnconferenceCommands } from './cli/unconference.js';
 import { ConfigError } from './config.js';
 import { AppError } from './lib/errors.js';
 
@@ -17,6 +18,7 @@ registerServerCommands(program);
 registerDirectoryCommands(program);
 registerMixerCommands(program);
 registerTalksCommands(program);
+registerUnconferenceCommands(program);
 registerDemoCommands(program);
 
 try {

@@ -1,0 +1,178 @@
+import { createRng } from '../pairing/rng.js';
+import type { Model } from './model.js';
+import { ScheduleState } from './state.js';
+
+export interface ChainOptions {
+  seed: string;
+  /** Fixed number of steps: the run is then the same on any machine. */
+  iterations?: number;
+  /** performance.now() value at which to stop (used when `iterations` is absent). */
+  deadline?: number;
+  /** Checked every few hundred steps; non-zero stops the chain (a shared flag works across threads). */
+  stop?: Int32Array;
+  signal?: AbortSignal;
+  onProgress?: (iterations: number, fraction: number, bestObjective: number, bestScore: number) => void;
+}
+
+export interface ChainResult {
+  slotOf: Int32Array;
+  objective: number;
+  score: number;
+  iterations: number;
+  aborted: boolean;
+}
+
+const CHECK_EVERY = 256;
+
+/**
+ * Simulated annealing over two moves: a session to another slot (or out of the schedule), and a swap
+ * of two sessions between slots (or with an unplaced one) when the target is full or clashes. The
+ * temperature falls geometrically over the budget, from a fifth of one that would accept a typical
+ * worsening a third of the time, down to one that accepts almost none. Returns the best schedule seen.
+ */
+export function runChain(model: Model, start: Int32Array, options: ChainOptions): ChainResult {
+  const rng = createRng(options.seed);
+  const state = new ScheduleState(model);
+  state.restore(start);
+
+  const movable: number[] = [];
+  const allowedSlots: Int32Array[] = [];
+  for (let s = 0; s < model.nSessions; s++) {
+    const list: number[] = [];
+    for (let t = 0; t < model.nSlots; t++) if (model.allowed[s * model.nSlots + t]) list.push(t);
+    allowedSlots.push(Int32Array.from(list));
+    if (model.fixedSlot[s]! < 0 && list.length > 0) movable.push(s);
+  }
+
+  let best = state.snapshot();
+  let bestObjective = state.objective;
+  let bestScore = state.score;
+  const result = (iterations: number, aborted: boolean): ChainResult => ({
+    slotOf: best,
+    objective: bestObjective,
+    score: bestScore,
+    iterations,
+    aborted,
+  });
+  if (movable.length === 0) return result(0, false);
+
+  const w = model.moveWeight;
+
+  // The step under consideration, kept in plain variables (no closure per step: this loop is hot).
+  // kind 1: move s from `from` to `to`, only evaluated; kind 2: s and o exchanged, already applied.
+  let kind = 0;
+  let s = -1;
+  let o = -1;
+  let from = -1;
+  let to = -1;
+  let delta = 0;
+  const pool: number[] = [];
+
+  const propose = (): void => {
+    kind = 0;
+    s = movable[rng.nextInt(movable.length)]!;
+    from = state.slotOf[s]!;
+    const slots = allowedSlots[s]!;
+    // Going out of the schedule is one option among the slots, as an exchange with an unplaced session.
+    const pick = rng.nextInt(slots.length + (from >= 0 ? 1 : 0));
+    if (pick === slots.length) {
+      pool.length = 0;
+      for (const u of movable) if (state.slotOf[u]! < 0 && state.fits(u, from, s)) pool.push(u);
+      if (!pool.length) return;
+      o = pool[rng.nextInt(pool.length)]!;
+      to = -1;
+      const before = state.objective;
+      state.remove(s);
+      state.add(o, from);
+      delta = state.objective - before;
+      kind = 2;
+      return;
+    }
+    to = slots[pick]!;
+    if (to === from) return;
+    if (state.fits(s, to)) {
+      delta = state.gainIfAdded(s, to) - state.lossIfRemoved(s) - w * state.movedChange(s, to);
+      kind = 1;
+      return;
+    }
+    // Full or clashing: exchange with one of the target's sessions that can take s's place.
+    o = state.members[to * model.capacity + rng.nextInt(state.size[to]!)]!;
+    if (model.fixedSlot[o]! >= 0 || !state.fits(s, to, o)) return;
+    if (from >= 0 && !state.fits(o, from, s)) return;
+    const before = state.objective;
+    state.remove(s);
+    state.remove(o);
+    state.add(s, to);
+    if (from >= 0) state.add(o, from);
+    delta = state.objective - before;
+    kind = 2;
+  };
+  const apply = (): void => {
+    if (kind !== 1) return;
+    state.remove(s);
+    state.add(s, to);
+  };
+  const undo = (): void => {
+    if (kind !== 2) return;
+    if (to < 0) {
+      state.remove(o);
+      state.add(s, from);
+      return;
+    }
+    state.remove(s);
+    state.remove(o);
+    state.add(o, to);
+    if (from >= 0) state.add(s, from);
+  };
+
+  // Temperature range from a sample of worsening steps (each sampled step is undone).
+  let worse = 0;
+  let worseCount = 0;
+  for (let i = 0; i < 200; i++) {
+    propose();
+    if (!kind) continue;
+    undo();
+    if (delta < 0) {
+      worse -= delta;
+      worseCount++;
+    }
+  }
+  const unit = w > 0 ? Math.min(25, w) : 25;
+  const tEnd = unit / 8;
+  // The start is already good (greedy): starting hot enough to accept a typical worsening often only
+  // undoes it. A fifth of that temperature measured best on the benchmark's Xen-size and large instances.
+  const tStart = Math.max(tEnd * 2, ((worseCount ? worse / worseCount : unit) / Math.log(3)) * 0.2);
+  const ratio = tEnd / tStart;
+
+  const budget = options.iterations;
+  const startedAt = performance.now();
+  const deadline = options.deadline ?? startedAt + 1000;
+  let fraction = 0;
+  let temperature = tStart;
+  let i = 0;
+  for (;;) {
+    if (budget !== undefined && i >= budget) break;
+    if (i % CHECK_EVERY === 0) {
+      if (budget !== undefined) fraction = i / Math.max(1, budget);
+      else fraction = (performance.now() - startedAt) / Math.max(1, deadline - startedAt);
+      if (fraction >= 1) break;
+      if ((options.stop && Atomics.load(options.stop, 0) !== 0) || options.signal?.aborted) {
+        return result(i, true);
+      }
+      temperature = tStart * ratio ** fraction;
+      if (options.onProgress && i % (CHECK_EVERY * 64) === 0) options.onProgress(i, fraction, bestObjective, bestScore);
+    }
+    i++;
+    propose();
+    if (!kind) continue;
+    const accept = delta >= 0 || rng.next() < Math.exp(delta / temperature);
+    if (accept) apply();
+    else undo();
+    if (accept && state.objective > bestObjective) {
+      bestObjective = state.objective;
+      bestScore = state.score;
+      best = state.snapshot();
+    }
+  }
+  return result(i, false);
+}
