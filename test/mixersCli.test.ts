@@ -89,6 +89,13 @@ for (const engine of enginesUnderTest()) {
       assert.equal(lines[0], 'round_id,scheduled_for,meeting_id,status,participants');
       assert.equal(lines.length, 3, 'a header and one line per meeting');
 
+      // A second round minutes after the first needs --force, as the admin page needs a confirmation.
+      const again = await runCli(['match', '--group', 'Lunch Roulette'], env);
+      assert.notEqual(again.code, 0, again.output);
+      assert.match(again.output, /less than its usual interval.*--force/s);
+      const forced = await runCli(['match', '--group', 'Lunch Roulette', '--force'], env);
+      assert.equal(forced.code, 0, forced.output);
+
       const unknown = await runCli(['match', '--group', 'Nope'], env);
       assert.equal(unknown.code, 1);
       assert.match(unknown.output, /No group named "Nope".*convene group list/s);

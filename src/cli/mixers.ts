@@ -204,7 +204,8 @@ export function registerMixerCommands(program: Command): void {
       '--seed <seed>',
       'tie-break seed; it replays a round only from the state before it (same members, same earlier rounds)',
     )
-    .action(async (options: { group: string; dryRun?: boolean; seed?: string }) => {
+    .option('--force', 'make the round even though the last one is more recent than the group’s usual interval')
+    .action(async (options: { group: string; dryRun?: boolean; seed?: string; force?: boolean }) => {
       await withContext(async (ctx) => {
         const found = await findGroupByNameOrId(ctx.database.db, options.group);
         if (!found) throw badRequest(`No group named "${options.group}". \`convene group list\` shows them.`);
@@ -217,6 +218,8 @@ export function registerMixerCommands(program: Command): void {
           titlePattern: managerPattern(ctx.config.directory.managerTitlePattern),
           dryRun: options.dryRun,
           seed: options.seed,
+          manual: true,
+          force: options.force ?? false,
           log: warnOnStderr,
         });
         print(`${options.dryRun ? 'Dry run — nothing saved. ' : ''}Round for "${found.name}" (seed ${outcome.seed}):`);

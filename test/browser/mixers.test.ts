@@ -309,6 +309,9 @@ test('the admin group page shows the round, runs another after a preview, and ch
     'a preview saves nothing',
   );
   await run.getByRole('button', { name: 'Run the round' }).click();
+  // A round was made minutes ago: a second one within the group's interval needs confirming.
+  await run.getByText(/less than its usual interval/).waitFor();
+  await run.getByRole('button', { name: 'Make another round anyway' }).click();
   await run.getByText(/^Round saved/).waitFor();
   await rounds.getByText('2 rounds').waitFor();
 

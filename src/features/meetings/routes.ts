@@ -126,7 +126,7 @@ export function meetingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     const statusChange = (
       path: string,
       summary: string,
-      change: (props: { db: Db; meetingId: string; actorId: string }) => Promise<Queued | undefined | void>,
+      change: (props: { db: Db; meetingId: string; actorId: string }) => Promise<Queued | undefined>,
     ) =>
       app.post(
         path,
@@ -152,7 +152,10 @@ export function meetingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     statusChange(
       '/meetings/:id/done',
       'Mark the meeting as having taken place (no message is sent); 409 before its start time.',
-      markMeetingDone,
+      async (props) => {
+        await markMeetingDone(props);
+        return undefined;
+      },
     );
 
     // Administration

@@ -125,6 +125,8 @@ export function mixerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           actorId: admin.id,
           dryRun: request.body?.dryRun ?? false,
           seed: request.body?.seed,
+          manual: true,
+          force: request.body?.force ?? false,
           log: request.log,
         });
         return { round };

@@ -72,6 +72,8 @@ export const runRoundBody = z
     dryRun: z.boolean().default(false),
     /** The seed of a dry run, so the saved round is the one that was previewed. */
     seed: z.string().trim().min(1).max(64).optional(),
+    /** Confirms a round within the group's usual interval of the last one (else 409, field "force"). */
+    force: z.boolean().default(false),
   })
   .strict();
 

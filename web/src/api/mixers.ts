@@ -293,8 +293,9 @@ export async function listRounds(groupId: string, signal?: AbortSignal): Promise
   return rounds;
 }
 
-export async function runRound(groupId: string, dryRun: boolean): Promise<RoundOutcome> {
-  const { round } = await api.post<{ round: RoundOutcome }>(`${groupPath(groupId)}/rounds`, { dryRun });
+/** `force` confirms a round within the group's usual interval of the last one (else a 409 on "force"). */
+export async function runRound(groupId: string, dryRun: boolean, force = false): Promise<RoundOutcome> {
+  const { round } = await api.post<{ round: RoundOutcome }>(`${groupPath(groupId)}/rounds`, { dryRun, force });
   return round;
 }
 

@@ -52,9 +52,9 @@ export function RunRoundPanel({ group, onRoundSaved }: { group: MixerGroup; onRo
     });
   }
 
-  function handleSave() {
+  function handleSave(force = false) {
     void saveAction.run(async () => {
-      const outcome = await runRound(group.id, false);
+      const outcome = await runRound(group.id, false, force);
       setPreview(null);
       setSaved(outcome);
       onRoundSaved();
@@ -79,7 +79,16 @@ export function RunRoundPanel({ group, onRoundSaved }: { group: MixerGroup; onRo
           {previewAction.error ? (
             <ErrorAlert>Couldn’t preview the round: {previewAction.error.message}</ErrorAlert>
           ) : null}
-          {saveAction.error ? <ErrorAlert>Couldn’t run the round: {saveAction.error.message}</ErrorAlert> : null}
+          {saveAction.error && saveAction.error.field === 'force' ? (
+            <ErrorAlert>
+              {saveAction.error.message}{' '}
+              <Button variant="secondary" busy={saveAction.busy} onClick={() => handleSave(true)}>
+                Make another round anyway
+              </Button>
+            </ErrorAlert>
+          ) : saveAction.error ? (
+            <ErrorAlert>Couldn’t run the round: {saveAction.error.message}</ErrorAlert>
+          ) : null}
           {preview ? (
             <section className="preview" aria-labelledby="preview-title">
               <h3 id="preview-title" className="preview-title">
@@ -99,7 +108,7 @@ export function RunRoundPanel({ group, onRoundSaved }: { group: MixerGroup; onRo
                 </>
               )}
               <div className="form-actions">
-                <Button variant="primary" busy={saveAction.busy} disabled={nobody} onClick={handleSave}>
+                <Button variant="primary" busy={saveAction.busy} disabled={nobody} onClick={() => handleSave()}>
                   Run the round
                 </Button>
                 <Button variant="ghost" disabled={saveAction.busy} onClick={() => setPreview(null)}>
