@@ -7,7 +7,7 @@ import { constantTimeEqual } from '../../lib/ids.js';
 import { nowIso } from '../../lib/time.js';
 import type { PersonRow } from '../people/presenters.js';
 import { anyAdmin, findPersonByEmail, findPersonById, findPersonByLogin } from '../people/queries.js';
-import { createPerson } from '../people/service.js';
+import { createPerson, updatePerson } from '../people/service.js';
 import { getSettings } from '../settings/service.js';
 import { decoyPasswordHash, hashPassword, passwordProblem, verifyPassword } from './password.js';
 import { type SigninLimiter, signinAccountKey, type VerificationCodeLimiter } from './rateLimit.js';
@@ -108,7 +108,7 @@ export async function signIn(props: {
     throw forbidden('This account is disabled. Ask an administrator to enable it again.');
   }
   await limiter.succeeded(account);
-  await db.updateTable('people').set({ last_signin_at: nowIso() }).where('id', '=', person.id).execute();
+  await updatePerson(db, person.id, { last_signin_at: nowIso() });
   return person;
 }
 
@@ -135,16 +135,11 @@ export async function updateProfile(props: {
     passwordHash = await hashPassword(input.newPassword);
   }
   return db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('people')
-      .set({
-        ...(input.name !== undefined && { name: input.name }),
-        ...(input.timezone !== undefined && { timezone: input.timezone }),
-        ...(passwordHash !== undefined && { password_hash: passwordHash }),
-        updated_at: nowIso(),
-      })
-      .where('id', '=', person.id)
-      .execute();
+    await updatePerson(trx, person.id, {
+      ...(input.name !== undefined && { name: input.name }),
+      ...(input.timezone !== undefined && { timezone: input.timezone }),
+      ...(passwordHash !== undefined && { password_hash: passwordHash }),
+    });
     if (passwordHash !== undefined) {
       // A changed password ends every other session: whoever knew the old one is out.
       await deleteSessionsOf(trx, person.id, props.sessionId);
@@ -209,11 +204,7 @@ export async function resetPassword(props: { db: Db; username: string }): Promis
   const password = randomPassword();
   const hash = await hashPassword(password);
   await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('people')
-      .set({ password_hash: hash, updated_at: nowIso() })
-      .where('id', '=', person.id)
-      .execute();
+    await updatePerson(trx, person.id, { password_hash: hash });
     await deleteSessionsOf(trx, person.id);
     await recordAudit(trx, {
       actorId: null,
