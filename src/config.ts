@@ -180,6 +180,17 @@ export const configSchema = z
           maxDelaySeconds: 6 * 3600,
         },
       }),
+    mixers: z
+      .object({
+        /** Cadences making rounds closer together than this are refused (pairs would repeat). */
+        minRoundIntervalHours: z.coerce
+          .number()
+          .min(1)
+          .max(24 * 28)
+          .default(24),
+      })
+      .strict()
+      .default({ minRoundIntervalHours: 24 }),
     jobs: z
       .object({ enabled: z.boolean().default(true) })
       .strict()

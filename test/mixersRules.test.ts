@@ -174,3 +174,22 @@ forEachEngine('mixer rules on every path', (get) => {
     assert.deepEqual([await upcoming(), await past()], [1, 1], 'the older untimed match is past');
   });
 });
+
+forEachEngine(
+  'mixer cadence floor from the config',
+  (get) => {
+    test('mixers.minRoundIntervalHours lowers the floor: hourly is accepted, every minute still refused', async () => {
+      const admin = await adminClient(get().app);
+      const hourly = await admin.post('/api/v1/mixers/groups', { name: 'Hourly', cron: '0 * * * *', timezone: 'UTC' });
+      assert.equal(hourly.status, 201, JSON.stringify(hourly.body));
+      const minutely = await admin.post('/api/v1/mixers/groups', {
+        name: 'Minutely',
+        cron: '* * * * *',
+        timezone: 'UTC',
+      });
+      assert.equal(minutely.status, 400);
+      assert.match(minutely.body.error.message, /at most one every 1 hour\b/);
+    });
+  },
+  { 'mixers.minRoundIntervalHours': 1 },
+);

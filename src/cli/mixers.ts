@@ -137,7 +137,14 @@ export function registerMixerCommands(program: Command): void {
   ).action(async (options: GroupOptions) => {
     const input = parseOrExplain(createGroupBody, groupInput(options));
     const created = await explainingOptions(() =>
-      withContext((ctx) => createGroup({ db: ctx.database.db, actorId: null, input })),
+      withContext((ctx) =>
+        createGroup({
+          db: ctx.database.db,
+          actorId: null,
+          input,
+          minIntervalHours: ctx.config.mixers.minRoundIntervalHours,
+        }),
+      ),
     );
     print(`Created group "${created.name}" (${created.id}). Next round: ${created.next_round_at ?? 'none'}`);
   });
@@ -155,7 +162,13 @@ export function registerMixerCommands(program: Command): void {
       withContext(async (ctx) => {
         const found = await findGroupByNameOrId(ctx.database.db, nameOrId);
         if (!found) throw badRequest(`No group named "${nameOrId}". \`convene group list\` shows them.`);
-        return updateGroup({ db: ctx.database.db, actorId: null, groupId: found.id, changes });
+        return updateGroup({
+          db: ctx.database.db,
+          actorId: null,
+          groupId: found.id,
+          changes,
+          minIntervalHours: ctx.config.mixers.minRoundIntervalHours,
+        });
       }),
     );
     print(`Updated group "${updated.name}". Next round: ${updated.next_round_at ?? 'none'}`);

@@ -51,7 +51,12 @@ export function mixerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       { schema: { tags: ['mixers'], body: createGroupBody, response: { 201: groupEnvelope, ...commonErrors } } },
       async (request, reply) => {
         const viewer = requirePerson(request);
-        const group = await createGroup({ db, actorId: viewer.id, input: request.body });
+        const group = await createGroup({
+          db,
+          actorId: viewer.id,
+          input: request.body,
+          minIntervalHours: ctx.config.mixers.minRoundIntervalHours,
+        });
         const view = await groupViewFor({ db, viewer, groupId: group.id, titlePattern });
         return reply.code(201).send({ group: view });
       },
@@ -70,7 +75,13 @@ export function mixerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (request) => {
         const viewer = requirePerson(request);
         const groupId = request.params.id;
-        await updateGroup({ db, actorId: viewer.id, groupId, changes: request.body });
+        await updateGroup({
+          db,
+          actorId: viewer.id,
+          groupId,
+          changes: request.body,
+          minIntervalHours: ctx.config.mixers.minRoundIntervalHours,
+        });
         return { group: await groupViewFor({ db, viewer, groupId, titlePattern }) };
       },
     );
