@@ -1,7 +1,7 @@
 import type { Executor } from '../../db/database.js';
 import type { NotificationChannel, NotificationKind, NotificationsTable } from '../../db/schema.js';
 import { newId } from '../../lib/ids.js';
-import { DEFAULT_REMINDER_MINUTES } from '../meetings/settings.js';
+import { DEFAULT_REMINDER_MINUTES, type MeetingMessageSettings } from '../meetings/settings.js';
 import type { Contact } from '../people/contacts.js';
 import { enabledChannels } from './channels.js';
 import { followOnRows, reminderDue } from './followOn.js';
@@ -13,7 +13,7 @@ import { loadWants } from './prefs.js';
  * A meeting as its messages describe it: everything the pipeline needs, handed over by the meetings
  * service, so notifications never read the meetings tables.
  */
-export interface MessageMeeting {
+export interface MessageMeeting extends MeetingMessageSettings {
   id: string;
   title: string;
   startsAt: string | null;
@@ -22,13 +22,6 @@ export interface MessageMeeting {
   roomUrl: string | null;
   /** The mixer group, when the meeting is a pairing: kept in the payload for webhook readers. */
   groupId: string | null;
-  origin: string | null;
-  originName: string | null;
-  introTemplate: string | null;
-  reminderTemplate: string | null;
-  followUpTemplate: string | null;
-  reminderMinutes: number | null;
-  followUpDays: number | null;
   createdAt: string;
   updatedAt: string;
   /** Everyone in the meeting, in display order (disabled people are never written to). */
@@ -75,13 +68,13 @@ export async function queueMeetingMessages(
     const attendees = meeting.participants.filter((p) => p.enabled);
     const onlyThese = meeting.only ? new Set(meeting.only) : null;
     const reached = attendees.filter((p) => !onlyThese || onlyThese.has(p.id));
-    const participants: PayloadPerson[] = attendees.map((p) => ({
-      id: p.id,
-      name: p.name,
-      email: p.email,
-      timezone: p.timezone,
-      title: p.title,
-      team: p.team,
+    const participants: PayloadPerson[] = attendees.map(({ id, name, email, timezone, title, team }) => ({
+      id,
+      name,
+      email,
+      timezone,
+      title,
+      team,
     }));
     const base: Omit<NotificationPayload, 'recipient' | 'readers'> = {
       kind: props.kind,
