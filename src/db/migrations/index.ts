@@ -6,6 +6,7 @@ import * as m0004 from './0004_meetings.js';
 import * as m0005 from './0005_meeting_messages.js';
 import * as m0006 from './0006_votes_one_tree.js';
 import * as m0007 from './0007_meeting_origins.js';
+import * as m0011 from './0011_inbound.js';
 
 /** Every migration, in order. Imported statically so the built server needs no migration folder. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005_meeting_messages': m0005,
   '0006_votes_one_tree': m0006,
   '0007_meeting_origins': m0007,
+  '0011_inbound': m0011,
 };
