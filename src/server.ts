@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import { adminRoutes } from './features/admin/routes.js';
 import { registerAuthentication } from './features/auth/plugin.js';
 import { authRoutes } from './features/auth/routes.js';
+import { intra42WebhookRoutes } from './features/ingest/webhookRoutes.js';
 import { feedbackRoutes } from './features/meetings/feedbackRoutes.js';
 import { meetingRoutes } from './features/meetings/routes.js';
 import { mixerRoutes } from './features/mixers/routes.js';
@@ -97,6 +98,7 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean }
     { prefix: '/api/v1' },
   );
   await app.register(talksPublicRoutes(ctx));
+  await app.register(intra42WebhookRoutes(ctx));
 
   await registerWebApp(app);
   return app;
