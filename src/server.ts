@@ -8,8 +8,10 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { adminRoutes } from './features/admin/routes.js';
+import { apiTokenRoutes } from './features/auth/apiTokenRoutes.js';
 import { registerAuthentication } from './features/auth/plugin.js';
 import { authRoutes } from './features/auth/routes.js';
+import { meetingsBySourceRoutes } from './features/ingest/meetingsBySource.js';
 import { intra42WebhookRoutes } from './features/ingest/webhookRoutes.js';
 import { feedbackRoutes } from './features/meetings/feedbackRoutes.js';
 import { meetingRoutes } from './features/meetings/routes.js';
@@ -64,6 +66,7 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean }
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: 'convene_session' },
           csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token' },
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API token made by an admin.' },
         },
       },
     },
@@ -94,6 +97,8 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean }
       await api.register(meetingRoutes(ctx));
       await api.register(talksRoutes(ctx));
       await api.register(mattermostActionRoutes(ctx));
+      await api.register(apiTokenRoutes(ctx));
+      await api.register(meetingsBySourceRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );
