@@ -11,6 +11,7 @@ import { adminRoutes } from './features/admin/routes.js';
 import { apiTokenRoutes } from './features/auth/apiTokenRoutes.js';
 import { registerAuthentication } from './features/auth/plugin.js';
 import { authRoutes } from './features/auth/routes.js';
+import { deliveriesRoutes } from './features/ingest/deliveriesRoutes.js';
 import { meetingsBySourceRoutes } from './features/ingest/meetingsBySource.js';
 import { intra42WebhookRoutes } from './features/ingest/webhookRoutes.js';
 import { feedbackRoutes } from './features/meetings/feedbackRoutes.js';
@@ -99,6 +100,7 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean }
       await api.register(mattermostActionRoutes(ctx));
       await api.register(apiTokenRoutes(ctx));
       await api.register(meetingsBySourceRoutes(ctx));
+      await api.register(deliveriesRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );
