@@ -191,6 +191,40 @@ export const configSchema = z
       })
       .strict()
       .default({ minRoundIntervalHours: 24 }),
+    /** The 42 intranet: scale_team webhooks, the RabbitMQ queue and the 42 API for team members. */
+    intra42: z
+      .object({
+        /** "scale_team.create:s1,scale_team.update:s2,…": the secret the intranet sends per model.event. */
+        webhooks: z
+          .string()
+          .default('')
+          .refine((v) => v.split(',').every((pair) => !pair.trim() || /^[\w]+\.[\w]+:.+$/.test(pair.trim())), {
+            message: 'must be a comma-separated list of model.event:secret',
+          }),
+        apiUrl: serviceUrl(HTTP_URL).default('https://api.intra.42.fr/'),
+        appId: z.string().min(1).optional(),
+        appSecret: z.string().min(1).optional(),
+        /** People created from a 42 login with no e-mail from the API get login@emailDomain. */
+        emailDomain: z.string().min(1).default('student.42.fr'),
+        amqp: z
+          .object({
+            url: z
+              .string()
+              .regex(/^amqps?:\/\//, 'must start with amqp:// or amqps://')
+              .optional(),
+            queue: z.string().min(1).default('intra42.scale_team'),
+            prefetch: z.coerce.number().int().min(1).max(1000).default(32),
+          })
+          .strict()
+          .default({ queue: 'intra42.scale_team', prefetch: 32 }),
+      })
+      .strict()
+      .default({
+        webhooks: '',
+        apiUrl: 'https://api.intra.42.fr/',
+        emailDomain: 'student.42.fr',
+        amqp: { queue: 'intra42.scale_team', prefetch: 32 },
+      }),
     jobs: z
       .object({ enabled: z.boolean().default(true) })
       .strict()
@@ -254,6 +288,14 @@ const envKeys: Array<[string, string[], (raw: string) => unknown]> = [
   ['CONVENE_MATTERMOST_TOKEN', ['notifications', 'mattermost', 'token'], String],
   ['CONVENE_WEBHOOK_URL', ['notifications', 'webhook', 'url'], String],
   ['CONVENE_WEBHOOK_SECRET', ['notifications', 'webhook', 'secret'], String],
+  ['CONVENE_INTRA42_WEBHOOKS', ['intra42', 'webhooks'], String],
+  ['CONVENE_INTRA42_API_URL', ['intra42', 'apiUrl'], String],
+  ['CONVENE_INTRA42_APP_ID', ['intra42', 'appId'], String],
+  ['CONVENE_INTRA42_APP_SECRET', ['intra42', 'appSecret'], String],
+  ['CONVENE_INTRA42_EMAIL_DOMAIN', ['intra42', 'emailDomain'], String],
+  ['CONVENE_INTRA42_AMQP_URL', ['intra42', 'amqp', 'url'], String],
+  ['CONVENE_INTRA42_AMQP_QUEUE', ['intra42', 'amqp', 'queue'], String],
+  ['CONVENE_INTRA42_AMQP_PREFETCH', ['intra42', 'amqp', 'prefetch'], String],
 ];
 
 function parseBoolean(raw: string): unknown {

@@ -8,8 +8,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { adminRoutes } from './features/admin/routes.js';
+import { apiTokenRoutes } from './features/auth/apiTokenRoutes.js';
 import { registerAuthentication } from './features/auth/plugin.js';
 import { authRoutes } from './features/auth/routes.js';
+import { deliveriesRoutes } from './features/ingest/deliveriesRoutes.js';
+import { meetingsBySourceRoutes } from './features/ingest/meetingsBySource.js';
+import { intra42WebhookRoutes } from './features/ingest/webhookRoutes.js';
 import { feedbackRoutes } from './features/meetings/feedbackRoutes.js';
 import { meetingRoutes } from './features/meetings/routes.js';
 import { mixerRoutes } from './features/mixers/routes.js';
@@ -66,6 +70,7 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean }
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: 'convene_session' },
           csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token' },
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API token made by an admin.' },
         },
       },
     },
@@ -96,10 +101,14 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean }
       await api.register(meetingRoutes(ctx));
       await api.register(talksRoutes(ctx));
       await api.register(mattermostActionRoutes(ctx));
+      await api.register(apiTokenRoutes(ctx));
+      await api.register(meetingsBySourceRoutes(ctx));
+      await api.register(deliveriesRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );
   await app.register(talksPublicRoutes(ctx));
+  await app.register(intra42WebhookRoutes(ctx));
 
   await registerWebApp(app);
   return app;

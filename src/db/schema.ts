@@ -303,6 +303,34 @@ export interface JobLeasesTable {
   updated_at: string;
 }
 
+export type DeliveryOutcome = 'processing' | 'ok' | 'ignored' | 'rejected' | 'failed';
+
+/** An inbound webhook or queue message, recorded once per (source, delivery id). */
+export interface DeliveriesTable {
+  id: string;
+  source: string;
+  delivery_id: string;
+  received_at: string;
+  outcome: DeliveryOutcome;
+  status_code: number | null;
+  error: string | null;
+  summary: string | null;
+  meeting_id: string | null;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  /** sha256 of the token; the token itself is shown once and never stored. */
+  token_hash: string;
+  /** JSON array of scopes, e.g. ["meetings:write"]. */
+  scopes: string;
+  created_by: string | null;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
 export interface DB {
   people: PeopleTable;
   external_ids: ExternalIdsTable;
@@ -324,4 +352,6 @@ export interface DB {
   votes: VotesTable;
   ballots: BallotsTable;
   job_leases: JobLeasesTable;
+  deliveries: DeliveriesTable;
+  api_tokens: ApiTokensTable;
 }

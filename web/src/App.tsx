@@ -1,6 +1,8 @@
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { AdminPage } from './admin/AdminPage';
+import { ApiTokensPage } from './admin/ApiTokensPage';
 import { ChannelsPage } from './admin/ChannelsPage';
+import { InboundPage } from './admin/InboundPage';
 import { MessagesPage } from './admin/MessagesPage';
 import { AuthProvider } from './auth/AuthProvider';
 import { RequireAdmin } from './auth/RequireAdmin';
@@ -75,6 +77,8 @@ export function App() {
               <Route path="meetings" element={<AdminMeetingsPage />} />
               <Route path="channels" element={<ChannelsPage />} />
               <Route path="messages" element={<MessagesPage />} />
+              <Route path="inbound" element={<InboundPage />} />
+              <Route path="api-tokens" element={<ApiTokensPage />} />
             </Route>
           </Route>
           {/* Talks are public: visitors see the list and can read (not vote) without signing in. */}

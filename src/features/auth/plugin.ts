@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../http/context.js';
 import { isSecureRequest } from '../../http/context.js';
+import { unauthorized } from '../../lib/errors.js';
 import { findPersonByUsername } from '../people/queries.js';
+import { bearerToken, callerForToken } from './apiTokens.js';
 import { checkCsrf, issueCsrfCookie } from './csrf.js';
 import { personForSession, SESSION_CHANGES, SESSION_COOKIE, SessionCache } from './sessions.js';
 import { cleanHeaderUsername, proxyMatcher } from './trustedHeader.js';
@@ -18,6 +20,7 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext): v
   app.decorateRequest('authSource', null);
   app.decorateRequest('sessionId', null);
   app.decorateRequest('ssoUsername', null);
+  app.decorateRequest('apiCaller', null);
 
   // Pages, assets and the public feed carry no credentials to look up: they pass without a promise.
   app.addHook('onRequest', (request, reply, done) => {
@@ -26,6 +29,13 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext): v
   });
 
   async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    // An API token is the whole credential: no session, and no CSRF (nothing a browser attaches).
+    const bearer = bearerToken(request);
+    if (bearer) {
+      request.apiCaller = await callerForToken(db, bearer);
+      if (!request.apiCaller) throw unauthorized('The API token is unknown or revoked.');
+      return;
+    }
     issueCsrfCookie(request, reply, isSecureRequest(request, ctx.config));
 
     // The header is honoured only from the proxy's own address; from anyone else it is ignored.

@@ -1,5 +1,6 @@
 import { recordAudit } from '../../db/audit.js';
 import type { Db } from '../../db/database.js';
+import { isBusy, isUniqueViolation } from '../../db/errors.js';
 import { AppError, badRequest } from '../../lib/errors.js';
 import { announceMeetings } from './announce.js';
 import { createMeetings, type MeetingDraft } from './create.js';
@@ -45,117 +46,138 @@ export async function upsertExternalMeeting(props: {
   if (!participantIds.length) throw badRequest('participants: must name at least one person.', 'participants');
   const startsAt = m.startsAt ? new Date(m.startsAt).toISOString() : null;
   const future = !startsAt || Date.parse(startsAt) > now.getTime();
-  return props.db.transaction().execute(async (trx) => {
-    const existing = await trx
-      .selectFrom('meetings')
-      .select(['id', 'status', 'external_updated_at'])
-      .where('source', '=', m.source)
-      .where('external_id', '=', m.externalId)
-      .executeTakeFirst();
-    if (m.updatedAt && existing?.external_updated_at && m.updatedAt < existing.external_updated_at) {
-      return { meetingId: existing.id, outcome: 'stale' as const };
-    }
-    if (!existing || existing.status === 'cancelled') {
-      if (existing) {
-        // The key is unique per source: the cancelled meeting gives it up and keeps its history.
+  const attempt = () =>
+    props.db.transaction().execute(async (trx) => {
+      const found = await trx
+        .selectFrom('meetings')
+        .select('id')
+        .where('source', '=', m.source)
+        .where('external_id', '=', m.externalId)
+        .executeTakeFirst();
+      // Row lock first (concurrent updates of one meeting queue up here), then read what to compare:
+      // read before the lock, an older update could pass the check and then overwrite a newer one.
+      if (found) await lockMeeting(trx, found.id);
+      const existing =
+        found &&
+        (await trx
+          .selectFrom('meetings')
+          .select(['id', 'status', 'external_updated_at'])
+          .where('id', '=', found.id)
+          .executeTakeFirstOrThrow());
+      if (m.updatedAt && existing?.external_updated_at && m.updatedAt < existing.external_updated_at) {
+        return { meetingId: existing.id, outcome: 'stale' as const };
+      }
+      if (!existing || existing.status === 'cancelled') {
+        if (existing) {
+          // The key is unique per source: the cancelled meeting gives it up and keeps its history.
+          await trx
+            .updateTable('meetings')
+            .set({ external_id: `${m.externalId}:cancelled:${existing.id}` })
+            .where('id', '=', existing.id)
+            .execute();
+        }
+        const draft: MeetingDraft = {
+          source: m.source,
+          externalId: m.externalId,
+          title: m.title,
+          startsAt,
+          durationMinutes: m.durationMinutes ?? null,
+          roomUrl: m.roomUrl ?? null,
+          participantIds,
+          externalUpdatedAt: m.updatedAt ?? null,
+          ...(m.settings && { settings: m.settings }),
+        };
+        const made = await createMeetings(trx, [draft], { announce: future, now });
+        const meetingId = made.ids[0] as string;
+        await recordAudit(trx, {
+          actorId: props.actorId ?? null,
+          action: 'meeting.create',
+          subjectType: 'meeting',
+          subjectId: meetingId,
+          data: { source: m.source, externalId: m.externalId, announced: future },
+        });
+        return { meetingId, outcome: 'created' as const, announced: future };
+      }
+
+      const meeting = await lockMeeting(trx, existing.id);
+      const current = (
+        await trx.selectFrom('meeting_participants').select('person_id').where('meeting_id', '=', meeting.id).execute()
+      ).map((p) => p.person_id);
+      const added = participantIds.filter((id) => !current.includes(id));
+      const removed = current.filter((id) => !participantIds.includes(id));
+      const duration = m.durationMinutes ?? meeting.duration_minutes ?? (startsAt ? 30 : null);
+      const moved = meeting.starts_at !== startsAt || meeting.duration_minutes !== duration;
+      const updatedAt = nextUpdatedAt(meeting.updated_at, now);
+      await trx
+        .updateTable('meetings')
+        .set({
+          title: m.title,
+          starts_at: startsAt,
+          duration_minutes: duration,
+          room_url: m.roomUrl ?? null,
+          external_updated_at: m.updatedAt ?? existing.external_updated_at,
+          ...(moved && meeting.starts_at ? { status: 'rescheduled' as const } : {}),
+          updated_at: moved || added.length || removed.length ? updatedAt : meeting.updated_at,
+        })
+        .where('id', '=', meeting.id)
+        .execute();
+      if (!moved && !added.length && !removed.length) return { meetingId: meeting.id, outcome: 'unchanged' as const };
+
+      // Told before they leave the meeting: the cancellation is the meeting as they knew it.
+      if (removed.length) {
+        await announceMeetings(trx, {
+          meetingIds: [meeting.id],
+          kind: 'cancel',
+          revision: updatedAt,
+          only: removed,
+          now,
+        });
         await trx
-          .updateTable('meetings')
-          .set({ external_id: `${m.externalId}:cancelled:${existing.id}` })
-          .where('id', '=', existing.id)
+          .deleteFrom('meeting_participants')
+          .where('meeting_id', '=', meeting.id)
+          .where('person_id', 'in', removed)
           .execute();
       }
-      const draft: MeetingDraft = {
-        source: m.source,
-        externalId: m.externalId,
-        title: m.title,
-        startsAt,
-        durationMinutes: m.durationMinutes ?? null,
-        roomUrl: m.roomUrl ?? null,
-        participantIds,
-        externalUpdatedAt: m.updatedAt ?? null,
-        ...(m.settings && { settings: m.settings }),
-      };
-      const made = await createMeetings(trx, [draft], { announce: future, now });
-      const meetingId = made.ids[0] as string;
+      if (added.length) {
+        await trx
+          .insertInto('meeting_participants')
+          .values(added.map((person_id) => ({ meeting_id: meeting.id, person_id, role: 'participant' })))
+          .execute();
+      }
+      if (future) {
+        // The waiting reminders name the old time or the old people: they go, and new ones come with
+        // the notices below (or alone, for the people who stay when only the others changed).
+        await skipWaiting(trx, meeting.id, ['reminder'], 'The meeting changed.');
+        const revision = `${startsAt}@${updatedAt}`;
+        const stay = participantIds.filter((id) => !added.includes(id));
+        if (stay.length) {
+          const kind = moved ? 'rescheduled' : 'reminder';
+          await announceMeetings(trx, { meetingIds: [meeting.id], kind, revision, only: stay, now });
+          if (moved) await notePreviousTime(trx, meeting.id, revision, meeting.starts_at);
+        }
+        if (added.length) {
+          await announceMeetings(trx, { meetingIds: [meeting.id], kind: 'intro', revision, only: added, now });
+        }
+      }
       await recordAudit(trx, {
         actorId: props.actorId ?? null,
-        action: 'meeting.create',
+        action: 'meeting.update',
         subjectType: 'meeting',
-        subjectId: meetingId,
-        data: { source: m.source, externalId: m.externalId, announced: future },
+        subjectId: meeting.id,
+        data: { source: m.source, externalId: m.externalId, moved, added: added.length, removed: removed.length },
       });
-      return { meetingId, outcome: 'created' as const, announced: future };
-    }
-
-    const meeting = await lockMeeting(trx, existing.id);
-    const current = (
-      await trx.selectFrom('meeting_participants').select('person_id').where('meeting_id', '=', meeting.id).execute()
-    ).map((p) => p.person_id);
-    const added = participantIds.filter((id) => !current.includes(id));
-    const removed = current.filter((id) => !participantIds.includes(id));
-    const duration = m.durationMinutes ?? meeting.duration_minutes ?? (startsAt ? 30 : null);
-    const moved = meeting.starts_at !== startsAt || meeting.duration_minutes !== duration;
-    const updatedAt = nextUpdatedAt(meeting.updated_at, now);
-    await trx
-      .updateTable('meetings')
-      .set({
-        title: m.title,
-        starts_at: startsAt,
-        duration_minutes: duration,
-        room_url: m.roomUrl ?? null,
-        external_updated_at: m.updatedAt ?? existing.external_updated_at,
-        ...(moved && meeting.starts_at ? { status: 'rescheduled' as const } : {}),
-        updated_at: moved || added.length || removed.length ? updatedAt : meeting.updated_at,
-      })
-      .where('id', '=', meeting.id)
-      .execute();
-    if (!moved && !added.length && !removed.length) return { meetingId: meeting.id, outcome: 'unchanged' as const };
-
-    // Told before they leave the meeting: the cancellation is the meeting as they knew it.
-    if (removed.length) {
-      await announceMeetings(trx, {
-        meetingIds: [meeting.id],
-        kind: 'cancel',
-        revision: updatedAt,
-        only: removed,
-        now,
-      });
-      await trx
-        .deleteFrom('meeting_participants')
-        .where('meeting_id', '=', meeting.id)
-        .where('person_id', 'in', removed)
-        .execute();
-    }
-    if (added.length) {
-      await trx
-        .insertInto('meeting_participants')
-        .values(added.map((person_id) => ({ meeting_id: meeting.id, person_id, role: 'participant' })))
-        .execute();
-    }
-    if (future) {
-      // The waiting reminders name the old time or the old people: they go, and new ones come with
-      // the notices below (or alone, for the people who stay when only the others changed).
-      await skipWaiting(trx, meeting.id, ['reminder'], 'The meeting changed.');
-      const revision = `${startsAt}@${updatedAt}`;
-      const stay = participantIds.filter((id) => !added.includes(id));
-      if (stay.length) {
-        const kind = moved ? 'rescheduled' : 'reminder';
-        await announceMeetings(trx, { meetingIds: [meeting.id], kind, revision, only: stay, now });
-        if (moved) await notePreviousTime(trx, meeting.id, revision, meeting.starts_at);
-      }
-      if (added.length) {
-        await announceMeetings(trx, { meetingIds: [meeting.id], kind: 'intro', revision, only: added, now });
-      }
-    }
-    await recordAudit(trx, {
-      actorId: props.actorId ?? null,
-      action: 'meeting.update',
-      subjectType: 'meeting',
-      subjectId: meeting.id,
-      data: { source: m.source, externalId: m.externalId, moved, added: added.length, removed: removed.length },
+      return { meetingId: meeting.id, outcome: 'updated' as const, moved, added, removed };
     });
-    return { meetingId: meeting.id, outcome: 'updated' as const, moved, added, removed };
-  });
+  // Two first deliveries of one meeting racing: the loser's insert meets the unique key (source,
+  // external id), its transaction is rolled back whole, and it runs again as an update.
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (tries < 3 && (isUniqueViolation(error) || isBusy(error))) continue;
+      throw error;
+    }
+  }
 }
 
 /**

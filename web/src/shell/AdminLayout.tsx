@@ -7,6 +7,8 @@ const ADMIN_SECTIONS: ReadonlyArray<{ path: string; title: string; end?: boolean
   { path: '/admin/meetings', title: 'Meetings' },
   { path: '/admin/channels', title: 'Channels' },
   { path: '/admin/messages', title: 'Messages' },
+  { path: '/admin/inbound', title: 'Inbound' },
+  { path: '/admin/api-tokens', title: 'API tokens' },
   // Talks events are created and managed from the Talks pages themselves (event → Manage).
   { path: '/talks', title: 'Talks' },
 ];

@@ -1,0 +1,150 @@
+import type { FastifyRequest } from 'fastify';
+import { recordAudit } from '../../db/audit.js';
+import type { Db } from '../../db/database.js';
+import { forbidden, notFound, unauthorized } from '../../lib/errors.js';
+import { constantTimeEqual, hashToken, newId, newToken } from '../../lib/ids.js';
+
+/** What a token may be given; a route that accepts tokens names the one it needs. */
+export const API_SCOPES = ['meetings:write'] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+
+/** A machine caller, authenticated by `Authorization: Bearer <token>`. */
+export interface ApiCaller {
+  tokenId: string;
+  name: string;
+  scopes: string[];
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    apiCaller: ApiCaller | null;
+  }
+}
+
+const PREFIX = 'cvn_';
+/** Last use is written at most this often per token: one write a minute, not one per request. */
+const LAST_USED_EVERY_MS = 60_000;
+
+export interface ApiTokenView {
+  id: string;
+  name: string;
+  scopes: string[];
+  createdAt: string;
+  createdBy: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+const view = (row: {
+  id: string;
+  name: string;
+  scopes: string;
+  created_at: string;
+  created_by: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}): ApiTokenView => ({
+  id: row.id,
+  name: row.name,
+  scopes: JSON.parse(row.scopes) as string[],
+  createdAt: row.created_at,
+  createdBy: row.created_by,
+  lastUsedAt: row.last_used_at,
+  revokedAt: row.revoked_at,
+});
+
+/** Makes a token; the token itself is in the answer only, never stored (its sha256 is). */
+export async function createApiToken(props: {
+  db: Db;
+  name: string;
+  scopes: ApiScope[];
+  actorId: string;
+}): Promise<{ token: string; apiToken: ApiTokenView }> {
+  const token = `${PREFIX}${newToken()}`;
+  const row = {
+    id: newId(),
+    name: props.name,
+    token_hash: hashToken(token),
+    scopes: JSON.stringify([...new Set(props.scopes)]),
+    created_by: props.actorId,
+    created_at: new Date().toISOString(),
+    last_used_at: null,
+    revoked_at: null,
+  };
+  await props.db.transaction().execute(async (trx) => {
+    await trx.insertInto('api_tokens').values(row).execute();
+    await recordAudit(trx, {
+      actorId: props.actorId,
+      action: 'api_token.create',
+      subjectType: 'api_token',
+      subjectId: row.id,
+      data: { name: row.name, scopes: row.scopes },
+    });
+  });
+  return { token, apiToken: view(row) };
+}
+
+export async function listApiTokens(db: Db): Promise<ApiTokenView[]> {
+  const rows = await db
+    .selectFrom('api_tokens')
+    .select(['id', 'name', 'scopes', 'created_at', 'created_by', 'last_used_at', 'revoked_at'])
+    .orderBy('created_at', 'desc')
+    .execute();
+  return rows.map(view);
+}
+
+export async function revokeApiToken(props: { db: Db; id: string; actorId: string }): Promise<ApiTokenView> {
+  return props.db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('api_tokens').selectAll().where('id', '=', props.id).executeTakeFirst();
+    if (!row) throw notFound('No such API token.');
+    if (!row.revoked_at) {
+      row.revoked_at = new Date().toISOString();
+      await trx.updateTable('api_tokens').set({ revoked_at: row.revoked_at }).where('id', '=', row.id).execute();
+      await recordAudit(trx, {
+        actorId: props.actorId,
+        action: 'api_token.revoke',
+        subjectType: 'api_token',
+        subjectId: row.id,
+        data: { name: row.name },
+      });
+    }
+    return view(row);
+  });
+}
+
+/**
+ * The caller a bearer token names, or null. Looked up by its hash (the index finds the row) and
+ * compared again in constant time; a revoked token is nobody.
+ */
+export async function callerForToken(db: Db, token: string, now = new Date()): Promise<ApiCaller | null> {
+  if (!token.startsWith(PREFIX) || token.length > 200) return null;
+  const hashed = hashToken(token);
+  const row = await db
+    .selectFrom('api_tokens')
+    .select(['id', 'name', 'scopes', 'token_hash', 'last_used_at', 'revoked_at'])
+    .where('token_hash', '=', hashed)
+    .executeTakeFirst();
+  if (!row || row.revoked_at || !constantTimeEqual(row.token_hash, hashed)) return null;
+  if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) >= LAST_USED_EVERY_MS) {
+    await db.updateTable('api_tokens').set({ last_used_at: now.toISOString() }).where('id', '=', row.id).execute();
+  }
+  return { tokenId: row.id, name: row.name, scopes: JSON.parse(row.scopes) as string[] };
+}
+
+/** For routes that accept tokens: a token caller must hold the scope; a signed-in admin may too. */
+export function requireScope(request: FastifyRequest, scope: ApiScope): { actorId: string | null } {
+  if (request.apiCaller) {
+    if (!request.apiCaller.scopes.includes(scope)) throw forbidden(`This token lacks the ${scope} scope.`);
+    return { actorId: null };
+  }
+  if (request.person?.role === 'admin') return { actorId: request.person.id };
+  if (request.person) throw forbidden('Only administrators and API tokens can do that.');
+  throw unauthorized('Send an API token: Authorization: Bearer <token>.');
+}
+
+export function bearerToken(request: FastifyRequest): string | null {
+  const value = request.headers.authorization;
+  if (typeof value !== 'string') return null;
+  const match = /^Bearer\s+(\S+)$/i.exec(value);
+  return match?.[1] ?? null;
+}

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { constantTimeEqual } from '../../lib/ids.js';
+
+/**
+ * The 42 intranet's webhook contract, shared by the HTTP endpoint and the RabbitMQ consumer:
+ * headers X-Model, X-Event, X-Secret, X-Delivery and a `scale_team` body.
+ */
+export const SCALE_TEAM_EVENTS = ['create', 'update', 'destroy'] as const;
+export type ScaleTeamEvent = (typeof SCALE_TEAM_EVENTS)[number];
+
+/** "scale_team.create:s1,scale_team.update:s2" → a secret per "model.event". */
+export function parseWebhookSecrets(config: string): Map<string, string> {
+  const secrets = new Map<string, string>();
+  for (const pair of config.split(',')) {
+    const at = pair.indexOf(':');
+    if (at > 0) secrets.set(pair.slice(0, at).trim(), pair.slice(at + 1).trim());
+  }
+  return secrets;
+}
+
+export type HeaderCheck =
+  | { ok: true; model: 'scale_team'; event: ScaleTeamEvent; deliveryId: string }
+  | { ok: false; status: 400 | 401; field?: string; message: string };
+
+const header = (value: unknown): string => {
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  if (Array.isArray(value)) return header(value[0]);
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+};
+
+/**
+ * The secret is checked before anything else, in constant time against every configured secret
+ * (so timing tells nothing about which model.event pairs exist): a wrong one is 401 whatever else
+ * is wrong. Only then are the model, the event and the delivery id looked at.
+ */
+export function checkHeaders(secrets: Map<string, string>, headers: Record<string, unknown>): HeaderCheck {
+  const model = header(headers['x-model']);
+  const event = header(headers['x-event']);
+  const secret = header(headers['x-secret']);
+  const key = `${model}.${event}`;
+  let matchesOwn = false;
+  let matchesAny = false;
+  for (const [pair, expected] of secrets) {
+    const equal = constantTimeEqual(secret, expected);
+    if (equal) matchesAny = true;
+    if (equal && pair === key) matchesOwn = true;
+  }
+  if (!secret || !matchesAny) return { ok: false, status: 401, message: 'X-Secret: missing or wrong.' };
+  if (model !== 'scale_team') {
+    return { ok: false, status: 400, field: 'X-Model', message: `X-Model: unknown model "${model.slice(0, 40)}".` };
+  }
+  if (!(SCALE_TEAM_EVENTS as readonly string[]).includes(event)) {
+    return { ok: false, status: 400, field: 'X-Event', message: `X-Event: unknown event "${event.slice(0, 40)}".` };
+  }
+  // A secret of another event does not open this one.
+  if (!matchesOwn) return { ok: false, status: 401, message: 'X-Secret: missing or wrong.' };
+  const deliveryId = header(headers['x-delivery']).trim();
+  if (!deliveryId || deliveryId.length > 200) {
+    return { ok: false, status: 400, field: 'X-Delivery', message: 'X-Delivery: a delivery id is required.' };
+  }
+  return { ok: true, model: 'scale_team', event: event as ScaleTeamEvent, deliveryId };
+}
+
+/** Both forms the intranet sends: "2020-07-15T21:00:00.000Z" and "2020-05-14 22:30:00 UTC". */
+const beginAt = z.string().transform((value, ctx) => {
+  const text = value.trim();
+  const spaced = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?) UTC$/.exec(text);
+  const iso = spaced
+    ? `${spaced[1]}T${spaced[2]}Z`
+    : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(text)
+      ? text
+      : null;
+  const ms = iso ? Date.parse(iso) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be a time such as 2020-07-15T21:00:00.000Z or 2020-05-14 22:30:00 UTC',
+    });
+    return z.NEVER;
+  }
+  return new Date(ms).toISOString();
+});
+
+const login = z.string().trim().min(1).max(100);
+
+/** The parts of a scale_team that Convene uses; anything else the intranet sends is ignored. */
+export const scaleTeamSchema = z.object({
+  id: z.number().int().positive(),
+  begin_at: beginAt.nullish(),
+  updated_at: beginAt.nullish(),
+  user: z.object({ login: login.nullish() }).nullish(),
+  team: z
+    .object({
+      id: z.number().int().positive(),
+      name: z.string().max(200).nullish(),
+      users: z.array(z.object({ login })).max(50).nullish(),
+    })
+    .nullish(),
+  scale: z.object({ duration: z.number().int().min(0).max(86_400).nullish() }).nullish(),
+});
+export type ScaleTeam = z.infer<typeof scaleTeamSchema>;
+
+/** A destroy needs only the id. */
+export const destroySchema = z.object({ id: z.number().int().positive() });

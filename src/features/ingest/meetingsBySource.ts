@@ -1,0 +1,159 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Db } from '../../db/database.js';
+import type { AppContext } from '../../http/context.js';
+import { commonErrors, errorBody } from '../../http/errorShape.js';
+import { requireScope } from '../auth/apiTokens.js';
+import { cancelByExternalId, upsertExternalMeeting } from '../meetings/external.js';
+import { sourceOrigin } from '../meetings/settings.js';
+
+const tags = ['meetings'];
+/** Sources Convene itself makes meetings for; an API caller may not write under their names. */
+const RESERVED = new Set(['round', 'manual', 'unconference', 'intra42']);
+
+const params = z.object({
+  source: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'must be 1–40 lower-case letters, digits, - or _')
+    .refine((s) => !RESERVED.has(s), 'is reserved for Convene'),
+  externalId: z.string().min(1).max(200),
+});
+
+const body = z
+  .object({
+    title: z.string().trim().min(1, 'must not be empty').max(200),
+    startsAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time such as 2030-01-15T09:30:00Z' }),
+    durationMinutes: z
+      .number()
+      .int()
+      .min(5)
+      .max(24 * 60)
+      .default(30),
+    participants: z.array(z.string().trim().min(1).max(254)).min(1, 'must name at least one person').max(100),
+    /** The caller's own change time: an older update arriving late changes nothing. */
+    updatedAt: z.iso.datetime({ offset: true }).optional(),
+    messages: z
+      .object({
+        originName: z.string().trim().min(1).max(100).optional(),
+        introTemplate: z.string().max(4000).nullable().optional(),
+        reminderTemplate: z.string().max(4000).nullable().optional(),
+        reminderMinutes: z
+          .number()
+          .int()
+          .min(0)
+          .max(7 * 24 * 60)
+          .optional(),
+        followUpDays: z.number().int().min(1).max(60).nullable().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const upserted = z.object({
+  meetingId: z.string(),
+  outcome: z.enum(['created', 'updated', 'unchanged', 'stale']),
+});
+
+/** People named by e-mail (with an @) or username; the ones nobody is are listed back. */
+async function resolveParticipants(db: Db, names: string[]): Promise<{ ids: string[]; unknown: string[] }> {
+  const ids: string[] = [];
+  const unknown: string[] = [];
+  for (const name of new Set(names)) {
+    const row = name.includes('@')
+      ? await db
+          .selectFrom('people')
+          .select('id')
+          .where((eb) => eb(eb.fn('lower', ['email']), '=', name.toLowerCase()))
+          .where('enabled', '=', 1)
+          .executeTakeFirst()
+      : await db
+          .selectFrom('people')
+          .select('id')
+          .where('username', '=', name)
+          .where('enabled', '=', 1)
+          .executeTakeFirst();
+    if (row) ids.push(row.id);
+    else unknown.push(name);
+  }
+  return { ids, unknown };
+}
+
+/**
+ * The meetings API for any outside source, authenticated by an API token with meetings:write (or
+ * a signed-in admin): create-or-update and cancel by (source, external id).
+ */
+export function meetingsBySourceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  const { db } = ctx.database;
+  return async (app) => {
+    app.put(
+      '/meetings/by-source/:source/:externalId',
+      {
+        schema: {
+          tags,
+          description:
+            'Creates or updates the meeting a source knows by this id. Needs an API token with meetings:write.',
+          security: [{ bearer: [] }],
+          params,
+          body,
+          response: { 200: upserted, 422: errorBody, ...commonErrors },
+        },
+      },
+      async (request, reply) => {
+        const { actorId } = requireScope(request, 'meetings:write');
+        const { source, externalId } = request.params;
+        const input = request.body;
+        const people = await resolveParticipants(db, input.participants);
+        if (people.unknown.length) {
+          return reply.code(422).send({
+            error: {
+              code: 'unprocessable',
+              field: 'participants',
+              message: `participants: nobody is ${people.unknown.map((n) => JSON.stringify(n)).join(', ')}.`,
+            },
+          });
+        }
+        const messages = input.messages ?? {};
+        const result = await upsertExternalMeeting({
+          db,
+          actorId,
+          meeting: {
+            source,
+            externalId,
+            title: input.title,
+            startsAt: input.startsAt,
+            durationMinutes: input.durationMinutes,
+            participantIds: people.ids,
+            updatedAt: input.updatedAt ? new Date(input.updatedAt).toISOString() : null,
+            settings: {
+              origin: sourceOrigin(source),
+              originName: messages.originName ?? source,
+              ...(messages.introTemplate !== undefined && { introTemplate: messages.introTemplate }),
+              ...(messages.reminderTemplate !== undefined && { reminderTemplate: messages.reminderTemplate }),
+              ...(messages.reminderMinutes !== undefined && { reminderMinutes: messages.reminderMinutes }),
+              ...(messages.followUpDays !== undefined && { followUpDays: messages.followUpDays }),
+            },
+          },
+        });
+        return { meetingId: result.meetingId, outcome: result.outcome };
+      },
+    );
+
+    app.delete(
+      '/meetings/by-source/:source/:externalId',
+      {
+        schema: {
+          tags,
+          description: 'Cancels the meeting and tells its people; an unknown id changes nothing.',
+          security: [{ bearer: [] }],
+          params,
+          response: { 200: z.object({ meetingId: z.string().nullable(), cancelled: z.boolean() }), ...commonErrors },
+        },
+      },
+      async (request) => {
+        const { actorId } = requireScope(request, 'meetings:write');
+        return cancelByExternalId({ db, actorId, ...request.params });
+      },
+    );
+  };
+}

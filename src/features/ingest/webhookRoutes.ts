@@ -1,0 +1,38 @@
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { AppContext } from '../../http/context.js';
+import { intra42Receiver } from './receive.js';
+
+/**
+ * POST /webhooks/42: the 42 intranet's scale_team webhooks. Outside /api/v1 on purpose: no session,
+ * no CSRF token; the X-Secret header is the credential.
+ */
+export function intra42WebhookRoutes(ctx: AppContext): FastifyPluginAsync {
+  return async (app: FastifyInstance) => {
+    const receive = intra42Receiver({ db: ctx.database.db, config: ctx.config });
+    // The body is parsed by the receiver, so malformed JSON is its 400 and not Fastify's.
+    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 256 * 1024 }, (_request, body, done) =>
+      done(null, body),
+    );
+    app.removeContentTypeParser('application/json');
+    app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: 256 * 1024 }, (_r, body, done) =>
+      done(null, body),
+    );
+    app.post('/webhooks/42', { schema: { hide: true } }, async (request, reply) => {
+      const receipt = await receive(request.headers, request.body ?? '');
+      const ok = receipt.status < 300;
+      if (!ok && receipt.outcome === 'failed') reply.header('retry-after', '60');
+      return reply.code(receipt.status).send(
+        ok
+          ? { status: receipt.outcome, message: receipt.message, meetingId: receipt.meetingId ?? null }
+          : {
+              error: {
+                code:
+                  receipt.status === 401 ? 'unauthorized' : receipt.status === 422 ? 'unprocessable' : 'bad_request',
+                message: receipt.message,
+                field: receipt.field,
+              },
+            },
+      );
+    });
+  };
+}

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { claimDelivery, finishDelivery } from '../../src/features/ingest/deliveries.js';
+import { shot } from '../helpers/browser.js';
+import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
+import { ADMIN_PASSWORD } from '../helpers/server.js';
+
+let browser: Browser;
+let live: LiveApp;
+let close: () => Promise<void>;
+
+before(async () => {
+  ({ browser, live, close } = await startBrowserApp());
+  const db = live.ctx.database.db;
+  const ok = await claimDelivery(db, 'intra42', 'delivery-ok-1');
+  if (ok.claimed)
+    await finishDelivery(db, ok.id, { outcome: 'ok', statusCode: 200, summary: 'create: Created: scale team 4242.' });
+  const bad = await claimDelivery(db, 'intra42', 'delivery-bad-2');
+  if (bad.claimed) {
+    await finishDelivery(db, bad.id, {
+      outcome: 'rejected',
+      statusCode: 422,
+      error: 'user.login: missing: this evaluation is automatic, no meeting is needed.',
+    });
+  }
+});
+
+after(async () => {
+  await close?.();
+});
+
+/** Nothing wider than the window: no sideways scrolling on a phone. */
+async function assertFits(page: Page, what: string) {
+  const width = page.viewportSize()?.width ?? 0;
+  const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(scroll <= width, `${what} is ${scroll}px wide in a ${width}px window`);
+}
+
+async function signInAsAdmin(page: Page) {
+  await page.goto(`${live.url}/signin`);
+  await page.getByLabel('Email').fill('admin');
+  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${live.url}/`);
+}
+
+for (const width of [1280, 390]) {
+  test(`admin Inbound and API tokens pages at ${width}px`, async () => {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: live.url });
+    const page = await context.newPage();
+    try {
+      await signInAsAdmin(page);
+      await page.goto(`${live.url}/admin/inbound`);
+      await page.getByText('delivery-bad-2').waitFor();
+      assert.ok(await page.getByText(/evaluation is automatic/).isVisible());
+      await page.screenshot({ path: shot(`ingest-inbound-${width}`), fullPage: true });
+      await assertFits(page, 'the Inbound page');
+      await page.getByLabel('Outcome').selectOption('rejected');
+      await page.getByText('delivery-ok-1').waitFor({ state: 'detached' });
+      assert.equal(await page.getByText('delivery-bad-2').count(), 1);
+
+      await page.goto(`${live.url}/admin/api-tokens`);
+      await page.getByLabel('Name').fill(`HR tool ${width}`);
+      await page.getByRole('button', { name: 'Create token' }).click();
+      const token = (await page.getByTestId('new-token').textContent()) ?? '';
+      assert.match(token, /^cvn_/);
+      await page.getByRole('button', { name: 'Copy' }).click();
+      await page.getByText('Copied.').waitFor();
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), token);
+      await page.screenshot({ path: shot(`ingest-tokens-${width}`), fullPage: true });
+      await assertFits(page, 'the API tokens page');
+
+      // The token works, and is shown nowhere once the page is left.
+      const call = await fetch(`${live.url}/api/v1/meetings/by-source/hr/x`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      assert.equal(call.status, 200);
+      await page.reload();
+      assert.equal(await page.getByText(token).count(), 0);
+
+      const row = page.getByRole('row', { name: new RegExp(`HR tool ${width}`) });
+      await row.getByRole('button', { name: 'Revoke' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+      await row.getByText(/Revoked/).waitFor();
+      await assertFits(page, 'the token list with a revoked token');
+      const refused = await fetch(`${live.url}/api/v1/meetings/by-source/hr/x`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      assert.equal(refused.status, 401);
+    } finally {
+      await context.close();
+    }
+  });
+}

@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { insertPerson } from './helpers/people.js';
+import { adminClient, type TestApp } from './helpers/server.js';
+import { forEachEngine } from './helpers/suite.js';
+
+const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
+
+function call(get: () => TestApp, method: 'PUT' | 'DELETE', url: string, token: string | null, payload?: unknown) {
+  return get()
+    .app.inject({
+      method,
+      url,
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+      ...(payload !== undefined && { payload: payload as object }),
+    })
+    .then((r) => ({ status: r.statusCode, body: r.json() }));
+}
+
+forEachEngine('meetings API with API tokens', (get) => {
+  test('an admin makes a token shown once; it upserts and cancels meetings without session or CSRF; revoked it is refused', async () => {
+    const db = get().ctx.database.db;
+    const admin = await adminClient(get().app);
+    const ann = await insertPerson(db, { username: 'api-ann' });
+    const ben = await insertPerson(db, { username: 'api-ben', email: 'Ben@Example.org' });
+
+    const bad = await admin.post('/api/v1/admin/api-tokens', { name: 'HR', scopes: ['everything'] });
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.error.message, /scopes/);
+    const made = await admin.post('/api/v1/admin/api-tokens', { name: 'HR tool', scopes: ['meetings:write'] });
+    assert.equal(made.status, 201);
+    const token = made.body.token as string;
+    const stored = await db.selectFrom('api_tokens').selectAll().executeTakeFirstOrThrow();
+    assert.notEqual(stored.token_hash, token, 'only a hash is stored');
+    assert.ok(!JSON.stringify(await admin.get('/api/v1/admin/api-tokens')).includes(token), 'never listed again');
+
+    const url = '/api/v1/meetings/by-source/hr-tool/onboarding-1';
+    const meeting = { title: 'Onboarding', startsAt: inHours(5), participants: ['api-ann', 'ben@example.org'] };
+    assert.equal((await call(get, 'PUT', url, null, meeting)).status, 401);
+    assert.equal((await call(get, 'PUT', url, 'cvn_not-a-token', meeting)).status, 401);
+    const created = await call(get, 'PUT', url, token, meeting);
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    assert.equal(created.body.outcome, 'created');
+    const people = await db
+      .selectFrom('meeting_participants')
+      .select('person_id')
+      .where('meeting_id', '=', created.body.meetingId)
+      .execute();
+    assert.deepEqual(people.map((p) => p.person_id).sort(), [ann, ben].sort());
+    const listed = await admin.get('/api/v1/admin/api-tokens');
+    assert.ok(listed.body.tokens[0].lastUsedAt, 'last use recorded');
+
+    const unknown = await call(get, 'PUT', url, token, { ...meeting, participants: ['api-ann', 'nobody@example.org'] });
+    assert.equal(unknown.status, 422);
+    assert.equal(unknown.body.error.field, 'participants');
+    assert.match(unknown.body.error.message, /nobody@example\.org/);
+    const badTime = await call(get, 'PUT', url, token, { ...meeting, startsAt: 'soon' });
+    assert.equal(badTime.status, 400);
+    assert.equal(badTime.body.error.field, 'startsAt');
+    assert.equal((await call(get, 'PUT', '/api/v1/meetings/by-source/round/x', token, meeting)).status, 400);
+
+    const moved = await call(get, 'PUT', url, token, { ...meeting, startsAt: inHours(8) });
+    assert.equal(moved.body.outcome, 'updated');
+    const cancelled = await call(get, 'DELETE', url, token);
+    assert.deepEqual(cancelled.body, { meetingId: created.body.meetingId, cancelled: true });
+    const row = await db
+      .selectFrom('meetings')
+      .select('status')
+      .where('id', '=', created.body.meetingId)
+      .executeTakeFirst();
+    assert.equal(row?.status, 'cancelled');
+    assert.equal((await call(get, 'DELETE', '/api/v1/meetings/by-source/hr-tool/never', token)).body.cancelled, false);
+
+    const revoked = await admin.post(`/api/v1/admin/api-tokens/${made.body.apiToken.id}/revoke`);
+    assert.equal(revoked.status, 200);
+    assert.ok(revoked.body.apiToken.revokedAt);
+    assert.equal((await call(get, 'PUT', url, token, meeting)).status, 401);
+  });
+
+  test('a member cannot make tokens; the OpenAPI document lists the meetings API', async () => {
+    const member = get().app;
+    const anonymous = await member.inject({ method: 'GET', url: '/api/v1/admin/api-tokens' });
+    assert.equal(anonymous.statusCode, 401);
+    const doc = (await member.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    assert.ok(doc.paths['/api/v1/meetings/by-source/{source}/{externalId}'].put);
+    assert.ok(doc.paths['/api/v1/meetings/by-source/{source}/{externalId}'].delete);
+  });
+});

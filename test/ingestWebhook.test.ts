@@ -1,0 +1,293 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FakeIntra42 } from './helpers/fakeIntra42.js';
+import { notificationRows, startForFile } from './helpers/outbox.js';
+import type { TestApp } from './helpers/server.js';
+import { TestSmtp } from './helpers/smtp.js';
+import { forEachEngine } from './helpers/suite.js';
+
+const smtp = await startForFile(new TestSmtp());
+const intra = await startForFile(new FakeIntra42());
+const SECRETS = { create: 'create-secret-1', update: 'update-secret-2', destroy: 'destroy-secret-3' };
+const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
+let deliveries = 0;
+
+type Event = keyof typeof SECRETS;
+
+function send(
+  get: () => TestApp,
+  event: Event,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any; delivery: string }> {
+  const delivery = headers['x-delivery'] ?? `d-${++deliveries}-${Date.now()}`;
+  return get()
+    .app.inject({
+      method: 'POST',
+      url: '/webhooks/42',
+      headers: {
+        'content-type': 'application/json',
+        'x-model': 'scale_team',
+        'x-event': event,
+        'x-secret': SECRETS[event],
+        'x-delivery': delivery,
+        ...headers,
+      },
+      payload: typeof body === 'string' ? body : JSON.stringify(body),
+    })
+    .then((r) => ({ status: r.statusCode, body: r.json(), delivery }));
+}
+
+const scaleTeam = (id: number, over: Record<string, unknown> = {}) => ({
+  id,
+  begin_at: inHours(3),
+  user: { login: `eval${id}` },
+  team: { id: id * 10, name: 'libft', users: [{ login: `stud${id}a` }, { login: `stud${id}b` }] },
+  ...over,
+});
+
+async function meetingOf(get: () => TestApp, id: number) {
+  const db = get().ctx.database.db;
+  const meetings = await db.selectFrom('meetings').selectAll().where('source', '=', 'intra42').execute();
+  const meeting = meetings.find((m) => m.external_id === String(id));
+  if (!meeting) return null;
+  const people = await db
+    .selectFrom('meeting_participants')
+    .innerJoin('external_ids', 'external_ids.person_id', 'meeting_participants.person_id')
+    .select('external_ids.external_id as login')
+    .where('meeting_id', '=', meeting.id)
+    .where('external_ids.source', '=', 'intra42')
+    .execute();
+  return { ...meeting, logins: people.map((p) => p.login).sort() };
+}
+
+forEachEngine(
+  'POST /webhooks/42: the intranet scale_team contract',
+  (get) => {
+    test('the secret is checked first and per event; unknown model or event and a missing delivery id are 4xx', async () => {
+      const body = scaleTeam(1);
+      assert.equal((await send(get, 'create', body, { 'x-secret': 'wrong' })).status, 401);
+      assert.equal((await send(get, 'create', body, { 'x-secret': '' })).status, 401);
+      // A secret of another event does not open this one; a wrong secret on an unknown model is still 401.
+      assert.equal((await send(get, 'create', body, { 'x-secret': SECRETS.update })).status, 401);
+      assert.equal((await send(get, 'create', body, { 'x-model': 'team', 'x-secret': 'nope' })).status, 401);
+      const model = await send(get, 'create', body, { 'x-model': 'team' });
+      assert.equal(model.status, 400);
+      assert.equal(model.body.error.field, 'X-Model');
+      const event = await send(get, 'create', body, { 'x-event': 'explode' });
+      assert.equal(event.status, 400);
+      assert.equal(event.body.error.field, 'X-Event');
+      const noDelivery = await send(get, 'create', body, { 'x-delivery': '' });
+      assert.equal(noDelivery.status, 400);
+      assert.equal(noDelivery.body.error.field, 'X-Delivery');
+      assert.equal(await meetingOf(get, 1), null, 'nothing refused was stored');
+    });
+
+    test('create makes the meeting with evaluator and team, people by login; a redelivery changes nothing', async () => {
+      const db = get().ctx.database.db;
+      const first = await send(get, 'create', scaleTeam(2));
+      assert.equal(first.status, 200, JSON.stringify(first.body));
+      const meeting = await meetingOf(get, 2);
+      assert.ok(meeting);
+      assert.deepEqual(meeting.logins, ['eval2', 'stud2a', 'stud2b']);
+      assert.equal(meeting.origin, 'source:intra42');
+      assert.ok(meeting.room_url || meeting.room_name, 'a video room');
+      const person = await db.selectFrom('people').select('email').where('username', '=', 'stud2a').executeTakeFirst();
+      assert.equal(person?.email, 'stud2a@student.example.org');
+      const intros = await notificationRows(db, { meetingId: meeting.id, kinds: ['intro'] });
+      assert.equal(intros.length, 3);
+      const queued = (await notificationRows(db, { meetingId: meeting.id })).length;
+
+      const again = await send(
+        get,
+        'create',
+        { ...scaleTeam(2), begin_at: inHours(9) },
+        { 'x-delivery': first.delivery },
+      );
+      assert.equal(again.status, 200);
+      assert.equal(again.body.status, 'duplicate');
+      assert.equal((await meetingOf(get, 2))?.starts_at, meeting.starts_at);
+      assert.equal((await notificationRows(db, { meetingId: meeting.id })).length, queued);
+      const recorded = await db
+        .selectFrom('deliveries')
+        .selectAll()
+        .where('delivery_id', '=', first.delivery)
+        .execute();
+      assert.equal(recorded.length, 1);
+      assert.equal(recorded[0]?.outcome, 'ok');
+      assert.equal(recorded[0]?.meeting_id, meeting.id);
+    });
+
+    test('bad payloads answer 400/422 naming the field, recorded as rejected, never a 500', async () => {
+      const db = get().ctx.database.db;
+      const automatic = await send(get, 'create', scaleTeam(3, { user: null }));
+      assert.equal(automatic.status, 422);
+      assert.equal(automatic.body.error.field, 'user.login');
+      assert.match(automatic.body.error.message, /automatic/);
+      const time = await send(get, 'create', scaleTeam(3, { begin_at: 'tomorrow at noon' }));
+      assert.equal(time.status, 400);
+      assert.equal(time.body.error.field, 'begin_at');
+      const id = await send(get, 'create', scaleTeam(3, { id: 'three' }));
+      assert.equal(id.status, 400);
+      assert.equal(id.body.error.field, 'id');
+      const logins = await send(get, 'create', scaleTeam(3, { team: { id: 30, users: [{ login: '' }] } }));
+      assert.equal(logins.status, 400);
+      assert.equal(logins.body.error.field, 'team.users[0].login');
+      for (const raw of ['{"id": 3,', '', 'null', '[]', '"text"']) {
+        const response = await send(get, 'create', raw);
+        assert.equal(response.status, 400, raw);
+      }
+      const noTeam = await send(get, 'create', scaleTeam(3, { team: { id: 31 } }));
+      assert.equal(noTeam.status, 422, 'no users and the 42 API is not configured');
+      assert.equal(noTeam.body.error.field, 'team.users');
+      assert.equal(await meetingOf(get, 3), null);
+      const rejected = await db
+        .selectFrom('deliveries')
+        .selectAll()
+        .where('delivery_id', '=', automatic.delivery)
+        .executeTakeFirstOrThrow();
+      assert.equal(rejected.outcome, 'rejected');
+      assert.equal(rejected.status_code, 422);
+      assert.match(rejected.error ?? '', /automatic/);
+    });
+
+    test('both begin_at forms; a past evaluation is stored but nobody is told', async () => {
+      const db = get().ctx.database.db;
+      const future = new Date(Date.now() + 86_400_000);
+      future.setUTCMilliseconds(0);
+      const spaced = `${future.toISOString().slice(0, 10)} ${future.toISOString().slice(11, 19)} UTC`;
+      assert.equal((await send(get, 'create', scaleTeam(4, { begin_at: spaced }))).status, 200);
+      assert.equal((await meetingOf(get, 4))?.starts_at, future.toISOString());
+
+      assert.equal((await send(get, 'create', scaleTeam(5, { begin_at: '2020-05-14 22:30:00 UTC' }))).status, 200);
+      const past = await meetingOf(get, 5);
+      assert.equal(past?.starts_at, '2020-05-14T22:30:00.000Z');
+      assert.equal((await notificationRows(db, { meetingId: past?.id as string })).length, 0);
+    });
+
+    test('update moves and changes people; a burst out of order ends with the newest updated_at', async () => {
+      const db = get().ctx.database.db;
+      await send(get, 'create', scaleTeam(6, { updated_at: '2026-01-01T10:00:00Z' }));
+      const moved = inHours(5);
+      const update = await send(
+        get,
+        'update',
+        scaleTeam(6, {
+          begin_at: moved,
+          updated_at: '2026-01-01T11:00:00Z',
+          team: { id: 60, users: [{ login: 'stud6a' }, { login: 'stud6c' }] },
+        }),
+      );
+      assert.equal(update.status, 200, JSON.stringify(update.body));
+      const meeting = await meetingOf(get, 6);
+      assert.equal(meeting?.starts_at, moved);
+      assert.deepEqual(meeting?.logins, ['eval6', 'stud6a', 'stud6c']);
+      const kinds = (await notificationRows(db, { meetingId: meeting?.id as string })).map((n) => n.kind);
+      assert.ok(kinds.includes('rescheduled'));
+      assert.ok(kinds.includes('cancel'), 'the one removed is told');
+
+      const times = [7, 9, 8].map((h) => ({ h, at: inHours(h) }));
+      await Promise.all(
+        times.map(({ h, at }) =>
+          send(get, 'update', scaleTeam(6, { begin_at: at, updated_at: `2026-01-02T0${h}:00:00Z` })),
+        ),
+      );
+      // Whatever order they were committed in, the one changed last at the intranet stands.
+      assert.equal((await meetingOf(get, 6))?.starts_at, times[1]?.at);
+      const late = await send(
+        get,
+        'update',
+        scaleTeam(6, { begin_at: inHours(20), updated_at: '2026-01-02T05:00:00Z' }),
+      );
+      assert.equal(late.status, 200);
+      assert.equal((await meetingOf(get, 6))?.starts_at, times[1]?.at);
+    });
+
+    test('a second create is an update; destroy cancels with a notice; destroy of an unknown id is 2xx', async () => {
+      const db = get().ctx.database.db;
+      await send(get, 'create', scaleTeam(7));
+      const later = inHours(6);
+      assert.equal((await send(get, 'create', scaleTeam(7, { begin_at: later }))).status, 200);
+      const meetings = await db.selectFrom('meetings').select('id').where('external_id', '=', '7').execute();
+      assert.equal(meetings.length, 1);
+      assert.equal((await meetingOf(get, 7))?.starts_at, later);
+      const destroy = await send(get, 'destroy', { id: 7 });
+      assert.equal(destroy.status, 200);
+      const cancelled = await meetingOf(get, 7);
+      assert.equal(cancelled?.status, 'cancelled');
+      const kinds = (await notificationRows(db, { meetingId: cancelled?.id as string })).map((n) => n.kind);
+      assert.ok(kinds.includes('cancel'));
+      const unknown = await send(get, 'destroy', { id: 987_654 });
+      assert.equal(unknown.status, 200);
+      assert.equal(unknown.body.status, 'ignored');
+    });
+
+    test('racing: one delivery sent twice at once, and two creates of one scale team, make one meeting', async () => {
+      const db = get().ctx.database.db;
+      const same = await Promise.all([
+        send(get, 'create', scaleTeam(8), { 'x-delivery': 'race-8' }),
+        send(get, 'create', scaleTeam(8), { 'x-delivery': 'race-8' }),
+      ]);
+      assert.deepEqual(same.map((r) => r.status).sort(), [200, 200]);
+      const both = await Promise.all([send(get, 'create', scaleTeam(9)), send(get, 'create', scaleTeam(9))]);
+      assert.deepEqual(
+        both.map((r) => r.status),
+        [200, 200],
+        JSON.stringify(both.map((r) => r.body)),
+      );
+      for (const id of ['8', '9']) {
+        const rows = await db.selectFrom('meetings').select('id').where('external_id', '=', id).execute();
+        assert.equal(rows.length, 1, `scale team ${id}`);
+        const intros = await notificationRows(db, { meetingId: rows[0]?.id as string, kinds: ['intro'] });
+        assert.equal(intros.length, 3, 'each person introduced once');
+      }
+    });
+  },
+  {
+    'notifications.email.smtpUrl': smtp.url,
+    'notifications.email.from': 'Convene <convene@example.org>',
+    'intra42.webhooks': `scale_team.create:${SECRETS.create},scale_team.update:${SECRETS.update},scale_team.destroy:${SECRETS.destroy}`,
+    'intra42.emailDomain': 'student.example.org',
+  },
+);
+
+forEachEngine(
+  'POST /webhooks/42 with the team fetched from the 42 API',
+  (get) => {
+    test('team users and e-mails come from the API; the token is cached; a 429 is waited out', async () => {
+      const db = get().ctx.database.db;
+      intra.teams.set(110, ['api11a', 'api11b']);
+      intra.emails.set('api11a', 'Ann.Api@campus.example.org');
+      const issued = intra.tokensIssued;
+      const first = await send(get, 'create', scaleTeam(11, { team: { id: 110, name: 'minishell' } }));
+      assert.equal(first.status, 200, JSON.stringify(first.body));
+      assert.deepEqual((await meetingOf(get, 11))?.logins, ['api11a', 'api11b', 'eval11']);
+      const ann = await db.selectFrom('people').select('email').where('username', '=', 'api11a').executeTakeFirst();
+      assert.equal(ann?.email, 'ann.api@campus.example.org');
+      const ben = await db.selectFrom('people').select('email').where('username', '=', 'api11b').executeTakeFirst();
+      assert.equal(ben?.email, 'api11b@student.example.org', 'no e-mail from the API: login@emailDomain');
+
+      intra.teams.set(120, ['api12a']);
+      intra.rateLimit = { times: 1, retryAfter: 1 };
+      const started = Date.now();
+      const second = await send(get, 'create', scaleTeam(12, { team: { id: 120 } }));
+      assert.equal(second.status, 200, JSON.stringify(second.body));
+      assert.ok(Date.now() - started >= 900, 'the Retry-After was waited out');
+      assert.deepEqual((await meetingOf(get, 12))?.logins, ['api12a', 'eval12']);
+      assert.equal(intra.tokensIssued, issued + 1, 'one token for both deliveries');
+
+      const missing = await send(get, 'create', scaleTeam(13, { team: { id: 999 } }));
+      assert.equal(missing.status, 422);
+      assert.equal(missing.body.error.field, 'team.users');
+    });
+  },
+  {
+    'notifications.email.smtpUrl': smtp.url,
+    'notifications.email.from': 'Convene <convene@example.org>',
+    'intra42.webhooks': `scale_team.create:${SECRETS.create},scale_team.update:${SECRETS.update},scale_team.destroy:${SECRETS.destroy}`,
+    'intra42.emailDomain': 'student.example.org',
+    'intra42.apiUrl': intra.url,
+    'intra42.appId': intra.appId,
+    'intra42.appSecret': intra.appSecret,
+  },
+);

@@ -1,0 +1,120 @@
+import { useSearchParams } from 'react-router-dom';
+import { DELIVERY_OUTCOMES, type DeliveryOutcome, listDeliveries } from '../api/ingest';
+import { Button } from '../ui/Button';
+import { Field } from '../ui/Field';
+import { LoadError } from '../ui/LoadError';
+import { Loading } from '../ui/Spinner';
+import { TableHead } from '../ui/TableHead';
+import { useDocumentTitle } from '../ui/useDocumentTitle';
+import { useLoad } from '../ui/useLoad';
+
+const OUTCOME_LABELS: Record<DeliveryOutcome, string> = {
+  ok: 'Done',
+  ignored: 'Ignored',
+  rejected: 'Rejected',
+  failed: 'Failed',
+  processing: 'In progress',
+};
+const OUTCOME_BADGE: Record<DeliveryOutcome, string> = {
+  ok: 'badge-ok',
+  ignored: 'badge-off',
+  rejected: 'badge-warn',
+  failed: 'badge-warn',
+  processing: 'badge-member',
+};
+
+const when = (iso: string) =>
+  new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(iso));
+
+/** What arrived from outside (42 webhooks, the queue), newest first, with how each delivery ended. */
+export function InboundPage() {
+  useDocumentTitle('Inbound');
+  const [params, setParams] = useSearchParams();
+  const outcome = (params.get('outcome') as DeliveryOutcome | null) ?? undefined;
+  const pageNumber = Number(params.get('page') ?? 1) || 1;
+  const filter = { outcome, page: pageNumber };
+  const page = useLoad(JSON.stringify(filter), (signal) => listDeliveries(filter, signal));
+
+  const set = (name: string, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    if (name !== 'page') next.delete('page');
+    setParams(next, { replace: true });
+  };
+
+  return (
+    <>
+      <header className="page-header">
+        <h1>Inbound</h1>
+        <p className="page-lede">Webhooks and queue messages received from other systems, and what became of each.</p>
+      </header>
+      <section className="card" aria-labelledby="inbound-title">
+        <h2 id="inbound-title" className="card-title">
+          Deliveries
+        </h2>
+        <div className="filters">
+          <Field label="Outcome" name="outcome">
+            {(control) => (
+              <select
+                {...control}
+                className="input select"
+                value={outcome ?? ''}
+                onChange={(e) => set('outcome', e.target.value)}
+              >
+                <option value="">All</option>
+                {DELIVERY_OUTCOMES.map((o) => (
+                  <option key={o} value={o}>
+                    {OUTCOME_LABELS[o]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </div>
+        {page.error ? <LoadError what="deliveries" message={page.error} onRetry={page.reload} /> : null}
+        {page.loading && !page.data ? <Loading label="Loading deliveries…" /> : null}
+        {page.data ? (
+          page.data.deliveries.length ? (
+            <div className="table-wrap">
+              <table className="table messages-table inbound-table">
+                <caption className="visually-hidden">Deliveries, newest first</caption>
+                <TableHead columns={['Received', 'Source', 'Delivery', 'Outcome', 'What happened']} />
+                <tbody>
+                  {page.data.deliveries.map((d) => (
+                    <tr key={d.id}>
+                      <th scope="row" data-label="Received">
+                        {when(d.receivedAt)}
+                      </th>
+                      <td data-label="Source">{d.source}</td>
+                      <td data-label="Delivery" className="cell-code">
+                        {d.deliveryId}
+                      </td>
+                      <td data-label="Outcome">
+                        <span className={`badge ${OUTCOME_BADGE[d.outcome]}`}>{OUTCOME_LABELS[d.outcome]}</span>
+                        {d.statusCode ? <span className="cell-sub">HTTP {d.statusCode}</span> : null}
+                      </td>
+                      <td data-label="What happened">
+                        {d.error ? <span className="message-error">{d.error}</span> : (d.summary ?? '—')}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ) : (
+            <p className="empty-inline">Nothing has arrived{outcome ? ' with this outcome' : ''} yet.</p>
+          )
+        ) : null}
+        <div className="form-actions">
+          <Button size="sm" disabled={pageNumber <= 1} onClick={() => set('page', String(pageNumber - 1))}>
+            Newer
+          </Button>
+          <Button size="sm" disabled={!page.data?.hasMore} onClick={() => set('page', String(pageNumber + 1))}>
+            Older
+          </Button>
+        </div>
+      </section>
+    </>
+  );
+}
