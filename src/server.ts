@@ -22,7 +22,7 @@ import { notificationRoutes } from './features/notifications/routes.js';
 import { slackInteractionRoutes } from './features/notifications/slackInteractions.js';
 import { frontFeed } from './features/talks/frontFeed.js';
 import { talksPublicRoutes, talksRoutes } from './features/talks/routes.js';
-import type { AppContext } from './http/context.js';
+import { type AppContext, adminOnly } from './http/context.js';
 import { frameworkErrorAnswer, registerErrorHandling } from './http/errors.js';
 import { serverWithFront } from './http/front.js';
 import { registerSecurityHeaders, securityHeaders } from './http/securityHeaders.js';
@@ -93,7 +93,7 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean }
   await app.register(
     async (api) => {
       await api.register(authRoutes(ctx));
-      await api.register(adminRoutes(ctx));
+      await api.register(adminOnly(adminRoutes(ctx)));
       await api.register(notificationRoutes(ctx));
       await api.register(mixerRoutes(ctx));
       await api.register(feedbackRoutes(ctx));
@@ -101,9 +101,9 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean }
       await api.register(meetingRoutes(ctx));
       await api.register(talksRoutes(ctx));
       await api.register(mattermostActionRoutes(ctx));
-      await api.register(apiTokenRoutes(ctx));
+      await api.register(adminOnly(apiTokenRoutes(ctx)));
       await api.register(meetingsBySourceRoutes(ctx));
-      await api.register(deliveriesRoutes(ctx));
+      await api.register(adminOnly(deliveriesRoutes(ctx)));
     },
     { prefix: '/api/v1' },
   );

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { SigninLimiter, VerificationCodeLimiter } from '../features/auth/rateLimit.js';
@@ -34,6 +35,20 @@ export function requireAdmin(request: FastifyRequest): PersonRow {
   const person = requirePerson(request);
   if (person.role !== 'admin') throw forbidden('Only administrators can do that.');
   return person;
+}
+
+/**
+ * An administration context: the plugin's routes are registered behind one guard that admits
+ * administrators only, before validation and before any handler — a route added there later cannot
+ * forget it.
+ */
+export function adminOnly(plugin: FastifyPluginAsyncZod): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.addHook('onRequest', async (request) => {
+      requireAdmin(request);
+    });
+    await app.register(plugin);
+  };
 }
 
 export function isSecureRequest(request: FastifyRequest, config: Config): boolean {
