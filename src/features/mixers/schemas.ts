@@ -1,5 +1,5 @@
 // The request and response schemas of the Mixers API live in the shared contract, which the web app reads too.
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
   createGroupBody as contractCreateGroupBody,
   updateGroupBody as contractUpdateGroupBody,
@@ -14,14 +14,13 @@ export * from '../../contract/mixers.js';
  * when it is saved, so a typo never reaches anyone's inbox as blank text. The check needs the
  * template engine, which is server code, so it stays out of the contract.
  */
-const checkedTemplate = z
-  .string()
+const template = messageTemplate
+  .unwrap()
   .superRefine((text, ctx) => {
     const problem = templateProblem(text);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   })
   .nullable();
-const template = messageTemplate.pipe(checkedTemplate);
 
 export const createGroupBody = contractCreateGroupBody.extend({
   introTemplate: template.default(null),
