@@ -1,13 +1,13 @@
 import { type FormEvent, useMemo, useRef, useState } from 'react';
-import {
-  type Eligibility,
-  eligibilityFromWords,
-  type GroupChanges,
-  type GroupInput,
-  type GroupSize,
-  type MembershipMode,
-  type MixerGroup,
-  type OddPolicy,
+import type {
+  Eligibility,
+  GroupChanges,
+  GroupInput,
+  GroupSettings,
+  GroupSize,
+  MembershipMode,
+  MixerGroup,
+  OddPolicy,
 } from '../api/mixers';
 import { groupedTimeZones, timeZoneLabel } from '../profile/timezones';
 import { ErrorAlert } from '../ui/Alert';
@@ -98,7 +98,7 @@ export function GroupForm({
   titleId,
 }: GroupFormProps) {
   const initialEligibility = useMemo(
-    () => (initial ? eligibilityFromWords(initial.eligibility) : ({ kind: 'everyone' } as Eligibility)),
+    () => (initial ? initial.eligibilityRule : ({ kind: 'everyone' } as Eligibility)),
     [initial],
   );
   const [name, setName] = useState(initial?.name ?? '');
@@ -149,7 +149,7 @@ export function GroupForm({
     if (chosen.everyWeeks > 1 && !anchorDate) setAnchorDate(nextWeekday(1));
   }
 
-  function buildInput(): GroupInput | FormError {
+  function buildInput(): GroupSettings | FormError {
     if (name.trim() === '') return { message: 'Give the group a name.', field: 'name' };
     if (cron.trim() === '') return { message: 'Enter when rounds happen, as a cron expression.', field: 'cron' };
     if (!Number.isInteger(weeks) || weeks < 1 || weeks > 52)
@@ -196,7 +196,7 @@ export function GroupForm({
     };
   }
 
-  function changesFrom(input: GroupInput, group: MixerGroup): GroupChanges {
+  function changesFrom(input: GroupSettings, group: MixerGroup): GroupChanges {
     const changes: GroupChanges = {};
     if (input.name !== group.name) changes.name = input.name;
     if (input.description !== group.description) changes.description = input.description;
@@ -210,13 +210,13 @@ export function GroupForm({
     if (JSON.stringify(input.eligibility) !== JSON.stringify(initialEligibility))
       changes.eligibility = input.eligibility;
     if (input.membership !== group.membership) changes.membership = input.membership;
-    // The group view doesn't include the template: only a new one is sent.
+    // The intro field starts blank and means "keep the current one" (see MessagesFieldset): only a new one is sent.
     if (input.introTemplate !== null) changes.introTemplate = input.introTemplate;
     if (input.reminderMinutes !== group.reminderMinutes) changes.reminderMinutes = input.reminderMinutes;
-    if (input.followUpDays !== (group.followUpDays ?? null)) changes.followUpDays = input.followUpDays;
-    if (input.reminderTemplate !== (group.reminderTemplate ?? null)) changes.reminderTemplate = input.reminderTemplate;
-    if (input.followUpTemplate !== (group.followUpTemplate ?? null)) changes.followUpTemplate = input.followUpTemplate;
-    if (input.chatChannel !== (group.chatChannel ?? null)) changes.chatChannel = input.chatChannel;
+    if (input.followUpDays !== group.followUpDays) changes.followUpDays = input.followUpDays;
+    if (input.reminderTemplate !== group.reminderTemplate) changes.reminderTemplate = input.reminderTemplate;
+    if (input.followUpTemplate !== group.followUpTemplate) changes.followUpTemplate = input.followUpTemplate;
+    if (input.chatChannel !== group.chatChannel) changes.chatChannel = input.chatChannel;
     return changes;
   }
 

@@ -40,12 +40,12 @@ export function StatsPanel({ stats, timeZone }: { stats: Loaded<GroupStats>; tim
             </div>
             <div>
               <dt>Follow-up answers</dt>
-              <dd>{data.followUps?.answers ?? 0}</dd>
+              <dd>{data.followUps.answers}</dd>
             </div>
             <div>
               <dt>Met</dt>
               <dd>
-                {data.followUps?.answeredMeetings
+                {data.followUps.answeredMeetings
                   ? `${percent(data.followUps.metRate)} (${data.followUps.met} of ${data.followUps.answeredMeetings})`
                   : '—'}
               </dd>
