@@ -78,6 +78,7 @@ export async function queueMeetingMessages(
     const participants: PayloadPerson[] = attendees.map((p) => ({
       id: p.id,
       name: p.name,
+      firstName: p.firstName,
       email: p.email,
       timezone: p.timezone,
       title: p.title,
