@@ -16,7 +16,7 @@ import { forEachEngine } from './helpers/suite.js';
 
 const smtp = await startForFile(new TestSmtp());
 const options = testOutboxOptions();
-const SETTINGS = 'https://convene.example.org/profile#notifications';
+const SETTINGS = 'https://convene.example.org/profile#notifications-title';
 
 const octets = (line: string) => Buffer.byteLength(line, 'utf8');
 const unfold = (ics: string) => ics.replace(/\r\n[ \t]/g, '');

@@ -85,7 +85,7 @@ export const firstName = (person: { name: string; firstName?: string | null }) =
   person.firstName?.trim() || (person.name.trim().split(/\s+/)[0] ?? person.name);
 
 /** The reader's notification settings: where they choose which messages they get, and how. */
-export const settingsUrl = (ctx: RenderContext) => `${ctx.publicUrl}/profile#notifications`;
+export const settingsUrl = (ctx: RenderContext) => `${ctx.publicUrl}/profile#notifications-title`;
 
 /** The values a template can use, for one reader — or, reader null, for a message everyone shares. */
 export function templateValues(
