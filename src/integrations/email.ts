@@ -5,6 +5,10 @@ import { describeFor, SMTP_URL, type UrlProblem, urlProblem } from '../lib/servi
 export interface OutgoingMail {
   to: { name: string; email: string };
   cc: Array<{ name: string; email: string }>;
+  /** Where a reply goes: the other participants, so "Reply" reaches the people to meet. */
+  replyTo?: Array<{ name: string; email: string }>;
+  /** The page where the reader turns these messages off (sent as List-Unsubscribe). */
+  unsubscribeUrl?: string;
   subject: string;
   text: string;
   html: string;
@@ -26,9 +30,13 @@ export class MailSettingsError extends Error {
 }
 
 export interface Mailer {
-  send(mail: OutgoingMail): Promise<{ messageId: string; accepted: string[] }>;
+  /** Resolves when the server took the message for at least one address; `rejected` lists the others. */
+  send(mail: OutgoingMail): Promise<{ messageId: string; accepted: string[]; rejected: string[] }>;
   close(): void;
 }
+
+const addresses = (list: unknown): string[] =>
+  ((list ?? []) as Array<string | { address: string }>).map((a) => (typeof a === 'string' ? a : a.address));
 
 /** SMTP through nodemailer, configured by URL (smtp://user:pass@host:port or smtps://…). */
 export function smtpMailer(props: { smtpUrl: string; from: string; timeoutMs?: number }): Mailer {
@@ -58,6 +66,8 @@ export function smtpMailer(props: { smtpUrl: string; from: string; timeoutMs?: n
           from: props.from,
           to: { name: mail.to.name, address: mail.to.email },
           cc: mail.cc.map((c) => ({ name: c.name, address: c.email })),
+          ...(mail.replyTo?.length ? { replyTo: mail.replyTo.map((r) => ({ name: r.name, address: r.email })) } : {}),
+          ...(mail.unsubscribeUrl ? { list: { unsubscribe: mail.unsubscribeUrl } } : {}),
           subject: mail.subject,
           text: mail.text,
           html: mail.html,
@@ -70,7 +80,8 @@ export function smtpMailer(props: { smtpUrl: string; from: string; timeoutMs?: n
         });
         return {
           messageId: info.messageId,
-          accepted: (info.accepted as Array<string | { address: string }>).map(String),
+          accepted: addresses(info.accepted),
+          rejected: addresses(info.rejected),
         };
       } catch (error) {
         // A fresh error with a scrubbed message: nodemailer's own carries the SMTP exchange and

@@ -4,6 +4,8 @@ import type { NotificationKind } from '../../db/schema.js';
 export interface PayloadPerson {
   id: string;
   name: string;
+  /** The person's own first name when the directory has one; absent in payloads queued before it was kept. */
+  firstName?: string | null;
   email: string | null;
   timezone: string;
   title: string | null;

@@ -68,9 +68,10 @@ export async function queueMeetingMessages(
     const attendees = meeting.participants.filter((p) => p.enabled);
     const onlyThese = meeting.only ? new Set(meeting.only) : null;
     const reached = attendees.filter((p) => !onlyThese || onlyThese.has(p.id));
-    const participants: PayloadPerson[] = attendees.map(({ id, name, email, timezone, title, team }) => ({
+    const participants: PayloadPerson[] = attendees.map(({ id, name, firstName, email, timezone, title, team }) => ({
       id,
       name,
+      firstName,
       email,
       timezone,
       title,

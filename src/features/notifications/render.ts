@@ -1,5 +1,6 @@
 import type { VideoRooms } from '../../integrations/jitsi.js';
 import { feedbackToken } from '../meetings/feedback.js';
+import { button, emailDocument, escapeHtml, link as htmlLink, row } from './emailLayout.js';
 import type { NotificationPayload, PayloadPerson } from './payload.js';
 import { joinNames, renderTemplate, type TemplateValues } from './templates.js';
 
@@ -11,12 +12,6 @@ export interface RenderContext {
   /** When the message is rendered (tests); a reminder says how long is left from then. */
   now?: Date;
 }
-
-const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  );
 
 /** "Monday 3 March 2025, 10:00 (Europe/Paris)" in the reader's timezone. */
 export function formatTime(iso: string, timezone: string): string {
@@ -85,7 +80,12 @@ export function previousTime(payload: NotificationPayload, timezone: string): st
   return previous ? formatTime(previous, timezone) : null;
 }
 
-const firstName = (name: string) => name.trim().split(/\s+/)[0] ?? name;
+/** The directory's first name when it has one (payloads queued before it was kept have none), else the name's first word. */
+export const firstName = (person: { name: string; firstName?: string | null }) =>
+  person.firstName?.trim() || (person.name.trim().split(/\s+/)[0] ?? person.name);
+
+/** The reader's notification settings: where they choose which messages they get, and how. */
+export const settingsUrl = (ctx: RenderContext) => `${ctx.publicUrl}/profile#notifications-title`;
 
 /** The values a template can use, for one reader — or, reader null, for a message everyone shares. */
 export function templateValues(
@@ -98,7 +98,7 @@ export function templateValues(
   const everyone = payload.participants.map((p) => p.name);
   return {
     name: reader ? reader.name : joinNames(everyone),
-    first_name: reader ? firstName(reader.name) : joinNames(everyone.map(firstName)),
+    first_name: reader ? firstName(reader) : joinNames(payload.participants.map(firstName)),
     others: joinNames(others),
     names: joinNames(everyone),
     group: meeting.groupName ?? '',
@@ -119,10 +119,14 @@ export function openingText(ctx: RenderContext, payload: NotificationPayload, re
   const values = templateValues(ctx, payload, reader);
   if (payload.template) return renderTemplate(payload.template, values);
   switch (payload.kind) {
-    case 'intro':
+    case 'intro': {
+      // "You both" only for a pair: a trio (an odd one out joins a pair) is three people.
+      const count = payload.participants.length;
+      const you = count === 2 ? 'you both' : count === 3 ? 'all three of you' : 'all of you';
       return payload.meeting.groupName
-        ? `Hello ${values.name}, meet ${values.others}! Find a time that suits you both and say hello.`
-        : `Hello ${values.name},`;
+        ? `Hello ${values.first_name}, meet ${values.others}! Find a time that suits ${you} and say hello.`
+        : `Hello ${values.first_name},`;
+    }
     case 'cancel':
       return 'This meeting has been cancelled.';
     case 'reminder': {
@@ -154,6 +158,10 @@ export interface EmailMessage {
   subject: string;
   text: string;
   html: string;
+  /** The other participants with an address: a reply reaches them, not the sending mailbox. */
+  replyTo: Array<{ name: string; email: string }>;
+  /** The reader's notification settings (the List-Unsubscribe target). */
+  settingsUrl: string;
 }
 
 export function renderEmail(ctx: RenderContext, payload: NotificationPayload): EmailMessage {
@@ -163,9 +171,15 @@ export function renderEmail(ctx: RenderContext, payload: NotificationPayload): E
   const startsAt = payload.meeting.startsAt ? formatTime(payload.meeting.startsAt, reader?.timezone ?? 'UTC') : null;
   const when = startsAt && was ? `${startsAt} (was: ${was})` : startsAt;
   const page = meetingPageUrl(ctx, payload.meeting.id);
+  const settings = settingsUrl(ctx);
   const subject = headline(payload);
   const intro = openingText(ctx, payload, reader ?? null);
   const answers = reader ? answerLinks(ctx, payload, reader.id) : null;
+  const replyTo = payload.participants
+    .filter((p) => p.id !== reader?.id && p.email)
+    .map((p) => ({ name: p.name, email: p.email as string }));
+  const reply = replyTo.length ? `Reply to this e-mail to write to ${joinNames(replyTo.map((p) => p.name))}.` : null;
+  const why = 'You get this e-mail because you take part in this meeting.';
   const lines = [
     intro,
     ...(answers ? ['', `Did you meet? Yes: ${answers.yes}`, `No: ${answers.no}`] : []),
@@ -176,22 +190,32 @@ export function renderEmail(ctx: RenderContext, payload: NotificationPayload): E
     ...(link ? ['', `Video room: ${link}`] : []),
     '',
     `Meeting page: ${page}`,
+    ...(reply ? ['', reply] : []),
+    '',
+    '--',
+    why,
+    `Choose which messages you get: ${settings}`,
   ];
-  const html = [
-    `<p>${escapeHtml(intro).replace(/\n/g, '<br>')}</p>`,
+  const rows = [
+    row(escapeHtml(intro).replace(/\n/g, '<br>'), '8px 24px 16px'),
     answers
-      ? `<p><strong>Did you meet?</strong> <a href="${escapeHtml(answers.yes)}">Yes, we met</a> · <a href="${escapeHtml(answers.no)}">No, we didn't</a></p>`
+      ? row(
+          `<strong>Did you meet?</strong><br>${button(answers.yes, 'Yes, we met')}${button(answers.no, "No, we didn't", false)}`,
+        )
       : '',
-    '<p><strong>Who</strong></p><ul>',
-    ...payload.participants.map((p) => `<li>${escapeHtml(describe(p))}</li>`),
-    '</ul>',
-    when ? `<p><strong>When</strong>: ${escapeHtml(when)}</p>` : '',
-    link ? `<p><a href="${escapeHtml(link)}">Join the video room</a></p>` : '',
-    `<p><a href="${escapeHtml(page)}">Meeting page</a></p>`,
-  ]
-    .filter(Boolean)
-    .join('\n');
-  return { subject, text: lines.join('\n'), html };
+    row(
+      `<strong>Who</strong><br>${payload.participants.map((p) => `&bull;&nbsp;${escapeHtml(describe(p))}`).join('<br>')}`,
+    ),
+    when ? row(`<strong>When</strong><br>${escapeHtml(when)}`) : '',
+    row(
+      [link ? button(link, 'Join the video room') : '', button(page, 'Meeting page', !link)].join(''),
+      '16px 24px 8px',
+    ),
+    reply ? row(escapeHtml(reply)) : '',
+  ].filter(Boolean);
+  const footer = `${escapeHtml(why)}<br>${htmlLink(settings, 'Choose which messages you get')}`;
+  const html = emailDocument({ title: subject, rows, footer });
+  return { subject, text: lines.join('\n'), html, replyTo, settingsUrl: settings };
 }
 
 export interface SlackMessage {

@@ -25,6 +25,20 @@ export interface Senders {
   close(): void;
 }
 
+/**
+ * The server took the message for some addresses and refused others (an assistant's copy, usually).
+ * Recorded as a failure that is not retried: sending again would repeat it to those who got it, and
+ * 'sent' would hide that someone who should have a copy has none.
+ */
+function partlyRefused(
+  sent: { accepted: string[]; rejected: string[] },
+  cc: Array<{ name: string; email: string }>,
+): string {
+  const copies = new Set(cc.map((c) => c.email.toLowerCase()));
+  const refused = sent.rejected.map((a) => (copies.has(a.toLowerCase()) ? `the copy to ${a}` : a)).join(', ');
+  return `The mail server refused ${refused}; it accepted ${sent.accepted.join(', ') || 'nobody'}, so this message is not sent again.`;
+}
+
 export function emailSender(
   render: RenderContext,
   props: { smtpUrl: string; from: string },
@@ -53,10 +67,13 @@ export function emailSender(
             cancelled: payload.kind === 'cancel',
           })
         : undefined;
+    let sent: Awaited<ReturnType<Mailer['send']>>;
     try {
-      return await mailer.send({
+      sent = await mailer.send({
         to: { name: reader.name, email: reader.email },
         cc: reader.cc,
+        replyTo: message.replyTo,
+        unsubscribeUrl: message.settingsUrl,
         subject: message.subject,
         text: message.text,
         html: message.html,
@@ -66,6 +83,8 @@ export function emailSender(
     } catch (error) {
       throw new DeliveryError((error as Error).message, error instanceof PermanentMailError);
     }
+    if (sent.rejected.length) throw new DeliveryError(partlyRefused(sent, reader.cc), true);
+    return sent;
   };
   return { send, mailer };
 }

@@ -4,6 +4,7 @@ import type { Executor } from '../../db/database.js';
 export interface Contact {
   id: string;
   name: string;
+  firstName: string | null;
   email: string | null;
   timezone: string;
   title: string | null;
@@ -23,6 +24,7 @@ export async function contactsOf(db: Executor, personIds: string[]): Promise<Map
       .select([
         'people.id',
         'people.name',
+        'people.first_name',
         'people.email',
         'people.timezone',
         'people.title',
@@ -38,6 +40,7 @@ export async function contactsOf(db: Executor, personIds: string[]): Promise<Map
       out.set(p.id, {
         id: p.id,
         name: p.name,
+        firstName: p.first_name,
         email: p.email,
         timezone: p.timezone,
         title: p.title,
