@@ -297,6 +297,26 @@ const cases: Array<{
     field: 'origins[0].origin',
   },
   { method: 'PUT', url: '/api/v1/me/notifications', payload: { origins: 'all' }, field: 'origins' },
+  // API tokens, inbound deliveries and the meetings API by source
+  { method: 'POST', url: '/api/v1/admin/api-tokens', payload: { name: '', scopes: ['meetings:write'] }, field: 'name' },
+  { method: 'POST', url: '/api/v1/admin/api-tokens', payload: { name: 'x', scopes: ['everything'] }, status: 400 },
+  { method: 'POST', url: `/api/v1/admin/api-tokens/${'x'.repeat(100)}/revoke`, field: 'id' },
+  { method: 'POST', url: '/api/v1/admin/api-tokens/nope/revoke', status: 404 },
+  { method: 'GET', url: '/api/v1/admin/deliveries?outcome=lost', field: 'outcome' },
+  { method: 'GET', url: '/api/v1/admin/deliveries?page=0', field: 'page' },
+  {
+    method: 'PUT',
+    url: '/api/v1/meetings/by-source/hr-tool/17',
+    payload: { title: 'Onboarding', startsAt: 'tomorrow', participants: ['ada@example.org'] },
+    field: 'startsAt',
+  },
+  {
+    method: 'PUT',
+    url: '/api/v1/meetings/by-source/Not%20A%20Source/17',
+    payload: { title: 'x', startsAt: '2030-01-01T09:00:00Z', participants: ['ada@example.org'] },
+    field: 'source',
+  },
+  { method: 'DELETE', url: '/api/v1/meetings/by-source/intra42/17', field: 'source' },
 ];
 
 forEachEngine('bad input on every route', (get) => {
