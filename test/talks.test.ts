@@ -577,6 +577,7 @@ forEachEngine('talks', (get) => {
     assert.equal(csv.status, 200);
     assert.match(String(csv.headers['content-type']), /text\/csv/);
     assert.match(String(csv.headers['content-disposition']), /attachment/);
+    assert.equal(String(csv.body).charCodeAt(0), 0xfeff, 'starts with the UTF-8 BOM, so Excel reads it as UTF-8');
     const lines = String(csv.body).trim().split('\r\n');
     assert.equal(lines[0], 'rank,title,speaker,speaker_username,votes,selected,hidden,hidden_reason,proposed_at');
     assert.match(lines[1]!, /^1,"'=HYPERLINK\(""evil""\)",/, 'formula defused and quoted');
