@@ -171,8 +171,9 @@ forEachEngine('talks', (get) => {
 
   test('phase rules: no votes before voting opens or after it closes', async () => {
     const event = await createEvent();
+    const { client: speaker } = await member();
+    const proposal = await propose(speaker, event.id, 'Phases talk');
     const { client } = await member();
-    const proposal = await propose(client, event.id, 'Phases talk');
     const before = await client.post(`/api/v1/talks/proposals/${proposal.id}/vote`);
     assert.equal(before.status, 409);
     assert.match(before.body.error.message, /not opened/);
