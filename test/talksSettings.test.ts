@@ -110,6 +110,11 @@ forEachEngine('talks settings', (get) => {
     const archived = await admin.post(`/api/v1/talks/events/${event.id}/archive`, { archived: true });
     assert.equal(archived.status, 200, JSON.stringify(archived.body));
     assert.ok(archived.body.event.archivedAt);
+    const ids = async (url: string) =>
+      (await voter.client.get(url)).body.events.map((listed: { id: string }) => listed.id) as string[];
+    assert.equal((await ids('/api/v1/talks/events')).includes(event.id), false, 'out of the everyday list');
+    assert.equal((await ids('/api/v1/talks/events?archived=true')).includes(event.id), true);
+    assert.equal((await voter.client.get('/api/v1/talks/events?archived=maybe')).status, 400);
     const bad = await admin.post(`/api/v1/talks/events/${event.id}/archive`, { archived: 'yes' });
     assert.equal(bad.body.error?.field, 'archived');
     const restored = await admin.post(`/api/v1/talks/events/${event.id}/archive`, { archived: false });

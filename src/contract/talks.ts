@@ -75,6 +75,11 @@ export const updateEventBody = z
 export type CreateEventInput = z.infer<typeof createEventBody>;
 export type UpdateEventInput = z.infer<typeof updateEventBody>;
 
+/** The everyday list leaves archived events out; `?archived=true` lists them instead. */
+export const eventListQuery = z.object({
+  archived: z.enum(['true', 'false'], 'must be true or false').default('false'),
+});
+
 export const archiveBody = z.object({ archived: z.boolean('must be true or false') }).strict();
 
 /** What deleting an event takes with it, for the confirmation. */

@@ -166,8 +166,8 @@ test('an admin opens an event; a member proposes, votes, unvotes and sees the re
   await member.getByText('You have used 2 of your 3 votes.').waitFor();
   assert.deepEqual(await member.locator('.talk-title').allTextContents(), order);
 
-  // More votes from colleagues, then voting closes.
-  for (const id of colleagues) {
+  // More votes from colleagues (not from the talk's own speaker), then voting closes.
+  for (const id of [...colleagues.slice(1), await insertPerson(db, { username: 'hopper' })]) {
     const compilers = await db
       .selectFrom('proposals')
       .select('id')
@@ -319,8 +319,9 @@ test('a tie at the cut-off is explained to everyone, not only to the organisers'
     talks.push(await createProposal({ db, actor, eventId: event.id, input: { title, description: 'Tied.' } }));
   }
   await setTalksPhase({ db, actorId: null, eventId: event.id, phase: 'voting' });
+  // Each votes for the other's talk: speakers do not vote for their own by default.
   for (const [i, talk] of talks.entries())
-    await castVote({ db, actor: { id: voters[i]!, role: 'member' }, proposalId: talk.id });
+    await castVote({ db, actor: { id: voters[1 - i]!, role: 'member' }, proposalId: talk.id });
   await setTalksPhase({ db, actorId: null, eventId: event.id, phase: 'closed' });
 
   const visitor = await browser.newPage({ viewport: { width: 390, height: 844 } });

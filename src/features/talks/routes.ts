@@ -8,6 +8,7 @@ import {
   createProposalBody,
   deletionSchema,
   eventDetailSchema,
+  eventListQuery,
   eventListSchema,
   hideBody,
   idParams,
@@ -113,12 +114,13 @@ export function talksRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       {
         schema: {
           tags,
-          summary: 'Talks events, newest first.',
+          summary: 'Talks events, newest first: the current ones, or with ?archived=true the archived ones.',
+          querystring: eventListQuery,
           response: { 200: eventListSchema, ...commonErrors },
         },
       },
-      async () => {
-        const events = await listTalksEvents(db);
+      async (request) => {
+        const events = await listTalksEvents(db, { archived: request.query.archived === 'true' });
         const counts = await proposalCounts(
           db,
           events.map((event) => event.id),
