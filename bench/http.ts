@@ -209,7 +209,12 @@ async function prepareDatabase(url: string) {
   const event = await createTalksEvent({
     db,
     actorId: null,
-    input: createEventBody.parse({ name: 'Bench talks', description: 'Proposals for the **benchmark**.' }),
+    // Voters toggle any proposal, their own included: the event allows it, so no toggle is refused.
+    input: createEventBody.parse({
+      name: 'Bench talks',
+      description: 'Proposals for the **benchmark**.',
+      allowSelfVote: true,
+    }),
   });
   const proposalIds: string[] = [];
   for (let i = 0; i < PROPOSALS; i++) {

@@ -85,7 +85,7 @@ for (const engine of enginesUnderTest()) {
         env,
       );
       assert.equal(csv.code, 0);
-      const lines = readFileSync(file, 'utf8').trim().split('\n');
+      const lines = readFileSync(file, 'utf8').trim().split('\r\n');
       assert.equal(lines[0], 'round_id,scheduled_for,meeting_id,status,participants');
       assert.equal(lines.length, 3, 'a header and one line per meeting');
 

@@ -171,8 +171,9 @@ forEachEngine('talks', (get) => {
 
   test('phase rules: no votes before voting opens or after it closes', async () => {
     const event = await createEvent();
+    const { client: speaker } = await member();
+    const proposal = await propose(speaker, event.id, 'Phases talk');
     const { client } = await member();
-    const proposal = await propose(client, event.id, 'Phases talk');
     const before = await client.post(`/api/v1/talks/proposals/${proposal.id}/vote`);
     assert.equal(before.status, 409);
     assert.match(before.body.error.message, /not opened/);
@@ -577,6 +578,7 @@ forEachEngine('talks', (get) => {
     assert.equal(csv.status, 200);
     assert.match(String(csv.headers['content-type']), /text\/csv/);
     assert.match(String(csv.headers['content-disposition']), /attachment/);
+    assert.equal(String(csv.body).charCodeAt(0), 0xfeff, 'starts with the UTF-8 BOM, so Excel reads it as UTF-8');
     const lines = String(csv.body).trim().split('\r\n');
     assert.equal(lines[0], 'rank,title,speaker,speaker_username,votes,selected,hidden,hidden_reason,proposed_at');
     assert.match(lines[1]!, /^1,"'=HYPERLINK\(""evil""\)",/, 'formula defused and quoted');

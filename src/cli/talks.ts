@@ -29,7 +29,7 @@ export function registerTalksCommands(program: Command): void {
       await withContext(async (ctx) => {
         const events = await listTalksEvents(ctx.database.db);
         if (!events.length) print('No talks events yet. Create one in the web app (Talks → New event).');
-        for (const e of events) print(`${e.id}\t${e.phase}\t${e.name}`);
+        for (const e of events) print(`${e.id}\t${e.phase}\t${e.name}${e.archived_at ? '\t(archived)' : ''}`);
       });
     });
 

@@ -5,6 +5,8 @@ export const TITLE_MIN = 3;
 export const TITLE_MAX = 120;
 export const DESCRIPTION_MAX = 5000;
 export const REASON_MAX = 500;
+export const EVENT_NAME_MAX = 120;
+export const VENUE_MAX = 200;
 
 export const eventPhases = ['proposals', 'voting', 'closed'] as const;
 
@@ -15,7 +17,7 @@ const dateTime = z.iso.datetime({
 
 /** Each field once, without defaults: creation adds the defaults, an update leaves absent fields alone. */
 const eventFields = {
-  name: z.string().trim().min(1, 'is required').max(120, 'must be at most 120 characters'),
+  name: z.string().trim().min(1, 'is required').max(EVENT_NAME_MAX, `must be at most ${EVENT_NAME_MAX} characters`),
   description: z.string().trim().max(DESCRIPTION_MAX, `must be at most ${DESCRIPTION_MAX} characters`),
   topN: z
     .number('must be a number')
@@ -31,6 +33,15 @@ const eventFields = {
   proposalsDuringVoting: z.boolean('must be true or false'),
   votingOpensAt: dateTime.nullable(),
   votingClosesAt: dateTime.nullable(),
+  allowSelfVote: z.boolean('must be true or false'),
+  talksAt: dateTime.nullable(),
+  /** Empty means no venue yet. */
+  venue: z
+    .string()
+    .trim()
+    .max(VENUE_MAX, `must be at most ${VENUE_MAX} characters`)
+    .nullable()
+    .transform((text) => text || null),
 };
 
 export const createEventBody = z
@@ -42,6 +53,9 @@ export const createEventBody = z
     proposalsDuringVoting: eventFields.proposalsDuringVoting.default(false),
     votingOpensAt: eventFields.votingOpensAt.default(null),
     votingClosesAt: eventFields.votingClosesAt.default(null),
+    allowSelfVote: eventFields.allowSelfVote.default(false),
+    talksAt: eventFields.talksAt.default(null),
+    venue: eventFields.venue.default(null),
   })
   .strict();
 export const updateEventBody = z
@@ -53,10 +67,23 @@ export const updateEventBody = z
     proposalsDuringVoting: eventFields.proposalsDuringVoting.optional(),
     votingOpensAt: eventFields.votingOpensAt.optional(),
     votingClosesAt: eventFields.votingClosesAt.optional(),
+    allowSelfVote: eventFields.allowSelfVote.optional(),
+    talksAt: eventFields.talksAt.optional(),
+    venue: eventFields.venue.optional(),
   })
   .strict();
 export type CreateEventInput = z.infer<typeof createEventBody>;
 export type UpdateEventInput = z.infer<typeof updateEventBody>;
+
+/** The everyday list leaves archived events out; `?archived=true` lists them instead. */
+export const eventListQuery = z.object({
+  archived: z.enum(['true', 'false'], 'must be true or false').default('false'),
+});
+
+export const archiveBody = z.object({ archived: z.boolean('must be true or false') }).strict();
+
+/** What deleting an event takes with it, for the confirmation. */
+export const deletionSchema = z.object({ proposals: z.number(), votes: z.number() });
 
 export const phaseBody = z.object({ phase: z.enum(eventPhases) }).strict();
 
@@ -118,6 +145,13 @@ export const eventViewSchema = z.object({
   voteLimit: z.number().nullable(),
   votingOpensAt: z.string().nullable(),
   votingClosesAt: z.string().nullable(),
+  /** Speakers may vote for their own proposals. */
+  allowSelfVote: z.boolean(),
+  /** When and where the selected talks are given. */
+  talksAt: z.string().nullable(),
+  venue: z.string().nullable(),
+  /** Archived events are kept with their results, out of the everyday list. */
+  archivedAt: z.string().nullable(),
   proposalCount: z.number(),
 });
 

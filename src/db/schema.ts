@@ -202,6 +202,13 @@ export interface EventsTable {
   vote_limit: number | null;
   voting_opens_at: string | null;
   voting_closes_at: string | null;
+  /** 1: speakers may vote for their own proposals. */
+  allow_self_vote: Generated<Flag>;
+  /** Set when an admin archived the event: kept with its results, out of the everyday list. */
+  archived_at: string | null;
+  /** When the selected talks are given (UTC ISO), and where. */
+  talks_at: string | null;
+  venue: string | null;
   created_at: string;
   updated_at: string;
 }

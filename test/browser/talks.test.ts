@@ -58,8 +58,18 @@ test('an admin opens an event; a member proposes, votes, unvotes and sees the re
   // The admin creates the event from the Talks page.
   await adminPage.goto(`${live.url}/talks`);
   await adminPage.getByRole('button', { name: 'New event' }).click();
+  // A pasted 300-character name is not cut to 120 behind the admin's back: the counter and the error say so.
+  await adminPage.getByLabel('Name').fill('N'.repeat(300));
+  await adminPage.getByText('(300 / 120)').waitFor();
+  await adminPage.getByRole('button', { name: 'Create event' }).click();
+  await adminPage.getByText('at most 120 characters').first().waitFor();
+  assert.equal((await adminPage.getByLabel('Name').inputValue()).length, 300, 'nothing cut');
   await adminPage.getByLabel('Name').fill('Friday lightning talks');
   await adminPage.getByLabel('Description').fill('Five minutes, **any** topic.');
+  await adminPage.getByLabel('Talks given on').fill('2030-05-03T17:00');
+  await adminPage.getByLabel('Venue').fill('Atrium, 2nd floor');
+  assert.equal(await adminPage.getByLabel('Let speakers vote for their own proposals').isChecked(), false);
+  await adminPage.screenshot({ path: shot('talks-event-form'), fullPage: true });
   await adminPage.getByLabel('Talks selected').fill('2');
   // Side by side, the two number fields line up, whatever the length of their hints.
   const boxes = [
@@ -125,6 +135,11 @@ test('an admin opens an event; a member proposes, votes, unvotes and sees the re
   // The member votes, takes the vote back, votes again.
   await member.reload();
   await member.getByText('You have used 0 of your 3 votes.').waitFor();
+  await member.getByText('Atrium, 2nd floor').waitFor();
+  // Her own talk: the event keeps the default, so no Vote button on it, and a note why.
+  const own = member.locator('.talk-card', { hasText: 'Software engineering on the Moon' });
+  await own.getByText('do not vote for their own talk').waitFor();
+  assert.equal(await own.getByRole('button', { name: /Vote/ }).count(), 0);
   const card = member.locator('.talk-card', { hasText: 'Compilers for everyone' });
   await card.getByRole('button', { name: 'Vote' }).click();
   await card.getByRole('button', { name: '✓ Voted' }).waitFor();
@@ -151,8 +166,8 @@ test('an admin opens an event; a member proposes, votes, unvotes and sees the re
   await member.getByText('You have used 2 of your 3 votes.').waitFor();
   assert.deepEqual(await member.locator('.talk-title').allTextContents(), order);
 
-  // More votes from colleagues, then voting closes.
-  for (const id of colleagues) {
+  // More votes from colleagues (not from the talk's own speaker), then voting closes.
+  for (const id of [...colleagues.slice(1), await insertPerson(db, { username: 'hopper' })]) {
     const compilers = await db
       .selectFrom('proposals')
       .select('id')
@@ -304,8 +319,9 @@ test('a tie at the cut-off is explained to everyone, not only to the organisers'
     talks.push(await createProposal({ db, actor, eventId: event.id, input: { title, description: 'Tied.' } }));
   }
   await setTalksPhase({ db, actorId: null, eventId: event.id, phase: 'voting' });
+  // Each votes for the other's talk: speakers do not vote for their own by default.
   for (const [i, talk] of talks.entries())
-    await castVote({ db, actor: { id: voters[i]!, role: 'member' }, proposalId: talk.id });
+    await castVote({ db, actor: { id: voters[1 - i]!, role: 'member' }, proposalId: talk.id });
   await setTalksPhase({ db, actorId: null, eventId: event.id, phase: 'closed' });
 
   const visitor = await browser.newPage({ viewport: { width: 390, height: 844 } });

@@ -8,6 +8,7 @@ import * as m0006 from './0006_votes_one_tree.js';
 import * as m0007 from './0007_meeting_origins.js';
 import * as m0010 from './0010_job_leases.js';
 import * as m0011 from './0011_inbound.js';
+import * as m0012 from './0012_talks_settings.js';
 
 /** Every migration, in order. Imported statically so the built server needs no migration folder. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_meeting_origins': m0007,
   '0010_job_leases': m0010,
   '0011_inbound': m0011,
+  '0012_talks_settings': m0012,
 };

@@ -189,7 +189,7 @@ export async function seedDemo(props: {
     }),
   });
   say(`Talks event "${event.name}": ${demoTalks.length} proposals, then voting opens…`);
-  const proposals: Array<{ id: string; appeal: number }> = [];
+  const proposals: Array<{ id: string; speakerId: string; appeal: number }> = [];
   for (const [i, talk] of demoTalks.entries()) {
     const speaker = people[(i * 5 + 4) % people.length]!;
     const proposal = await createProposal({
@@ -199,7 +199,7 @@ export async function seedDemo(props: {
       input: { title: talk.title, description: talk.description },
       at: new Date(now.getTime() - (7 - i * 0.3) * DAY),
     });
-    proposals.push({ id: proposal.id, appeal: talk.appeal });
+    proposals.push({ id: proposal.id, speakerId: speaker.id, appeal: talk.appeal });
   }
   await setTalksPhase({ db, actorId: null, eventId: event.id, phase: 'voting' });
   const totalAppeal = proposals.reduce((sum, p) => sum + p.appeal, 0);
@@ -217,7 +217,11 @@ export async function seedDemo(props: {
   for (const voter of voters) {
     const wanted = 1 + Math.floor(random() * 5);
     const chosen = new Set<string>();
-    for (let tries = 0; chosen.size < wanted && tries < 20; tries++) chosen.add(pick().id);
+    for (let tries = 0; chosen.size < wanted && tries < 20; tries++) {
+      const proposal = pick();
+      // The demo event keeps the default: speakers do not vote for their own talk.
+      if (proposal.speakerId !== voter.id) chosen.add(proposal.id);
+    }
     for (const proposalId of chosen) {
       // Most votes come soon after voting opened, then a trickle.
       const ago = 3 * DAY * random() ** 0.5;

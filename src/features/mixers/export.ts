@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.js';
+import { toCsv } from '../../lib/csv.js';
 
 export interface ExportedRound {
   roundId: string;
@@ -52,18 +53,12 @@ export async function exportRounds(db: Db, groupId: string): Promise<ExportedRou
 
 /** One line per meeting (and per sit-out), for spreadsheets. */
 export function roundsToCsv(rounds: ExportedRound[]): string {
-  const quote = (value: string) => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-  const lines = ['round_id,scheduled_for,meeting_id,status,participants'];
+  const rows: Array<Array<string>> = [];
   for (const round of rounds) {
     for (const meeting of round.meetings) {
-      lines.push(
-        [round.roundId, round.scheduledFor, meeting.meetingId, meeting.status, meeting.participants.join(' ')]
-          .map(quote)
-          .join(','),
-      );
+      rows.push([round.roundId, round.scheduledFor, meeting.meetingId, meeting.status, meeting.participants.join(' ')]);
     }
-    for (const username of round.satOut)
-      lines.push([round.roundId, round.scheduledFor, '', 'sat_out', username].map(quote).join(','));
+    for (const username of round.satOut) rows.push([round.roundId, round.scheduledFor, '', 'sat_out', username]);
   }
-  return `${lines.join('\n')}\n`;
+  return toCsv(['round_id', 'scheduled_for', 'meeting_id', 'status', 'participants'], rows);
 }

@@ -44,6 +44,10 @@ export async function createTalksEvent(props: {
     vote_limit: input.voteLimit,
     voting_opens_at: opensAt,
     voting_closes_at: closesAt,
+    allow_self_vote: input.allowSelfVote ? 1 : 0,
+    archived_at: null,
+    talks_at: utc(input.talksAt),
+    venue: input.venue,
     created_at: now,
     updated_at: now,
   };
@@ -89,6 +93,9 @@ export async function updateTalksEvent(props: {
         ...(changes.proposalsDuringVoting !== undefined && {
           proposals_during_voting: changes.proposalsDuringVoting ? 1 : 0,
         }),
+        ...(changes.allowSelfVote !== undefined && { allow_self_vote: changes.allowSelfVote ? 1 : 0 }),
+        ...(changes.talksAt !== undefined && { talks_at: utc(changes.talksAt) }),
+        ...(changes.venue !== undefined && { venue: changes.venue }),
         voting_opens_at: opensAt,
         voting_closes_at: closesAt,
         updated_at: nowIso(),
@@ -192,4 +199,73 @@ export async function switchDuePhases(props: { db: Db; now?: Date }): Promise<nu
     }
   }
   return switched;
+}
+
+/** Archives an event (kept with its proposals, votes and results, out of the everyday list) or brings it back. */
+export async function setTalksArchived(props: {
+  db: Db;
+  actorId: string | null;
+  eventId: string;
+  archived: boolean;
+}): Promise<EventRow> {
+  const updated = await props.db.transaction().execute(async (trx) => {
+    const event = await findTalksEvent(trx, props.eventId);
+    if (!event) throw notFound('No such event.');
+    const now = nowIso();
+    await trx
+      .updateTable('events')
+      .set({ archived_at: props.archived ? (event.archived_at ?? now) : null, updated_at: now })
+      .where('id', '=', event.id)
+      .execute();
+    await recordAudit(trx, {
+      actorId: props.actorId,
+      action: props.archived ? 'event.archive' : 'event.unarchive',
+      subjectType: 'event',
+      subjectId: event.id,
+      data: { name: event.name },
+    });
+    return (await findTalksEvent(trx, event.id)) as EventRow;
+  });
+  listChanged(props.db, updated.id);
+  return updated;
+}
+
+/** What deleting an event takes with it: the confirmation names these numbers. */
+export async function talksEventDeletion(db: Db, eventId: string): Promise<{ proposals: number; votes: number }> {
+  const event = await findTalksEvent(db, eventId);
+  if (!event) throw notFound('No such event.');
+  const [proposals, votes] = await Promise.all([
+    db
+      .selectFrom('proposals')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .where('event_id', '=', eventId)
+      .executeTakeFirst(),
+    db
+      .selectFrom('votes')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .where('event_id', '=', eventId)
+      .executeTakeFirst(),
+  ]);
+  return { proposals: Number(proposals?.n ?? 0), votes: Number(votes?.n ?? 0) };
+}
+
+/**
+ * Deletes an event with its proposals, votes and ballots (the foreign keys cascade). The audit entry
+ * keeps what went, as the confirmation named it.
+ */
+export async function deleteTalksEvent(props: { db: Db; actorId: string | null; eventId: string }): Promise<void> {
+  const gone = await talksEventDeletion(props.db, props.eventId);
+  await props.db.transaction().execute(async (trx) => {
+    const event = await findTalksEvent(trx, props.eventId);
+    if (!event) throw notFound('No such event.');
+    await trx.deleteFrom('events').where('id', '=', event.id).execute();
+    await recordAudit(trx, {
+      actorId: props.actorId,
+      action: 'event.delete',
+      subjectType: 'event',
+      subjectId: event.id,
+      data: { name: event.name, ...gone },
+    });
+  });
+  listChanged(props.db, props.eventId);
 }

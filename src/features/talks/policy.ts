@@ -9,6 +9,7 @@ export type TalksAction =
   | 'withdraw_proposal'
   | 'hide_proposal'
   | 'vote'
+  | 'vote_for_proposal'
   | 'manage_event'
   | 'see_results';
 
@@ -24,6 +25,8 @@ export interface PolicyTarget {
   /** For proposal actions: whose talk it is. */
   speakerId?: string;
   hidden?: boolean;
+  /** For votes: whether the event lets speakers vote for their own proposals. */
+  allowSelfVote?: boolean;
 }
 
 export type Decision = { allowed: true } | { allowed: false; error: AppError };
@@ -63,7 +66,15 @@ export function decide(actor: Actor | null, action: TalksAction, target: PolicyT
     case 'see_results':
       return admin ? allow : deny(forbidden('Only administrators can do that.'));
     case 'vote':
+      // Changing one's vote at all (taking one back is always allowed while voting is open).
       if (target.phase !== 'voting') return deny(phaseProblem(target.phase, 'voting'));
+      return allow;
+    case 'vote_for_proposal':
+      // Adding a vote to this proposal: admins are held to the event's rule as everyone else.
+      if (target.phase !== 'voting') return deny(phaseProblem(target.phase, 'voting'));
+      if (target.speakerId === actor.id && !target.allowSelfVote) {
+        return deny(forbidden('This event does not let speakers vote for their own proposals.'));
+      }
       return allow;
   }
 }

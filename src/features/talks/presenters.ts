@@ -37,6 +37,10 @@ export function presentEvent(event: EventRow, now: string, proposalCount: number
     voteLimit: event.vote_limit,
     votingOpensAt: event.voting_opens_at,
     votingClosesAt: event.voting_closes_at,
+    allowSelfVote: event.allow_self_vote === 1,
+    talksAt: event.talks_at,
+    venue: event.venue,
+    archivedAt: event.archived_at,
     proposalCount,
   };
 }

@@ -66,8 +66,13 @@ export const proposalsOfSpeaker = (db: Executor, eventId: string, personId: stri
     .orderBy('proposals.created_at')
     .execute();
 
-export async function listTalksEvents(db: Executor): Promise<EventRow[]> {
-  return db.selectFrom('events').selectAll().where('kind', '=', 'talks').orderBy('created_at', 'desc').execute();
+/** Every talks event, newest first; with `archived`, only the archived (true) or the current (false) ones. */
+export async function listTalksEvents(db: Executor, options: { archived?: boolean } = {}): Promise<EventRow[]> {
+  let query = db.selectFrom('events').selectAll().where('kind', '=', 'talks');
+  if (options.archived !== undefined) {
+    query = query.where('archived_at', options.archived ? 'is not' : 'is', null);
+  }
+  return query.orderBy('created_at', 'desc').execute();
 }
 
 /** Visible proposals per event. */

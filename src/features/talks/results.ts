@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Db } from '../../db/database.js';
+import { toCsv } from '../../lib/csv.js';
 import { notFound } from '../../lib/errors.js';
 import { nowIso } from '../../lib/time.js';
 import { phaseAt } from './phase.js';
@@ -120,13 +121,7 @@ export async function eventResults(db: Db, eventId: string): Promise<Results> {
   };
 }
 
-/** A cell as a spreadsheet will not run: formulas defused, quotes doubled. */
-function csvCell(value: string | number | boolean | null): string {
-  let text = value === null ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
+/** The ranking for spreadsheets (the web download and `convene talks results --format csv`). */
 export function resultsCsv(results: Results): string {
   const header = [
     'rank',
@@ -139,8 +134,9 @@ export function resultsCsv(results: Results): string {
     'hidden_reason',
     'proposed_at',
   ];
-  const lines = results.ranking.map((row) =>
-    [
+  return toCsv(
+    header,
+    results.ranking.map((row) => [
       row.rank,
       row.title,
       row.speaker.name,
@@ -150,9 +146,6 @@ export function resultsCsv(results: Results): string {
       row.hidden ? 'yes' : 'no',
       row.hiddenReason,
       row.createdAt,
-    ]
-      .map(csvCell)
-      .join(','),
+    ]),
   );
-  return `${[header.join(','), ...lines].join('\r\n')}\r\n`;
 }

@@ -3,9 +3,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   adminEventEnvelope,
+  archiveBody,
   createEventBody,
   createProposalBody,
+  deletionSchema,
   eventDetailSchema,
+  eventListQuery,
   eventListSchema,
   hideBody,
   idParams,
@@ -24,7 +27,14 @@ import { notFound } from '../../lib/errors.js';
 import { nowIso } from '../../lib/time.js';
 import type { CachedList } from './cache.js';
 import { type AnswerFromCache, answerFromCache, PUBLIC_CACHE_CONTROL, PUBLIC_VARY } from './cachedAnswer.js';
-import { createTalksEvent, setTalksPhase, updateTalksEvent } from './events.js';
+import {
+  createTalksEvent,
+  deleteTalksEvent,
+  setTalksArchived,
+  setTalksPhase,
+  talksEventDeletion,
+  updateTalksEvent,
+} from './events.js';
 import { listForViewer, type ProposalList, publicProposalList } from './listing.js';
 import { presentEvent, presentEventForAdmin, presentMyProposal, presentProposalDetail } from './presenters.js';
 import { createProposal, setProposalHidden, updateProposal, withdrawProposal } from './proposals.js';
@@ -104,12 +114,13 @@ export function talksRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       {
         schema: {
           tags,
-          summary: 'Talks events, newest first.',
+          summary: 'Talks events, newest first: the current ones, or with ?archived=true the archived ones.',
+          querystring: eventListQuery,
           response: { 200: eventListSchema, ...commonErrors },
         },
       },
-      async () => {
-        const events = await listTalksEvents(db);
+      async (request) => {
+        const events = await listTalksEvents(db, { archived: request.query.archived === 'true' });
         const counts = await proposalCounts(
           db,
           events.map((event) => event.id),
@@ -308,6 +319,58 @@ export function talksRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const admin = requireAdmin(request);
         await setTalksPhase({ db, actorId: admin.id, eventId: request.params.id, phase: request.body.phase });
         return { event: await adminEventView(request.params.id) };
+      },
+    );
+
+    app.post(
+      '/talks/events/:id/archive',
+      {
+        schema: {
+          tags,
+          summary: 'Archive an event (kept with its results, out of the everyday list), or bring it back.',
+          params: idParams,
+          body: archiveBody,
+          response: { 200: adminEventEnvelope, ...commonErrors },
+        },
+      },
+      async (request) => {
+        const admin = requireAdmin(request);
+        const { archived } = request.body;
+        await setTalksArchived({ db, actorId: admin.id, eventId: request.params.id, archived });
+        return { event: await adminEventView(request.params.id) };
+      },
+    );
+
+    app.get(
+      '/talks/events/:id/deletion',
+      {
+        schema: {
+          tags,
+          summary: 'What deleting the event would take with it (for the confirmation).',
+          params: idParams,
+          response: { 200: deletionSchema, ...commonErrors },
+        },
+      },
+      async (request) => {
+        requireAdmin(request);
+        return talksEventDeletion(db, request.params.id);
+      },
+    );
+
+    app.delete(
+      '/talks/events/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Delete an event with its proposals and votes.',
+          params: idParams,
+          response: { 204: z.null(), ...commonErrors },
+        },
+      },
+      async (request, reply) => {
+        const admin = requireAdmin(request);
+        await deleteTalksEvent({ db, actorId: admin.id, eventId: request.params.id });
+        return noContent(reply);
       },
     );
 

@@ -29,12 +29,14 @@ interface VoteRequest {
 
 interface Target {
   event_id: string;
+  speaker_id: string;
   hidden: 0 | 1;
   phase: EventPhase;
   voting_opens_at: string | null;
   voting_closes_at: string | null;
   vote_limit: number | null;
   proposals_during_voting: 0 | 1;
+  allow_self_vote: 0 | 1;
 }
 
 // The statements of a vote, compiled once (see compiled.ts): this is the busiest path in Talks.
@@ -44,12 +46,14 @@ const loadTarget = compiledQuery<Target>(1, (db, proposalId) =>
     .innerJoin('events', 'events.id', 'proposals.event_id')
     .select([
       'proposals.event_id',
+      'proposals.speaker_id',
       'proposals.hidden',
       'events.phase',
       'events.voting_opens_at',
       'events.voting_closes_at',
       'events.vote_limit',
       'events.proposals_during_voting',
+      'events.allow_self_vote',
     ])
     .where('proposals.id', '=', proposalId)
     .where('events.kind', '=', 'talks'),
@@ -165,6 +169,14 @@ async function applyVote(work: VoteWork, request: VoteRequest): Promise<VoteOutc
       if (request.voted === false) return finish(false, 0);
     }
     if (target.hidden === 1) throw conflict('This proposal is hidden: it takes no new votes.');
+    // The speaker came with the proposal's row: the rule costs no query. A vote cast before the
+    // admin turned it off can still be taken back (above), never added again.
+    authorize(actor, 'vote_for_proposal', {
+      phase: phaseAt(target, at),
+      proposalsDuringVoting: target.proposals_during_voting === 1,
+      speakerId: target.speaker_id,
+      allowSelfVote: target.allow_self_vote === 1,
+    });
     if (limit !== null && used !== null && used >= limit) {
       // At the limit, asking again for a vote one already has is no new vote.
       if (request.voted === true && (await findVote(db, trx, proposalId, actor.id)).rows.length) return finish(true, 0);

@@ -101,6 +101,19 @@ export async function setTalksPhase(id: string, phase: TalksPhase): Promise<Admi
   return (await api.post<EventEnvelope>(`/api/v1/talks/events/${enc(id)}/phase`, { phase })).event;
 }
 
+export async function setTalksArchived(id: string, archived: boolean): Promise<AdminTalksEvent> {
+  return (await api.post<EventEnvelope>(`/api/v1/talks/events/${enc(id)}/archive`, { archived })).event;
+}
+
+/** What deleting the event would take with it, for the confirmation. */
+export function getTalksDeletion(id: string): Promise<{ proposals: number; votes: number }> {
+  return api.get<{ proposals: number; votes: number }>(`/api/v1/talks/events/${enc(id)}/deletion`);
+}
+
+export async function deleteTalksEvent(id: string): Promise<void> {
+  await api.delete<undefined>(`/api/v1/talks/events/${enc(id)}`);
+}
+
 export async function hideProposal(id: string, reason: string): Promise<ProposalDetail> {
   return (await api.post<ProposalEnvelope>(`/api/v1/talks/proposals/${enc(id)}/hide`, { reason })).proposal;
 }

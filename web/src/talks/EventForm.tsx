@@ -17,7 +17,14 @@ const FIELDS = [
   'proposalsDuringVoting',
   'votingOpensAt',
   'votingClosesAt',
+  'allowSelfVote',
+  'talksAt',
+  'venue',
 ] as const;
+
+/** As the server's limits (src/contract/talks.ts). */
+const NAME_MAX = 120;
+const VENUE_MAX = 200;
 
 interface EventFormProps {
   initial?: AdminTalksEvent;
@@ -37,6 +44,9 @@ export function EventForm({ initial, submitLabel, onSubmit, onCancel, justSaved 
   const [duringVoting, setDuringVoting] = useState(initial?.proposalsDuringVoting ?? false);
   const [opensAt, setOpensAt] = useState(toLocalInput(initial?.votingOpensAt ?? null));
   const [closesAt, setClosesAt] = useState(toLocalInput(initial?.votingClosesAt ?? null));
+  const [allowSelfVote, setAllowSelfVote] = useState(initial?.allowSelfVote ?? false);
+  const [talksAt, setTalksAt] = useState(toLocalInput(initial?.talksAt ?? null));
+  const [venue, setVenue] = useState(initial?.venue ?? '');
   const [saved, setSaved] = useState(justSaved);
   const { busy, error, setError, run } = useAsyncAction();
   const formRef = useRef<HTMLFormElement>(null);
@@ -47,6 +57,9 @@ export function EventForm({ initial, submitLabel, onSubmit, onCancel, justSaved 
     event.preventDefault();
     setSaved(false);
     if (!name.trim()) return setError({ field: 'name', message: 'name: is required' });
+    if (name.trim().length > NAME_MAX) {
+      return setError({ field: 'name', message: `name: must be at most ${NAME_MAX} characters` });
+    }
     if (!/^\d+$/.test(topN.trim())) return setError({ field: 'topN', message: 'topN: must be a whole number' });
     if (voteLimit.trim() && !/^\d+$/.test(voteLimit.trim())) {
       return setError({ field: 'voteLimit', message: 'voteLimit: must be a whole number, or empty for no limit' });
@@ -60,6 +73,9 @@ export function EventForm({ initial, submitLabel, onSubmit, onCancel, justSaved 
         proposalsDuringVoting: duringVoting,
         votingOpensAt: fromLocalInput(opensAt),
         votingClosesAt: fromLocalInput(closesAt),
+        allowSelfVote,
+        talksAt: fromLocalInput(talksAt),
+        venue: venue.trim() || null,
       });
       setSaved(true);
     });
@@ -74,7 +90,8 @@ export function EventForm({ initial, submitLabel, onSubmit, onCancel, justSaved 
         label="Name"
         name="name"
         required
-        maxLength={120}
+        // No maxLength: a pasted name that is too long is refused with a message, never cut silently.
+        hint={`Up to ${NAME_MAX} characters (${name.trim().length} / ${NAME_MAX}).`}
         value={name}
         onChange={(e) => {
           setName(e.target.value);
@@ -154,6 +171,43 @@ export function EventForm({ initial, submitLabel, onSubmit, onCancel, justSaved 
           error={fieldError(error, 'votingClosesAt')}
         />
       </div>
+      <div className="talks-form-row">
+        <TextField
+          label="Talks given on"
+          name="talksAt"
+          type="datetime-local"
+          hint={`Optional, your time (${zone}): when the selected talks are given.`}
+          value={talksAt}
+          onChange={(e) => {
+            setTalksAt(e.target.value);
+            changed();
+          }}
+          error={fieldError(error, 'talksAt')}
+        />
+        <TextField
+          label="Venue"
+          name="venue"
+          hint={`Optional: where the talks are given (${venue.trim().length} / ${VENUE_MAX}).`}
+          value={venue}
+          onChange={(e) => {
+            setVenue(e.target.value);
+            changed();
+          }}
+          error={fieldError(error, 'venue')}
+        />
+      </div>
+      <label className="checkbox">
+        <input
+          name="allowSelfVote"
+          type="checkbox"
+          checked={allowSelfVote}
+          onChange={(e) => {
+            setAllowSelfVote(e.target.checked);
+            changed();
+          }}
+        />
+        Let speakers vote for their own proposals
+      </label>
       <label className="checkbox">
         <input
           name="proposalsDuringVoting"

@@ -125,6 +125,12 @@ export function EventPage() {
           <div className="talk-description page-lede" dangerouslySetInnerHTML={{ __html: event.descriptionHtml }} />
         ) : null}
         <p className="talks-phase-note">{phaseNote(list.data, timeZone)}</p>
+        {event.talksAt || event.venue ? (
+          <p className="talks-when-where">
+            Talks:{' '}
+            {[event.talksAt ? formatDateTime(event.talksAt, timeZone) : null, event.venue].filter(Boolean).join(' · ')}
+          </p>
+        ) : null}
         {viewer?.isAdmin ? (
           <p>
             <Link className="btn btn-secondary btn-sm" to={`/talks/${event.id}/manage`}>
@@ -265,6 +271,7 @@ export function EventPage() {
                     proposal={proposal}
                     phase={event.phase}
                     canVote={viewer?.canVote === true}
+                    selfVoteAllowed={event.allowSelfVote}
                     busy={voting[proposal.id] === true}
                     error={voteErrors[proposal.id] || null}
                     onVote={(voted) => void vote(proposal.id, voted)}

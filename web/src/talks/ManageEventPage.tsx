@@ -24,6 +24,7 @@ import { TableHead } from '../ui/TableHead';
 import { useAsyncAction } from '../ui/useAsyncAction';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
+import { ArchiveDeleteCard } from './ArchiveDeleteCard';
 import { EventForm } from './EventForm';
 import { formatDateTime, PHASE_BADGES, PHASE_LABELS, plural } from './format';
 import { VotesChart } from './VotesChart';
@@ -256,6 +257,7 @@ export function ManageEventPage() {
       <div className="stack">
         <StatusMessage>{status}</StatusMessage>
         <PhaseCard results={data} onChanged={changed} />
+        <ArchiveDeleteCard event={event} onChanged={changed} />
 
         <section className="card" aria-labelledby="ranking-title">
           <div className="card-header">

@@ -9,12 +9,14 @@ interface ProposalCardProps {
   phase: TalksPhase;
   /** Signed in and voting is open. */
   canVote: boolean;
+  /** The event lets speakers vote for their own proposals. */
+  selfVoteAllowed: boolean;
   busy: boolean;
   error: string | null;
   onVote: (voted: boolean) => void;
 }
 
-export function ProposalCard({ proposal, phase, canVote, busy, error, onVote }: ProposalCardProps) {
+export function ProposalCard({ proposal, phase, canVote, selfVoteAllowed, busy, error, onVote }: ProposalCardProps) {
   const titleId = useId();
   const voted = proposal.myVote === true;
   const classes = ['card', 'talk-card', voted ? 'is-voted' : '', proposal.selected ? 'is-selected' : '']
@@ -48,7 +50,9 @@ export function ProposalCard({ proposal, phase, canVote, busy, error, onVote }: 
           <strong>{proposal.votes}</strong> {proposal.votes === 1 ? 'vote' : 'votes'}
         </p>
       ) : null}
-      {canVote ? (
+      {canVote && proposal.mine && !selfVoteAllowed && !voted ? (
+        <p className="talk-vote-note">Speakers do not vote for their own talk in this event.</p>
+      ) : canVote ? (
         <div className="talk-vote">
           <Button
             variant={voted ? 'primary' : 'secondary'}
