@@ -66,8 +66,11 @@ export interface AuditLogTable {
 }
 
 export type MemberStatus = 'active' | 'paused' | 'left';
-/** 'sync': the chat channel sync removed them, and brings them back when they are in the channel again. */
-export type MemberLeftBy = 'self' | 'sync' | 'admin';
+/**
+ * 'sync': the chat channel sync removed them, and brings them back when they are in the channel again.
+ * 'disabled': they left because they were disabled; automatic groups take them back once enabled again.
+ */
+export type MemberLeftBy = 'self' | 'sync' | 'admin' | 'disabled';
 export type OddPolicy = 'trio' | 'sit_out';
 export type Membership = 'open' | 'admin' | 'auto';
 /** 'round' (a mixer), 'manual' (an admin), 'unconference', or an outside source's name ('intra42', an API caller's). */

@@ -3,6 +3,7 @@ import { forbidden, notFound } from '../../lib/errors.js';
 import { type MemberPersonView, type PersonRow, presentToMember } from '../people/presenters.js';
 import { findPersonById } from '../people/queries.js';
 import { describeEligibility, type Eligibility, isEligible, parseEligibility } from './eligibility.js';
+import { automaticMemberCounts, isAutomaticMember } from './members.js';
 import { canManageMixersOf, canSeeArchivedGroups } from './policy.js';
 import { activeMemberCounts, type GroupRow } from './queries.js';
 
@@ -73,9 +74,21 @@ export async function groupViews(props: {
     db.selectFrom('group_members').selectAll().where('person_id', '=', subject.id).execute(),
   ]);
   const mine = new Map(memberships.map((m) => [m.group_id, m]));
+  // Automatic groups: the rule decides, not rows a round has not written yet.
+  const automaticCounts = await automaticMemberCounts(db, groups, props.titlePattern);
   return groups.map((group: GroupRow) => {
-    const member = mine.get(group.id);
+    const row = mine.get(group.id);
     const eligibility = parseEligibility(group.eligibility);
+    const member =
+      group.membership !== 'auto'
+        ? row
+        : isAutomaticMember(subject, row, eligibility, props.titlePattern)
+          ? row && row.status !== 'left'
+            ? row
+            : { status: 'active' as const, paused_until: null, skip_round_at: null }
+          : row?.status === 'left'
+            ? row
+            : undefined;
     return {
       id: group.id,
       name: group.name,
@@ -96,7 +109,7 @@ export async function groupViews(props: {
       everyWeeks: group.every_weeks,
       anchorDate: group.anchor_date,
       archived: group.archived === 1,
-      memberCount: counts.get(group.id) ?? 0,
+      memberCount: (group.membership === 'auto' ? automaticCounts : counts).get(group.id) ?? 0,
       nextRoundAt: group.next_round_at,
       eligible: isEligible(subject, eligibility, props.titlePattern),
       status: member?.status ?? null,
