@@ -6,7 +6,7 @@ import type { PersonRow } from '../people/presenters.js';
 import { findPersonById } from '../people/queries.js';
 import { describeEligibility, type Eligibility, isEligible, parseEligibility } from './eligibility.js';
 import { canManageMixersOf } from './policy.js';
-import { findGroup, findMembership, type GroupRow, type MemberRow } from './queries.js';
+import { activeMemberCounts, findGroup, findMembership, type GroupRow, type MemberRow } from './queries.js';
 
 export type MembershipChange = 'join' | 'leave' | 'pause' | 'skip' | 'resume';
 
@@ -256,4 +256,17 @@ export async function syncAutomaticMembers(trx: Executor, group: GroupRow, title
   await addMembers(trx, group.id, newcomers, now);
   await rejoinMembers(trx, group.id, returning, now);
   return newcomers.length + returning.length;
+}
+
+/** Every group's member count, automatic groups by their rule: what the pages and `convene group list` show. */
+export async function memberCounts(
+  db: Executor,
+  groups: Pick<GroupRow, 'id' | 'membership' | 'eligibility'>[],
+  titlePattern: RegExp,
+): Promise<Map<string, number>> {
+  const [active, automatic] = await Promise.all([
+    activeMemberCounts(db, groups.length === 1 ? groups[0]?.id : undefined),
+    automaticMemberCounts(db, groups, titlePattern),
+  ]);
+  return new Map(groups.map((group) => [group.id, (automatic.get(group.id) ?? active.get(group.id)) || 0]));
 }

@@ -3,9 +3,9 @@ import { forbidden, notFound } from '../../lib/errors.js';
 import { type MemberPersonView, type PersonRow, presentToMember } from '../people/presenters.js';
 import { findPersonById } from '../people/queries.js';
 import { describeEligibility, type Eligibility, isEligible, parseEligibility } from './eligibility.js';
-import { automaticMemberCounts, isAutomaticMember } from './members.js';
+import { isAutomaticMember, memberCounts } from './members.js';
 import { canManageMixersOf, canSeeArchivedGroups } from './policy.js';
-import { activeMemberCounts, type GroupRow } from './queries.js';
+import type { GroupRow } from './queries.js';
 
 export interface GroupView {
   id: string;
@@ -68,14 +68,13 @@ export async function groupViews(props: {
   let query = db.selectFrom('groups').selectAll().orderBy('name_key');
   if (!props.includeArchived) query = query.where('archived', '=', 0);
   if (props.groupId) query = query.where('id', '=', props.groupId);
-  const [groups, counts, memberships] = await Promise.all([
+  const [groups, memberships] = await Promise.all([
     query.execute(),
-    activeMemberCounts(db, props.groupId),
     db.selectFrom('group_members').selectAll().where('person_id', '=', subject.id).execute(),
   ]);
   const mine = new Map(memberships.map((m) => [m.group_id, m]));
   // Automatic groups: the rule decides, not rows a round has not written yet.
-  const automaticCounts = await automaticMemberCounts(db, groups, props.titlePattern);
+  const counts = await memberCounts(db, groups, props.titlePattern);
   return groups.map((group: GroupRow) => {
     const row = mine.get(group.id);
     const eligibility = parseEligibility(group.eligibility);
@@ -109,7 +108,7 @@ export async function groupViews(props: {
       everyWeeks: group.every_weeks,
       anchorDate: group.anchor_date,
       archived: group.archived === 1,
-      memberCount: (group.membership === 'auto' ? automaticCounts : counts).get(group.id) ?? 0,
+      memberCount: counts.get(group.id) ?? 0,
       nextRoundAt: group.next_round_at,
       eligible: isEligible(subject, eligibility, props.titlePattern),
       status: member?.status ?? null,
