@@ -76,4 +76,26 @@ forEachEngine('automatic groups', (get) => {
     assert.equal(own.body.group.status, 'active');
     assert.ok((await paired(group.id)).includes(away), 'the next round pairs them again');
   });
+
+  test('managers-only: a stated is_manager false wins over a manager title; with no flag stated the title counts', async () => {
+    admin ??= await adminClient(get().app);
+    const created = await admin.post('/api/v1/mixers/groups', {
+      ...weekly,
+      name: 'Managers flag',
+      eligibility: { kind: 'managers' },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const groupId = created.body.group.id as string;
+    const stated = await insertPerson(db(), { username: 'flagstated', title: 'Engineering Manager' });
+    const unstated = await insertPerson(db(), { username: 'flagunstated', title: 'Engineering Manager' });
+    // What a directory import writes for a record with is_manager: false.
+    await db().updateTable('people').set({ is_manager: 0, is_manager_stated: 1 }).where('id', '=', stated).execute();
+    const view = async (id: string) =>
+      (await (await clientFor(get().app, db(), id)).get(`/api/v1/mixers/groups/${groupId}`)).body.group.eligible;
+    assert.equal(await view(stated), false, 'the directory said not a manager');
+    assert.equal(await view(unstated), true, 'no flag stated: the title decides');
+    const join = await (await clientFor(get().app, db(), stated)).post(`/api/v1/mixers/groups/${groupId}/join`);
+    assert.equal(join.status, 403);
+    assert.match(join.body.error.message, /Not eligible for this group \(Managers only\)/);
+  });
 });

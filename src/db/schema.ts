@@ -19,6 +19,8 @@ export interface PeopleTable {
   team: string | null;
   manager_id: string | null;
   is_manager: Flag;
+  /** 1 when the directory stated is_manager: then it decides, and the title pattern does not. */
+  is_manager_stated: Generated<Flag>;
   avatar_url: string | null;
   timezone: string;
   enabled: Flag;

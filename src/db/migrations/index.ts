@@ -7,6 +7,7 @@ import * as m0005 from './0005_meeting_messages.js';
 import * as m0006 from './0006_votes_one_tree.js';
 import * as m0007 from './0007_meeting_origins.js';
 import * as m0010 from './0010_job_leases.js';
+import * as m0013 from './0013_manager_flag.js';
 
 /** Every migration, in order. Imported statically so the built server needs no migration folder. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006_votes_one_tree': m0006,
   '0007_meeting_origins': m0007,
   '0010_job_leases': m0010,
+  '0013_manager_flag': m0013,
 };

@@ -160,7 +160,10 @@ export const skipNextRound = (props: ChangeProps) =>
     return { skip_round_at: group.next_round_at };
   });
 
-type AutomaticCandidate = Pick<PersonRow, 'id' | 'email' | 'is_manager' | 'title' | 'team' | 'enabled'>;
+type AutomaticCandidate = Pick<
+  PersonRow,
+  'id' | 'email' | 'is_manager' | 'is_manager_stated' | 'title' | 'team' | 'enabled'
+>;
 type MemberState = Pick<MemberRow, 'person_id' | 'status' | 'left_by'>;
 
 /**
@@ -190,7 +193,7 @@ async function writeAutomaticMembership(trx: Executor, group: GroupRow, person: 
 const candidates = (db: Executor) =>
   db
     .selectFrom('people')
-    .select(['id', 'email', 'is_manager', 'title', 'team', 'enabled'])
+    .select(['id', 'email', 'is_manager', 'is_manager_stated', 'title', 'team', 'enabled'])
     .where('enabled', '=', 1)
     .where('email', 'is not', null)
     .execute();
