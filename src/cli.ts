@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerDemoCommands } from './cli/demo.js';
 import { registerDirectoryCommands } from './cli/directory.js';
+import { registerMemberCommands } from './cli/members.js';
 import { registerMixerCommands } from './cli/mixers.js';
 import { registerServerCommands } from './cli/server.js';
 import { registerTalksCommands } from './cli/talks.js';
@@ -17,6 +18,7 @@ const program = new Command()
 registerServerCommands(program);
 registerDirectoryCommands(program);
 registerMixerCommands(program);
+registerMemberCommands(program);
 registerTalksCommands(program);
 registerUnconferenceCommands(program);
 registerDemoCommands(program);

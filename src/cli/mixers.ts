@@ -6,7 +6,8 @@ import { syncGroupFromChat } from '../features/mixers/chatSync.js';
 import { managerPattern } from '../features/mixers/eligibility.js';
 import { type ExportedRound, exportRounds, roundsToCsv } from '../features/mixers/export.js';
 import { createGroup, listGroups, updateGroup } from '../features/mixers/groups.js';
-import { activeMemberCounts, findGroupByNameOrId } from '../features/mixers/queries.js';
+import { memberCounts } from '../features/mixers/members.js';
+import { findGroupByNameOrId } from '../features/mixers/queries.js';
 import { createGroupBody, updateGroupBody } from '../features/mixers/schemas.js';
 import { syncAndRunRound } from '../features/mixers/syncAndRunRound.js';
 import { AppError, badRequest } from '../lib/errors.js';
@@ -197,7 +198,11 @@ export function registerMixerCommands(program: Command): void {
     .action(async (options: { all?: boolean }) => {
       await withContext(async (ctx) => {
         const groups = await listGroups(ctx.database.db, { includeArchived: options.all });
-        const counts = await activeMemberCounts(ctx.database.db);
+        const counts = await memberCounts(
+          ctx.database.db,
+          groups,
+          managerPattern(ctx.config.directory.managerTitlePattern),
+        );
         if (groups.length === 0)
           print('No groups yet. Create one with `convene group create --name NAME --cron "0 10 * * MON"`.');
         for (const g of groups) {

@@ -19,6 +19,8 @@ export interface PeopleTable {
   team: string | null;
   manager_id: string | null;
   is_manager: Flag;
+  /** 1 when the directory stated is_manager: then it decides, and the title pattern does not. */
+  is_manager_stated: Generated<Flag>;
   avatar_url: string | null;
   timezone: string;
   enabled: Flag;
@@ -66,8 +68,11 @@ export interface AuditLogTable {
 }
 
 export type MemberStatus = 'active' | 'paused' | 'left';
-/** 'sync': the chat channel sync removed them, and brings them back when they are in the channel again. */
-export type MemberLeftBy = 'self' | 'sync' | 'admin';
+/**
+ * 'sync': the chat channel sync removed them, and brings them back when they are in the channel again.
+ * 'disabled': they left because they were disabled; automatic groups take them back once enabled again.
+ */
+export type MemberLeftBy = 'self' | 'sync' | 'admin' | 'disabled';
 export type OddPolicy = 'trio' | 'sit_out';
 export type Membership = 'open' | 'admin' | 'auto';
 /** 'round' (a mixer), 'manual' (an admin), 'unconference', or an outside source's name ('intra42', an API caller's). */

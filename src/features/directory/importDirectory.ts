@@ -158,7 +158,15 @@ function withoutDuplicates(records: ValidRecord[], problems: ImportProblem[]): V
 
 type DirectoryFields = Pick<
   PersonRow,
-  'username' | 'name' | 'first_name' | 'last_name' | 'title' | 'avatar_url' | 'enabled' | 'is_manager'
+  | 'username'
+  | 'name'
+  | 'first_name'
+  | 'last_name'
+  | 'title'
+  | 'avatar_url'
+  | 'enabled'
+  | 'is_manager'
+  | 'is_manager_stated'
 > &
   Partial<Pick<PersonRow, 'email' | 'team' | 'timezone'>>;
 
@@ -173,6 +181,8 @@ function fieldsOf(record: DirectoryRecord): DirectoryFields {
     avatar_url: record.avatar,
     enabled: record.enabled ? 1 : 0,
     is_manager: record.is_manager ? 1 : 0,
+    // The feed always carries the flag, so it decides over the title pattern.
+    is_manager_stated: 1,
     ...(record.email !== undefined && { email: record.email }),
     ...(record.team !== undefined && { team: record.team }),
     ...(record.timezone !== undefined && { timezone: record.timezone }),

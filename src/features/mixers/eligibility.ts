@@ -17,14 +17,21 @@ export function parseEligibility(json: string): Eligibility {
   return eligibilitySchema.parse(JSON.parse(json));
 }
 
-/** A manager is someone the directory marks so, or whose title matches the configured pattern. */
-export function isManager(person: Pick<PersonRow, 'is_manager' | 'title'>, titlePattern: RegExp): boolean {
-  return person.is_manager === 1 || (person.title !== null && titlePattern.test(person.title));
+/**
+ * A manager is someone marked so; a flag the directory stated decides, false included, and the
+ * title pattern speaks only when nobody stated one.
+ */
+export function isManager(
+  person: Pick<PersonRow, 'is_manager' | 'is_manager_stated' | 'title'>,
+  titlePattern: RegExp,
+): boolean {
+  if (person.is_manager === 1 || person.is_manager_stated === 1) return person.is_manager === 1;
+  return person.title !== null && titlePattern.test(person.title);
 }
 
 /** The server's rule of who may be in a group (Mixer only hid the switch in the browser). */
 export function isEligible(
-  person: Pick<PersonRow, 'is_manager' | 'title' | 'team' | 'enabled'>,
+  person: Pick<PersonRow, 'is_manager' | 'is_manager_stated' | 'title' | 'team' | 'enabled'>,
   eligibility: Eligibility,
   titlePattern: RegExp,
 ): boolean {

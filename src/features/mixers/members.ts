@@ -4,9 +4,9 @@ import { badRequest, forbidden, notFound } from '../../lib/errors.js';
 import { nowIso } from '../../lib/time.js';
 import type { PersonRow } from '../people/presenters.js';
 import { findPersonById } from '../people/queries.js';
-import { describeEligibility, isEligible, parseEligibility } from './eligibility.js';
+import { describeEligibility, type Eligibility, isEligible, parseEligibility } from './eligibility.js';
 import { canManageMixersOf } from './policy.js';
-import { findGroup, findMembership, type GroupRow, type MemberRow } from './queries.js';
+import { activeMemberCounts, findGroup, findMembership, type GroupRow, type MemberRow } from './queries.js';
 
 export type MembershipChange = 'join' | 'leave' | 'pause' | 'skip' | 'resume';
 
@@ -116,6 +116,7 @@ async function changeMembership(
 ): Promise<MemberRow> {
   return props.db.transaction().execute(async (trx) => {
     const { group, person } = await loadTarget(trx, props);
+    if (group.membership === 'auto') await writeAutomaticMembership(trx, group, person, props.titlePattern);
     const member = await findMembership(trx, group.id, person.id);
     if (!member || member.status === 'left') throw badRequest('Not a member of this group.');
     await trx
@@ -159,34 +160,116 @@ export const skipNextRound = (props: ChangeProps) =>
     return { skip_round_at: group.next_round_at };
   });
 
+type AutomaticCandidate = Pick<
+  PersonRow,
+  'id' | 'email' | 'is_manager' | 'is_manager_stated' | 'title' | 'team' | 'enabled'
+>;
+type MemberState = Pick<MemberRow, 'person_id' | 'status' | 'left_by'>;
+
 /**
- * Groups with automatic membership hold every eligible person: people who became eligible are
- * added. Someone who left on purpose stays out.
+ * The one rule of who an automatic group holds: every enabled, eligible person a channel reaches
+ * (no address, like the built-in admin: they would be matched with someone who then waits for a
+ * person who never hears of it), except whoever left on purpose (themselves, or an admin removed
+ * them). Leaving because they were disabled is undone once they are enabled again.
+ */
+export function isAutomaticMember(
+  person: AutomaticCandidate,
+  row: MemberState | undefined,
+  eligibility: Eligibility,
+  titlePattern: RegExp,
+): boolean {
+  if (person.email === null || !isEligible(person, eligibility, titlePattern)) return false;
+  return !row || row.status !== 'left' || row.left_by === 'disabled';
+}
+
+/** An automatic member whose row no round has written yet gets it now, so they can pause or leave. */
+async function writeAutomaticMembership(trx: Executor, group: GroupRow, person: PersonRow, titlePattern: RegExp) {
+  const row = await findMembership(trx, group.id, person.id);
+  if (row && row.status !== 'left') return;
+  if (!isAutomaticMember(person, row, parseEligibility(group.eligibility), titlePattern)) return;
+  await (row ? rejoinMembers : addMembers)(trx, group.id, [person.id], nowIso());
+}
+
+const candidates = (db: Executor) =>
+  db
+    .selectFrom('people')
+    .select(['id', 'email', 'is_manager', 'is_manager_stated', 'title', 'team', 'enabled'])
+    .where('enabled', '=', 1)
+    .where('email', 'is not', null)
+    .execute();
+
+const memberStates = (db: Executor, groupIds: string[]) =>
+  groupIds.length === 0
+    ? Promise.resolve([])
+    : db
+        .selectFrom('group_members')
+        .select(['group_id', 'person_id', 'status', 'left_by'])
+        .where('group_id', 'in', groupIds)
+        .execute();
+
+/**
+ * Member counts of automatic groups as the rule decides them, so the count a page shows is the
+ * number of people the next round considers (the round adds the same people before pairing).
+ */
+export async function automaticMemberCounts(
+  db: Executor,
+  groups: Pick<GroupRow, 'id' | 'membership' | 'eligibility'>[],
+  titlePattern: RegExp,
+): Promise<Map<string, number>> {
+  const auto = groups.filter((group) => group.membership === 'auto');
+  if (auto.length === 0) return new Map();
+  const [people, rows] = await Promise.all([
+    candidates(db),
+    memberStates(
+      db,
+      auto.map((group) => group.id),
+    ),
+  ]);
+  const counts = new Map<string, number>();
+  for (const group of auto) {
+    const eligibility = parseEligibility(group.eligibility);
+    const byPerson = new Map(rows.filter((row) => row.group_id === group.id).map((row) => [row.person_id, row]));
+    counts.set(
+      group.id,
+      people.filter((person) => {
+        const row = byPerson.get(person.id);
+        // Paused members are still members, as in the other groups' counts.
+        return isAutomaticMember(person, row, eligibility, titlePattern);
+      }).length,
+    );
+  }
+  return counts;
+}
+
+/**
+ * Writes the rule down for one automatic group: newcomers are added, people back from being
+ * disabled rejoin. Run before a round pairs, and after a directory import for every such group.
  */
 export async function syncAutomaticMembers(trx: Executor, group: GroupRow, titlePattern: RegExp): Promise<number> {
   if (group.membership !== 'auto') return 0;
   const eligibility = parseEligibility(group.eligibility);
-  const people = await trx
-    .selectFrom('people')
-    .select(['id', 'is_manager', 'title', 'team', 'enabled'])
-    .where('enabled', '=', 1)
-    // No address, no channel reaches them (the built-in admin, say): they would be matched with
-    // someone who then waits for a person who never hears of it.
-    .where('email', 'is not', null)
-    .execute();
-  const existing = new Set(
-    (await trx.selectFrom('group_members').select('person_id').where('group_id', '=', group.id).execute()).map(
-      (row) => row.person_id,
-    ),
+  const [people, rows] = await Promise.all([candidates(trx), memberStates(trx, [group.id])]);
+  const byPerson = new Map(rows.map((row) => [row.person_id, row]));
+  const members = people.filter((person) =>
+    isAutomaticMember(person, byPerson.get(person.id), eligibility, titlePattern),
   );
-  const newcomers = people.filter(
-    (person) => !existing.has(person.id) && isEligible(person, eligibility, titlePattern),
-  );
-  await addMembers(
-    trx,
-    group.id,
-    newcomers.map((person) => person.id),
-    nowIso(),
-  );
-  return newcomers.length;
+  const newcomers = members.filter((person) => !byPerson.has(person.id)).map((person) => person.id);
+  const returning = members.filter((person) => byPerson.get(person.id)?.status === 'left').map((person) => person.id);
+  const now = nowIso();
+  await addMembers(trx, group.id, newcomers, now);
+  await rejoinMembers(trx, group.id, returning, now);
+  return newcomers.length + returning.length;
+}
+
+/** Every group's member count, automatic groups by their rule: what the pages and `convene group list` show. */
+export async function memberCounts(
+  db: Executor,
+  groups: Pick<GroupRow, 'id' | 'membership' | 'eligibility'>[],
+  titlePattern: RegExp,
+): Promise<Map<string, number>> {
+  const [active, automatic] = await Promise.all([
+    activeMemberCounts(db, groups.length === 1 ? groups[0]?.id : undefined),
+    automaticMemberCounts(db, groups, titlePattern),
+  ]);
+  return new Map(groups.map((group) => [group.id, (automatic.get(group.id) ?? active.get(group.id)) || 0]));
 }

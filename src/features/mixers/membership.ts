@@ -12,8 +12,9 @@ export async function leaveAllGroups(db: Executor, personIds: string[]): Promise
     const chunk = personIds.slice(i, i + 500);
     const result = await db
       .updateTable('group_members')
-      // 'admin': an organisation's decision, which a chat channel sync must not undo.
-      .set({ status: 'left', left_at: nowIso(), left_by: 'admin', paused_until: null, skip_round_at: null })
+      // 'disabled': an organisation's decision, which a chat channel sync must not undo, but which
+      // re-enabling undoes for automatic groups (their members are whoever the rule says).
+      .set({ status: 'left', left_at: nowIso(), left_by: 'disabled', paused_until: null, skip_round_at: null })
       .where('person_id', 'in', chunk)
       .where('status', '!=', 'left')
       .executeTakeFirst();

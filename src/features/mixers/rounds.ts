@@ -92,6 +92,7 @@ async function loadParticipants(db: Executor, group: GroupRow, scheduledFor: str
       'people.team',
       'people.manager_id',
       'people.is_manager',
+      'people.is_manager_stated',
       'people.title',
       'people.enabled',
       'people.email',

@@ -3,8 +3,9 @@ import { forbidden, notFound } from '../../lib/errors.js';
 import { type MemberPersonView, type PersonRow, presentToMember } from '../people/presenters.js';
 import { findPersonById } from '../people/queries.js';
 import { describeEligibility, type Eligibility, isEligible, parseEligibility } from './eligibility.js';
+import { isAutomaticMember, memberCounts } from './members.js';
 import { canManageMixersOf, canSeeArchivedGroups } from './policy.js';
-import { activeMemberCounts, type GroupRow } from './queries.js';
+import type { GroupRow } from './queries.js';
 
 export interface GroupView {
   id: string;
@@ -67,15 +68,26 @@ export async function groupViews(props: {
   let query = db.selectFrom('groups').selectAll().orderBy('name_key');
   if (!props.includeArchived) query = query.where('archived', '=', 0);
   if (props.groupId) query = query.where('id', '=', props.groupId);
-  const [groups, counts, memberships] = await Promise.all([
+  const [groups, memberships] = await Promise.all([
     query.execute(),
-    activeMemberCounts(db, props.groupId),
     db.selectFrom('group_members').selectAll().where('person_id', '=', subject.id).execute(),
   ]);
   const mine = new Map(memberships.map((m) => [m.group_id, m]));
+  // Automatic groups: the rule decides, not rows a round has not written yet.
+  const counts = await memberCounts(db, groups, props.titlePattern);
   return groups.map((group: GroupRow) => {
-    const member = mine.get(group.id);
+    const row = mine.get(group.id);
     const eligibility = parseEligibility(group.eligibility);
+    const member =
+      group.membership !== 'auto'
+        ? row
+        : isAutomaticMember(subject, row, eligibility, props.titlePattern)
+          ? row && row.status !== 'left'
+            ? row
+            : { status: 'active' as const, paused_until: null, skip_round_at: null }
+          : row?.status === 'left'
+            ? row
+            : undefined;
     return {
       id: group.id,
       name: group.name,

@@ -55,6 +55,7 @@ export async function createPerson(db: Executor, draft: PersonDraft): Promise<Pe
       team: draft.team ?? null,
       manager_id: draft.manager_id ?? null,
       is_manager: draft.is_manager ?? 0,
+      is_manager_stated: draft.is_manager_stated ?? 0,
       avatar_url: draft.avatar_url ?? null,
       timezone: draft.timezone,
       enabled: draft.enabled ?? 1,
