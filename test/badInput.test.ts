@@ -297,6 +297,11 @@ const cases: Array<{
     field: 'origins[0].origin',
   },
   { method: 'PUT', url: '/api/v1/me/notifications', payload: { origins: 'all' }, field: 'origins' },
+  { method: 'GET', url: '/api/v1/talks/events?archived=maybe', field: 'archived' },
+  { method: 'DELETE', url: `/api/v1/talks/events/${'x'.repeat(100)}`, field: 'id' },
+  { method: 'DELETE', url: '/api/v1/talks/events/nope', status: 404 },
+  { method: 'GET', url: `/api/v1/talks/events/${'x'.repeat(100)}/deletion`, field: 'id' },
+  { method: 'POST', url: '/api/v1/talks/events/nope/archive', payload: { archived: 'yes' }, field: 'archived' },
   // API tokens, inbound deliveries and the meetings API by source
   { method: 'POST', url: '/api/v1/admin/api-tokens', payload: { name: '', scopes: ['meetings:write'] }, field: 'name' },
   { method: 'POST', url: '/api/v1/admin/api-tokens', payload: { name: 'x', scopes: ['everything'] }, status: 400 },

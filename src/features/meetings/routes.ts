@@ -10,7 +10,7 @@ import {
   rescheduleBody,
 } from '../../contract/meetings.js';
 import type { Db } from '../../db/database.js';
-import { type AppContext, requireAdmin, requirePerson } from '../../http/context.js';
+import { type AppContext, adminOnly, requireAdmin, requirePerson } from '../../http/context.js';
 import { commonErrors } from '../../http/errorShape.js';
 import { videoRooms } from '../../integrations/jitsi.js';
 import { notFound } from '../../lib/errors.js';
@@ -158,47 +158,51 @@ export function meetingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
     );
 
-    // Administration
-    app.get(
-      '/admin/meetings',
-      {
-        schema: {
-          tags,
-          summary: 'Every meeting, newest first, by status and group.',
-          querystring: adminMeetingsQuery,
-          response: { 200: meetingListEnvelope, ...commonErrors },
-        },
-      },
-      async (request) => {
-        requireAdmin(request);
-        const { status, group, page } = request.query;
-        return adminMeetings(db, { status, groupId: group, page });
-      },
-    );
+    // Administration: administrators only, behind one guard.
+    await app.register(
+      adminOnly(async (app) => {
+        app.get(
+          '/admin/meetings',
+          {
+            schema: {
+              tags,
+              summary: 'Every meeting, newest first, by status and group.',
+              querystring: adminMeetingsQuery,
+              response: { 200: meetingListEnvelope, ...commonErrors },
+            },
+          },
+          async (request) => {
+            requireAdmin(request);
+            const { status, group, page } = request.query;
+            return adminMeetings(db, { status, groupId: group, page });
+          },
+        );
 
-    app.post(
-      '/admin/meetings',
-      {
-        schema: {
-          tags,
-          summary: 'Create a meeting: participants, an optional time; everyone gets an introduction.',
-          body: createMeetingBody,
-          response: { 201: meetingEnvelope, ...commonErrors },
-        },
-      },
-      async (request, reply) => {
-        const admin = requireAdmin(request);
-        const { meetingId } = await createMeeting({
-          db,
-          title: request.body.title,
-          participantIds: request.body.participantIds,
-          startsAt: request.body.startsAt ? new Date(request.body.startsAt).toISOString() : null,
-          durationMinutes: request.body.durationMinutes ?? null,
-          actorId: admin.id,
-          futureOnly: true,
-        });
-        return reply.code(201).send(await present(meetingId, admin));
-      },
+        app.post(
+          '/admin/meetings',
+          {
+            schema: {
+              tags,
+              summary: 'Create a meeting: participants, an optional time; everyone gets an introduction.',
+              body: createMeetingBody,
+              response: { 201: meetingEnvelope, ...commonErrors },
+            },
+          },
+          async (request, reply) => {
+            const admin = requireAdmin(request);
+            const { meetingId } = await createMeeting({
+              db,
+              title: request.body.title,
+              participantIds: request.body.participantIds,
+              startsAt: request.body.startsAt ? new Date(request.body.startsAt).toISOString() : null,
+              durationMinutes: request.body.durationMinutes ?? null,
+              actorId: admin.id,
+              futureOnly: true,
+            });
+            return reply.code(201).send(await present(meetingId, admin));
+          },
+        );
+      }),
     );
   };
 }

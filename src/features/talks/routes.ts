@@ -21,7 +21,7 @@ import {
   voteBody,
   voteResultSchema,
 } from '../../contract/talks.js';
-import { type AppContext, noContent, requireAdmin, requirePerson } from '../../http/context.js';
+import { type AppContext, adminOnly, noContent, requireAdmin, requirePerson } from '../../http/context.js';
 import { commonErrors } from '../../http/errorShape.js';
 import { notFound } from '../../lib/errors.js';
 import { nowIso } from '../../lib/time.js';
@@ -267,181 +267,184 @@ export function talksRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
     );
 
-    // Organising: admins.
+    // Organising: administrators only, behind one guard.
+    await app.register(
+      adminOnly(async (app) => {
+        app.post(
+          '/talks/events',
+          {
+            schema: {
+              tags,
+              summary: 'Create a talks event.',
+              body: createEventBody,
+              response: { 201: adminEventEnvelope, ...commonErrors },
+            },
+          },
+          async (request, reply) => {
+            const admin = requireAdmin(request);
+            const event = await createTalksEvent({ db, actorId: admin.id, input: request.body });
+            return reply.code(201).send({ event: presentEventForAdmin(event, nowIso(), 0) });
+          },
+        );
 
-    app.post(
-      '/talks/events',
-      {
-        schema: {
-          tags,
-          summary: 'Create a talks event.',
-          body: createEventBody,
-          response: { 201: adminEventEnvelope, ...commonErrors },
-        },
-      },
-      async (request, reply) => {
-        const admin = requireAdmin(request);
-        const event = await createTalksEvent({ db, actorId: admin.id, input: request.body });
-        return reply.code(201).send({ event: presentEventForAdmin(event, nowIso(), 0) });
-      },
-    );
+        app.patch(
+          '/talks/events/:id',
+          {
+            schema: {
+              tags,
+              summary: 'Change an event: name, description, top N, vote limit, switch times.',
+              params: idParams,
+              body: updateEventBody,
+              response: { 200: adminEventEnvelope, ...commonErrors },
+            },
+          },
+          async (request) => {
+            const admin = requireAdmin(request);
+            await updateTalksEvent({ db, actorId: admin.id, eventId: request.params.id, changes: request.body });
+            return { event: await adminEventView(request.params.id) };
+          },
+        );
 
-    app.patch(
-      '/talks/events/:id',
-      {
-        schema: {
-          tags,
-          summary: 'Change an event: name, description, top N, vote limit, switch times.',
-          params: idParams,
-          body: updateEventBody,
-          response: { 200: adminEventEnvelope, ...commonErrors },
-        },
-      },
-      async (request) => {
-        const admin = requireAdmin(request);
-        await updateTalksEvent({ db, actorId: admin.id, eventId: request.params.id, changes: request.body });
-        return { event: await adminEventView(request.params.id) };
-      },
-    );
+        app.post(
+          '/talks/events/:id/phase',
+          {
+            schema: {
+              tags,
+              summary: 'Move the event to a phase now: proposals, voting or closed.',
+              params: idParams,
+              body: phaseBody,
+              response: { 200: adminEventEnvelope, ...commonErrors },
+            },
+          },
+          async (request) => {
+            const admin = requireAdmin(request);
+            await setTalksPhase({ db, actorId: admin.id, eventId: request.params.id, phase: request.body.phase });
+            return { event: await adminEventView(request.params.id) };
+          },
+        );
 
-    app.post(
-      '/talks/events/:id/phase',
-      {
-        schema: {
-          tags,
-          summary: 'Move the event to a phase now: proposals, voting or closed.',
-          params: idParams,
-          body: phaseBody,
-          response: { 200: adminEventEnvelope, ...commonErrors },
-        },
-      },
-      async (request) => {
-        const admin = requireAdmin(request);
-        await setTalksPhase({ db, actorId: admin.id, eventId: request.params.id, phase: request.body.phase });
-        return { event: await adminEventView(request.params.id) };
-      },
-    );
+        app.post(
+          '/talks/events/:id/archive',
+          {
+            schema: {
+              tags,
+              summary: 'Archive an event (kept with its results, out of the everyday list), or bring it back.',
+              params: idParams,
+              body: archiveBody,
+              response: { 200: adminEventEnvelope, ...commonErrors },
+            },
+          },
+          async (request) => {
+            const admin = requireAdmin(request);
+            const { archived } = request.body;
+            await setTalksArchived({ db, actorId: admin.id, eventId: request.params.id, archived });
+            return { event: await adminEventView(request.params.id) };
+          },
+        );
 
-    app.post(
-      '/talks/events/:id/archive',
-      {
-        schema: {
-          tags,
-          summary: 'Archive an event (kept with its results, out of the everyday list), or bring it back.',
-          params: idParams,
-          body: archiveBody,
-          response: { 200: adminEventEnvelope, ...commonErrors },
-        },
-      },
-      async (request) => {
-        const admin = requireAdmin(request);
-        const { archived } = request.body;
-        await setTalksArchived({ db, actorId: admin.id, eventId: request.params.id, archived });
-        return { event: await adminEventView(request.params.id) };
-      },
-    );
+        app.get(
+          '/talks/events/:id/deletion',
+          {
+            schema: {
+              tags,
+              summary: 'What deleting the event would take with it (for the confirmation).',
+              params: idParams,
+              response: { 200: deletionSchema, ...commonErrors },
+            },
+          },
+          async (request) => {
+            requireAdmin(request);
+            return talksEventDeletion(db, request.params.id);
+          },
+        );
 
-    app.get(
-      '/talks/events/:id/deletion',
-      {
-        schema: {
-          tags,
-          summary: 'What deleting the event would take with it (for the confirmation).',
-          params: idParams,
-          response: { 200: deletionSchema, ...commonErrors },
-        },
-      },
-      async (request) => {
-        requireAdmin(request);
-        return talksEventDeletion(db, request.params.id);
-      },
-    );
+        app.delete(
+          '/talks/events/:id',
+          {
+            schema: {
+              tags,
+              summary: 'Delete an event with its proposals and votes.',
+              params: idParams,
+              response: { 204: z.null(), ...commonErrors },
+            },
+          },
+          async (request, reply) => {
+            const admin = requireAdmin(request);
+            await deleteTalksEvent({ db, actorId: admin.id, eventId: request.params.id });
+            return noContent(reply);
+          },
+        );
 
-    app.delete(
-      '/talks/events/:id',
-      {
-        schema: {
-          tags,
-          summary: 'Delete an event with its proposals and votes.',
-          params: idParams,
-          response: { 204: z.null(), ...commonErrors },
-        },
-      },
-      async (request, reply) => {
-        const admin = requireAdmin(request);
-        await deleteTalksEvent({ db, actorId: admin.id, eventId: request.params.id });
-        return noContent(reply);
-      },
-    );
+        app.post(
+          '/talks/proposals/:id/hide',
+          {
+            schema: {
+              tags,
+              summary: 'Hide a proposal from every list, with a reason its speaker sees.',
+              params: idParams,
+              body: hideBody,
+              response: { 200: proposalEnvelope, ...commonErrors },
+            },
+          },
+          async (request) => {
+            const admin = requireAdmin(request);
+            const { reason } = request.body;
+            await setProposalHidden({ db, actor: admin, proposalId: request.params.id, hidden: true, reason });
+            return { proposal: await proposalView(request, request.params.id) };
+          },
+        );
 
-    app.post(
-      '/talks/proposals/:id/hide',
-      {
-        schema: {
-          tags,
-          summary: 'Hide a proposal from every list, with a reason its speaker sees.',
-          params: idParams,
-          body: hideBody,
-          response: { 200: proposalEnvelope, ...commonErrors },
-        },
-      },
-      async (request) => {
-        const admin = requireAdmin(request);
-        const { reason } = request.body;
-        await setProposalHidden({ db, actor: admin, proposalId: request.params.id, hidden: true, reason });
-        return { proposal: await proposalView(request, request.params.id) };
-      },
-    );
+        app.post(
+          '/talks/proposals/:id/unhide',
+          {
+            schema: {
+              tags,
+              summary: 'Show a hidden proposal again.',
+              params: idParams,
+              response: { 200: proposalEnvelope, ...commonErrors },
+            },
+          },
+          async (request) => {
+            const admin = requireAdmin(request);
+            await setProposalHidden({ db, actor: admin, proposalId: request.params.id, hidden: false });
+            return { proposal: await proposalView(request, request.params.id) };
+          },
+        );
 
-    app.post(
-      '/talks/proposals/:id/unhide',
-      {
-        schema: {
-          tags,
-          summary: 'Show a hidden proposal again.',
-          params: idParams,
-          response: { 200: proposalEnvelope, ...commonErrors },
-        },
-      },
-      async (request) => {
-        const admin = requireAdmin(request);
-        await setProposalHidden({ db, actor: admin, proposalId: request.params.id, hidden: false });
-        return { proposal: await proposalView(request, request.params.id) };
-      },
-    );
+        app.get(
+          '/talks/events/:id/results',
+          {
+            schema: {
+              tags,
+              summary: 'Results for organisers: ranking with counts, votes over time, hints of suspicious voting.',
+              params: idParams,
+              response: { 200: resultsSchema, ...commonErrors },
+            },
+          },
+          async (request, reply) => {
+            requireAdmin(request);
+            reply.header('cache-control', 'private, no-store');
+            return eventResults(db, request.params.id);
+          },
+        );
 
-    app.get(
-      '/talks/events/:id/results',
-      {
-        schema: {
-          tags,
-          summary: 'Results for organisers: ranking with counts, votes over time, hints of suspicious voting.',
-          params: idParams,
-          response: { 200: resultsSchema, ...commonErrors },
-        },
-      },
-      async (request, reply) => {
-        requireAdmin(request);
-        reply.header('cache-control', 'private, no-store');
-        return eventResults(db, request.params.id);
-      },
-    );
-
-    app.get(
-      '/talks/events/:id/results.csv',
-      {
-        schema: { tags, summary: 'The ranking as CSV.', params: idParams, produces: ['text/csv'] },
-      },
-      async (request, reply) => {
-        requireAdmin(request);
-        const results = await eventResults(db, request.params.id);
-        const name = results.event.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-|-$/g, '') || 'talks';
-        return reply
-          .header('cache-control', 'private, no-store')
-          .header('content-disposition', `attachment; filename="${name}-results.csv"`)
-          .type('text/csv; charset=utf-8')
-          .send(resultsCsv(results));
-      },
+        app.get(
+          '/talks/events/:id/results.csv',
+          {
+            schema: { tags, summary: 'The ranking as CSV.', params: idParams, produces: ['text/csv'] },
+          },
+          async (request, reply) => {
+            requireAdmin(request);
+            const results = await eventResults(db, request.params.id);
+            const name = results.event.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-|-$/g, '') || 'talks';
+            return reply
+              .header('cache-control', 'private, no-store')
+              .header('content-disposition', `attachment; filename="${name}-results.csv"`)
+              .type('text/csv; charset=utf-8')
+              .send(resultsCsv(results));
+          },
+        );
+      }),
     );
   };
 }
