@@ -56,14 +56,7 @@ export async function upsertExternalMeeting(props: {
         .executeTakeFirst();
       // Row lock first (concurrent updates of one meeting queue up here), then read what to compare:
       // read before the lock, an older update could pass the check and then overwrite a newer one.
-      if (found) await lockMeeting(trx, found.id);
-      const existing =
-        found &&
-        (await trx
-          .selectFrom('meetings')
-          .select(['id', 'status', 'external_updated_at'])
-          .where('id', '=', found.id)
-          .executeTakeFirstOrThrow());
+      const existing = found && (await lockMeeting(trx, found.id));
       if (m.updatedAt && existing?.external_updated_at && m.updatedAt < existing.external_updated_at) {
         return { meetingId: existing.id, outcome: 'stale' as const };
       }
@@ -99,15 +92,14 @@ export async function upsertExternalMeeting(props: {
         return { meetingId, outcome: 'created' as const, announced: future };
       }
 
-      const meeting = await lockMeeting(trx, existing.id);
       const current = (
-        await trx.selectFrom('meeting_participants').select('person_id').where('meeting_id', '=', meeting.id).execute()
+        await trx.selectFrom('meeting_participants').select('person_id').where('meeting_id', '=', existing.id).execute()
       ).map((p) => p.person_id);
       const added = participantIds.filter((id) => !current.includes(id));
       const removed = current.filter((id) => !participantIds.includes(id));
-      const duration = m.durationMinutes ?? meeting.duration_minutes ?? (startsAt ? 30 : null);
-      const moved = meeting.starts_at !== startsAt || meeting.duration_minutes !== duration;
-      const updatedAt = nextUpdatedAt(meeting.updated_at, now);
+      const duration = m.durationMinutes ?? existing.duration_minutes ?? (startsAt ? 30 : null);
+      const moved = existing.starts_at !== startsAt || existing.duration_minutes !== duration;
+      const updatedAt = nextUpdatedAt(existing.updated_at, now);
       await trx
         .updateTable('meetings')
         .set({
@@ -116,17 +108,17 @@ export async function upsertExternalMeeting(props: {
           duration_minutes: duration,
           room_url: m.roomUrl ?? null,
           external_updated_at: m.updatedAt ?? existing.external_updated_at,
-          ...(moved && meeting.starts_at ? { status: 'rescheduled' as const } : {}),
-          updated_at: moved || added.length || removed.length ? updatedAt : meeting.updated_at,
+          ...(moved && existing.starts_at ? { status: 'rescheduled' as const } : {}),
+          updated_at: moved || added.length || removed.length ? updatedAt : existing.updated_at,
         })
-        .where('id', '=', meeting.id)
+        .where('id', '=', existing.id)
         .execute();
-      if (!moved && !added.length && !removed.length) return { meetingId: meeting.id, outcome: 'unchanged' as const };
+      if (!moved && !added.length && !removed.length) return { meetingId: existing.id, outcome: 'unchanged' as const };
 
       // Told before they leave the meeting: the cancellation is the meeting as they knew it.
       if (removed.length) {
         await announceMeetings(trx, {
-          meetingIds: [meeting.id],
+          meetingIds: [existing.id],
           kind: 'cancel',
           revision: updatedAt,
           only: removed,
@@ -134,39 +126,39 @@ export async function upsertExternalMeeting(props: {
         });
         await trx
           .deleteFrom('meeting_participants')
-          .where('meeting_id', '=', meeting.id)
+          .where('meeting_id', '=', existing.id)
           .where('person_id', 'in', removed)
           .execute();
       }
       if (added.length) {
         await trx
           .insertInto('meeting_participants')
-          .values(added.map((person_id) => ({ meeting_id: meeting.id, person_id, role: 'participant' })))
+          .values(added.map((person_id) => ({ meeting_id: existing.id, person_id, role: 'participant' })))
           .execute();
       }
       if (future) {
         // The waiting reminders name the old time or the old people: they go, and new ones come with
         // the notices below (or alone, for the people who stay when only the others changed).
-        await skipWaiting(trx, meeting.id, ['reminder'], 'The meeting changed.');
+        await skipWaiting(trx, existing.id, ['reminder'], 'The meeting changed.');
         const revision = `${startsAt}@${updatedAt}`;
         const stay = participantIds.filter((id) => !added.includes(id));
         if (stay.length) {
           const kind = moved ? 'rescheduled' : 'reminder';
-          await announceMeetings(trx, { meetingIds: [meeting.id], kind, revision, only: stay, now });
-          if (moved) await notePreviousTime(trx, meeting.id, revision, meeting.starts_at);
+          await announceMeetings(trx, { meetingIds: [existing.id], kind, revision, only: stay, now });
+          if (moved) await notePreviousTime(trx, existing.id, revision, existing.starts_at);
         }
         if (added.length) {
-          await announceMeetings(trx, { meetingIds: [meeting.id], kind: 'intro', revision, only: added, now });
+          await announceMeetings(trx, { meetingIds: [existing.id], kind: 'intro', revision, only: added, now });
         }
       }
       await recordAudit(trx, {
         actorId: props.actorId ?? null,
-        action: 'meeting.update',
+        action: 'existing.update',
         subjectType: 'meeting',
-        subjectId: meeting.id,
+        subjectId: existing.id,
         data: { source: m.source, externalId: m.externalId, moved, added: added.length, removed: removed.length },
       });
-      return { meetingId: meeting.id, outcome: 'updated' as const, moved, added, removed };
+      return { meetingId: existing.id, outcome: 'updated' as const, moved, added, removed };
     });
   // Two first deliveries of one meeting racing: the loser's insert meets the unique key (source,
   // external id), its transaction is rolled back whole, and it runs again as an update.

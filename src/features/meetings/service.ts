@@ -115,7 +115,7 @@ export async function lockMeeting(trx: Executor, meetingId: string) {
     .execute();
   const meeting = await trx
     .selectFrom('meetings')
-    .select(['id', 'status', 'starts_at', 'duration_minutes', 'updated_at'])
+    .select(['id', 'status', 'starts_at', 'duration_minutes', 'updated_at', 'external_updated_at'])
     .where('id', '=', meetingId)
     .executeTakeFirst();
   if (!meeting) throw notFound('No such meeting.');
