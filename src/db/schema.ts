@@ -190,7 +190,10 @@ export interface MeetingParticipantsTable {
 }
 
 export type EventKind = 'talks' | 'unconference';
+/** A talks event's phase. */
 export type EventPhase = 'proposals' | 'voting' | 'closed';
+/** An unconference's phase. */
+export type UnconferencePhase = 'proposals' | 'scheduling' | 'published' | 'finished';
 
 export interface EventsTable {
   id: string;
@@ -198,7 +201,8 @@ export interface EventsTable {
   name: string;
   description: string;
   description_html: string;
-  phase: EventPhase;
+  /** EventPhase for talks, UnconferencePhase for an unconference (each capability reads its own kind). */
+  phase: EventPhase | UnconferencePhase;
   /** 1: people may still propose while voting is open. */
   proposals_during_voting: Flag;
   /** How many of the best-voted proposals are selected when voting closes. */
@@ -343,6 +347,161 @@ export interface ApiTokensTable {
   revoked_at: string | null;
 }
 
+export interface UnconfSettingsTable {
+  event_id: string;
+  timezone: string;
+  website_active: Flag;
+  schedule_visible: Flag;
+  /** Proposals a member may own; null = the number of non-break slots. */
+  proposal_limit: number | null;
+  video_rooms: Flag;
+  scheduling_at: string | null;
+  publish_at: string | null;
+  finish_at: string | null;
+}
+
+export interface UnconfDaysTable {
+  id: string;
+  event_id: string;
+  /** YYYY-MM-DD in the event's timezone. */
+  date: string;
+  label: string;
+}
+
+export interface UnconfSlotsTable {
+  id: string;
+  event_id: string;
+  day_id: string;
+  starts_at: string;
+  ends_at: string;
+  is_break: Flag;
+  label: string;
+  locked: Flag;
+}
+
+export interface UnconfRoomsTable {
+  id: string;
+  event_id: string;
+  name: string;
+  name_key: string;
+  capacity: number;
+  url: string | null;
+  is_place: Flag;
+  position: number;
+}
+
+export type UnconfProposalStatus = 'pending' | 'approved' | 'rejected';
+
+export interface UnconfProposalsTable {
+  id: string;
+  event_id: string;
+  created_by: string | null;
+  title: string;
+  title_key: string;
+  description: string;
+  description_html: string;
+  status: UnconfProposalStatus;
+  /** What the public sees while an edit by an unverified member waits for approval. */
+  approved_title: string | null;
+  approved_description_html: string | null;
+  edit_pending: Flag;
+  pinned_slot_id: string | null;
+  pinned_room_id: string | null;
+  is_fake: Flag;
+  created_at: string;
+  updated_at: string;
+}
+
+export type UnconfOwnerRole = 'owner' | 'co-owner';
+
+export interface UnconfOwnersTable {
+  proposal_id: string;
+  person_id: string;
+  event_id: string;
+  role: UnconfOwnerRole;
+}
+
+export interface UnconfAllowedSlotsTable {
+  proposal_id: string;
+  slot_id: string;
+}
+
+export type InterestLevel = 0 | 25 | 75 | 100;
+
+export interface UnconfInterestsTable {
+  proposal_id: string;
+  person_id: string;
+  event_id: string;
+  level: InterestLevel;
+  updated_at: string;
+}
+
+export interface UnconfAssignmentsTable {
+  proposal_id: string;
+  event_id: string;
+  slot_id: string;
+  room_id: string;
+}
+
+export type UnconfRunMode = 'full' | 'minimal_change';
+export type UnconfRunStatus = 'queued' | 'running' | 'done' | 'cancelled' | 'failed';
+
+export interface UnconfRunsTable {
+  id: string;
+  event_id: string;
+  requested_by: string | null;
+  mode: UnconfRunMode;
+  status: UnconfRunStatus;
+  budget_seconds: number;
+  progress: number;
+  best_score: number | null;
+  upper_bound: number | null;
+  /** JSON of the engine's SolveResult, once done. */
+  result: string | null;
+  error: string | null;
+  cancel_requested: Flag;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface UnconfVersionsTable {
+  id: string;
+  event_id: string;
+  number: number;
+  published_at: string;
+  published_by: string | null;
+  score: number | null;
+  note: string;
+}
+
+export interface UnconfVersionSessionsTable {
+  version_id: string;
+  proposal_id: string;
+  title: string;
+  slot_id: string;
+  room_id: string;
+  room_name: string;
+  starts_at: string;
+  ends_at: string;
+  meeting_id: string | null;
+}
+
+export interface CalendarFeedsTable {
+  id: string;
+  person_id: string;
+  /** sha256 of the token in the feed URL. */
+  token_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface UnconfTestPeopleTable {
+  event_id: string;
+  person_id: string;
+}
+
 export interface DB {
   people: PeopleTable;
   external_ids: ExternalIdsTable;
@@ -366,4 +525,18 @@ export interface DB {
   job_leases: JobLeasesTable;
   deliveries: DeliveriesTable;
   api_tokens: ApiTokensTable;
+  unconf_settings: UnconfSettingsTable;
+  unconf_days: UnconfDaysTable;
+  unconf_slots: UnconfSlotsTable;
+  unconf_rooms: UnconfRoomsTable;
+  unconf_proposals: UnconfProposalsTable;
+  unconf_owners: UnconfOwnersTable;
+  unconf_allowed_slots: UnconfAllowedSlotsTable;
+  unconf_interests: UnconfInterestsTable;
+  unconf_assignments: UnconfAssignmentsTable;
+  unconf_runs: UnconfRunsTable;
+  unconf_versions: UnconfVersionsTable;
+  unconf_version_sessions: UnconfVersionSessionsTable;
+  calendar_feeds: CalendarFeedsTable;
+  unconf_test_people: UnconfTestPeopleTable;
 }

@@ -160,7 +160,7 @@ export async function setTalksPhase(props: {
  */
 export async function switchDuePhases(props: { db: Db; now?: Date }): Promise<number> {
   const now = (props.now ?? new Date()).toISOString();
-  const due = await props.db
+  const due = (await props.db
     .selectFrom('events')
     .selectAll()
     .where('kind', '=', 'talks')
@@ -171,7 +171,7 @@ export async function switchDuePhases(props: { db: Db; now?: Date }): Promise<nu
         eb('voting_closes_at', '<=', now),
       ]),
     )
-    .execute();
+    .execute()) as EventRow[];
   let switched = 0;
   for (const event of due) {
     const to = phaseAt(event, now);

@@ -3,9 +3,10 @@ import type { Executor } from '../../db/database.js';
 
 export { isUniqueViolation } from '../../db/errors.js';
 
-import type { EventsTable, ProposalsTable } from '../../db/schema.js';
+import type { EventPhase, EventsTable, ProposalsTable } from '../../db/schema.js';
 
-export type EventRow = Selectable<EventsTable>;
+/** A talks event: the `events` row with the talks' own phases (queries below select kind 'talks' only). */
+export type EventRow = Omit<Selectable<EventsTable>, 'phase'> & { phase: EventPhase };
 export type ProposalRow = Selectable<ProposalsTable>;
 
 export interface SpeakerRow {
@@ -19,7 +20,9 @@ export interface SpeakerRow {
 export type ProposalWithSpeaker = ProposalRow & SpeakerRow;
 
 export const findTalksEvent = (db: Executor, id: string): Promise<EventRow | undefined> =>
-  db.selectFrom('events').selectAll().where('id', '=', id).where('kind', '=', 'talks').executeTakeFirst();
+  db.selectFrom('events').selectAll().where('id', '=', id).where('kind', '=', 'talks').executeTakeFirst() as Promise<
+    EventRow | undefined
+  >;
 
 export const findProposal = (db: Executor, id: string): Promise<ProposalRow | undefined> =>
   db.selectFrom('proposals').selectAll().where('id', '=', id).executeTakeFirst();
@@ -72,7 +75,7 @@ export async function listTalksEvents(db: Executor, options: { archived?: boolea
   if (options.archived !== undefined) {
     query = query.where('archived_at', options.archived ? 'is not' : 'is', null);
   }
-  return query.orderBy('created_at', 'desc').execute();
+  return (await query.orderBy('created_at', 'desc').execute()) as EventRow[];
 }
 
 /** Visible proposals per event. */
