@@ -7,7 +7,6 @@ import { SigninLimiter, VerificationCodeLimiter } from './features/auth/rateLimi
 import { applyChannelConfig } from './features/notifications/channels.js';
 import { ensureSettings } from './features/settings/service.js';
 import type { AppContext } from './http/context.js';
-import { backgroundJobs } from './jobs/registry.js';
 import { type Job, type RestartPolicy, startJobs } from './jobs/runner.js';
 import { closeMarkdownPool, markdownPool } from './lib/markdown/index.js';
 import { loggerOptions } from './logger.js';
@@ -48,6 +47,10 @@ export interface RunningConvene {
   stop(): Promise<void>;
 }
 
+// Loaded by the commands that run jobs only: the registry reaches every capability's modules, which a
+// one-off CLI command (`convene group list`) would otherwise load at each start.
+const registry = () => import('./jobs/registry.js');
+
 /** `convene serve`: the HTTP server and, unless switched off, the background jobs. */
 export async function startConvene(
   config: Config,
@@ -76,7 +79,7 @@ export async function startConvene(
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://localhost:${port}`;
-  const jobs = config.jobs.enabled ? startJobs(backgroundJobs(ctx, app.log), app.log) : undefined;
+  const jobs = config.jobs.enabled ? startJobs((await registry()).backgroundJobs(ctx, app.log), app.log) : undefined;
   let stopping: Promise<void> | undefined;
   return {
     app,
@@ -108,7 +111,7 @@ export async function startWorker(
 ): Promise<{ ctx: AppContext; stop(): Promise<void> }> {
   const ctx = await openContext(config, { longRunning: true });
   const log = pino(loggerOptions(config.logLevel)) as unknown as FastifyBaseLogger;
-  const jobs = startJobs((options.jobs ?? backgroundJobs)(ctx, log), log, {
+  const jobs = startJobs((options.jobs ?? (await registry()).backgroundJobs)(ctx, log), log, {
     ...(options.restart ? { restart: options.restart } : {}),
   });
   let stopping: Promise<void> | undefined;

@@ -1,11 +1,4 @@
 import { Command } from 'commander';
-import { registerDemoCommands } from './cli/demo.js';
-import { registerDirectoryCommands } from './cli/directory.js';
-import { registerMemberCommands } from './cli/members.js';
-import { registerMixerCommands } from './cli/mixers.js';
-import { registerServerCommands } from './cli/server.js';
-import { registerTalksCommands } from './cli/talks.js';
-import { registerUnconferenceCommands } from './cli/unconference.js';
 import { ConfigError } from './config.js';
 import { AppError } from './lib/errors.js';
 
@@ -14,14 +7,28 @@ const program = new Command()
   .description('Convene: mixers, lightning talks, unconference scheduling and meetings for your organisation.')
   .showHelpAfterError('(run `convene --help` for the list of commands)');
 
-// One file per capability under src/cli/ adds its commands here.
-registerServerCommands(program);
-registerDirectoryCommands(program);
-registerMixerCommands(program);
-registerMemberCommands(program);
-registerTalksCommands(program);
-registerUnconferenceCommands(program);
-registerDemoCommands(program);
+// One file per capability under src/cli/ adds its commands. Only the file that defines the command
+// being run is loaded: each file reaches its capability's modules, and loading all of them would cost
+// every one-off command (`convene group list`) most of a second. A command not in this table (or
+// `--help`) loads them all, so a command added to a file but not here still works, only slower.
+const commandFiles: Array<{ commands: string[]; load: () => Promise<(program: Command) => void> }> = [
+  {
+    commands: ['serve', 'worker', 'migrate', 'admin'],
+    load: async () => (await import('./cli/server.js')).registerServerCommands,
+  },
+  { commands: ['directory'], load: async () => (await import('./cli/directory.js')).registerDirectoryCommands },
+  { commands: ['group', 'match', 'rounds'], load: async () => (await import('./cli/mixers.js')).registerMixerCommands },
+  { commands: ['member'], load: async () => (await import('./cli/members.js')).registerMemberCommands },
+  { commands: ['talks'], load: async () => (await import('./cli/talks.js')).registerTalksCommands },
+  {
+    commands: ['unconference'],
+    load: async () => (await import('./cli/unconference.js')).registerUnconferenceCommands,
+  },
+  { commands: ['demo'], load: async () => (await import('./cli/demo.js')).registerDemoCommands },
+];
+const named = process.argv[2];
+const owner = commandFiles.find((file) => named !== undefined && file.commands.includes(named));
+for (const file of owner ? [owner] : commandFiles) (await file.load())(program);
 
 try {
   await program.parseAsync(process.argv);

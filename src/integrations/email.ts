@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { redact } from '../lib/redact.js';
 import { describeFor, SMTP_URL, type UrlProblem, urlProblem } from '../lib/serviceUrl.js';
 
@@ -46,7 +46,11 @@ export function smtpMailer(props: { smtpUrl: string; from: string; timeoutMs?: n
   if (problem) throw new MailSettingsError(problem);
   const url = new URL(props.smtpUrl);
   const secrets = [url.password, decodeURIComponent(url.password)];
-  const transport = nodemailer.createTransport({
+  // nodemailer is loaded on the first message, not at start: most commands never send one.
+  let transport: Promise<Transporter> | undefined;
+  const connect = () =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(options)));
+  const options = {
     host: url.hostname,
     port: Number(url.port) || (url.protocol === 'smtps:' ? 465 : 587),
     secure: url.protocol === 'smtps:',
@@ -58,11 +62,11 @@ export function smtpMailer(props: { smtpUrl: string; from: string; timeoutMs?: n
     connectionTimeout: props.timeoutMs ?? 15_000,
     greetingTimeout: props.timeoutMs ?? 15_000,
     socketTimeout: props.timeoutMs ?? 30_000,
-  });
+  };
   return {
     async send(mail) {
       try {
-        const info = await transport.sendMail({
+        const info = await (await connect()).sendMail({
           from: props.from,
           to: { name: mail.to.name, address: mail.to.email },
           cc: mail.cc.map((c) => ({ name: c.name, address: c.email })),
@@ -92,6 +96,6 @@ export function smtpMailer(props: { smtpUrl: string; from: string; timeoutMs?: n
         throw new Error(message);
       }
     },
-    close: () => transport.close(),
+    close: () => void transport?.then((open) => open.close()),
   };
 }

@@ -1,19 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { apiTokenView, createApiTokenBody } from '../../contract/ingest.js';
 import { type AppContext, requireAdmin } from '../../http/context.js';
 import { commonErrors } from '../../http/errorShape.js';
-import { API_SCOPES, createApiToken, listApiTokens, revokeApiToken } from './apiTokens.js';
+import { createApiToken, listApiTokens, revokeApiToken } from './apiTokens.js';
 
 const tags = ['admin'];
-const tokenView = z.object({
-  id: z.string(),
-  name: z.string(),
-  scopes: z.array(z.string()),
-  createdAt: z.string(),
-  createdBy: z.string().nullable(),
-  lastUsedAt: z.string().nullable(),
-  revokedAt: z.string().nullable(),
-});
 
 /** Admins make, list and revoke the API tokens machine callers use. */
 export function apiTokenRoutes(ctx: AppContext): FastifyPluginAsyncZod {
@@ -21,7 +13,7 @@ export function apiTokenRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       '/admin/api-tokens',
-      { schema: { tags, response: { 200: z.object({ tokens: z.array(tokenView) }), ...commonErrors } } },
+      { schema: { tags, response: { 200: z.object({ tokens: z.array(apiTokenView) }), ...commonErrors } } },
       async (request) => {
         requireAdmin(request);
         return { tokens: await listApiTokens(db) };
@@ -34,13 +26,8 @@ export function apiTokenRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         schema: {
           tags,
           description: 'Makes an API token. The token is in this answer only: it is stored hashed.',
-          body: z
-            .object({
-              name: z.string().trim().min(1, 'must not be empty').max(100),
-              scopes: z.array(z.enum(API_SCOPES)).min(1, 'must name at least one scope'),
-            })
-            .strict(),
-          response: { 201: z.object({ token: z.string(), apiToken: tokenView }), ...commonErrors },
+          body: createApiTokenBody,
+          response: { 201: z.object({ token: z.string(), apiToken: apiTokenView }), ...commonErrors },
         },
       },
       async (request, reply) => {
@@ -56,7 +43,7 @@ export function apiTokenRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         schema: {
           tags,
           params: z.object({ id: z.string().min(1).max(64) }),
-          response: { 200: z.object({ apiToken: tokenView }), ...commonErrors },
+          response: { 200: z.object({ apiToken: apiTokenView }), ...commonErrors },
         },
       },
       async (request) => {

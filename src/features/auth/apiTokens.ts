@@ -1,11 +1,11 @@
 import type { FastifyRequest } from 'fastify';
+import type { API_SCOPES } from '../../contract/ingest.js';
 import { recordAudit } from '../../db/audit.js';
 import type { Db } from '../../db/database.js';
 import { forbidden, notFound, unauthorized } from '../../lib/errors.js';
 import { constantTimeEqual, hashToken, newId, newToken } from '../../lib/ids.js';
 
 /** What a token may be given; a route that accepts tokens names the one it needs. */
-export const API_SCOPES = ['meetings:write'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 /** A machine caller, authenticated by `Authorization: Bearer <token>`. */

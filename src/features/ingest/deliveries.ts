@@ -1,3 +1,4 @@
+import type { DeliveriesPage } from '../../contract/ingest.js';
 import type { Db } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { DeliveryOutcome } from '../../db/schema.js';
@@ -69,4 +70,38 @@ export async function finishDelivery(db: Db, id: string, end: DeliveryEnd): Prom
     })
     .where('id', '=', id)
     .execute();
+}
+
+const PAGE_SIZE = 50;
+
+/** The admin's "Inbound" page: the newest deliveries first, 50 a page, by outcome and source. */
+export async function listDeliveries(
+  db: Db,
+  filter: { outcome?: DeliveryOutcome | undefined; source?: string | undefined; page: number },
+): Promise<DeliveriesPage> {
+  const rows = await db
+    .selectFrom('deliveries')
+    .selectAll()
+    .$if(filter.outcome !== undefined, (q) => q.where('outcome', '=', filter.outcome as DeliveryOutcome))
+    .$if(Boolean(filter.source), (q) => q.where('source', '=', filter.source as string))
+    .orderBy('received_at', 'desc')
+    .orderBy('id')
+    .limit(PAGE_SIZE + 1)
+    .offset((filter.page - 1) * PAGE_SIZE)
+    .execute();
+  return {
+    page: filter.page,
+    hasMore: rows.length > PAGE_SIZE,
+    deliveries: rows.slice(0, PAGE_SIZE).map((r) => ({
+      id: r.id,
+      source: r.source,
+      deliveryId: r.delivery_id,
+      receivedAt: r.received_at,
+      outcome: r.outcome,
+      statusCode: r.status_code,
+      error: r.error,
+      summary: r.summary,
+      meetingId: r.meeting_id,
+    })),
+  };
 }

@@ -1,19 +1,8 @@
+import type { ApiToken, DeliveriesPage, DeliveryOutcome } from '@contract/ingest';
 import { api } from './client';
 
-export const DELIVERY_OUTCOMES = ['ok', 'ignored', 'rejected', 'failed', 'processing'] as const;
-export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
-
-export interface Delivery {
-  id: string;
-  source: string;
-  deliveryId: string;
-  receivedAt: string;
-  outcome: DeliveryOutcome;
-  statusCode: number | null;
-  error: string | null;
-  summary: string | null;
-  meetingId: string | null;
-}
+export type { ApiToken, Delivery, DeliveryOutcome } from '@contract/ingest';
+export { API_SCOPES, DELIVERY_OUTCOMES } from '@contract/ingest';
 
 export interface DeliveryFilter {
   outcome?: DeliveryOutcome | undefined;
@@ -25,22 +14,7 @@ export function listDeliveries(filter: DeliveryFilter, signal?: AbortSignal) {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(filter)) if (value) params.set(key, String(value));
   const search = params.toString();
-  return api.get<{ deliveries: Delivery[]; page: number; hasMore: boolean }>(
-    `/api/v1/admin/deliveries${search ? `?${search}` : ''}`,
-    { signal },
-  );
-}
-
-export const API_SCOPES = ['meetings:write'] as const;
-
-export interface ApiToken {
-  id: string;
-  name: string;
-  scopes: string[];
-  createdAt: string;
-  createdBy: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
+  return api.get<DeliveriesPage>(`/api/v1/admin/deliveries${search ? `?${search}` : ''}`, { signal });
 }
 
 export const listApiTokens = (signal?: AbortSignal) =>
