@@ -156,12 +156,7 @@ export function percent(ratio: number): string {
   return `${Math.round(ratio * 100)}%`;
 }
 
-export function initials(name: string): string {
-  const parts = name.trim().split(/\s+/).filter(Boolean);
-  const first = parts[0]?.[0] ?? '';
-  const last = parts.length > 1 ? (parts[parts.length - 1]?.[0] ?? '') : '';
-  return (first + last).toUpperCase() || '?';
-}
+export { initials } from '../ui/initials';
 
 /** A date input value (YYYY-MM-DD) for `days` from today, in the browser's calendar. */
 export function dateInputValue(daysFromToday: number, from = new Date()): string {

@@ -3,6 +3,7 @@ import { Link, NavLink, useLocation, useNavigate } from 'react-router-dom';
 import { useAuth, useCurrentPerson } from '../auth/authContext';
 import { Button } from '../ui/Button';
 import { toFormError } from '../ui/formError';
+import { initials } from '../ui/initials';
 import { useAsyncAction } from '../ui/useAsyncAction';
 import { AREAS } from './areas';
 import { Wordmark } from './Wordmark';
@@ -97,11 +98,4 @@ export function TopBar({ onSignOutError }: { onSignOutError: (message: string | 
       </div>
     </header>
   );
-}
-
-function initials(name: string): string {
-  const parts = name.trim().split(/\s+/).filter(Boolean);
-  const first = parts[0]?.[0] ?? '';
-  const last = parts.length > 1 ? (parts[parts.length - 1]?.[0] ?? '') : '';
-  return (first + last).toUpperCase() || '?';
 }
