@@ -22,6 +22,7 @@ import { notificationRoutes } from './features/notifications/routes.js';
 import { slackInteractionRoutes } from './features/notifications/slackInteractions.js';
 import { frontFeed } from './features/talks/frontFeed.js';
 import { talksPublicRoutes, talksRoutes } from './features/talks/routes.js';
+import { unconferenceRoutes } from './features/unconference/routes.js';
 import { type AppContext, adminOnly } from './http/context.js';
 import { frameworkErrorAnswer, registerErrorHandling } from './http/errors.js';
 import { serverWithFront } from './http/front.js';
@@ -100,6 +101,7 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean }
       await api.register(slackInteractionRoutes(ctx));
       await api.register(meetingRoutes(ctx));
       await api.register(talksRoutes(ctx));
+      await api.register(unconferenceRoutes(ctx));
       await api.register(mattermostActionRoutes(ctx));
       await api.register(adminOnly(apiTokenRoutes(ctx)));
       await api.register(meetingsBySourceRoutes(ctx));

@@ -403,6 +403,7 @@ export interface UnconfProposalsTable {
   status: UnconfProposalStatus;
   /** What the public sees while an edit by an unverified member waits for approval. */
   approved_title: string | null;
+  approved_description: string | null;
   approved_description_html: string | null;
   edit_pending: Flag;
   pinned_slot_id: string | null;

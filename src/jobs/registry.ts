@@ -3,6 +3,7 @@ import { deleteExpiredSessions } from '../features/auth/sessions.js';
 import { managerPattern } from '../features/mixers/eligibility.js';
 import { runDueRounds } from '../features/mixers/scheduler.js';
 import { switchDuePhases } from '../features/talks/events.js';
+import { switchDueUnconferencePhases } from '../features/unconference/events.js';
 import type { AppContext } from '../http/context.js';
 import { directorySyncJob } from './directorySync.js';
 import { outboxJob } from './outbox.js';
@@ -25,6 +26,12 @@ export function backgroundJobs(ctx: AppContext, log: FastifyBaseLogger): Job[] {
     { name: 'mixer-rounds', everyMs: 30_000, run: async () => void (await runDueRounds({ db, titlePattern, log })) },
     // Each switch is a conditional UPDATE from the phase it read: one process makes it.
     { name: 'talks-phases', everyMs: 15_000, run: async () => void (await switchDuePhases({ db })) },
+    // The same for unconferences' set times (scheduling, publish, finish): one conditional UPDATE each.
+    {
+      name: 'unconference-phases',
+      everyMs: 15_000,
+      run: async () => void (await switchDueUnconferencePhases({ db })),
+    },
     // Rows are claimed atomically and held under a lease.
     outboxJob(ctx),
   ];
