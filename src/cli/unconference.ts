@@ -1,8 +1,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
+import { timetableFile } from '../contract/unconference.js';
 import { SchedulingInputError, type SolveResult, solve } from '../core/scheduling/index.js';
-import { print } from './context.js';
+import type { Db } from '../db/database.js';
+import { findUnconferenceEvent, listUnconferenceEvents } from '../features/unconference/queries.js';
+import { exportTimetable, importTimetable } from '../features/unconference/timetable.js';
+import { badRequest } from '../lib/errors.js';
+import { describeZodError } from '../lib/zodMessage.js';
+import { print, withContext } from './context.js';
 
 interface SolveFlags {
   in: string;
@@ -86,8 +92,96 @@ async function solveCommand(flags: SolveFlags): Promise<void> {
   print(`written to ${flags.out}`);
 }
 
+/** An event by id or by its exact name (case aside). */
+async function eventNamed(db: Db, nameOrId: string) {
+  const byId = await findUnconferenceEvent(db, nameOrId);
+  if (byId) return byId;
+  const matches = (await listUnconferenceEvents(db)).filter((e) => e.name.toLowerCase() === nameOrId.toLowerCase());
+  if (matches.length === 1) return matches[0]!;
+  throw badRequest(
+    matches.length
+      ? `Several unconferences are named "${nameOrId}": use the id (\`convene unconference list\` shows them).`
+      : `No unconference named "${nameOrId}". \`convene unconference list\` shows them.`,
+  );
+}
+
+/** Reads and checks a timetable file; a problem names the file and the field. */
+function readTimetableFile(path: string) {
+  const parsed = timetableFile.safeParse(readJson(path));
+  if (!parsed.success) throw new UsageError(`${path}: ${describeZodError(parsed.error).message}`);
+  return parsed.data;
+}
+
+/** Runs a command; a bad file or flag is printed and exits with 2. */
+async function usage(work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`Error: ${error.message}\n`);
+    process.exitCode = 2;
+  }
+}
+
 export function registerUnconferenceCommands(program: Command): void {
-  const unconference = program.command('unconference').description('Unconference scheduling.');
+  const unconference = program
+    .command('unconference')
+    .description('Unconference events: list, timetable export and import, scheduling.');
+
+  unconference
+    .command('list')
+    .description('List the unconference events (id, phase, name).')
+    .action(async () => {
+      await withContext(async (ctx) => {
+        const events = await listUnconferenceEvents(ctx.database.db);
+        if (!events.length) print('No unconference events yet. Create one in the web app (Admin → Unconference).');
+        for (const e of events) {
+          print(`${e.id}\t${e.phase}\t${e.name}${e.settings.website_active ? '' : '\t(website off)'}`);
+        }
+      });
+    });
+
+  unconference
+    .command('export <event>')
+    .description('Write an event’s timetable (days, slots, rooms) as JSON, to --out or standard output.')
+    .option('--out <file>', 'where to write it (default: standard output)')
+    .action(async (nameOrId: string, flags: { out?: string }) => {
+      await withContext(async (ctx) => {
+        const event = await eventNamed(ctx.database.db, nameOrId);
+        const text = `${JSON.stringify(await exportTimetable(ctx.database.db, event.id), null, 2)}\n`;
+        if (flags.out) {
+          writeFileSync(flags.out, text);
+          print(`written to ${flags.out}`);
+        } else process.stdout.write(text);
+      });
+    });
+
+  unconference
+    .command('import <event> <file>')
+    .description(
+      'Replace an event’s timetable with a JSON file’s (as `export` writes it). Days match by date, slots by day and start, rooms by name, and keep their ids; nothing changes if a slot or room the file leaves out holds sessions.',
+    )
+    .action(async (nameOrId: string, path: string) => {
+      await usage(async () => {
+        const file = readTimetableFile(path);
+        await withContext(async (ctx) => {
+          const event = await eventNamed(ctx.database.db, nameOrId);
+          const result = await importTimetable({ db: ctx.database.db, actorId: null, eventId: event.id, file }).catch(
+            (error: unknown) => {
+              // The use case names the field inside the file: say which file.
+              if (error instanceof Error && 'status' in error && (error as { status: number }).status === 400) {
+                throw new UsageError(`${path}: ${error.message}`);
+              }
+              throw error;
+            },
+          );
+          print(
+            `${event.name}: ${result.days} days, ${result.slots} slots, ${result.rooms} rooms` +
+              (result.removed ? ` (${result.removed} removed)` : ''),
+          );
+        });
+      });
+    });
   unconference
     .command('solve')
     .description('Place sessions in slots and rooms to maximise the interest people can attend.')
