@@ -28,6 +28,9 @@ import { EventPage } from './talks/EventPage';
 import { ManageEventPage } from './talks/ManageEventPage';
 import { TalksPage } from './talks/TalksPage';
 import { TalksShell } from './talks/TalksShell';
+import { AdminUnconferencePage } from './unconference/AdminUnconferencePage';
+import { UnconferenceEventPage } from './unconference/EventPage';
+import { ManageUnconferencePage } from './unconference/ManageUnconferencePage';
 import { UnconferencePage } from './unconference/UnconferencePage';
 
 export function App() {
@@ -60,6 +63,7 @@ export function App() {
               }
             />
             <Route path="/unconference" element={<UnconferencePage />} />
+            <Route path="/unconference/:eventId" element={<UnconferenceEventPage />} />
             <Route path="/meetings" element={<MeetingsPage />} />
             <Route path="/meetings/:id" element={<MeetingPage />} />
             <Route path="/profile" element={<ProfilePage />} />
@@ -79,6 +83,8 @@ export function App() {
               <Route path="messages" element={<MessagesPage />} />
               <Route path="inbound" element={<InboundPage />} />
               <Route path="api-tokens" element={<ApiTokensPage />} />
+              <Route path="unconference" element={<AdminUnconferencePage />} />
+              <Route path="unconference/:eventId" element={<ManageUnconferencePage />} />
             </Route>
           </Route>
           {/* Talks are public: visitors see the list and can read (not vote) without signing in. */}

@@ -33,7 +33,7 @@ export const AREAS: readonly Area[] = [
     title: 'Unconference',
     summary: 'Pitch sessions and shape the schedule together.',
     description:
-      'Unconference will let everyone pitch sessions, show interest and build the day’s schedule together, with rooms and time slots sorted out for you.',
+      'Pitch sessions, say how interested you are in each, and the schedule is built so you can attend what matters most to you.',
   },
   {
     id: 'meetings',

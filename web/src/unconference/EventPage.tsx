@@ -1,0 +1,311 @@
+import { type FormEvent, useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import {
+  type EventDetail,
+  getUnconferenceEvent,
+  getUnconferenceProposals,
+  type InterestLevel,
+  type ProposalDetail,
+  type ProposalList,
+  proposeSession,
+  setInterest,
+} from '../api/unconference';
+import { useAuth } from '../auth/authContext';
+import { ErrorAlert, Notice } from '../ui/Alert';
+import { Button } from '../ui/Button';
+import { TextAreaField, TextField } from '../ui/Field';
+import { type FormError, fieldError, formLevelError, toFormError } from '../ui/formError';
+import { LoadError } from '../ui/LoadError';
+import { Loading } from '../ui/Spinner';
+import { useAsyncAction } from '../ui/useAsyncAction';
+import { useDocumentTitle } from '../ui/useDocumentTitle';
+import { useLoad } from '../ui/useLoad';
+import { formatDay, INTEREST_OPTIONS, PHASE_BADGES, PHASE_LABELS, plural } from './format';
+
+function ProposeForm({ eventId, onProposed }: { eventId: string; onProposed: (p: ProposalDetail) => void }) {
+  const [title, setTitle] = useState('');
+  const [description, setDescription] = useState('');
+  const [coOwners, setCoOwners] = useState('');
+  const action = useAsyncAction();
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void action.run(async () => {
+      const proposal = await proposeSession(eventId, {
+        title,
+        description,
+        coOwners: coOwners
+          .split(/[,\s]+/)
+          .map((s) => s.trim())
+          .filter(Boolean),
+      });
+      setTitle('');
+      setDescription('');
+      setCoOwners('');
+      onProposed(proposal);
+    });
+  };
+  const fields = ['title', 'description', 'coOwners'];
+  const general = formLevelError(action.error, fields);
+  const coOwnerError: FormError | null = action.error?.field?.startsWith('coOwners') ? action.error : null;
+  return (
+    <form className="form" onSubmit={submit} noValidate>
+      {general ? <ErrorAlert>{general.message}</ErrorAlert> : null}
+      <TextField
+        label="Title"
+        name="title"
+        value={title}
+        onChange={(e) => setTitle(e.target.value)}
+        error={fieldError(action.error, 'title')}
+        required
+        maxLength={120}
+      />
+      <TextAreaField
+        label="Description"
+        name="description"
+        hint="Markdown: **bold**, *italic*, lists and links."
+        value={description}
+        onChange={(e) => setDescription(e.target.value)}
+        error={fieldError(action.error, 'description')}
+        rows={4}
+      />
+      <TextField
+        label="Co-owners"
+        name="coOwners"
+        hint="Usernames or e-mail addresses, separated by commas. Owners count as very interested."
+        value={coOwners}
+        onChange={(e) => setCoOwners(e.target.value)}
+        error={coOwnerError ? { message: coOwnerError.message.replace(/^coOwners\[\d+\]: /, '') } : null}
+      />
+      <div className="form-actions">
+        <Button type="submit" variant="primary" busy={action.busy}>
+          Propose session
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function InterestButtons({
+  proposal,
+  canRate,
+  onChange,
+}: {
+  proposal: ProposalDetail;
+  canRate: boolean;
+  onChange: (level: InterestLevel) => Promise<void>;
+}) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  if (proposal.mine) return <p className="card-meta">Your session: you count as very interested.</p>;
+  if (!canRate) return null;
+  const click = async (level: InterestLevel) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await onChange(level);
+    } catch (caught) {
+      setError(toFormError(caught).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div>
+      <fieldset className="unconf-interest" aria-busy={busy || undefined}>
+        <legend className="visually-hidden">Your interest in {proposal.title}</legend>
+        <div className="segmented">
+          {INTEREST_OPTIONS.map((option) => (
+            <button
+              key={option.level}
+              type="button"
+              className="segmented-option"
+              aria-pressed={proposal.myInterest === option.level}
+              onClick={() => void click(option.level)}
+            >
+              {option.label}
+            </button>
+          ))}
+        </div>
+      </fieldset>
+      {error ? <p className="field-error">{error}</p> : null}
+    </div>
+  );
+}
+
+function ProposalCard({
+  proposal,
+  canRate,
+  onRate,
+}: {
+  proposal: ProposalDetail;
+  canRate: boolean;
+  onRate: (level: InterestLevel) => Promise<void>;
+}) {
+  return (
+    <article className="card unconf-proposal" data-testid="unconf-proposal">
+      <div className="unconf-event-head">
+        <h3 className="unconf-proposal-title">{proposal.title}</h3>
+        {proposal.status !== 'approved' ? (
+          <span className={proposal.status === 'pending' ? 'badge badge-warn' : 'badge badge-off'}>
+            {proposal.status === 'pending' ? 'Waiting for approval' : 'Not accepted'}
+          </span>
+        ) : proposal.editPending ? (
+          <span className="badge badge-warn">Edit waiting for approval</span>
+        ) : null}
+      </div>
+      <p className="card-meta">
+        {proposal.owners.map((o) => o.name).join(', ')}
+        {proposal.interest
+          ? ` · Very ${proposal.interest.very} · Yes ${proposal.interest.yes} · A little ${proposal.interest.little}`
+          : ''}
+      </p>
+      {proposal.descriptionHtml ? (
+        // biome-ignore lint/security/noDangerouslySetInnerHtml: rendered from Markdown and sanitised by the server (src/lib/markdown).
+        <div className="talk-description" dangerouslySetInnerHTML={{ __html: proposal.descriptionHtml }} />
+      ) : null}
+      <InterestButtons proposal={proposal} canRate={canRate} onChange={onRate} />
+    </article>
+  );
+}
+
+function TimetableSummary({ detail }: { detail: EventDetail }) {
+  const { days, rooms } = detail.timetable;
+  if (!days.length) return null;
+  return (
+    <section className="card" aria-labelledby="unconf-days-title">
+      <h2 id="unconf-days-title" className="card-title">
+        Days and slots
+      </h2>
+      <ul className="unconf-day-list">
+        {days.map((day) => (
+          <li key={day.id}>
+            <strong>{day.label || formatDay(day.date)}</strong>{' '}
+            <span className="card-meta">
+              {day.slots.map((s) => `${s.start}–${s.end}${s.isBreak ? ' (break)' : ''}`).join(' · ')}
+            </span>
+          </li>
+        ))}
+      </ul>
+      <p className="card-meta">
+        {plural(rooms.length, 'room')}: {rooms.map((r) => r.name).join(', ')} · times in {detail.event.timezone}
+      </p>
+    </section>
+  );
+}
+
+/** One unconference: its days, the proposal form, and every session to rate in the viewer's own order. */
+export function UnconferenceEventPage() {
+  const { eventId = '' } = useParams();
+  const { person } = useAuth();
+  const detail = useLoad(`unconf-event:${eventId}`, (signal) => getUnconferenceEvent(eventId, signal));
+  const list = useLoad<ProposalList>(`unconf-proposals:${eventId}`, (signal) =>
+    getUnconferenceProposals(eventId, signal),
+  );
+  useDocumentTitle(detail.data?.event.name ?? 'Unconference');
+  const [proposing, setProposing] = useState(false);
+
+  const rate = async (proposalId: string, level: InterestLevel) => {
+    await setInterest(proposalId, level);
+    list.setData(
+      (current) =>
+        current && {
+          ...current,
+          proposals: current.proposals.map((p) => (p.id === proposalId ? { ...p, myInterest: level } : p)),
+        },
+    );
+  };
+
+  if (detail.error) return <LoadError what="the event" message={detail.error} onRetry={detail.reload} />;
+  if (!detail.data) return <Loading label="Loading the event…" />;
+  const { event, viewer } = detail.data;
+  const rated = list.data?.proposals.filter((p) => !p.mine && p.myInterest !== null).length ?? 0;
+  const toRate = list.data?.proposals.filter((p) => !p.mine && p.status === 'approved').length ?? 0;
+
+  return (
+    <>
+      <header className="page-header page-header-actions">
+        <div>
+          <p className="card-meta">
+            <Link to="/unconference">Unconference</Link>
+          </p>
+          <h1>{event.name}</h1>
+          <p>
+            <span className={PHASE_BADGES[event.phase]}>{PHASE_LABELS[event.phase]}</span>
+          </p>
+        </div>
+        {viewer?.isAdmin ? (
+          <div>
+            <Link className="btn btn-secondary" to={`/admin/unconference/${event.id}`}>
+              <span className="btn-label">Manage</span>
+            </Link>
+          </div>
+        ) : null}
+      </header>
+      <div className="stack">
+        {event.descriptionHtml ? (
+          // biome-ignore lint/security/noDangerouslySetInnerHtml: rendered from Markdown and sanitised by the server (src/lib/markdown).
+          <div className="card talk-description" dangerouslySetInnerHTML={{ __html: event.descriptionHtml }} />
+        ) : null}
+        <TimetableSummary detail={detail.data} />
+        {viewer?.canPropose ? (
+          <section className="card" aria-labelledby="unconf-propose-title">
+            <div className="card-header">
+              <h2 id="unconf-propose-title" className="card-title">
+                Propose a session
+              </h2>
+              {!proposing ? (
+                <Button size="sm" variant="primary" onClick={() => setProposing(true)}>
+                  New proposal
+                </Button>
+              ) : null}
+            </div>
+            <p className="card-meta">
+              {event.proposalLimit !== null && !viewer.isAdmin
+                ? `You have proposed ${viewer.proposalsOwned} of at most ${event.proposalLimit}.`
+                : `You have proposed ${plural(viewer.proposalsOwned, 'session')}.`}
+            </p>
+            {proposing ? (
+              <ProposeForm
+                eventId={event.id}
+                onProposed={() => {
+                  setProposing(false);
+                  list.reload();
+                  detail.reload();
+                }}
+              />
+            ) : null}
+          </section>
+        ) : null}
+        <section aria-labelledby="unconf-sessions-title" className="stack">
+          <h2 id="unconf-sessions-title" className="section-title">
+            Sessions
+          </h2>
+          {viewer?.canRate ? (
+            <Notice>
+              How interested are you in each? One click per session: the schedule puts what most people want where they
+              can attend it. You have rated {rated} of {toRate}.
+            </Notice>
+          ) : null}
+          {!person ? (
+            <Notice>
+              <span>
+                <Link to={`/signin?next=${encodeURIComponent(`/unconference/${event.id}`)}`}>Sign in</Link> to propose
+                and rate sessions.
+              </span>
+            </Notice>
+          ) : null}
+          {list.error ? <LoadError what="the sessions" message={list.error} onRetry={list.reload} /> : null}
+          {list.data && list.data.proposals.length === 0 ? <Notice>No sessions proposed yet.</Notice> : null}
+          {list.data?.proposals.map((proposal) => (
+            <ProposalCard
+              key={proposal.id}
+              proposal={proposal}
+              canRate={Boolean(viewer?.canRate)}
+              onRate={(level) => rate(proposal.id, level)}
+            />
+          ))}
+        </section>
+      </div>
+    </>
+  );
+}

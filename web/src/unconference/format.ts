@@ -1,0 +1,38 @@
+import type { InterestLevel, UnconferencePhase } from '../api/unconference';
+
+export const PHASE_LABELS: Record<UnconferencePhase, string> = {
+  proposals: 'Taking proposals',
+  scheduling: 'Scheduling',
+  published: 'Schedule published',
+  finished: 'Finished',
+};
+
+export const PHASE_BADGES: Record<UnconferencePhase, string> = {
+  proposals: 'badge badge-admin',
+  scheduling: 'badge badge-warn',
+  published: 'badge badge-ok',
+  finished: 'badge badge-member',
+};
+
+export const INTEREST_OPTIONS: ReadonlyArray<{ level: InterestLevel; label: string }> = [
+  { level: 0, label: 'None' },
+  { level: 25, label: 'A little' },
+  { level: 75, label: 'Yes' },
+  { level: 100, label: 'Very' },
+];
+
+/** "Mon 4 May" for a YYYY-MM-DD date (no time zone: it is the event's calendar date). */
+export function formatDay(date: string): string {
+  try {
+    return new Intl.DateTimeFormat(undefined, {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      timeZone: 'UTC',
+    }).format(new Date(`${date}T00:00:00Z`));
+  } catch {
+    return date;
+  }
+}
+
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
