@@ -215,7 +215,7 @@ export function TimetableEditor({
           }}
         >
           <TextField
-            label="Room"
+            label="Room name"
             name="name"
             value={roomName}
             onChange={(e) => setRoomName(e.target.value)}
