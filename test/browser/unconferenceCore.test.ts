@@ -121,6 +121,15 @@ test('an admin builds a two-day timetable on a phone, a member proposes, another
   await proposer.getByLabel('Title').fill('Fuzzing device models');
   await proposer.getByRole('button', { name: 'Propose session' }).click();
   await proposer.getByRole('heading', { name: 'Fuzzing device models' }).waitFor();
+  // A draft proposed and withdrawn again, after a confirmation.
+  await proposer.getByRole('button', { name: 'New proposal' }).click();
+  await proposer.getByLabel('Title').fill('Draft to withdraw');
+  await proposer.getByRole('button', { name: 'Propose session' }).click();
+  const draft = proposer.getByTestId('unconf-proposal').filter({ hasText: 'Draft to withdraw' });
+  await draft.getByRole('button', { name: 'Withdraw' }).click();
+  await proposer.getByRole('dialog').getByRole('button', { name: 'Withdraw' }).click();
+  await proposer.getByRole('heading', { name: 'Draft to withdraw' }).waitFor({ state: 'detached' });
+  await proposer.getByText('You have proposed 2 of at most 4.').waitFor();
 
   // Another member rates on a phone: one click per session.
   await insertPerson(db, { username: 'linus', name: 'Linus' });

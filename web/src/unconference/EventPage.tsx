@@ -9,10 +9,12 @@ import {
   type ProposalList,
   proposeSession,
   setInterest,
+  withdrawSession,
 } from '../api/unconference';
 import { useAuth } from '../auth/authContext';
 import { ErrorAlert, Notice } from '../ui/Alert';
 import { Button } from '../ui/Button';
+import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { TextAreaField, TextField } from '../ui/Field';
 import { type FormError, fieldError, formLevelError, toFormError } from '../ui/formError';
 import { LoadError } from '../ui/LoadError';
@@ -135,12 +137,19 @@ function InterestButtons({
 function ProposalCard({
   proposal,
   canRate,
+  canWithdraw,
   onRate,
+  onWithdrawn,
 }: {
   proposal: ProposalDetail;
   canRate: boolean;
+  /** The viewer proposed it and proposals are open (or the viewer is an admin). */
+  canWithdraw: boolean;
   onRate: (level: InterestLevel) => Promise<void>;
+  onWithdrawn: () => void;
 }) {
+  const withdraw = useAsyncAction();
+  const [confirming, setConfirming] = useState(false);
   return (
     <article className="card unconf-proposal" data-testid="unconf-proposal">
       <div className="unconf-event-head">
@@ -164,6 +173,30 @@ function ProposalCard({
         <div className="talk-description" dangerouslySetInnerHTML={{ __html: proposal.descriptionHtml }} />
       ) : null}
       <InterestButtons proposal={proposal} canRate={canRate} onChange={onRate} />
+      {canWithdraw ? (
+        <div className="form-actions">
+          <Button size="sm" variant="ghost" busy={withdraw.busy} onClick={() => setConfirming(true)}>
+            Withdraw
+          </Button>
+        </div>
+      ) : null}
+      <ConfirmDialog
+        open={confirming}
+        title="Withdraw this session?"
+        confirmLabel="Withdraw"
+        danger
+        onCancel={() => setConfirming(false)}
+        onConfirm={() => {
+          setConfirming(false);
+          void withdraw.run(async () => {
+            await withdrawSession(proposal.id);
+            onWithdrawn();
+          });
+        }}
+      >
+        “{proposal.title}” and everyone’s ratings of it will be removed.
+      </ConfirmDialog>
+      {withdraw.error ? <p className="field-error">{withdraw.error.message}</p> : null}
     </article>
   );
 }
@@ -301,7 +334,16 @@ export function UnconferenceEventPage() {
               key={proposal.id}
               proposal={proposal}
               canRate={Boolean(viewer?.canRate)}
+              canWithdraw={Boolean(
+                viewer?.isAdmin ||
+                  (event.phase === 'proposals' &&
+                    proposal.owners.some((o) => o.role === 'owner' && o.id === person?.id)),
+              )}
               onRate={(level) => rate(proposal.id, level)}
+              onWithdrawn={() => {
+                list.reload();
+                detail.reload();
+              }}
             />
           ))}
         </section>

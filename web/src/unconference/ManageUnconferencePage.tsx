@@ -14,6 +14,7 @@ import {
 } from '../api/unconference';
 import { ErrorAlert, Notice } from '../ui/Alert';
 import { Button } from '../ui/Button';
+import { TextField } from '../ui/Field';
 import { toFormError } from '../ui/formError';
 import { LoadError } from '../ui/LoadError';
 import { Loading } from '../ui/Spinner';
@@ -26,6 +27,7 @@ const PHASES: UnconferencePhase[] = ['proposals', 'scheduling', 'published', 'fi
 
 function SettingsCard({ event, onChange }: { event: AdminEventView; onChange: (e: AdminEventView) => void }) {
   const [error, setError] = useState<string | null>(null);
+  const [limit, setLimit] = useState(event.proposalLimitSetting === null ? '' : String(event.proposalLimitSetting));
   const act = async (work: () => Promise<AdminEventView>) => {
     setError(null);
     try {
@@ -74,10 +76,31 @@ function SettingsCard({ event, onChange }: { event: AdminEventView; onChange: (e
           Schedule visible to members
         </label>
       </div>
-      <p className="card-meta">
-        Times in {event.timezone}. Proposal limit per member:{' '}
-        {event.proposalLimitSetting ?? `the number of non-break slots (${event.proposalLimit ?? 'none yet'})`}.
-      </p>
+      <form
+        className="unconf-inline-form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void act(() =>
+            updateUnconferenceEvent(event.id, { proposalLimit: limit.trim() === '' ? null : Number(limit) }),
+          );
+        }}
+      >
+        <TextField
+          label="Proposals per member"
+          name="proposalLimit"
+          type="number"
+          inputMode="numeric"
+          min={0}
+          hint={`Empty: the number of non-break slots (${event.proposalLimit ?? 'none yet'}). Admins are exempt.`}
+          value={limit}
+          onChange={(e) => setLimit(e.target.value)}
+        />
+        <Button type="submit" size="sm">
+          Save limit
+        </Button>
+      </form>
+      <p className="card-meta">Times in {event.timezone}.</p>
     </section>
   );
 }
