@@ -571,6 +571,33 @@ forEachEngine('unconference', (get) => {
     assert.equal(new Set(rows.map((r) => `${r.person_id}:${r.proposal_id}`)).size, rows.length);
   });
 
+  test('proposals at once: one person cannot pass the limit, two people cannot take one title', async () => {
+    const event = await createEvent({ proposalLimit: 3 });
+    const eager = await member();
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        eager.client.post(`${API}/events/${event.id}/proposals`, { title: `Idea ${i}` }),
+      ),
+    );
+    assert.equal(answers.filter((r) => r.status === 201).length, 3, JSON.stringify(answers.map((r) => r.status)));
+    assert.ok(answers.every((r) => r.status === 201 || r.status === 409));
+    const [a, b] = [await member(), await member()];
+    const race = await Promise.all([
+      a.client.post(`${API}/events/${event.id}/proposals`, { title: 'Same title' }),
+      b.client.post(`${API}/events/${event.id}/proposals`, { title: 'SAME  title' }),
+    ]);
+    assert.deepEqual(race.map((r) => r.status).sort(), [201, 409]);
+    assert.equal(race.find((r) => r.status === 409)?.body.error.field, 'title');
+    const rows = await db().selectFrom('unconf_proposals').select('id').where('event_id', '=', event.id).execute();
+    assert.equal(rows.length, 4);
+    const owners = await db()
+      .selectFrom('unconf_owners')
+      .select('proposal_id')
+      .where('event_id', '=', event.id)
+      .execute();
+    assert.equal(owners.length, 4, 'no owner row without its proposal');
+  });
+
   test('withdrawing: the proposer while proposals are open; ratings go with it', async () => {
     const event = await createEvent();
     const owner = await member();

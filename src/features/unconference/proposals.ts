@@ -129,6 +129,13 @@ export async function createProposal(props: {
       const target = eventTarget(event);
       authorize(actor, 'propose', target);
       if (actor.role !== 'admin') {
+        // Proposals to one event take turns here (a no-op write: a row lock on PostgreSQL, SQLite has
+        // one writer anyway), so one person's simultaneous proposals cannot pass the limit together.
+        await trx
+          .updateTable('unconf_settings')
+          .set((eb) => ({ event_id: eb.ref('event_id') }))
+          .where('event_id', '=', event.id)
+          .execute();
         const limit = await effectiveProposalLimit(trx, event);
         if (limit !== null && (await countOwnedProposals(trx, event.id, actor.id)) >= limit) {
           throw conflict(
