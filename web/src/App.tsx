@@ -28,6 +28,7 @@ import { EventPage } from './talks/EventPage';
 import { ManageEventPage } from './talks/ManageEventPage';
 import { TalksPage } from './talks/TalksPage';
 import { TalksShell } from './talks/TalksShell';
+import { SchedulePage } from './unconference/admin/SchedulePage';
 import { UnconferencePage } from './unconference/UnconferencePage';
 
 export function App() {
@@ -79,6 +80,7 @@ export function App() {
               <Route path="messages" element={<MessagesPage />} />
               <Route path="inbound" element={<InboundPage />} />
               <Route path="api-tokens" element={<ApiTokensPage />} />
+              <Route path="unconference/:id/schedule" element={<SchedulePage />} />
             </Route>
           </Route>
           {/* Talks are public: visitors see the list and can read (not vote) without signing in. */}

@@ -3,7 +3,6 @@ import type { Db, Executor } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { badRequest, conflict } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
-import { nowIso } from '../../lib/time.js';
 import { cancelByExternalId, upsertExternalMeeting } from '../meetings/external.js';
 import { eventOrigin } from '../meetings/settings.js';
 import { scoreOf } from './evaluate.js';
