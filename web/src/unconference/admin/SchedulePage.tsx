@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import {
   cancelRun,
@@ -451,6 +451,11 @@ function MovePanel({
     return s ? time(s.startsAt) : id;
   };
   const roomName = (id: string) => data.rooms.find((r) => r.id === id)?.name ?? id;
+  const panel = useRef<HTMLElement>(null);
+  // Opened from a cell far down the grid (on a phone): bring the panel into view.
+  useEffect(() => {
+    panel.current?.scrollIntoView({ block: 'nearest' });
+  }, []);
 
   const ask = async (save: boolean) => {
     setBusy(true);
@@ -469,7 +474,7 @@ function MovePanel({
   };
 
   return (
-    <section className="sched-move" aria-label="Move a session">
+    <section ref={panel} className="sched-move" aria-label="Move a session">
       <p>
         Move <strong>{session?.title}</strong> to:
       </p>
