@@ -225,6 +225,15 @@ export const configSchema = z
         emailDomain: 'student.42.fr',
         amqp: { queue: 'intra42.scale_team', prefetch: 32 },
       }),
+    /** Unconference scheduler runs (a worker thread each): the longest time budget an admin may ask for. */
+    unconferenceRuns: z
+      .object({
+        maxSeconds: z.coerce.number().int().min(1).max(3600).default(120),
+        /** A run whose heartbeat is older than this lost its process and is marked failed. */
+        staleSeconds: z.coerce.number().int().min(1).max(3600).default(15),
+      })
+      .strict()
+      .default({ maxSeconds: 120, staleSeconds: 15 }),
     jobs: z
       .object({ enabled: z.boolean().default(true) })
       .strict()

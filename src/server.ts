@@ -23,6 +23,7 @@ import { slackInteractionRoutes } from './features/notifications/slackInteractio
 import { frontFeed } from './features/talks/frontFeed.js';
 import { talksPublicRoutes, talksRoutes } from './features/talks/routes.js';
 import { unconferenceRoutes } from './features/unconference/routes.js';
+import { unconferenceChangelogRoutes, unconferenceScheduleRoutes } from './features/unconference/scheduleRoutes.js';
 import { type AppContext, adminOnly } from './http/context.js';
 import { frameworkErrorAnswer, registerErrorHandling } from './http/errors.js';
 import { serverWithFront } from './http/front.js';
@@ -106,6 +107,8 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean }
       await api.register(adminOnly(apiTokenRoutes(ctx)));
       await api.register(meetingsBySourceRoutes(ctx));
       await api.register(adminOnly(deliveriesRoutes(ctx)));
+      await api.register(adminOnly(unconferenceScheduleRoutes(ctx)));
+      await api.register(unconferenceChangelogRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );

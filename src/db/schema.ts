@@ -464,6 +464,8 @@ export interface UnconfRunsTable {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  /** Written with every progress report; a running run whose heartbeat is old lost its process. */
+  heartbeat_at: string | null;
 }
 
 export interface UnconfVersionsTable {

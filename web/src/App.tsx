@@ -31,6 +31,7 @@ import { TalksShell } from './talks/TalksShell';
 import { AdminUnconferencePage } from './unconference/AdminUnconferencePage';
 import { UnconferenceEventPage } from './unconference/EventPage';
 import { ManageUnconferencePage } from './unconference/ManageUnconferencePage';
+import { SchedulePage } from './unconference/admin/SchedulePage';
 import { UnconferencePage } from './unconference/UnconferencePage';
 
 export function App() {
@@ -85,6 +86,7 @@ export function App() {
               <Route path="api-tokens" element={<ApiTokensPage />} />
               <Route path="unconference" element={<AdminUnconferencePage />} />
               <Route path="unconference/:eventId" element={<ManageUnconferencePage />} />
+              <Route path="unconference/:id/schedule" element={<SchedulePage />} />
             </Route>
           </Route>
           {/* Talks are public: visitors see the list and can read (not vote) without signing in. */}

@@ -39,8 +39,11 @@ export async function upsertExternalMeeting(props: {
   meeting: ExternalMeeting;
   actorId?: string | null;
   now?: Date;
+  /** false: stored and updated without telling anyone (e.g. an unconference's first publication). */
+  announce?: boolean;
 }): Promise<UpsertOutcome> {
   const now = props.now ?? new Date();
+  const tell = props.announce !== false;
   const m = props.meeting;
   const participantIds = [...new Set(m.participantIds)];
   if (!participantIds.length) throw badRequest('participants: must name at least one person.', 'participants');
@@ -80,16 +83,16 @@ export async function upsertExternalMeeting(props: {
           externalUpdatedAt: m.updatedAt ?? null,
           ...(m.settings && { settings: m.settings }),
         };
-        const made = await createMeetings(trx, [draft], { announce: future, now });
+        const made = await createMeetings(trx, [draft], { announce: future && tell, now });
         const meetingId = made.ids[0] as string;
         await recordAudit(trx, {
           actorId: props.actorId ?? null,
           action: 'meeting.create',
           subjectType: 'meeting',
           subjectId: meetingId,
-          data: { source: m.source, externalId: m.externalId, announced: future },
+          data: { source: m.source, externalId: m.externalId, announced: future && tell },
         });
-        return { meetingId, outcome: 'created' as const, announced: future };
+        return { meetingId, outcome: 'created' as const, announced: future && tell };
       }
 
       const current = (
@@ -116,7 +119,7 @@ export async function upsertExternalMeeting(props: {
       if (!moved && !added.length && !removed.length) return { meetingId: existing.id, outcome: 'unchanged' as const };
 
       // Told before they leave the meeting: the cancellation is the meeting as they knew it.
-      if (removed.length) {
+      if (removed.length && tell) {
         await announceMeetings(trx, {
           meetingIds: [existing.id],
           kind: 'cancel',
@@ -140,6 +143,8 @@ export async function upsertExternalMeeting(props: {
         // The waiting reminders name the old time or the old people: they go, and new ones come with
         // the notices below (or alone, for the people who stay when only the others changed).
         await skipWaiting(trx, existing.id, ['reminder'], 'The meeting changed.');
+      }
+      if (future && tell) {
         const revision = `${startsAt}@${updatedAt}`;
         const stay = participantIds.filter((id) => !added.includes(id));
         if (stay.length) {

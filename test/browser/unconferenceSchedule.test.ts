@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { shot } from '../helpers/browser.js';
+import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
+import { ADMIN_PASSWORD } from '../helpers/server.js';
+import { insertUnconference, workingSchedule } from '../helpers/unconferenceSchedule.js';
+
+let browser: Browser;
+let live: LiveApp;
+let close: () => Promise<void>;
+
+before(async () => {
+  ({ browser, live, close } = await startBrowserApp());
+});
+
+after(async () => {
+  await close?.();
+});
+
+async function assertFits(page: Page, what: string) {
+  const width = page.viewportSize()?.width ?? 0;
+  const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(scroll <= width, `${what} is ${scroll}px wide in a ${width}px window`);
+}
+
+async function signInAsAdmin(page: Page) {
+  await page.goto(`${live.url}/signin`);
+  await page.getByLabel('Email').fill('admin');
+  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${live.url}/`);
+}
+
+for (const width of [1280, 390]) {
+  test(`the schedule console at ${width}px: run, lock, move with a preview, publish`, async () => {
+    const db = live.ctx.database.db;
+    const fixture = await insertUnconference(db, { proposals: 9, people: 16, rooms: 2, capacity: 6, tag: `b${width}` });
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    const page = await context.newPage();
+    try {
+      await signInAsAdmin(page);
+      await page.goto(`${live.url}/admin/unconference/${fixture.eventId}/schedule`);
+      await page.getByRole('heading', { name: /Schedule · Summit/ }).waitFor();
+      assert.ok(await page.getByText('Nothing is published yet.').isVisible());
+
+      // A run with a visible progress bar, then its result in the grid.
+      await page.getByLabel('Time budget (seconds)').fill('3');
+      await page.getByRole('button', { name: 'Run scheduler' }).click();
+      await page.getByRole('progressbar', { name: 'Scheduler progress' }).waitFor();
+      await page.screenshot({ path: shot(`unconf-schedule-running-${width}`), fullPage: true });
+      await page.getByText(/^done/).waitFor({ timeout: 20_000 });
+      await page.getByText('Session 1', { exact: true }).first().waitFor();
+      const placed = await workingSchedule(db, fixture.eventId);
+      assert.equal(placed.size, 8, '8 places for 9 sessions');
+      assert.ok(await page.getByRole('heading', { name: 'Needs attention' }).isVisible(), 'one session is unplaced');
+      assert.ok(await page.getByRole('heading', { name: 'Least served' }).isVisible());
+
+      // Lock the first slot.
+      await page.getByRole('button', { name: 'Lock' }).first().click();
+      await page.getByRole('button', { name: 'Unlock' }).first().waitFor();
+      const locked = await db
+        .selectFrom('unconf_slots')
+        .select('locked')
+        .where('id', '=', fixture.slotIds[0]!)
+        .executeTakeFirstOrThrow();
+      assert.equal(locked.locked, 1);
+
+      // Place the unplaced session by hand: preview shows the score change, then save.
+      await page.getByRole('button', { name: 'Place' }).first().click();
+      const panel = page.getByRole('region', { name: 'Move a session' });
+      await panel.getByLabel('Room').selectOption({ index: 1 });
+      await panel.getByRole('button', { name: 'Preview' }).click();
+      await panel.getByText(/^Score \d+ → \d+/).waitFor();
+      await page.screenshot({ path: shot(`unconf-schedule-preview-${width}`), fullPage: true });
+      await panel.screenshot({ path: shot(`unconf-schedule-move-panel-${width}`) });
+      const previewText = (await panel.getByText(/^Score \d+ → \d+/).textContent()) ?? '';
+      const after = Number(/→ (\d+)/.exec(previewText)?.[1]);
+      await panel.getByRole('button', { name: 'Save move' }).click();
+      await panel.waitFor({ state: 'detached' });
+      await page.getByText(String(after), { exact: true }).first().waitFor();
+
+      // Publish the first version: nobody is told by default.
+      await page.getByLabel('Note (shown in the changelog)').fill('First cut');
+      await page.getByRole('button', { name: 'Publish version 1' }).click();
+      await page.getByText(/Published version 1: 8 sessions, 0 moved, nobody told/).waitFor();
+      await page.getByText('Version 1', { exact: true }).waitFor();
+      await page.screenshot({ path: shot(`unconf-schedule-${width}`), fullPage: true });
+      await page.getByRole('heading', { name: 'Slots and rooms' }).scrollIntoViewIfNeeded();
+      await page.screenshot({ path: shot(`unconf-schedule-grid-${width}`) });
+      await assertFits(page, 'the schedule console');
+      const meetings = await db
+        .selectFrom('meetings')
+        .select('id')
+        .where('origin', '=', `event:${fixture.eventId}`)
+        .execute();
+      assert.equal(meetings.length, 8);
+    } finally {
+      await context.close();
+    }
+  });
+}

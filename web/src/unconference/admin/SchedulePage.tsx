@@ -1,0 +1,617 @@
+import { useEffect, useRef, useState } from 'react';
+import { useParams } from 'react-router-dom';
+import {
+  cancelRun,
+  getChangelog,
+  getRun,
+  getScheduleConsole,
+  type MoveInput,
+  type MovePreview,
+  type PublishResult,
+  previewMove,
+  publish,
+  type ScheduleConsole,
+  type ScheduleRun,
+  saveMove,
+  setPin,
+  setSlotLock,
+  startRun,
+} from '../../api/unconferenceSchedule';
+import { ErrorAlert } from '../../ui/Alert';
+import { Button } from '../../ui/Button';
+import { LoadError } from '../../ui/LoadError';
+import { Loading } from '../../ui/Spinner';
+import { useDocumentTitle } from '../../ui/useDocumentTitle';
+import { useLoad } from '../../ui/useLoad';
+import './schedule.css';
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+function timeFormat(timezone: string) {
+  const f = new Intl.DateTimeFormat(undefined, {
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: timezone,
+  });
+  return (iso: string) => f.format(new Date(iso));
+}
+
+/** The admin's schedule console for one unconference event. */
+export function SchedulePage() {
+  const { id = '' } = useParams();
+  const loaded = useLoad(id, (signal) => getScheduleConsole(id, signal));
+  const changelog = useLoad(`changelog:${id}`, (signal) => getChangelog(id, signal));
+  useDocumentTitle(loaded.data ? `Schedule · ${loaded.data.event.name}` : 'Schedule');
+  const [error, setError] = useState<string | null>(null);
+
+  if (loaded.error) return <LoadError what="the schedule" message={loaded.error} onRetry={loaded.reload} />;
+  if (!loaded.data) return <Loading label="Loading the schedule…" />;
+  const data = loaded.data;
+  const reload = () => {
+    loaded.reload();
+    changelog.reload();
+  };
+  const act = async (action: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await action();
+      reload();
+    } catch (caught) {
+      setError((caught as Error).message);
+    }
+  };
+
+  return (
+    <>
+      <header className="page-header">
+        <h1>Schedule · {data.event.name}</h1>
+        <p className="page-lede">
+          Run the scheduler, see how well people are served, lock slots, pin and move sessions, then publish.
+        </p>
+      </header>
+      {error ? <ErrorAlert>{error}</ErrorAlert> : null}
+      <div className="sched-top">
+        <RunCard data={data} eventId={id} onEnded={reload} />
+        <ScoreCard data={data} />
+      </div>
+      <AttentionCard data={data} />
+      <GridCard data={data} eventId={id} act={act} onSaved={reload} />
+      <PublishCard data={data} eventId={id} onPublished={reload} />
+      <section className="card" aria-labelledby="changelog-title">
+        <h2 id="changelog-title" className="card-title">
+          Changelog
+        </h2>
+        {changelog.data?.versions.length ? (
+          <ol className="sched-changelog">
+            {changelog.data.versions.map((v) => (
+              <li key={v.number}>
+                <strong>Version {v.number}</strong> · {new Date(v.publishedAt).toLocaleString()} · {v.sessions} sessions
+                {v.note ? ` · ${v.note}` : ''}
+                <ul>
+                  {v.changes.slice(0, 20).map((c) => (
+                    <li key={c.proposalId}>
+                      {c.kind === 'moved' && c.from && c.to
+                        ? `${c.title} moved: ${timeFormat(data.event.timezone)(c.from.startsAt)}, ${c.from.room} → ${timeFormat(data.event.timezone)(c.to.startsAt)}, ${c.to.room}`
+                        : `${c.title} ${c.kind}`}
+                    </li>
+                  ))}
+                  {v.changes.length > 20 ? <li>… and {v.changes.length - 20} more</li> : null}
+                </ul>
+              </li>
+            ))}
+          </ol>
+        ) : (
+          <p className="muted">Nothing published yet.</p>
+        )}
+      </section>
+    </>
+  );
+}
+
+function RunCard({ data, eventId, onEnded }: { data: ScheduleConsole; eventId: string; onEnded: () => void }) {
+  const [seconds, setSeconds] = useState(Math.min(10, data.maxSeconds));
+  const [mode, setMode] = useState<'full' | 'minimal_change'>('full');
+  const [run, setRun] = useState<ScheduleRun | null>(data.activeRun);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const active = run && (run.status === 'running' || run.status === 'queued');
+
+  useEffect(() => {
+    if (!run || !(run.status === 'running' || run.status === 'queued')) return;
+    const timer = setInterval(async () => {
+      try {
+        const next = await getRun(eventId, run.id);
+        setRun(next);
+        if (next.status !== 'running' && next.status !== 'queued') onEnded();
+      } catch {
+        // The next poll tries again.
+      }
+    }, 700);
+    return () => clearInterval(timer);
+  }, [run, eventId, onEnded]);
+
+  const shown = run ?? data.lastRun;
+  return (
+    <section className="card" aria-labelledby="run-title">
+      <h2 id="run-title" className="card-title">
+        Scheduler
+      </h2>
+      <form
+        className="sched-run-form"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setBusy(true);
+          setError(null);
+          try {
+            setRun(await startRun(eventId, { seconds, mode }));
+          } catch (caught) {
+            setError((caught as Error).message);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <label className="field-label">
+          Time budget (seconds)
+          <input
+            className="input"
+            type="number"
+            min={1}
+            max={data.maxSeconds}
+            value={seconds}
+            onChange={(e) => setSeconds(Number(e.target.value))}
+          />
+        </label>
+        <label className="field-label">
+          Mode
+          <select
+            className="input select"
+            value={mode}
+            onChange={(e) => setMode(e.target.value as 'full' | 'minimal_change')}
+          >
+            <option value="full">Full schedule</option>
+            <option value="minimal_change" disabled={!data.latestVersion}>
+              Re-optimise, move as little as possible
+            </option>
+          </select>
+        </label>
+        <Button type="submit" variant="primary" busy={busy} disabled={Boolean(active)}>
+          Run scheduler
+        </Button>
+      </form>
+      {error ? <ErrorAlert>{error}</ErrorAlert> : null}
+      {shown ? (
+        <div className="sched-run-status" aria-live="polite">
+          <div
+            className="sched-progress"
+            role="progressbar"
+            aria-label="Scheduler progress"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={Math.round(shown.progress * 100)}
+          >
+            <div className="sched-progress-bar" style={{ width: `${Math.round(shown.progress * 100)}%` }} />
+          </div>
+          <p>
+            <span
+              className={`badge badge-${shown.status === 'done' ? 'ok' : shown.status === 'running' ? 'member' : 'warn'}`}
+            >
+              {shown.status}
+            </span>{' '}
+            {Math.round(shown.progress * 100)}% · best {shown.bestScore ?? '–'} · bound {shown.upperBound ?? '–'}
+            {shown.gap !== null ? ` · gap ${pct(shown.gap)}` : ''}
+            {shown.optimal ? ' · proven optimal' : ''}
+          </p>
+          {shown.error ? <p className="muted">{shown.error}</p> : null}
+          {active ? (
+            <Button
+              variant="danger"
+              size="sm"
+              onClick={async () => {
+                try {
+                  setRun(await cancelRun(eventId, shown.id));
+                  onEnded();
+                } catch (caught) {
+                  setError((caught as Error).message);
+                }
+              }}
+            >
+              Cancel run
+            </Button>
+          ) : null}
+        </div>
+      ) : (
+        <p className="muted">No run yet.</p>
+      )}
+    </section>
+  );
+}
+
+function ScoreCard({ data }: { data: ScheduleConsole }) {
+  const e = data.evaluation;
+  return (
+    <section className="card" aria-labelledby="score-title">
+      <h2 id="score-title" className="card-title">
+        Working schedule
+      </h2>
+      <dl className="sched-stats">
+        <div>
+          <dt>Score</dt>
+          <dd>{e.score}</dd>
+        </div>
+        <div>
+          <dt>Upper bound</dt>
+          <dd>{e.upperBound}</dd>
+        </div>
+        <div>
+          <dt>Gap</dt>
+          <dd>{pct(e.gap)}</dd>
+        </div>
+        <div>
+          <dt>Placed</dt>
+          <dd>
+            {e.placed} / {e.sessions}
+          </dd>
+        </div>
+        <div>
+          <dt>Mean satisfaction</dt>
+          <dd>{pct(e.meanSatisfaction)}</dd>
+        </div>
+      </dl>
+      <h3 className="sched-h3">Least served</h3>
+      {e.leastServed.length ? (
+        <ul className="sched-least">
+          {e.leastServed.map((p) => (
+            <li key={p.personId}>
+              <span>{p.name}</span>
+              <span className="muted">
+                {pct(p.share)} ({p.attained} of {p.best})
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="muted">Nobody has rated anything yet.</p>
+      )}
+    </section>
+  );
+}
+
+function AttentionCard({ data }: { data: ScheduleConsole }) {
+  const e = data.evaluation;
+  const rooms = new Map(data.rooms.map((r) => [r.id, r.name]));
+  if (!e.unplaced.length && !e.overflowing.length) return null;
+  return (
+    <section className="card" aria-labelledby="attention-title">
+      <h2 id="attention-title" className="card-title">
+        Needs attention
+      </h2>
+      {e.unplaced.length ? (
+        <>
+          <h3 className="sched-h3">Unplaced ({e.unplaced.length})</h3>
+          <ul className="sched-issues">
+            {e.unplaced.map((u) => (
+              <li key={u.session}>
+                <strong>{u.title}</strong>: {u.detail}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {e.overflowing.length ? (
+        <>
+          <h3 className="sched-h3">Overflowing ({e.overflowing.length})</h3>
+          <ul className="sched-issues">
+            {e.overflowing.map((o) => (
+              <li key={o.session}>
+                <strong>{o.title}</strong> in {rooms.get(o.room)}: about {Math.round(o.audience)} people for{' '}
+                {o.capacity} seats
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+function GridCard({
+  data,
+  eventId,
+  act,
+  onSaved,
+}: {
+  data: ScheduleConsole;
+  eventId: string;
+  act: (action: () => Promise<unknown>) => Promise<void>;
+  onSaved: () => void;
+}) {
+  const [moving, setMoving] = useState<string | null>(null);
+  const time = timeFormat(data.event.timezone);
+  const titles = new Map(data.sessions.map((s) => [s.id, s]));
+  const at = new Map(data.evaluation.assignments.map((a) => [`${a.slot}/${a.room}`, a]));
+  const running = Boolean(data.activeRun);
+  return (
+    <section className="card" aria-labelledby="grid-title">
+      <h2 id="grid-title" className="card-title">
+        Slots and rooms
+      </h2>
+      {moving ? (
+        <MovePanel
+          data={data}
+          eventId={eventId}
+          proposalId={moving}
+          onClose={() => setMoving(null)}
+          onSaved={() => {
+            setMoving(null);
+            onSaved();
+          }}
+        />
+      ) : null}
+      <div className="sched-grid">
+        {data.slots.map((slot) => (
+          <div key={slot.id} className={slot.locked ? 'sched-slot is-locked' : 'sched-slot'}>
+            <div className="sched-slot-head">
+              <span className="sched-slot-time">
+                {time(slot.startsAt)}
+                {slot.label ? ` · ${slot.label}` : ''}
+              </span>
+              <Button size="sm" variant="ghost" onClick={() => act(() => setSlotLock(eventId, slot.id, !slot.locked))}>
+                {slot.locked ? 'Unlock' : 'Lock'}
+              </Button>
+            </div>
+            <div className="sched-rooms">
+              {data.rooms.map((room) => {
+                const a = at.get(`${slot.id}/${room.id}`);
+                const session = a ? titles.get(a.session) : undefined;
+                return (
+                  <div key={room.id} className={a?.overflowing ? 'sched-cell is-over' : 'sched-cell'}>
+                    <div className="sched-room">{room.name}</div>
+                    {session && a ? (
+                      <>
+                        <div className="sched-title">
+                          {session.pinnedSlotId ? <span title="Pinned">📌 </span> : null}
+                          {session.title}
+                        </div>
+                        <div className="sched-cell-meta muted">
+                          ~{Math.round(a.audience)} / {room.capacity}
+                        </div>
+                        <div className="sched-cell-actions">
+                          <Button
+                            size="sm"
+                            variant="ghost"
+                            onClick={() => act(() => setPin(eventId, session.id, !session.pinnedSlotId))}
+                          >
+                            {session.pinnedSlotId ? 'Unpin' : 'Pin'}
+                          </Button>
+                          <Button
+                            size="sm"
+                            variant="ghost"
+                            disabled={slot.locked || Boolean(session.pinnedSlotId) || running}
+                            onClick={() => setMoving(session.id)}
+                          >
+                            Move
+                          </Button>
+                        </div>
+                      </>
+                    ) : (
+                      <div className="muted sched-empty">free</div>
+                    )}
+                  </div>
+                );
+              })}
+            </div>
+          </div>
+        ))}
+      </div>
+      {data.evaluation.unplaced.length ? (
+        <div className="sched-unplaced">
+          <h3 className="sched-h3">Not in the schedule</h3>
+          <ul>
+            {data.evaluation.unplaced.map((u) => (
+              <li key={u.session}>
+                {u.title}{' '}
+                <Button size="sm" variant="ghost" disabled={running} onClick={() => setMoving(u.session)}>
+                  Place
+                </Button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+function MovePanel({
+  data,
+  eventId,
+  proposalId,
+  onClose,
+  onSaved,
+}: {
+  data: ScheduleConsole;
+  eventId: string;
+  proposalId: string;
+  onClose: () => void;
+  onSaved: () => void;
+}) {
+  const session = data.sessions.find((s) => s.id === proposalId);
+  const time = timeFormat(data.event.timezone);
+  const open = data.slots.filter((s) => !s.locked);
+  const [slotId, setSlotId] = useState<string>(open[0]?.id ?? '');
+  const [roomId, setRoomId] = useState<string>('');
+  const [preview, setPreview] = useState<MovePreview | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const move: MoveInput = { proposalId, slotId: slotId === 'out' ? null : slotId, roomId: roomId || null };
+  const slotName = (id: string) => {
+    const s = data.slots.find((x) => x.id === id);
+    return s ? time(s.startsAt) : id;
+  };
+  const roomName = (id: string) => data.rooms.find((r) => r.id === id)?.name ?? id;
+  const panel = useRef<HTMLElement>(null);
+  // Opened from a cell far down the grid (on a phone): bring the panel into view.
+  useEffect(() => {
+    panel.current?.scrollIntoView({ block: 'nearest' });
+  }, []);
+
+  const ask = async (save: boolean) => {
+    setBusy(true);
+    setError(null);
+    try {
+      if (save) {
+        await saveMove(eventId, move);
+        onSaved();
+      } else setPreview(await previewMove(eventId, move));
+    } catch (caught) {
+      setPreview(null);
+      setError((caught as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section ref={panel} className="sched-move" aria-label="Move a session">
+      <p>
+        Move <strong>{session?.title}</strong> to:
+      </p>
+      <div className="sched-move-fields">
+        <label className="field-label">
+          Slot
+          <select
+            className="input select"
+            value={slotId}
+            onChange={(e) => {
+              setSlotId(e.target.value);
+              setPreview(null);
+            }}
+          >
+            {open.map((s) => (
+              <option key={s.id} value={s.id}>
+                {time(s.startsAt)}
+              </option>
+            ))}
+            <option value="out">Take it out of the schedule</option>
+          </select>
+        </label>
+        <label className="field-label">
+          Room
+          <select
+            className="input select"
+            value={roomId}
+            onChange={(e) => {
+              setRoomId(e.target.value);
+              setPreview(null);
+            }}
+            disabled={slotId === 'out'}
+          >
+            <option value="">Largest free room</option>
+            {data.rooms.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name} ({r.capacity})
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {error ? <ErrorAlert>{error}</ErrorAlert> : null}
+      {preview ? (
+        <div className="sched-preview" aria-live="polite">
+          <p>
+            Score {preview.scoreBefore} → {preview.scoreAfter}{' '}
+            <strong className={preview.delta >= 0 ? 'sched-up' : 'sched-down'}>
+              ({preview.delta >= 0 ? '+' : ''}
+              {preview.delta})
+            </strong>
+          </p>
+          <ul>
+            {preview.changes.map((c) => (
+              <li key={c.session}>
+                {c.title}: {c.from ? `${slotName(c.from.slot)}, ${roomName(c.from.room)}` : 'not placed'} →{' '}
+                {c.to ? `${slotName(c.to.slot)}, ${roomName(c.to.room)}` : 'not placed'}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <div className="sched-move-actions">
+        <Button onClick={() => ask(false)} busy={busy && !preview}>
+          Preview
+        </Button>
+        <Button variant="primary" disabled={!preview} busy={busy && Boolean(preview)} onClick={() => ask(true)}>
+          Save move
+        </Button>
+        <Button variant="ghost" onClick={onClose}>
+          Close
+        </Button>
+      </div>
+    </section>
+  );
+}
+
+function PublishCard({
+  data,
+  eventId,
+  onPublished,
+}: {
+  data: ScheduleConsole;
+  eventId: string;
+  onPublished: () => void;
+}) {
+  const first = !data.latestVersion;
+  const [note, setNote] = useState('');
+  const [notify, setNotify] = useState(!first);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<PublishResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <section className="card" aria-labelledby="publish-title">
+      <h2 id="publish-title" className="card-title">
+        Publish
+      </h2>
+      <p className="muted">
+        {data.latestVersion
+          ? `Version ${data.latestVersion.number} was published ${new Date(data.latestVersion.publishedAt).toLocaleString()}.`
+          : 'Nothing is published yet.'}
+      </p>
+      <form
+        className="sched-publish"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setBusy(true);
+          setError(null);
+          try {
+            setDone(await publish(eventId, { note, notify }));
+            onPublished();
+          } catch (caught) {
+            setError((caught as Error).message);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <label className="field-label">
+          Note (shown in the changelog)
+          <input className="input" value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} />
+        </label>
+        <label className="sched-check">
+          <input type="checkbox" checked={notify} onChange={(e) => setNotify(e.target.checked)} />
+          {first ? 'Tell everyone about their sessions' : 'Tell the people of moved sessions'}
+        </label>
+        <Button type="submit" variant="primary" busy={busy} disabled={Boolean(data.activeRun)}>
+          Publish version {(data.latestVersion?.number ?? 0) + 1}
+        </Button>
+      </form>
+      {error ? <ErrorAlert>{error}</ErrorAlert> : null}
+      {done ? (
+        <p role="status">
+          Published version {done.number}: {done.sessions} sessions, {done.moved} moved
+          {done.notified ? ', people told' : ', nobody told'}.
+        </p>
+      ) : null}
+    </section>
+  );
+}
