@@ -1,5 +1,6 @@
 import { recordAudit } from '../../db/audit.js';
 import type { Db, Executor } from '../../db/database.js';
+import { isUniqueViolation } from '../../db/errors.js';
 import { hashToken, newId, newToken } from '../../lib/ids.js';
 import { nowIso } from '../../lib/time.js';
 import type { PersonRow } from '../people/presenters.js';
@@ -38,6 +39,17 @@ export async function rotateFeedToken(props: {
   personId: string;
   actorId: string;
 }): Promise<FeedRow & { token: string }> {
+  // A concurrent rotation may win the "one live token" index: then revoke its token and try again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await rotateOnce(props);
+    } catch (error) {
+      if (!isUniqueViolation(error) || attempt >= 5) throw error;
+    }
+  }
+}
+
+async function rotateOnce(props: { db: Db; personId: string; actorId: string }): Promise<FeedRow & { token: string }> {
   const token = newToken();
   const now = nowIso();
   const id = newId();
