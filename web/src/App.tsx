@@ -28,6 +28,9 @@ import { EventPage } from './talks/EventPage';
 import { ManageEventPage } from './talks/ManageEventPage';
 import { TalksPage } from './talks/TalksPage';
 import { TalksShell } from './talks/TalksShell';
+import { AgendaPage } from './unconference/attend/AgendaPage';
+import { SchedulePage } from './unconference/attend/SchedulePage';
+import { SessionPage } from './unconference/attend/SessionPage';
 import { UnconferencePage } from './unconference/UnconferencePage';
 
 export function App() {
@@ -60,6 +63,9 @@ export function App() {
               }
             />
             <Route path="/unconference" element={<UnconferencePage />} />
+            <Route path="/unconference/events/:id/schedule" element={<SchedulePage />} />
+            <Route path="/unconference/events/:id/agenda" element={<AgendaPage />} />
+            <Route path="/unconference/sessions/:id" element={<SessionPage />} />
             <Route path="/meetings" element={<MeetingsPage />} />
             <Route path="/meetings/:id" element={<MeetingPage />} />
             <Route path="/profile" element={<ProfilePage />} />
