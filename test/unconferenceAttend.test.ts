@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { forgetAttendance } from '../src/features/unconference/attendance.js';
+import { seedDemoUnconference } from '../src/features/unconference/demoEvent.js';
 import { clientFor, insertPerson } from './helpers/people.js';
 import { type Fixture, publishedUnconference } from './helpers/publishedUnconference.js';
 import { adminClient, Client } from './helpers/server.js';
@@ -346,6 +347,24 @@ forEachEngine('unconference attendee pages, exports and test mode', (get) => {
     assert.equal(gone.length, 0);
     // Filling again after a clear works (titles are free again).
     assert.equal((await admin.post(url, { people: 5, proposals: 3 })).status, 201);
+  });
+
+  test("the demo's unconference is published: every session placed, with a timetable and exports", async () => {
+    const { db } = get().ctx.database;
+    const crowd = [];
+    for (let i = 0; i < 20; i++) {
+      const id = await insertPerson(db, { username: `demo${i}` });
+      crowd.push(await db.selectFrom('people').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
+    }
+    const demo = await seedDemoUnconference({ db, people: crowd, timezone: 'Europe/London', now: new Date() });
+    assert.equal(demo.sessions, 12, 'twelve sessions in eight slots of three rooms: all placed');
+    const grid = await (await member('ada')).get(`/api/v1/unconference/events/${demo.id}/published`);
+    assert.equal(grid.status, 200);
+    const placed = grid.body.days.flatMap((d: any) => d.slots.flatMap((x: any) => x.sessions));
+    assert.equal(placed.length, 12);
+    assert.ok(placed.some((x: any) => x.attendance > 0));
+    const xml = await (await member('ada')).get(`/api/v1/unconference/events/${demo.id}/published/schedule.xml`);
+    assert.equal(childrenNamed(parseXml(xml.body as string), 'day').length, 2);
   });
 
   test('everything is in the OpenAPI document', async () => {

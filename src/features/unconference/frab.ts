@@ -17,19 +17,32 @@ export interface FrabOptions {
   descriptions: ReadonlyMap<string, string>;
 }
 
-/** Parts of an instant in a timezone: date, HH:MM and the offset (+01:00, or Z for UTC). */
+/** One formatter per timezone: making an Intl.DateTimeFormat costs far more than using one. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'longOffset',
+    });
+    if (formatters.size > 100) formatters.clear();
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/** Parts of an instant in a timezone: date, HH:MM:SS and the offset (+01:00, or Z for UTC). */
 export function zonedParts(iso: string, timeZone: string): { date: string; time: string; offset: string } {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'longOffset',
-  }).formatToParts(new Date(iso));
+  const parts = formatterFor(timeZone).formatToParts(new Date(iso));
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   const zone = get('timeZoneName'); // "GMT+01:00", or "GMT" for UTC
   const offset = zone === 'GMT' ? 'Z' : zone.replace('GMT', '');

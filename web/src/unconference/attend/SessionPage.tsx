@@ -86,7 +86,7 @@ export function SessionPage() {
               )}
               {s.alongside.length ? (
                 <>
-                  <h3 className="section-label">At the same time</h3>
+                  <h3 className="section-label attend-alongside-label">At the same time</h3>
                   <ul className="attend-alongside">
                     {s.alongside.map((o) => (
                       <li key={o.id}>
