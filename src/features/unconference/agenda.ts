@@ -39,11 +39,11 @@ export async function timetableGrid(
   db: Executor,
   props: { eventId: string; viewer: PersonRow | null; tz?: string },
 ): Promise<GridView> {
+  // My ratings are read alongside the schedule (they need only the event's id); thrown away if it is hidden.
+  const ratings = props.viewer ? interestsOf(db, props.eventId, props.viewer.id) : Promise.resolve(null);
+  ratings.catch(() => undefined);
   const schedule = await loadPublishedSchedule(db, props.eventId, props.viewer);
-  const [attendance, mine] = await Promise.all([
-    attendanceOf(db, schedule),
-    props.viewer ? interestsOf(db, schedule.event.id, props.viewer.id) : Promise.resolve(null),
-  ]);
+  const [attendance, mine] = await Promise.all([attendanceOf(db, schedule), ratings]);
   const capacity = new Map(schedule.rooms.map((r) => [r.id, r.capacity]));
   const position = new Map(schedule.rooms.map((r, i) => [r.id, i]));
   const bySlot = groupBySlot(schedule.sessions);
@@ -116,8 +116,10 @@ export async function myAgenda(
   db: Executor,
   props: { eventId: string; viewer: PersonRow; tz?: string },
 ): Promise<AgendaView> {
+  const ratings = interestsOf(db, props.eventId, props.viewer.id);
+  ratings.catch(() => undefined);
   const schedule = await loadPublishedSchedule(db, props.eventId, props.viewer);
-  return agendaOf(db, schedule, props.viewer, props.tz);
+  return agendaOf(db, schedule, props.viewer, props.tz, ratings);
 }
 
 export async function agendaOf(
@@ -125,11 +127,9 @@ export async function agendaOf(
   schedule: PublishedSchedule,
   viewer: PersonRow,
   tz?: string,
+  ratings: Promise<Map<string, number>> = interestsOf(db, schedule.event.id, viewer.id),
 ): Promise<AgendaView> {
-  const [attendance, mine] = await Promise.all([
-    attendanceOf(db, schedule),
-    interestsOf(db, schedule.event.id, viewer.id),
-  ]);
+  const [attendance, mine] = await Promise.all([attendanceOf(db, schedule), ratings]);
   const bySlot = groupBySlot(schedule.sessions);
   return {
     event: presentEvent(schedule),

@@ -125,9 +125,8 @@ export async function loadPublishedSchedule(
   eventId: string,
   viewer: Pick<PersonRow, 'role'> | null,
 ): Promise<PublishedSchedule> {
-  const event = await findUnconference(db, eventId);
+  const [event, version] = await Promise.all([findUnconference(db, eventId), latestVersion(db, eventId)]);
   if (!event || !canSeeSchedule(event, viewer)) throw notFound('No such unconference.');
-  const version = await latestVersion(db, eventId);
   if (!version) throw notFound('The schedule of this unconference is not published yet.');
   return readSchedule(db, event, version);
 }

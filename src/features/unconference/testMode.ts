@@ -58,7 +58,8 @@ export async function fillTestMode(props: {
   const event = await findUnconference(props.db, props.eventId);
   if (!event) throw notFound('No such unconference.');
   const seed = props.seed ?? newId();
-  const rng = createRng(`${props.eventId}:${seed}`);
+  // The seed alone: the same seed makes the same people, proposals and ratings in any event.
+  const rng = createRng(`unconference-test-mode:${seed}`);
   const result = await props.db.transaction().execute(async (trx) => {
     const existing = await trx
       .selectFrom('unconf_test_people')
