@@ -11,6 +11,7 @@ import { adminRoutes } from './features/admin/routes.js';
 import { apiTokenRoutes } from './features/auth/apiTokenRoutes.js';
 import { registerAuthentication } from './features/auth/plugin.js';
 import { authRoutes } from './features/auth/routes.js';
+import { calendarFeedRoutes } from './features/calendarFeeds/routes.js';
 import { deliveriesRoutes } from './features/ingest/deliveriesRoutes.js';
 import { meetingsBySourceRoutes } from './features/ingest/meetingsBySource.js';
 import { intra42WebhookRoutes } from './features/ingest/webhookRoutes.js';
@@ -24,6 +25,7 @@ import { frontFeed } from './features/talks/frontFeed.js';
 import { talksPublicRoutes, talksRoutes } from './features/talks/routes.js';
 import { unconferenceRoutes } from './features/unconference/routes.js';
 import { unconferenceChangelogRoutes, unconferenceScheduleRoutes } from './features/unconference/scheduleRoutes.js';
+import { unconferenceAttendRoutes } from './features/unconference/attendRoutes.js';
 import { type AppContext, adminOnly } from './http/context.js';
 import { frameworkErrorAnswer, registerErrorHandling } from './http/errors.js';
 import { serverWithFront } from './http/front.js';
@@ -109,6 +111,8 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean }
       await api.register(adminOnly(deliveriesRoutes(ctx)));
       await api.register(adminOnly(unconferenceScheduleRoutes(ctx)));
       await api.register(unconferenceChangelogRoutes(ctx));
+      await api.register(unconferenceAttendRoutes(ctx));
+      await api.register(calendarFeedRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );

@@ -8,7 +8,9 @@ import { print, withContext } from './context.js';
 export function registerDemoCommands(program: Command): void {
   program
     .command('demo')
-    .description('Fill an empty database with a demo organisation: people, mixers with past rounds, a talks vote.')
+    .description(
+      'Fill an empty database with a demo organisation: people, mixers with past rounds, a talks vote, a published unconference.',
+    )
     .option('--force', 'add the demo organisation even though the database already has data')
     .action(async (options: { force?: boolean }) => {
       const started = Date.now();
@@ -32,6 +34,9 @@ export function registerDemoCommands(program: Command): void {
         print(`  ${summary.people} people, mixer groups ${summary.groups.map((g) => `"${g}"`).join(' and ')}`);
         print(`  with ${summary.rounds} past rounds, and the talks event "${summary.event.name}"`);
         print(`  in voting: ${summary.event.proposals} proposals, ${summary.event.votes} votes.`);
+        print(
+          `  The unconference "${summary.unconference.name}": ${summary.unconference.sessions} sessions placed by the scheduler from ${summary.unconference.ratings} ratings, published.`,
+        );
         print('');
         print('Next:');
         print('  1. Start Convene: npm start   (or: npx convene serve)');
@@ -50,6 +55,7 @@ export function registerDemoCommands(program: Command): void {
           );
         }
         print(`  Talks → "${summary.event.name}" → Manage shows the results, with a suspicious-voting hint.`);
+        print(`  Its timetable: ${publicUrlOf(ctx.config)}/unconference/events/${summary.unconference.id}/schedule`);
       });
     });
 }

@@ -71,3 +71,87 @@ function foldLine(line: string): string {
   parts.push(part);
   return parts.join('\r\n ');
 }
+
+export interface FeedEvent {
+  /** Stable across refreshes, so a calendar updates the event instead of adding another. */
+  uid: string;
+  title: string;
+  description: string;
+  startsAt: string;
+  endsAt: string;
+  location?: string | null;
+  url?: string | null;
+  /** Increases when the event changes (e.g. the schedule version). */
+  sequence: number;
+  /** Last change, UTC ISO. */
+  updatedAt: string;
+}
+
+export interface CalendarFeed {
+  name: string;
+  description?: string;
+  /** The IANA zone the calendar is about (X-WR-TIMEZONE, a hint); every time in it is UTC. */
+  timezone: string;
+  events: FeedEvent[];
+}
+
+/** RFC 5545 §3.3.11 TEXT: backslash, semicolon, comma and line breaks escaped. */
+export function icsText(value: string): string {
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/;/g, '\\;')
+    .replace(/,/g, '\\,')
+    .replace(/\r\n|\r|\n/g, '\\n');
+}
+
+/** 2027-03-01T09:00:00.000Z → 20270301T090000Z (a UTC DATE-TIME, read the same by every client). */
+export function icsUtc(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) throw new Error(`not a time: ${iso}`);
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+}
+
+/**
+ * A subscribable calendar (METHOD:PUBLISH) of many events, as Google Calendar, Outlook and Apple
+ * Calendar poll it from a URL. Every DTSTART/DTEND is UTC ("Z"), which all of them convert to the
+ * reader's zone themselves, so no VTIMEZONE block is needed (and none can be wrong); the event's
+ * own zone is named in X-WR-TIMEZONE. Lines end in CRLF and are folded at 75 octets.
+ */
+export function calendarFeed(feed: CalendarFeed, now: Date = new Date()): string {
+  const stamp = icsUtc(now.toISOString());
+  const lines = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Convene//Unconference//EN',
+    'CALSCALE:GREGORIAN',
+    'METHOD:PUBLISH',
+    `X-WR-CALNAME:${icsText(feed.name)}`,
+    `X-WR-TIMEZONE:${feed.timezone}`,
+    ...(feed.description ? [`X-WR-CALDESC:${icsText(feed.description)}`] : []),
+    'REFRESH-INTERVAL;VALUE=DURATION:PT1H',
+    'X-PUBLISHED-TTL:PT1H',
+  ];
+  for (const event of feed.events) {
+    lines.push(
+      'BEGIN:VEVENT',
+      `UID:${icsText(event.uid)}`,
+      `DTSTAMP:${stamp}`,
+      `LAST-MODIFIED:${icsUtc(event.updatedAt)}`,
+      `SEQUENCE:${event.sequence}`,
+      `DTSTART:${icsUtc(event.startsAt)}`,
+      `DTEND:${icsUtc(event.endsAt)}`,
+      `SUMMARY:${icsText(event.title)}`,
+      ...(event.description ? [`DESCRIPTION:${icsText(event.description)}`] : []),
+      ...(event.location ? [`LOCATION:${icsText(event.location)}`] : []),
+      ...(event.url ? [`URL:${event.url}`] : []),
+      'STATUS:CONFIRMED',
+      'TRANSP:OPAQUE',
+      'END:VEVENT',
+    );
+  }
+  lines.push('END:VCALENDAR');
+  return `${lines.map(foldLine).join('\r\n')}\r\n`;
+}

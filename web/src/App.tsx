@@ -32,6 +32,9 @@ import { AdminUnconferencePage } from './unconference/AdminUnconferencePage';
 import { UnconferenceEventPage } from './unconference/EventPage';
 import { ManageUnconferencePage } from './unconference/ManageUnconferencePage';
 import { SchedulePage } from './unconference/admin/SchedulePage';
+import { AgendaPage } from './unconference/attend/AgendaPage';
+import { SchedulePage } from './unconference/attend/SchedulePage';
+import { SessionPage } from './unconference/attend/SessionPage';
 import { UnconferencePage } from './unconference/UnconferencePage';
 
 export function App() {
@@ -65,6 +68,9 @@ export function App() {
             />
             <Route path="/unconference" element={<UnconferencePage />} />
             <Route path="/unconference/:eventId" element={<UnconferenceEventPage />} />
+            <Route path="/unconference/events/:id/schedule" element={<SchedulePage />} />
+            <Route path="/unconference/events/:id/agenda" element={<AgendaPage />} />
+            <Route path="/unconference/sessions/:id" element={<SessionPage />} />
             <Route path="/meetings" element={<MeetingsPage />} />
             <Route path="/meetings/:id" element={<MeetingPage />} />
             <Route path="/profile" element={<ProfilePage />} />

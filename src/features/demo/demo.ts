@@ -17,6 +17,7 @@ import { createTalksEvent, setTalksPhase } from '../talks/events.js';
 import { createProposal } from '../talks/proposals.js';
 import { createEventBody } from '../talks/schemas.js';
 import { castVote } from '../talks/votes.js';
+import { seedDemoUnconference } from '../unconference/demoEvent.js';
 import { demoPeople, demoTalks } from './organisation.js';
 
 const DAY = 86_400_000;
@@ -26,6 +27,8 @@ export interface DemoSummary {
   groups: string[];
   rounds: number;
   event: { id: string; name: string; proposals: number; votes: number };
+  /** A published unconference: sessions placed by the scheduler, ratings by the demo people. */
+  unconference: { id: string; name: string; sessions: number; ratings: number };
   /** A member account with a password, to see the app as a member. */
   member: { username: string; password: string } | null;
   suspiciousAccounts: number;
@@ -254,6 +257,9 @@ export async function seedDemo(props: {
     }
   }
 
+  say('Unconference "Design summit": proposals, ratings, the scheduler places them, version 1 published…');
+  const unconference = await seedDemoUnconference({ db, people, timezone: props.defaultTimezone, now });
+
   // One member with a password, to try the member's view.
   const memberUsername = usernames[10];
   const member = memberUsername
@@ -270,6 +276,7 @@ export async function seedDemo(props: {
     groups: [coffee.name, walk.name],
     rounds,
     event: { id: event.id, name: event.name, proposals: proposals.length, votes },
+    unconference,
     member,
     suspiciousAccounts,
   };

@@ -1,5 +1,8 @@
 import type { Executor } from '../../db/database.js';
 import type { MeetingStatus } from '../../db/schema.js';
+import type { VideoRooms } from '../../integrations/jitsi.js';
+import type { PersonRow } from '../people/presenters.js';
+import { joinUrlFor } from './views.js';
 
 /**
  * Reads of meetings that other features need (notifications above all): they go through these
@@ -48,4 +51,23 @@ export async function meetingOriginsOf(
     .groupBy('meetings.origin')
     .execute();
   return rows.map((r) => ({ origin: r.origin as string, name: (r.name as string | null) ?? null }));
+}
+
+/**
+ * The video room one person opens for a meeting made for someone else's purpose (an unconference
+ * session's room): the meeting's own link, else its Jitsi room with a personal token where the video
+ * service needs one. Null when the meeting is cancelled, gone, or has no room.
+ */
+export async function sessionVideoRoom(
+  db: Executor,
+  video: VideoRooms,
+  props: { meetingId: string; viewer: PersonRow },
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('meetings')
+    .select(['status', 'room_name', 'room_url'])
+    .where('id', '=', props.meetingId)
+    .executeTakeFirst();
+  if (!row || row.status === 'cancelled') return null;
+  return joinUrlFor(video, row, props.viewer);
 }

@@ -176,3 +176,21 @@ export async function setAssistant(props: {
     return assistant;
   });
 }
+
+/**
+ * Deletes these people and, through the foreign keys, everything that is only theirs (ratings,
+ * sessions, memberships). For people no one knows outside Convene, such as an unconference's
+ * test-mode people; directory people are disabled instead (`disablePeople`).
+ */
+export async function deletePeople(db: Executor, personIds: readonly string[]): Promise<number> {
+  let deleted = 0;
+  for (const chunk of chunks(personIds)) {
+    const result = await db
+      .deleteFrom('people')
+      .where('id', 'in', chunk)
+      .where('role', '!=', 'admin')
+      .executeTakeFirst();
+    deleted += Number(result.numDeletedRows);
+  }
+  return deleted;
+}
