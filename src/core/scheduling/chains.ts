@@ -13,6 +13,8 @@ export interface ChainsOptions {
   deadline?: number;
   signal?: AbortSignal;
   onProgress?: (iterations: number, fraction: number, bestScore: number) => void;
+  /** Called once the worker threads have been created (so other work in this thread can start). */
+  onStarted?: () => void;
 }
 
 export interface ChainsResult {
@@ -96,7 +98,7 @@ export async function runChains(model: Model, start: Int32Array, options: Chains
   const file = await workerEntry();
   const progress = Array.from({ length: options.chains }, () => ({ iterations: 0, fraction: 0, score: 0 }));
   try {
-    const results = await Promise.all(
+    const results = Promise.all(
       Array.from({ length: options.chains }, (_, k) => {
         const worker = new Worker(file.code, {
           eval: file.eval,
@@ -134,7 +136,8 @@ export async function runChains(model: Model, start: Int32Array, options: Chains
         });
       }),
     );
-    return pick(results);
+    options.onStarted?.();
+    return pick(await results);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
   }
