@@ -15,6 +15,9 @@ import { generateInstance } from '../src/core/scheduling/testSupport.js';
 import { referenceAnnealing, scoreOf, xenGreedy } from './schedulingBaselines.js';
 
 const quick = process.argv.includes('--quick');
+/** `--only name,name` runs just those instances. */
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? new Set(process.argv[onlyAt + 1]!.split(',')) : null;
 
 interface Case {
   name: string;
@@ -74,7 +77,9 @@ const cases: Case[] = [
     reference: 300,
     target: '≥ SA 300 s in ≤ 60 s, < 1 GB',
   },
-].map((c) => (quick ? { ...c, budget: c.budget / 5, reference: c.reference / 20 } : c));
+]
+  .filter((c) => !only || only.has(c.name))
+  .map((c) => (quick ? { ...c, budget: c.budget / 5, reference: c.reference / 20 } : c));
 
 const MB = 1024 * 1024;
 

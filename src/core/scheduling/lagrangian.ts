@@ -443,8 +443,8 @@ class SlotSearcher {
       if (bound > this.openUpper) this.openUpper = bound;
       return;
     }
-    this.nodesLeft--;
-    if ((this.nodesLeft & 63) === 0 && performance.now() > this.deadline) this.nodesLeft = 0;
+    // A node costs far more than reading the clock: check it at every one.
+    this.nodesLeft = performance.now() > this.deadline ? 0 : this.nodesLeft - 1;
     // Best (left − 1) bounds among the candidates after each index, for the children's pre-check.
     const suffix = new Float64Array(n + 1);
     if (left > 1) {

@@ -24,6 +24,12 @@ const ANNEAL_SHARE_BEFORE_BOUND = 0.85;
 /** Rounds and per-slot branch-and-bound nodes of the Lagrangian bounds. */
 const BOUND_ROUNDS = 300;
 const BOUND_NODES = 20_000;
+/**
+ * Above this many ratings the Lagrangian bound is not tried: a branch-and-bound node then costs
+ * milliseconds (300 sessions rated by 3,000 people: the large benchmark instance never got below the
+ * trivial bound in its budget), and the thread is better left to the annealing.
+ */
+const BOUND_MAX_RATINGS = 100_000;
 
 function checkOptions(options: SolveOptions): void {
   const positive = (value: number | undefined, field: string, integer: boolean) => {
@@ -64,7 +70,8 @@ export async function solve(instance: unknown, options: SolveOptions = {}): Prom
   fillFreeRooms(start);
   const exactPossible = options.exact !== false && model.nSlots > 0 && estimateColumns(model) <= MAX_COLUMNS * 4;
   // The Lagrangian bound (lagrangian.ts) needs no move cost: with one, the search maximises score − cost.
-  const boundWanted = options.exact !== false && model.nSlots > 0 && model.moveWeight === 0;
+  const boundWanted =
+    options.exact !== false && model.nSlots > 0 && model.moveWeight === 0 && model.rUser.length <= BOUND_MAX_RATINGS;
   const inWorkers = threads > 1;
   // Single-threaded with a time budget, the bound needs its own share of it.
   const boundAfter = !exactPossible && boundWanted && !inWorkers;
