@@ -5,6 +5,7 @@
  * Prints one table and writes bench/results/scheduling.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { greedyStart } from '../src/core/scheduling/greedy.js';
@@ -14,6 +15,9 @@ import { generateInstance } from '../src/core/scheduling/testSupport.js';
 import { referenceAnnealing, scoreOf, xenGreedy } from './schedulingBaselines.js';
 
 const quick = process.argv.includes('--quick');
+/** `--only name,name` runs just those instances. */
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? new Set(process.argv[onlyAt + 1]!.split(',')) : null;
 
 interface Case {
   name: string;
@@ -73,7 +77,9 @@ const cases: Case[] = [
     reference: 300,
     target: '≥ SA 300 s in ≤ 60 s, < 1 GB',
   },
-].map((c) => (quick ? { ...c, budget: c.budget / 5, reference: c.reference / 20 } : c));
+]
+  .filter((c) => !only || only.has(c.name))
+  .map((c) => (quick ? { ...c, budget: c.budget / 5, reference: c.reference / 20 } : c));
 
 const MB = 1024 * 1024;
 
@@ -81,6 +87,11 @@ async function main(): Promise<void> {
   const rows = [];
   // The engine first, so that the peak memory read after each run is the engine's (largest last).
   const engine = [];
+  const load = () =>
+    loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ');
+  console.error(`load average at start: ${load()}`);
   for (const c of cases) {
     const instance = generateInstance(c);
     const started = performance.now();
@@ -96,6 +107,7 @@ async function main(): Promise<void> {
       `${c.name}: engine ${result.score} (bound ${result.upperBound}, ${result.stats.method}, optimal ${result.stats.optimal}) in ${seconds.toFixed(1)} s`,
     );
   }
+  const engineLoad = load();
   for (const [i, c] of cases.entries()) {
     const instance = generateInstance(c);
     const model = buildModel(instance);
@@ -120,6 +132,7 @@ async function main(): Promise<void> {
       proven: result.stats.optimal ? 'yes' : 'no',
       vsGreedy: (result.score / xen.score).toFixed(4),
       greedyNotes: `${xen.dropped} dropped, ${xen.ownerClashes} owner clashes`,
+      annealing: sa.score,
       vsAnnealing: (result.score / sa.score).toFixed(4),
       saSeconds: c.reference,
       seconds: seconds.toFixed(1),
@@ -141,7 +154,8 @@ async function main(): Promise<void> {
     quick ? 'scheduling-quick.json' : 'scheduling.json',
   );
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ quick, cases, rows }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ quick, cases, rows, load: { engine: engineLoad, end: load() } }, null, 2)}\n`);
+  console.log(`load average after the engine runs: ${engineLoad}; after the reference runs: ${load()}`);
   console.log(`written to ${out}`);
 }
 

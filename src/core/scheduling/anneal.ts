@@ -59,7 +59,8 @@ export function runChain(model: Model, start: Int32Array, options: ChainOptions)
   const w = model.moveWeight;
 
   // The step under consideration, kept in plain variables (no closure per step: this loop is hot).
-  // kind 1: move s from `from` to `to`, only evaluated; kind 2: s and o exchanged, already applied.
+  // kind 1: move s from `from` to `to`; kind 2: exchange s (in `from`, or unplaced) with o (in `to`,
+  // or unplaced when `to` is -1). Both are only evaluated (replaceDelta); `apply` makes them.
   let kind = 0;
   let s = -1;
   let o = -1;
@@ -67,6 +68,9 @@ export function runChain(model: Model, start: Int32Array, options: ChainOptions)
   let to = -1;
   let delta = 0;
   const pool: number[] = [];
+  // Moves go to a slot and exchanges keep the count, so the number of unplaced sessions never changes.
+  let unplaced = 0;
+  for (const u of movable) if (state.slotOf[u]! < 0) unplaced++;
 
   const propose = (): void => {
     kind = 0;
@@ -76,22 +80,20 @@ export function runChain(model: Model, start: Int32Array, options: ChainOptions)
     // Going out of the schedule is one option among the slots, as an exchange with an unplaced session.
     const pick = rng.nextInt(slots.length + (from >= 0 ? 1 : 0));
     if (pick === slots.length) {
+      if (unplaced === 0) return;
       pool.length = 0;
       for (const u of movable) if (state.slotOf[u]! < 0 && state.fits(u, from, s)) pool.push(u);
       if (!pool.length) return;
       o = pool[rng.nextInt(pool.length)]!;
       to = -1;
-      const before = state.objective;
-      state.remove(s);
-      state.add(o, from);
-      delta = state.objective - before;
+      delta = state.replaceDelta(from, s, o) - w * (state.movedChange(s, -1) + state.movedChange(o, from));
       kind = 2;
       return;
     }
     to = slots[pick]!;
     if (to === from) return;
     if (state.fits(s, to)) {
-      delta = state.gainIfAdded(s, to) - state.lossIfRemoved(s) - w * state.movedChange(s, to);
+      delta = state.replaceDelta(to, -1, s) + state.replaceDelta(from, s, -1) - w * state.movedChange(s, to);
       kind = 1;
       return;
     }
@@ -99,39 +101,35 @@ export function runChain(model: Model, start: Int32Array, options: ChainOptions)
     o = state.members[to * model.capacity + rng.nextInt(state.size[to]!)]!;
     if (model.fixedSlot[o]! >= 0 || !state.fits(s, to, o)) return;
     if (from >= 0 && !state.fits(o, from, s)) return;
-    const before = state.objective;
-    state.remove(s);
-    state.remove(o);
-    state.add(s, to);
-    if (from >= 0) state.add(o, from);
-    delta = state.objective - before;
+    delta =
+      state.replaceDelta(to, o, s) +
+      state.replaceDelta(from, s, o) -
+      w * (state.movedChange(s, to) + state.movedChange(o, from));
     kind = 2;
   };
   const apply = (): void => {
-    if (kind !== 1) return;
-    state.remove(s);
-    state.add(s, to);
-  };
-  const undo = (): void => {
-    if (kind !== 2) return;
+    if (kind === 1) {
+      state.remove(s);
+      state.add(s, to);
+      return;
+    }
     if (to < 0) {
-      state.remove(o);
-      state.add(s, from);
+      state.remove(s);
+      state.add(o, from);
       return;
     }
     state.remove(s);
     state.remove(o);
-    state.add(o, to);
-    if (from >= 0) state.add(s, from);
+    state.add(s, to);
+    if (from >= 0) state.add(o, from);
   };
 
-  // Temperature range from a sample of worsening steps (each sampled step is undone).
+  // Temperature range from a sample of worsening steps (only evaluated, none is made).
   let worse = 0;
   let worseCount = 0;
   for (let i = 0; i < 200; i++) {
     propose();
     if (!kind) continue;
-    undo();
     if (delta < 0) {
       worse -= delta;
       worseCount++;
@@ -166,9 +164,9 @@ export function runChain(model: Model, start: Int32Array, options: ChainOptions)
     propose();
     if (!kind) continue;
     const accept = delta >= 0 || rng.next() < Math.exp(delta / temperature);
-    if (accept) apply();
-    else undo();
-    if (accept && state.objective > bestObjective) {
+    if (!accept) continue;
+    apply();
+    if (state.objective > bestObjective) {
       bestObjective = state.objective;
       bestScore = state.score;
       best = state.snapshot();

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type ChainResult, runChain } from './anneal.js';
 import type { Model } from './model.js';
@@ -12,6 +13,8 @@ export interface ChainsOptions {
   deadline?: number;
   signal?: AbortSignal;
   onProgress?: (iterations: number, fraction: number, bestScore: number) => void;
+  /** Called once the worker threads have been created (so other work in this thread can start). */
+  onStarted?: () => void;
 }
 
 export interface ChainsResult {
@@ -22,17 +25,37 @@ export interface ChainsResult {
 
 /**
  * From dist/ the worker is worker.js. From the sources (tests and benches run under tsx) it is
- * worker.ts, and a worker thread does not inherit tsx's loader, so a two-line bootstrap registers it
- * in the thread first.
+ * worker.ts, which a worker thread cannot load by itself: it is bundled once per process with esbuild
+ * (tsx's own compiler: a few milliseconds, and the bundle holds only the chain's code), because a
+ * worker that registers tsx's loader first takes about 0.7 s of CPU to start, a large share of a short
+ * budget. Without esbuild, the worker registers tsx's loader.
  */
-function workerEntry(): { code: string | URL; eval: boolean } {
-  if (!import.meta.url.endsWith('.ts')) return { code: new URL('./worker.js', import.meta.url), eval: false };
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./worker.ts', import.meta.url).href;
-  return {
-    code: `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`,
-    eval: true,
-  };
+let sourceBundle: Promise<{ code: string | URL; eval: boolean }> | null = null;
+function workerEntry(): Promise<{ code: string | URL; eval: boolean }> {
+  if (!import.meta.url.endsWith('.ts')) {
+    return Promise.resolve({ code: new URL('./worker.js', import.meta.url), eval: false });
+  }
+  const entry = new URL('./worker.ts', import.meta.url);
+  sourceBundle ??= import('esbuild')
+    .then(async (esbuild) => {
+      const built = await esbuild.build({
+        entryPoints: [fileURLToPath(entry)],
+        bundle: true,
+        format: 'cjs',
+        platform: 'node',
+        write: false,
+        logLevel: 'silent',
+      });
+      return { code: built.outputFiles[0]!.text, eval: true };
+    })
+    .catch(() => {
+      const tsx = import.meta.resolve('tsx/esm/api');
+      return {
+        code: `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry.href)}); });`,
+        eval: true,
+      };
+    });
+  return sourceBundle;
 }
 
 const chainSeed = (seed: string, k: number): string => (k === 0 ? seed : `${seed}/chain${k}`);
@@ -72,10 +95,10 @@ export async function runChains(model: Model, start: Int32Array, options: Chains
   const stop = new Int32Array(new SharedArrayBuffer(4));
   const onAbort = () => Atomics.store(stop, 0, 1);
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  const file = workerEntry();
+  const file = await workerEntry();
   const progress = Array.from({ length: options.chains }, () => ({ iterations: 0, fraction: 0, score: 0 }));
   try {
-    const results = await Promise.all(
+    const results = Promise.all(
       Array.from({ length: options.chains }, (_, k) => {
         const worker = new Worker(file.code, {
           eval: file.eval,
@@ -113,7 +136,8 @@ export async function runChains(model: Model, start: Int32Array, options: Chains
         });
       }),
     );
-    return pick(results);
+    options.onStarted?.();
+    return pick(await results);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
   }

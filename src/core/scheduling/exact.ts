@@ -5,7 +5,7 @@ import { LEVEL_VALUES, type Model } from './model.js';
 const loadHighs = highsModule as unknown as typeof highsModule.default;
 let highsLoading: ReturnType<typeof loadHighs> | null = null;
 /** The WebAssembly module is loaded once per thread. */
-const getHighs = () => {
+export const getHighs = () => {
   highsLoading ??= loadHighs();
   return highsLoading;
 };
@@ -13,7 +13,7 @@ const getHighs = () => {
 /** Beyond this many columns the set-partition model is left to the annealing (memory and solve time). */
 export const MAX_COLUMNS = 600_000;
 
-interface Columns {
+export interface Columns {
   /** Per column: its slot and its (non-fixed) sessions, flattened. */
   slot: Int32Array;
   start: Int32Array;
@@ -145,13 +145,13 @@ export interface ExactResult {
   lpIterations: number;
 }
 
-type Highs = Awaited<ReturnType<typeof loadHighs>>;
+export type Highs = Awaited<ReturnType<typeof loadHighs>>;
 
 /**
  * Solves the set-partition model restricted to `cols` with HiGHS (LP relaxation, or MIP) and returns
  * the objective, the column values and the session rows' duals.
  */
-function solveRestricted(
+export function solveRestricted(
   highs: Highs,
   model: Model,
   columns: Columns,

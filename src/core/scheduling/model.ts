@@ -1,9 +1,10 @@
 import { SchedulingInputError } from './errors.js';
 import { parseCurrent, parsePins } from './instance.js';
+import { LEVEL_VALUES } from './levels.js';
 import type { SchedulingInstance, SolveOptions } from './types.js';
 
-/** Interest levels in index form: counts per level let a slot's best interest be updated in O(1). */
-export const LEVEL_VALUES = [0, 25, 75, 100] as const;
+export { LEVEL_VALUES };
+
 const levelOf = (value: number): number => (value >= 100 ? 3 : value >= 75 ? 2 : value >= 25 ? 1 : 0);
 
 /**

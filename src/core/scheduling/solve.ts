@@ -4,6 +4,7 @@ import { SchedulingInputError } from './errors.js';
 import { enumerateColumns, estimateColumns, MAX_COLUMNS, solveExact } from './exact.js';
 import { fillFreeRooms, greedyStart } from './greedy.js';
 import { parseInstance } from './instance.js';
+import { lagrangianBound, subgradientBound } from './lagrangian.js';
 import { buildModel } from './model.js';
 import { assemble } from './result.js';
 import { ScheduleState } from './state.js';
@@ -18,6 +19,17 @@ const EXACT_SECONDS_WITHOUT_BUDGET = 10;
  * schedule is what remains when the exact method runs out of time.
  */
 const ANNEAL_SHARE_BEFORE_EXACT = 0.5;
+/** Single-threaded, share of a time budget the annealing gets before the Lagrangian bound. */
+const ANNEAL_SHARE_BEFORE_BOUND = 0.85;
+/** Rounds and per-slot branch-and-bound nodes of the Lagrangian bounds. */
+const BOUND_ROUNDS = 300;
+const BOUND_NODES = 20_000;
+/**
+ * Above this many ratings the Lagrangian bound is not tried: a branch-and-bound node then costs
+ * milliseconds (300 sessions rated by 3,000 people: the large benchmark instance never got below the
+ * trivial bound in its budget), and the thread is better left to the annealing.
+ */
+const BOUND_MAX_RATINGS = 100_000;
 
 function checkOptions(options: SolveOptions): void {
   const positive = (value: number | undefined, field: string, integer: boolean) => {
@@ -57,39 +69,102 @@ export async function solve(instance: unknown, options: SolveOptions = {}): Prom
   const start = greedyStart(model);
   fillFreeRooms(start);
   const exactPossible = options.exact !== false && model.nSlots > 0 && estimateColumns(model) <= MAX_COLUMNS * 4;
+  // The Lagrangian bound (lagrangian.ts) needs no move cost: with one, the search maximises score − cost.
+  const boundWanted =
+    options.exact !== false && model.nSlots > 0 && model.moveWeight === 0 && model.rUser.length <= BOUND_MAX_RATINGS;
+  const inWorkers = threads > 1;
+  // Single-threaded with a time budget, the bound needs its own share of it.
+  const boundAfter = !exactPossible && boundWanted && !inWorkers;
   const annealDeadline =
-    exactPossible && deadline !== undefined ? started + (deadline - started) * ANNEAL_SHARE_BEFORE_EXACT : deadline;
-  const chains = await runChains(model, start.snapshot(), {
+    deadline === undefined
+      ? undefined
+      : exactPossible
+        ? started + (deadline - started) * ANNEAL_SHARE_BEFORE_EXACT
+        : boundAfter
+          ? started + (deadline - started) * ANNEAL_SHARE_BEFORE_BOUND
+          : deadline;
+  const annealShare =
+    annealDeadline === undefined || deadline === undefined ? 1 : (annealDeadline - started) / (deadline - started);
+  let workersStarted: () => void = () => {};
+  const started$ = new Promise<void>((resolve) => {
+    workersStarted = resolve;
+  });
+  const chainsRun = runChains(model, start.snapshot(), {
+    onStarted: () => workersStarted(),
     seed,
     chains: threads,
-    inWorkers: threads > 1,
+    inWorkers,
     iterations: options.iterations,
     deadline: annealDeadline,
     signal: options.signal,
-    onProgress: (i, f, score) => report(i, exactPossible ? f * ANNEAL_SHARE_BEFORE_EXACT : f, score),
+    onProgress: (i, f, score) => report(i, f * annealShare, score),
   });
+  // While worker threads anneal, this thread has nothing else to do: it works on the Lagrangian
+  // bound from the greedy start (column generation where the exact method applies, so that the
+  // annealing's schedule may be proven optimal as soon as it ends; subgradient prices otherwise).
+  const boundOptions = {
+    slotOf: start.snapshot(),
+    rounds: BOUND_ROUNDS,
+    nodes: BOUND_NODES,
+    deadline: annealDeadline ?? performance.now() + EXACT_SECONDS_WITHOUT_BUDGET * 1000,
+    signal: options.signal,
+  };
+  const boundWhileAnnealing =
+    boundWanted && inWorkers
+      ? started$.then(() =>
+          exactPossible
+            ? lagrangianBound(model, boundOptions)
+            : subgradientBound(model, { ...boundOptions, incumbent: start.score }),
+        )
+      : null;
+  const chains = await chainsRun;
   let best = chains.best.slotOf;
   let method: 'exact' | 'annealing' = 'annealing';
   let optimal = false;
   let exactBound = Number.POSITIVE_INFINITY;
+  const stopped = () => chains.aborted || options.signal?.aborted;
+  const budgetEnd = () => deadline ?? performance.now() + EXACT_SECONDS_WITHOUT_BUDGET * 1000;
 
-  if (exactPossible && !chains.aborted && !options.signal?.aborted) {
-    const columns = enumerateColumns(model, best);
+  if (boundWhileAnnealing) exactBound = (await boundWhileAnnealing).bound;
+  else if (boundAfter && !stopped()) {
+    exactBound = (
+      await subgradientBound(model, {
+        slotOf: best,
+        incumbent: chains.best.score,
+        rounds: BOUND_ROUNDS,
+        nodes: BOUND_NODES,
+        deadline: budgetEnd(),
+        signal: options.signal,
+      })
+    ).bound;
+  }
+
+  if (exactPossible && !stopped()) {
+    const state = new ScheduleState(model);
+    state.restore(best);
+    // First the Lagrangian bound with column generation (no sets listed): on small instances it
+    // often equals the annealing's score, which proves it optimal at once.
+    if (boundWanted && Math.floor(exactBound / 25 + 1e-6) * 25 <= state.score) optimal = true;
+    else if (boundWanted && !boundWhileAnnealing) {
+      const lagrangian = await lagrangianBound(model, {
+        slotOf: best,
+        rounds: BOUND_ROUNDS,
+        nodes: BOUND_NODES,
+        deadline: budgetEnd(),
+        signal: options.signal,
+      });
+      exactBound = Math.min(exactBound, lagrangian.bound);
+      if (Math.floor(exactBound / 25 + 1e-6) * 25 <= state.score) optimal = true;
+    }
+    const columns = optimal || stopped() ? null : enumerateColumns(model, best);
     if (columns) {
-      const state = new ScheduleState(model);
-      state.restore(best);
-      const exact = await solveExact(
-        model,
-        columns,
-        state.objective,
-        deadline ?? performance.now() + EXACT_SECONDS_WITHOUT_BUDGET * 1000,
-      );
+      const exact = await solveExact(model, columns, state.objective, budgetEnd());
       if (exact.slotOf) {
         best = exact.slotOf;
         method = 'exact';
       }
       optimal = exact.optimal;
-      exactBound = exact.bound;
+      exactBound = Math.min(exactBound, exact.bound);
     }
   }
 

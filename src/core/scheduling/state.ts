@@ -1,4 +1,5 @@
-import { LEVEL_VALUES, type Model } from './model.js';
+import { LEVEL_VALUES } from './levels.js';
+import type { Model } from './model.js';
 
 /**
  * A schedule under search, with the counts that make every change cheap: for each (slot, person)
@@ -65,6 +66,44 @@ export class ScheduleState {
       }
     }
     return loss;
+  }
+
+  /**
+   * Score change in slot t if `out` (a session in t, or -1) left it and `into` (a session not in t,
+   * or -1) joined it, nothing changed: one merged pass over both sessions' ratings (sorted by user).
+   * A move is replaceDelta(from, s, -1) + replaceDelta(to, -1, s); a swap of s (in a) and o (in b) is
+   * replaceDelta(a, s, o) + replaceDelta(b, o, s).
+   */
+  replaceDelta(t: number, out: number, into: number): number {
+    if (t < 0) return 0;
+    const m = this.model;
+    const c = this.counts;
+    const rUser = m.rUser;
+    const rLevel = m.rLevel;
+    const slotBase = t * m.nUsers;
+    let i = out >= 0 ? m.rStart[out]! : 0;
+    const iEnd = out >= 0 ? m.rStart[out + 1]! : 0;
+    let j = into >= 0 ? m.rStart[into]! : 0;
+    const jEnd = into >= 0 ? m.rStart[into + 1]! : 0;
+    let delta = 0;
+    while (i < iEnd || j < jEnd) {
+      const uOut = i < iEnd ? rUser[i]! : 0x7fffffff;
+      const uIn = j < jEnd ? rUser[j]! : 0x7fffffff;
+      const u = uOut < uIn ? uOut : uIn;
+      const lOut = uOut === u ? rLevel[i++]! : 0;
+      const lIn = uIn === u ? rLevel[j++]! : 0;
+      const base = (slotBase + u) * 4;
+      const best = c[base + 3] ? 3 : c[base + 2] ? 2 : c[base + 1] ? 1 : 0;
+      // The best level once `out` has left.
+      let rest = best;
+      if (lOut === best && c[base + best] === 1) {
+        rest = best - 1;
+        while (rest > 0 && !c[base + rest]) rest--;
+      }
+      const after = lIn > rest ? lIn : rest;
+      if (after !== best) delta += LEVEL_VALUES[after as 0]! - LEVEL_VALUES[best as 0]!;
+    }
+    return delta;
   }
 
   /** Stay-close cost change (in sessions) of moving s to slot t (-1 = unplaced). */
