@@ -14,6 +14,8 @@ export const deliveryView = z.object({
   error: z.string().nullable(),
   summary: z.string().nullable(),
   meetingId: z.string().nullable(),
+  /** How it came: an HTTP webhook or a message from the queue. */
+  channel: z.enum(['webhook', 'queue']),
 });
 
 export const deliveriesQuery = z

@@ -86,7 +86,10 @@ export function InboundPage() {
                       <th scope="row" data-label="Received">
                         {when(d.receivedAt)}
                       </th>
-                      <td data-label="Source">{d.source}</td>
+                      <td data-label="Source">
+                        {d.source}
+                        <span className="cell-sub">{d.channel === 'queue' ? 'queue message' : 'webhook'}</span>
+                      </td>
                       <td data-label="Delivery" className="cell-code">
                         {d.deliveryId}
                       </td>
