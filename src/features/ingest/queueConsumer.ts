@@ -11,7 +11,7 @@ import { intra42Receiver, type Receipt } from './receive.js';
 /** The header a dead-lettered message carries: why Convene refused it. */
 export const REASON_HEADER = 'x-convene-reason';
 
-type Settle =
+export type Settle =
   | { kind: 'ack' }
   | { kind: 'requeue' }
   | { kind: 'dead-letter'; reason: string; status: number; field?: string | undefined };
@@ -24,6 +24,7 @@ interface Pending {
 
 /** One connection's channel, in transaction mode, with the acks and publishes waiting for its next commit. */
 interface Session {
+  connection: ChannelModel;
   channel: Channel;
   consumerTag?: string;
   alive: boolean;
@@ -42,6 +43,8 @@ export interface QueueConsumerOptions {
   reconnect?: Backoff;
   /** Waiting before a message that failed for a passing reason (the database is down) is requeued. */
   retry?: Backoff;
+  /** For tests: runs after a batch is sent and before its commit (e.g. to lose the connection there). */
+  beforeCommit?(settles: Array<Settle['kind']>): Promise<void>;
 }
 
 /**
@@ -80,7 +83,7 @@ export function intra42QueueConsumer(options: QueueConsumerOptions): Service & {
 
   const onConnect = async (connection: ChannelModel) => {
     const channel = await connection.createChannel();
-    const mine: Session = { channel, alive: true, pending: [], flushing: false };
+    const mine: Session = { connection, channel, alive: true, pending: [], flushing: false };
     channel.on('error', (error: Error) => log.warn({ err: error }, 'AMQP channel error'));
     channel.on('close', () => {
       mine.alive = false;
@@ -206,10 +209,17 @@ export function intra42QueueConsumer(options: QueueConsumerOptions): Service & {
           from.channel.ack(message);
         }
       }
+      await options.beforeCommit?.(batch.map((p) => p.settle.kind));
       await txCommit(from.channel);
       committed = true;
     } catch (error) {
-      if (from.alive) log.warn({ err: error }, 'AMQP commit failed; the messages come back');
+      if (from.alive) {
+        // Not committed on a channel still open: drop the connection so the broker gives these
+        // messages back (to the next connection) instead of leaving them unacknowledged here.
+        log.warn({ err: error }, 'AMQP commit failed; reconnecting so the messages come back');
+        from.alive = false;
+        void from.connection.close().catch(() => undefined);
+      }
     } finally {
       for (const waiting of batch) waiting.done(committed);
       from.flushing = false;
