@@ -151,6 +151,7 @@ export async function listDeliveries(
       summary: r.summary,
       meetingId: r.meeting_id,
       channel: r.channel,
+      deadLettered: Boolean(r.dead_lettered_at),
     })),
   };
 }
