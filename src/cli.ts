@@ -24,6 +24,7 @@ const commandFiles: Array<{ commands: string[]; load: () => Promise<(program: Co
     commands: ['unconference'],
     load: async () => (await import('./cli/unconference.js')).registerUnconferenceCommands,
   },
+  { commands: ['consume'], load: async () => (await import('./cli/ingest.js')).registerIngestCommands },
   { commands: ['demo'], load: async () => (await import('./cli/demo.js')).registerDemoCommands },
 ];
 const named = process.argv[2];

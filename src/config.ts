@@ -23,6 +23,13 @@ const databaseUrl = z.string().refine((url) => url.startsWith('sqlite:') || /^po
   message: 'must start with sqlite: or postgres://',
 });
 
+const AMQP_DEFAULTS = {
+  queue: 'intra42.scale_team',
+  prefetch: 32,
+  deadLetterExchange: 'convene.dead-letter',
+  deadLetterQueue: 'intra42.scale_team.dead',
+};
+
 export const configSchema = z
   .object({
     port: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -212,18 +219,28 @@ export const configSchema = z
               .string()
               .regex(/^amqps?:\/\//, 'must start with amqp:// or amqps://')
               .optional(),
-            queue: z.string().min(1).default('intra42.scale_team'),
+            queue: z.string().min(1).max(200).default('intra42.scale_team'),
+            /** Messages in flight at once (AMQP prefetch); acknowledged only after their commit. */
             prefetch: z.coerce.number().int().min(1).max(1000).default(32),
+            /** Where refused messages go, with an `x-convene-reason` header: exchange and its queue. */
+            deadLetterExchange: z.string().min(1).max(200).default('convene.dead-letter'),
+            deadLetterQueue: z.string().min(1).max(200).default('intra42.scale_team.dead'),
           })
           .strict()
-          .default({ queue: 'intra42.scale_team', prefetch: 32 }),
+          .default(AMQP_DEFAULTS),
+        /**
+         * How long a delivery being processed stays claimed: a redelivery within it waits (the queue
+         * requeues it with backoff), one after it takes over from a process that died mid-delivery.
+         */
+        leaseSeconds: z.coerce.number().int().min(1).max(3600).default(60),
       })
       .strict()
       .default({
         webhooks: '',
         apiUrl: 'https://api.intra.42.fr/',
         emailDomain: 'student.42.fr',
-        amqp: { queue: 'intra42.scale_team', prefetch: 32 },
+        amqp: AMQP_DEFAULTS,
+        leaseSeconds: 60,
       }),
     /** Unconference scheduler runs (a worker thread each): the longest time budget an admin may ask for. */
     unconferenceRuns: z
@@ -305,6 +322,9 @@ const envKeys: Array<[string, string[], (raw: string) => unknown]> = [
   ['CONVENE_INTRA42_AMQP_URL', ['intra42', 'amqp', 'url'], String],
   ['CONVENE_INTRA42_AMQP_QUEUE', ['intra42', 'amqp', 'queue'], String],
   ['CONVENE_INTRA42_AMQP_PREFETCH', ['intra42', 'amqp', 'prefetch'], String],
+  ['CONVENE_INTRA42_AMQP_DEAD_LETTER_EXCHANGE', ['intra42', 'amqp', 'deadLetterExchange'], String],
+  ['CONVENE_INTRA42_AMQP_DEAD_LETTER_QUEUE', ['intra42', 'amqp', 'deadLetterQueue'], String],
+  ['CONVENE_INTRA42_LEASE_SECONDS', ['intra42', 'leaseSeconds'], String],
 ];
 
 function parseBoolean(raw: string): unknown {

@@ -14,6 +14,10 @@ export const deliveryView = z.object({
   error: z.string().nullable(),
   summary: z.string().nullable(),
   meetingId: z.string().nullable(),
+  /** How it came: an HTTP webhook or a message from the queue. */
+  channel: z.enum(['webhook', 'queue']),
+  /** A refused queue message that is in the dead-letter queue. */
+  deadLettered: z.boolean(),
 });
 
 export const deliveriesQuery = z

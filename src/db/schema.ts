@@ -332,7 +332,15 @@ export interface DeliveriesTable {
   error: string | null;
   summary: string | null;
   meeting_id: string | null;
+  /** How it came: 'webhook' | 'queue'. */
+  channel: Generated<DeliveryChannel>;
+  /** While 'processing': until when the claim holds; after that a redelivery may take it over. */
+  lease_until: string | null;
+  /** A refused queue message: when it was put in the dead-letter queue (once). */
+  dead_lettered_at: string | null;
 }
+
+export type DeliveryChannel = 'webhook' | 'queue';
 
 export interface ApiTokensTable {
   id: string;

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { deleteExpiredSessions } from '../features/auth/sessions.js';
+import { intra42QueueConsumer } from '../features/ingest/queueConsumer.js';
 import { managerPattern } from '../features/mixers/eligibility.js';
 import { runDueRounds } from '../features/mixers/scheduler.js';
 import { switchDuePhases } from '../features/talks/events.js';
@@ -38,5 +39,7 @@ export function backgroundJobs(ctx: AppContext, log: FastifyBaseLogger): Job[] {
   // Once per cron time across processes, through its row in job_leases.
   const sync = directorySyncJob(ctx);
   if (sync) jobs.push(sync);
+  // Several consumers may share the queue: each delivery is claimed once in the database.
+  if (ctx.config.intra42.amqp.url) jobs.push(intra42QueueConsumer({ db, config: ctx.config, log }));
   return jobs;
 }

@@ -24,6 +24,15 @@ before(async () => {
       error: 'user.login: missing: this evaluation is automatic, no meeting is needed.',
     });
   }
+  const queued = await claimDelivery(db, 'intra42', 'queue-bad-3', { channel: 'queue' });
+  if (queued.claimed) {
+    await finishDelivery(db, queued.id, {
+      outcome: 'rejected',
+      statusCode: 400,
+      error: 'begin_at: must be a time such as 2020-07-15T21:00:00.000Z or 2020-05-14 22:30:00 UTC',
+      deadLetteredAt: new Date().toISOString(),
+    });
+  }
 });
 
 after(async () => {
@@ -55,6 +64,8 @@ for (const width of [1280, 390]) {
       await page.goto(`${live.url}/admin/inbound`);
       await page.getByText('delivery-bad-2').waitFor();
       assert.ok(await page.getByText(/evaluation is automatic/).isVisible());
+      // A message from the queue says so, and was put in the dead-letter queue.
+      assert.ok(await page.getByText('queue message · dead-lettered').isVisible());
       await page.screenshot({ path: shot(`ingest-inbound-${width}`), fullPage: true });
       await assertFits(page, 'the Inbound page');
       await page.getByLabel('Outcome').selectOption('rejected');

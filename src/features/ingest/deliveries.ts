@@ -1,17 +1,37 @@
 import type { DeliveriesPage } from '../../contract/ingest.js';
 import type { Db } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/errors.js';
-import type { DeliveryOutcome } from '../../db/schema.js';
+import type { DeliveryChannel, DeliveryOutcome } from '../../db/schema.js';
 import { newId } from '../../lib/ids.js';
 
-export type Claim = { claimed: true; id: string } | { claimed: false; outcome: DeliveryOutcome };
+export type Claim =
+  | { claimed: true; id: string }
+  | { claimed: false; id: string | null; outcome: DeliveryOutcome; error: string | null; deadLettered: boolean };
+
+export interface ClaimOptions {
+  now?: Date;
+  /** How long the "processing" claim holds before a redelivery may take it over. */
+  leaseMs?: number;
+  channel?: DeliveryChannel;
+}
+
+const DEFAULT_LEASE_MS = 60_000;
 
 /**
  * Takes a delivery for processing, once per (source, delivery id): the unique key makes two
  * copies racing end with one winner. A delivery that failed (a database or 42 API outage) may be
- * taken again by its redelivery; one that ended otherwise, or is being processed, may not.
+ * taken again by its redelivery, and so may one still "processing" after its lease ran out (the
+ * process handling it died); one that ended otherwise, or is being processed under a live lease,
+ * may not.
  */
-export async function claimDelivery(db: Db, source: string, deliveryId: string, now = new Date()): Promise<Claim> {
+export async function claimDelivery(
+  db: Db,
+  source: string,
+  deliveryId: string,
+  options: ClaimOptions = {},
+): Promise<Claim> {
+  const now = options.now ?? new Date();
+  const leaseUntil = new Date(now.getTime() + (options.leaseMs ?? DEFAULT_LEASE_MS)).toISOString();
   const id = newId();
   try {
     await db
@@ -26,28 +46,52 @@ export async function claimDelivery(db: Db, source: string, deliveryId: string, 
         error: null,
         summary: null,
         meeting_id: null,
+        channel: options.channel ?? 'webhook',
+        lease_until: leaseUntil,
+        dead_lettered_at: null,
       })
       .execute();
     return { claimed: true, id };
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
   }
+  // One conditional UPDATE: of two redeliveries racing for a failed or expired claim, one wins.
   const retaken = await db
     .updateTable('deliveries')
-    .set({ outcome: 'processing', received_at: now.toISOString(), error: null, status_code: null })
+    .set({
+      outcome: 'processing',
+      received_at: now.toISOString(),
+      error: null,
+      status_code: null,
+      lease_until: leaseUntil,
+    })
     .where('source', '=', source)
     .where('delivery_id', '=', deliveryId)
-    .where('outcome', '=', 'failed')
+    .where((eb) =>
+      eb.or([
+        eb('outcome', '=', 'failed'),
+        eb.and([
+          eb('outcome', '=', 'processing'),
+          eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now.toISOString())]),
+        ]),
+      ]),
+    )
     .returning('id')
     .executeTakeFirst();
   if (retaken) return { claimed: true, id: retaken.id };
   const row = await db
     .selectFrom('deliveries')
-    .select('outcome')
+    .select(['id', 'outcome', 'error', 'dead_lettered_at'])
     .where('source', '=', source)
     .where('delivery_id', '=', deliveryId)
     .executeTakeFirst();
-  return { claimed: false, outcome: row?.outcome ?? 'processing' };
+  return {
+    claimed: false,
+    id: row?.id ?? null,
+    outcome: row?.outcome ?? 'processing',
+    error: row?.error ?? null,
+    deadLettered: Boolean(row?.dead_lettered_at),
+  };
 }
 
 export interface DeliveryEnd {
@@ -56,6 +100,8 @@ export interface DeliveryEnd {
   error?: string | null;
   summary?: string | null;
   meetingId?: string | null;
+  /** A refused queue message: when it was put in the dead-letter queue. */
+  deadLetteredAt?: string | null;
 }
 
 export async function finishDelivery(db: Db, id: string, end: DeliveryEnd): Promise<void> {
@@ -67,6 +113,8 @@ export async function finishDelivery(db: Db, id: string, end: DeliveryEnd): Prom
       error: end.error?.slice(0, 1000) ?? null,
       summary: end.summary?.slice(0, 300) ?? null,
       meeting_id: end.meetingId ?? null,
+      lease_until: null,
+      ...(end.deadLetteredAt ? { dead_lettered_at: end.deadLetteredAt } : {}),
     })
     .where('id', '=', id)
     .execute();
@@ -102,6 +150,8 @@ export async function listDeliveries(
       error: r.error,
       summary: r.summary,
       meetingId: r.meeting_id,
+      channel: r.channel,
+      deadLettered: Boolean(r.dead_lettered_at),
     })),
   };
 }

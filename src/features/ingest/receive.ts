@@ -1,8 +1,9 @@
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/database.js';
+import type { DeliveryChannel, DeliveryOutcome } from '../../db/schema.js';
 import { type Intra42Api, Intra42Failure, intra42Api } from '../../integrations/intra42.js';
 import { describeZodError } from '../../lib/zodMessage.js';
-import { claimDelivery, finishDelivery } from './deliveries.js';
+import { claimDelivery, type DeliveryEnd, finishDelivery } from './deliveries.js';
 import { checkHeaders, destroySchema, parseWebhookSecrets, scaleTeamSchema } from './intra42Contract.js';
 import { KeyedQueue } from './keyedQueue.js';
 import { INTRA42_SOURCE } from './people.js';
@@ -17,6 +18,12 @@ export interface Receipt {
   meetingId?: string | null;
   /** Only for failures: the sender may try the same delivery again later. */
   retry?: boolean;
+  /** The recorded delivery (absent when nothing was recorded: a bad secret, model or delivery id). */
+  deliveryRowId?: string | null;
+  /** A duplicate: how the first copy ended, and whether it was put in the dead-letter queue. */
+  earlier?: { outcome: DeliveryOutcome; error: string | null; deadLettered: boolean };
+  /** With `deferRejections`: how the refused delivery is to be recorded, by the caller. */
+  unfinished?: DeliveryEnd;
 }
 
 export type Intra42Receiver = (headers: Record<string, unknown>, body: unknown) => Promise<Receipt>;
@@ -26,7 +33,17 @@ export type Intra42Receiver = (headers: Record<string, unknown>, body: unknown) 
  * once, the body parsed, the meeting upserted or cancelled, and the outcome recorded. `body` is
  * the parsed JSON, or a Buffer/string from the queue.
  */
-export function intra42Receiver(props: { db: Db; config: Config; api?: Intra42Api | null }): Intra42Receiver {
+export function intra42Receiver(props: {
+  db: Db;
+  config: Config;
+  api?: Intra42Api | null;
+  channel?: DeliveryChannel;
+  /**
+   * Leave a refused delivery "processing" and hand its end back (`unfinished`): the queue consumer
+   * records it only once the message is in the dead-letter queue.
+   */
+  deferRejections?: boolean;
+}): Intra42Receiver {
   const { db } = props;
   const settings = props.config.intra42;
   const secrets = parseWebhookSecrets(settings.webhooks);
@@ -49,12 +66,17 @@ export function intra42Receiver(props: { db: Db; config: Config; api?: Intra42Ap
         ...(checked.field && { field: checked.field }),
       };
     }
-    const claim = await claimDelivery(db, INTRA42_SOURCE, checked.deliveryId);
+    const claim = await claimDelivery(db, INTRA42_SOURCE, checked.deliveryId, {
+      leaseMs: settings.leaseSeconds * 1000,
+      channel: props.channel ?? 'webhook',
+    });
     if (!claim.claimed) {
       return {
         status: 200,
         outcome: 'duplicate',
         message: `Delivery ${checked.deliveryId} was already received (${claim.outcome}); nothing changed.`,
+        deliveryRowId: claim.id,
+        earlier: { outcome: claim.outcome, error: claim.error, deadLettered: claim.deadLettered },
       };
     }
     let receipt: Receipt;
@@ -67,6 +89,7 @@ export function intra42Receiver(props: { db: Db; config: Config; api?: Intra42Ap
         outcome: 'failed',
         message: outage ? error.message : 'The delivery could not be stored; send it again later.',
         retry: true,
+        deliveryRowId: claim.id,
       };
       await finishDelivery(db, claim.id, {
         outcome: 'failed',
@@ -75,14 +98,18 @@ export function intra42Receiver(props: { db: Db; config: Config; api?: Intra42Ap
       }).catch(() => undefined);
       return receipt;
     }
-    await finishDelivery(db, claim.id, {
+    const end: DeliveryEnd = {
       outcome: receipt.outcome === 'ok' || receipt.outcome === 'ignored' ? receipt.outcome : 'rejected',
       statusCode: receipt.status,
       error: receipt.outcome === 'rejected' ? receipt.message : null,
       summary: `${checked.event}: ${receipt.message}`,
       meetingId: receipt.meetingId ?? null,
-    });
-    return receipt;
+    };
+    // A refused queue message stays claimed until it is in the dead-letter queue: the consumer ends it.
+    if (end.outcome === 'rejected' && props.deferRejections)
+      return { ...receipt, deliveryRowId: claim.id, unfinished: end };
+    await finishDelivery(db, claim.id, end);
+    return { ...receipt, deliveryRowId: claim.id };
   };
 
   async function process(event: 'create' | 'update' | 'destroy', raw: unknown): Promise<Receipt> {

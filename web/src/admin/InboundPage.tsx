@@ -86,13 +86,24 @@ export function InboundPage() {
                       <th scope="row" data-label="Received">
                         {when(d.receivedAt)}
                       </th>
-                      <td data-label="Source">{d.source}</td>
+                      <td data-label="Source">
+                        {d.source}
+                        <span className="cell-sub">
+                          {d.channel === 'queue'
+                            ? `queue message${d.deadLettered ? ' · dead-lettered' : ''}`
+                            : 'webhook'}
+                        </span>
+                      </td>
                       <td data-label="Delivery" className="cell-code">
                         {d.deliveryId}
                       </td>
                       <td data-label="Outcome">
                         <span className={`badge ${OUTCOME_BADGE[d.outcome]}`}>{OUTCOME_LABELS[d.outcome]}</span>
-                        {d.statusCode ? <span className="cell-sub">HTTP {d.statusCode}</span> : null}
+                        {d.statusCode ? (
+                          <span className="cell-sub">
+                            {d.channel === 'queue' ? 'status' : 'HTTP'} {d.statusCode}
+                          </span>
+                        ) : null}
                       </td>
                       <td data-label="What happened">
                         {d.error ? <span className="message-error">{d.error}</span> : (d.summary ?? '—')}

@@ -1,0 +1,254 @@
+/**
+ * Ingestion benchmark (`npm run bench:ingest`): 42 scale_team creates with distinct ids, each
+ * committed with its messages queued, on SQLite and (with CONVENE_BENCH_POSTGRES_URL) PostgreSQL:
+ *
+ * - baseline: a bare loop inserting one row per event into `deliveries`, each its own commit;
+ * - webhook: `POST /webhooks/42` through the real server (in-process inject, 32 at a time);
+ * - queue ×1 / ×2: messages published to RabbitMQ (CONVENE_BENCH_AMQP_URL, default the local one)
+ *   and consumed by one or two `convene consume` processes, timed from the first publish to the
+ *   last delivery committed.
+ *
+ * Figures are events/s and ratios to the baseline of the same run (the machine may be shared).
+ * The issue's target is 1,000 events/s for the webhook and one queue consumer. Writes
+ * bench/results/ingest.json.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import amqp from 'amqplib';
+import pg from 'pg';
+import { openContext } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import type { Db } from '../src/db/database.js';
+import { newId } from '../src/lib/ids.js';
+import { buildServer } from '../src/server.js';
+
+const EVENTS = Number(process.env.CONVENE_BENCH_INGEST_EVENTS ?? 2000);
+const TARGET_PER_SECOND = 1000;
+const SECRET = 'bench-create-secret';
+const WEBHOOKS = `scale_team.create:${SECRET}`;
+const AMQP_URL = process.env.CONVENE_BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const here = dirname(fileURLToPath(import.meta.url));
+const bin = join(here, '..', 'bin', 'convene.js');
+const later = new Date(Date.now() + 3 * 3_600_000).toISOString();
+
+const body = (id: number) =>
+  JSON.stringify({
+    id,
+    begin_at: later,
+    user: { login: `eval${id}` },
+    team: { id, name: 'libft', users: [{ login: `stud${id}a` }, { login: `stud${id}b` }] },
+  });
+
+async function freshDatabase(engine: 'sqlite' | 'postgres'): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = process.env.CONVENE_BENCH_POSTGRES_URL;
+  if (engine === 'sqlite' || !admin) {
+    const dir = mkdtempSync(join(tmpdir(), 'convene-bench-'));
+    return {
+      url: `sqlite:${join(dir, 'convene.db')}`,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+  const name = `convene_bench_${newId()
+    .replace(/[^a-z0-9]/gi, '')
+    .slice(0, 10)
+    .toLowerCase()}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: admin });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+const perSecond = (events: number, ms: number) => Math.round((events / ms) * 1000);
+
+async function baseline(db: Db): Promise<number> {
+  const started = performance.now();
+  for (let i = 0; i < EVENTS; i++) {
+    await db
+      .insertInto('deliveries')
+      .values({
+        id: newId(),
+        source: 'bench',
+        delivery_id: `b-${i}`,
+        received_at: new Date().toISOString(),
+        outcome: 'ok',
+        status_code: 200,
+        error: null,
+        summary: null,
+        meeting_id: null,
+        lease_until: null,
+        dead_lettered_at: null,
+      })
+      .execute();
+  }
+  return perSecond(EVENTS, performance.now() - started);
+}
+
+async function webhook(app: Awaited<ReturnType<typeof buildServer>>, firstId: number): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= EVENTS) return;
+      const response = await app.inject({
+        method: 'POST',
+        url: '/webhooks/42',
+        headers: {
+          'content-type': 'application/json',
+          'x-model': 'scale_team',
+          'x-event': 'create',
+          'x-secret': SECRET,
+          'x-delivery': `w-${firstId + i}`,
+        },
+        payload: body(firstId + i),
+      });
+      if (response.statusCode !== 200) throw new Error(`webhook answered ${response.statusCode}: ${response.body}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, worker));
+  return perSecond(EVENTS, performance.now() - started);
+}
+
+function consumeProcess(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [bin, 'consume'], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`convene consume did not start:\n${text}`)), 60_000);
+    const look = (chunk: Buffer) => {
+      text += chunk;
+      if (text.includes('is consuming')) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    };
+    child.stdout.on('data', look);
+    child.stderr.on('data', look);
+    child.on('exit', (code) => reject(new Error(`convene consume exited with ${code}:\n${text}`)));
+  });
+}
+
+async function queue(db: Db, databaseUrl: string, consumers: number, firstId: number): Promise<number> {
+  const tag = newId()
+    .replace(/[^a-z0-9]/gi, '')
+    .slice(0, 8);
+  const names = { queue: `convene-bench-${tag}`, dlx: `convene-bench-${tag}.dlx`, dlq: `convene-bench-${tag}.dead` };
+  const connection = await amqp.connect(AMQP_URL);
+  const channel = await connection.createConfirmChannel();
+  await channel.assertQueue(names.queue, { durable: true });
+  const env = {
+    DATABASE_URL: databaseUrl,
+    CONVENE_INTRA42_WEBHOOKS: WEBHOOKS,
+    CONVENE_INTRA42_AMQP_URL: AMQP_URL,
+    CONVENE_INTRA42_AMQP_QUEUE: names.queue,
+    CONVENE_INTRA42_AMQP_DEAD_LETTER_EXCHANGE: names.dlx,
+    CONVENE_INTRA42_AMQP_DEAD_LETTER_QUEUE: names.dlq,
+    CONVENE_SMTP_URL: 'smtp://127.0.0.1:9',
+  };
+  const children = await Promise.all(Array.from({ length: consumers }, () => consumeProcess(env)));
+  try {
+    const started = performance.now();
+    for (let i = 0; i < EVENTS; i++) {
+      channel.sendToQueue(names.queue, Buffer.from(body(firstId + i)), {
+        persistent: true,
+        headers: { 'X-Model': 'scale_team', 'X-Event': 'create', 'X-Secret': SECRET, 'X-Delivery': `q-${firstId + i}` },
+      });
+    }
+    await channel.waitForConfirms();
+    for (;;) {
+      const row = await db
+        .selectFrom('deliveries')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('channel', '=', 'queue')
+        .where('outcome', '=', 'ok')
+        .where('delivery_id', 'like', `q-%`)
+        .executeTakeFirstOrThrow();
+      if (Number(row.n) >= EVENTS) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return perSecond(EVENTS, performance.now() - started);
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    await Promise.all(children.map((child) => new Promise((resolve) => child.once('exit', resolve))));
+    await channel.deleteQueue(names.queue).catch(() => undefined);
+    await channel.deleteQueue(names.dlq).catch(() => undefined);
+    await channel.deleteExchange(names.dlx).catch(() => undefined);
+    await connection.close();
+  }
+}
+
+async function measure(engine: 'sqlite' | 'postgres', consumerCounts: number[]) {
+  const results: Array<Record<string, string | number>> = [];
+  for (const consumers of consumerCounts) {
+    // A fresh database per measurement, so each starts from the same size.
+    const database = await freshDatabase(engine);
+    const config = loadConfig({
+      env: { LOG_LEVEL: 'silent' },
+      cwd: '/nonexistent-convene-config-dir',
+      overrides: {
+        databaseUrl: database.url,
+        'intra42.webhooks': WEBHOOKS,
+        'notifications.email.smtpUrl': 'smtp://127.0.0.1:9',
+      },
+    });
+    const ctx = await openContext(config);
+    const app = await buildServer(ctx, { logger: false });
+    await app.ready();
+    try {
+      const bare = await baseline(ctx.database.db);
+      const row = (what: string, eventsPerSecond: number) =>
+        results.push({
+          engine,
+          what,
+          eventsPerSecond,
+          baselinePerSecond: bare,
+          ratio: Number((eventsPerSecond / bare).toFixed(3)),
+        });
+      if (consumers === 1) row('webhook', await webhook(app, 1_000_000));
+      row(
+        `queue, ${consumers} consumer${consumers > 1 ? 's' : ''}`,
+        await queue(ctx.database.db, database.url, consumers, 2_000_000),
+      );
+    } finally {
+      await app.close();
+      await ctx.database.close();
+      await database.drop();
+    }
+  }
+  return results;
+}
+
+const results = [...(await measure('sqlite', [1]))];
+if (process.env.CONVENE_BENCH_POSTGRES_URL) results.push(...(await measure('postgres', [1, 2])));
+else console.log('CONVENE_BENCH_POSTGRES_URL is not set: PostgreSQL not measured.');
+console.log(`${EVENTS} events each; ratio = events/s ÷ a bare insert loop's rows/s on the same database, same run.`);
+console.table(results);
+for (const r of results) {
+  if (r.what === 'webhook' || r.what === 'queue, 1 consumer') {
+    const met = Number(r.eventsPerSecond) >= TARGET_PER_SECOND;
+    console.log(
+      `${r.engine} ${r.what}: ${r.eventsPerSecond}/s — ${met ? 'meets' : 'BELOW'} the target of ${TARGET_PER_SECOND}/s`,
+    );
+  }
+}
+mkdirSync(join(here, 'results'), { recursive: true });
+writeFileSync(
+  join(here, 'results', 'ingest.json'),
+  `${JSON.stringify({ at: new Date().toISOString(), node: process.version, events: EVENTS, results }, null, 2)}\n`,
+);

@@ -1,0 +1,289 @@
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../../config.js';
+import type { Db } from '../../db/database.js';
+import { AmqpLink, type Backoff, nextDelay, txCommit, txSelect } from '../../integrations/amqp.js';
+import type { Intra42Api } from '../../integrations/intra42.js';
+import type { Service } from '../../jobs/runner.js';
+import { type DeliveryEnd, finishDelivery } from './deliveries.js';
+import { intra42Receiver, type Receipt } from './receive.js';
+
+/** The header a dead-lettered message carries: why Convene refused it. */
+export const REASON_HEADER = 'x-convene-reason';
+
+export type Settle =
+  | { kind: 'ack' }
+  | { kind: 'requeue' }
+  | { kind: 'dead-letter'; reason: string; status: number; field?: string | undefined };
+
+interface Pending {
+  message: ConsumeMessage;
+  settle: Settle;
+  done(committed: boolean): void;
+}
+
+/** One connection's channel, in transaction mode, with the acks and publishes waiting for its next commit. */
+interface Session {
+  connection: ChannelModel;
+  channel: Channel;
+  consumerTag?: string;
+  alive: boolean;
+  pending: Pending[];
+  flushing: boolean;
+}
+
+export interface QueueConsumerOptions {
+  db: Db;
+  config: Config;
+  log: FastifyBaseLogger;
+  api?: Intra42Api | null;
+  /** Connection name shown by the broker. */
+  name?: string;
+  /** Reconnecting after a lost connection. */
+  reconnect?: Backoff;
+  /** Waiting before a message that failed for a passing reason (the database is down) is requeued. */
+  retry?: Backoff;
+  /** For tests: runs after a batch is sent and before its commit (e.g. to lose the connection there). */
+  beforeCommit?(settles: Array<Settle['kind']>): Promise<void>;
+}
+
+/**
+ * The 42 intranet's queue: `scale_team` messages with the webhook's headers as AMQP headers, each
+ * handled by the same receiver as `POST /webhooks/42` (secret, delivery id once, zod contract).
+ *
+ * The consuming channel is in AMQP transaction mode. A message is acknowledged only after its
+ * database commit; a refused one (bad JSON, a schema error, a wrong secret) is published to the
+ * dead-letter exchange with `x-convene-reason` and acknowledged in one broker transaction, so a
+ * connection lost in between does neither, and the redelivered message is dead-lettered then:
+ * once. Its delivery row stays "processing" (under the lease) until that commit, so a copy
+ * arriving meanwhile waits instead of being handled twice. A passing failure (the database is
+ * down) is requeued after a backoff, never dead-lettered. Acks of messages finishing together
+ * share one commit.
+ */
+export function intra42QueueConsumer(options: QueueConsumerOptions): Service & { readonly connected: boolean } {
+  const { db, config, log } = options;
+  const settings = config.intra42.amqp;
+  const url = settings.url;
+  if (!url) throw new Error('intra42.amqp.url is not configured.');
+  const receive = intra42Receiver({
+    db,
+    config,
+    ...(options.api !== undefined && { api: options.api }),
+    channel: 'queue',
+    deferRejections: true,
+  });
+  const retry = options.retry ?? { firstMs: 250, maxMs: 30_000 };
+
+  let session: Session | undefined;
+  let link: AmqpLink | undefined;
+  let stopping = false;
+  const inFlight = new Set<Promise<void>>();
+  const waits = new Set<() => void>();
+  let retryDelay: number | undefined;
+
+  const onConnect = async (connection: ChannelModel) => {
+    const channel = await connection.createChannel();
+    const mine: Session = { connection, channel, alive: true, pending: [], flushing: false };
+    channel.on('error', (error: Error) => log.warn({ err: error }, 'AMQP channel error'));
+    channel.on('close', () => {
+      mine.alive = false;
+      // Nothing of these was committed: the broker gives the messages back.
+      for (const waiting of mine.pending.splice(0)) waiting.done(false);
+    });
+    await txSelect(channel);
+    await channel.assertExchange(settings.deadLetterExchange, 'direct', { durable: true });
+    await channel.assertQueue(settings.deadLetterQueue, { durable: true });
+    await channel.bindQueue(settings.deadLetterQueue, settings.deadLetterExchange, settings.deadLetterQueue);
+    await channel.assertQueue(settings.queue, { durable: true });
+    await channel.prefetch(settings.prefetch);
+    session = mine;
+    const consumer = await channel.consume(
+      settings.queue,
+      (message) => {
+        if (!message) return; // The broker cancelled the consumer (queue deleted): the channel closes next.
+        const run = handle(mine, message).catch((error: unknown) =>
+          log.error({ err: error }, 'queue message handling failed'),
+        );
+        inFlight.add(run);
+        void run.finally(() => inFlight.delete(run));
+      },
+      { noAck: false },
+    );
+    mine.consumerTag = consumer.consumerTag;
+    log.info({ queue: settings.queue, prefetch: settings.prefetch }, 'consuming the 42 queue');
+  };
+
+  async function handle(from: Session, message: ConsumeMessage): Promise<void> {
+    const headers = headersOf(message);
+    let receipt: Receipt;
+    try {
+      receipt = await receive(headers, message.content);
+    } catch (error) {
+      // The delivery could not even be claimed: the database is unreachable.
+      log.warn({ err: error }, 'queue message could not be handled; requeued after a backoff');
+      await requeueLater(from, message);
+      return;
+    }
+    if (receipt.outcome === 'ok' || receipt.outcome === 'ignored') {
+      retryDelay = undefined;
+      await settle(from, message, { kind: 'ack' });
+      return;
+    }
+    if (receipt.outcome === 'duplicate') {
+      // Another copy is being handled right now (here or by another consumer): wait and look again.
+      if (receipt.earlier?.outcome === 'processing') await requeueLater(from, message);
+      else await settle(from, message, { kind: 'ack' });
+      return;
+    }
+    if (receipt.outcome === 'failed') {
+      await requeueLater(from, message);
+      return;
+    }
+    // Refused for good: rejected (400/422) or unauthenticated (401).
+    const committed = await settle(from, message, {
+      kind: 'dead-letter',
+      reason: receipt.message,
+      status: receipt.status,
+      field: receipt.field,
+    });
+    if (receipt.deliveryRowId && receipt.unfinished)
+      await endRefused(receipt.deliveryRowId, receipt.unfinished, committed);
+  }
+
+  /** Records a refused delivery after its dead-letter commit; if that did not happen, frees it for the redelivery. */
+  async function endRefused(rowId: string, end: DeliveryEnd, committed: boolean): Promise<void> {
+    const final: DeliveryEnd = committed
+      ? { ...end, deadLetteredAt: new Date().toISOString() }
+      : {
+          outcome: 'failed',
+          statusCode: 503,
+          error: 'The connection to the queue was lost before the message was dead-lettered; its redelivery will be.',
+        };
+    await finishDelivery(db, rowId, final).catch((error: unknown) =>
+      // The claim's lease runs out and the redelivery takes it over.
+      log.warn({ err: error }, 'could not record how a queue message ended'),
+    );
+  }
+
+  async function requeueLater(from: Session, message: ConsumeMessage): Promise<void> {
+    retryDelay = nextDelay(retryDelay, retry);
+    await new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        waits.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, retryDelay);
+      waits.add(wake);
+    });
+    // Stopping or disconnected: closing the channel gives the message back anyway.
+    if (stopping || !from.alive) return;
+    await settle(from, message, { kind: 'requeue' });
+  }
+
+  /** Queues an ack, a requeue or a dead-lettering for the channel's next commit; true once committed. */
+  function settle(from: Session, message: ConsumeMessage, what: Settle): Promise<boolean> {
+    if (!from.alive) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      from.pending.push({ message, settle: what, done: resolve });
+      void flush(from);
+    });
+  }
+
+  async function flush(from: Session): Promise<void> {
+    if (from.flushing || !from.alive || !from.pending.length) return;
+    from.flushing = true;
+    const batch = from.pending.splice(0);
+    let committed = false;
+    try {
+      for (const { message, settle: what } of batch) {
+        if (what.kind === 'ack') from.channel.ack(message);
+        else if (what.kind === 'requeue') from.channel.nack(message, false, true);
+        else {
+          from.channel.publish(settings.deadLetterExchange, settings.deadLetterQueue, message.content, {
+            persistent: true,
+            ...(message.properties.contentType && { contentType: message.properties.contentType }),
+            ...(message.properties.messageId && { messageId: message.properties.messageId }),
+            headers: deadLetterHeaders(message, what),
+          });
+          from.channel.ack(message);
+        }
+      }
+      await options.beforeCommit?.(batch.map((p) => p.settle.kind));
+      await txCommit(from.channel);
+      committed = true;
+    } catch (error) {
+      if (from.alive) {
+        // Not committed on a channel still open: drop the connection so the broker gives these
+        // messages back (to the next connection) instead of leaving them unacknowledged here.
+        log.warn({ err: error }, 'AMQP commit failed; reconnecting so the messages come back');
+        from.alive = false;
+        void from.connection.close().catch(() => undefined);
+      }
+    } finally {
+      for (const waiting of batch) waiting.done(committed);
+      from.flushing = false;
+      if (from.pending.length) void flush(from);
+    }
+  }
+
+  return {
+    kind: 'service',
+    name: 'intra42-queue',
+    get connected() {
+      return link?.connected ?? false;
+    },
+    async start() {
+      stopping = false;
+      link = new AmqpLink({
+        url,
+        name: options.name ?? `convene-consumer-${process.pid}`,
+        log,
+        ...(options.reconnect && { backoff: options.reconnect }),
+        onConnect,
+        onDisconnect: () => {
+          if (session) session.alive = false;
+        },
+      });
+      await link.start();
+    },
+    async stop() {
+      stopping = true;
+      const current = session;
+      if (current?.alive && current.consumerTag)
+        await current.channel.cancel(current.consumerTag).catch(() => undefined);
+      for (const wake of [...waits]) wake();
+      // Messages being handled finish their database work and are acknowledged before the connection closes.
+      await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      await link?.close();
+      link = undefined;
+      session = undefined;
+    },
+  };
+}
+
+/** AMQP headers, lower-cased like HTTP's; the message id stands in for a missing X-Delivery. */
+function headersOf(message: ConsumeMessage): Record<string, unknown> {
+  const headers: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(message.properties.headers ?? {})) headers[key.toLowerCase()] = value;
+  if (headers['x-delivery'] === undefined && message.properties.messageId) {
+    headers['x-delivery'] = message.properties.messageId;
+  }
+  return headers;
+}
+
+/** The message's own headers (less its secret) and why it was refused. */
+function deadLetterHeaders(
+  message: ConsumeMessage,
+  why: { reason: string; status: number; field?: string | undefined },
+): Record<string, unknown> {
+  const headers: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(message.properties.headers ?? {})) {
+    if (key.toLowerCase() !== 'x-secret') headers[key] = value;
+  }
+  headers[REASON_HEADER] = why.reason.slice(0, 1000);
+  headers['x-convene-status'] = why.status;
+  if (why.field) headers['x-convene-field'] = why.field;
+  headers['x-convene-refused-at'] = new Date().toISOString();
+  return headers;
+}
