@@ -25,6 +25,7 @@ import { talksPublicRoutes, talksRoutes } from './features/talks/routes.js';
 import { type AppContext, adminOnly } from './http/context.js';
 import { frameworkErrorAnswer, registerErrorHandling } from './http/errors.js';
 import { serverWithFront } from './http/front.js';
+import { registerMetrics } from './http/metrics.js';
 import { registerSecurityHeaders, securityHeaders } from './http/securityHeaders.js';
 import { registerTextGuard } from './http/textGuard.js';
 import { childLoggerFactory, loggerOptions } from './logger.js';
@@ -77,6 +78,7 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean }
     transform: jsonSchemaTransform,
   });
 
+  await registerMetrics(app, ctx);
   registerAuthentication(app, ctx);
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));

@@ -4,6 +4,7 @@ import { managerPattern } from '../features/mixers/eligibility.js';
 import { runDueRounds } from '../features/mixers/scheduler.js';
 import { switchDuePhases } from '../features/talks/events.js';
 import type { AppContext } from '../http/context.js';
+import { backupJob } from './backups.js';
 import { directorySyncJob } from './directorySync.js';
 import { outboxJob } from './outbox.js';
 import type { Job } from './runner.js';
@@ -31,5 +32,8 @@ export function backgroundJobs(ctx: AppContext, log: FastifyBaseLogger): Job[] {
   // Once per cron time across processes, through its row in job_leases.
   const sync = directorySyncJob(ctx);
   if (sync) jobs.push(sync);
+  // Once per cron time across processes, through its row in job_leases.
+  const backup = backupJob(ctx, log);
+  if (backup) jobs.push(backup);
   return jobs;
 }

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { recordJobRun } from '../lib/metrics.js';
 
 /** A job run every `everyMs`, one run at a time per process. */
 export interface IntervalJob {
@@ -63,9 +64,16 @@ function everyInterval(job: IntervalJob, log: FastifyBaseLogger): RunningJobs {
   let stopped = false;
   const tick = () => {
     if (stopped || running) return;
+    const started = performance.now();
     running = job
       .run()
-      .catch((error: unknown) => log.error({ err: error, job: job.name }, 'job failed'))
+      .then(
+        () => recordJobRun(job.name, true, (performance.now() - started) / 1000),
+        (error: unknown) => {
+          recordJobRun(job.name, false, (performance.now() - started) / 1000);
+          log.error({ err: error, job: job.name }, 'job failed');
+        },
+      )
       .finally(() => {
         running = undefined;
       });
