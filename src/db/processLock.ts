@@ -32,17 +32,12 @@ export class LockBusyError extends Error {
 
 const isBusy = (error: unknown) => (error as { code?: string }).code?.startsWith('SQLITE_BUSY') ?? false;
 
-function lockConnection(path: string): SQLite.Database {
+function tryLock(path: string, mode: 'shared' | 'exclusive'): SQLite.Database | null {
   mkdirSync(dirname(path), { recursive: true });
   const connection = new SQLite(path);
-  connection.pragma('journal_mode = DELETE');
-  connection.pragma('busy_timeout = 0');
-  return connection;
-}
-
-function tryLock(path: string, mode: 'shared' | 'exclusive'): SQLite.Database | null {
-  const connection = lockConnection(path);
   try {
+    connection.pragma('busy_timeout = 0');
+    connection.pragma('journal_mode = DELETE');
     if (mode === 'exclusive') connection.exec('BEGIN EXCLUSIVE');
     else {
       // A read transaction holds SHARED until it ends; the table makes the read touch the file.
@@ -69,13 +64,22 @@ function readHolder(lockPath: string): number | null {
   }
 }
 
+/**
+ * Connections holding a lock. Kept here so that a caller that holds a lock for the life of the
+ * process need not keep the object: a connection nobody references would be collected as garbage,
+ * closed, and its lock silently dropped.
+ */
+const holding = new Set<SQLite.Database>();
+
 function held(connection: SQLite.Database, lockPath?: string): HeldLock {
   if (lockPath) writeFileSync(holderFile(lockPath), `${process.pid}\n`);
+  holding.add(connection);
   let released = false;
   return {
     release() {
       if (released) return;
       released = true;
+      holding.delete(connection);
       if (lockPath && readHolder(lockPath) === process.pid) rmSync(holderFile(lockPath), { force: true });
       try {
         connection.exec('ROLLBACK');
@@ -167,6 +171,7 @@ export function lockForRestore(databasePath: string): HeldLock {
 
 /** The advisory lock key every Convene process on a PostgreSQL database shares ("convene" in ASCII). */
 const PG_LOCK_KEY = 0x636f6e76656e65n;
+const holdingClients = new Set<pg.Client>();
 
 export interface HeldAsyncLock {
   release(): Promise<void>;
@@ -182,7 +187,13 @@ export async function lockOpenPostgres(databaseUrl: string): Promise<HeldAsyncLo
   await client.connect();
   client.on('error', () => {});
   await client.query('SELECT pg_advisory_lock_shared($1)', [PG_LOCK_KEY.toString()]);
-  return { release: () => client.end() };
+  holdingClients.add(client);
+  return {
+    release: () => {
+      holdingClients.delete(client);
+      return client.end();
+    },
+  };
 }
 
 export async function lockForRestorePostgres(databaseUrl: string): Promise<HeldAsyncLock> {
