@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { reportError } from '../lib/errorReports.js';
 import { recordJobRun } from '../lib/metrics.js';
 
 /** A job run every `everyMs`, one run at a time per process. */
@@ -72,6 +73,7 @@ function everyInterval(job: IntervalJob, log: FastifyBaseLogger): RunningJobs {
         (error: unknown) => {
           recordJobRun(job.name, false, (performance.now() - started) / 1000);
           log.error({ err: error, job: job.name }, 'job failed');
+          reportError(error, { job: job.name });
         },
       )
       .finally(() => {
@@ -121,6 +123,7 @@ function supervise(service: Service, log: FastifyBaseLogger, policy: RestartPoli
       up = false;
       if (wasUp && Date.now() - upSince >= policy.healthyAfterMs) delay = policy.firstDelayMs;
       log.error({ err: error, job: service.name, restartInMs: delay }, 'service crashed; restarting');
+      reportError(error, { job: service.name });
       await service
         .stop()
         .catch((stopError: unknown) =>
