@@ -10,6 +10,7 @@ import type { AppContext } from './http/context.js';
 import { type Job, type RestartPolicy, startJobs } from './jobs/runner.js';
 import { flushErrorReports, startErrorReports } from './lib/errorReports.js';
 import { closeMarkdownPool, markdownPool } from './lib/markdown/index.js';
+import { configureSecrets } from './lib/secretBox.js';
 import { loggerOptions } from './logger.js';
 
 /**
@@ -17,6 +18,7 @@ import { loggerOptions } from './logger.js';
  * process (server, worker) also gets SQLite's checkpoints on a thread of their own.
  */
 export async function openContext(config: Config, options: { longRunning?: boolean } = {}): Promise<AppContext> {
+  configureSecrets(config.secrets);
   const database: Database = openDatabase(config.databaseUrl, {
     ...(options.longRunning ? { backgroundCheckpoints: checkpointErrorsTo(config) } : {}),
   });

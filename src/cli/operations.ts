@@ -2,8 +2,10 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../config.js';
 import { type BackupResult, backupDatabase, backupToFolder, restoreDatabase } from '../db/backup.js';
 import { LockBusyError } from '../db/processLock.js';
+import { resealChannelSecrets } from '../features/notifications/channels.js';
 import { AppError } from '../lib/errors.js';
-import { print } from './context.js';
+import { secretsKeyId } from '../lib/secretBox.js';
+import { print, withContext } from './context.js';
 
 const positive = (value: string) => {
   const n = Number(value);
@@ -28,6 +30,24 @@ function lockRefusal(error: unknown): never {
 }
 
 export function registerOperationsCommands(program: Command): void {
+  program
+    .command('secrets')
+    .description('Channel credentials stored in the database, encrypted with CONVENE_SECRETS_KEY.')
+    .command('rotate')
+    .description(
+      'Encrypt every stored credential with CONVENE_SECRETS_KEY (old keys listed in CONVENE_SECRETS_PREVIOUS_KEYS still open them).',
+    )
+    .action(async () => {
+      const result = await withContext(async (ctx) => {
+        const keyId = secretsKeyId();
+        if (!keyId)
+          throw new AppError('bad_request', 'Set CONVENE_SECRETS_KEY first (make one with: openssl rand -base64 32).');
+        return { keyId, ...(await resealChannelSecrets(ctx.database.db)) };
+      });
+      print(`Encrypted the credentials of ${result.resealed} channel(s) with key ${result.keyId}.`);
+      print('Old keys are no longer needed for them: remove them from CONVENE_SECRETS_PREVIOUS_KEYS.');
+    });
+
   program
     .command('backup')
     .description(
