@@ -8,7 +8,9 @@ import { applyChannelConfig } from './features/notifications/channels.js';
 import { ensureSettings } from './features/settings/service.js';
 import type { AppContext } from './http/context.js';
 import { type Job, type RestartPolicy, startJobs } from './jobs/runner.js';
+import { flushErrorReports, startErrorReports } from './lib/errorReports.js';
 import { closeMarkdownPool, markdownPool } from './lib/markdown/index.js';
+import { configureSecrets } from './lib/secretBox.js';
 import { loggerOptions } from './logger.js';
 
 /**
@@ -16,6 +18,7 @@ import { loggerOptions } from './logger.js';
  * process (server, worker) also gets SQLite's checkpoints on a thread of their own.
  */
 export async function openContext(config: Config, options: { longRunning?: boolean } = {}): Promise<AppContext> {
+  configureSecrets(config.secrets);
   const database: Database = openDatabase(config.databaseUrl, {
     ...(options.longRunning ? { backgroundCheckpoints: checkpointErrorsTo(config) } : {}),
   });
@@ -58,6 +61,7 @@ export async function startConvene(
 ): Promise<RunningConvene> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const ctx = await openContext(config, { longRunning: true });
+  await startErrorReports(config);
   // Loaded here (with the web server below): the password checks carry a large word list.
   const { ensureAdmin } = await import('./features/auth/service.js');
   const admin = await ensureAdmin({
@@ -91,6 +95,7 @@ export async function startConvene(
         await jobs?.stop();
         await closeMarkdownPool();
         await ctx.database.close();
+        await flushErrorReports();
       })();
       return stopping;
     },
@@ -110,6 +115,7 @@ export async function startWorker(
   } = {},
 ): Promise<{ ctx: AppContext; stop(): Promise<void> }> {
   const ctx = await openContext(config, { longRunning: true });
+  await startErrorReports(config);
   const log = pino(loggerOptions(config.logLevel)) as unknown as FastifyBaseLogger;
   const jobs = startJobs((options.jobs ?? (await registry()).backgroundJobs)(ctx, log), log, {
     ...(options.restart ? { restart: options.restart } : {}),
@@ -122,6 +128,7 @@ export async function startWorker(
         // Services and runs in flight end first: they may still write to the database.
         await jobs.stop();
         await ctx.database.close();
+        await flushErrorReports();
       })();
       return stopping;
     },

@@ -26,6 +26,10 @@ const commandFiles: Array<{ commands: string[]; load: () => Promise<(program: Co
   },
   { commands: ['consume'], load: async () => (await import('./cli/ingest.js')).registerIngestCommands },
   { commands: ['demo'], load: async () => (await import('./cli/demo.js')).registerDemoCommands },
+  {
+    commands: ['backup', 'restore', 'secrets'],
+    load: async () => (await import('./cli/operations.js')).registerOperationsCommands,
+  },
 ];
 const named = process.argv[2];
 const owner = commandFiles.find((file) => named !== undefined && file.commands.includes(named));

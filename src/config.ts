@@ -251,6 +251,49 @@ export const configSchema = z
       })
       .strict()
       .default({ maxSeconds: 120, staleSeconds: 15 }),
+    /** `convene backup` without --out/--to, and the scheduled backup job (when `cron` is set). */
+    backups: z
+      .object({
+        dir: z.string().min(1).optional(),
+        /** Cron pattern (in defaultTimezone) of the scheduled backup; needs `dir`. */
+        cron: z.string().min(1).optional(),
+        /** How many backups the folder keeps; older ones are removed after each new one. */
+        keep: z.coerce.number().int().min(1).max(10_000).default(7),
+      })
+      .strict()
+      .refine((b) => !b.cron || b.dir, { message: 'backups.dir is required when backups.cron is set', path: ['dir'] })
+      .default({ keep: 7 }),
+    /** GET /metrics in Prometheus text: off unless enabled, and then only with the bearer token. */
+    metrics: z
+      .object({
+        enabled: z.boolean().default(false),
+        token: z.string().min(16, 'must be at least 16 characters').optional(),
+      })
+      .strict()
+      .refine((m) => !m.enabled || m.token, {
+        message: 'metrics.token is required when metrics are enabled',
+        path: ['token'],
+      })
+      .default({ enabled: false }),
+    /** Unexpected errors reported to Sentry (or a compatible service) when a DSN is set. */
+    errorReports: z
+      .object({
+        sentryDsn: z.url().optional(),
+        environment: z.string().min(1).default('production'),
+      })
+      .strict()
+      .default({ environment: 'production' }),
+    /**
+     * Channel credentials stored in the database are encrypted (AES-256-GCM) with `key` when one is
+     * set: 32 random bytes in base64 or hex. `previousKeys` still decrypt, for `convene secrets rotate`.
+     */
+    secrets: z
+      .object({
+        key: z.string().min(1).optional(),
+        previousKeys: z.array(z.string().min(1)).default([]),
+      })
+      .strict()
+      .default({ previousKeys: [] }),
     jobs: z
       .object({ enabled: z.boolean().default(true) })
       .strict()
@@ -325,6 +368,15 @@ const envKeys: Array<[string, string[], (raw: string) => unknown]> = [
   ['CONVENE_INTRA42_AMQP_DEAD_LETTER_EXCHANGE', ['intra42', 'amqp', 'deadLetterExchange'], String],
   ['CONVENE_INTRA42_AMQP_DEAD_LETTER_QUEUE', ['intra42', 'amqp', 'deadLetterQueue'], String],
   ['CONVENE_INTRA42_LEASE_SECONDS', ['intra42', 'leaseSeconds'], String],
+  ['CONVENE_BACKUP_DIR', ['backups', 'dir'], String],
+  ['CONVENE_BACKUP_CRON', ['backups', 'cron'], String],
+  ['CONVENE_BACKUP_KEEP', ['backups', 'keep'], String],
+  ['CONVENE_METRICS', ['metrics', 'enabled'], parseBoolean],
+  ['CONVENE_METRICS_TOKEN', ['metrics', 'token'], String],
+  ['SENTRY_DSN', ['errorReports', 'sentryDsn'], String],
+  ['SENTRY_ENVIRONMENT', ['errorReports', 'environment'], String],
+  ['CONVENE_SECRETS_KEY', ['secrets', 'key'], String],
+  ['CONVENE_SECRETS_PREVIOUS_KEYS', ['secrets', 'previousKeys'], splitList],
 ];
 
 function parseBoolean(raw: string): unknown {

@@ -29,6 +29,7 @@ import { unconferenceAttendRoutes } from './features/unconference/attendRoutes.j
 import { type AppContext, adminOnly } from './http/context.js';
 import { frameworkErrorAnswer, registerErrorHandling } from './http/errors.js';
 import { serverWithFront } from './http/front.js';
+import { registerMetrics } from './http/metrics.js';
 import { registerSecurityHeaders, securityHeaders } from './http/securityHeaders.js';
 import { registerTextGuard } from './http/textGuard.js';
 import { childLoggerFactory, loggerOptions } from './logger.js';
@@ -81,6 +82,7 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean }
     transform: jsonSchemaTransform,
   });
 
+  await registerMetrics(app, ctx);
   registerAuthentication(app, ctx);
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));

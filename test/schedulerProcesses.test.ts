@@ -6,7 +6,7 @@ import { loadConfig } from '../src/config.js';
 import { createGroup } from '../src/features/mixers/groups.js';
 import { enginesUnderTest } from './helpers/databases.js';
 import { insertPerson } from './helpers/people.js';
-import { type ConveneProcess, spawnConvene } from './helpers/process.js';
+import { type ConveneProcess, spawnConvene, spawnWorker } from './helpers/process.js';
 
 for (const engine of enginesUnderTest()) {
   describe(`two convene processes on one ${engine.engine} database`, () => {
@@ -51,7 +51,11 @@ for (const engine of enginesUnderTest()) {
         .set({ next_round_at: new Date(Date.now() - 3_600_000).toISOString() })
         .execute();
 
-      const processes: ConveneProcess[] = await Promise.all([spawnConvene(env), spawnConvene(env)]);
+      // One web server per SQLite file (its lock): there the second process is a worker.
+      const processes: ConveneProcess[] = await Promise.all([
+        spawnConvene(env),
+        engine.engine === 'sqlite' ? spawnWorker(env) : spawnConvene(env),
+      ]);
       for (const p of processes) cleanups.push(async () => p.child.kill('SIGKILL'));
 
       const deadline = Date.now() + 30_000;

@@ -1,8 +1,9 @@
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { startConvene, startWorker } from '../app.js';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { LockBusyError, type LockMode, lockForServe, lockOpen, lockOpenPostgres } from '../db/processLock.js';
 import { resetPassword } from '../features/auth/service.js';
 import { print, withContext } from './context.js';
 
@@ -20,10 +21,17 @@ export function registerServerCommands(program: Command): void {
     .option('-p, --port <port>', 'port to listen on (default 3000, or PORT)', portOption)
     .option('--host <host>', 'address to listen on (default 0.0.0.0, or HOST)')
     .option('--no-jobs', 'serve HTTP only; let another process run the background jobs')
-    .action(async (options: { port?: number; host?: string; jobs: boolean }) => {
+    .addOption(
+      new Option('--lock <mode>', 'SQLite: when another server has the file, quit (exit 3) or wait for it to stop')
+        .choices(['quit', 'wait'])
+        .default('quit'),
+    )
+    .action(async (options: { port?: number; host?: string; jobs: boolean; lock: LockMode }) => {
       const config = loadConfig({
         overrides: { port: options.port, host: options.host, 'jobs.enabled': options.jobs ? undefined : false },
       });
+      // Held until the process ends (the operating system releases it however the process ends).
+      await holdDatabase(config.databaseUrl, options.lock);
       const convene = await startConvene(config);
       print(`Convene is ready at ${convene.url} (database: ${convene.ctx.database.engine})`);
       const shutdown = (signal: string) => {
@@ -43,7 +51,10 @@ export function registerServerCommands(program: Command): void {
     .command('worker')
     .description('Run the background jobs (rounds, messages, directory sync) without the web server.')
     .action(async () => {
-      const worker = await startWorker(loadConfig({ overrides: { 'jobs.enabled': true } }));
+      const config = loadConfig({ overrides: { 'jobs.enabled': true } });
+      // Workers run beside the server, but keep a restore from replacing the database under them.
+      await holdDatabase(config.databaseUrl, null);
+      const worker = await startWorker(config);
       print(`Convene worker is running (database: ${worker.ctx.database.engine})`);
       const shutdown = () => {
         const force = setTimeout(() => process.exit(1), 15_000);
@@ -81,4 +92,21 @@ export function registerServerCommands(program: Command): void {
       const password = await withContext((ctx) => resetPassword({ db: ctx.database.db, username: options.username }));
       print(`New password for ${options.username}: ${password}`);
     });
+}
+
+/**
+ * `serve` (mode set) takes the one-writer lock of a SQLite file; every long-running process holds the
+ * database "open" so that `convene restore` refuses it. A second server on one SQLite file exits 3.
+ */
+async function holdDatabase(databaseUrl: string, mode: LockMode | null): Promise<void> {
+  try {
+    if (!databaseUrl.startsWith('sqlite:')) await lockOpenPostgres(databaseUrl);
+    else if (mode)
+      await lockForServe(databaseUrl, { mode, onWaiting: (message) => process.stderr.write(`${message}\n`) });
+    else await lockOpen(databaseUrl);
+  } catch (error) {
+    if (!(error instanceof LockBusyError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(3);
+  }
 }

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { reportError } from '../lib/errorReports.js';
 import { AppError } from '../lib/errors.js';
 import { issuePath } from '../lib/zodMessage.js';
 
@@ -47,6 +48,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply.code(status).send({ error: { code, message: error.message } });
     }
     request.log.error({ err: error }, 'request failed');
+    // The route's pattern, not its URL: no ids, codes or addresses from the path.
+    reportError(error, { request: { method: request.method, url: request.routeOptions.url ?? 'unmatched' } });
     return reply
       .code(500)
       .send({ error: { code: 'internal', message: 'Something went wrong on our side. It has been logged.' } });

@@ -8,15 +8,17 @@ import { scheduledJob } from './scheduled.js';
 /** How often the job looks at the clock; a sync starts at most this long after its cron time. */
 export const SYNC_TICK_MS = 30_000;
 
-export function parseSyncCron(pattern: string, timezone: string): Cron {
+export function parseSyncCron(
+  pattern: string,
+  timezone: string,
+  key = 'directory.syncCron (CONVENE_DIRECTORY_SYNC_CRON)',
+): Cron {
   try {
     const cron = new Cron(pattern, { timezone });
     cron.nextRun();
     return cron;
   } catch (error) {
-    throw new ConfigError(
-      `Invalid configuration:\n  directory.syncCron (CONVENE_DIRECTORY_SYNC_CRON): ${(error as Error).message}`,
-    );
+    throw new ConfigError(`Invalid configuration:\n  ${key}: ${(error as Error).message}`);
   }
 }
 

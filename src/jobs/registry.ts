@@ -6,6 +6,7 @@ import { runDueRounds } from '../features/mixers/scheduler.js';
 import { switchDuePhases } from '../features/talks/events.js';
 import { switchDueUnconferencePhases } from '../features/unconference/events.js';
 import type { AppContext } from '../http/context.js';
+import { backupJob } from './backups.js';
 import { directorySyncJob } from './directorySync.js';
 import { outboxJob } from './outbox.js';
 import type { Job } from './runner.js';
@@ -41,5 +42,8 @@ export function backgroundJobs(ctx: AppContext, log: FastifyBaseLogger): Job[] {
   if (sync) jobs.push(sync);
   // Several consumers may share the queue: each delivery is claimed once in the database.
   if (ctx.config.intra42.amqp.url) jobs.push(intra42QueueConsumer({ db, config: ctx.config, log }));
+  // Once per cron time across processes, through its row in job_leases.
+  const backup = backupJob(ctx, log);
+  if (backup) jobs.push(backup);
   return jobs;
 }

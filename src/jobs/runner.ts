@@ -1,4 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { reportError } from '../lib/errorReports.js';
+import { recordJobRun } from '../lib/metrics.js';
 
 /** A job run every `everyMs`, one run at a time per process. */
 export interface IntervalJob {
@@ -63,9 +65,17 @@ function everyInterval(job: IntervalJob, log: FastifyBaseLogger): RunningJobs {
   let stopped = false;
   const tick = () => {
     if (stopped || running) return;
+    const started = performance.now();
     running = job
       .run()
-      .catch((error: unknown) => log.error({ err: error, job: job.name }, 'job failed'))
+      .then(
+        () => recordJobRun(job.name, true, (performance.now() - started) / 1000),
+        (error: unknown) => {
+          recordJobRun(job.name, false, (performance.now() - started) / 1000);
+          log.error({ err: error, job: job.name }, 'job failed');
+          reportError(error, { job: job.name });
+        },
+      )
       .finally(() => {
         running = undefined;
       });
@@ -113,6 +123,7 @@ function supervise(service: Service, log: FastifyBaseLogger, policy: RestartPoli
       up = false;
       if (wasUp && Date.now() - upSince >= policy.healthyAfterMs) delay = policy.firstDelayMs;
       log.error({ err: error, job: service.name, restartInMs: delay }, 'service crashed; restarting');
+      reportError(error, { job: service.name });
       await service
         .stop()
         .catch((stopError: unknown) =>

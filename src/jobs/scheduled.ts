@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.js';
+import { recordScheduledRun } from '../lib/metrics.js';
 import { holderId } from './holder.js';
 import { claimDue, ensureLease, readLease, releaseLease, renewLease } from './leases.js';
 import type { IntervalJob } from './runner.js';
@@ -58,6 +59,7 @@ export function scheduledJob(props: ScheduledJobProps): IntervalJob {
       const due = latestDue(props.next, last, current);
       if (!due) return;
       if (!(await claimDue(db, { name, holder, lastDueAt: lease.last_due_at, due, now: current, leaseMs }))) return;
+      recordScheduledRun(name);
       const renew = setInterval(
         () => void renewLease(db, { name, holder, now: now(), leaseMs }).catch(() => undefined),
         Math.max(1, Math.floor(leaseMs / 3)),

@@ -1,6 +1,8 @@
 import type { Config } from '../../config.js';
-import type { Executor } from '../../db/database.js';
+import { recordAudit } from '../../db/audit.js';
+import type { Db, Executor } from '../../db/database.js';
 import type { NotificationChannel } from '../../db/schema.js';
+import { seal, unseal } from '../../lib/secretBox.js';
 import { nowIso } from '../../lib/time.js';
 
 /** Every channel an admin can set up, in the order the pages show them. */
@@ -43,7 +45,7 @@ export async function saveChannel(db: Executor, row: ChannelSettings): Promise<v
   const values = {
     enabled: row.enabled ? (1 as const) : (0 as const),
     settings: JSON.stringify(row.settings),
-    secrets: JSON.stringify(row.secrets),
+    secrets: seal(JSON.stringify(row.secrets), row.channel),
     source: row.source,
     updated_at: nowIso(),
   };
@@ -60,7 +62,7 @@ export async function loadChannels(db: Executor): Promise<ChannelSettings[]> {
     channel: row.channel,
     enabled: row.enabled === 1,
     settings: JSON.parse(row.settings) as Record<string, string>,
-    secrets: JSON.parse(row.secrets) as Record<string, string>,
+    secrets: JSON.parse(unseal(row.secrets, row.channel)) as Record<string, string>,
     source: row.source,
   }));
 }
@@ -73,4 +75,20 @@ export async function enabledChannels(db: Executor): Promise<Set<NotificationCha
 /** A secret as an admin may see it again: its last four characters at most. */
 export function maskSecret(secret: string): string {
   return secret.length <= 8 ? '••••' : `••••${secret.slice(-4)}`;
+}
+
+/**
+ * Re-seals every channel's credentials with the current key (`convene secrets rotate`): values
+ * sealed with a previous key, and values stored before any key was set. One transaction.
+ */
+export async function resealChannelSecrets(db: Db): Promise<{ resealed: number }> {
+  return db.transaction().execute(async (trx) => {
+    const rows = await trx.selectFrom('channel_settings').select(['channel', 'secrets']).execute();
+    for (const row of rows) {
+      const secrets = seal(unseal(row.secrets, row.channel), row.channel);
+      await trx.updateTable('channel_settings').set({ secrets }).where('channel', '=', row.channel).execute();
+    }
+    await recordAudit(trx, { actorId: null, action: 'secrets.rotate', data: { channels: rows.length } });
+    return { resealed: rows.length };
+  });
 }

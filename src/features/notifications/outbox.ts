@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Db, Engine } from '../../db/database.js';
 import type { NotificationChannel, NotificationsTable } from '../../db/schema.js';
+import { recordMessage } from '../../lib/metrics.js';
 import { ChannelLimits } from './channelLimits.js';
 import { type NotificationPayload, parsePayload } from './payload.js';
 
@@ -308,12 +309,15 @@ export async function drainOutbox(props: DrainProps): Promise<OutboxRun> {
         if (error instanceof SkipDelivery) {
           await recordSkipped(props.db, row, claim, error.message);
           run.skipped++;
+          recordMessage(row.channel, 'skipped');
           return;
         }
         if (error instanceof DeliveryError && error.retryAfterSeconds !== undefined && !(error instanceof HandBack)) {
           limits.pause(row.channel, error.retryAfterSeconds);
         }
-        run[await recordFailure(props.db, row, claim, error, options, now)]++;
+        const outcome = await recordFailure(props.db, row, claim, error, options, now);
+        run[outcome]++;
+        recordMessage(row.channel, outcome);
       } catch {
         // The database refused the outcome: the row stays claimed until its lease runs out.
       }
@@ -321,6 +325,7 @@ export async function drainOutbox(props: DrainProps): Promise<OutboxRun> {
     }
     await recorder.add(row, claim, result);
     run.sent++;
+    recordMessage(row.channel, 'sent');
   };
   const lane = async () => {
     for (let item = await take(); item; item = await take()) await deliver(item.row, item.claim);
