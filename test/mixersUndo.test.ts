@@ -241,6 +241,23 @@ forEachEngine('undoing a round, and who a round reached', (get, engine) => {
     assert.ok(stillUntold.every((u: string) => [`${engine}reach3`, `${engine}reachnomail`].includes(u)));
   });
 
+  test('an automatic group: its members by the rule, before any round wrote them; the built-in admin is not one', async () => {
+    await email(false);
+    admin ??= await adminClient(get().app);
+    const made = await admin.post('/api/v1/mixers/groups', { ...weekly, name: 'Everyone reach', membership: 'auto' });
+    assert.equal(made.status, 201);
+    const group = made.body.group as { id: string; memberCount: number };
+    const reach = (await admin.get(`/api/v1/mixers/groups/${group.id}/reach`)).body.reach;
+    const view = (await admin.get(`/api/v1/mixers/groups/${group.id}`)).body.group;
+    assert.ok(reach.members > 0);
+    assert.equal(reach.members, view.memberCount, 'the card counts whom the group page counts');
+    assert.equal(reach.unreachableTotal, reach.members, 'no channel on: nobody');
+    assert.equal(
+      reach.unreachable.some((p: { username: string }) => p.username === 'admin'),
+      false,
+    );
+  });
+
   test('the meeting page gives the others an address to write to when no chat reaches them', async () => {
     await email(true);
     const a = await insertPerson(db(), { username: `${engine}contacta` });

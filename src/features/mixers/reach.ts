@@ -8,6 +8,7 @@ import { groupOrigin } from '../meetings/settings.js';
 import { CHANNEL_SPECS } from '../notifications/channelAdmin.js';
 import { personalChannels } from '../notifications/prefs.js';
 import { channelsReaching, introRecipients } from '../notifications/reach.js';
+import { automaticMemberIds } from './members.js';
 import { findGroup } from './queries.js';
 import { latestRound, undoableUntil } from './undo.js';
 
@@ -57,22 +58,34 @@ function reasonFor(person: { email: string | null }, channelsOn: NotificationCha
 export async function groupReach(
   db: Executor,
   groupId: string,
-  undoWindowHours: number,
-  now = new Date(),
+  props: { undoWindowHours: number; titlePattern: RegExp; now?: Date },
 ): Promise<GroupReach> {
+  const now = props.now ?? new Date();
+  const undoWindowHours = props.undoWindowHours;
   const group = await findGroup(db, groupId);
   if (!group) throw notFound('No such group.');
   const origin = groupOrigin(group.id);
   const on = await personalChannels(db);
-  const members = await db
-    .selectFrom('group_members')
-    .innerJoin('people', 'people.id', 'group_members.person_id')
-    .select(['people.id', 'people.name', 'people.username', 'people.email'])
-    .where('group_members.group_id', '=', group.id)
-    .where('group_members.status', '!=', 'left')
-    .where('people.enabled', '=', 1)
-    .orderBy('people.name')
-    .execute();
+  // An automatic group's members are whom its rule holds, as its count says, rows written or not.
+  const automatic =
+    group.membership === 'auto' ? new Set(await automaticMemberIds(db, group, props.titlePattern)) : null;
+  const members = (
+    await db
+      .selectFrom('people')
+      .select(['people.id', 'people.name', 'people.username', 'people.email'])
+      .$if(automatic === null, (q) =>
+        q.where('people.id', 'in', (eb) =>
+          eb
+            .selectFrom('group_members')
+            .select('group_members.person_id')
+            .where('group_members.group_id', '=', group.id)
+            .where('group_members.status', '!=', 'left'),
+        ),
+      )
+      .where('people.enabled', '=', 1)
+      .orderBy('people.name')
+      .execute()
+  ).filter((person) => !automatic || automatic.has(person.id));
   const reaching = await channelsReaching(db, members, origin);
   const unreachable = members
     .filter((m) => !reaching.get(m.id)?.length)

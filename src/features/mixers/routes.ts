@@ -176,7 +176,12 @@ export function mixerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     admin.get(
       '/mixers/groups/:id/reach',
       { schema: { tags: ['mixers'], params: groupParams, response: { 200: groupReachEnvelope, ...commonErrors } } },
-      async (request) => ({ reach: await groupReach(db, request.params.id, ctx.config.mixers.undoRoundHours) }),
+      async (request) => ({
+        reach: await groupReach(db, request.params.id, {
+          undoWindowHours: ctx.config.mixers.undoRoundHours,
+          titlePattern,
+        }),
+      }),
     );
 
     admin.get(

@@ -5,7 +5,6 @@ import { toldSentence } from '../meetings/told';
 import { ErrorAlert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
-import { StatusMessage } from '../ui/StatusMessage';
 import { useAsyncAction } from '../ui/useAsyncAction';
 import { formatDateTime, plural } from './format';
 
@@ -24,14 +23,17 @@ export function LatestRoundActions({
   latest,
   timeZone,
   onChanged,
+  onOutcome,
 }: {
   groupId: string;
   latest: NonNullable<GroupReach['latestRound']>;
   timeZone: string;
   onChanged: () => void;
+  /** What an action did, said by the panel (this part goes once its round is undone). */
+  onOutcome: (message: string) => void;
 }) {
   const [confirming, setConfirming] = useState(false);
-  const [outcome, setOutcome] = useState<string | null>(null);
+  const setOutcome = onOutcome;
   const undo = useAsyncAction();
   const announce = useAsyncAction();
   const untold = latest.untold;
@@ -89,7 +91,6 @@ export function LatestRoundActions({
           </span>
         </div>
       ) : null}
-      <StatusMessage>{outcome}</StatusMessage>
       <ConfirmDialog
         open={confirming}
         title="Undo the latest round?"

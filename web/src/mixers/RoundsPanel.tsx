@@ -1,6 +1,8 @@
+import { useState } from 'react';
 import type { GroupMember, GroupReach, PastRound } from '../api/mixers';
 import { LoadError } from '../ui/LoadError';
 import { Loading } from '../ui/Spinner';
+import { StatusMessage } from '../ui/StatusMessage';
 import type { Loaded } from '../ui/useLoad';
 import { formatDateTime, plural } from './format';
 import { LatestRoundActions } from './LatestRoundActions';
@@ -28,6 +30,7 @@ export function RoundsPanel({
   const names = new Map(members.map((m) => [m.username, m.name || m.username]));
   const nameOf = (username: string) => names.get(username) ?? username;
   const list = rounds.data ?? [];
+  const [outcome, setOutcome] = useState<string | null>(null);
 
   return (
     <section className="card" aria-labelledby="rounds-title">
@@ -45,8 +48,15 @@ export function RoundsPanel({
         </div>
       ) : null}
       {reach?.latestRound ? (
-        <LatestRoundActions groupId={groupId} latest={reach.latestRound} timeZone={timeZone} onChanged={onChanged} />
+        <LatestRoundActions
+          groupId={groupId}
+          latest={reach.latestRound}
+          timeZone={timeZone}
+          onChanged={onChanged}
+          onOutcome={setOutcome}
+        />
       ) : null}
+      <StatusMessage className="latest-round-outcome">{outcome}</StatusMessage>
       {list.length > 0 ? (
         <ol className="round-list">
           {list.map((round, index) => (
