@@ -84,7 +84,6 @@ export async function withdrawMeetings(
   const cancelled: string[] = [];
   const told = new Set<string>();
   const channels = new Set<Queued['channels'][number]>();
-  const reached = await introRecipients(trx, props.meetingIds, ['sent', 'sending']);
   for (const meetingId of props.meetingIds) {
     const meeting = await lockMeeting(trx, meetingId);
     if (meeting.status === 'cancelled' || meeting.status === 'done') continue;
@@ -95,6 +94,9 @@ export async function withdrawMeetings(
       .execute();
     await skipWaiting(trx, meeting.id, ['intro', 'reminder', 'rescheduled', 'follow_up'], props.reason);
     cancelled.push(meeting.id);
+    // Read after the waiting intros were dropped: one a worker claimed meanwhile is 'sending' and
+    // counts as heard, so its reader is told the meeting is off.
+    const reached = await introRecipients(trx, [meeting.id], ['sent', 'sending']);
     const only = [...(reached.get(meeting.id) ?? [])];
     if (only.length) {
       const queued = await announceMeetings(trx, { meetingIds: [meeting.id], kind: 'cancel', only });
