@@ -17,7 +17,10 @@ const commandFiles: Array<{ commands: string[]; load: () => Promise<(program: Co
     load: async () => (await import('./cli/server.js')).registerServerCommands,
   },
   { commands: ['directory'], load: async () => (await import('./cli/directory.js')).registerDirectoryCommands },
-  { commands: ['group', 'match', 'rounds'], load: async () => (await import('./cli/mixers.js')).registerMixerCommands },
+  {
+    commands: ['group', 'match', 'rounds', 'round'],
+    load: async () => (await import('./cli/mixers.js')).registerMixerCommands,
+  },
   { commands: ['member'], load: async () => (await import('./cli/members.js')).registerMemberCommands },
   { commands: ['talks'], load: async () => (await import('./cli/talks.js')).registerTalksCommands },
   {

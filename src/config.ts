@@ -195,9 +195,15 @@ export const configSchema = z
           .min(1)
           .max(24 * 28)
           .default(24),
+        /** How long after it was made an admin may undo a round (its meetings cancelled, people told). */
+        undoRoundHours: z.coerce
+          .number()
+          .min(0)
+          .max(24 * 28)
+          .default(24),
       })
       .strict()
-      .default({ minRoundIntervalHours: 24 }),
+      .default({ minRoundIntervalHours: 24, undoRoundHours: 24 }),
     /** The 42 intranet: scale_team webhooks, the RabbitMQ queue and the 42 API for team members. */
     intra42: z
       .object({

@@ -166,6 +166,11 @@ const cases: Array<{
   { method: 'PATCH', url: '/api/v1/unconference/proposals/nope', payload: { title: 'ab' }, field: 'title' },
   { method: 'DELETE', url: '/api/v1/unconference/proposals/nope', status: 404 },
   { method: 'POST', url: '/api/v1/unconference/events/nope/proposals', payload: { title: 'Fine title' }, status: 404 },
+  { method: 'GET', url: '/api/v1/mixers/groups/nope/reach', status: 404 },
+  { method: 'GET', url: `/api/v1/mixers/groups/${'x'.repeat(100)}/reach`, field: 'id' },
+  { method: 'POST', url: '/api/v1/mixers/groups/nope/rounds/latest/undo', status: 404 },
+  { method: 'POST', url: `/api/v1/mixers/groups/${'x'.repeat(100)}/rounds/latest/undo`, field: 'id' },
+  { method: 'POST', url: '/api/v1/mixers/groups/nope/rounds/latest/announce', status: 404 },
   // talks
   { method: 'GET', url: `/api/v1/talks/events/${'x'.repeat(100)}`, field: 'id' },
   { method: 'GET', url: '/api/v1/talks/events/nope', status: 404 },

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { type Kysely, Migrator, sql } from 'kysely';
 import { type Database, openDatabase } from '../src/db/database.js';
 import { migrations } from '../src/db/migrations/index.js';
+import { groupStats } from '../src/features/mixers/stats.js';
 import { countVotesOfPerson, votesOfPerson } from '../src/features/talks/queries.js';
 import { enginesUnderTest, type TestDatabase } from './helpers/databases.js';
 import { insertPerson } from './helpers/people.js';
@@ -272,6 +273,32 @@ for (const engine of enginesUnderTest()) {
         ['ann', 'group:g-old', 'email', 0],
         ['ben', 'group:g-old', 'slack', 1],
       ]);
+    });
+
+    test('rounds made before undo existed still count after 0018: none undone, no skips to give back', async () => {
+      const db = database.db as unknown as Kysely<any>;
+      await migrator(database).migrateTo('0014_unconference');
+      const now = new Date().toISOString();
+      await db
+        .insertInto('rounds')
+        .values({
+          id: 'r-old',
+          group_id: 'g-old',
+          scheduled_for: now,
+          round_index: 0,
+          seed: 'seed',
+          stats: '{"members":2,"pairs":1,"trios":0,"satOut":0,"skipped":0,"repeatPairs":0,"sameTeamPairs":0}',
+          created_at: now,
+        })
+        .execute();
+      const result = await migrator(database).migrateToLatest();
+      assert.equal(result.error, undefined);
+      const rounds = await db.selectFrom('rounds').select(['id', 'undone_at', 'undone_by']).execute();
+      assert.deepEqual(rounds, [{ id: 'r-old', undone_at: null, undone_by: null }]);
+      const stats = await groupStats(database.db, 'g-old');
+      assert.equal(stats.rounds, 1, 'the old round counts');
+      const skips = await db.selectFrom('round_used_skips').selectAll().execute();
+      assert.deepEqual(skips, []);
     });
   });
 }

@@ -8,8 +8,10 @@ import { type ExportedRound, exportRounds, roundsToCsv } from '../features/mixer
 import { createGroup, listGroups, updateGroup } from '../features/mixers/groups.js';
 import { memberCounts } from '../features/mixers/members.js';
 import { findGroupByNameOrId } from '../features/mixers/queries.js';
+import { announceLatestRound } from '../features/mixers/reach.js';
 import { createGroupBody, updateGroupBody } from '../features/mixers/schemas.js';
 import { syncAndRunRound } from '../features/mixers/syncAndRunRound.js';
+import { undoLatestRound } from '../features/mixers/undo.js';
 import { AppError, badRequest } from '../lib/errors.js';
 import { describeZodError } from '../lib/zodMessage.js';
 import { print, withContext } from './context.js';
@@ -131,6 +133,7 @@ function addGroupOptions(command: Command): Command {
 }
 
 export function registerMixerCommands(program: Command): void {
+  registerRoundCommands(program);
   const group = program.command('group').description('Create, change and list mixer groups.');
 
   addGroupOptions(
@@ -274,6 +277,50 @@ export function registerMixerCommands(program: Command): void {
           writeFileSync(options.output, text);
           print(`Wrote ${rounds.length} rounds to ${options.output}.`);
         } else process.stdout.write(text);
+      });
+    });
+}
+
+function registerRoundCommands(program: Command): void {
+  const round = program.command('round').description("Act on a group's latest round.");
+  round
+    .command('undo')
+    .description(
+      "Undo the group's latest round (within mixers.undoRoundHours of its making): its meetings are cancelled, people an intro reached are told, skips it used are given back, and the next round may pair the same people again.",
+    )
+    .requiredOption('-g, --group <group>', 'group name or id')
+    .action(async (options: { group: string }) => {
+      await withContext(async (ctx) => {
+        const found = await findGroupByNameOrId(ctx.database.db, options.group);
+        if (!found) throw badRequest(`No group named "${options.group}". \`convene group list\` shows them.`);
+        const undone = await undoLatestRound({
+          db: ctx.database.db,
+          groupId: found.id,
+          windowHours: ctx.config.mixers.undoRoundHours,
+        });
+        print(
+          `Undid the round of ${undone.scheduledFor} in "${found.name}": ${undone.cancelled} meetings cancelled; ${
+            undone.told.length
+              ? `${undone.told.length} people told by ${undone.channels.join(', ')}`
+              : 'nobody had heard of it, so nobody was sent a message'
+          }${undone.skipsRestored ? `; ${undone.skipsRestored} skips given back` : ''}.`,
+        );
+      });
+    });
+  round
+    .command('announce')
+    .description("Send the latest round's intros to the people none has reached yet (after turning a channel on).")
+    .requiredOption('-g, --group <group>', 'group name or id')
+    .action(async (options: { group: string }) => {
+      await withContext(async (ctx) => {
+        const found = await findGroupByNameOrId(ctx.database.db, options.group);
+        if (!found) throw badRequest(`No group named "${options.group}". \`convene group list\` shows them.`);
+        const announced = await announceLatestRound({ db: ctx.database.db, groupId: found.id });
+        print(
+          announced.told.length
+            ? `Announced ${announced.meetings} meetings of "${found.name}" to ${announced.told.length} people by ${announced.channels.join(', ')}.`
+            : `Nobody in the latest round of "${found.name}" was left to tell, or no channel reaches them yet.`,
+        );
       });
     });
 }

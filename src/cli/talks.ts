@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Db } from '../db/database.js';
-import { setTalksPhase } from '../features/talks/events.js';
+import { deleteTalksEvent, setTalksArchived, setTalksPhase, talksEventDeletion } from '../features/talks/events.js';
 import { findTalksEvent, listTalksEvents } from '../features/talks/queries.js';
 import { eventResults, resultsCsv } from '../features/talks/results.js';
 import { eventPhases } from '../features/talks/schemas.js';
@@ -10,6 +10,7 @@ import { print, withContext } from './context.js';
 async function eventNamed(db: Db, nameOrId: string) {
   const byId = await findTalksEvent(db, nameOrId);
   if (byId) return byId;
+  // Archived events too: `talks archive --restore` and `talks delete` name them.
   const matches = (await listTalksEvents(db)).filter((e) => e.name.toLowerCase() === nameOrId.toLowerCase());
   if (matches.length === 1) return matches[0]!;
   throw badRequest(
@@ -20,16 +21,65 @@ async function eventNamed(db: Db, nameOrId: string) {
 }
 
 export function registerTalksCommands(program: Command): void {
-  const talks = program.command('talks').description('Lightning-talk events: list, switch phase, results.');
+  const talks = program
+    .command('talks')
+    .description('Lightning-talk events: list, switch phase, results, archive, delete.');
 
   talks
     .command('list')
-    .description('List the talks events.')
-    .action(async () => {
+    .description('List the talks events: the current ones, or with --archived the archived ones.')
+    .option('--archived', 'list the archived events instead')
+    .action(async (options: { archived?: boolean }) => {
       await withContext(async (ctx) => {
-        const events = await listTalksEvents(ctx.database.db);
-        if (!events.length) print('No talks events yet. Create one in the web app (Talks → New event).');
+        const archived = options.archived ?? false;
+        const events = await listTalksEvents(ctx.database.db, { archived });
+        if (!events.length)
+          print(
+            archived
+              ? 'No archived talks events.'
+              : 'No current talks events. Create one in the web app (Talks → New event); `--archived` lists archived ones.',
+          );
         for (const e of events) print(`${e.id}\t${e.phase}\t${e.name}${e.archived_at ? '\t(archived)' : ''}`);
+      });
+    });
+
+  talks
+    .command('archive <event>')
+    .description('Archive an event (name or id): kept with its proposals, votes and results, out of the list.')
+    .option('--restore', 'bring an archived event back instead')
+    .action(async (nameOrId: string, options: { restore?: boolean }) => {
+      await withContext(async (ctx) => {
+        const event = await eventNamed(ctx.database.db, nameOrId);
+        const updated = await setTalksArchived({
+          db: ctx.database.db,
+          actorId: null,
+          eventId: event.id,
+          archived: !options.restore,
+        });
+        print(
+          updated.archived_at
+            ? `Archived "${updated.name}": \`convene talks list --archived\` and /talks/archived show it.`
+            : `"${updated.name}" is back in the list of events.`,
+        );
+      });
+    });
+
+  talks
+    .command('delete <event>')
+    .description('Delete an event (name or id) with its proposals and votes. Needs --yes.')
+    .option('--yes', 'confirm: the event, its proposals and votes are gone for good')
+    .action(async (nameOrId: string, options: { yes?: boolean }) => {
+      await withContext(async (ctx) => {
+        const event = await eventNamed(ctx.database.db, nameOrId);
+        const gone = await talksEventDeletion(ctx.database.db, event.id);
+        if (!options.yes) {
+          throw badRequest(
+            `Deleting "${event.name}" removes ${gone.proposals} proposals and ${gone.votes} votes for good. Run again with --yes to confirm (or archive it to keep its results).`,
+            'yes',
+          );
+        }
+        await deleteTalksEvent({ db: ctx.database.db, actorId: null, eventId: event.id });
+        print(`Deleted "${event.name}" with ${gone.proposals} proposals and ${gone.votes} votes.`);
       });
     });
 

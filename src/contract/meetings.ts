@@ -46,13 +46,18 @@ const meetingSummary = z.object({
   startsAt: z.string().nullable(),
   durationMinutes: z.number().nullable(),
   status: z.enum(MEETING_STATUSES),
+  /** When the meeting was made: for a mixer match, when the people were matched. */
+  createdAt: z.string(),
   /** In "my meetings": everyone but me. In the admin list: everyone. */
   participants: z.array(personView),
 });
 
 const meetingDetail = meetingSummary.extend({
-  /** Everyone in the meeting; `isYou` marks the viewer. */
-  participants: z.array(personView.extend({ isYou: z.boolean() })),
+  /**
+   * Everyone in the meeting; `isYou` marks the viewer. `contactEmail`: for the other participants,
+   * the address to write to when no chat channel reaches that person (else null).
+   */
+  participants: z.array(personView.extend({ isYou: z.boolean(), contactEmail: z.string().nullable() })),
   joinUrl: z.string().nullable(),
   /** How the viewer may see this meeting. */
   access: z.enum(['participant', 'assistant', 'admin']),

@@ -177,6 +177,8 @@ export const exportedRoundSchema = z.object({
   seed: z.string(),
   meetings: z.array(z.object({ meetingId: z.string(), status: z.string(), participants: z.array(z.string()) })),
   satOut: z.array(z.string()),
+  /** When an admin undid the round (its meetings cancelled; no rule counts it), else null. */
+  undoneAt: z.string().nullable(),
 });
 export const roundsEnvelope = z.object({ rounds: z.array(exportedRoundSchema) });
 
@@ -223,6 +225,44 @@ export const groupStatsSchema = z.object({
 });
 export const statsEnvelope = z.object({ stats: groupStatsSchema });
 
+/** Who in a group cannot be reached, and how its latest round was told (admin). */
+export const groupReachSchema = z.object({
+  channels: z.array(z.string()),
+  members: z.number(),
+  unreachable: z.array(z.object({ id: z.string(), name: z.string(), username: z.string(), reason: z.string() })),
+  unreachableTotal: z.number(),
+  latestRound: z
+    .object({
+      roundId: z.string(),
+      scheduledFor: z.string(),
+      createdAt: z.string(),
+      undoableUntil: z.string().nullable(),
+      people: z.number(),
+      untold: z.array(z.object({ id: z.string(), name: z.string(), username: z.string(), reachableNow: z.boolean() })),
+    })
+    .nullable(),
+});
+export const groupReachEnvelope = z.object({ reach: groupReachSchema });
+
+export const undoneRoundEnvelope = z.object({
+  undone: z.object({
+    roundId: z.string(),
+    scheduledFor: z.string(),
+    cancelled: z.number(),
+    told: z.array(z.string()),
+    channels: z.array(z.string()),
+    skipsRestored: z.number(),
+  }),
+});
+export const announcedRoundEnvelope = z.object({
+  announced: z.object({
+    roundId: z.string(),
+    meetings: z.number(),
+    told: z.array(z.string()),
+    channels: z.array(z.string()),
+  }),
+});
+
 export type GroupSize = (typeof groupSizes)[number];
 export type OddPolicy = (typeof oddPolicies)[number];
 export type MembershipMode = (typeof membershipModes)[number];
@@ -237,3 +277,6 @@ export type GroupMemberView = z.infer<typeof groupMemberViewSchema>;
 export type ExportedRound = z.infer<typeof exportedRoundSchema>;
 export type RoundOutcome = z.infer<typeof roundOutcomeSchema>;
 export type GroupStats = z.infer<typeof groupStatsSchema>;
+export type GroupReach = z.infer<typeof groupReachSchema>;
+export type UndoneRound = z.infer<typeof undoneRoundEnvelope>['undone'];
+export type AnnouncedRound = z.infer<typeof announcedRoundEnvelope>['announced'];

@@ -133,6 +133,16 @@ export interface RoundsTable {
   /** JSON summary: members, pairs, trios, sat out, repeats, same-team pairs. */
   stats: string;
   created_at: string;
+  /** Set when an admin undid the round: its meetings are cancelled and no rule counts it. */
+  undone_at: string | null;
+  undone_by: string | null;
+}
+
+/** A member's "skip the next round" that the round used up: given back if the round is undone. */
+export interface RoundUsedSkipsTable {
+  round_id: string;
+  person_id: string;
+  skip_round_at: string;
 }
 
 export interface RoundSitoutsTable {
@@ -523,6 +533,7 @@ export interface DB {
   group_members: GroupMembersTable;
   rounds: RoundsTable;
   round_sitouts: RoundSitoutsTable;
+  round_used_skips: RoundUsedSkipsTable;
   meetings: MeetingsTable;
   meeting_participants: MeetingParticipantsTable;
   meeting_feedback: MeetingFeedbackTable;

@@ -108,6 +108,9 @@ test('from a mixer match to its meeting page: the partner, the room, a time set 
   await who.getByText('Ada Lovelace').waitFor();
   await who.getByText('Analyst · Research').waitFor();
   await page.getByText('No time set yet').waitFor();
+  // No chat channel reaches Ada (no channel is on here): her address is how Grace writes to her.
+  await who.getByRole('link', { name: 'ada@example.org' }).waitFor();
+  assert.equal(await who.getByText('grace@example.org').count(), 0, 'not one’s own address');
   const join = page.getByRole('link', { name: 'Join the video room' });
   assert.match(
     (await join.getAttribute('href')) ?? '',
@@ -222,4 +225,43 @@ test('/meetings lists the match under Upcoming, with the time in my timezone; ca
   await small.getByRole('article', { name: 'Ada Lovelace' }).getByText('Cancelled').waitFor();
   await phone.close();
   await page.close();
+});
+
+test('an untimed match says when it was matched, in the list at 1280 and 390 px', async () => {
+  const group = await db()
+    .selectFrom('groups')
+    .select('id')
+    .where('name', '=', 'Coffee Roulette')
+    .executeTakeFirstOrThrow();
+  const outcome = await runRound({
+    db: db(),
+    groupId: group.id,
+    scheduledFor: new Date(Date.now() + 60_000),
+    titlePattern: managerPattern('Manager'),
+  });
+  assert.equal(outcome.stats.pairs, 1);
+  const phone = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    timezoneId: 'Europe/Paris',
+    storageState: await desktop.storageState(),
+  });
+  const wide = await desktop.newPage();
+  await wide.setViewportSize({ width: 1280, height: 900 });
+  for (const page of [wide, await phone.newPage()]) {
+    await page.goto(`${live.url}/meetings`);
+    const card = page.getByRole('article', { name: 'Ada Lovelace' });
+    await card.getByText(/^Matched on .+ · no time set$/).waitFor();
+    await assertFits(page, '/meetings');
+    await top(page);
+    await page.screenshot({ path: shot(`meetings-matched-on-${page.viewportSize()?.width}`), fullPage: true });
+    await page.goto(`${live.url}/mixers`);
+    await page
+      .getByRole('region', { name: 'Your matches' })
+      .getByText(/^Matched on /)
+      .first()
+      .waitFor();
+    await page.screenshot({ path: shot(`mixers-matched-on-${page.viewportSize()?.width}`), fullPage: true });
+    await page.close();
+  }
+  await phone.close();
 });

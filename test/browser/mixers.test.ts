@@ -449,3 +449,54 @@ test('the Mixers pages work at phone width (375 px) without sideways scrolling',
   await assertFits(admin, 'the admin groups page');
   await adminPhone.close();
 });
+
+test('the admin sees who cannot be reached, the round warning, and undoes the latest round', async () => {
+  // No channel is on in this app: nobody can be reached, and nobody was told of the rounds.
+  const phone = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    timezoneId: 'Europe/Paris',
+    storageState: await adminContext.storageState(),
+  });
+  const small = await phone.newPage();
+  await small.goto(`${live.url}/admin/mixers/${groupId}`);
+  const reachCard = small.getByRole('region', { name: 'Who can be reached' });
+  await reachCard.getByText(/Nobody in this group can be reached/).waitFor();
+  await reachCard.getByRole('link', { name: 'Channels' }).waitFor();
+  const roundsSmall = small.getByRole('region', { name: 'Rounds', exact: true });
+  await roundsSmall.getByText(/Nobody in this round was told of their match/).waitFor();
+  await roundsSmall.getByRole('button', { name: 'Undo this round' }).waitFor();
+  await top(small);
+  await small.screenshot({ path: shot('mixers-admin-reach-390'), fullPage: true });
+  await small.addStyleTag({ content: '.topbar { position: static; }' });
+  await roundsSmall.screenshot({ path: shot('mixers-admin-rounds-390') });
+  await reachCard.screenshot({ path: shot('mixers-admin-reach-card-390') });
+  await assertFits(small, 'the admin group page with its warnings');
+  await phone.close();
+
+  const page = await adminContext.newPage();
+  await page.goto(`${live.url}/admin/mixers/${groupId}`);
+  const rounds = page.getByRole('region', { name: 'Rounds', exact: true });
+  await rounds.getByText(/Nobody in this round was told/).waitFor();
+  await top(page);
+  await page.screenshot({ path: shot('mixers-admin-reach-1280'), fullPage: true });
+  const before = await db().selectFrom('rounds').select(['id', 'undone_at']).where('group_id', '=', groupId).execute();
+  await rounds.getByRole('button', { name: 'Undo this round' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Undo the latest round?' });
+  await dialog.getByText(/people who were told of their match get a cancellation/).waitFor();
+  await page.addStyleTag({ content: '.topbar { position: static; }' });
+  await page.screenshot({ path: shot('mixers-admin-undo-confirm-1280') });
+  await dialog.getByRole('button', { name: 'Undo the round' }).click();
+  await rounds.getByText(/^Round undone: \d+ meetings? cancelled\. Nobody had heard of it yet/).waitFor();
+  await rounds.getByText('Undone', { exact: true }).waitFor();
+  // The outcome stays said after the panel reloads.
+  await rounds.getByText(/^Round undone: /).waitFor();
+  const after = await db().selectFrom('rounds').select(['id', 'undone_at']).where('group_id', '=', groupId).execute();
+  assert.equal(after.length, before.length, 'the round is kept, marked undone');
+  assert.equal(after.filter((r) => r.undone_at).length, 1);
+  // The earlier round is the latest that counts now, but only the newest round can be undone.
+  assert.equal(await rounds.getByRole('button', { name: 'Undo this round' }).count(), 0);
+  await rounds.screenshot({ path: shot('mixers-admin-undone-1280') });
+  await page.close();
+});

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { resetPassword } from '../../src/features/auth/service.js';
 import { seedDemo } from '../../src/features/demo/demo.js';
 import { managerPattern } from '../../src/features/mixers/eligibility.js';
-import { createTalksEvent, setTalksPhase } from '../../src/features/talks/events.js';
+import { createTalksEvent, setTalksArchived, setTalksPhase } from '../../src/features/talks/events.js';
 import { createProposal } from '../../src/features/talks/proposals.js';
 import { createEventBody } from '../../src/features/talks/schemas.js';
 import { castVote } from '../../src/features/talks/votes.js';
@@ -332,4 +332,32 @@ test('a tie at the cut-off is explained to everyone, not only to the organisers'
   await visitor.locator('article', { hasText: 'First come' }).getByText('Selected').waitFor();
   assert.equal(await visitor.locator('article', { hasText: 'Second come' }).getByText('Selected').count(), 0);
   await visitor.close();
+});
+
+test('archived events have their own page, linked from the list, at 1280 and 390 px', async () => {
+  const db = live.ctx.database.db;
+  const event = await createTalksEvent({
+    db,
+    actorId: null,
+    input: createEventBody.parse({ name: 'Autumn lightning talks 2025', description: 'Last year’s talks.' }),
+  });
+  await setTalksArchived({ db, actorId: null, eventId: event.id, archived: true });
+  for (const viewport of [
+    { width: 1280, height: 900 },
+    { width: 390, height: 844 },
+  ]) {
+    const visitor = await browser.newPage({ viewport });
+    await visitor.goto(`${live.url}/talks`);
+    await visitor.getByRole('heading', { level: 1, name: 'Talks' }).waitFor();
+    assert.equal(await visitor.getByText('Autumn lightning talks 2025').count(), 0, 'out of the everyday list');
+    await visitor.getByRole('link', { name: 'Archived events' }).click();
+    await visitor.waitForURL(`${live.url}/talks/archived`);
+    await visitor.getByRole('heading', { level: 1, name: 'Archived talks events' }).waitFor();
+    await visitor.getByRole('link', { name: 'Autumn lightning talks 2025' }).waitFor();
+    await noSidewaysScroll(visitor);
+    await visitor.screenshot({ path: shot(`talks-archived-${viewport.width}`), fullPage: true });
+    await visitor.getByRole('link', { name: 'Autumn lightning talks 2025' }).click();
+    await visitor.waitForURL(`${live.url}/talks/${event.id}`);
+    await visitor.close();
+  }
 });

@@ -105,6 +105,14 @@ export function App() {
             }
           />
           <Route
+            path="/talks/archived"
+            element={
+              <TalksShell>
+                <TalksPage archived />
+              </TalksShell>
+            }
+          />
+          <Route
             path="/talks/:eventId"
             element={
               <TalksShell>

@@ -71,3 +71,30 @@ export async function sessionVideoRoom(
   if (!row || row.status === 'cancelled') return null;
   return joinUrlFor(video, row, props.viewer);
 }
+
+/** A mixer round's meetings with their status and participants: what undoing or announcing it works on. */
+export async function meetingsOfRound(
+  db: Executor,
+  roundId: string,
+): Promise<Array<{ id: string; status: MeetingStatus; startsAt: string | null; participantIds: string[] }>> {
+  const rows = await db
+    .selectFrom('meetings')
+    .leftJoin('meeting_participants', 'meeting_participants.meeting_id', 'meetings.id')
+    .select(['meetings.id', 'meetings.status', 'meetings.starts_at', 'meeting_participants.person_id'])
+    .where('meetings.round_id', '=', roundId)
+    .orderBy('meetings.id')
+    .execute();
+  const byId = new Map<
+    string,
+    { id: string; status: MeetingStatus; startsAt: string | null; participantIds: string[] }
+  >();
+  for (const row of rows) {
+    let meeting = byId.get(row.id);
+    if (!meeting) {
+      meeting = { id: row.id, status: row.status, startsAt: row.starts_at, participantIds: [] };
+      byId.set(row.id, meeting);
+    }
+    if (row.person_id) meeting.participantIds.push(row.person_id);
+  }
+  return [...byId.values()];
+}

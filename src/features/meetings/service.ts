@@ -5,6 +5,7 @@ import type { NotificationKind } from '../../db/schema.js';
 import { badRequest, conflict, notFound } from '../../lib/errors.js';
 import { nowIso } from '../../lib/time.js';
 import type { Queued } from '../notifications/queue.js';
+import { introRecipients } from '../notifications/reach.js';
 import { announceMeetings } from './announce.js';
 import { createMeetings } from './create.js';
 
@@ -68,6 +69,97 @@ export async function cancelMeeting(props: { db: Db; meetingId: string; actorId?
     });
     return queued;
   });
+}
+
+/**
+ * Withdraws meetings in the caller's transaction (a mixer round undone): each one still open is
+ * cancelled, every message about it that has not gone out is dropped (an intro still waiting never
+ * leaves), and only the people an intro already reached — or a worker is sending to now — are told
+ * it is off. A meeting already cancelled or held is left as it is.
+ */
+export async function withdrawMeetings(
+  trx: Executor,
+  props: { meetingIds: string[]; actorId?: string | null; reason: string },
+): Promise<{ cancelled: string[]; told: string[]; channels: Queued['channels'] }> {
+  const cancelled: string[] = [];
+  const told = new Set<string>();
+  const channels = new Set<Queued['channels'][number]>();
+  for (const meetingId of props.meetingIds) {
+    const meeting = await lockMeeting(trx, meetingId);
+    if (meeting.status === 'cancelled' || meeting.status === 'done') continue;
+    await trx
+      .updateTable('meetings')
+      .set({ status: 'cancelled', updated_at: nextUpdatedAt(meeting.updated_at, new Date()) })
+      .where('id', '=', meeting.id)
+      .execute();
+    await skipWaiting(trx, meeting.id, ['intro', 'reminder', 'rescheduled', 'follow_up'], props.reason);
+    cancelled.push(meeting.id);
+    // Read after the waiting intros were dropped: one a worker claimed meanwhile is 'sending' and
+    // counts as heard, so its reader is told the meeting is off.
+    const reached = await introRecipients(trx, [meeting.id], ['sent', 'sending']);
+    const only = [...(reached.get(meeting.id) ?? [])];
+    if (only.length) {
+      const queued = await announceMeetings(trx, { meetingIds: [meeting.id], kind: 'cancel', only });
+      for (const id of queued.told) told.add(id);
+      for (const channel of queued.channels) channels.add(channel);
+    }
+    await recordAudit(trx, {
+      actorId: props.actorId ?? null,
+      action: 'meeting.cancel',
+      subjectType: 'meeting',
+      subjectId: meeting.id,
+      data: { reason: props.reason, told: only.length },
+    });
+  }
+  return { cancelled, told: [...told], channels: [...channels] };
+}
+
+/**
+ * Sends the intros of meetings that some participants have not had — made while no channel
+ * reached them — now that one does: per meeting, only the people no intro has reached or is on its
+ * way to. The announcement's dedupe keys name it, so asking twice (or two admins at once) tells
+ * nobody twice. Cancelled, held and past meetings are not announced.
+ */
+export async function announceUntold(
+  trx: Executor,
+  props: { meetingIds: string[]; now?: Date },
+): Promise<{ meetings: number; told: string[]; channels: Queued['channels'] }> {
+  const now = props.now ?? new Date();
+  const told = new Set<string>();
+  const channels = new Set<Queued['channels'][number]>();
+  let meetings = 0;
+  const already = await introRecipients(trx, props.meetingIds, ['pending', 'sending', 'sent']);
+  for (let i = 0; i < props.meetingIds.length; i += 400) {
+    const ids = props.meetingIds.slice(i, i + 400);
+    const open = await trx
+      .selectFrom('meetings')
+      .select(['id', 'starts_at'])
+      .where('id', 'in', ids)
+      .where('status', 'in', ['scheduled', 'rescheduled'])
+      .execute();
+    const people = await trx
+      .selectFrom('meeting_participants')
+      .select(['meeting_id', 'person_id'])
+      .where('meeting_id', 'in', ids)
+      .execute();
+    for (const meeting of open) {
+      if (meeting.starts_at && Date.parse(meeting.starts_at) <= now.getTime()) continue;
+      const heard = already.get(meeting.id) ?? new Set<string>();
+      const only = people.filter((p) => p.meeting_id === meeting.id && !heard.has(p.person_id)).map((p) => p.person_id);
+      if (!only.length) continue;
+      const queued = await announceMeetings(trx, {
+        meetingIds: [meeting.id],
+        kind: 'intro',
+        revision: 'announced',
+        only,
+        now,
+      });
+      if (queued.told.length) meetings++;
+      for (const id of queued.told) told.add(id);
+      for (const channel of queued.channels) channels.add(channel);
+    }
+  }
+  return { meetings, told: [...told], channels: [...channels] };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Executor } from '../../db/database.js';
 import type { MeetingStatus } from '../../db/schema.js';
 import type { RoomUser, VideoRooms } from '../../integrations/jitsi.js';
+import { channelsReaching } from '../notifications/reach.js';
 import type { PersonRow } from '../people/presenters.js';
 import type { MeetingAccess } from './policy.js';
 import type { MeetingDetailView, MeetingPersonView, MeetingSummaryView } from './schemas.js';
@@ -50,6 +51,8 @@ async function newestRoundMeetings(db: Executor, origins: string[]): Promise<Map
     .selectFrom('meetings')
     .select(['origin', (eb) => eb.fn.max('created_at').as('newest')])
     .where('source', '=', 'round')
+    // An undone round's (cancelled) meetings retire nothing: the round before it is current again.
+    .where('status', '!=', 'cancelled')
     .where('origin', 'in', origins)
     .groupBy('origin')
     .execute();
@@ -113,6 +116,7 @@ function summary(m: MeetingRow, people: MeetingPersonView[]): MeetingSummaryView
     startsAt: m.starts_at,
     durationMinutes: m.duration_minutes,
     status: m.status,
+    createdAt: m.created_at,
     participants: people,
   };
 }
@@ -234,9 +238,17 @@ export async function meetingDetail(
   ]);
   const forAdmin = props.viewer.role === 'admin';
   const closed = meeting.status === 'cancelled' || meeting.status === 'done';
+  // Participants reach each other in the chat conversation of their intro; someone no chat channel
+  // reaches is written to by e-mail, so the others see that address (as the intro's Reply-To does).
+  const reaching = await channelsReaching(db, people, meeting.origin);
+  const chatless = (p: PersonRow) => !(reaching.get(p.id) ?? []).some((c) => c === 'slack' || c === 'mattermost');
   return {
     ...summary(meeting, []),
-    participants: people.map((p) => ({ ...presentPerson(p, forAdmin), isYou: p.id === props.viewer.id })),
+    participants: people.map((p) => ({
+      ...presentPerson(p, forAdmin),
+      isYou: p.id === props.viewer.id,
+      contactEmail: p.id !== props.viewer.id && p.email && chatless(p) ? p.email : null,
+    })),
     joinUrl: meeting.status === 'cancelled' ? null : joinUrlFor(props.video, meeting, props.viewer),
     access: props.access,
     canChange: !closed,

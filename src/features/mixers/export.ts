@@ -7,13 +7,15 @@ export interface ExportedRound {
   seed: string;
   meetings: Array<{ meetingId: string; status: string; participants: string[] }>;
   satOut: string[];
+  /** When an admin undid it (its meetings are cancelled), else null. */
+  undoneAt: string | null;
 }
 
 /** Every round of a group with its meetings and the participants' usernames, oldest first. */
 export async function exportRounds(db: Db, groupId: string): Promise<ExportedRound[]> {
   const rounds = await db
     .selectFrom('rounds')
-    .select(['id', 'scheduled_for', 'seed'])
+    .select(['id', 'scheduled_for', 'seed', 'undone_at'])
     .where('group_id', '=', groupId)
     .orderBy('scheduled_for')
     .execute();
@@ -35,7 +37,10 @@ export async function exportRounds(db: Db, groupId: string): Promise<ExportedRou
     .where('rounds.group_id', '=', groupId)
     .execute();
   const byRound = new Map<string, ExportedRound>(
-    rounds.map((r) => [r.id, { roundId: r.id, scheduledFor: r.scheduled_for, seed: r.seed, meetings: [], satOut: [] }]),
+    rounds.map((r) => [
+      r.id,
+      { roundId: r.id, scheduledFor: r.scheduled_for, seed: r.seed, meetings: [], satOut: [], undoneAt: r.undone_at },
+    ]),
   );
   for (const row of participants) {
     const round = row.roundId ? byRound.get(row.roundId) : undefined;
@@ -51,10 +56,11 @@ export async function exportRounds(db: Db, groupId: string): Promise<ExportedRou
   return [...byRound.values()];
 }
 
-/** One line per meeting (and per sit-out), for spreadsheets. */
+/** One line per meeting (and per sit-out), for spreadsheets. An undone round never happened: left out. */
 export function roundsToCsv(rounds: ExportedRound[]): string {
   const rows: Array<Array<string>> = [];
   for (const round of rounds) {
+    if (round.undoneAt) continue;
     for (const meeting of round.meetings) {
       rows.push([round.roundId, round.scheduledFor, meeting.meetingId, meeting.status, meeting.participants.join(' ')]);
     }

@@ -241,6 +241,16 @@ export async function automaticMemberCounts(
   return counts;
 }
 
+/** The people an automatic group holds by its rule, rows written by a round or not. */
+export async function automaticMemberIds(db: Executor, group: GroupRow, titlePattern: RegExp): Promise<string[]> {
+  const eligibility = parseEligibility(group.eligibility);
+  const [people, rows] = await Promise.all([candidates(db), memberStates(db, [group.id])]);
+  const byPerson = new Map(rows.map((row) => [row.person_id, row]));
+  return people
+    .filter((person) => isAutomaticMember(person, byPerson.get(person.id), eligibility, titlePattern))
+    .map((person) => person.id);
+}
+
 /**
  * Writes the rule down for one automatic group: newcomers are added, people back from being
  * disabled rejoin. Run before a round pairs, and after a directory import for every such group.

@@ -55,6 +55,7 @@ async function loadHistory(db: Executor, groupId: string): Promise<PastMeeting[]
     .where('meetings.group_id', '=', groupId)
     .where('meetings.source', '=', 'round')
     .where('meetings.status', '!=', 'cancelled')
+    .where('rounds.undone_at', 'is', null)
     .execute();
   const byMeeting = new Map<string, PastMeeting>();
   for (const row of rows) {
@@ -74,6 +75,7 @@ async function loadLastSatOut(db: Executor, groupId: string): Promise<Record<str
     .innerJoin('rounds', 'rounds.id', 'round_sitouts.round_id')
     .select(['round_sitouts.person_id as personId', (eb) => eb.fn.max('rounds.scheduled_for').as('at')])
     .where('rounds.group_id', '=', groupId)
+    .where('rounds.undone_at', 'is', null)
     .groupBy('round_sitouts.person_id')
     .execute();
   return Object.fromEntries(rows.map((row) => [row.personId, Date.parse(String(row.at))]));
@@ -159,6 +161,7 @@ export async function runRound(props: {
         .selectFrom('rounds')
         .select((eb) => eb.fn.countAll<string | number>().as('n'))
         .where('group_id', '=', group.id)
+        .where('undone_at', 'is', null)
         .executeTakeFirstOrThrow(),
     ]);
     const result = pairRound({
@@ -210,6 +213,8 @@ export async function runRound(props: {
         seed,
         stats: JSON.stringify(stats),
         created_at: now,
+        undone_at: null,
+        undone_by: null,
       })
       .execute();
     // Meetings with their video rooms and intro messages, in this transaction (the outbox rule).
@@ -240,7 +245,27 @@ export async function runRound(props: {
         .execute();
     }
     // Every skip is used up by this round: the ones for it or a later time (they skipped it), and
-    // stale ones for a time that never came.
+    // stale ones for a time that never came. The ones it honoured are written down, so undoing the
+    // round gives them back.
+    const usedSkips = await trx
+      .selectFrom('group_members')
+      .select(['person_id', 'skip_round_at'])
+      .where('group_id', '=', group.id)
+      .where('status', '!=', 'left')
+      .where('skip_round_at', '>=', scheduledFor)
+      .execute();
+    for (let i = 0; i < usedSkips.length; i += 400) {
+      await trx
+        .insertInto('round_used_skips')
+        .values(
+          usedSkips.slice(i, i + 400).map((row) => ({
+            round_id: roundId,
+            person_id: row.person_id,
+            skip_round_at: row.skip_round_at as string,
+          })),
+        )
+        .execute();
+    }
     await trx
       .updateTable('group_members')
       .set({ skip_round_at: null })
@@ -330,6 +355,7 @@ async function refuseTooSoon(trx: Executor, group: GroupRow, at: Date): Promise<
     .selectFrom('rounds')
     .select('scheduled_for')
     .where('group_id', '=', group.id)
+    .where('undone_at', 'is', null)
     .orderBy('scheduled_for', 'desc')
     .limit(1)
     .executeTakeFirst();

@@ -10,11 +10,14 @@ import { membersOfGroup, roundHistory, statsOfGroup } from './groupReports.js';
 import { createGroup, updateGroup } from './groups.js';
 import { joinGroup, leaveGroup, pauseMembership, resumeMembership, skipNextRound } from './members.js';
 import { canAdministerMixers } from './policy.js';
+import { announceLatestRound, groupReach } from './reach.js';
 import {
+  announcedRoundEnvelope,
   assistantEnvelope,
   assistingEnvelope,
   createGroupBody,
   groupEnvelope,
+  groupReachEnvelope,
   groupsEnvelope,
   matchesEnvelope,
   membersEnvelope,
@@ -24,9 +27,11 @@ import {
   roundsEnvelope,
   runRoundBody,
   statsEnvelope,
+  undoneRoundEnvelope,
   updateGroupBody,
 } from './schemas.js';
 import { syncAndRunRound } from './syncAndRunRound.js';
+import { undoLatestRound } from './undo.js';
 import { groupListFor, groupViewFor, matchesOf, subjectFor } from './views.js';
 
 const groupParams = z.object({ id: z.string().min(1).max(64) });
@@ -142,6 +147,41 @@ export function mixerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         });
         return { round };
       },
+    );
+
+    admin.post(
+      '/mixers/groups/:id/rounds/latest/undo',
+      { schema: { tags: ['mixers'], params: groupParams, response: { 200: undoneRoundEnvelope, ...commonErrors } } },
+      async (request) => {
+        const admin = requirePerson(request);
+        const undone = await undoLatestRound({
+          db,
+          groupId: request.params.id,
+          windowHours: ctx.config.mixers.undoRoundHours,
+          actorId: admin.id,
+        });
+        return { undone };
+      },
+    );
+
+    admin.post(
+      '/mixers/groups/:id/rounds/latest/announce',
+      { schema: { tags: ['mixers'], params: groupParams, response: { 200: announcedRoundEnvelope, ...commonErrors } } },
+      async (request) => {
+        const admin = requirePerson(request);
+        return { announced: await announceLatestRound({ db, groupId: request.params.id, actorId: admin.id }) };
+      },
+    );
+
+    admin.get(
+      '/mixers/groups/:id/reach',
+      { schema: { tags: ['mixers'], params: groupParams, response: { 200: groupReachEnvelope, ...commonErrors } } },
+      async (request) => ({
+        reach: await groupReach(db, request.params.id, {
+          undoWindowHours: ctx.config.mixers.undoRoundHours,
+          titlePattern,
+        }),
+      }),
     );
 
     admin.get(

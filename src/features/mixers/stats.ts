@@ -32,6 +32,8 @@ export async function groupStats(db: Db, groupId: string): Promise<GroupStats> {
     .selectFrom('rounds')
     .select(['scheduled_for', 'stats'])
     .where('group_id', '=', groupId)
+    // An undone round never happened, for the numbers.
+    .where('undone_at', 'is', null)
     .orderBy('scheduled_for')
     .execute();
   const series: RoundPoint[] = [];

@@ -166,6 +166,8 @@ export async function matchesOf(db: Db, subject: PersonRow, limit = 50): Promise
     ])
     .where('meeting_participants.person_id', '=', subject.id)
     .where('meetings.source', '=', 'round')
+    // An undone round is no match (its meetings stay on the meetings page, cancelled).
+    .where('rounds.undone_at', 'is', null)
     .orderBy('rounds.scheduled_for', 'desc')
     .limit(limit)
     .execute();
@@ -181,6 +183,7 @@ export async function matchesOf(db: Db, subject: PersonRow, limit = 50): Promise
       'rounds.scheduled_for as scheduledFor',
     ])
     .where('round_sitouts.person_id', '=', subject.id)
+    .where('rounds.undone_at', 'is', null)
     .orderBy('rounds.scheduled_for', 'desc')
     .limit(limit)
     .execute();
@@ -203,7 +206,8 @@ export async function matchesOf(db: Db, subject: PersonRow, limit = 50): Promise
   const latest = await db
     .selectFrom('rounds')
     .select(['group_id', (eb) => eb.fn.max('scheduled_for').as('at')])
-    .where('group_id', 'in', [...new Set(mine.map((m) => m.groupId))])
+    .where('group_id', 'in', [...new Set([...mine, ...satOut].map((m) => m.groupId))])
+    .where('undone_at', 'is', null)
     .groupBy('group_id')
     .execute();
   const latestByGroup = new Map(latest.map((row) => [row.group_id, String(row.at)]));

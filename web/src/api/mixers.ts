@@ -3,15 +3,18 @@
  * for admins, group management, members, rounds and stats.
  */
 import type {
+  AnnouncedRound,
   AssistingView,
   addMemberBody,
   assistantBody,
   assistantEnvelope,
   createGroupBody,
   GroupMemberView,
+  GroupReach,
   GroupStats,
   GroupView,
   groupEnvelope,
+  groupReachEnvelope,
   groupsEnvelope,
   MatchView,
   MembershipAction,
@@ -24,6 +27,7 @@ import type {
   roundsEnvelope,
   runRoundBody,
   statsEnvelope,
+  UndoneRound,
   updateGroupBody,
 } from '@contract/mixers';
 import type { z } from 'zod';
@@ -31,7 +35,9 @@ import { api } from './client';
 import type { PeoplePage } from './types';
 
 export type {
+  AnnouncedRound,
   Eligibility,
+  GroupReach,
   GroupSize,
   GroupStats,
   MemberStatus,
@@ -39,6 +45,7 @@ export type {
   MembershipMode,
   OddPolicy,
   RoundOutcome,
+  UndoneRound,
 } from '@contract/mixers';
 
 /** A group as seen for one person (oneself, or someone who named the viewer their assistant). */
@@ -169,6 +176,27 @@ export async function addMember(groupId: string, personId: string): Promise<Mixe
 export async function listRounds(groupId: string, signal?: AbortSignal): Promise<PastRound[]> {
   const { rounds } = await api.get<z.infer<typeof roundsEnvelope>>(`${groupPath(groupId)}/rounds`, { signal });
   return rounds;
+}
+
+/** Who in the group cannot be reached, and how its latest round was told. */
+export async function getReach(groupId: string, signal?: AbortSignal): Promise<GroupReach> {
+  const { reach } = await api.get<z.infer<typeof groupReachEnvelope>>(`${groupPath(groupId)}/reach`, { signal });
+  return reach;
+}
+
+/** Undoes the latest round: its meetings are cancelled, people an intro reached are told. */
+export async function undoLatestRound(groupId: string): Promise<UndoneRound> {
+  const { undone } = await api.post<{ undone: UndoneRound }>(`${groupPath(groupId)}/rounds/latest/undo`, {});
+  return undone;
+}
+
+/** Sends the latest round's intros to the people none has reached yet. */
+export async function announceLatestRound(groupId: string): Promise<AnnouncedRound> {
+  const { announced } = await api.post<{ announced: AnnouncedRound }>(
+    `${groupPath(groupId)}/rounds/latest/announce`,
+    {},
+  );
+  return announced;
 }
 
 /** `force` confirms a round within the group's usual interval of the last one (else a 409 on "force"). */

@@ -50,8 +50,10 @@ type ProposalEnvelope = z.infer<typeof proposalEnvelope>;
 
 const enc = encodeURIComponent;
 
-export async function listTalksEvents(signal?: AbortSignal): Promise<TalksEvent[]> {
-  return (await api.get<z.infer<typeof eventListSchema>>('/api/v1/talks/events', { signal })).events;
+/** The current events, or with `archived` the archived ones (kept with their results). */
+export async function listTalksEvents(signal?: AbortSignal, archived = false): Promise<TalksEvent[]> {
+  const path = archived ? '/api/v1/talks/events?archived=true' : '/api/v1/talks/events';
+  return (await api.get<z.infer<typeof eventListSchema>>(path, { signal })).events;
 }
 
 export function getTalksEvent(id: string, signal?: AbortSignal): Promise<EventDetail> {

@@ -4,6 +4,7 @@ import { Pagination } from '../admin/Pagination';
 import { listAllMeetings, type MeetingStatus } from '../api/meetings';
 import { listGroups } from '../api/mixers';
 import { useCurrentPerson } from '../auth/authContext';
+import { formatDay } from '../mixers/format';
 import { Field } from '../ui/Field';
 import { LoadError } from '../ui/LoadError';
 import { Loading } from '../ui/Spinner';
@@ -99,7 +100,15 @@ export function AdminMeetingsPage() {
                   </span>
                 </div>
                 <span className="meeting-admin-when">
-                  {m.startsAt ? formatMeetingTime(m.startsAt, m.durationMinutes, me.timezone) : 'No time yet'}
+                  {m.startsAt ? (
+                    formatMeetingTime(m.startsAt, m.durationMinutes, me.timezone)
+                  ) : m.source === 'round' ? (
+                    <>
+                      Matched on <time dateTime={m.createdAt}>{formatDay(m.createdAt, me.timezone)}</time> · no time
+                    </>
+                  ) : (
+                    'No time yet'
+                  )}
                 </span>
                 <MeetingStatusBadge status={m.status} timed={Boolean(m.startsAt)} />
               </li>

@@ -1,6 +1,7 @@
 import { Link } from 'react-router-dom';
 import type { MeetingSummary } from '../api/meetings';
 import { Avatar } from '../mixers/Avatar';
+import { formatDay } from '../mixers/format';
 import { MeetingStatusBadge } from './StatusBadge';
 import { formatMeetingTime } from './time';
 
@@ -26,6 +27,11 @@ export function MeetingCard({ meeting, timeZone }: { meeting: MeetingSummary; ti
               <time dateTime={meeting.startsAt}>
                 {formatMeetingTime(meeting.startsAt, meeting.durationMinutes, timeZone)}
               </time>
+            ) : meeting.source === 'round' ? (
+              <>
+                Matched on <time dateTime={meeting.createdAt}>{formatDay(meeting.createdAt, timeZone)}</time> · no time
+                set
+              </>
             ) : (
               'No time set yet'
             )}

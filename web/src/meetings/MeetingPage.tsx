@@ -130,7 +130,13 @@ function MeetingView({
                         {p.isYou ? <span className="badge badge-self">You</span> : null}
                       </span>
                       <span className="match-partner-role">{role || `@${p.username}`}</span>
-                      {p.email ? <span className="match-partner-role">{p.email}</span> : null}
+                      {p.contactEmail ? (
+                        <span className="match-partner-role">
+                          Write to them: <a href={`mailto:${p.contactEmail}`}>{p.contactEmail}</a>
+                        </span>
+                      ) : p.email ? (
+                        <span className="match-partner-role">{p.email}</span>
+                      ) : null}
                     </span>
                   </li>
                 );

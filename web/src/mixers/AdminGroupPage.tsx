@@ -3,6 +3,7 @@ import { Link, useLocation, useParams } from 'react-router-dom';
 import {
   type GroupChanges,
   getGroup,
+  getReach,
   getStats,
   listMembers,
   listRounds,
@@ -21,6 +22,7 @@ import { useLoad } from '../ui/useLoad';
 import { ArchiveDialog } from './AdminGroupsPage';
 import { GroupFacts } from './GroupFacts';
 import { GroupForm } from './GroupForm';
+import { ReachCard } from './LatestRoundActions';
 import { MembersPanel } from './MembersPanel';
 import { RoundsPanel } from './RoundsPanel';
 import { RunRoundPanel } from './RunRoundPanel';
@@ -36,6 +38,7 @@ export function AdminGroupPage() {
   const members = useLoad(`members:${id}`, (signal) => listMembers(id, signal));
   const rounds = useLoad(`rounds:${id}`, (signal) => listRounds(id, signal));
   const stats = useLoad(`stats:${id}`, (signal) => getStats(id, signal));
+  const reach = useLoad(`reach:${id}`, (signal) => getReach(id, signal));
   useDocumentTitle(group.data ? `${group.data.name} · Mixer groups` : 'Mixer group');
 
   const refreshAll = () => {
@@ -43,6 +46,7 @@ export function AdminGroupPage() {
     members.reload();
     rounds.reload();
     stats.reload();
+    reach.reload();
   };
 
   return (
@@ -83,9 +87,17 @@ export function AdminGroupPage() {
               </section>
               <RunRoundPanel group={group.data} onRoundSaved={refreshAll} />
               <StatsPanel stats={stats} timeZone={me.timezone} />
-              <RoundsPanel rounds={rounds} members={members.data ?? []} timeZone={me.timezone} />
+              <RoundsPanel
+                groupId={group.data.id}
+                rounds={rounds}
+                members={members.data ?? []}
+                reach={reach.data ?? null}
+                timeZone={me.timezone}
+                onChanged={refreshAll}
+              />
             </div>
             <div className="stack">
+              {reach.data ? <ReachCard reach={reach.data} /> : null}
               <MembersPanel
                 group={group.data}
                 members={members}
@@ -93,6 +105,7 @@ export function AdminGroupPage() {
                 onChanged={() => {
                   members.reload();
                   group.reload();
+                  reach.reload();
                 }}
               />
             </div>

@@ -50,7 +50,8 @@ function CurrentMatch({ match, timeZone, personId }: { match: MixerMatch; timeZo
           {match.groupName}
         </Link>
         <span className="match-when">
-          Round of <time dateTime={match.scheduledFor}>{formatDay(match.scheduledFor, timeZone)}</time>
+          {match.status === 'sat_out' ? 'Round of' : 'Matched on'}{' '}
+          <time dateTime={match.scheduledFor}>{formatDay(match.scheduledFor, timeZone)}</time>
         </span>
         <MeetingStatus status={match.status} />
       </div>
@@ -127,9 +128,10 @@ export function MatchesSection({
               <li key={match.meetingId} className="match-past">
                 <div className="match-past-head">
                   <span className="match-group-name">{match.groupName}</span>
-                  <time className="match-when" dateTime={match.scheduledFor}>
-                    {formatDay(match.scheduledFor, timeZone)}
-                  </time>
+                  <span className="match-when">
+                    {match.status === 'sat_out' ? 'Round of' : 'Matched on'}{' '}
+                    <time dateTime={match.scheduledFor}>{formatDay(match.scheduledFor, timeZone)}</time>
+                  </span>
                   <MeetingStatus status={match.status} />
                 </div>
                 <ul className="match-partners match-partners-compact">

@@ -1,25 +1,36 @@
-import type { GroupMember, PastRound } from '../api/mixers';
+import { useState } from 'react';
+import type { GroupMember, GroupReach, PastRound } from '../api/mixers';
 import { LoadError } from '../ui/LoadError';
 import { Loading } from '../ui/Spinner';
+import { StatusMessage } from '../ui/StatusMessage';
 import type { Loaded } from '../ui/useLoad';
 import { formatDateTime, plural } from './format';
+import { LatestRoundActions } from './LatestRoundActions';
 
 const MEETING_STATUS: Record<string, string> = { cancelled: 'Cancelled', done: 'Met' };
 
 /** Admin: every round, newest first, with who met whom. */
 export function RoundsPanel({
+  groupId,
   rounds,
   members,
+  reach,
   timeZone,
+  onChanged,
 }: {
+  groupId: string;
   rounds: Loaded<PastRound[]>;
   members: GroupMember[];
+  /** The latest round's reach, for its warning and its Announce and Undo actions. */
+  reach: GroupReach | null;
   timeZone: string;
+  onChanged: () => void;
 }) {
   // The history names people by username; members give the names.
   const names = new Map(members.map((m) => [m.username, m.name || m.username]));
   const nameOf = (username: string) => names.get(username) ?? username;
   const list = rounds.data ?? [];
+  const [outcome, setOutcome] = useState<string | null>(null);
 
   return (
     <section className="card" aria-labelledby="rounds-title">
@@ -36,15 +47,26 @@ export function RoundsPanel({
           <p>No rounds yet. They run on the schedule, or run one now above.</p>
         </div>
       ) : null}
+      {reach?.latestRound ? (
+        <LatestRoundActions
+          groupId={groupId}
+          latest={reach.latestRound}
+          timeZone={timeZone}
+          onChanged={onChanged}
+          onOutcome={setOutcome}
+        />
+      ) : null}
+      <StatusMessage className="latest-round-outcome">{outcome}</StatusMessage>
       {list.length > 0 ? (
         <ol className="round-list">
           {list.map((round, index) => (
             <li key={round.roundId}>
-              <details className="round" open={index === 0}>
+              <details className={round.undoneAt ? 'round is-undone' : 'round'} open={index === 0}>
                 <summary>
                   <span className="round-when">
                     <time dateTime={round.scheduledFor}>{formatDateTime(round.scheduledFor, timeZone)}</time>
                   </span>
+                  {round.undoneAt ? <span className="badge badge-off">Undone</span> : null}
                   <span className="muted round-count">
                     {plural(round.meetings.length, 'meeting')}
                     {round.satOut.length ? ` · ${round.satOut.length} sat out` : ''}

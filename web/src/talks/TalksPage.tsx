@@ -40,13 +40,59 @@ function EventCard({ event, timeZone }: { event: TalksEvent; timeZone?: string }
   );
 }
 
-export function TalksPage() {
-  useDocumentTitle('Talks');
+/** The talks events: the current ones, or (`archived`, at /talks/archived) the archived ones with their results. */
+export function TalksPage({ archived = false }: { archived?: boolean }) {
+  useDocumentTitle(archived ? 'Archived talks events' : 'Talks');
   const { person } = useAuth();
   const navigate = useNavigate();
-  const events = useLoad('talks-events', listTalksEvents);
+  const events = useLoad(archived ? 'talks-events-archived' : 'talks-events', (signal) =>
+    listTalksEvents(signal, archived),
+  );
   const [creating, setCreating] = useState(false);
   const isAdmin = person?.role === 'admin';
+
+  if (archived) {
+    return (
+      <>
+        <nav className="breadcrumbs" aria-label="Breadcrumb">
+          <Link to="/talks">Talks</Link>
+          <span aria-hidden="true"> / </span>
+          <span aria-current="page">Archived</span>
+        </nav>
+        <header className="page-header talks-page-header">
+          <div>
+            <h1>Archived talks events</h1>
+            <p className="page-lede">
+              Past events, kept with their proposals, votes and results. An organiser can bring one back from its Manage
+              page.
+            </p>
+          </div>
+        </header>
+        <div className="stack">
+          {events.error ? (
+            <LoadError what="the archived events" message={events.error} onRetry={events.reload} />
+          ) : !events.data ? (
+            <Loading label="Loading events…" />
+          ) : events.data.length === 0 ? (
+            <section className="empty-state">
+              <h2>No archived events</h2>
+              <p>
+                Events an organiser archives are kept here. <Link to="/talks">See the current events</Link>.
+              </p>
+            </section>
+          ) : (
+            <ul className="talks-event-list">
+              {events.data.map((event) => (
+                <li key={event.id}>
+                  <EventCard event={event} timeZone={person?.timezone} />
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      </>
+    );
+  }
 
   return (
     <>
@@ -108,6 +154,9 @@ export function TalksPage() {
             ))}
           </ul>
         )}
+        <p className="muted talks-archived-link">
+          <Link to="/talks/archived">Archived events</Link>: past events with their results.
+        </p>
       </div>
     </>
   );
