@@ -7,6 +7,8 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
+import { accountAdminRoutes } from './features/accounts/adminRoutes.js';
+import { accountRoutes } from './features/accounts/routes.js';
 import { adminRoutes } from './features/admin/routes.js';
 import { apiTokenRoutes } from './features/auth/apiTokenRoutes.js';
 import { registerAuthentication } from './features/auth/plugin.js';
@@ -94,6 +96,8 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean }
     async (api) => {
       await api.register(authRoutes(ctx));
       await api.register(adminOnly(adminRoutes(ctx)));
+      await api.register(accountRoutes(ctx));
+      await api.register(adminOnly(accountAdminRoutes(ctx)));
       await api.register(notificationRoutes(ctx));
       await api.register(mixerRoutes(ctx));
       await api.register(feedbackRoutes(ctx));

@@ -48,6 +48,8 @@ export type UpdateMeInput = z.infer<typeof updateMeBody>;
 /** What the sign-up page needs: the registration policy and, for someone a trusted SSO proxy vouches for, a pre-fill. */
 export const authOptionsSchema = z.object({
   registration: z.enum(registrationPolicies),
+  /** Whether "Forgot password?" can send a link (e-mail is configured). */
+  passwordReset: z.boolean(),
   sso: z.object({ username: z.string(), email: z.string().nullable(), name: z.string().nullable() }).nullable(),
 });
 

@@ -11,6 +11,7 @@ import * as m0011 from './0011_inbound.js';
 import * as m0012 from './0012_talks_settings.js';
 import * as m0013 from './0013_manager_flag.js';
 import * as m0014 from './0014_unconference.js';
+import * as m0019 from './0019_accounts.js';
 
 /** Every migration, in order. Imported statically so the built server needs no migration folder. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0012_talks_settings': m0012,
   '0013_manager_flag': m0013,
   '0014_unconference': m0014,
+  '0019_accounts': m0019,
 };
