@@ -137,4 +137,14 @@ test('an admin invites, the person accepts, forgets the password and resets it; 
     .getByText(/was revoked/)
     .waitFor();
   await admin.screenshot({ path: shot('accounts-invitations-after-1280'), fullPage: true });
+
+  // From the People page, the admin sends the person a reset link.
+  await admin.goto(`${live.url}/admin`);
+  await admin.getByRole('button', { name: 'Edit New Comer' }).click();
+  const dialog = admin.getByRole('dialog', { name: 'Edit New Comer' });
+  await dialog.getByRole('button', { name: 'Send a password reset link' }).click();
+  await dialog.getByText(/was sent to newcomer@example.org/).waitFor();
+  await admin.screenshot({ path: shot('accounts-admin-reset-link-1280') });
+  const mails = smtp.mails.filter((m) => JSON.stringify(m.to).includes('newcomer@example.org'));
+  assert.match(mails.at(-1)?.text ?? '', /An administrator sent you a link/);
 });
