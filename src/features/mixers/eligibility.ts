@@ -1,17 +1,8 @@
-import { z } from 'zod';
+import { type Eligibility, eligibilitySchema } from '../../contract/mixers.js';
 import type { PersonRow } from '../people/presenters.js';
 
-export const eligibilitySchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('everyone') }).strict(),
-  z.object({ kind: z.literal('managers') }).strict(),
-  z
-    .object({
-      kind: z.literal('teams'),
-      teams: z.array(z.string().trim().min(1).max(100)).min(1, 'name at least one team').max(200),
-    })
-    .strict(),
-]);
-export type Eligibility = z.infer<typeof eligibilitySchema>;
+// The rule's shape is the API's (src/contract/mixers.ts); this file holds what the rule means.
+export type { Eligibility };
 
 export function parseEligibility(json: string): Eligibility {
   return eligibilitySchema.parse(JSON.parse(json));

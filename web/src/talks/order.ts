@@ -1,22 +1,10 @@
+import { hash32, shuffledFor } from '@contract/shuffle';
+
 /**
  * Signed-out visitors all receive the same cached list; this gives each browser its own stable
  * shuffle of it while voting is open (signed-in people get theirs from the server).
  */
 const KEY = 'convene.visitor';
-
-function hash32(text: string, seed: number): number {
-  let h = (seed ^ 0x811c9dc5) >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 function visitorSeed(): number {
   let id: string | null = null;
@@ -33,9 +21,5 @@ function visitorSeed(): number {
 }
 
 export function shuffleForVisitor<T extends { id: string }>(items: readonly T[]): T[] {
-  const seed = visitorSeed();
-  return items
-    .map((item) => ({ item, key: hash32(item.id, seed) }))
-    .sort((a, b) => a.key - b.key)
-    .map(({ item }) => item);
+  return shuffledFor(visitorSeed(), items, (item) => item.id);
 }
