@@ -37,6 +37,9 @@ export const updateMeBody = z
   .object({
     name: nameSchema.optional(),
     timezone: timezoneSchema.optional(),
+    /** Members not from the staff directory set these themselves (empty clears). */
+    team: z.string().trim().max(120, 'must be at most 120 characters').optional(),
+    title: z.string().trim().max(120, 'must be at most 120 characters').optional(),
     currentPassword: z.string().max(MAX_PASSWORD_LENGTH).optional(),
     newPassword: passwordSchema.optional(),
   })

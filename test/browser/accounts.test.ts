@@ -118,6 +118,12 @@ test('an admin invites, the person accepts, forgets the password and resets it; 
   await signIn(desk, 'newcomer@example.org', 'marble canyon 71 otter');
   await desk.goto(`${live.url}/profile`);
   await desk.getByText('newcomer@example.org').first().waitFor();
+  await desk.getByLabel('Team').fill('Support');
+  await desk.getByLabel('Title').fill('Agent');
+  await desk.getByRole('button', { name: 'Save profile' }).click();
+  await desk.getByText('Saved').first().waitFor();
+  await desk.setViewportSize({ width: 390, height: 844 });
+  await desk.screenshot({ path: shot('accounts-profile-390'), fullPage: true });
 
   await admin.setViewportSize({ width: 1280, height: 900 });
   await admin.reload();

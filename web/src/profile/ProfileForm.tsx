@@ -11,12 +11,14 @@ import { useAsyncAction } from '../ui/useAsyncAction';
 import { useFocusOnFieldError } from '../ui/useFocusOnFieldError';
 import { browserTimeZone, currentTimeIn, groupedTimeZones, timeZoneLabel } from './timezones';
 
-const FIELDS = ['name', 'timezone'] as const;
+const FIELDS = ['name', 'team', 'title', 'timezone'] as const;
 
 export function ProfileForm({ person }: { person: Person }) {
   const { setPerson } = useAuth();
   const browserZone = useMemo(browserTimeZone, []);
   const [name, setName] = useState(person.name);
+  const [team, setTeam] = useState(person.team ?? '');
+  const [title, setTitle] = useState(person.title ?? '');
   const [timezone, setTimezone] = useState(person.timezone || browserZone);
   const [saved, setSaved] = useState(false);
   const { busy, error, setError, run } = useAsyncAction();
@@ -60,6 +62,28 @@ export function ProfileForm({ person }: { person: Person }) {
           setSaved(false);
         }}
         error={fieldError(error, 'name')}
+      />
+      <TextField
+        label="Team"
+        name="team"
+        hint="Mixers use it to pair you with people from other teams. Set by the staff directory for people in it."
+        value={team}
+        onChange={(e) => {
+          setTeam(e.target.value);
+          setSaved(false);
+        }}
+        error={fieldError(error, 'team')}
+      />
+      <TextField
+        label="Title"
+        name="title"
+        autoComplete="organization-title"
+        value={title}
+        onChange={(e) => {
+          setTitle(e.target.value);
+          setSaved(false);
+        }}
+        error={fieldError(error, 'title')}
       />
       <Field
         label="Timezone"
