@@ -335,6 +335,44 @@ forEachEngine(
       assert.equal(withCode.body.person.verified, true);
       await admin.patch('/api/v1/admin/settings', { registration: 'open', onlyVerifiedTakePart: false });
     });
+
+    it('the audit log page: who, what, when, from where; filters; CSV; admins only', async () => {
+      const page = await admin.get('/api/v1/admin/audit?action=invitation.&limit=500');
+      assert.equal(page.status, 200, JSON.stringify(page.body));
+      const created = page.body.entries.filter(
+        (e: { action: string; data: { email?: string } | null }) =>
+          e.action === 'invitation.create' && e.data?.email === at('linus'),
+      );
+      assert.equal(created.length, 1);
+      assert.equal(created[0].actor.username, 'admin');
+      assert.equal(created[0].ip, '127.0.0.1');
+      assert.ok(page.body.entries.every((e: { action: string }) => e.action.startsWith('invitation.')));
+      const accepted = await admin.get('/api/v1/admin/audit?action=invitation.accept');
+      assert.ok(accepted.body.entries.some((e: { ip: string | null }) => e.ip?.startsWith('10.0.')));
+      const byAdmin = await admin.get('/api/v1/admin/audit?actor=admin&limit=5');
+      assert.equal(byAdmin.body.entries.length, 5);
+      assert.ok(byAdmin.body.total >= 5);
+      const future = await admin.get('/api/v1/admin/audit?since=2999-01-01');
+      assert.equal(future.body.total, 0);
+      const badDate = await admin.get('/api/v1/admin/audit?since=yesterday');
+      assert.equal(badDate.status, 400);
+      assert.equal(badDate.body.error.field, 'since');
+      const nobody = await admin.get('/api/v1/admin/audit?actor=nobody-at-all');
+      assert.equal(nobody.status, 400);
+      assert.equal(nobody.body.error.field, 'actor');
+      const csv = await admin.get('/api/v1/admin/audit.csv?action=invitation.create');
+      assert.equal(csv.status, 200);
+      assert.match(String(csv.headers['content-type']), /text\/csv/);
+      const lines = String(csv.body)
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n');
+      assert.equal(lines[0], 'at,actor,action,subject_type,subject_id,ip,data');
+      assert.ok(lines.some((line) => line.includes(at('linus')) && line.includes('127.0.0.1')));
+      const member = await anonymous('10.0.7.1');
+      await member.signUp(at('auditmember'), 'Audit Member', PASSWORD);
+      assert.equal((await member.get('/api/v1/admin/audit')).status, 403);
+    });
   },
   {
     publicUrl: 'https://convene.example.org',
