@@ -122,6 +122,12 @@ test('an admin invites, the person accepts, forgets the password and resets it; 
   await desk.getByLabel('Title').fill('Agent');
   await desk.getByRole('button', { name: 'Save profile' }).click();
   await desk.getByText('Saved').first().waitFor();
+  const saved = await live.ctx.database.db
+    .selectFrom('people')
+    .select(['team', 'title'])
+    .where('email', '=', 'newcomer@example.org')
+    .executeTakeFirstOrThrow();
+  assert.deepEqual(saved, { team: 'Support', title: 'Agent' });
   await desk.setViewportSize({ width: 390, height: 844 });
   await desk.screenshot({ path: shot('accounts-profile-390'), fullPage: true });
 
@@ -153,4 +159,13 @@ test('an admin invites, the person accepts, forgets the password and resets it; 
   await admin.screenshot({ path: shot('accounts-admin-reset-link-1280') });
   const mails = smtp.mails.filter((m) => JSON.stringify(m.to).includes('newcomer@example.org'));
   assert.match(mails.at(-1)?.text ?? '', /An administrator sent you a link/);
+
+  // The audit log page shows it all, with the client address; filtered by action.
+  await admin.goto(`${live.url}/admin/audit`);
+  await admin.getByLabel('Action').fill('person.');
+  await admin.getByRole('button', { name: 'Filter' }).click();
+  await admin.getByTestId('audit-row').filter({ hasText: 'person.reset_link_sent' }).first().waitFor();
+  await admin.screenshot({ path: shot('accounts-audit-1280'), fullPage: true });
+  await admin.setViewportSize({ width: 390, height: 844 });
+  await admin.screenshot({ path: shot('accounts-audit-390') });
 });

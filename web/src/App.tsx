@@ -1,6 +1,7 @@
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { AdminPage } from './admin/AdminPage';
 import { ApiTokensPage } from './admin/ApiTokensPage';
+import { AuditPage } from './admin/AuditPage';
 import { ChannelsPage } from './admin/ChannelsPage';
 import { InboundPage } from './admin/InboundPage';
 import { InvitationsPage } from './admin/InvitationsPage';
@@ -79,6 +80,7 @@ export function App() {
             >
               <Route index element={<AdminPage />} />
               <Route path="invitations" element={<InvitationsPage />} />
+              <Route path="audit" element={<AuditPage />} />
               <Route path="mixers" element={<AdminGroupsPage />} />
               <Route path="mixers/:id" element={<AdminGroupPage />} />
               <Route path="meetings" element={<AdminMeetingsPage />} />

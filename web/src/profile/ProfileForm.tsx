@@ -35,9 +35,14 @@ export function ProfileForm({ person }: { person: Person }) {
       return;
     }
     void run(async () => {
-      const updated = await updateMe({ name: name.trim(), timezone });
+      const changes: Parameters<typeof updateMe>[0] = { name: name.trim(), timezone };
+      if (team.trim() !== (person.team ?? '')) changes.team = team.trim();
+      if (title.trim() !== (person.title ?? '')) changes.title = title.trim();
+      const updated = await updateMe(changes);
       setPerson(updated);
       setName(updated.name);
+      setTeam(updated.team ?? '');
+      setTitle(updated.title ?? '');
       setTimezone(updated.timezone || timezone);
       setSaved(true);
     });

@@ -10,6 +10,7 @@ const ADMIN_SECTIONS: ReadonlyArray<{ path: string; title: string; end?: boolean
   { path: '/admin/messages', title: 'Messages' },
   { path: '/admin/inbound', title: 'Inbound' },
   { path: '/admin/api-tokens', title: 'API tokens' },
+  { path: '/admin/audit', title: 'Audit log' },
   // Talks events are created and managed from the Talks pages themselves (event → Manage).
   { path: '/talks', title: 'Talks' },
 ];
