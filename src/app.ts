@@ -3,7 +3,7 @@ import pino from 'pino';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
-import { SigninLimiter, VerificationCodeLimiter } from './features/auth/rateLimit.js';
+import { AccountLinkLimiter, SigninLimiter, VerificationCodeLimiter } from './features/auth/rateLimit.js';
 import { applyChannelConfig } from './features/notifications/channels.js';
 import { ensureSettings } from './features/settings/service.js';
 import type { AppContext } from './http/context.js';
@@ -35,6 +35,7 @@ export async function openContext(config: Config, options: { longRunning?: boole
     database,
     signinLimiter: new SigninLimiter(config.auth.signinLimit),
     codeLimiter: new VerificationCodeLimiter(),
+    linkLimiter: new AccountLinkLimiter(),
   };
 }
 

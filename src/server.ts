@@ -7,7 +7,10 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
+import { accountAdminRoutes } from './features/accounts/adminRoutes.js';
+import { accountRoutes } from './features/accounts/routes.js';
 import { adminRoutes } from './features/admin/routes.js';
+import { auditRoutes } from './features/audit/routes.js';
 import { apiTokenRoutes } from './features/auth/apiTokenRoutes.js';
 import { registerAuthentication } from './features/auth/plugin.js';
 import { authRoutes } from './features/auth/routes.js';
@@ -100,6 +103,9 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean }
     async (api) => {
       await api.register(authRoutes(ctx));
       await api.register(adminOnly(adminRoutes(ctx)));
+      await api.register(accountRoutes(ctx));
+      await api.register(adminOnly(accountAdminRoutes(ctx)));
+      await api.register(adminOnly(auditRoutes(ctx)));
       await api.register(notificationRoutes(ctx));
       await api.register(mixerRoutes(ctx));
       await api.register(feedbackRoutes(ctx));

@@ -13,6 +13,10 @@ export const settingsViewSchema = z.object({
   verificationCode: z.string(),
   /** True for a code set before codes had to be strong: it still works, but should be replaced. */
   verificationCodeWeak: z.boolean(),
+  /** Only members with a verified e-mail address can join groups and propose. */
+  onlyVerifiedTakePart: z.boolean(),
+  /** Whether account e-mails (invitations, reset and confirmation links) can be sent. */
+  emailConfigured: z.boolean(),
 });
 
 export const updateSettingsBody = z
@@ -25,6 +29,7 @@ export const updateSettingsBody = z
       .max(64, 'must be at most 64 characters')
       .regex(/^[A-Za-z0-9-]+$/, 'may hold only letters, digits and dashes')
       .optional(),
+    onlyVerifiedTakePart: z.boolean().optional(),
   })
   .strict();
 

@@ -37,6 +37,9 @@ export const updateMeBody = z
   .object({
     name: nameSchema.optional(),
     timezone: timezoneSchema.optional(),
+    /** Members not from the staff directory set these themselves (empty clears). */
+    team: z.string().trim().max(120, 'must be at most 120 characters').optional(),
+    title: z.string().trim().max(120, 'must be at most 120 characters').optional(),
     currentPassword: z.string().max(MAX_PASSWORD_LENGTH).optional(),
     newPassword: passwordSchema.optional(),
   })
@@ -48,6 +51,8 @@ export type UpdateMeInput = z.infer<typeof updateMeBody>;
 /** What the sign-up page needs: the registration policy and, for someone a trusted SSO proxy vouches for, a pre-fill. */
 export const authOptionsSchema = z.object({
   registration: z.enum(registrationPolicies),
+  /** Whether "Forgot password?" can send a link (e-mail is configured). */
+  passwordReset: z.boolean(),
   sso: z.object({ username: z.string(), email: z.string().nullable(), name: z.string().nullable() }).nullable(),
 });
 

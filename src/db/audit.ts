@@ -8,6 +8,8 @@ export interface AuditEntry {
   subjectType?: string;
   subjectId?: string;
   data?: Record<string, unknown>;
+  /** The client address of the request (left out by the CLI and jobs). */
+  ip?: string | null;
 }
 
 /** Written inside the use case's transaction, so the record exists exactly when the change does. */
@@ -22,6 +24,7 @@ export async function recordAudit(db: Executor, entry: AuditEntry): Promise<void
       subject_type: entry.subjectType ?? null,
       subject_id: entry.subjectId ?? null,
       data: entry.data ? JSON.stringify(entry.data) : null,
+      ...(entry.ip ? { ip: entry.ip } : {}),
     })
     .execute();
 }

@@ -32,6 +32,10 @@ export interface PeopleTable {
   updated_at: string;
   last_signin_at: string | null;
   assistant_id: Generated<string | null>;
+  /** 1 once the person confirmed or chose their timezone (the one-time prompt is then not shown). */
+  timezone_confirmed: Generated<Flag>;
+  /** When the account was deleted: the row stays, anonymised, so meetings keep their history. */
+  deleted_at: Generated<string | null>;
 }
 
 /** One row per identity a person has elsewhere: directory id, Slack id, 42 login… */
@@ -65,6 +69,36 @@ export interface AuditLogTable {
   subject_type: string | null;
   subject_id: string | null;
   data: string | null;
+  /** The client address of the request that made the change (null for the CLI and jobs). */
+  ip: Generated<string | null>;
+}
+
+export interface InvitationsTable {
+  id: string;
+  email: string;
+  /** sha256 of the link's token; a resend replaces it, so an older link stops working. */
+  token_hash: string;
+  invited_by: string | null;
+  created_at: string;
+  expires_at: string;
+  last_sent_at: string | null;
+  send_count: Generated<number>;
+  accepted_at: string | null;
+  person_id: string | null;
+  revoked_at: string | null;
+}
+
+export type AccountTokenPurpose = 'password_reset' | 'email_verification';
+
+export interface AccountTokensTable {
+  /** sha256 of the link's token: the token itself is never stored. */
+  token_hash: string;
+  purpose: AccountTokenPurpose;
+  person_id: string;
+  email: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
 }
 
 export type MemberStatus = 'active' | 'paused' | 'left';
@@ -529,6 +563,8 @@ export interface DB {
   auth_sessions: AuthSessionsTable;
   settings: SettingsTable;
   audit_log: AuditLogTable;
+  invitations: InvitationsTable;
+  account_tokens: AccountTokensTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;
   rounds: RoundsTable;

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
-import type { SigninLimiter, VerificationCodeLimiter } from '../features/auth/rateLimit.js';
+import type { AccountLinkLimiter, SigninLimiter, VerificationCodeLimiter } from '../features/auth/rateLimit.js';
 import type { PersonRow } from '../features/people/presenters.js';
 import { forbidden, unauthorized } from '../lib/errors.js';
 
@@ -12,6 +12,8 @@ export interface AppContext {
   database: Database;
   signinLimiter: SigninLimiter;
   codeLimiter: VerificationCodeLimiter;
+  /** Forgot-password and verification links sent by e-mail. */
+  linkLimiter: AccountLinkLimiter;
 }
 
 export type AuthSource = 'cookie' | 'header';

@@ -1,9 +1,12 @@
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { AdminPage } from './admin/AdminPage';
 import { ApiTokensPage } from './admin/ApiTokensPage';
+import { AuditPage } from './admin/AuditPage';
 import { ChannelsPage } from './admin/ChannelsPage';
 import { InboundPage } from './admin/InboundPage';
+import { InvitationsPage } from './admin/InvitationsPage';
 import { MessagesPage } from './admin/MessagesPage';
+import { ForgotPasswordPage, InvitePage, ResetPasswordPage, VerifyEmailPage } from './auth/AccountLinkPages';
 import { AuthProvider } from './auth/AuthProvider';
 import { RequireAdmin } from './auth/RequireAdmin';
 import { RequireAuth } from './auth/RequireAuth';
@@ -46,6 +49,10 @@ export function App() {
           <Route element={<PublicLayout />}>
             <Route path="/signin" element={<SignInPage />} />
             <Route path="/signup" element={<SignUpPage />} />
+            <Route path="/invite" element={<InvitePage />} />
+            <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+            <Route path="/reset-password" element={<ResetPasswordPage />} />
+            <Route path="/verify-email" element={<VerifyEmailPage />} />
             <Route path="/meetings/:id/answer" element={<AnswerPage />} />
           </Route>
           <Route
@@ -83,6 +90,8 @@ export function App() {
               }
             >
               <Route index element={<AdminPage />} />
+              <Route path="invitations" element={<InvitationsPage />} />
+              <Route path="audit" element={<AuditPage />} />
               <Route path="mixers" element={<AdminGroupsPage />} />
               <Route path="mixers/:id" element={<AdminGroupPage />} />
               <Route path="meetings" element={<AdminMeetingsPage />} />

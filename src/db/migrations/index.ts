@@ -14,8 +14,9 @@ import * as m0014 from './0014_unconference.js';
 import * as m0015 from './0015_unconf_approved_description.js';
 import * as m0016 from './0016_unconf_run_heartbeat.js';
 import * as m0017 from './0017_calendar_feed_live.js';
-import * as m0021 from './0021_queue_deliveries.js';
 import * as m0018 from './0018_round_undo.js';
+import * as m0019 from './0019_accounts.js';
+import * as m0021 from './0021_queue_deliveries.js';
 
 /** Every migration, in order. Imported statically so the built server needs no migration folder. */
 export const migrations: Record<string, Migration> = {
@@ -34,6 +35,7 @@ export const migrations: Record<string, Migration> = {
   '0015_unconf_approved_description': m0015,
   '0016_unconf_run_heartbeat': m0016,
   '0017_calendar_feed_live': m0017,
-  '0021_queue_deliveries': m0021,
   '0018_round_undo': m0018,
+  '0019_accounts': m0019,
+  '0021_queue_deliveries': m0021,
 };

@@ -10,14 +10,16 @@ import {
 import { adminPersonEnvelope } from '../../contract/people.js';
 import { type AppContext, requireAdmin } from '../../http/context.js';
 import { commonErrors } from '../../http/errorShape.js';
+import { accountMailConfigured } from '../notifications/accountMail.js';
 import { type AdminPersonDetails, type PersonRow, presentForAdmin } from '../people/presenters.js';
 import { getSettings, type Settings, updateSettings, verificationCodeProblem } from '../settings/service.js';
 import { editPersonBody, personParams } from './schemas.js';
 import { adminDetailsOf, changePerson, editPerson, listPeople } from './service.js';
 
-const presentSettings = (settings: Settings): SettingsView => ({
+const presentSettings = (settings: Settings, emailConfigured: boolean): SettingsView => ({
   ...settings,
   verificationCodeWeak: verificationCodeProblem(settings.verificationCode) !== null,
+  emailConfigured,
 });
 
 export function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
@@ -30,7 +32,7 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       { schema: { tags: ['admin'], response: { 200: settingsViewSchema, ...commonErrors } } },
       async (request) => {
         requireAdmin(request);
-        return presentSettings(await getSettings(db));
+        return presentSettings(await getSettings(db), await accountMailConfigured(db, ctx.config));
       },
     );
 
@@ -45,7 +47,10 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (request) => {
         const admin = requireAdmin(request);
-        return presentSettings(await updateSettings({ db, actorId: admin.id, changes: request.body }));
+        return presentSettings(
+          await updateSettings({ db, actorId: admin.id, changes: request.body }),
+          await accountMailConfigured(db, ctx.config),
+        );
       },
     );
 

@@ -123,3 +123,49 @@ function codeRefusal(state: RateLimiterRes) {
   const wait = seconds >= 120 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} seconds`;
   return tooManyRequests(`Too many wrong verification codes have been tried. Try again in ${wait}.`, seconds);
 }
+
+export interface AccountLinkLimits {
+  /** Links one e-mail address may be sent per window (counted by what was typed, known or not). */
+  perAddress: number;
+  /** Requests one client address may make per window. */
+  perIp: number;
+  windowSeconds: number;
+}
+
+export const defaultAccountLinkLimits: AccountLinkLimits = { perAddress: 3, perIp: 20, windowSeconds: 3600 };
+
+/**
+ * Requests that send a link by e-mail (forgot password, a new verification link): counted per
+ * typed address and per client, so nobody can flood a mailbox or probe many addresses. The address
+ * is counted whether or not it has an account, so a refusal says nothing about who exists.
+ */
+export class AccountLinkLimiter {
+  private readonly byAddress: RateLimiterMemory;
+  private readonly byIp: RateLimiterMemory;
+
+  constructor(limits: AccountLinkLimits = defaultAccountLinkLimits) {
+    this.byAddress = new RateLimiterMemory({
+      keyPrefix: 'link-address',
+      points: limits.perAddress,
+      duration: limits.windowSeconds,
+    });
+    this.byIp = new RateLimiterMemory({ keyPrefix: 'link-ip', points: limits.perIp, duration: limits.windowSeconds });
+  }
+
+  /** Counts one request; throws 429 when the client or the address has spent its budget. */
+  async consume(ip: string, address: string): Promise<void> {
+    for (const [limiter, key] of [
+      [this.byIp, ip],
+      [this.byAddress, codeKey(address.trim().toLowerCase())],
+    ] as const) {
+      try {
+        await limiter.consume(key);
+      } catch (error) {
+        if (!(error instanceof RateLimiterRes)) throw error;
+        const seconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
+        const wait = seconds >= 120 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} seconds`;
+        throw tooManyRequests(`Too many requests for e-mailed links. Try again in ${wait}.`, seconds);
+      }
+    }
+  }
+}

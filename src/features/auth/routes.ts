@@ -5,6 +5,8 @@ import { authOptionsSchema, signinBody, signupBody, updateMeBody } from '../../c
 import { personEnvelope } from '../../contract/people.js';
 import { type AppContext, isSecureRequest, noContent, requirePerson } from '../../http/context.js';
 import { commonErrors } from '../../http/errorShape.js';
+import { sendVerificationLink } from '../accounts/emailVerification.js';
+import { accountMailConfigured } from '../notifications/accountMail.js';
 import { presentSelf } from '../people/presenters.js';
 import { findPersonByUsername } from '../people/queries.js';
 import { getSettings } from '../settings/service.js';
@@ -48,6 +50,7 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           request.ssoUsername && !request.person && !(await findPersonByUsername(db, request.ssoUsername));
         return {
           registration: settings.registration,
+          passwordReset: await accountMailConfigured(db, ctx.config),
           sso:
             unknownSsoUser && request.ssoUsername ? { username: request.ssoUsername, email: null, name: null } : null,
         };
@@ -71,6 +74,12 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           codeLimiter: ctx.codeLimiter,
         });
         await startSession(request, reply, person.id);
+        // Open registration vouches for nobody: the address is confirmed by a link, when e-mail is set up.
+        if (person.verified !== 1) {
+          await sendVerificationLink({ db, config: ctx.config, personId: person.id, ip: request.ip }).catch(
+            (error: unknown) => request.log.warn({ err: error }, 'could not send the confirmation link'),
+          );
+        }
         return reply.code(201).send({ person: presentSelf(person) });
       },
     );

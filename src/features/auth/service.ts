@@ -5,8 +5,15 @@ import { isUniqueViolation } from '../../db/errors.js';
 import { AppError, badRequest, conflict, forbidden, unauthorized } from '../../lib/errors.js';
 import { constantTimeEqual } from '../../lib/ids.js';
 import { nowIso } from '../../lib/time.js';
+import { DIRECTORY_SOURCE } from '../directory/source.js';
 import type { PersonRow } from '../people/presenters.js';
-import { anyAdmin, findPersonByEmail, findPersonById, findPersonByLogin } from '../people/queries.js';
+import {
+  anyAdmin,
+  externalIdsOfPeople,
+  findPersonByEmail,
+  findPersonById,
+  findPersonByLogin,
+} from '../people/queries.js';
 import { createPerson, updatePerson } from '../people/service.js';
 import { getSettings } from '../settings/service.js';
 import { decoyPasswordHash, hashPassword, passwordProblem, verifyPassword } from './password.js';
@@ -134,10 +141,19 @@ export async function updateProfile(props: {
     if (problem) throw badRequest(`newPassword: ${problem}`, 'newPassword');
     passwordHash = await hashPassword(input.newPassword);
   }
+  if (input.team !== undefined || input.title !== undefined) {
+    const fromDirectory = (await externalIdsOfPeople(db, DIRECTORY_SOURCE, [person.id])).has(person.id);
+    const field = input.team !== undefined ? 'team' : 'title';
+    if (fromDirectory) {
+      throw badRequest(`${field}: comes from the staff directory; ask whoever keeps the directory to change it`, field);
+    }
+  }
   return db.transaction().execute(async (trx) => {
     await updatePerson(trx, person.id, {
       ...(input.name !== undefined && { name: input.name }),
-      ...(input.timezone !== undefined && { timezone: input.timezone }),
+      ...(input.timezone !== undefined && { timezone: input.timezone, timezone_confirmed: 1 }),
+      ...(input.team !== undefined && { team: input.team || null }),
+      ...(input.title !== undefined && { title: input.title || null }),
       ...(passwordHash !== undefined && { password_hash: passwordHash }),
     });
     if (passwordHash !== undefined) {

@@ -2,6 +2,7 @@ import { recordAudit } from '../../db/audit.js';
 import type { Db, Executor } from '../../db/database.js';
 import { badRequest, forbidden, notFound } from '../../lib/errors.js';
 import { nowIso } from '../../lib/time.js';
+import { assertMayTakePart } from '../people/participation.js';
 import type { PersonRow } from '../people/presenters.js';
 import { findPersonById } from '../people/queries.js';
 import { describeEligibility, type Eligibility, isEligible, parseEligibility } from './eligibility.js';
@@ -103,6 +104,7 @@ export async function joinGroup(props: ChangeProps): Promise<MemberRow> {
     }
     const existing = await findMembership(trx, group.id, person.id);
     if (existing && existing.status !== 'left') return existing;
+    await assertMayTakePart(trx, { personId: person.id, actor: props.actor });
     await (existing ? rejoinMembers : addMembers)(trx, group.id, [person.id], nowIso());
     await audit(trx, props, 'join', group, person);
     return (await findMembership(trx, group.id, person.id)) as MemberRow;

@@ -67,6 +67,8 @@ export async function createPerson(db: Executor, draft: PersonDraft): Promise<Pe
       updated_at: now,
       last_signin_at: draft.last_signin_at ?? null,
       assistant_id: null,
+      timezone_confirmed: draft.timezone_confirmed ?? 0,
+      deleted_at: null,
     };
     const { assistant_id: _, ...values } = person;
     const inserted = await db

@@ -10,16 +10,20 @@ export { type RegistrationPolicy, registrationPolicies };
 export interface Settings {
   registration: RegistrationPolicy;
   verificationCode: string;
+  /** Only members whose e-mail address is verified can join groups and propose (people/participation.ts). */
+  onlyVerifiedTakePart: boolean;
 }
 
 const settingSchemas = {
   registration: z.enum(registrationPolicies),
   verificationCode: z.string(),
+  onlyVerifiedTakePart: z.boolean(),
 } satisfies { [K in keyof Settings]: z.ZodType<Settings[K]> };
 
 const defaults = (): Settings => ({
   registration: 'open',
   verificationCode: newVerificationCode(),
+  onlyVerifiedTakePart: false,
 });
 
 export const MIN_CODE_CHARACTERS = 8;

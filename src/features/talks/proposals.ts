@@ -4,6 +4,7 @@ import { badRequest, conflict, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { renderMarkdown } from '../../lib/markdown/index.js';
 import { nowIso } from '../../lib/time.js';
+import { assertMayTakePart } from '../people/participation.js';
 import type { PersonRow } from '../people/presenters.js';
 import { findPersonByLogin } from '../people/queries.js';
 import { listChanged } from './cache.js';
@@ -72,6 +73,7 @@ export async function createProposal(props: {
       const event = await findTalksEvent(trx, props.eventId);
       if (!event) throw notFound('No such event.');
       authorize(actor, 'propose', targetOf(event, now));
+      await assertMayTakePart(trx, { personId: actor.id, actor });
       let speakerId = actor.id;
       if (input.speaker !== undefined) {
         authorize(actor, 'propose_for_someone', targetOf(event, now));

@@ -1,10 +1,13 @@
 import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { sendResetLink } from '../api/accounts';
 import type { AdminPerson, EditPersonInput, Role } from '../api/types';
 import { browserTimeZone, groupedTimeZones, timeZoneLabel } from '../profile/timezones';
 import { ErrorAlert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { Field, TextField } from '../ui/Field';
 import { type FormError, fieldError, formLevelError } from '../ui/formError';
+import { StatusMessage } from '../ui/StatusMessage';
+import { useAsyncAction } from '../ui/useAsyncAction';
 import { useFocusOnFieldError } from '../ui/useFocusOnFieldError';
 import { displayName } from './personActions';
 
@@ -245,6 +248,7 @@ export function EditPersonDialog({ person, isSelf, busy, error, onSave, onCancel
               )}
             </Field>
           </div>
+          {person.email && person.enabled ? <ResetLinkRow personId={person.id} email={person.email} /> : null}
           <div className="dialog-actions">
             <Button onClick={onCancel}>Cancel</Button>
             <Button type="submit" variant="primary" busy={busy}>
@@ -254,5 +258,23 @@ export function EditPersonDialog({ person, isSelf, busy, error, onSave, onCancel
         </form>
       ) : null}
     </dialog>
+  );
+}
+
+/** "Send a reset link": the person gets a one-hour, single-use link to choose a new password. */
+function ResetLinkRow({ personId, email }: { personId: string; email: string }) {
+  const [message, setMessage] = useState<string | null>(null);
+  const { busy, error, run } = useAsyncAction();
+  return (
+    <div className="reset-link-row">
+      <Button
+        size="sm"
+        busy={busy}
+        onClick={() => void run(async () => setMessage((await sendResetLink(personId)).message))}
+      >
+        Send a password reset link
+      </Button>
+      <StatusMessage>{message ?? error?.message ?? `The link goes to ${email}.`}</StatusMessage>
+    </div>
   );
 }

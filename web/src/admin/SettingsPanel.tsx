@@ -71,6 +71,7 @@ const FIELDS = ['registration', 'verificationCode'] as const;
 function SettingsForm({ initial }: { initial: AdminSettings }) {
   const [saved, setSaved] = useState<AdminSettings>(initial);
   const [registration, setRegistration] = useState<RegistrationPolicy>(initial.registration);
+  const [onlyVerified, setOnlyVerified] = useState(initial.onlyVerifiedTakePart);
   const [verificationCode, setVerificationCode] = useState(initial.verificationCode);
   const [justSaved, setJustSaved] = useState(false);
   const { busy, error, setError, run } = useAsyncAction();
@@ -98,12 +99,13 @@ function SettingsForm({ initial }: { initial: AdminSettings }) {
       });
       return;
     }
-    const update: Partial<AdminSettings> = { registration };
+    const update: Partial<AdminSettings> = { registration, onlyVerifiedTakePart: onlyVerified };
     if (code !== saved.verificationCode) update.verificationCode = code;
     void run(async () => {
       const next = await updateAdminSettings(update);
       setSaved(next);
       setRegistration(next.registration);
+      setOnlyVerified(next.onlyVerifiedTakePart);
       setVerificationCode(next.verificationCode);
       setJustSaved(true);
     });
@@ -170,6 +172,25 @@ function SettingsForm({ initial }: { initial: AdminSettings }) {
         <Button size="sm" className="code-generate" onClick={() => changeCode(generateVerificationCode())}>
           Generate new code
         </Button>
+      </div>
+      <div className="field">
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            name="onlyVerifiedTakePart"
+            checked={onlyVerified}
+            onChange={(e) => {
+              setOnlyVerified(e.target.checked);
+              setJustSaved(false);
+            }}
+          />{' '}
+          Only verified members can join groups and propose
+        </label>
+        <p className="field-hint">
+          {saved.emailConfigured
+            ? 'Members who signed up on their own confirm their address by the link e-mailed to them; you can also Verify them below.'
+            : 'E-mail is not configured, so members cannot confirm their address themselves: Verify them below.'}
+        </p>
       </div>
       <div className="form-actions">
         <Button type="submit" variant="primary" busy={busy}>

@@ -1,6 +1,6 @@
-import { type FormEvent, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Link, Navigate, useLocation, useSearchParams } from 'react-router-dom';
-import { signIn } from '../api/auth';
+import { getAuthOptions, signIn } from '../api/auth';
 import { ErrorAlert, Notice } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { TextField } from '../ui/Field';
@@ -28,6 +28,15 @@ export function SignInPage() {
 
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const [canReset, setCanReset] = useState(false);
+  useEffect(() => {
+    const controller = new AbortController();
+    getAuthOptions(controller.signal).then(
+      (options) => setCanReset(options.passwordReset),
+      () => setCanReset(false),
+    );
+    return () => controller.abort();
+  }, []);
   const { busy, error, setError, run } = useAsyncAction();
   const formRef = useRef<HTMLFormElement>(null);
   useFocusOnFieldError(formRef, error);
@@ -86,6 +95,11 @@ export function SignInPage() {
           Sign in
         </Button>
       </form>
+      {canReset ? (
+        <p className="auth-switch">
+          <Link to="/forgot-password">Forgot your password?</Link>
+        </p>
+      ) : null}
       <p className="auth-switch">
         New to Convene? <Link to={withNext('/signup', next)}>Create an account</Link>
       </p>

@@ -11,12 +11,14 @@ import { useAsyncAction } from '../ui/useAsyncAction';
 import { useFocusOnFieldError } from '../ui/useFocusOnFieldError';
 import { browserTimeZone, currentTimeIn, groupedTimeZones, timeZoneLabel } from './timezones';
 
-const FIELDS = ['name', 'timezone'] as const;
+const FIELDS = ['name', 'team', 'title', 'timezone'] as const;
 
 export function ProfileForm({ person }: { person: Person }) {
   const { setPerson } = useAuth();
   const browserZone = useMemo(browserTimeZone, []);
   const [name, setName] = useState(person.name);
+  const [team, setTeam] = useState(person.team ?? '');
+  const [title, setTitle] = useState(person.title ?? '');
   const [timezone, setTimezone] = useState(person.timezone || browserZone);
   const [saved, setSaved] = useState(false);
   const { busy, error, setError, run } = useAsyncAction();
@@ -33,9 +35,14 @@ export function ProfileForm({ person }: { person: Person }) {
       return;
     }
     void run(async () => {
-      const updated = await updateMe({ name: name.trim(), timezone });
+      const changes: Parameters<typeof updateMe>[0] = { name: name.trim(), timezone };
+      if (team.trim() !== (person.team ?? '')) changes.team = team.trim();
+      if (title.trim() !== (person.title ?? '')) changes.title = title.trim();
+      const updated = await updateMe(changes);
       setPerson(updated);
       setName(updated.name);
+      setTeam(updated.team ?? '');
+      setTitle(updated.title ?? '');
       setTimezone(updated.timezone || timezone);
       setSaved(true);
     });
@@ -60,6 +67,28 @@ export function ProfileForm({ person }: { person: Person }) {
           setSaved(false);
         }}
         error={fieldError(error, 'name')}
+      />
+      <TextField
+        label="Team"
+        name="team"
+        hint="Mixers use it to pair you with people from other teams. Set by the staff directory for people in it."
+        value={team}
+        onChange={(e) => {
+          setTeam(e.target.value);
+          setSaved(false);
+        }}
+        error={fieldError(error, 'team')}
+      />
+      <TextField
+        label="Title"
+        name="title"
+        autoComplete="organization-title"
+        value={title}
+        onChange={(e) => {
+          setTitle(e.target.value);
+          setSaved(false);
+        }}
+        error={fieldError(error, 'title')}
       />
       <Field
         label="Timezone"

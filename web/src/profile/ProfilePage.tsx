@@ -1,4 +1,9 @@
+import { useState } from 'react';
+import { sendVerificationLink } from '../api/accounts';
 import { useCurrentPerson } from '../auth/authContext';
+import { Button } from '../ui/Button';
+import { StatusMessage } from '../ui/StatusMessage';
+import { useAsyncAction } from '../ui/useAsyncAction';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { NotificationsSection } from './NotificationsSection';
 import { PasswordForm } from './PasswordForm';
@@ -38,7 +43,7 @@ export function ProfilePage() {
               <div>
                 <dt>Status</dt>
                 <dd>
-                  <span className="badge badge-warn">Unverified</span>
+                  <span className="badge badge-warn">Unverified</span> <VerifyHint />
                 </dd>
               </div>
             ) : null}
@@ -54,5 +59,24 @@ export function ProfilePage() {
         </section>
       </div>
     </>
+  );
+}
+
+/** What "Unverified" means and what to do: confirm by the e-mailed link, or ask for a new one. */
+function VerifyHint() {
+  const [message, setMessage] = useState<string | null>(null);
+  const { busy, error, run } = useAsyncAction();
+  return (
+    <span className="verify-hint">
+      Your e-mail address is not confirmed yet: open the link we e-mailed you.{' '}
+      <Button
+        size="sm"
+        busy={busy}
+        onClick={() => void run(async () => setMessage((await sendVerificationLink()).message))}
+      >
+        Send a new link
+      </Button>
+      <StatusMessage>{message ?? error?.message ?? null}</StatusMessage>
+    </span>
   );
 }

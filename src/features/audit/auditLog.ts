@@ -1,0 +1,49 @@
+import type { z } from 'zod';
+import type { AuditEntryView, auditQuery } from '../../contract/audit.js';
+import type { Db } from '../../db/database.js';
+import { badRequest } from '../../lib/errors.js';
+import { findPeopleBy, findPersonByLogin } from '../people/queries.js';
+
+type Query = z.infer<typeof auditQuery>;
+
+const escapeLike = (text: string) => text.replace(/[%_\\]/g, (c) => `\\${c}`);
+
+/** The audit log, newest first, filtered by action (or prefix), actor, subject and time. Read-only. */
+export async function readAuditLog(db: Db, query: Query): Promise<{ entries: AuditEntryView[]; total: number }> {
+  let base = db.selectFrom('audit_log');
+  if (query.action) base = base.where('action', 'like', `${escapeLike(query.action)}%`);
+  if (query.actor) {
+    const actor = await findPersonByLogin(db, query.actor);
+    if (!actor) throw badRequest(`actor: nobody has the username or e-mail "${query.actor}"`, 'actor');
+    base = base.where('actor_id', '=', actor.id);
+  }
+  if (query.subjectId) base = base.where('subject_id', '=', query.subjectId);
+  if (query.since) base = base.where('at', '>=', new Date(query.since).toISOString());
+  if (query.until) base = base.where('at', '<', new Date(query.until).toISOString());
+  const [rows, count] = await Promise.all([
+    base.selectAll().orderBy('at', 'desc').orderBy('id').limit(query.limit).offset(query.offset).execute(),
+    base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  const actors = new Map(
+    (
+      await findPeopleBy(
+        db,
+        'id',
+        rows.flatMap((row) => (row.actor_id ? [row.actor_id] : [])),
+      )
+    ).map((p) => [p.id, { id: p.id, name: p.name, username: p.username }]),
+  );
+  return {
+    total: Number(count.n),
+    entries: rows.map((row) => ({
+      id: row.id,
+      at: row.at,
+      actor: row.actor_id ? (actors.get(row.actor_id) ?? null) : null,
+      action: row.action,
+      subjectType: row.subject_type,
+      subjectId: row.subject_id,
+      data: row.data ? (JSON.parse(row.data) as Record<string, unknown>) : null,
+      ip: row.ip,
+    })),
+  };
+}
