@@ -32,12 +32,12 @@ import { ManageEventPage } from './talks/ManageEventPage';
 import { TalksPage } from './talks/TalksPage';
 import { TalksShell } from './talks/TalksShell';
 import { AdminUnconferencePage } from './unconference/AdminUnconferencePage';
-import { UnconferenceEventPage } from './unconference/EventPage';
-import { ManageUnconferencePage } from './unconference/ManageUnconferencePage';
-import { SchedulePage } from './unconference/admin/SchedulePage';
+import { SchedulePage as AdminSchedulePage } from './unconference/admin/SchedulePage';
 import { AgendaPage } from './unconference/attend/AgendaPage';
 import { SchedulePage } from './unconference/attend/SchedulePage';
 import { SessionPage } from './unconference/attend/SessionPage';
+import { UnconferenceEventPage } from './unconference/EventPage';
+import { ManageUnconferencePage } from './unconference/ManageUnconferencePage';
 import { UnconferencePage } from './unconference/UnconferencePage';
 
 export function App() {
@@ -101,7 +101,7 @@ export function App() {
               <Route path="api-tokens" element={<ApiTokensPage />} />
               <Route path="unconference" element={<AdminUnconferencePage />} />
               <Route path="unconference/:eventId" element={<ManageUnconferencePage />} />
-              <Route path="unconference/:id/schedule" element={<SchedulePage />} />
+              <Route path="unconference/:id/schedule" element={<AdminSchedulePage />} />
             </Route>
           </Route>
           {/* Talks are public: visitors see the list and can read (not vote) without signing in. */}
