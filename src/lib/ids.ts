@@ -1,7 +1,16 @@
 import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-/** Row ids: 128 random bits, URL-safe. Random rather than sequential so ids leak no counts. */
-export const newId = (): string => randomBytes(16).toString('base64url');
+/**
+ * Row ids: 128 random bits, URL-safe. Random rather than sequential so ids leak no counts. Never
+ * starting with '-': the CLI takes ids as arguments, and one starting with '-' read as an option
+ * (`convene talks archive -J6u…` failed 1 time in 64). Drawing again keeps the rest uniform.
+ */
+export function newId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (id[0] !== '-') return id;
+  }
+}
 
 /** Secrets handed to a client (session tokens, CSRF tokens): 256 random bits. */
 export const newToken = (): string => randomBytes(32).toString('base64url');

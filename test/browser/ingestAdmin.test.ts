@@ -70,6 +70,8 @@ for (const width of [1280, 390]) {
       await assertFits(page, 'the Inbound page');
       await page.getByLabel('Outcome').selectOption('rejected');
       await page.getByText('delivery-ok-1').waitFor({ state: 'detached' });
+      // The filtered list replaces the whole table: wait for it rather than reading it mid-render.
+      await page.getByText('delivery-bad-2').waitFor();
       assert.equal(await page.getByText('delivery-bad-2').count(), 1);
 
       await page.goto(`${live.url}/admin/api-tokens`);

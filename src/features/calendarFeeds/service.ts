@@ -5,6 +5,7 @@ import { hashToken, newId, newToken } from '../../lib/ids.js';
 import { nowIso } from '../../lib/time.js';
 import type { PersonRow } from '../people/presenters.js';
 import { findPersonById } from '../people/queries.js';
+import { lockPerson } from '../people/service.js';
 
 /**
  * Per-person calendar feed URLs: `/api/v1/feeds/<token>/…ics`, read by calendar apps without a
@@ -54,6 +55,8 @@ async function rotateOnce(props: { db: Db; personId: string; actorId: string }):
   const now = nowIso();
   const id = newId();
   await props.db.transaction().execute(async (trx) => {
+    // Two rotations for one person queue up instead of one failing on the one-live-token index.
+    await lockPerson(trx, props.personId);
     const revoked = await trx
       .updateTable('calendar_feeds')
       .set({ revoked_at: now })

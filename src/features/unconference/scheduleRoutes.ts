@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import {
   changelogSchema,
   consoleSchema,
@@ -144,7 +145,7 @@ export function unconferenceScheduleRoutes(ctx: AppContext): FastifyPluginAsyncZ
           summary: 'Locks or unlocks a slot: a locked slot keeps its sessions when the scheduler runs.',
           params: slotParams,
           body: lockBody,
-          response: { 204: { type: 'null' }, ...commonErrors },
+          response: { 204: z.null(), ...commonErrors },
         },
       },
       async (request, reply) => {
@@ -156,7 +157,7 @@ export function unconferenceScheduleRoutes(ctx: AppContext): FastifyPluginAsyncZ
           locked: request.body.locked,
           actorId: admin.id,
         });
-        return reply.code(204).send();
+        return reply.code(204).send(null);
       },
     );
 
@@ -168,7 +169,7 @@ export function unconferenceScheduleRoutes(ctx: AppContext): FastifyPluginAsyncZ
           summary: 'Pins a session where it is (or to a given slot and room), or unpins it.',
           params: proposalParams,
           body: pinBody,
-          response: { 204: { type: 'null' }, ...commonErrors },
+          response: { 204: z.null(), ...commonErrors },
         },
       },
       async (request, reply) => {
@@ -182,7 +183,7 @@ export function unconferenceScheduleRoutes(ctx: AppContext): FastifyPluginAsyncZ
           roomId: request.body.roomId,
           actorId: admin.id,
         });
-        return reply.code(204).send();
+        return reply.code(204).send(null);
       },
     );
 

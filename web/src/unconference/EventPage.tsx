@@ -265,6 +265,12 @@ export function UnconferenceEventPage() {
           <p>
             <span className={PHASE_BADGES[event.phase]}>{PHASE_LABELS[event.phase]}</span>
           </p>
+          {event.phase === 'published' || event.phase === 'finished' ? (
+            <p className="card-meta">
+              <Link to={`/unconference/events/${event.id}/schedule`}>Timetable</Link> ·{' '}
+              <Link to={`/unconference/events/${event.id}/agenda`}>My agenda</Link>
+            </p>
+          ) : null}
         </div>
         {viewer?.isAdmin ? (
           <div>

@@ -165,7 +165,8 @@ export function ManageUnconferencePage() {
     <div className="stack">
       <header className="page-header">
         <p className="card-meta">
-          <Link to="/admin/unconference">Unconference</Link> · <Link to={`/unconference/${event.id}`}>Event page</Link>
+          <Link to="/admin/unconference">Unconference</Link> · <Link to={`/unconference/${event.id}`}>Event page</Link>{' '}
+          · <Link to={`/admin/unconference/${event.id}/schedule`}>Schedule console</Link>
         </p>
         <h1>{event.name}</h1>
       </header>
