@@ -357,6 +357,8 @@ forEachEngine(
       assert.equal(first.status, 200, JSON.stringify(first.body));
       assert.equal(first.body.version.number, 1);
       assert.equal(first.body.version.notified, false);
+      const phase = await db.selectFrom('events').select('phase').where('id', '=', fixture.eventId).executeTakeFirst();
+      assert.equal(phase?.phase, 'published', 'publishing makes the event published');
       const meetings = await db
         .selectFrom('meetings')
         .select(['id', 'external_id', 'origin', 'starts_at', 'title'])

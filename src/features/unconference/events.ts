@@ -1,6 +1,6 @@
 import type { CreateEventInput, UpdateEventInput } from '../../contract/unconference.js';
 import { recordAudit } from '../../db/audit.js';
-import type { Db } from '../../db/database.js';
+import type { Db, Executor } from '../../db/database.js';
 import type { UnconferencePhase } from '../../db/schema.js';
 import { badRequest, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
@@ -182,6 +182,30 @@ export async function setUnconferencePhase(props: {
       data: { kind: 'unconference', from, to: props.phase },
     });
     return (await findUnconferenceEvent(trx, event.id)) as UnconfEventRow;
+  });
+}
+
+/**
+ * Publishing a schedule makes the event published: an event still taking proposals or being
+ * scheduled moves on, one that is finished stays so. Inside the publication's transaction.
+ */
+export async function markUnconferencePublished(
+  trx: Executor,
+  props: { eventId: string; actorId: string | null; now: string },
+): Promise<void> {
+  const moved = await trx
+    .updateTable('events')
+    .set({ phase: 'published', updated_at: props.now })
+    .where('id', '=', props.eventId)
+    .where('phase', 'in', ['proposals', 'scheduling'])
+    .executeTakeFirst();
+  if (Number(moved.numUpdatedRows) === 0) return;
+  await recordAudit(trx, {
+    actorId: props.actorId,
+    action: 'event.phase',
+    subjectType: 'event',
+    subjectId: props.eventId,
+    data: { kind: 'unconference', to: 'published', byPublication: true },
   });
 }
 

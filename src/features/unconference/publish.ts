@@ -6,6 +6,7 @@ import { newId } from '../../lib/ids.js';
 import { cancelByExternalId, upsertExternalMeeting } from '../meetings/external.js';
 import { eventOrigin } from '../meetings/settings.js';
 import { scoreOf } from './evaluate.js';
+import { markUnconferencePublished } from './events.js';
 import { findUnconferenceEvent, loadEventSchedule, type Placement } from './scheduleInstance.js';
 import { assertNoActiveRun, type RunLimits } from './scheduleRuns.js';
 
@@ -122,6 +123,7 @@ export async function publishSchedule(props: {
           .values(sessions.slice(i, i + 200))
           .execute();
       }
+      await markUnconferencePublished(trx, { eventId, actorId: props.actorId, now });
       await recordAudit(trx, {
         actorId: props.actorId,
         action: 'unconference.schedule.publish',
