@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { forgetAttendance } from '../src/features/unconference/attendance.js';
 import { seedDemoUnconference } from '../src/features/unconference/demoEvent.js';
+import { frabSchemaProblems } from './helpers/frabSchema.js';
 import { clientFor, insertPerson } from './helpers/people.js';
 import { type Fixture, publishedUnconference } from './helpers/publishedUnconference.js';
 import { adminClient, Client } from './helpers/server.js';
@@ -252,6 +253,24 @@ forEachEngine('unconference attendee pages, exports and test mode', (get) => {
     assert.deepEqual(new Set(againIds), ids);
   });
 
+  test('Frab schedule.xml holds only what the published schema allows (elements, order, patterns, unique ids)', async () => {
+    const res = await new Client(get().app).prime();
+    const root = parseXml(
+      (await res.get(`/api/v1/unconference/events/${f.eventId}/published/schedule.xml`)).body as string,
+    );
+    assert.deepEqual(frabSchemaProblems(root), []);
+    // The check itself refuses what the schema refuses.
+    const event = childrenNamed(childrenNamed(childrenNamed(root, 'day')[0]!, 'room')[0]!, 'event')[0]!;
+    event.attributes.colour = 'red';
+    event.children = event.children.filter((c) => c.name !== 'slug');
+    childrenNamed(event, 'start')[0]!.text = '9:5';
+    assert.deepEqual(frabSchemaProblems(root).sort(), [
+      'schedule/day[3]/room[0]/event[0]/start[1]: "9:5" is not valid',
+      'schedule/day[3]/room[0]/event[0]: <slug> occurs 0 times (allowed 1–1)',
+      'schedule/day[3]/room[0]/event[0]: attribute colour is not in the schema',
+    ]);
+  });
+
   test('Frab schedule.json has the same days, rooms and events', async () => {
     const res = await (await member('ada')).get(`/api/v1/unconference/events/${f.eventId}/published/schedule.json`);
     assert.equal(res.status, 200);
@@ -367,6 +386,7 @@ forEachEngine('unconference attendee pages, exports and test mode', (get) => {
     assert.ok(placed.some((x: any) => x.attendance > 0));
     const xml = await (await member('ada')).get(`/api/v1/unconference/events/${demo.id}/published/schedule.xml`);
     assert.equal(childrenNamed(parseXml(xml.body as string), 'day').length, 2);
+    assert.deepEqual(frabSchemaProblems(parseXml(xml.body as string)), []);
   });
 
   test('everything is in the OpenAPI document', async () => {

@@ -6,8 +6,9 @@ import type { PublishedSchedule, PublishedSession } from './publishedSchedule.js
  * schedule.json), as Giggity, ConfClerk and the video teams' tools read them: conference → day →
  * room → event, times in the event's timezone with their UTC offset, each event with a stable
  * positive integer id and a UUID guid derived from the proposal, so a moved session stays the same
- * event in the apps. Fields follow the published schema (voc/schedule validator): every event has
- * room, title, subtitle, type, date, start, duration, abstract, slug and track.
+ * event in the apps. The XML holds only what the published schema (voc/schedule validator) allows:
+ * every event has room, title, subtitle, type, date, start, duration, abstract, slug and track
+ * (test/helpers/frabSchema.ts restates that schema and the tests hold the export to it).
  */
 
 export interface FrabOptions {
@@ -250,7 +251,8 @@ export function frabXml(schedule: PublishedSchedule, options: FrabOptions): stri
       `  <day index="${day.index}" date="${day.date}" start="${xmlEscape(day.start)}" end="${xmlEscape(day.end)}">`,
     );
     for (const room of day.rooms) {
-      out.push(`    <room name="${xmlEscape(room.name)}" guid="${room.guid}">`);
+      // The XML schema allows a room only its name (the JSON twin carries the room's guid).
+      out.push(`    <room name="${xmlEscape(room.name)}">`);
       for (const e of room.events) {
         out.push(`      <event guid="${e.guid}" id="${e.id}">`);
         out.push(
