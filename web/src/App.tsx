@@ -38,6 +38,7 @@ import { SchedulePage } from './unconference/attend/SchedulePage';
 import { SessionPage } from './unconference/attend/SessionPage';
 import { UnconferenceEventPage } from './unconference/EventPage';
 import { ManageUnconferencePage } from './unconference/ManageUnconferencePage';
+import { AdminProposalsPage } from './unconference/proposals/AdminProposalsPage';
 import { UnconferencePage } from './unconference/UnconferencePage';
 
 export function App() {
@@ -102,6 +103,7 @@ export function App() {
               <Route path="unconference" element={<AdminUnconferencePage />} />
               <Route path="unconference/:eventId" element={<ManageUnconferencePage />} />
               <Route path="unconference/:id/schedule" element={<AdminSchedulePage />} />
+              <Route path="unconference/:eventId/proposals" element={<AdminProposalsPage />} />
             </Route>
           </Route>
           {/* Talks are public: visitors see the list and can read (not vote) without signing in. */}

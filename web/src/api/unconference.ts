@@ -23,6 +23,7 @@ import type {
   updateRoomBody,
   updateSlotBody,
 } from '@contract/unconference';
+import type { TestModeBody, TestModeView } from '@contract/unconferenceAttend';
 import type { z } from 'zod';
 import { api } from './client';
 
@@ -40,6 +41,8 @@ export type {
   TimetableView,
   UnconferencePhase,
 } from '@contract/unconference';
+
+export type { TestModeBody, TestModeView } from '@contract/unconferenceAttend';
 
 export type UnconfEventInput = z.input<typeof createEventBody>;
 export type UnconfEventUpdate = z.input<typeof updateEventBody>;
@@ -81,6 +84,10 @@ export async function withdrawSession(id: string): Promise<void> {
   await api.delete<undefined>(`${base}/proposals/${enc(id)}`);
 }
 
+export async function getSession(id: string, signal?: AbortSignal): Promise<ProposalDetail> {
+  return (await api.get<ProposalEnvelope>(`${base}/proposals/${enc(id)}`, { signal })).proposal;
+}
+
 export function setInterest(id: string, level: InterestLevel): Promise<{ proposalId: string; level: InterestLevel }> {
   return api.put(`${base}/proposals/${enc(id)}/interest`, { level });
 }
@@ -105,6 +112,10 @@ export async function setUnconferencePhase(id: string, phase: UnconferencePhase)
 
 export async function addDay(eventId: string, date: string, label = ''): Promise<TimetableView> {
   return (await api.post<TimetableEnvelope>(`${base}/events/${enc(eventId)}/days`, { date, label })).timetable;
+}
+
+export async function updateDay(id: string, changes: { date?: string; label?: string }): Promise<TimetableView> {
+  return (await api.patch<TimetableEnvelope>(`${base}/days/${enc(id)}`, changes)).timetable;
 }
 
 export async function deleteDay(id: string): Promise<TimetableView> {
@@ -141,6 +152,21 @@ export async function approveSession(id: string): Promise<ProposalDetail> {
 
 export async function rejectSession(id: string): Promise<ProposalDetail> {
   return (await api.post<ProposalEnvelope>(`${base}/proposals/${enc(id)}/reject`)).proposal;
+}
+
+/** Speaker availability: the slots a proposal may be placed in; empty = any slot. */
+export async function setAllowedSlots(id: string, slotIds: string[]): Promise<ProposalDetail> {
+  return (await api.put<ProposalEnvelope>(`${base}/proposals/${enc(id)}/allowed-slots`, { slotIds })).proposal;
+}
+
+/** Test mode: fake people, proposals and ratings; the answer counts what was made. */
+export function fillTestMode(eventId: string, input: TestModeBody): Promise<TestModeView> {
+  return api.post<TestModeView>(`/api/v1/admin/unconference/events/${enc(eventId)}/test-mode`, input);
+}
+
+/** Clears test mode; the answer counts what was removed. */
+export function clearTestMode(eventId: string): Promise<TestModeView> {
+  return api.delete<TestModeView>(`/api/v1/admin/unconference/events/${enc(eventId)}/test-mode`);
 }
 
 export const timetableExportUrl = (id: string): string => `${base}/events/${enc(id)}/timetable.json`;

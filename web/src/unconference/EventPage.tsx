@@ -19,10 +19,12 @@ import { TextAreaField, TextField } from '../ui/Field';
 import { type FormError, fieldError, formLevelError, toFormError } from '../ui/formError';
 import { LoadError } from '../ui/LoadError';
 import { Loading } from '../ui/Spinner';
+import { StatusMessage } from '../ui/StatusMessage';
 import { useAsyncAction } from '../ui/useAsyncAction';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
 import { formatDay, INTEREST_OPTIONS, PHASE_BADGES, PHASE_LABELS, plural } from './format';
+import { EditProposalForm } from './proposals/EditProposalForm';
 
 function ProposeForm({ eventId, onProposed }: { eventId: string; onProposed: (p: ProposalDetail) => void }) {
   const [title, setTitle] = useState('');
@@ -137,19 +139,45 @@ function InterestButtons({
 function ProposalCard({
   proposal,
   canRate,
+  canEdit,
   canWithdraw,
   onRate,
+  onEdited,
   onWithdrawn,
 }: {
   proposal: ProposalDetail;
   canRate: boolean;
+  /** The viewer owns or co-owns it and proposals are open (or the viewer is an admin). */
+  canEdit: boolean;
   /** The viewer proposed it and proposals are open (or the viewer is an admin). */
   canWithdraw: boolean;
   onRate: (level: InterestLevel) => Promise<void>;
+  onEdited: () => void;
   onWithdrawn: () => void;
 }) {
   const withdraw = useAsyncAction();
   const [confirming, setConfirming] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const [saved, setSaved] = useState<string | null>(null);
+  if (editing) {
+    return (
+      <article className="card unconf-proposal" data-testid="unconf-proposal">
+        <EditProposalForm
+          proposalId={proposal.id}
+          onCancel={() => setEditing(false)}
+          onSaved={(p) => {
+            setEditing(false);
+            setSaved(
+              p.editPending
+                ? 'Saved. Your edit waits for an administrator; until then everyone else sees the approved text.'
+                : 'Saved.',
+            );
+            onEdited();
+          }}
+        />
+      </article>
+    );
+  }
   return (
     <article className="card unconf-proposal" data-testid="unconf-proposal">
       <div className="unconf-event-head">
@@ -173,11 +201,26 @@ function ProposalCard({
         <div className="talk-description" dangerouslySetInnerHTML={{ __html: proposal.descriptionHtml }} />
       ) : null}
       <InterestButtons proposal={proposal} canRate={canRate} onChange={onRate} />
-      {canWithdraw ? (
+      {saved ? <StatusMessage>{saved}</StatusMessage> : null}
+      {canEdit || canWithdraw ? (
         <div className="form-actions">
-          <Button size="sm" variant="ghost" busy={withdraw.busy} onClick={() => setConfirming(true)}>
-            Withdraw
-          </Button>
+          {canEdit ? (
+            <Button
+              size="sm"
+              variant="secondary"
+              onClick={() => {
+                setSaved(null);
+                setEditing(true);
+              }}
+            >
+              Edit
+            </Button>
+          ) : null}
+          {canWithdraw ? (
+            <Button size="sm" variant="ghost" busy={withdraw.busy} onClick={() => setConfirming(true)}>
+              Withdraw
+            </Button>
+          ) : null}
         </div>
       ) : null}
       <ConfirmDialog
@@ -340,6 +383,8 @@ export function UnconferenceEventPage() {
               key={proposal.id}
               proposal={proposal}
               canRate={Boolean(viewer?.canRate)}
+              canEdit={Boolean(viewer?.isAdmin || (event.phase === 'proposals' && proposal.mine))}
+              onEdited={list.reload}
               canWithdraw={Boolean(
                 viewer?.isAdmin ||
                   (event.phase === 'proposals' &&

@@ -21,6 +21,7 @@ import { Loading } from '../ui/Spinner';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
 import { PHASE_LABELS } from './format';
+import { TestModeCard } from './TestModeCard';
 import { TimetableEditor } from './TimetableEditor';
 
 const PHASES: UnconferencePhase[] = ['proposals', 'scheduling', 'published', 'finished'];
@@ -121,9 +122,14 @@ function Moderation({ eventId, onChange }: { eventId: string; onChange: () => vo
   };
   return (
     <section className="card" aria-labelledby="unconf-moderation-title">
-      <h2 id="unconf-moderation-title" className="card-title">
-        Waiting for approval
-      </h2>
+      <div className="card-header">
+        <h2 id="unconf-moderation-title" className="card-title">
+          Waiting for approval
+        </h2>
+        <Link className="btn btn-ghost btn-sm" to={`/admin/unconference/${eventId}/proposals`}>
+          <span className="btn-label">All proposals</span>
+        </Link>
+      </div>
       {error ? <ErrorAlert>{error}</ErrorAlert> : null}
       {list.error ? <LoadError what="the proposals" message={list.error} onRetry={list.reload} /> : null}
       {list.data && !waiting.length ? <p className="card-meta">Nothing waits.</p> : null}
@@ -151,7 +157,7 @@ function Moderation({ eventId, onChange }: { eventId: string; onChange: () => vo
   );
 }
 
-/** Admin: one unconference's phase, visibility, timetable and moderation. */
+/** Admin: one unconference's phase, visibility, moderation, timetable and test mode. */
 export function ManageUnconferencePage() {
   const { eventId = '' } = useParams();
   const admin = useLoad(`unconf-admin:${eventId}`, (signal) => getUnconferenceAdmin(eventId, signal));
@@ -166,7 +172,8 @@ export function ManageUnconferencePage() {
       <header className="page-header">
         <p className="card-meta">
           <Link to="/admin/unconference">Unconference</Link> · <Link to={`/unconference/${event.id}`}>Event page</Link>{' '}
-          · <Link to={`/admin/unconference/${event.id}/schedule`}>Schedule console</Link>
+          · <Link to={`/admin/unconference/${event.id}/proposals`}>Proposals</Link> ·{' '}
+          <Link to={`/admin/unconference/${event.id}/schedule`}>Schedule console</Link>
         </p>
         <h1>{event.name}</h1>
       </header>
@@ -175,6 +182,7 @@ export function ManageUnconferencePage() {
       <Moderation eventId={event.id} onChange={admin.reload} />
       <h2 className="section-title">Timetable</h2>
       <TimetableEditor eventId={event.id} timetable={detail.data.timetable} onChange={setTimetable} />
+      <TestModeCard eventId={event.id} onChange={admin.reload} />
     </div>
   );
 }
