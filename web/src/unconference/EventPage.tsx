@@ -158,7 +158,7 @@ function ProposalCard({
   const withdraw = useAsyncAction();
   const [confirming, setConfirming] = useState(false);
   const [editing, setEditing] = useState(false);
-  const [saved, setSaved] = useState<string | null>(null);
+  const [saved, setSaved] = useState<'saved' | 'waits' | null>(null);
   if (editing) {
     return (
       <article className="card unconf-proposal" data-testid="unconf-proposal">
@@ -167,11 +167,7 @@ function ProposalCard({
           onCancel={() => setEditing(false)}
           onSaved={(p) => {
             setEditing(false);
-            setSaved(
-              p.editPending
-                ? 'Saved. Your edit waits for an administrator; until then everyone else sees the approved text.'
-                : 'Saved.',
-            );
+            setSaved(p.editPending ? 'waits' : 'saved');
             onEdited();
           }}
         />
@@ -201,7 +197,13 @@ function ProposalCard({
         <div className="talk-description" dangerouslySetInnerHTML={{ __html: proposal.descriptionHtml }} />
       ) : null}
       <InterestButtons proposal={proposal} canRate={canRate} onChange={onRate} />
-      {saved ? <StatusMessage>{saved}</StatusMessage> : null}
+      {saved === 'waits' ? (
+        <div role="status">
+          <Notice>Saved. Your edit waits for an administrator; until then everyone else sees the approved text.</Notice>
+        </div>
+      ) : canEdit ? (
+        <StatusMessage>{saved === 'saved' ? 'Saved.' : null}</StatusMessage>
+      ) : null}
       {canEdit || canWithdraw ? (
         <div className="form-actions">
           {canEdit ? (

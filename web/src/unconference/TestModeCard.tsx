@@ -4,7 +4,7 @@ import { ErrorAlert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { TextField } from '../ui/Field';
-import { fieldError, formLevelError } from '../ui/formError';
+import { fieldError } from '../ui/formError';
 import { StatusMessage } from '../ui/StatusMessage';
 import { useAsyncAction } from '../ui/useAsyncAction';
 import { plural } from './format';
@@ -31,6 +31,7 @@ export function TestModeCard({ eventId, onChange }: { eventId: string; onChange:
   const runFill = () =>
     void fill.run(async () => {
       setDone(null);
+      clear.setError(null);
       const made = await fillTestMode(eventId, { people: whole(people), proposals: whole(proposals) });
       setDone(`Added ${counted(made)}.`);
       onChange();
@@ -38,6 +39,7 @@ export function TestModeCard({ eventId, onChange }: { eventId: string; onChange:
   const runClear = () =>
     void clear.run(async () => {
       setDone(null);
+      fill.setError(null);
       const removed = await clearTestMode(eventId);
       setDone(
         removed.people || removed.proposals || removed.interests
@@ -46,10 +48,13 @@ export function TestModeCard({ eventId, onChange }: { eventId: string; onChange:
       );
       onChange();
     });
-  const general = formLevelError(fill.error, ['people', 'proposals']) ?? clear.error;
+  // A message about a number's value names it ("people: must be at least 2") and goes under it;
+  // a refusal of the whole fill (test data already there) is shown for the card.
+  const aboutValue = fill.error?.field && fill.error.message.startsWith(`${fill.error.field}: `) ? fill.error : null;
+  const general = (aboutValue ? null : fill.error) ?? clear.error;
 
   return (
-    <section className="card" aria-labelledby="unconf-test-title">
+    <section className="card unconf-test-mode" aria-labelledby="unconf-test-title">
       <h2 id="unconf-test-title" className="card-title">
         Test mode
       </h2>
@@ -67,7 +72,7 @@ export function TestModeCard({ eventId, onChange }: { eventId: string; onChange:
           max={1000}
           value={people}
           onChange={(e) => setPeople(e.target.value)}
-          error={fieldError(fill.error, 'people')}
+          error={fieldError(aboutValue, 'people')}
         />
         <TextField
           label="Fake proposals"
@@ -78,7 +83,7 @@ export function TestModeCard({ eventId, onChange }: { eventId: string; onChange:
           max={300}
           value={proposals}
           onChange={(e) => setProposals(e.target.value)}
-          error={fieldError(fill.error, 'proposals')}
+          error={fieldError(aboutValue, 'proposals')}
         />
       </div>
       {general ? <ErrorAlert>{general.message}</ErrorAlert> : null}

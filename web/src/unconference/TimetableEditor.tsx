@@ -79,6 +79,7 @@ export function TimetableEditor({
         ) : (
           <p className="card-meta">No rooms yet.</p>
         )}
+        <h4 className="unconf-form-title">Add a room</h4>
         <form
           className="unconf-inline-form"
           aria-label="New room"

@@ -14,16 +14,18 @@ export function Refusal({ error, eventId }: { error: FormError | null; eventId: 
   if (!error) return null;
   const held = /holds sessions/.test(error.message);
   return (
-    <ErrorAlert
-      action={
-        held ? (
-          <Link className="btn btn-secondary btn-sm" to={`/admin/unconference/${eventId}/schedule`}>
-            <span className="btn-label">Open the schedule console</span>
-          </Link>
-        ) : undefined
-      }
-    >
-      {error.message.replace(/^\w+: /, '')}
-    </ErrorAlert>
+    <div className="unconf-refusal">
+      <ErrorAlert
+        action={
+          held ? (
+            <Link className="btn btn-secondary btn-sm" to={`/admin/unconference/${eventId}/schedule`}>
+              <span className="btn-label">Open the schedule console</span>
+            </Link>
+          ) : undefined
+        }
+      >
+        {error.message.replace(/^\w+: /, '')}
+      </ErrorAlert>
+    </div>
   );
 }
