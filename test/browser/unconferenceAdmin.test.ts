@@ -94,6 +94,7 @@ test('an admin edits the timetable in place, is refused removing a room that hol
   await slotForm.getByLabel('Start').fill('09:30');
   await slotForm.getByRole('button', { name: 'Save slot' }).click();
   await slotForm.getByText(/overlaps the slot 09:00–10:00/).waitFor();
+  await slotForm.screenshot({ path: shot('unconference-slot-edit-390') });
   await slotForm.getByLabel('Start').fill('10:30');
   await slotForm.getByLabel('End').fill('11:45');
   await slotForm.getByLabel('Label').fill('Hacking hour');
@@ -185,6 +186,7 @@ test('an admin edits the timetable in place, is refused removing a room that hol
   await editForm.getByLabel('Co-owners').fill('nobody-here');
   await editForm.getByRole('button', { name: 'Save changes' }).click();
   await editForm.getByText('nobody with the username or e-mail "nobody-here"').waitFor();
+  await editForm.screenshot({ path: shot('unconference-owner-form-390') });
   await editForm.getByLabel('Title').fill('Live patching Xen');
   await editForm.getByLabel('Description').fill('The **second** text.');
   await editForm.getByLabel('Co-owners').fill('grace');
