@@ -16,7 +16,7 @@ import { ErrorAlert, Notice } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { TextAreaField, TextField } from '../ui/Field';
-import { type FormError, fieldError, formLevelError, toFormError } from '../ui/formError';
+import { fieldError, formLevelError, toFormError } from '../ui/formError';
 import { LoadError } from '../ui/LoadError';
 import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
@@ -24,7 +24,7 @@ import { useAsyncAction } from '../ui/useAsyncAction';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
 import { formatDay, INTEREST_OPTIONS, PHASE_BADGES, PHASE_LABELS, plural } from './format';
-import { EditProposalForm } from './proposals/EditProposalForm';
+import { coOwnerError, EditProposalForm, splitLogins } from './proposals/EditProposalForm';
 
 function ProposeForm({ eventId, onProposed }: { eventId: string; onProposed: (p: ProposalDetail) => void }) {
   const [title, setTitle] = useState('');
@@ -37,10 +37,7 @@ function ProposeForm({ eventId, onProposed }: { eventId: string; onProposed: (p:
       const proposal = await proposeSession(eventId, {
         title,
         description,
-        coOwners: coOwners
-          .split(/[,\s]+/)
-          .map((s) => s.trim())
-          .filter(Boolean),
+        coOwners: splitLogins(coOwners),
       });
       setTitle('');
       setDescription('');
@@ -50,10 +47,9 @@ function ProposeForm({ eventId, onProposed }: { eventId: string; onProposed: (p:
   };
   const fields = ['title', 'description', 'coOwners'];
   const general = formLevelError(action.error, fields);
-  const coOwnerError: FormError | null = action.error?.field?.startsWith('coOwners') ? action.error : null;
   return (
     <form className="form" onSubmit={submit} noValidate>
-      {general ? <ErrorAlert>{general.message}</ErrorAlert> : null}
+      {general && !coOwnerError(general) ? <ErrorAlert>{general.message}</ErrorAlert> : null}
       <TextField
         label="Title"
         name="title"
@@ -78,7 +74,7 @@ function ProposeForm({ eventId, onProposed }: { eventId: string; onProposed: (p:
         hint="Usernames or e-mail addresses, separated by commas. Owners count as very interested."
         value={coOwners}
         onChange={(e) => setCoOwners(e.target.value)}
-        error={coOwnerError ? { message: coOwnerError.message.replace(/^coOwners\[\d+\]: /, '') } : null}
+        error={coOwnerError(action.error)}
       />
       <div className="form-actions">
         <Button type="submit" variant="primary" busy={action.busy}>

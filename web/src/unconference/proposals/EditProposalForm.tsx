@@ -21,7 +21,8 @@ export const splitLogins = (text: string): string[] =>
 /** A co-owner error names its position ("coOwners[1]: nobody with …"): shown under the one field. */
 export function coOwnerError(error: FormError | null): FormError | null {
   if (!error?.field?.startsWith('coOwners')) return null;
-  return { message: error.message.replace(/^coOwners(\[\d+\])?: /, '') };
+  const message = error.message.replace(/^coOwners(\[\d+\])?: /, '');
+  return { message: message.charAt(0).toUpperCase() + message.slice(1) };
 }
 
 function Form({
