@@ -277,7 +277,8 @@ export function renderSlack(
     { type: 'section', text: { type: 'mrkdwn', text: `${why}\n${who}` } },
   ];
   if (payload.meeting.startsAt) {
-    const previous = payload.kind === 'rescheduled' && !roomOnlyChange(payload) ? payload.meeting.previousStartsAt : null;
+    const previous =
+      payload.kind === 'rescheduled' && !roomOnlyChange(payload) ? payload.meeting.previousStartsAt : null;
     const was = previous ? ` (was: ${slackDate(previous)})` : '';
     blocks.push({
       type: 'section',

@@ -55,11 +55,7 @@ export interface RunBound {
  * since (see scheduleFingerprint), with the gap of the working schedule's score to it; null
  * otherwise: then only the trivial bound is known.
  */
-export async function currentRunBound(
-  db: Executor,
-  schedule: EventSchedule,
-  score: number,
-): Promise<RunBound | null> {
+export async function currentRunBound(db: Executor, schedule: EventSchedule, score: number): Promise<RunBound | null> {
   const run = await db
     .selectFrom('unconf_runs')
     .select(['id', 'upper_bound', 'result', 'finished_at'])

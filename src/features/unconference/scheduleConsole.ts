@@ -2,8 +2,8 @@ import type { ScheduleConsole } from '../../contract/unconferenceSchedule.js';
 import type { Db } from '../../db/database.js';
 import { evaluate } from './evaluate.js';
 import { latestVersion } from './publish.js';
-import { findUnconferenceEvent, loadEventSchedule } from './scheduleInstance.js';
 import { currentRunBound } from './runBound.js';
+import { findUnconferenceEvent, loadEventSchedule } from './scheduleInstance.js';
 import { presentRun } from './schedulePresenters.js';
 import { activeRun, failStaleRuns, listRuns, type RunLimits } from './scheduleRuns.js';
 
