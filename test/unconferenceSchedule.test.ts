@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { createSession } from '../src/features/auth/sessions.js';
 import { sessionExternalId } from '../src/features/unconference/publish.js';
 import { waitForRun } from '../src/features/unconference/scheduleRuns.js';
-import { startForFile } from './helpers/outbox.js';
+import { deliverOutbox, startForFile, testOutboxOptions } from './helpers/outbox.js';
 import { clientFor, insertPerson } from './helpers/people.js';
 import { spawnConvene } from './helpers/process.js';
 import { ADMIN_PASSWORD, adminClient, Client } from './helpers/server.js';
@@ -73,7 +73,7 @@ forEachEngine(
       assert.equal(body.evaluation.score, run.bestScore, 'the console scores the saved schedule as the engine did');
       assert.equal(body.evaluation.placed, 8);
       assert.equal(body.evaluation.unplaced.length, 0);
-      assert.ok(body.evaluation.upperBound >= body.evaluation.score);
+      assert.ok(body.evaluation.trivialBound >= body.evaluation.score);
       assert.ok(body.evaluation.leastServed.length > 0 && body.evaluation.leastServed.length <= 10);
       const shares = body.evaluation.leastServed.map((p: { share: number }) => p.share);
       assert.deepEqual(
@@ -444,6 +444,146 @@ forEachEngine(
       const minimal = await runToEnd(admin, fixture.eventId, { mode: 'minimal_change', moveWeight: 1000 });
       assert.equal(minimal.status, 'done', minimal.error);
       assert.equal(minimal.mode, 'minimal_change');
+    });
+
+    test("the console's upper bound is the engine's while it holds, else the trivial bound, named so", async () => {
+      const { app, ctx } = get();
+      const db = ctx.database.db;
+      const fixture = await insertUnconference(db, { proposals: 8, people: 14, tag: `bnd${engine}` });
+      const admin = await adminClient(app);
+      const fresh = (await admin.get(base(fixture.eventId))).body;
+      assert.equal(fresh.runBound, null, 'no run yet: only the trivial bound is known');
+      assert.equal('upperBound' in fresh.evaluation, false, 'the trivial bound is never called the upper bound');
+      assert.ok(fresh.evaluation.trivialBound > 0);
+
+      const run = await runToEnd(admin, fixture.eventId);
+      const after = (await admin.get(base(fixture.eventId))).body;
+      assert.equal(after.runBound.runId, run.id);
+      assert.equal(after.runBound.upperBound, run.upperBound, "the run's bound, as the engine gave it");
+      assert.ok(after.runBound.upperBound <= after.evaluation.trivialBound, 'never looser than the trivial bound');
+      assert.ok(after.runBound.upperBound >= after.evaluation.score);
+      const gap = (run.upperBound - after.evaluation.score) / run.upperBound;
+      assert.ok(Math.abs(after.runBound.gap - gap) < 1e-9);
+      assert.equal(after.runBound.gap, run.gap, 'the console and the run card show one gap');
+
+      // A hand move changes the score, not what the engine bounded: the bound stays, the gap follows.
+      const working = await workingSchedule(db, fixture.eventId);
+      const [mover, other] = [...working.keys()];
+      const moved = await admin.post(`${base(fixture.eventId)}/moves`, {
+        proposalId: mover,
+        slotId: working.get(other!)!.split('/')[0],
+        roomId: working.get(other!)!.split('/')[1],
+      });
+      assert.equal(moved.status, 200, JSON.stringify(moved.body));
+      const afterMove = (await admin.get(base(fixture.eventId))).body;
+      assert.equal(afterMove.runBound?.upperBound, run.upperBound);
+      const gapAfterMove = (run.upperBound - afterMove.evaluation.score) / run.upperBound;
+      assert.ok(Math.abs(afterMove.runBound.gap - gapAfterMove) < 1e-9);
+
+      // A new rating changes the instance: the run's bound no longer holds and is not shown.
+      const person = fixture.people[0]!;
+      await db
+        .deleteFrom('unconf_interests')
+        .where('event_id', '=', fixture.eventId)
+        .where('person_id', '=', person)
+        .execute();
+      await db
+        .insertInto('unconf_interests')
+        .values(
+          fixture.proposalIds.map((proposal_id) => ({
+            proposal_id,
+            person_id: person,
+            event_id: fixture.eventId,
+            level: 100,
+            updated_at: new Date().toISOString(),
+          })),
+        )
+        .execute();
+      const stale = (await admin.get(base(fixture.eventId))).body;
+      assert.equal(stale.runBound, null, 'ratings changed since the run');
+      assert.ok(stale.evaluation.trivialBound >= stale.evaluation.score);
+      // Locking a slot after the run changes what the engine was given too.
+      await runToEnd(admin, fixture.eventId);
+      assert.ok((await admin.get(base(fixture.eventId))).body.runBound);
+      await admin.put(`${base(fixture.eventId)}/slots/${fixture.slotIds[0]}/lock`, { locked: true });
+      assert.equal((await admin.get(base(fixture.eventId))).body.runBound, null, 'a lock since the run');
+    });
+
+    test('a session that keeps its time and changes room: its people are told the old and new room, by e-mail', async () => {
+      const { app, ctx } = get();
+      const db = ctx.database.db;
+      // Two rooms: sessions 1 and 2 share slot 0 (rooms A and B), 3 and 4 slot 1.
+      const fixture = await insertUnconference(db, { proposals: 4, people: 10, rooms: 2, tag: `room${engine}` });
+      const admin = await adminClient(app);
+      await placeInOrder(db, fixture, 4);
+      const [s1, s2] = fixture.proposalIds;
+      const first = await admin.post(`${base(fixture.eventId)}/publish`, {});
+      assert.equal(first.status, 200, JSON.stringify(first.body));
+      const notices = () =>
+        db
+          .selectFrom('notifications')
+          .innerJoin('meetings', 'meetings.id', 'notifications.meeting_id')
+          .select(['notifications.kind', 'notifications.person_id', 'notifications.payload', 'meetings.external_id'])
+          .where('notifications.origin', '=', `event:${fixture.eventId}`)
+          .execute();
+      assert.equal((await notices()).length, 0, 'the first publication tells nobody');
+
+      // Session 1 to room B of the same slot: session 2 swaps into room A. Same times, new rooms.
+      const swap = await admin.post(`${base(fixture.eventId)}/moves`, {
+        proposalId: s1,
+        slotId: fixture.slotIds[0],
+        roomId: fixture.roomIds[1],
+      });
+      assert.equal(swap.status, 200, JSON.stringify(swap.body));
+      const second = await admin.post(`${base(fixture.eventId)}/publish`, {});
+      assert.equal(second.status, 200, JSON.stringify(second.body));
+      assert.equal(second.body.version.moved, 0, 'no time changed');
+      assert.equal(second.body.version.relocated, 2);
+
+      const queued = await notices();
+      const notice = (proposal: string) =>
+        queued.filter(
+          (n) => n.kind === 'rescheduled' && n.external_id === sessionExternalId(fixture.eventId, proposal),
+        );
+      assert.ok(notice(s1!).length > 0 && notice(s2!).length > 0, 'both sessions that changed room tell their people');
+      for (const n of queued) {
+        assert.ok(
+          [sessionExternalId(fixture.eventId, s1!), sessionExternalId(fixture.eventId, s2!)].includes(n.external_id!),
+          'nobody else is told',
+        );
+      }
+      const payload = JSON.parse(notice(s1!)[0]!.payload);
+      assert.equal(payload.meeting.place, 'Room B');
+      assert.equal(payload.meeting.previousPlace, 'Room A');
+      assert.equal(payload.meeting.previousStartsAt, payload.meeting.startsAt, 'same time');
+
+      // Through the outbox to the SMTP server: what the owner of session 1 reads.
+      smtp.mails.length = 0;
+      await deliverOutbox(get, engine, { options: testOutboxOptions() });
+      const ownerId = fixture.owners.get(s1!)![0]!;
+      const owner = await db.selectFrom('people').select('email').where('id', '=', ownerId).executeTakeFirstOrThrow();
+      const mail = smtp.mails.find(
+        (m) => JSON.stringify(m.to).includes(owner.email!) && m.subject?.startsWith('Room changed'),
+      );
+      assert.ok(mail, `an e-mail to ${owner.email}: ${smtp.mails.map((m) => m.subject).join(' | ')}`);
+      assert.match(mail.subject ?? '', /^Room changed: /);
+      assert.match(mail.text ?? '', /Where: Room B \(was: Room A\)/);
+      assert.doesNotMatch(mail.text ?? '', /When: .*\(was:/, 'the time did not change: no "was" time');
+
+      // The public changelog lists the change of room.
+      const changelog = await new Client(app).get(`/api/v1/unconference/events/${fixture.eventId}/changelog`);
+      const changes = changelog.body.versions[0].changes;
+      assert.deepEqual(changes.map((c: { kind: string }) => c.kind).sort(), ['room_changed', 'room_changed']);
+      const c1 = changes.find((c: { proposalId: string }) => c.proposalId === s1);
+      assert.equal(c1.from.room, 'Room A');
+      assert.equal(c1.to.room, 'Room B');
+      assert.equal(c1.from.startsAt, c1.to.startsAt);
+
+      // Publishing again without a change tells nobody more.
+      const before = (await notices()).length;
+      const third = await admin.post(`${base(fixture.eventId)}/publish`, {});
+      assert.equal(third.body.version.relocated, 0);
+      assert.equal((await notices()).length, before);
     });
 
     test('bad input and strangers: 4xx naming the field, never a 500', async () => {

@@ -78,8 +78,10 @@ const placementSchema = z.object({ session: z.string(), slot: z.string(), room: 
 
 export const evaluationSchema = z.object({
   score: z.number(),
-  upperBound: z.number(),
-  gap: z.number(),
+  /** Everyone's top interests, one per slot: a bound that ignores rooms, clashes and locks. */
+  trivialBound: z.number(),
+  /** (trivialBound − score) / trivialBound. */
+  trivialGap: z.number(),
   placed: z.number(),
   sessions: z.number(),
   people: z.number(),
@@ -132,6 +134,20 @@ export const consoleSchema = z.object({
     }),
   ),
   evaluation: evaluationSchema,
+  /**
+   * The engine's upper bound from the latest finished run, with the working schedule's gap to it;
+   * null when ratings, proposals, locks, pins or rooms changed since that run (then only the
+   * evaluation's trivial bound is known).
+   */
+  runBound: z
+    .object({
+      runId: z.string(),
+      upperBound: z.number(),
+      gap: z.number(),
+      optimal: z.boolean(),
+      finishedAt: z.string().nullable(),
+    })
+    .nullable(),
   activeRun: runSchema.nullable(),
   lastRun: runSchema.nullable(),
   maxSeconds: z.number(),
@@ -151,7 +167,13 @@ export const movePreviewSchema = z.object({
       to: placementSchema.nullable(),
     }),
   ),
-  after: evaluationSchema.pick({ score: true, upperBound: true, gap: true, meanSatisfaction: true, placed: true }),
+  after: evaluationSchema.pick({
+    score: true,
+    trivialBound: true,
+    trivialGap: true,
+    meanSatisfaction: true,
+    placed: true,
+  }),
   saved: z.boolean(),
 });
 export type MovePreview = z.infer<typeof movePreviewSchema>;
@@ -162,6 +184,8 @@ export const publishResultSchema = z.object({
     number: z.number(),
     sessions: z.number(),
     moved: z.number(),
+    /** Sessions that kept their time and changed room. */
+    relocated: z.number(),
     removed: z.number(),
     meetingsCreated: z.number(),
     notified: z.boolean(),
@@ -178,7 +202,7 @@ export const changelogSchema = z.object({
       sessions: z.number(),
       changes: z.array(
         z.object({
-          kind: z.enum(['added', 'removed', 'moved']),
+          kind: z.enum(['added', 'removed', 'moved', 'room_changed']),
           proposalId: z.string(),
           title: z.string(),
           from: changePlace,

@@ -55,6 +55,11 @@ for (const width of [1280, 390]) {
       assert.equal(placed.size, 8, '8 places for 9 sessions');
       assert.ok(await page.getByRole('heading', { name: 'Needs attention' }).isVisible(), 'one session is unplaced');
       assert.ok(await page.getByRole('heading', { name: 'Least served' }).isVisible());
+      assert.ok(
+        await page.getByText('Upper bound', { exact: true }).isVisible(),
+        "right after a run the console shows the engine's upper bound",
+      );
+      assert.equal(await page.getByText('Trivial bound', { exact: true }).count(), 0);
 
       // Lock the first slot.
       await page.getByRole('button', { name: 'Lock' }).first().click();
@@ -79,6 +84,40 @@ for (const width of [1280, 390]) {
       await panel.getByRole('button', { name: 'Save move' }).click();
       await panel.waitFor({ state: 'detached' });
       await page.getByText(String(after), { exact: true }).first().waitFor();
+
+      // Drag a session onto another cell: the preview opens with the score change, then save.
+      // Slot 0 is locked since the run: the engine's bound no longer holds, the trivial one is named so.
+      assert.ok(await page.getByText('Trivial bound', { exact: true }).isVisible());
+      const before = await workingSchedule(db, fixture.eventId);
+      const openSlots = fixture.slotIds.slice(1); // slot 0 is locked above
+      const [mover, target] = [...before.entries()].filter(([, place]) => openSlots.includes(place.split('/')[0]!));
+      const card = page.locator(`[data-session="${mover![0]}"]`);
+      const cell = page.locator(`[data-cell="${target![1]}"]`);
+      await card.scrollIntoViewIfNeeded();
+      await card.dragTo(cell);
+      const dropPanel = page.getByRole('region', { name: 'Move a session' });
+      await dropPanel.getByText(/^Score \d+ → \d+/).waitFor();
+      const dropped = (await dropPanel.getByText(/^Score \d+ → \d+/).textContent()) ?? '';
+      assert.match(dropped, /\([+-]?\d+\)/, 'the score change is shown');
+      assert.ok(await dropPanel.getByText(/^Gap to trivial bound \d/).isVisible(), 'the gap, before and after');
+      assert.deepEqual(await workingSchedule(db, fixture.eventId), before, 'nothing saved before confirming');
+      await page.screenshot({ path: shot(`unconf-schedule-drop-preview-${width}`), fullPage: false });
+      await dropPanel.getByRole('button', { name: 'Save move' }).click();
+      await dropPanel.waitFor({ state: 'detached' });
+      await cell.locator(`[data-session="${mover![0]}"]`).waitFor();
+      const moved = await workingSchedule(db, fixture.eventId);
+      assert.equal(moved.get(mover![0]), target![1], 'the dragged session is where it was dropped');
+      assert.equal(moved.get(target![0]), mover![1], 'the session there swapped into its old place');
+      await cell.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: shot(`unconf-schedule-dropped-${width}`) });
+
+      // Dragging and cancelling changes nothing.
+      const back = page.locator(`[data-session="${mover![0]}"]`);
+      await back.dragTo(page.locator(`[data-cell="${mover![1]}"]`));
+      await dropPanel.getByText(/^Score \d+ → \d+/).waitFor();
+      await dropPanel.getByRole('button', { name: 'Cancel' }).click();
+      await dropPanel.waitFor({ state: 'detached' });
+      assert.deepEqual(await workingSchedule(db, fixture.eventId), moved);
 
       // Publish the first version: nobody is told by default.
       await page.getByLabel('Note (shown in the changelog)').fill('First cut');

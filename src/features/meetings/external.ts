@@ -4,7 +4,7 @@ import { isBusy, isUniqueViolation } from '../../db/errors.js';
 import { AppError, badRequest } from '../../lib/errors.js';
 import { announceMeetings } from './announce.js';
 import { createMeetings, type MeetingDraft } from './create.js';
-import { cancelMeeting, lockMeeting, nextUpdatedAt, notePreviousTime, skipWaiting } from './service.js';
+import { cancelMeeting, lockMeeting, nextUpdatedAt, notePlace, notePreviousTime, skipWaiting } from './service.js';
 import type { MeetingMessageSettings } from './settings.js';
 
 /** A meeting as an outside source (the 42 intranet, a queue, an API caller) describes it. */
@@ -19,17 +19,24 @@ export interface ExternalMeeting {
   settings?: Partial<MeetingMessageSettings>;
   /** The source's own change time: an update older than the one stored changes nothing. */
   updatedAt?: string | null;
+  /**
+   * Where it happens (a room of an event), for sources that have places: meetings store no place,
+   * so the source names the one it last told people too. A different place at the same time is a
+   * change people are told about ("Room changed", old and new place); a first place is not.
+   */
+  place?: { name: string; previous: string | null } | null;
 }
 
 export type UpsertOutcome =
   | { meetingId: string; outcome: 'created'; announced: boolean }
-  | { meetingId: string; outcome: 'updated'; moved: boolean; added: string[]; removed: string[] }
+  | { meetingId: string; outcome: 'updated'; moved: boolean; relocated: boolean; added: string[]; removed: string[] }
   | { meetingId: string; outcome: 'unchanged' | 'stale' };
 
 /**
  * Creates or updates the meeting a source knows as (source, externalId), in one transaction with
  * its messages: a new meeting is announced (unless its time has passed: stored, nobody told); a
- * changed time is a "rescheduled" notice with the reminder re-armed; people added get the intro,
+ * changed time is a "rescheduled" notice with the reminder re-armed (a changed place alone too,
+ * with the waiting reminder kept); people added get the intro,
  * people removed a cancellation. An update older than the stored one (`updatedAt`) is ignored, so
  * a burst arriving out of order ends with the newest. A cancelled meeting that comes again is
  * made anew under the same key.
@@ -102,6 +109,8 @@ export async function upsertExternalMeeting(props: {
       const removed = current.filter((id) => !participantIds.includes(id));
       const duration = m.durationMinutes ?? existing.duration_minutes ?? (startsAt ? 30 : null);
       const moved = existing.starts_at !== startsAt || existing.duration_minutes !== duration;
+      const place = m.place ?? null;
+      const relocated = place !== null && place.previous !== null && place.previous !== place.name;
       const updatedAt = nextUpdatedAt(existing.updated_at, now);
       await trx
         .updateTable('meetings')
@@ -112,11 +121,13 @@ export async function upsertExternalMeeting(props: {
           room_url: m.roomUrl ?? null,
           external_updated_at: m.updatedAt ?? existing.external_updated_at,
           ...(moved && existing.starts_at ? { status: 'rescheduled' as const } : {}),
-          updated_at: moved || added.length || removed.length ? updatedAt : existing.updated_at,
+          updated_at: moved || relocated || added.length || removed.length ? updatedAt : existing.updated_at,
         })
         .where('id', '=', existing.id)
         .execute();
-      if (!moved && !added.length && !removed.length) return { meetingId: existing.id, outcome: 'unchanged' as const };
+      if (!moved && !relocated && !added.length && !removed.length) {
+        return { meetingId: existing.id, outcome: 'unchanged' as const };
+      }
 
       // Told before they leave the meeting: the cancellation is the meeting as they knew it.
       if (removed.length && tell) {
@@ -139,18 +150,25 @@ export async function upsertExternalMeeting(props: {
           .values(added.map((person_id) => ({ meeting_id: existing.id, person_id, role: 'participant' })))
           .execute();
       }
-      if (future) {
+      if (future && (moved || added.length || removed.length)) {
         // The waiting reminders name the old time or the old people: they go, and new ones come with
-        // the notices below (or alone, for the people who stay when only the others changed).
+        // the notices below (or alone, for the people who stay when only the others changed). A new
+        // place alone keeps them: the time they are due at has not changed.
         await skipWaiting(trx, existing.id, ['reminder'], 'The meeting changed.');
       }
       if (future && tell) {
         const revision = `${startsAt}@${updatedAt}`;
         const stay = participantIds.filter((id) => !added.includes(id));
         if (stay.length) {
-          const kind = moved ? 'rescheduled' : 'reminder';
-          await announceMeetings(trx, { meetingIds: [existing.id], kind, revision, only: stay, now });
-          if (moved) await notePreviousTime(trx, existing.id, revision, existing.starts_at);
+          if (moved || relocated) {
+            // Its reminder follows it; with the place alone changed, the waiting one (same key) stays.
+            await announceMeetings(trx, { meetingIds: [existing.id], kind: 'rescheduled', revision, only: stay, now });
+            await notePreviousTime(trx, existing.id, revision, existing.starts_at);
+            if (place) await notePlace(trx, existing.id, revision, place);
+          }
+          if (!moved && (added.length || removed.length)) {
+            await announceMeetings(trx, { meetingIds: [existing.id], kind: 'reminder', revision, only: stay, now });
+          }
         }
         if (added.length) {
           await announceMeetings(trx, { meetingIds: [existing.id], kind: 'intro', revision, only: added, now });
@@ -161,9 +179,16 @@ export async function upsertExternalMeeting(props: {
         action: 'existing.update',
         subjectType: 'meeting',
         subjectId: existing.id,
-        data: { source: m.source, externalId: m.externalId, moved, added: added.length, removed: removed.length },
+        data: {
+          source: m.source,
+          externalId: m.externalId,
+          moved,
+          relocated,
+          added: added.length,
+          removed: removed.length,
+        },
       });
-      return { meetingId: existing.id, outcome: 'updated' as const, moved, added, removed };
+      return { meetingId: existing.id, outcome: 'updated' as const, moved, relocated, added, removed };
     });
   // Two first deliveries of one meeting racing: the loser's insert meets the unique key (source,
   // external id), its transaction is rolled back whole, and it runs again as an update.

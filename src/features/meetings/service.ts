@@ -291,6 +291,35 @@ export async function notePreviousTime(trx: Executor, meetingId: string, revisio
   }
 }
 
+/**
+ * Adds the place (and the one before) to the 'rescheduled' messages just queued for a change, so
+ * they say where as well as when: meetings store no place, the source that has one names it.
+ */
+export async function notePlace(
+  trx: Executor,
+  meetingId: string,
+  revision: string,
+  place: { name: string; previous: string | null },
+) {
+  const rows = await trx
+    .selectFrom('notifications')
+    .select(['id', 'payload'])
+    .where('meeting_id', '=', meetingId)
+    .where('kind', '=', 'rescheduled')
+    .where('dedupe_key', 'like', `${meetingId}:rescheduled:${revision}:%`)
+    .execute();
+  for (const row of rows) {
+    const payload = JSON.parse(row.payload) as { meeting: Record<string, unknown> };
+    payload.meeting.place = place.name;
+    payload.meeting.previousPlace = place.previous;
+    await trx
+      .updateTable('notifications')
+      .set({ payload: JSON.stringify(payload) })
+      .where('id', '=', row.id)
+      .execute();
+  }
+}
+
 /** Marks a meeting as having taken place. No message goes out; the follow-up asks the participants. */
 export async function markMeetingDone(props: {
   db: Db;

@@ -32,6 +32,10 @@ export interface NotificationPayload {
     sequence: number;
     /** 'rescheduled' messages: the time before the change; null when the meeting had none. */
     previousStartsAt?: string | null;
+    /** 'rescheduled' messages of sources with places (an unconference's rooms): where it is now. */
+    place?: string | null;
+    /** …and where it was before the change (null: it had none). */
+    previousPlace?: string | null;
   };
   participants: PayloadPerson[];
   /** E-mail: the one reader, and the assistants who get a copy. */

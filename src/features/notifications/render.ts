@@ -56,9 +56,10 @@ export function headline(payload: NotificationPayload): string {
       return `Starting soon: ${meeting.title}${where}`;
     case 'rescheduled':
       // A meeting given its first time was not moved: saying "rescheduled" would puzzle readers.
-      return meeting.previousStartsAt === null
-        ? `Time set: ${meeting.title}${where}`
-        : `Rescheduled: ${meeting.title}${where}`;
+      if (meeting.previousStartsAt === null) return `Time set: ${meeting.title}${where}`;
+      // Same time, another place: "rescheduled" would send readers looking for a new time.
+      if (roomOnlyChange(payload)) return `Room changed: ${meeting.title}${where}`;
+      return `Rescheduled: ${meeting.title}${where}`;
     case 'cancel':
       return `Cancelled: ${meeting.title}${where}`;
     case 'follow_up':
@@ -74,10 +75,30 @@ export function minutesLeft(startsAt: string, now: Date): number {
   return Math.max(1, Math.round((Date.parse(startsAt) - now.getTime()) / 60_000));
 }
 
-/** The time a 'rescheduled' message replaces, in `timezone`; null for a first time or another kind. */
+/**
+ * The time a 'rescheduled' message replaces, in `timezone`; null for a first time, a change of
+ * place alone ("was: the same time" would only confuse) or another kind.
+ */
 export function previousTime(payload: NotificationPayload, timezone: string): string | null {
-  const previous = payload.kind === 'rescheduled' ? payload.meeting.previousStartsAt : null;
+  const previous = payload.kind === 'rescheduled' && !roomOnlyChange(payload) ? payload.meeting.previousStartsAt : null;
   return previous ? formatTime(previous, timezone) : null;
+}
+
+/** A 'rescheduled' message whose time stayed and whose place changed. */
+export function roomOnlyChange(payload: NotificationPayload): boolean {
+  const { meeting } = payload;
+  return (
+    payload.kind === 'rescheduled' &&
+    Boolean(meeting.previousPlace && meeting.place && meeting.previousPlace !== meeting.place) &&
+    meeting.previousStartsAt === meeting.startsAt
+  );
+}
+
+/** "Room B (was: Room A)" for a message that names a place; null for one that does not. */
+export function placeText(payload: NotificationPayload): string | null {
+  const { place, previousPlace } = payload.meeting;
+  if (payload.kind !== 'rescheduled' || !place) return null;
+  return previousPlace && previousPlace !== place ? `${place} (was: ${previousPlace})` : place;
 }
 
 /** The directory's first name when it has one (payloads queued before it was kept have none), else the name's first word. */
@@ -170,6 +191,7 @@ export function renderEmail(ctx: RenderContext, payload: NotificationPayload): E
   const was = previousTime(payload, reader?.timezone ?? 'UTC');
   const startsAt = payload.meeting.startsAt ? formatTime(payload.meeting.startsAt, reader?.timezone ?? 'UTC') : null;
   const when = startsAt && was ? `${startsAt} (was: ${was})` : startsAt;
+  const where = placeText(payload);
   const page = meetingPageUrl(ctx, payload.meeting.id);
   const settings = settingsUrl(ctx);
   const subject = headline(payload);
@@ -187,6 +209,7 @@ export function renderEmail(ctx: RenderContext, payload: NotificationPayload): E
     'Who:',
     ...payload.participants.map((p) => `  - ${describe(p)}`),
     ...(when ? ['', `When: ${when}`] : []),
+    ...(where ? ['', `Where: ${where}`] : []),
     ...(link ? ['', `Video room: ${link}`] : []),
     '',
     `Meeting page: ${page}`,
@@ -207,6 +230,7 @@ export function renderEmail(ctx: RenderContext, payload: NotificationPayload): E
       `<strong>Who</strong><br>${payload.participants.map((p) => `&bull;&nbsp;${escapeHtml(describe(p))}`).join('<br>')}`,
     ),
     when ? row(`<strong>When</strong><br>${escapeHtml(when)}`) : '',
+    where ? row(`<strong>Where</strong><br>${escapeHtml(where)}`) : '',
     row(
       [link ? button(link, 'Join the video room') : '', button(page, 'Meeting page', !link)].join(''),
       '16px 24px 8px',
@@ -253,13 +277,16 @@ export function renderSlack(
     { type: 'section', text: { type: 'mrkdwn', text: `${why}\n${who}` } },
   ];
   if (payload.meeting.startsAt) {
-    const previous = payload.kind === 'rescheduled' ? payload.meeting.previousStartsAt : null;
+    const previous =
+      payload.kind === 'rescheduled' && !roomOnlyChange(payload) ? payload.meeting.previousStartsAt : null;
     const was = previous ? ` (was: ${slackDate(previous)})` : '';
     blocks.push({
       type: 'section',
       text: { type: 'mrkdwn', text: `*When:* ${slackDate(payload.meeting.startsAt)}${was}` },
     });
   }
+  const where = placeText(payload);
+  if (where) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Where:* ${mrkdwnEscape(where)}` } });
   const buttons: Array<Record<string, unknown>> = [];
   if (link) {
     buttons.push({

@@ -4,6 +4,7 @@ import {
   headline,
   meetingPageUrl,
   openingText,
+  placeText,
   previousTime,
   type RenderContext,
   roomLink,
@@ -69,6 +70,8 @@ export function renderMattermost(
       }),
     );
   }
+  const where = placeText(payload);
+  if (where) lines.push('', '**Where**', markdownEscape(where));
   lines.push(
     '',
     [link ? `[Join the video room](${link})` : null, `[Meeting page](${meetingPageUrl(ctx, meeting.id)})`]

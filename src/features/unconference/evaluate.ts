@@ -15,10 +15,13 @@ export interface PersonSatisfaction {
 
 export interface Evaluation {
   score: number;
-  /** No schedule can score more: everyone's top interests, one per slot. */
-  upperBound: number;
-  /** (upperBound - score) / upperBound; 0 when the bound is 0. */
-  gap: number;
+  /**
+   * The trivial bound: everyone's top interests, one per slot. No schedule scores more, but it
+   * ignores rooms, clashes and locks; the engine's bound of a run (runBound.ts) is tighter.
+   */
+  trivialBound: number;
+  /** (trivialBound - score) / trivialBound; 0 when the bound is 0. */
+  trivialGap: number;
   placed: number;
   sessions: number;
   people: number;
@@ -67,7 +70,7 @@ export function scoreOf(schedule: EventSchedule, placements: readonly Placement[
 }
 
 /**
- * Scores a placement of the event's sessions the way attendees live it: the score and its upper
+ * Scores a placement of the event's sessions the way attendees live it: the score and its trivial
  * bound, how well each person is served against the best they could have had, sessions left out
  * (and why), and sessions whose expected audience exceeds their room.
  */
@@ -124,7 +127,7 @@ export function evaluate(schedule: EventSchedule, placements: readonly Placement
   }
 
   const people: PersonSatisfaction[] = [];
-  let upperBound = 0;
+  let trivialBound = 0;
   let score = 0;
   for (const [person, levels] of levelsOf) {
     const best = levels
@@ -132,7 +135,7 @@ export function evaluate(schedule: EventSchedule, placements: readonly Placement
       .slice(0, nSlots)
       .reduce((sum, l) => sum + l, 0);
     const got = attained.get(person) ?? 0;
-    upperBound += best;
+    trivialBound += best;
     score += got;
     if (best > 0) {
       people.push({
@@ -153,8 +156,8 @@ export function evaluate(schedule: EventSchedule, placements: readonly Placement
 
   return {
     score,
-    upperBound,
-    gap: upperBound > 0 ? (upperBound - score) / upperBound : 0,
+    trivialBound,
+    trivialGap: trivialBound > 0 ? (trivialBound - score) / trivialBound : 0,
     placed: placedIds.size,
     sessions: schedule.sessions.length,
     people: people.length,

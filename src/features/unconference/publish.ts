@@ -45,6 +45,8 @@ export interface PublishOutcome {
   sessions: number;
   /** Sessions whose time changed since the previous version (their people were told, when notify). */
   moved: number;
+  /** Sessions that kept their time and changed room (their people were told too, when notify). */
+  relocated: number;
   removed: number;
   meetingsCreated: number;
   notified: boolean;
@@ -56,7 +58,8 @@ export interface PublishOutcome {
  * event through the meetings service (source 'unconference', origin event:<id>), its participants
  * the owners and the people who said Yes or Very. The first publication tells nobody unless
  * `notify` is true; later ones tell (unless `notify` is false) only the people of sessions whose
- * time changed, with the old and the new time. Sessions gone from the schedule are cancelled.
+ * time or room changed, with the old and the new time and room. Sessions gone from the schedule
+ * are cancelled.
  */
 export async function publishSchedule(props: {
   db: Db;
@@ -79,11 +82,11 @@ export async function publishSchedule(props: {
   const slots = new Map(schedule.slots.map((s) => [s.id, s]));
   const rooms = new Map(schedule.rooms.map((r) => [r.id, r]));
   const titles = new Map(schedule.sessions.map((s) => [s.id, s.title]));
-  const before = new Map<string, { starts_at: string }>();
+  const before = new Map<string, { starts_at: string; room_name: string }>();
   if (previous) {
     const rows = await db
       .selectFrom('unconf_version_sessions')
-      .select(['proposal_id', 'starts_at'])
+      .select(['proposal_id', 'starts_at', 'room_name'])
       .where('version_id', '=', previous.id)
       .execute();
     for (const r of rows) before.set(r.proposal_id, r);
@@ -151,10 +154,12 @@ export async function publishSchedule(props: {
   for (const i of interested) peopleOf.get(i.proposal_id)?.add(i.person_id);
 
   let moved = 0;
+  let relocated = 0;
   let meetingsCreated = 0;
   for (const s of sessions) {
     const old = before.get(s.proposal_id);
     if (old && old.starts_at !== s.starts_at) moved++;
+    else if (old && old.room_name !== s.room_name) relocated++;
     const participantIds = [...(peopleOf.get(s.proposal_id) ?? [])];
     if (!participantIds.length) continue;
     const room = rooms.get(s.room_id);
@@ -169,6 +174,8 @@ export async function publishSchedule(props: {
         roomUrl: room?.url ?? null,
         participantIds,
         settings: { origin: eventOrigin(eventId), originName: event.name },
+        // Meetings keep no room: the room of the previous version is what people were told.
+        place: { name: s.room_name, previous: old?.room_name ?? null },
       },
       actorId: props.actorId,
       announce: notify,
@@ -194,7 +201,16 @@ export async function publishSchedule(props: {
       actorId: props.actorId,
     });
   }
-  return { versionId, number, sessions: sessions.length, moved, removed, meetingsCreated, notified: notify };
+  return {
+    versionId,
+    number,
+    sessions: sessions.length,
+    moved,
+    relocated,
+    removed,
+    meetingsCreated,
+    notified: notify,
+  };
 }
 
 export interface ChangelogEntry {
@@ -203,7 +219,8 @@ export interface ChangelogEntry {
   note: string;
   sessions: number;
   changes: Array<{
-    kind: 'added' | 'removed' | 'moved';
+    /** moved: another time (and maybe room); room_changed: same time, another room. */
+    kind: 'added' | 'removed' | 'moved' | 'room_changed';
     proposalId: string;
     title: string;
     from: { startsAt: string; endsAt: string; room: string } | null;
@@ -244,8 +261,10 @@ export async function scheduleChangelog(db: Executor, eventId: string): Promise<
     for (const [id, r] of now) {
       const old = prev.get(id);
       if (!old) changes.push({ kind: 'added', proposalId: id, title: r.title, from: null, to: place(r) });
-      else if (old.starts_at !== r.starts_at || old.room_name !== r.room_name || old.ends_at !== r.ends_at) {
+      else if (old.starts_at !== r.starts_at || old.ends_at !== r.ends_at) {
         changes.push({ kind: 'moved', proposalId: id, title: r.title, from: place(old), to: place(r) });
+      } else if (old.room_name !== r.room_name) {
+        changes.push({ kind: 'room_changed', proposalId: id, title: r.title, from: place(old), to: place(r) });
       }
     }
     for (const [id, old] of prev) {

@@ -2,6 +2,7 @@ import type { ScheduleConsole } from '../../contract/unconferenceSchedule.js';
 import type { Db } from '../../db/database.js';
 import { evaluate } from './evaluate.js';
 import { latestVersion } from './publish.js';
+import { currentRunBound } from './runBound.js';
 import { findUnconferenceEvent, loadEventSchedule } from './scheduleInstance.js';
 import { presentRun } from './schedulePresenters.js';
 import { activeRun, failStaleRuns, listRuns, type RunLimits } from './scheduleRuns.js';
@@ -17,6 +18,7 @@ export async function scheduleConsole(props: { db: Db; eventId: string; limits: 
     listRuns(db, eventId, 1),
     latestVersion(db, eventId),
   ]);
+  const evaluation = evaluate(schedule, schedule.working);
   return {
     event: { id: event.id, name: event.name, timezone: event.timezone, phase: event.phase },
     slots: schedule.slots,
@@ -28,7 +30,8 @@ export async function scheduleConsole(props: { db: Db; eventId: string; limits: 
       pinnedSlotId: s.pinnedSlotId,
       pinnedRoomId: s.pinnedRoomId,
     })),
-    evaluation: evaluate(schedule, schedule.working),
+    evaluation,
+    runBound: await currentRunBound(db, schedule, evaluation.score),
     activeRun: active ? presentRun(active) : null,
     lastRun: runs[0] ? presentRun(runs[0]) : null,
     maxSeconds: props.limits.maxSeconds,

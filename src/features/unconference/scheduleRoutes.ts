@@ -40,8 +40,8 @@ function presentMove(planned: PlannedMove, saved: boolean) {
     changes: planned.changes,
     after: {
       score: after.score,
-      upperBound: after.upperBound,
-      gap: after.gap,
+      trivialBound: after.trivialBound,
+      trivialGap: after.trivialGap,
       meanSatisfaction: after.meanSatisfaction,
       placed: after.placed,
     },
@@ -232,7 +232,7 @@ export function unconferenceScheduleRoutes(ctx: AppContext): FastifyPluginAsyncZ
           tags,
           summary:
             'Publishes the working schedule as a new version; every session becomes a meeting. After the first ' +
-            'publication, the people of sessions whose time changed are told (old and new time).',
+            'publication, the people of sessions whose time or room changed are told (old and new time and room).',
           params: eventParams,
           body: publishBody,
           response: { 200: publishResultSchema, ...commonErrors },
@@ -264,7 +264,9 @@ export function unconferenceChangelogRoutes(ctx: AppContext): FastifyPluginAsync
       {
         schema: {
           tags,
-          summary: 'Published schedule versions, newest first, each with the sessions added, moved or removed.',
+          summary:
+            'Published schedule versions, newest first, each with the sessions added, moved (new time), ' +
+            'room_changed (same time, new room) or removed.',
           params: eventParams,
           response: { 200: changelogSchema, ...commonErrors },
         },

@@ -8,6 +8,7 @@ import { badRequest, conflict, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { nowIso } from '../../lib/time.js';
 import { latestVersionPlacements } from './publish.js';
+import { scheduleFingerprint } from './runBound.js';
 import { type EventSchedule, findUnconferenceEvent, loadEventSchedule, type Placement } from './scheduleInstance.js';
 
 /** How often a running run writes its progress and heartbeat (and reads a cancel from another process). */
@@ -272,7 +273,7 @@ export async function startScheduleRun(props: {
         upperBound: message.progress.upperBound,
       };
     } else if (message.type === 'done') {
-      void finish(() => applyRunResult(db, id, eventId, props.actorId, message.result));
+      void finish(() => applyRunResult(db, id, schedule, props.actorId, message.result));
     } else if (message.type === 'error') {
       void finish(() => markEnded(db, id, 'failed', message.message));
     }
@@ -335,7 +336,14 @@ async function markEnded(
  * The run's schedule becomes the working schedule, in one transaction with the run's end: either
  * the whole new schedule and a 'done' run, or (cancelled meanwhile, or an error) the old one intact.
  */
-async function applyRunResult(db: Db, id: string, eventId: string, actorId: string | null, result: SolveResult) {
+async function applyRunResult(
+  db: Db,
+  id: string,
+  schedule: EventSchedule,
+  actorId: string | null,
+  result: SolveResult,
+) {
+  const { eventId } = schedule;
   await db.transaction().execute(async (trx) => {
     const run = await trx
       .selectFrom('unconf_runs')
@@ -378,6 +386,12 @@ async function applyRunResult(db: Db, id: string, eventId: string, actorId: stri
           assignments: result.assignments.length,
           unplaced: result.unplaced,
           stats: result.stats,
+          // The instance the engine bounded and the schedule saved: the console shows this run's
+          // bound only while both are still what the event has (runBound.ts).
+          fingerprint: scheduleFingerprint(
+            schedule,
+            rows.map((r) => ({ session: r.proposal_id, slot: r.slot_id, room: r.room_id })),
+          ),
         }),
         finished_at: nowIso(),
         heartbeat_at: nowIso(),

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { type DragEvent, useEffect, useRef, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import {
   cancelRun,
@@ -93,7 +93,9 @@ export function SchedulePage() {
                     <li key={c.proposalId}>
                       {c.kind === 'moved' && c.from && c.to
                         ? `${c.title} moved: ${timeFormat(data.event.timezone)(c.from.startsAt)}, ${c.from.room} → ${timeFormat(data.event.timezone)(c.to.startsAt)}, ${c.to.room}`
-                        : `${c.title} ${c.kind}`}
+                        : c.kind === 'room_changed' && c.from && c.to
+                          ? `${c.title} changed room: ${c.from.room} → ${c.to.room} (${timeFormat(data.event.timezone)(c.to.startsAt)})`
+                          : `${c.title} ${c.kind}`}
                     </li>
                   ))}
                   {v.changes.length > 20 ? <li>… and {v.changes.length - 20} more</li> : null}
@@ -199,7 +201,7 @@ function RunCard({ data, eventId, onEnded }: { data: ScheduleConsole; eventId: s
             >
               {shown.status}
             </span>{' '}
-            {Math.round(shown.progress * 100)}% · best {shown.bestScore ?? '–'} · bound {shown.upperBound ?? '–'}
+            {Math.round(shown.progress * 100)}% · best {shown.bestScore ?? '–'} · upper bound {shown.upperBound ?? '–'}
             {shown.gap !== null ? ` · gap ${pct(shown.gap)}` : ''}
             {shown.optimal ? ' · proven optimal' : ''}
           </p>
@@ -228,8 +230,14 @@ function RunCard({ data, eventId, onEnded }: { data: ScheduleConsole; eventId: s
   );
 }
 
+/**
+ * The bound the console can stand behind: the engine's bound of the last run while what it was
+ * computed for is unchanged, else the trivial one, named as such (they differ a lot: one number
+ * per name, in the API, here and in docs/unconference-scheduling.md).
+ */
 function ScoreCard({ data }: { data: ScheduleConsole }) {
   const e = data.evaluation;
+  const run = data.runBound;
   return (
     <section className="card" aria-labelledby="score-title">
       <h2 id="score-title" className="card-title">
@@ -240,14 +248,29 @@ function ScoreCard({ data }: { data: ScheduleConsole }) {
           <dt>Score</dt>
           <dd>{e.score}</dd>
         </div>
-        <div>
-          <dt>Upper bound</dt>
-          <dd>{e.upperBound}</dd>
-        </div>
-        <div>
-          <dt>Gap</dt>
-          <dd>{pct(e.gap)}</dd>
-        </div>
+        {run ? (
+          <>
+            <div>
+              <dt>Upper bound</dt>
+              <dd>{run.upperBound}</dd>
+            </div>
+            <div>
+              <dt>Gap</dt>
+              <dd>{pct(run.gap)}</dd>
+            </div>
+          </>
+        ) : (
+          <>
+            <div>
+              <dt>Trivial bound</dt>
+              <dd>{e.trivialBound}</dd>
+            </div>
+            <div>
+              <dt>Gap to trivial bound</dt>
+              <dd>{pct(e.trivialGap)}</dd>
+            </div>
+          </>
+        )}
         <div>
           <dt>Placed</dt>
           <dd>
@@ -259,6 +282,15 @@ function ScoreCard({ data }: { data: ScheduleConsole }) {
           <dd>{pct(e.meanSatisfaction)}</dd>
         </div>
       </dl>
+      <p className="muted sched-bound-note">
+        {run
+          ? `Upper bound: the scheduler's, from its last run${run.optimal ? ' (proven optimal then)' : ''}; no schedule can score more. Trivial bound (everyone's top interests, one per slot): ${e.trivialBound}.`
+          : `Trivial bound: everyone's top interests, one per slot, ignoring rooms and clashes. ${
+              data.lastRun
+                ? "The scheduler's tighter upper bound no longer applies: ratings, proposals, locks, pins or rooms changed since its last run."
+                : 'Run the scheduler for its tighter upper bound.'
+            }`}
+      </p>
       <h3 className="sched-h3">Least served</h3>
       {e.leastServed.length ? (
         <ul className="sched-least">
@@ -316,6 +348,16 @@ function AttentionCard({ data }: { data: ScheduleConsole }) {
   );
 }
 
+/** What the move panel opens with: a session, and where it was dropped (none: picked with "Move"). */
+interface MoveTarget {
+  proposalId: string;
+  slotId?: string;
+  roomId?: string;
+}
+
+/** The drag's payload type: only session cards of this page carry it. */
+const DRAG_TYPE = 'application/x-convene-session';
+
 function GridCard({
   data,
   eventId,
@@ -327,21 +369,44 @@ function GridCard({
   act: (action: () => Promise<unknown>) => Promise<void>;
   onSaved: () => void;
 }) {
-  const [moving, setMoving] = useState<string | null>(null);
+  const [moving, setMoving] = useState<MoveTarget | null>(null);
+  // The session being dragged and the cell under it: drag and drop is the quick way on a desktop;
+  // "Move"/"Place" (pick a slot and room) stays for keyboards, screen readers and phones.
+  const [dragging, setDragging] = useState<string | null>(null);
+  const [over, setOver] = useState<string | null>(null);
   const time = timeFormat(data.event.timezone);
   const titles = new Map(data.sessions.map((s) => [s.id, s]));
   const at = new Map(data.evaluation.assignments.map((a) => [`${a.slot}/${a.room}`, a]));
   const running = Boolean(data.activeRun);
+  const endDrag = () => {
+    setDragging(null);
+    setOver(null);
+  };
+  const dragProps = (sessionId: string, title: string) => ({
+    draggable: !running,
+    onDragStart: (e: DragEvent<HTMLElement>) => {
+      e.dataTransfer.setData(DRAG_TYPE, sessionId);
+      e.dataTransfer.setData('text/plain', title);
+      e.dataTransfer.effectAllowed = 'move';
+      setDragging(sessionId);
+    },
+    onDragEnd: endDrag,
+  });
   return (
     <section className="card" aria-labelledby="grid-title">
       <h2 id="grid-title" className="card-title">
         Slots and rooms
       </h2>
+      <p className="muted sched-hint">
+        Drag a session onto another cell (or use Move) to see the score change before saving; dropping on a session
+        swaps the two.
+      </p>
       {moving ? (
         <MovePanel
+          key={`${moving.proposalId}/${moving.slotId ?? ''}/${moving.roomId ?? ''}`}
           data={data}
           eventId={eventId}
-          proposalId={moving}
+          target={moving}
           onClose={() => setMoving(null)}
           onSaved={() => {
             setMoving(null);
@@ -363,13 +428,51 @@ function GridCard({
             </div>
             <div className="sched-rooms">
               {data.rooms.map((room) => {
-                const a = at.get(`${slot.id}/${room.id}`);
+                const key = `${slot.id}/${room.id}`;
+                const a = at.get(key);
                 const session = a ? titles.get(a.session) : undefined;
+                const movable = Boolean(session && !slot.locked && !session.pinnedSlotId && !running);
+                // A locked slot takes nothing; the dragged session's own cell is no move.
+                const accepts = Boolean(dragging) && !slot.locked && dragging !== a?.session;
+                const classes = ['sched-cell', a?.overflowing ? 'is-over' : '', over === key ? 'is-drop-target' : '']
+                  .filter(Boolean)
+                  .join(' ');
                 return (
-                  <div key={room.id} className={a?.overflowing ? 'sched-cell is-over' : 'sched-cell'}>
+                  // biome-ignore lint/a11y/noStaticElementInteractions: a drop zone for the mouse; the Move button is the keyboard path
+                  <div
+                    key={room.id}
+                    className={classes}
+                    data-cell={key}
+                    onDragOver={(e) => {
+                      if (!accepts) return;
+                      e.preventDefault();
+                      e.dataTransfer.dropEffect = 'move';
+                      if (over !== key) setOver(key);
+                    }}
+                    onDragLeave={(e) => {
+                      // Leaving for a child of the cell is still over the cell.
+                      if (!e.currentTarget.contains(e.relatedTarget as Node | null) && over === key) setOver(null);
+                    }}
+                    onDrop={(e) => {
+                      e.preventDefault();
+                      const id = e.dataTransfer.getData(DRAG_TYPE) || dragging;
+                      endDrag();
+                      if (id && accepts) setMoving({ proposalId: id, slotId: slot.id, roomId: room.id });
+                    }}
+                  >
                     <div className="sched-room">{room.name}</div>
                     {session && a ? (
-                      <>
+                      <div
+                        className={[
+                          'sched-session',
+                          movable ? 'is-draggable' : '',
+                          dragging === session.id ? 'is-dragging' : '',
+                        ]
+                          .filter(Boolean)
+                          .join(' ')}
+                        data-session={session.id}
+                        {...(movable ? dragProps(session.id, session.title) : {})}
+                      >
                         <div className="sched-title">
                           {session.pinnedSlotId ? <span title="Pinned">📌 </span> : null}
                           {session.title}
@@ -388,15 +491,15 @@ function GridCard({
                           <Button
                             size="sm"
                             variant="ghost"
-                            disabled={slot.locked || Boolean(session.pinnedSlotId) || running}
-                            onClick={() => setMoving(session.id)}
+                            disabled={!movable}
+                            onClick={() => setMoving({ proposalId: session.id })}
                           >
                             Move
                           </Button>
                         </div>
-                      </>
+                      </div>
                     ) : (
-                      <div className="muted sched-empty">free</div>
+                      <div className="muted sched-empty">{accepts ? 'drop here' : 'free'}</div>
                     )}
                   </div>
                 );
@@ -410,9 +513,19 @@ function GridCard({
           <h3 className="sched-h3">Not in the schedule</h3>
           <ul>
             {data.evaluation.unplaced.map((u) => (
-              <li key={u.session}>
+              <li
+                key={u.session}
+                className={running ? undefined : 'is-draggable'}
+                data-session={u.session}
+                {...dragProps(u.session, u.title)}
+              >
                 {u.title}{' '}
-                <Button size="sm" variant="ghost" disabled={running} onClick={() => setMoving(u.session)}>
+                <Button
+                  size="sm"
+                  variant="ghost"
+                  disabled={running}
+                  onClick={() => setMoving({ proposalId: u.session })}
+                >
                   Place
                 </Button>
               </li>
@@ -427,21 +540,22 @@ function GridCard({
 function MovePanel({
   data,
   eventId,
-  proposalId,
+  target,
   onClose,
   onSaved,
 }: {
   data: ScheduleConsole;
   eventId: string;
-  proposalId: string;
+  target: MoveTarget;
   onClose: () => void;
   onSaved: () => void;
 }) {
+  const { proposalId } = target;
   const session = data.sessions.find((s) => s.id === proposalId);
   const time = timeFormat(data.event.timezone);
   const open = data.slots.filter((s) => !s.locked);
-  const [slotId, setSlotId] = useState<string>(open[0]?.id ?? '');
-  const [roomId, setRoomId] = useState<string>('');
+  const [slotId, setSlotId] = useState<string>(target.slotId ?? open[0]?.id ?? '');
+  const [roomId, setRoomId] = useState<string>(target.roomId ?? '');
   const [preview, setPreview] = useState<MovePreview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -452,10 +566,11 @@ function MovePanel({
   };
   const roomName = (id: string) => data.rooms.find((r) => r.id === id)?.name ?? id;
   const panel = useRef<HTMLElement>(null);
-  // Opened from a cell far down the grid (on a phone): bring the panel into view.
-  useEffect(() => {
-    panel.current?.scrollIntoView({ block: 'nearest' });
-  }, []);
+  // The gap the console shows: to the engine's bound while it holds (a move keeps it), else the trivial one.
+  const gapOf = (score: number) => {
+    const bound = data.runBound?.upperBound ?? data.evaluation.trivialBound;
+    return bound > 0 ? Math.max(0, (bound - score) / bound) : 0;
+  };
 
   const ask = async (save: boolean) => {
     setBusy(true);
@@ -472,6 +587,14 @@ function MovePanel({
       setBusy(false);
     }
   };
+  const dropped = Boolean(target.slotId);
+  // Opened from a cell far down the grid (on a phone) or by a drop: bring the panel into view, and
+  // a drop asks for its preview at once (the drop said where).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, when the panel opens
+  useEffect(() => {
+    panel.current?.scrollIntoView({ block: 'nearest' });
+    if (dropped) void ask(false);
+  }, []);
 
   return (
     <section ref={panel} className="sched-move" aria-label="Move a session">
@@ -527,6 +650,10 @@ function MovePanel({
               {preview.delta})
             </strong>
           </p>
+          <p className="muted">
+            {data.runBound ? 'Gap' : 'Gap to trivial bound'} {pct(gapOf(preview.scoreBefore))} →{' '}
+            {pct(gapOf(preview.scoreAfter))} · placed {preview.after.placed} / {data.evaluation.sessions}
+          </p>
           <ul>
             {preview.changes.map((c) => (
               <li key={c.session}>
@@ -545,7 +672,7 @@ function MovePanel({
           Save move
         </Button>
         <Button variant="ghost" onClick={onClose}>
-          Close
+          Cancel
         </Button>
       </div>
     </section>
@@ -599,7 +726,7 @@ function PublishCard({
         </label>
         <label className="sched-check">
           <input type="checkbox" checked={notify} onChange={(e) => setNotify(e.target.checked)} />
-          {first ? 'Tell everyone about their sessions' : 'Tell the people of moved sessions'}
+          {first ? 'Tell everyone about their sessions' : 'Tell the people of moved sessions (new time or room)'}
         </label>
         <Button type="submit" variant="primary" busy={busy} disabled={Boolean(data.activeRun)}>
           Publish version {(data.latestVersion?.number ?? 0) + 1}
@@ -609,6 +736,7 @@ function PublishCard({
       {done ? (
         <p role="status">
           Published version {done.number}: {done.sessions} sessions, {done.moved} moved
+          {done.relocated ? `, ${done.relocated} changed room` : ''}
           {done.notified ? ', people told' : ', nobody told'}.
         </p>
       ) : null}
