@@ -24,6 +24,7 @@ import { createTalksEvent, setTalksPhase } from '../src/features/talks/events.js
 import { createProposal } from '../src/features/talks/proposals.js';
 import { createEventBody } from '../src/features/talks/schemas.js';
 import { newId } from '../src/lib/ids.js';
+import { insertBenchPeople } from './people.js';
 
 /** The parts of autocannon's API used here (it ships no type declarations). */
 interface LoadOptions {
@@ -142,7 +143,7 @@ function startChild(
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   await exited;
@@ -173,36 +174,15 @@ async function measure(scenario: string, options: LoadOptions, warmUp = true): P
 async function prepareDatabase(url: string) {
   const { db, close } = openDatabase(url);
   await migrateToLatest(db);
-  const now = new Date().toISOString();
   const people = Array.from({ length: VOTERS }, (_, i) => ({
     id: newId(),
     username: `voter${i}`,
     email: null,
     name: `Voter ${i}`,
-    first_name: null,
-    last_name: null,
-    title: null,
-    team: null,
-    manager_id: null,
-    is_manager: 0 as const,
-    avatar_url: null,
-    timezone: 'UTC',
-    enabled: 1 as const,
-    role: 'member' as const,
-    verified: 1 as const,
-    password_hash: null,
-    signup_ip: null,
-    created_at: now,
-    updated_at: now,
-    last_signin_at: null,
   }));
   const tokens: string[] = [];
   await db.transaction().execute(async (trx) => {
-    for (let i = 0; i < people.length; i += 200)
-      await trx
-        .insertInto('people')
-        .values(people.slice(i, i + 200))
-        .execute();
+    await insertBenchPeople(trx, people);
     for (const person of people) tokens.push((await createSession(trx, { personId: person.id, days: 1 })).token);
   });
   const speaker = { id: people[0]!.id, role: 'member' as const };

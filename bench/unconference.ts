@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 // The generator is for tests and benches only (not built).
 import { generateInstance } from '../src/core/scheduling/testSupport.js';
 import type { Db } from '../src/db/database.js';
+import { insertBenchPeople } from './people.js';
 
 // The server and the engine from the build (dist/), as they run in production: the run's worker
 // thread then loads compiled JavaScript, not TypeScript through tsx.
@@ -119,33 +120,15 @@ async function storeEvent(db: Db, seed: string): Promise<string> {
       })
       .execute();
   }
-  const people = instance.users.map((u) => ({
-    id: id(u),
-    username: `${seed}-${u}`,
-    email: `${seed}-${u}@example.org`,
-    name: `Person ${u}`,
-    first_name: null,
-    last_name: null,
-    title: null,
-    team: null,
-    manager_id: null,
-    is_manager: 0 as const,
-    avatar_url: null,
-    timezone: 'UTC',
-    enabled: 1 as const,
-    role: 'member' as const,
-    verified: 1 as const,
-    password_hash: null,
-    signup_ip: null,
-    created_at: now,
-    updated_at: now,
-    last_signin_at: null,
-  }));
-  for (let i = 0; i < people.length; i += 100)
-    await db
-      .insertInto('people')
-      .values(people.slice(i, i + 100))
-      .execute();
+  await insertBenchPeople(
+    db,
+    instance.users.map((u) => ({
+      id: id(u),
+      username: `${seed}-${u}`,
+      email: `${seed}-${u}@example.org`,
+      name: `Person ${u}`,
+    })),
+  );
   for (const [k, s] of instance.sessions.entries()) {
     await db
       .insertInto('unconf_proposals')

@@ -139,6 +139,24 @@ forEachEngine('unconference', (get) => {
     );
     const row = await db().selectFrom('events').select('phase').where('id', '=', event.id).executeTakeFirstOrThrow();
     assert.equal(row.phase, 'scheduling');
+    // The history names each move once: the admin's two and the timed one the job wrote (two moves
+    // can share a millisecond, so compared without their order).
+    const moves = await db()
+      .selectFrom('audit_log')
+      .select(['data', 'actor_id'])
+      .where('action', '=', 'event.phase')
+      .where('subject_id', '=', event.id)
+      .execute();
+    const told = (m: { data: string | null; actor_id: string | null }) =>
+      JSON.stringify({ by: m.actor_id === null ? 'job' : 'admin', ...JSON.parse(m.data ?? '{}') });
+    assert.deepEqual(
+      moves.map(told).sort(),
+      [
+        JSON.stringify({ by: 'admin', kind: 'unconference', from: 'proposals', to: 'scheduling' }),
+        JSON.stringify({ by: 'admin', kind: 'unconference', from: 'scheduling', to: 'proposals' }),
+        JSON.stringify({ by: 'job', kind: 'unconference', from: 'proposals', to: 'scheduling', timed: true }),
+      ].sort(),
+    );
     // Talks events are never touched by the unconference job.
     const talk = await db().selectFrom('events').select(['phase']).where('kind', '=', 'talks').execute();
     assert.ok(talk.every((t) => ['proposals', 'voting', 'closed'].includes(t.phase)));

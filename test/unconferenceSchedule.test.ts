@@ -359,6 +359,16 @@ forEachEngine(
       assert.equal(first.body.version.notified, false);
       const phase = await db.selectFrom('events').select('phase').where('id', '=', fixture.eventId).executeTakeFirst();
       assert.equal(phase?.phase, 'published', 'publishing makes the event published');
+      const phaseMoves = async () =>
+        (
+          await db
+            .selectFrom('audit_log')
+            .select('data')
+            .where('action', '=', 'event.phase')
+            .where('subject_id', '=', fixture.eventId)
+            .execute()
+        ).map((m) => JSON.parse(m.data ?? '{}'));
+      assert.deepEqual(await phaseMoves(), [{ kind: 'unconference', to: 'published', byPublication: true }]);
       const meetings = await db
         .selectFrom('meetings')
         .select(['id', 'external_id', 'origin', 'starts_at', 'title'])
@@ -384,6 +394,7 @@ forEachEngine(
       const second = await admin.post(`${base(fixture.eventId)}/publish`, {});
       assert.equal(second.status, 200);
       assert.equal(second.body.version.number, 2);
+      assert.equal((await phaseMoves()).length, 1, 'publishing again leaves the phase as it was');
       assert.equal(second.body.version.moved, 2);
       assert.equal(second.body.version.meetingsCreated, 0);
       const notices = await db

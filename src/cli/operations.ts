@@ -3,6 +3,7 @@ import { loadConfig } from '../config.js';
 import { type BackupResult, backupDatabase, backupToFolder, restoreDatabase } from '../db/backup.js';
 import { LockBusyError } from '../db/processLock.js';
 import { resealChannelSecrets } from '../features/notifications/channels.js';
+import { resealSigningKey } from '../features/settings/service.js';
 import { AppError } from '../lib/errors.js';
 import { secretsKeyId } from '../lib/secretBox.js';
 import { print, withContext } from './context.js';
@@ -32,19 +33,25 @@ function lockRefusal(error: unknown): never {
 export function registerOperationsCommands(program: Command): void {
   program
     .command('secrets')
-    .description('Channel credentials stored in the database, encrypted with CONVENE_SECRETS_KEY.')
+    .description(
+      'Channel credentials and the link signing key stored in the database, encrypted with CONVENE_SECRETS_KEY.',
+    )
     .command('rotate')
     .description(
-      'Encrypt every stored credential with CONVENE_SECRETS_KEY (old keys listed in CONVENE_SECRETS_PREVIOUS_KEYS still open them).',
+      'Encrypt every stored credential and the link signing key with CONVENE_SECRETS_KEY (old keys listed in CONVENE_SECRETS_PREVIOUS_KEYS still open them).',
     )
     .action(async () => {
       const result = await withContext(async (ctx) => {
         const keyId = secretsKeyId();
         if (!keyId)
           throw new AppError('bad_request', 'Set CONVENE_SECRETS_KEY first (make one with: openssl rand -base64 32).');
-        return { keyId, ...(await resealChannelSecrets(ctx.database.db)) };
+        const channels = await resealChannelSecrets(ctx.database.db);
+        await resealSigningKey(ctx.database.db, { underPreviousKeys: true });
+        return { keyId, ...channels };
       });
-      print(`Encrypted the credentials of ${result.resealed} channel(s) with key ${result.keyId}.`);
+      print(
+        `Encrypted the credentials of ${result.resealed} channel(s) and the link signing key with key ${result.keyId}.`,
+      );
       print('Old keys are no longer needed for them: remove them from CONVENE_SECRETS_PREVIOUS_KEYS.');
     });
 

@@ -4,10 +4,10 @@ import { AppError } from './errors.js';
 
 /**
  * Secrets at rest: the channel credentials kept in the database (Slack and Mattermost tokens, the
- * SMTP URL with its password, the webhook secret) are sealed with AES-256-GCM under
- * `CONVENE_SECRETS_KEY` when one is set. A sealed value reads
- * `enc:v1:<key id>:<iv>:<tag>:<ciphertext>` (base64url), bound to its row (the channel's name) so a
- * value copied to another row does not open. Without a key values are stored as before, and values
+ * SMTP URL with its password, the webhook secret) and the link signing key (settings/service.ts) are
+ * sealed with AES-256-GCM under `CONVENE_SECRETS_KEY` when one is set. A sealed value reads
+ * `enc:v1:<key id>:<iv>:<tag>:<ciphertext>` (base64url), bound to its row (the channel's name, or
+ * 'link signing key') so a value copied to another row does not open. Without a key values are stored as before, and values
  * stored before a key was set stay readable, so an existing install keeps working and is sealed by
  * `convene secrets rotate` (or the next save). Rotation: set the new key, list the old one in
  * `CONVENE_SECRETS_PREVIOUS_KEYS`, run `convene secrets rotate`, then drop the old key.

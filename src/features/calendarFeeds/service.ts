@@ -1,11 +1,11 @@
 import { recordAudit } from '../../db/audit.js';
 import type { Db, Executor } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/errors.js';
+import { lockRow } from '../../db/rowLock.js';
 import { hashToken, newId, newToken } from '../../lib/ids.js';
 import { nowIso } from '../../lib/time.js';
 import type { PersonRow } from '../people/presenters.js';
 import { findPersonById } from '../people/queries.js';
-import { lockPerson } from '../people/service.js';
 
 /**
  * Per-person calendar feed URLs: `/api/v1/feeds/<token>/…ics`, read by calendar apps without a
@@ -56,7 +56,7 @@ async function rotateOnce(props: { db: Db; personId: string; actorId: string }):
   const id = newId();
   await props.db.transaction().execute(async (trx) => {
     // Two rotations for one person queue up instead of one failing on the one-live-token index.
-    await lockPerson(trx, props.personId);
+    await lockRow(trx, 'people', props.personId);
     const revoked = await trx
       .updateTable('calendar_feeds')
       .set({ revoked_at: now })

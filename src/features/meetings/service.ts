@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { recordAudit } from '../../db/audit.js';
 import type { Db, Executor } from '../../db/database.js';
+import { lockRow } from '../../db/rowLock.js';
 import type { NotificationKind } from '../../db/schema.js';
 import { badRequest, conflict, notFound } from '../../lib/errors.js';
 import { nowIso } from '../../lib/time.js';
@@ -194,17 +195,9 @@ function assertFuture(startsAt: string, now: Date): void {
   if (Date.parse(startsAt) <= now.getTime()) throw badRequest('startsAt: must be in the future.', 'startsAt');
 }
 
-/**
- * Reads a meeting after a no-op write to its row: on PostgreSQL the write takes the row lock, so
- * concurrent changes to one meeting queue up and each sees the one before it (SQLite runs one
- * writing transaction at a time anyway). Same SQL on both engines, unlike SELECT … FOR UPDATE.
- */
+/** Reads a meeting once its row is locked (src/db/rowLock.ts): changes to one meeting queue up. */
 export async function lockMeeting(trx: Executor, meetingId: string) {
-  await trx
-    .updateTable('meetings')
-    .set((eb) => ({ updated_at: eb.ref('updated_at') }))
-    .where('id', '=', meetingId)
-    .execute();
+  await lockRow(trx, 'meetings', meetingId);
   const meeting = await trx
     .selectFrom('meetings')
     .select(['id', 'status', 'starts_at', 'duration_minutes', 'updated_at', 'external_updated_at'])

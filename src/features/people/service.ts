@@ -196,16 +196,3 @@ export async function deletePeople(db: Executor, personIds: readonly string[]): 
   }
   return deleted;
 }
-
-/**
- * A no-op write to a person's row: on PostgreSQL it takes the row lock, so concurrent changes that
- * concern one person queue up and each sees the one before it (SQLite runs one writing transaction
- * at a time anyway). Same SQL on both engines, unlike SELECT … FOR UPDATE.
- */
-export async function lockPerson(trx: Executor, personId: string): Promise<void> {
-  await trx
-    .updateTable('people')
-    .set((eb) => ({ updated_at: eb.ref('updated_at') }))
-    .where('id', '=', personId)
-    .execute();
-}

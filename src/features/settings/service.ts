@@ -4,6 +4,7 @@ import { type RegistrationPolicy, registrationPolicies } from '../../contract/ad
 import { recordAudit } from '../../db/audit.js';
 import type { Db, Executor } from '../../db/database.js';
 import { badRequest } from '../../lib/errors.js';
+import { isSealed, seal, secretsKeyId, unseal } from '../../lib/secretBox.js';
 
 export { type RegistrationPolicy, registrationPolicies };
 
@@ -83,22 +84,54 @@ async function writeSettings(db: Executor, values: Partial<Settings>): Promise<v
 
 /**
  * The key that signs links sent out in messages (follow-up answers): made once, shared by every
- * process through the database, never shown by any endpoint.
+ * process through the database, never shown by any endpoint. Stored sealed like the channel
+ * credentials (lib/secretBox.ts) when CONVENE_SECRETS_KEY is set; a value stored before that is
+ * sealed at the next start (`ensureSettings`) or by `convene secrets rotate`.
  */
 export async function signingKey(db: Executor): Promise<Buffer> {
-  const found = await db.selectFrom('settings').select('value').where('key', '=', 'signingKey').executeTakeFirst();
-  if (found) return Buffer.from(JSON.parse(found.value) as string, 'base64url');
+  const stored = await storedSigningKey(db);
+  if (stored !== undefined) return Buffer.from(unseal(stored, SIGNING_KEY_BINDING), 'base64url');
+  const made = seal(randomBytes(32).toString('base64url'), SIGNING_KEY_BINDING);
   await db
     .insertInto('settings')
-    .values({ key: 'signingKey', value: JSON.stringify(randomBytes(32).toString('base64url')) })
+    .values({ key: 'signingKey', value: JSON.stringify(made) })
     .onConflict((oc) => oc.column('key').doNothing())
     .execute();
   return signingKey(db);
 }
 
+/** What the sealed signing key is bound to (and named by in a message about a missing key). */
+const SIGNING_KEY_BINDING = 'link signing key';
+
+async function storedSigningKey(db: Executor): Promise<string | undefined> {
+  const found = await db.selectFrom('settings').select('value').where('key', '=', 'signingKey').executeTakeFirst();
+  return found && (JSON.parse(found.value) as string);
+}
+
+/**
+ * Seals the stored signing key with the current key: a plain one (stored before a key was set) or,
+ * with `underPreviousKeys`, one sealed with a previous key (rotation). Conditional on the value it
+ * read, so two processes starting at once write it once. True when it wrote.
+ */
+export async function resealSigningKey(db: Executor, options: { underPreviousKeys: boolean }): Promise<boolean> {
+  const keyId = secretsKeyId();
+  const stored = await storedSigningKey(db);
+  if (!keyId || stored === undefined) return false;
+  if (isSealed(stored) && !options.underPreviousKeys) return false;
+  const value = JSON.stringify(seal(unseal(stored, SIGNING_KEY_BINDING), SIGNING_KEY_BINDING));
+  const result = await db
+    .updateTable('settings')
+    .set({ value })
+    .where('key', '=', 'signingKey')
+    .where('value', '=', JSON.stringify(stored))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
 /** First run: fix the random verification code so every process shows the same one. */
 export async function ensureSettings(db: Executor): Promise<void> {
   await signingKey(db);
+  await resealSigningKey(db, { underPreviousKeys: false });
   const existing = await db
     .selectFrom('settings')
     .select('key')

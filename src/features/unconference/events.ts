@@ -149,6 +149,38 @@ export async function updateUnconferenceEvent(props: {
 }
 
 /**
+ * The one write of a phase move, whoever makes it (the admin, a publication, the job): the event's
+ * phase and its `event.phase` audit entry. With `onlyFrom`, only an event still in one of those
+ * phases moves, so a move another process made first is not recorded twice. True when it moved.
+ */
+async function movePhase(
+  trx: Executor,
+  move: {
+    eventId: string;
+    to: UnconferencePhase;
+    actorId: string | null;
+    now: string;
+    /** The phase it moves from, as the audit entry records it. */
+    from?: UnconferencePhase;
+    onlyFrom?: UnconferencePhase[];
+    cause?: { byPublication: true } | { timed: true };
+  },
+): Promise<boolean> {
+  let update = trx.updateTable('events').set({ phase: move.to, updated_at: move.now }).where('id', '=', move.eventId);
+  if (move.onlyFrom) update = update.where('phase', 'in', move.onlyFrom);
+  const moved = await update.executeTakeFirst();
+  if (Number(moved.numUpdatedRows) === 0) return false;
+  await recordAudit(trx, {
+    actorId: move.actorId,
+    action: 'event.phase',
+    subjectType: 'event',
+    subjectId: move.eventId,
+    data: { kind: 'unconference', ...(move.from && { from: move.from }), to: move.to, ...move.cause },
+  });
+  return true;
+}
+
+/**
  * The admin moves the event to a phase now (forward or back). Set times already past would move it
  * straight on again, so those are cleared: the admin's word is the latest.
  */
@@ -164,7 +196,7 @@ export async function setUnconferencePhase(props: {
     const now = nowIso();
     const from = unconferencePhaseAt({ phase: event.phase, ...event.settings }, now);
     const keep = (at: string | null) => (at !== null && at <= now ? null : at);
-    await trx.updateTable('events').set({ phase: props.phase, updated_at: now }).where('id', '=', event.id).execute();
+    await movePhase(trx, { eventId: event.id, from, to: props.phase, actorId: props.actorId, now });
     await trx
       .updateTable('unconf_settings')
       .set({
@@ -174,13 +206,6 @@ export async function setUnconferencePhase(props: {
       })
       .where('event_id', '=', event.id)
       .execute();
-    await recordAudit(trx, {
-      actorId: props.actorId,
-      action: 'event.phase',
-      subjectType: 'event',
-      subjectId: event.id,
-      data: { kind: 'unconference', from, to: props.phase },
-    });
     return (await findUnconferenceEvent(trx, event.id)) as UnconfEventRow;
   });
 }
@@ -193,19 +218,11 @@ export async function markUnconferencePublished(
   trx: Executor,
   props: { eventId: string; actorId: string | null; now: string },
 ): Promise<void> {
-  const moved = await trx
-    .updateTable('events')
-    .set({ phase: 'published', updated_at: props.now })
-    .where('id', '=', props.eventId)
-    .where('phase', 'in', ['proposals', 'scheduling'])
-    .executeTakeFirst();
-  if (Number(moved.numUpdatedRows) === 0) return;
-  await recordAudit(trx, {
-    actorId: props.actorId,
-    action: 'event.phase',
-    subjectType: 'event',
-    subjectId: props.eventId,
-    data: { kind: 'unconference', to: 'published', byPublication: true },
+  await movePhase(trx, {
+    ...props,
+    to: 'published',
+    onlyFrom: ['proposals', 'scheduling'],
+    cause: { byPublication: true },
   });
 }
 
@@ -241,23 +258,17 @@ export async function switchDueUnconferencePhases(props: { db: Db; now?: Date })
     const phase = row.phase as UnconferencePhase;
     const to = unconferencePhaseAt({ ...row, phase }, now);
     if (PHASE_ORDER.indexOf(to) <= PHASE_ORDER.indexOf(phase)) continue;
-    const changed = await props.db.transaction().execute(async (trx) => {
-      const result = await trx
-        .updateTable('events')
-        .set({ phase: to, updated_at: now })
-        .where('id', '=', row.id)
-        .where('phase', '=', phase)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 0) return false;
-      await recordAudit(trx, {
+    const changed = await props.db.transaction().execute((trx) =>
+      movePhase(trx, {
+        eventId: row.id,
+        from: phase,
+        to,
         actorId: null,
-        action: 'event.phase',
-        subjectType: 'event',
-        subjectId: row.id,
-        data: { kind: 'unconference', from: phase, to, timed: true },
-      });
-      return true;
-    });
+        now,
+        onlyFrom: [phase],
+        cause: { timed: true },
+      }),
+    );
     if (changed) switched++;
   }
   return switched;

@@ -1,6 +1,7 @@
 import type { CreateProposalInput, UpdateProposalInput } from '../../contract/unconference.js';
 import { recordAudit } from '../../db/audit.js';
 import type { Db, Executor, Tx } from '../../db/database.js';
+import { lockRow } from '../../db/rowLock.js';
 import { badRequest, conflict, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { renderMarkdown } from '../../lib/markdown/index.js';
@@ -129,13 +130,9 @@ export async function createProposal(props: {
       const target = eventTarget(event);
       authorize(actor, 'propose', target);
       if (actor.role !== 'admin') {
-        // Proposals to one event take turns here (a no-op write: a row lock on PostgreSQL, SQLite has
-        // one writer anyway), so one person's simultaneous proposals cannot pass the limit together.
-        await trx
-          .updateTable('unconf_settings')
-          .set((eb) => ({ event_id: eb.ref('event_id') }))
-          .where('event_id', '=', event.id)
-          .execute();
+        // Proposals to one event take turns on its settings row (src/db/rowLock.ts), so one person's
+        // simultaneous proposals cannot pass the limit together.
+        await lockRow(trx, 'unconf_settings', event.id);
         const limit = await effectiveProposalLimit(trx, event);
         if (limit !== null && (await countOwnedProposals(trx, event.id, actor.id)) >= limit) {
           throw conflict(
