@@ -125,11 +125,12 @@ export async function classBound(model: Model, options: ClassBoundOptions): Prom
   let alpha = options.slotOf ? SMOOTHING : 0;
   let first = true;
   let sinceExact = 0;
+  let lastSearchMs = 0;
   for (; round < options.rounds; round++) {
     if (round > 0) await new Promise((resolve) => setImmediate(resolve));
     const secondsLeft = (options.deadline - performance.now()) / 1000;
     if (round > 0 && (secondsLeft <= 0 || options.signal?.aborted)) break;
-    const lp = solveMaster(highs, nS, classes, colClass, colStart, colSessions, colValue, Math.max(1, secondsLeft));
+    const lp = solveMaster(highs, nS, classes, colClass, colStart, colSessions, colValue, secondsLeft);
     if (!lp) break;
     // Columns for a whole schedule at the LP's duals: each class's slots filled greedily one after
     // another with sessions not used yet. Cheap, and far more columns per round than pricing alone.
@@ -146,8 +147,11 @@ export async function classBound(model: Model, options: ClassBoundOptions): Prom
     }
     // The branch and bound (the dear part, and the only one that gives a bound) only once the
     // greedy columns run dry, or every few rounds.
-    if (extra > 0 && ++sinceExact < EXACT_EVERY) continue;
+    // As the deadline nears (two searches' time left), search now, not to lose the columns found.
+    const late = performance.now() + 2 * lastSearchMs > options.deadline;
+    if (extra > 0 && ++sinceExact < EXACT_EVERY && !late) continue;
     sinceExact = 0;
+    const searchStarted = performance.now();
     // The first search prices at the duals alone: the start schedule's losses, which lagrangian.ts
     // starts from, gave a bound far above the trivial one here (404,250 against 372,050 on xen-a).
     const mix = first ? 0 : alpha;
@@ -168,6 +172,7 @@ export async function classBound(model: Model, options: ClassBoundOptions): Prom
       for (const s of r.bestSet) reduced -= Math.max(0, lp.rowDual[s]!);
       if (reduced > 1e-6 && addColumn(k, r.bestSet)) added++;
     }
+    lastSearchMs = performance.now() - searchStarted;
     if (value < best) {
       best = value;
       bestOpen = open;
@@ -232,7 +237,7 @@ function solveMaster(
     integrality: new Int32Array(n),
   });
   try {
-    lp.options.set({ output_flag: false, time_limit: Math.max(0.1, seconds) });
+    lp.options.set({ output_flag: false, time_limit: Math.max(0.05, seconds) });
     lp.run();
     if (lp.getModelStatus() !== highs.constants.modelStatus.optimal) return null;
     return { objective: lp.getObjectiveValue(), rowDual: lp.getSolution().rowDual };
