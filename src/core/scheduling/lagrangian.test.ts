@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { runChain } from './anneal.js';
+import { classBound } from './classBound.js';
 import { greedyStart } from './greedy.js';
 import { lagrangianBound, subgradientBound } from './lagrangian.js';
 import { buildModel } from './model.js';
 import { solve } from './solve.js';
 import { bruteForceOptimum, generateInstance } from './testSupport.js';
+import type { Pin } from './types.js';
 
 const tiny = fc.record({
   sessions: fc.integer({ min: 1, max: 7 }),
@@ -42,6 +44,32 @@ describe('Lagrangian bounds', () => {
     );
   });
 
+  it('grouping slots into classes (allowed slots relaxed) stays above the brute-force optimum, pins included', async () => {
+    await fc.assert(
+      fc.asyncProperty(tiny, fc.constantFrom(1, 3, 20_000), fc.boolean(), async (size, nodes, pinOne) => {
+        const instance = generateInstance(size);
+        // A pin makes its slot a class of its own (its fixed session in every set).
+        const pins: Pin[] = [];
+        const first = instance.sessions[0]!;
+        const slot = instance.slots.find(
+          (t) => !t.locked && (!first.allowedSlots?.length || first.allowedSlots.includes(t.id)),
+        );
+        if (pinOne && slot) pins.push({ session: first.id, slot: slot.id });
+        const model = buildModel(instance, { pins });
+        const optimum = bruteForceOptimum(instance, pins);
+        const start = greedyStart(model);
+        const result = await classBound(model, {
+          slotOf: start.snapshot(),
+          rounds: 60,
+          nodes,
+          deadline: performance.now() + 5000,
+        });
+        assert.ok(result.bound >= optimum - 1e-6, `class bound ${result.bound} < optimum ${optimum}`);
+      }),
+      { numRuns: 80, seed: 7 },
+    );
+  });
+
   it('stay above every schedule the annealing finds on larger random instances', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -64,6 +92,13 @@ describe('Lagrangian bounds', () => {
             deadline: performance.now() + 5000,
           });
           assert.ok(sub.bound >= chain.score - 1e-6, `${sub.bound} < ${chain.score}`);
+          const classes = await classBound(model, {
+            slotOf: chain.slotOf,
+            rounds: 40,
+            nodes: 2000,
+            deadline: performance.now() + 5000,
+          });
+          assert.ok(classes.bound >= chain.score - 1e-6, `class bound ${classes.bound} < ${chain.score}`);
         },
       ),
       { numRuns: 25, seed: 9 },

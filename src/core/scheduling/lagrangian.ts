@@ -41,7 +41,7 @@ export interface LagrangianResult {
 
 const SMOOTHING = 0.7;
 
-interface SlotSearch {
+export interface SlotSearch {
   /** Candidate sessions (allowed, not fixed), and the fixed sessions always present. */
   candidates: Int32Array;
   fixed: Int32Array;
@@ -214,7 +214,7 @@ export async function subgradientBound(
   return { bound: best, rounds: round, openSlots: bestOpen };
 }
 
-function slotSearches(model: Model): SlotSearch[] {
+export function slotSearches(model: Model): SlotSearch[] {
   const slots: SlotSearch[] = [];
   for (let t = 0; t < model.nSlots; t++) {
     const candidates: number[] = [];
@@ -233,7 +233,7 @@ function slotSearches(model: Model): SlotSearch[] {
 }
 
 /** Branch and bound for max over a slot's feasible sets S of f(S) − π(S). */
-class SlotSearcher {
+export class SlotSearcher {
   private readonly bestLevel: Uint8Array;
   private readonly undo: number[] = [];
   private readonly inSet: number[] = [];
@@ -389,6 +389,41 @@ class SlotSearcher {
       bestSet: this.incumbentSet,
       bestValue: this.value(slot, this.incumbentSet),
     };
+  }
+
+  /**
+   * A good set for the slot, greedily: the session with the largest marginal gain minus price, while
+   * one pays for itself; sessions marked in `exclude` are left out. Only a column for the master LP,
+   * never part of a bound.
+   */
+  greedy(slot: SlotSearch, pi: Float64Array, exclude: Uint8Array): number[] {
+    this.bestLevel.fill(0);
+    this.undo.length = 0;
+    this.inSet.length = 0;
+    for (const s of slot.fixed) {
+      this.place(s);
+      this.inSet.push(s);
+    }
+    const chosen: number[] = [];
+    while (chosen.length < slot.room) {
+      let pick = -1;
+      let pickValue = 1e-9;
+      for (const s of slot.candidates) {
+        if (exclude[s] || this.inSet.includes(s) || this.clashesWithSet(s)) continue;
+        const v = this.marginal(s) - pi[s]!;
+        if (v > pickValue) {
+          pickValue = v;
+          pick = s;
+        }
+      }
+      if (pick < 0) break;
+      this.place(pick);
+      this.inSet.push(pick);
+      chosen.push(pick);
+    }
+    this.undo.length = 0;
+    this.inSet.length = 0;
+    return chosen;
   }
 
   /** f_t(S): the slot's score with its fixed sessions and `sessions`. */

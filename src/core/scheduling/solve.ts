@@ -1,10 +1,11 @@
 import { topInterestsBound } from './bound.js';
 import { runChains } from './chains.js';
+import { classBound } from './classBound.js';
 import { SchedulingInputError } from './errors.js';
 import { enumerateColumns, estimateColumns, MAX_COLUMNS, solveExact } from './exact.js';
 import { fillFreeRooms, greedyStart } from './greedy.js';
 import { parseInstance } from './instance.js';
-import { lagrangianBound, subgradientBound } from './lagrangian.js';
+import { lagrangianBound } from './lagrangian.js';
 import { buildModel } from './model.js';
 import { assemble } from './result.js';
 import { ScheduleState } from './state.js';
@@ -26,8 +27,9 @@ const BOUND_ROUNDS = 300;
 const BOUND_NODES = 20_000;
 /**
  * Above this many ratings the Lagrangian bound is not tried: a branch-and-bound node then costs
- * milliseconds (300 sessions rated by 3,000 people: the large benchmark instance never got below the
- * trivial bound in its budget), and the thread is better left to the annealing.
+ * milliseconds. On the large benchmark instance (300 sessions rated by 3,000 people) even the class
+ * bound (one search per round) stayed far above the trivial bound after 30 s of CPU with 300 nodes
+ * per search, so the thread is better left to the annealing.
  */
 const BOUND_MAX_RATINGS = 100_000;
 
@@ -100,8 +102,9 @@ export async function solve(instance: unknown, options: SolveOptions = {}): Prom
     onProgress: (i, f, score) => report(i, f * annealShare, score),
   });
   // While worker threads anneal, this thread has nothing else to do: it works on the Lagrangian
-  // bound from the greedy start (column generation where the exact method applies, so that the
-  // annealing's schedule may be proven optimal as soon as it ends; subgradient prices otherwise).
+  // bound from the greedy start (per-slot column generation where the exact method applies, so that
+  // the annealing's schedule may be proven optimal as soon as it ends; slots grouped into classes
+  // otherwise, classBound.ts, one branch and bound per class instead of one per slot).
   const boundOptions = {
     slotOf: start.snapshot(),
     rounds: BOUND_ROUNDS,
@@ -111,11 +114,7 @@ export async function solve(instance: unknown, options: SolveOptions = {}): Prom
   };
   const boundWhileAnnealing =
     boundWanted && inWorkers
-      ? started$.then(() =>
-          exactPossible
-            ? lagrangianBound(model, boundOptions)
-            : subgradientBound(model, { ...boundOptions, incumbent: start.score }),
-        )
+      ? started$.then(() => (exactPossible ? lagrangianBound(model, boundOptions) : classBound(model, boundOptions)))
       : null;
   const chains = await chainsRun;
   let best = chains.best.slotOf;
@@ -128,9 +127,8 @@ export async function solve(instance: unknown, options: SolveOptions = {}): Prom
   if (boundWhileAnnealing) exactBound = (await boundWhileAnnealing).bound;
   else if (boundAfter && !stopped()) {
     exactBound = (
-      await subgradientBound(model, {
+      await classBound(model, {
         slotOf: best,
-        incumbent: chains.best.score,
         rounds: BOUND_ROUNDS,
         nodes: BOUND_NODES,
         deadline: budgetEnd(),

@@ -151,8 +151,11 @@ export function scheduleProblems(
   return problems;
 }
 
-/** The best score by trying every slot (or none) for every session: for tiny instances only. */
-export function bruteForceOptimum(instance: SchedulingInstance): number {
+/**
+ * The best score by trying every slot (or none) for every session: for tiny instances only. A pinned
+ * session only tries its pin's slot.
+ */
+export function bruteForceOptimum(instance: SchedulingInstance, pins: readonly Pin[] = []): number {
   const n = instance.sessions.length;
   const choice = new Array<number>(n).fill(-1);
   let best = 0;
@@ -164,7 +167,9 @@ export function bruteForceOptimum(instance: SchedulingInstance): number {
       best = Math.max(best, naiveScore(instance, assignments));
       return;
     }
+    const pin = pins.find((p) => p.session === instance.sessions[i]!.id);
     for (let t = -1; t < instance.slots.length; t++) {
+      if (pin && instance.slots[t]?.id !== pin.slot) continue;
       if (t >= 0) {
         const slot = instance.slots[t]!;
         const session = instance.sessions[i]!;
