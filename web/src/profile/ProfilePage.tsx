@@ -7,7 +7,9 @@ import { useAsyncAction } from '../ui/useAsyncAction';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { NotificationsSection } from './NotificationsSection';
 import { PasswordForm } from './PasswordForm';
+import { PhotoSection } from './PhotoSection';
 import { ProfileForm } from './ProfileForm';
+import { YourDataSection } from './YourDataSection';
 
 export function ProfilePage() {
   useDocumentTitle('Profile');
@@ -51,12 +53,14 @@ export function ProfilePage() {
         </section>
         <section className="card">
           {/* Re-mount when the person changes so the form starts from saved values. */}
-          <ProfileForm key={person.id} person={person} />
+          <ProfileForm key={`${person.id}:${person.timezone}`} person={person} />
         </section>
+        <PhotoSection />
         <NotificationsSection />
         <section className="card">
           <PasswordForm />
         </section>
+        <YourDataSection />
       </div>
     </>
   );
