@@ -251,6 +251,9 @@ forEachEngine(
       );
       const again = await admin.post(`/api/v1/admin/people/${ann}/delete-account`, { confirm: done.body.username });
       assert.equal(again.status, 409, 'already deleted');
+      const revive = await admin.post(`/api/v1/admin/people/${ann}/enable`);
+      assert.equal(revive.status, 409, 'a deleted account cannot be enabled again');
+      assert.match(revive.body.error.message, /deleted/);
       const audit = await db()
         .selectFrom('audit_log')
         .select(['actor_id', 'data'])

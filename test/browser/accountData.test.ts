@@ -146,8 +146,9 @@ test('the first admin keeps UTC through the prompt; an admin exports and deletes
     const wrap = document.querySelector('.table-wrap');
     return wrap ? wrap.scrollWidth - wrap.clientWidth : 0;
   });
-  assert.ok(hidden <= 0, `the people table hides ${hidden}px of its actions`);
+  await page.locator('.table-wrap').scrollIntoViewIfNeeded();
   await page.screenshot({ path: shot('account-admin-people-1280') });
+  assert.ok(hidden <= 0, `the people table hides ${hidden}px of its actions`);
 
   await page.getByRole('button', { name: 'Data of Pavel Person: export or delete' }).click();
   const dialog = page.getByRole('dialog', { name: 'Pavel Person’s data' });

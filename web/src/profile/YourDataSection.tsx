@@ -1,7 +1,6 @@
 import { type FormEvent, useState } from 'react';
-import { useNavigate } from 'react-router-dom';
 import { deleteMyAccount, MY_EXPORT_URL } from '../api/accountData';
-import { useAuth, useCurrentPerson } from '../auth/authContext';
+import { useCurrentPerson } from '../auth/authContext';
 import { ErrorAlert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { TextField } from '../ui/Field';
@@ -11,8 +10,6 @@ import { useAsyncAction } from '../ui/useAsyncAction';
 /** "Your data": download everything Convene holds about you, or delete your account. */
 export function YourDataSection() {
   const person = useCurrentPerson();
-  const { signOut } = useAuth();
-  const navigate = useNavigate();
   const [confirm, setConfirm] = useState('');
   const { busy, error, run } = useAsyncAction();
   const typed = confirm.trim().toLowerCase() === person.username;
@@ -21,9 +18,9 @@ export function YourDataSection() {
     event.preventDefault();
     void run(async () => {
       await deleteMyAccount(confirm);
-      // The server ended every session already; this forgets the person here too.
-      await signOut().catch(() => undefined);
-      navigate('/signin?deleted=1', { replace: true });
+      // The server ended every session and cleared the cookie: a fresh load starts signed out, and
+      // says why (a sign-out here would race the redirect to the plain sign-in page).
+      window.location.replace('/signin?deleted=1');
     });
   }
 
