@@ -114,7 +114,7 @@ test('a member takes the timezone prompt, uploads a photo, exports their data an
 
   const deleteButton = page.getByRole('button', { name: 'Delete my account' });
   assert.equal(await deleteButton.isDisabled(), true, 'nothing to delete before the username is typed');
-  await page.getByLabel('Type your username, mira, to confirm').fill('mira');
+  await page.getByLabel('Type mira to confirm').fill('mira');
   await page.screenshot({ path: shot('account-delete-390'), fullPage: true });
   await deleteButton.click();
   await page.waitForURL(`${live.url}/signin?deleted=1`);
@@ -157,7 +157,7 @@ test('the first admin keeps UTC through the prompt; an admin exports and deletes
     dialog.getByRole('link', { name: 'Download Pavel Person’s data' }).click(),
   );
   assert.equal(data.person.username, 'pavel');
-  await dialog.getByLabel('Type their username, pavel, to confirm').fill('pavel');
+  await dialog.getByLabel('Type pavel to confirm').fill('pavel');
   await page.screenshot({ path: shot('account-admin-delete-1280') });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: shot('account-admin-delete-390') });

@@ -74,7 +74,8 @@ export function PersonDataDialog({ person, onClose, onDeleted }: PersonDataDialo
             </p>
             {error && error.field !== 'confirm' ? <ErrorAlert>{error.message}</ErrorAlert> : null}
             <TextField
-              label={`Type their username, ${person.username}, to confirm`}
+              label={`Type ${person.username} to confirm`}
+              hint="Their username."
               name="confirm"
               autoComplete="off"
               spellCheck={false}

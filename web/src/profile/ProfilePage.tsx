@@ -53,7 +53,7 @@ export function ProfilePage() {
         </section>
         <section className="card">
           {/* Re-mount when the person changes so the form starts from saved values. */}
-          <ProfileForm key={`${person.id}:${person.timezone}`} person={person} />
+          <ProfileForm key={person.id} person={person} />
         </section>
         <PhotoSection />
         <NotificationsSection />

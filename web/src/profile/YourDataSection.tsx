@@ -49,7 +49,8 @@ export function YourDataSection() {
         </p>
         {error && error.field !== 'confirm' ? <ErrorAlert>{error.message}</ErrorAlert> : null}
         <TextField
-          label={`Type your username, ${person.username}, to confirm`}
+          label={`Type ${person.username} to confirm`}
+          hint="Your username, as shown under Account."
           name="confirm"
           autoComplete="off"
           spellCheck={false}
