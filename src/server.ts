@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { accountAdminRoutes } from './features/accounts/adminRoutes.js';
+import { personDataAdminRoutes, personDataRoutes } from './features/accounts/personDataRoutes.js';
 import { accountRoutes } from './features/accounts/routes.js';
 import { adminRoutes } from './features/admin/routes.js';
 import { auditRoutes } from './features/audit/routes.js';
@@ -106,6 +107,8 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean }
       await api.register(accountRoutes(ctx));
       await api.register(adminOnly(accountAdminRoutes(ctx)));
       await api.register(adminOnly(auditRoutes(ctx)));
+      await api.register(personDataRoutes(ctx));
+      await api.register(adminOnly(personDataAdminRoutes(ctx)));
       await api.register(notificationRoutes(ctx));
       await api.register(mixerRoutes(ctx));
       await api.register(feedbackRoutes(ctx));

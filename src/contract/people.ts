@@ -17,6 +17,8 @@ export const selfViewSchema = z.object({
   verified: z.boolean(),
   enabled: z.boolean(),
   createdAt: z.string(),
+  /** Whether the person chose or confirmed their timezone (else the web app offers the browser's, once). */
+  timezoneConfirmed: z.boolean(),
 });
 
 /** What any member may see of another (MemberPersonView): never an e-mail address or login details. */

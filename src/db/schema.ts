@@ -557,6 +557,16 @@ export interface UnconfTestPeopleTable {
   person_id: string;
 }
 
+/** An uploaded profile photo, resized; the person's avatar_url points at it. */
+export interface PersonPhotosTable {
+  person_id: string;
+  content_type: string;
+  /** base64 of the stored image. */
+  data: string;
+  etag: string;
+  updated_at: string;
+}
+
 export interface DB {
   people: PeopleTable;
   external_ids: ExternalIdsTable;
@@ -597,4 +607,5 @@ export interface DB {
   unconf_version_sessions: UnconfVersionSessionsTable;
   calendar_feeds: CalendarFeedsTable;
   unconf_test_people: UnconfTestPeopleTable;
+  person_photos: PersonPhotosTable;
 }

@@ -17,6 +17,7 @@ import * as m0017 from './0017_calendar_feed_live.js';
 import * as m0018 from './0018_round_undo.js';
 import * as m0019 from './0019_accounts.js';
 import * as m0021 from './0021_queue_deliveries.js';
+import * as m0022 from './0022_person_photos.js';
 
 /** Every migration, in order. Imported statically so the built server needs no migration folder. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '0018_round_undo': m0018,
   '0019_accounts': m0019,
   '0021_queue_deliveries': m0021,
+  '0022_person_photos': m0022,
 };

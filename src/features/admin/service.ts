@@ -61,6 +61,8 @@ export async function changePerson(props: {
   return props.db.transaction().execute(async (trx) => {
     const person = await findPersonById(trx, props.personId);
     if (!person) throw notFound('No such person.');
+    // Enabling or promoting an anonymised row would hand someone an account nobody owns.
+    if (person.deleted_at) throw conflict('This account was deleted: it cannot be changed.');
     const removesAdmin =
       person.role === 'admin' && person.enabled === 1 && (props.action === 'demote' || props.action === 'disable');
     if (props.action === 'disable' && person.id === props.actorId) {

@@ -17,6 +17,8 @@ export interface SelfView {
   verified: boolean;
   enabled: boolean;
   createdAt: string;
+  /** Whether the person chose or confirmed their timezone (else the web app offers the browser's, once). */
+  timezoneConfirmed: boolean;
 }
 
 export interface AdminPersonView extends SelfView {
@@ -61,6 +63,7 @@ export function presentSelf(person: PersonRow): SelfView {
     verified: person.verified === 1,
     enabled: person.enabled === 1,
     createdAt: person.created_at,
+    timezoneConfirmed: person.timezone_confirmed === 1,
   };
 }
 

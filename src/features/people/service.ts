@@ -196,3 +196,9 @@ export async function deletePeople(db: Executor, personIds: readonly string[]): 
   }
   return deleted;
 }
+
+/** Forgets every identity this person has elsewhere (directory id, chat ids): an account deletion. */
+export async function unlinkExternalIds(db: Executor, personId: string): Promise<number> {
+  const result = await db.deleteFrom('external_ids').where('person_id', '=', personId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -13,6 +13,7 @@ import { StatusMessage } from '../ui/StatusMessage';
 import { EditPersonDialog } from './EditPersonDialog';
 import { Pagination } from './Pagination';
 import { type PendingAction, PeopleTable } from './PeopleTable';
+import { PersonDataDialog } from './PersonDataDialog';
 import { ACTION_LABELS, describeOutcome, displayName } from './personActions';
 import { PAGE_SIZE, usePeopleFilters } from './usePeopleFilters';
 
@@ -36,6 +37,7 @@ export function PeoplePanel() {
   const [editing, setEditing] = useState<AdminPerson | null>(null);
   const [saving, setSaving] = useState(false);
   const [editError, setEditError] = useState<FormError | null>(null);
+  const [dataOf, setDataOf] = useState<AdminPerson | null>(null);
 
   // Search as the admin types, after a short pause.
   useEffect(() => {
@@ -236,6 +238,7 @@ export function PeoplePanel() {
               setEditError(null);
               setEditing(person);
             }}
+            onData={setDataOf}
           />
         </div>
       ) : null}
@@ -268,6 +271,16 @@ export function PeoplePanel() {
         error={editError}
         onSave={requestSave}
         onCancel={() => setEditing(null)}
+      />
+
+      <PersonDataDialog
+        person={dataOf}
+        onClose={() => setDataOf(null)}
+        onDeleted={(message) => {
+          setDataOf(null);
+          setOutcome(message);
+          setReloadKey((key) => key + 1);
+        }}
       />
 
       <ConfirmDialog

@@ -14,9 +14,11 @@ interface PeopleTableProps {
   pending: PendingAction | null;
   onAction: (person: AdminPerson, action: PersonAction) => void;
   onEdit: (person: AdminPerson) => void;
+  /** Export or delete the person's data. */
+  onData: (person: AdminPerson) => void;
 }
 
-export function PeopleTable({ people, currentPersonId, pending, onAction, onEdit }: PeopleTableProps) {
+export function PeopleTable({ people, currentPersonId, pending, onAction, onEdit, onData }: PeopleTableProps) {
   return (
     <table className="table people-table">
       <caption className="visually-hidden">People</caption>
@@ -30,6 +32,7 @@ export function PeopleTable({ people, currentPersonId, pending, onAction, onEdit
             pendingAction={pending?.personId === person.id ? pending.action : null}
             onAction={onAction}
             onEdit={onEdit}
+            onData={onData}
           />
         ))}
       </tbody>
@@ -43,9 +46,10 @@ interface PersonRowProps {
   pendingAction: PersonAction | null;
   onAction: (person: AdminPerson, action: PersonAction) => void;
   onEdit: (person: AdminPerson) => void;
+  onData: (person: AdminPerson) => void;
 }
 
-function PersonRow({ person, isSelf, pendingAction, onAction, onEdit }: PersonRowProps) {
+function PersonRow({ person, isSelf, pendingAction, onAction, onEdit, onData }: PersonRowProps) {
   const name = displayName(person);
   return (
     <tr className={person.enabled ? undefined : 'is-disabled'}>
@@ -100,6 +104,14 @@ function PersonRow({ person, isSelf, pendingAction, onAction, onEdit }: PersonRo
               {ACTION_LABELS[action]}
             </Button>
           ))}
+          <Button
+            size="sm"
+            variant="ghost"
+            aria-label={`Data of ${name}: export or delete`}
+            onClick={() => onData(person)}
+          >
+            Data…
+          </Button>
         </div>
       </td>
     </tr>

@@ -30,7 +30,7 @@ export class ApiError extends Error {
 }
 
 export interface RequestOptions {
-  /** JSON-serialisable request body. Omit for requests without a body. */
+  /** JSON-serialisable request body, or a file sent as it is. Omit for requests without a body. */
   body?: unknown;
   signal?: AbortSignal;
   /**
@@ -111,7 +111,9 @@ function toApiError(status: number, payload: unknown): ApiError {
 export async function request<T>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const hasBody = options.body !== undefined;
-  if (hasBody) headers['content-type'] = 'application/json';
+  // A file (a photo) goes as itself, typed by what the browser says it is; everything else as JSON.
+  const file = options.body instanceof Blob ? options.body : null;
+  if (hasBody) headers['content-type'] = file ? file.type || 'application/octet-stream' : 'application/json';
   if (UNSAFE_METHODS.has(method)) {
     const token = readCookie(CSRF_COOKIE);
     if (token !== null) headers[CSRF_HEADER] = token;
@@ -123,7 +125,7 @@ export async function request<T>(method: HttpMethod, path: string, options: Requ
       method,
       headers,
       credentials: 'same-origin',
-      body: hasBody ? JSON.stringify(options.body) : undefined,
+      body: file ?? (hasBody ? JSON.stringify(options.body) : undefined),
       signal: options.signal,
     });
   } catch (error) {

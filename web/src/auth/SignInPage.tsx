@@ -25,6 +25,7 @@ export function SignInPage() {
   const location = useLocation();
   const next = safeNextPath(params.get('next'));
   const sessionExpired = isSignInState(location.state) && location.state.sessionExpired === true;
+  const accountDeleted = params.get('deleted') === '1';
 
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -65,6 +66,7 @@ export function SignInPage() {
       <h1 className="auth-title">Sign in</h1>
       <p className="auth-lede">Welcome back. Sign in to see what’s happening in your organisation.</p>
       {sessionExpired && !error ? <Notice>Your session has ended. Please sign in again.</Notice> : null}
+      {accountDeleted && !error ? <Notice>Your account has been deleted. Thank you for taking part.</Notice> : null}
       {formError ? <ErrorAlert>{formError.message}</ErrorAlert> : null}
       <form ref={formRef} className="form" onSubmit={handleSubmit} noValidate aria-label="Sign in">
         <TextField

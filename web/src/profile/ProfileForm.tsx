@@ -1,4 +1,4 @@
-import { type FormEvent, useMemo, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { updateMe } from '../api/auth';
 import type { Person } from '../api/types';
 import { useAuth } from '../auth/authContext';
@@ -20,6 +20,10 @@ export function ProfileForm({ person }: { person: Person }) {
   const [team, setTeam] = useState(person.team ?? '');
   const [title, setTitle] = useState(person.title ?? '');
   const [timezone, setTimezone] = useState(person.timezone || browserZone);
+  // The timezone prompt (on every page, this one too) may change it underneath the form.
+  useEffect(() => {
+    if (person.timezone) setTimezone(person.timezone);
+  }, [person.timezone]);
   const [saved, setSaved] = useState(false);
   const { busy, error, setError, run } = useAsyncAction();
   const formRef = useRef<HTMLFormElement>(null);

@@ -7,7 +7,9 @@ import { useAsyncAction } from '../ui/useAsyncAction';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { NotificationsSection } from './NotificationsSection';
 import { PasswordForm } from './PasswordForm';
+import { PhotoSection } from './PhotoSection';
 import { ProfileForm } from './ProfileForm';
+import { YourDataSection } from './YourDataSection';
 
 export function ProfilePage() {
   useDocumentTitle('Profile');
@@ -53,10 +55,12 @@ export function ProfilePage() {
           {/* Re-mount when the person changes so the form starts from saved values. */}
           <ProfileForm key={person.id} person={person} />
         </section>
+        <PhotoSection />
         <NotificationsSection />
         <section className="card">
           <PasswordForm />
         </section>
+        <YourDataSection />
       </div>
     </>
   );

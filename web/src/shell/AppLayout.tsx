@@ -1,6 +1,7 @@
 import { type ReactNode, useState } from 'react';
 import { Outlet } from 'react-router-dom';
 import { ErrorAlert } from '../ui/Alert';
+import { TimezonePrompt } from './TimezonePrompt';
 import { TopBar } from './TopBar';
 
 /** The signed-in shell: top bar plus the page. Renders `children`, or the matched child route. */
@@ -14,6 +15,7 @@ export function AppLayout({ children }: { children?: ReactNode }) {
       <TopBar onSignOutError={setSignOutError} />
       <main id="main" className="main" tabIndex={-1}>
         {signOutError ? <ErrorAlert>Couldn’t sign out: {signOutError}</ErrorAlert> : null}
+        <TimezonePrompt />
         {children ?? <Outlet />}
       </main>
     </div>

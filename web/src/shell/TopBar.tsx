@@ -85,9 +85,13 @@ export function TopBar({ onSignOutError }: { onSignOutError: (message: string | 
           </nav>
           <div className="account">
             <Link to="/profile" className="account-name" title="Your profile">
-              <span className="avatar" aria-hidden="true">
-                {initials(person.name || person.username)}
-              </span>
+              {person.avatarUrl ? (
+                <img className="avatar mixer-avatar" src={person.avatarUrl} alt="" />
+              ) : (
+                <span className="avatar" aria-hidden="true">
+                  {initials(person.name || person.username)}
+                </span>
+              )}
               <span className="account-name-text">{person.name || person.username}</span>
             </Link>
             <Button size="sm" variant="ghost" busy={busy} onClick={handleSignOut}>
