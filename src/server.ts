@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import { accountAdminRoutes } from './features/accounts/adminRoutes.js';
 import { accountRoutes } from './features/accounts/routes.js';
 import { adminRoutes } from './features/admin/routes.js';
+import { directoryRoutes } from './features/directory/routes.js';
 import { auditRoutes } from './features/audit/routes.js';
 import { apiTokenRoutes } from './features/auth/apiTokenRoutes.js';
 import { registerAuthentication } from './features/auth/plugin.js';
@@ -106,6 +107,7 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean }
       await api.register(accountRoutes(ctx));
       await api.register(adminOnly(accountAdminRoutes(ctx)));
       await api.register(adminOnly(auditRoutes(ctx)));
+      await api.register(adminOnly(directoryRoutes(ctx)));
       await api.register(notificationRoutes(ctx));
       await api.register(mixerRoutes(ctx));
       await api.register(feedbackRoutes(ctx));
