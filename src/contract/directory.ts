@@ -8,7 +8,10 @@ export const directoryImportBody = z
   .object({
     /** The file's name: its extension (.json, .csv) says the format unless `format` is given. */
     fileName: z.string().trim().min(1, 'is required').max(255, 'must be at most 255 characters'),
-    feed: z.string().min(1, 'is empty: choose a feed file with records').max(MAX_FEED_CHARS, 'is too large (20 MB at most)'),
+    feed: z
+      .string()
+      .min(1, 'is empty: choose a feed file with records')
+      .max(MAX_FEED_CHARS, 'is too large (20 MB at most)'),
     format: z.enum(['json', 'csv']).optional(),
     /** Disable the directory people missing from this feed (only for a full feed). */
     prune: z.boolean().default(false),

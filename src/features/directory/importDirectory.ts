@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { recordAudit } from '../../db/audit.js';
 import type { Db, Tx } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/errors.js';
@@ -8,7 +9,6 @@ import type { PersonRow } from '../people/presenters.js';
 import { chunks, countAdmins, externalIdsOfPeople, findPeopleBy, personIdsByExternalId } from '../people/queries.js';
 import { createPerson, linkExternalId, updatePerson } from '../people/service.js';
 import { disableMissing, retirePeople } from './cleanup.js';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describeSource, detectFormat, type FeedEntry, loadFeed, parseFeedText } from './parseFeed.js';
 import { type DirectoryRecord, directoryRecordSchema, type FeedFormat } from './schemas.js';
 import { DIRECTORY_SOURCE } from './source.js';
@@ -465,7 +465,12 @@ export async function importDirectory(props: ImportDirectoryProps): Promise<Impo
   const records = withoutDuplicates(valid, summary.problems);
   const oneTransaction = props.dryRun || props.wholeOrNothing;
   const applied: Applied[] = [];
-  const audit = { actorId: props.actorId ?? null, ip: props.ip ?? null, origin: props.origin ?? 'cli', prune: props.prune ?? false };
+  const audit = {
+    actorId: props.actorId ?? null,
+    ip: props.ip ?? null,
+    origin: props.origin ?? 'cli',
+    prune: props.prune ?? false,
+  };
 
   /** Every batch, then managers, prune and the audit entry; `inTransaction` runs each step. */
   async function run(inTransaction: <T>(work: (trx: Tx) => Promise<T>) => Promise<T>): Promise<void> {

@@ -33,7 +33,8 @@ function parseData(data: string | null): Record<string, unknown> {
  */
 function runOf(row: { at: string; action: string; data: string | null }, actorName: string | null): ImportRun {
   const data = parseData(row.data);
-  const origin = data.origin === 'cli' || data.origin === 'scheduled' || data.origin === 'web' ? data.origin : 'unknown';
+  const origin =
+    data.origin === 'cli' || data.origin === 'scheduled' || data.origin === 'web' ? data.origin : 'unknown';
   const sources = Array.isArray(data.sources) ? data.sources.filter((s): s is string => typeof s === 'string') : [];
   const succeeded = row.action === 'directory.import';
   const counts = succeeded
