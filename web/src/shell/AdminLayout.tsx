@@ -1,9 +1,11 @@
-import { NavLink, Outlet } from 'react-router-dom';
+import { useEffect, useRef } from 'react';
+import { NavLink, Outlet, useLocation } from 'react-router-dom';
 
 /** The admin areas, as tabs above every admin page. Add a capability's admin page here. */
 const ADMIN_SECTIONS: ReadonlyArray<{ path: string; title: string; end?: boolean }> = [
   { path: '/admin', title: 'People & sign-up', end: true },
   { path: '/admin/invitations', title: 'Invitations' },
+  { path: '/admin/directory', title: 'Directory' },
   { path: '/admin/mixers', title: 'Mixers' },
   { path: '/admin/meetings', title: 'Meetings' },
   { path: '/admin/channels', title: 'Channels' },
@@ -17,9 +19,22 @@ const ADMIN_SECTIONS: ReadonlyArray<{ path: string; title: string; end?: boolean
 ];
 
 export function AdminLayout() {
+  const nav = useRef<HTMLElement>(null);
+  const { pathname } = useLocation();
+  // On a phone the tabs scroll: the current one is brought into view rather than left off-screen.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: pathname is the trigger (a new page, a new current tab).
+  useEffect(() => {
+    const current = nav.current?.querySelector<HTMLElement>('.admin-tab[aria-current="page"]');
+    if (!current || !nav.current) return;
+    const box = current.getBoundingClientRect();
+    const frame = nav.current.getBoundingClientRect();
+    if (box.left < frame.left || box.right > frame.right) {
+      nav.current.scrollLeft += box.left - frame.left - (frame.width - box.width) / 2;
+    }
+  }, [pathname]);
   return (
     <>
-      <nav className="admin-tabs" aria-label="Admin sections">
+      <nav ref={nav} className="admin-tabs" aria-label="Admin sections">
         <ul>
           {ADMIN_SECTIONS.map((section) => (
             <li key={section.path}>
