@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { findPersonByUsername } from '../../src/features/people/queries.js';
 import { shot } from '../helpers/browser.js';
 import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
-import { ADMIN_PASSWORD } from '../helpers/server.js';
+import { ADMIN_PASSWORD, adminClient } from '../helpers/server.js';
 
 let browser: Browser;
 let live: LiveApp;
@@ -111,4 +111,48 @@ test('on a phone (390 px) the directory page fits, and the admin tabs show that 
   const peopleOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(peopleOverflow <= 0, `the people page is ${peopleOverflow}px wider than the phone`);
   await page.close();
+});
+
+/** The admin pages with tables, and what must be on screen in their rows. */
+const ADMIN_PAGES = [
+  { path: '/admin', name: 'people', ready: 'wanda@staff.example' },
+  { path: '/admin/directory', name: 'directory', ready: 'Recent imports' },
+  { path: '/admin/mixers', name: 'mixers', ready: 'Layout mixer' },
+  { path: '/admin/api-tokens', name: 'api-tokens', ready: 'layout-token' },
+  { path: '/admin/audit', name: 'audit', ready: 'directory.import' },
+];
+
+test('every admin table shows its row actions at 1280 px and fits a phone at 390 px', async () => {
+  const admin = await adminClient(live.app);
+  const group = await admin.post('/api/v1/mixers/groups', { name: 'Layout mixer', cron: '0 10 * * MON' });
+  assert.ok(group.status < 300, JSON.stringify(group.body));
+  const token = await admin.post('/api/v1/admin/api-tokens', { name: 'layout-token', scopes: ['meetings:write'] });
+  assert.ok(token.status < 300, JSON.stringify(token.body));
+
+  for (const [width, height] of [
+    [1280, 900],
+    [390, 844],
+  ] as const) {
+    const page = await browser.newPage({ viewport: { width, height }, isMobile: width < 500, hasTouch: width < 500 });
+    await signInAsAdmin(page);
+    for (const { path, name, ready } of ADMIN_PAGES) {
+      await page.goto(`${live.url}${path}`);
+      await page.getByText(ready).first().waitFor();
+      await page.screenshot({ path: shot(`admin-${name}-${width}`), fullPage: true });
+      const layout = await page.evaluate(() => {
+        const hiddenActions = [...document.querySelectorAll('main table button, main table a.btn')].filter((el) => {
+          const box = el.getBoundingClientRect();
+          const wrap = el.closest('.table-wrap')?.getBoundingClientRect();
+          return box.right > window.innerWidth + 1 || (wrap !== undefined && box.right > wrap.right + 1);
+        });
+        return {
+          page: document.documentElement.scrollWidth - window.innerWidth,
+          hidden: hiddenActions.map((el) => el.textContent?.trim()),
+        };
+      });
+      assert.ok(layout.page <= 0, `${path} at ${width} px is ${layout.page}px wider than the screen`);
+      if (width === 1280) assert.deepEqual(layout.hidden, [], `${path}: actions outside the visible table`);
+    }
+    await page.close();
+  }
 });

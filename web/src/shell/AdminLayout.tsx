@@ -24,14 +24,36 @@ export function AdminLayout() {
   // On a phone the tabs scroll: the current one is brought into view rather than left off-screen.
   // biome-ignore lint/correctness/useExhaustiveDependencies: pathname is the trigger (a new page, a new current tab).
   useEffect(() => {
-    const current = nav.current?.querySelector<HTMLElement>('.admin-tab[aria-current="page"]');
-    if (!current || !nav.current) return;
+    const row = nav.current;
+    const current = row?.querySelector<HTMLElement>('.admin-tab[aria-current="page"]');
+    if (!row || !current) return;
     const box = current.getBoundingClientRect();
-    const frame = nav.current.getBoundingClientRect();
+    const frame = row.getBoundingClientRect();
     if (box.left < frame.left || box.right > frame.right) {
-      nav.current.scrollLeft += box.left - frame.left - (frame.width - box.width) / 2;
+      row.scrollLeft += box.left - frame.left - (frame.width - box.width) / 2;
     }
   }, [pathname]);
+
+  // Which side has tabs scrolled out of sight: that edge fades (see .admin-tabs[data-more]).
+  useEffect(() => {
+    const row = nav.current;
+    if (!row) return;
+    const mark = () => {
+      const left = row.scrollLeft > 1;
+      const right = row.scrollLeft + row.clientWidth < row.scrollWidth - 1;
+      const more = left && right ? 'both' : left ? 'left' : right ? 'right' : '';
+      if (more) row.dataset.more = more;
+      else delete row.dataset.more;
+    };
+    mark();
+    row.addEventListener('scroll', mark, { passive: true });
+    const resized = new ResizeObserver(mark);
+    resized.observe(row);
+    return () => {
+      row.removeEventListener('scroll', mark);
+      resized.disconnect();
+    };
+  }, []);
   return (
     <>
       <nav ref={nav} className="admin-tabs" aria-label="Admin sections">
