@@ -436,7 +436,9 @@ async function readEntries(props: ImportDirectoryProps): Promise<{ sources: stri
  *
  * Bad records are reported and skipped; the rest is imported. Records are written in batches, one
  * transaction each, so a crash leaves whole records only, and a re-run picks up where it stopped
- * (the same feed twice: everything unchanged the second time).
+ * (the same feed twice: everything unchanged the second time). With `wholeOrNothing` (the admin
+ * console) or `dryRun`, the batches share one transaction instead: a failure changes nothing, and a
+ * dry run is the very same import rolled back.
  */
 export async function importDirectory(props: ImportDirectoryProps): Promise<ImportSummary> {
   const { db } = props;
