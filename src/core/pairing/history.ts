@@ -1,4 +1,9 @@
-import type { PastMeeting } from './types.js';
+/** One earlier meeting. A trio counts as its three internal pairs. */
+export interface PastMeeting {
+  participants: string[];
+  /** ms timestamp or round ordinal; only the order matters. */
+  at: number;
+}
 
 /**
  * Who has met whom, how often and when last — in flat typed arrays, because a group of 10,000

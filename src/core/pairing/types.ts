@@ -1,16 +1,11 @@
-import type { MeetingIndex } from './history.js';
+import type { MeetingIndex, PastMeeting } from './history.js';
+
+export type { PastMeeting } from './history.js';
 
 export interface PairingMember {
   id: string;
   team?: string | null;
   managerId?: string | null;
-}
-
-/** One earlier meeting. A trio counts as its three internal pairs. */
-export interface PastMeeting {
-  participants: string[];
-  /** ms timestamp or round ordinal; only the order matters. */
-  at: number;
 }
 
 export interface PairingInput {

@@ -2,7 +2,7 @@ import type { Executor } from '../../db/database.js';
 import type { MeetingStatus } from '../../db/schema.js';
 import type { VideoRooms } from '../../integrations/jitsi.js';
 import type { PersonRow } from '../people/presenters.js';
-import { joinUrlFor } from './views.js';
+import { joinUrlFor } from './joinUrl.js';
 
 /**
  * Reads of meetings that other features need (notifications above all): they go through these

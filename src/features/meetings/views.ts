@@ -1,8 +1,9 @@
 import type { Executor } from '../../db/database.js';
 import type { MeetingStatus } from '../../db/schema.js';
-import type { RoomUser, VideoRooms } from '../../integrations/jitsi.js';
+import type { VideoRooms } from '../../integrations/jitsi.js';
 import { channelsReaching } from '../notifications/reach.js';
 import type { PersonRow } from '../people/presenters.js';
+import { joinUrlFor } from './joinUrl.js';
 import type { MeetingAccess } from './policy.js';
 import type { MeetingDetailView, MeetingPersonView, MeetingSummaryView } from './schemas.js';
 
@@ -212,13 +213,6 @@ export async function adminMeetings(
 
 export async function findMeetingRow(db: Executor, meetingId: string): Promise<MeetingRow | undefined> {
   return baseQuery(db).where('meetings.id', '=', meetingId).executeTakeFirst();
-}
-
-/** The link this viewer opens: the meeting's own link if it came with one, else our room (with a personal token where the video service needs one). */
-export function joinUrlFor(video: VideoRooms, meeting: Pick<MeetingRow, 'room_url' | 'room_name'>, viewer: PersonRow) {
-  if (meeting.room_url) return meeting.room_url;
-  const user: RoomUser = { id: viewer.id, name: viewer.name, email: viewer.email, avatarUrl: viewer.avatar_url };
-  return video.joinUrl(meeting.room_name, user);
 }
 
 export async function meetingDetail(

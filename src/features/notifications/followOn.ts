@@ -1,8 +1,8 @@
 import type { NotificationKind, NotificationsTable } from '../../db/schema.js';
 import { newId } from '../../lib/ids.js';
 import { DEFAULT_REMINDER_MINUTES } from '../meetings/settings.js';
+import type { MessageMeeting } from './messageMeeting.js';
 import { parsePayload } from './payload.js';
-import type { MessageMeeting } from './queue.js';
 
 export type FollowOnMeeting = Pick<
   MessageMeeting,

@@ -1,34 +1,16 @@
 import type { Executor } from '../../db/database.js';
 import type { NotificationChannel, NotificationKind, NotificationsTable } from '../../db/schema.js';
 import { newId } from '../../lib/ids.js';
-import { DEFAULT_REMINDER_MINUTES, type MeetingMessageSettings } from '../meetings/settings.js';
-import type { Contact } from '../people/contacts.js';
+import { DEFAULT_REMINDER_MINUTES } from '../meetings/settings.js';
 import { enabledChannels } from './channels.js';
 import { followOnRows, reminderDue } from './followOn.js';
 import { invitationSequence } from './invitation.js';
+import type { MessageMeeting } from './messageMeeting.js';
 import type { NotificationPayload, PayloadPerson } from './payload.js';
-import { loadWants } from './prefs.js';
 
-/**
- * A meeting as its messages describe it: everything the pipeline needs, handed over by the meetings
- * service, so notifications never read the meetings tables.
- */
-export interface MessageMeeting extends MeetingMessageSettings {
-  id: string;
-  title: string;
-  startsAt: string | null;
-  durationMinutes: number | null;
-  roomName: string | null;
-  roomUrl: string | null;
-  /** The mixer group, when the meeting is a pairing: kept in the payload for webhook readers. */
-  groupId: string | null;
-  createdAt: string;
-  updatedAt: string;
-  /** Everyone in the meeting, in display order (disabled people are never written to). */
-  participants: Contact[];
-  /** When set, only these participants are told (people added to or removed from a meeting). */
-  only?: string[] | undefined;
-}
+export type { MessageMeeting } from './messageMeeting.js';
+
+import { loadWants } from './prefs.js';
 
 /**
  * Queues `kind` messages for each meeting's participants — in the caller's transaction, so the

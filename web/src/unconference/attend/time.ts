@@ -46,4 +46,5 @@ export function zoneChoices(...zones: Array<string | null | undefined>): string[
 export const interestLabel = (level: number) =>
   level >= 100 ? 'Very' : level >= 75 ? 'Yes' : level >= 25 ? 'A little' : 'None';
 
-export const people = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
+/** An estimate of people, as the console shows it: whole people, and "<1" rather than "0" for a few. */
+export const people = (n: number) => (n > 0 && n < 0.5 ? '<1' : String(Math.round(n)));

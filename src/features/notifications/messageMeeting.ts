@@ -1,0 +1,23 @@
+import type { MeetingMessageSettings } from '../meetings/settings.js';
+import type { Contact } from '../people/contacts.js';
+
+/**
+ * A meeting as its messages describe it: everything the pipeline needs, handed over by the meetings
+ * service, so notifications never read the meetings tables.
+ */
+export interface MessageMeeting extends MeetingMessageSettings {
+  id: string;
+  title: string;
+  startsAt: string | null;
+  durationMinutes: number | null;
+  roomName: string | null;
+  roomUrl: string | null;
+  /** The mixer group, when the meeting is a pairing: kept in the payload for webhook readers. */
+  groupId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** Everyone in the meeting, in display order (disabled people are never written to). */
+  participants: Contact[];
+  /** When set, only these participants are told (people added to or removed from a meeting). */
+  only?: string[] | undefined;
+}
