@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { sql } from 'kysely';
 import type { ImportStreamLine } from '../src/contract/directory.js';
 import { importDirectory } from '../src/features/directory/importDirectory.js';
+import { directoryStatus } from '../src/features/directory/status.js';
 import { findPersonByUsername } from '../src/features/people/queries.js';
 import { listenLocally } from './helpers/liveServer.js';
 import { insertPerson } from './helpers/people.js';
@@ -147,6 +148,37 @@ forEachEngine('directory import from the admin console', (get, engine) => {
     assert.equal(web.origin, 'web');
     assert.equal(web.actorName, 'Administrator');
     assert.equal(web.counts.created, 3);
+  });
+
+  test('the scheduled sync shows its feeds, its next run and how its last run went', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'convene-dirweb-'));
+    try {
+      const path = join(dir, 'nightly.csv');
+      await writeFile(path, [HEADER, csvLine(`${p}night`, 1), csvLine(`${p}night`, 2, { enabled: 'x' })].join('\n'));
+      // As the job runs it (src/jobs/directorySync.ts), then a run of another origin after it.
+      await importDirectory({ db: db(), source: path, origin: 'scheduled' });
+      await importDirectory({ db: db(), records: [], origin: 'cli' });
+      const config = {
+        directory: { feeds: [path, 'https://hr.example/feed.csv?token=secret'], syncCron: '0 3 * * *', prune: true },
+        defaultTimezone: 'Europe/Paris',
+      };
+      const status = await directoryStatus(db(), config, new Date('2026-06-01T12:00:00Z'));
+      assert.deepEqual(status.feeds, [path, 'https://hr.example/feed.csv?…'], 'no token is shown');
+      assert.equal(status.nextRunAt, '2026-06-02T01:00:00.000Z', '03:00 in Paris, summer time');
+      assert.equal(status.lastScheduledRun?.origin, 'scheduled');
+      assert.equal(status.lastScheduledRun?.outcome, 'succeeded');
+      assert.deepEqual(status.lastScheduledRun?.counts, {
+        records: 2,
+        created: 1,
+        updated: 0,
+        unchanged: 0,
+        skipped: 1,
+        disabled: 0,
+      });
+      assert.equal(status.recentRuns[0]?.origin, 'cli');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test('an unreadable feed is a 400 that says why, and changes nothing', async () => {
