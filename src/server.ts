@@ -16,6 +16,7 @@ import { apiTokenRoutes } from './features/auth/apiTokenRoutes.js';
 import { registerAuthentication } from './features/auth/plugin.js';
 import { authRoutes } from './features/auth/routes.js';
 import { calendarFeedRoutes } from './features/calendarFeeds/routes.js';
+import { directoryRoutes } from './features/directory/routes.js';
 import { deliveriesRoutes } from './features/ingest/deliveriesRoutes.js';
 import { meetingsBySourceRoutes } from './features/ingest/meetingsBySource.js';
 import { intra42WebhookRoutes } from './features/ingest/webhookRoutes.js';
@@ -109,6 +110,7 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean }
       await api.register(adminOnly(auditRoutes(ctx)));
       await api.register(personDataRoutes(ctx));
       await api.register(adminOnly(personDataAdminRoutes(ctx)));
+      await api.register(adminOnly(directoryRoutes(ctx)));
       await api.register(notificationRoutes(ctx));
       await api.register(mixerRoutes(ctx));
       await api.register(feedbackRoutes(ctx));

@@ -412,6 +412,24 @@ const cases: Array<{
   { method: 'POST', url: `/api/v1/admin/invitations/nope/revoke`, status: 404 },
   { method: 'POST', url: `/api/v1/admin/people/nope/reset-link`, status: 404 },
   { method: 'GET', url: '/api/v1/admin/audit?since=yesterday', field: 'since' },
+  {
+    method: 'POST',
+    url: '/api/v1/admin/directory/imports',
+    payload: { fileName: 'staff.csv', feed: 'id,auth_username\n', dryRun: 'yes' },
+    field: 'dryRun',
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/admin/directory/imports',
+    payload: { fileName: '', feed: 'x', dryRun: true },
+    field: 'fileName',
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/admin/directory/imports',
+    payload: { fileName: 'staff.csv', feed: 'id,auth_username\n1,ada\n', dryRun: false },
+    status: 400,
+  },
   { method: 'GET', url: '/api/v1/admin/audit.csv?until=2026-13-45', field: 'until' },
   // unconference: the scheduling console, published pages, test mode, feeds
   { method: 'GET', url: `/api/v1/admin/unconference/events/${'x'.repeat(100)}/schedule`, field: 'id' },

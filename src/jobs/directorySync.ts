@@ -51,6 +51,7 @@ export function directorySyncJob(
         prune,
         defaultTimezone: ctx.config.defaultTimezone,
         actorId: null,
+        origin: 'scheduled',
       });
       options.onSynced?.(summary);
     },

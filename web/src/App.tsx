@@ -3,6 +3,7 @@ import { AdminPage } from './admin/AdminPage';
 import { ApiTokensPage } from './admin/ApiTokensPage';
 import { AuditPage } from './admin/AuditPage';
 import { ChannelsPage } from './admin/ChannelsPage';
+import { DirectoryPage } from './admin/DirectoryPage';
 import { InboundPage } from './admin/InboundPage';
 import { InvitationsPage } from './admin/InvitationsPage';
 import { MessagesPage } from './admin/MessagesPage';
@@ -92,6 +93,7 @@ export function App() {
             >
               <Route index element={<AdminPage />} />
               <Route path="invitations" element={<InvitationsPage />} />
+              <Route path="directory" element={<DirectoryPage />} />
               <Route path="audit" element={<AuditPage />} />
               <Route path="mixers" element={<AdminGroupsPage />} />
               <Route path="mixers/:id" element={<AdminGroupPage />} />

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { recordAudit } from '../../db/audit.js';
+import { lockRow } from '../../db/rowLock.js';
 import type { Db, Executor } from '../../db/database.js';
 import { badRequest, conflict, notFound } from '../../lib/errors.js';
 import { nowIso } from '../../lib/time.js';
 import type { PersonRow } from '../people/presenters.js';
 import { countAdmins, findPersonById } from '../people/queries.js';
-import { lockPerson, unlinkExternalIds, updatePerson } from '../people/service.js';
+import { unlinkExternalIds, updatePerson } from '../people/service.js';
 import { scrubMessages } from './scrubMessages.js';
 
 /** What a deleted account is called wherever its history is still shown (meetings, votes, talks). */
@@ -32,7 +33,7 @@ export interface DeleteAccountInput {
 export async function deleteAccount(input: DeleteAccountInput): Promise<{ username: string }> {
   const { db } = input;
   return db.transaction().execute(async (trx) => {
-    await lockPerson(trx, input.personId);
+    await lockRow(trx, 'people', input.personId);
     const person = await findPersonById(trx, input.personId);
     if (!person) throw notFound('No such person.');
     if (person.deleted_at) throw conflict('This account is already deleted.');

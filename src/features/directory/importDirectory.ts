@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { recordAudit } from '../../db/audit.js';
 import type { Db, Tx } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/errors.js';
@@ -8,7 +9,7 @@ import type { PersonRow } from '../people/presenters.js';
 import { chunks, countAdmins, externalIdsOfPeople, findPeopleBy, personIdsByExternalId } from '../people/queries.js';
 import { createPerson, linkExternalId, updatePerson } from '../people/service.js';
 import { disableMissing, retirePeople } from './cleanup.js';
-import { describeSource, type FeedEntry, loadFeed } from './parseFeed.js';
+import { describeSource, detectFormat, type FeedEntry, loadFeed, parseFeedText } from './parseFeed.js';
 import { type DirectoryRecord, directoryRecordSchema, type FeedFormat } from './schemas.js';
 import { DIRECTORY_SOURCE } from './source.js';
 
@@ -52,6 +53,8 @@ export interface ImportDirectoryProps {
   source?: string | string[];
   /** Records given directly instead of a source (positions `[0]`, `[1]`…). */
   records?: unknown[];
+  /** A feed's text, as uploaded in the admin console, read by the same parser as a file. */
+  upload?: { text: string; name: string };
   /** Forces the feed format instead of detecting it. */
   format?: FeedFormat;
   /** Disable the directory people who are missing from the feed (and end their memberships). */
@@ -63,8 +66,28 @@ export interface ImportDirectoryProps {
   /** Time zone of new people whose record has none. */
   defaultTimezone?: string;
   actorId?: string | null;
+  /** The client address of the admin's request, for the log of changes. */
+  ip?: string | null;
   fetchTimeoutMs?: number;
+  /**
+   * Everything in one transaction: an import that fails half-way changes nothing (the admin
+   * console's). Without it each batch commits on its own and a re-run completes a crashed import.
+   */
+  wholeOrNothing?: boolean;
+  /** Runs the whole import in one transaction and rolls it back: the summary says what it would do. */
+  dryRun?: boolean;
+  /** Who started it, kept in the log of changes: the CLI, the scheduled sync or the admin console. */
+  origin?: ImportOrigin;
 }
+
+export const importOrigins = ['cli', 'scheduled', 'web'] as const;
+export type ImportOrigin = (typeof importOrigins)[number];
+
+/** Records validated between two turns of the event loop, so a server answers while a big feed is read. */
+const VALIDATED_PER_TURN = 500;
+
+/** Thrown at the end of a dry run to roll its transaction back. */
+class DryRunDone extends Error {}
 
 export const DEFAULT_BATCH_SIZE = 500;
 const AUDITED_PROBLEMS = 20;
@@ -383,8 +406,15 @@ async function readEntries(props: ImportDirectoryProps): Promise<{ sources: stri
   if (props.records) {
     return { sources: ['(records)'], entries: props.records.map((data, index) => ({ position: `[${index}]`, data })) };
   }
+  if (props.upload) {
+    const format = detectFormat({ name: props.upload.name, text: props.upload.text }, props.format);
+    return {
+      sources: [props.upload.name],
+      entries: parseFeedText(props.upload.text, format),
+    };
+  }
   const sources = props.source === undefined ? [] : ([] as string[]).concat(props.source);
-  if (!sources.length) throw new Error('importDirectory needs a source or records');
+  if (!sources.length) throw new Error('importDirectory needs a source, an upload or records');
   // Every feed is read before anything is written: an unreadable feed changes nobody.
   const feeds = [];
   for (const source of sources) {
@@ -406,7 +436,9 @@ async function readEntries(props: ImportDirectoryProps): Promise<{ sources: stri
  *
  * Bad records are reported and skipped; the rest is imported. Records are written in batches, one
  * transaction each, so a crash leaves whole records only, and a re-run picks up where it stopped
- * (the same feed twice: everything unchanged the second time).
+ * (the same feed twice: everything unchanged the second time). With `wholeOrNothing` (the admin
+ * console) or `dryRun`, the batches share one transaction instead: a failure changes nothing, and a
+ * dry run is the very same import rolled back.
  */
 export async function importDirectory(props: ImportDirectoryProps): Promise<ImportSummary> {
   const { db } = props;
@@ -426,30 +458,29 @@ export async function importDirectory(props: ImportDirectoryProps): Promise<Impo
   };
 
   const valid: ValidRecord[] = [];
-  for (const entry of entries) {
+  for (const [index, entry] of entries.entries()) {
+    if (index > 0 && index % VALIDATED_PER_TURN === 0) await nextTurn();
     const checked = validate(entry);
     if (Array.isArray(checked)) summary.problems.push(...checked);
     else valid.push(checked);
   }
   const records = withoutDuplicates(valid, summary.problems);
-
+  const oneTransaction = props.dryRun || props.wholeOrNothing;
   const applied: Applied[] = [];
-  const batchSize = Math.max(1, props.batchSize ?? DEFAULT_BATCH_SIZE);
-  const defaultTimezone = props.defaultTimezone ?? 'UTC';
-  let done = 0;
-  try {
+  const audit = {
+    actorId: props.actorId ?? null,
+    ip: props.ip ?? null,
+    origin: props.origin ?? 'cli',
+    prune: props.prune ?? false,
+  };
+
+  /** Every batch, then managers, prune and the audit entry; `inTransaction` runs each step. */
+  async function run(inTransaction: <T>(work: (trx: Tx) => Promise<T>) => Promise<T>): Promise<void> {
+    const batchSize = Math.max(1, props.batchSize ?? DEFAULT_BATCH_SIZE);
+    const defaultTimezone = props.defaultTimezone ?? 'UTC';
+    let done = 0;
     for (const batch of chunks(records, batchSize)) {
-      let result: BatchResult | undefined;
-      // A person signing up with the same e-mail between our read and our write: the people service
-      // refuses the taken address, the batch rolls back, and the next attempt sees them and reports
-      // that one record instead.
-      for (let attempt = 1; !result; attempt++) {
-        try {
-          result = await db.transaction().execute((trx) => applyBatch(trx, batch, defaultTimezone));
-        } catch (error) {
-          if (attempt >= 3 || !(isUniqueViolation(error) || isConflict(error))) throw error;
-        }
-      }
+      const result = await inTransaction((trx) => applyBatch(trx, batch, defaultTimezone));
       applied.push(...result.applied);
       summary.problems.push(...result.problems);
       summary.warnings.push(...result.warnings);
@@ -457,9 +488,11 @@ export async function importDirectory(props: ImportDirectoryProps): Promise<Impo
       summary.membershipsEnded += result.membershipsEnded;
       done += batch.length;
       props.onProgress?.({ done, total: records.length });
+      // better-sqlite3 answers synchronously: without a turn of the event loop between batches, a
+      // server importing a large feed would answer no request (not even /healthz) until the end.
+      await nextTurn();
     }
-
-    await db.transaction().execute(async (trx) => {
+    await inTransaction(async (trx) => {
       await resolveManagers(trx, applied, summary.warnings);
       if (props.prune) {
         if (!applied.length) {
@@ -478,17 +511,48 @@ export async function importDirectory(props: ImportDirectoryProps): Promise<Impo
       for (const item of applied) summary[item.outcome]++;
       summary.skipped = entries.length - applied.length;
       await recordAudit(trx, {
-        actorId: props.actorId ?? null,
+        actorId: audit.actorId,
+        ip: audit.ip,
         action: 'directory.import',
-        data: { ...auditData(summary), prune: props.prune ?? false },
+        data: { ...auditData(summary), prune: audit.prune, origin: audit.origin },
       });
     });
+  }
+
+  try {
+    if (oneTransaction) {
+      await db.transaction().execute(async (trx) => {
+        // A conflict with a concurrent sign-up fails the whole import (nothing written): run it again.
+        await run((work) => work(trx));
+        if (props.dryRun) throw new DryRunDone();
+      });
+    } else {
+      await run(async (work) => {
+        // A person signing up with the same e-mail between our read and our write: the people service
+        // refuses the taken address, the batch rolls back, and the next attempt sees them and reports
+        // that one record instead.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await db.transaction().execute(work);
+          } catch (error) {
+            if (attempt >= 3 || !(isUniqueViolation(error) || isConflict(error))) throw error;
+          }
+        }
+      });
+    }
   } catch (error) {
-    // Batches already committed stay (whole records only); say so in the log of changes.
+    if (error instanceof DryRunDone) return summary;
+    // In batches, those already committed stay (whole records only); say so in the log of changes.
     await recordAudit(db, {
-      actorId: props.actorId ?? null,
+      actorId: audit.actorId,
+      ip: audit.ip,
       action: 'directory.import_failed',
-      data: { sources: summary.sources, recordsCommitted: applied.length, error: (error as Error).message },
+      data: {
+        sources: summary.sources,
+        recordsCommitted: oneTransaction ? 0 : applied.length,
+        error: (error as Error).message,
+        origin: audit.origin,
+      },
     }).catch(() => {});
     throw error;
   }

@@ -72,7 +72,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
-async function readBody(response: Response): Promise<unknown> {
+export async function readBody(response: Response): Promise<unknown> {
   if (response.status === 204 || response.status === 205) return undefined;
   const text = await response.text();
   if (text === '') return undefined;
@@ -92,7 +92,7 @@ function fallbackMessage(status: number): string {
   return `The request failed (HTTP ${status}). Please try again.`;
 }
 
-function toApiError(status: number, payload: unknown): ApiError {
+export function toApiError(status: number, payload: unknown): ApiError {
   if (isRecord(payload)) {
     const error = payload.error;
     if (isRecord(error) && typeof error.message === 'string') {

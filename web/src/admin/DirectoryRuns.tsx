@@ -1,0 +1,109 @@
+import type { DirectoryStatus, ImportRun } from '../api/directory';
+
+const ORIGINS: Record<ImportRun['origin'], string> = {
+  web: 'Upload',
+  cli: 'Command line',
+  scheduled: 'Scheduled sync',
+  unknown: 'Command line or sync',
+};
+
+const when = (iso: string) => new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+
+function countsOf(run: ImportRun): string {
+  if (!run.counts) return run.error ?? '';
+  const { records, created, updated, unchanged, skipped, disabled } = run.counts;
+  return (
+    `${records} records: ${created} created, ${updated} updated, ${unchanged} unchanged, ` +
+    `${skipped} skipped, ${disabled} disabled`
+  );
+}
+
+function Outcome({ run }: { run: ImportRun }) {
+  return run.outcome === 'succeeded' ? (
+    <span className="badge badge-ok">Succeeded</span>
+  ) : (
+    <span className="badge badge-off">Failed</span>
+  );
+}
+
+/** The configured sync (directory.feeds and directory.syncCron), when it runs next and how it went last. */
+export function ScheduledSyncCard({ status }: { status: DirectoryStatus }) {
+  const last = status.lastScheduledRun;
+  return (
+    <section className="card" aria-labelledby="sync-title">
+      <h2 id="sync-title" className="card-title">
+        Scheduled sync
+      </h2>
+      {status.feeds.length && status.syncCron ? (
+        <dl className="facts">
+          <dt>Feeds</dt>
+          <dd>
+            <ul className="plain-list">
+              {status.feeds.map((feed) => (
+                <li key={feed}>
+                  <code>{feed}</code>
+                </li>
+              ))}
+            </ul>
+          </dd>
+          <dt>When</dt>
+          <dd>
+            <code>{status.syncCron}</code> ({status.timezone})
+            {status.prune ? ', disabling people missing from the feeds' : ''}
+          </dd>
+          <dt>Next run</dt>
+          <dd>{status.nextRunAt ? when(status.nextRunAt) : 'none'}</dd>
+          <dt>Last run</dt>
+          <dd>
+            {last ? (
+              <>
+                {when(last.at)} <Outcome run={last} /> <span className="cell-sub">{countsOf(last)}</span>
+              </>
+            ) : (
+              'not yet'
+            )}
+          </dd>
+        </dl>
+      ) : (
+        <p className="muted">
+          No scheduled sync. To sync a feed every night, set <code>directory.feeds</code> and{' '}
+          <code>directory.syncCron</code> (for example <code>0 3 * * *</code>) in the configuration.
+        </p>
+      )}
+    </section>
+  );
+}
+
+export function ImportRunsTable({ runs }: { runs: ImportRun[] }) {
+  if (!runs.length) return <p className="empty-inline">No import yet.</p>;
+  return (
+    <div className="table-wrap">
+      <table className="table runs-table">
+        <caption className="visually-hidden">Recent imports, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">How</th>
+            <th scope="col">Outcome</th>
+            <th scope="col">What changed</th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((run) => (
+            <tr key={`${run.at}-${run.origin}`}>
+              <td data-label="When">{when(run.at)}</td>
+              <td data-label="How">
+                {ORIGINS[run.origin]}
+                {run.actorName ? <span className="cell-sub"> by {run.actorName}</span> : null}
+              </td>
+              <td data-label="Outcome">
+                <Outcome run={run} />
+              </td>
+              <td data-label="What changed">{countsOf(run)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
