@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { recordAudit } from '../../db/audit.js';
-import { lockRow } from '../../db/rowLock.js';
 import type { Db, Executor } from '../../db/database.js';
+import { lockRow } from '../../db/rowLock.js';
 import { badRequest, conflict, notFound } from '../../lib/errors.js';
 import { nowIso } from '../../lib/time.js';
 import type { PersonRow } from '../people/presenters.js';
