@@ -67,7 +67,7 @@ test('a member takes the timezone prompt, uploads a photo, exports their data an
   const page = await parisPage(1280);
   await signIn(page, 'mira', PASSWORD);
 
-  const prompt = page.getByRole('region', { name: 'Your timezone' });
+  const prompt = page.getByRole('region', { name: 'Time zone check' });
   await prompt.getByText('Your timezone looks like Europe/Paris — use it?').waitFor();
   await page.screenshot({ path: shot('account-timezone-prompt-1280') });
   await prompt.getByRole('button', { name: 'Use Europe/Paris' }).click();
@@ -136,7 +136,7 @@ test('the first admin keeps UTC through the prompt; an admin exports and deletes
   const id = await personWithPassword('pavel', 'Pavel Person');
   const page = await parisPage(1280);
   await signIn(page, 'admin', ADMIN_PASSWORD);
-  const prompt = page.getByRole('region', { name: 'Your timezone' });
+  const prompt = page.getByRole('region', { name: 'Time zone check' });
   await prompt.getByRole('button', { name: 'Keep UTC' }).click();
   await prompt.waitFor({ state: 'hidden' });
   await page.goto(`${live.url}/admin`);

@@ -6,6 +6,15 @@ export function browserTimeZone(): string {
   }
 }
 
+/** One name per zone: a system set to "Etc/UTC" and an account in "UTC" are in the same zone. */
+export function canonicalTimeZone(zone: string): string {
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return zone;
+  }
+}
+
 function supportedTimeZones(): string[] {
   try {
     return Intl.supportedValuesOf('timeZone');

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { updateMe } from '../api/auth';
 import { useAuth } from '../auth/authContext';
-import { browserTimeZone } from '../profile/timezones';
+import { browserTimeZone, canonicalTimeZone } from '../profile/timezones';
 import { Button } from '../ui/Button';
 import { useAsyncAction } from '../ui/useAsyncAction';
 
@@ -12,14 +12,15 @@ import { useAsyncAction } from '../ui/useAsyncAction';
  */
 export function TimezonePrompt() {
   const { person, setPerson } = useAuth();
-  const browserZone = useMemo(browserTimeZone, []);
+  const browserZone = useMemo(() => canonicalTimeZone(browserTimeZone()), []);
   const { busy, error, run } = useAsyncAction();
-  if (!person || person.timezoneConfirmed || !browserZone || browserZone === person.timezone) return null;
+  if (!person || person.timezoneConfirmed || !browserZone || browserZone === canonicalTimeZone(person.timezone))
+    return null;
 
   const answer = (timezone: string) => void run(async () => setPerson(await updateMe({ timezone })));
 
   return (
-    <section className="timezone-prompt" aria-label="Your timezone">
+    <section className="timezone-prompt" aria-label="Time zone check">
       <p>
         Your timezone looks like <strong>{browserZone}</strong> — use it? Meeting times are shown and sent in your
         timezone (now {person.timezone}).
