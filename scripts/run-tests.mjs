@@ -10,8 +10,11 @@
 //    (`# pass N`, `# fail N`). Exits non-zero when any file fails.
 //
 // CONVENE_TEST_JOBS (files at a time) and CONVENE_TEST_BROWSER_JOBS (browser files at a time)
-// override the defaults below.
+// override the defaults below. CONVENE_TEST_CPU=1 also measures the CPU time (user + system) of each
+// file's process and every process it waited for (servers, CLI commands, browsers), and prints the
+// files by CPU time at the end: on a shared machine wall time is noise, CPU time is what a file costs.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +29,9 @@ const jobs = positive(process.env.CONVENE_TEST_JOBS) ?? Math.max(2, availablePar
 const browserJobs = positive(process.env.CONVENE_TEST_BROWSER_JOBS) ?? 2;
 // A file that has not finished by then is stuck (a test waiting for something that never comes).
 const fileTimeoutMs = (positive(process.env.CONVENE_TEST_FILE_TIMEOUT_S) ?? 600) * 1000;
+// GNU time reports the rusage of the file's process and of all the children it reaped.
+const measureCpu = process.env.CONVENE_TEST_CPU === '1' && existsSync('/usr/bin/time');
+const CPU_MARK = '#convene-cpu ';
 
 function positive(text) {
   const value = Number(text);
@@ -100,7 +106,9 @@ function runFile(file) {
   return new Promise((resolve) => {
     const begun = Date.now();
     // Run directly, not through `node --test`: node:test reports the same way, without a second process.
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test-reporter=spec', file], {
+    const command = [process.execPath, '--import', 'tsx', '--test-reporter=spec', file];
+    if (measureCpu) command.unshift('/usr/bin/time', '-f', `${CPU_MARK}%U %S`);
+    const child = spawn(command[0], command.slice(1), {
       cwd: root,
       env: { ...process.env, CONVENE_TEST_BUILT: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -118,11 +126,20 @@ function runFile(file) {
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (timedOut) output += `\n✖ ${file} did not finish within ${fileTimeoutMs / 1000} s and was stopped.\n`;
-      resolve({ file, code, signal, timedOut, output, ms: Date.now() - begun, counts: countsOf(output) });
+      const cpu = cpuOf(output);
+      if (cpu !== undefined) output = output.replace(/^#convene-cpu .*\n?/m, '');
+      resolve({ file, code, signal, timedOut, output, ms: Date.now() - begun, cpu, counts: countsOf(output) });
     });
     children.add(child);
     child.on('exit', () => children.delete(child));
   });
+}
+
+/** The CPU seconds GNU time appended to a file's output (the last such line: a test may print one too). */
+function cpuOf(output) {
+  const lines = [...output.matchAll(/^#convene-cpu ([\d.]+) ([\d.]+)$/gm)];
+  const last = lines.at(-1);
+  return last ? Number(last[1]) + Number(last[2]) : undefined;
 }
 
 /** node:test's closing lines of one file: `ℹ pass 12` and the like. */
@@ -139,7 +156,8 @@ function failed(result) {
 
 function report(result) {
   const mark = failed(result) ? '✖' : '✔';
-  const header = `${mark} ${result.file} (${(result.ms / 1000).toFixed(1)} s)`;
+  const cpu = result.cpu === undefined ? '' : `, ${result.cpu.toFixed(1)} s CPU`;
+  const header = `${mark} ${result.file} (${(result.ms / 1000).toFixed(1)} s${cpu})`;
   // A file's own report, whole, under its name: parallel files never interleave their lines.
   process.stdout.write(`\n# ── ${result.file}\n${result.output.trimEnd()}\n${header}\n`);
 }
@@ -162,6 +180,13 @@ function summarise() {
           : `exit ${result.code ?? result.signal}`;
       process.stdout.write(`  ${result.file} (${why})\n`);
     }
+  }
+  if (measureCpu) {
+    const measured = results.filter((result) => result.cpu !== undefined).sort((a, b) => b.cpu - a.cpu);
+    const totalCpu = measured.reduce((sum, result) => sum + result.cpu, 0);
+    process.stdout.write('# CPU seconds per file (user + system, the file and every process it waited for):\n');
+    for (const result of measured) process.stdout.write(`#   ${result.cpu.toFixed(1).padStart(7)}  ${result.file}\n`);
+    process.stdout.write(`# CPU total ${totalCpu.toFixed(1)} s (over ${availableParallelism()} cores: ${(totalCpu / availableParallelism()).toFixed(0)} s at best)\n`);
   }
   // node's own closing lines, then the same counts as TAP comments: whatever read the one still works.
   const lines = Object.entries({ ...total, files: results.length, duration_ms: Date.now() - started });
