@@ -186,7 +186,9 @@ function summarise() {
     const totalCpu = measured.reduce((sum, result) => sum + result.cpu, 0);
     process.stdout.write('# CPU seconds per file (user + system, the file and every process it waited for):\n');
     for (const result of measured) process.stdout.write(`#   ${result.cpu.toFixed(1).padStart(7)}  ${result.file}\n`);
-    process.stdout.write(`# CPU total ${totalCpu.toFixed(1)} s (over ${availableParallelism()} cores: ${(totalCpu / availableParallelism()).toFixed(0)} s at best)\n`);
+    process.stdout.write(
+      `# CPU total ${totalCpu.toFixed(1)} s (over ${availableParallelism()} cores: ${(totalCpu / availableParallelism()).toFixed(0)} s at best)\n`,
+    );
   }
   // node's own closing lines, then the same counts as TAP comments: whatever read the one still works.
   const lines = Object.entries({ ...total, files: results.length, duration_ms: Date.now() - started });
