@@ -3,10 +3,11 @@
 //
 // 1. Brings dist/ (and web/dist/ when browser tests run) up to date, because the processes the
 //    tests start run from the build.
-// 2. Runs the files in parallel, each in its own process (they share nothing: every file makes its
+// 2. Compiles the test files to .test-build/ (scripts/test-build.mjs says how), against dist/.
+// 3. Runs the files in parallel, each in its own process (they share nothing: every file makes its
 //    own databases, ports and temp dirs), the longest first so that no slow file starts last.
 //    Browser files take a separate, smaller number of slots: each drives a Chromium.
-// 3. Prints each file's report when it finishes, then the totals in node's own summary lines
+// 4. Prints each file's report when it finishes, then the totals in node's own summary lines
 //    (`# pass N`, `# fail N`). Exits non-zero when any file fails.
 //
 // CONVENE_TEST_JOBS (files at a time) and CONVENE_TEST_BROWSER_JOBS (browser files at a time)
@@ -18,7 +19,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureServerBuild, ensureWebBuild } from './test-build.mjs';
+import { buildTests, ensureServerBuild, ensureWebBuild, testBuildOf } from './test-build.mjs';
 import { findTestFiles, isBrowserFile, loadDurations, longestFirst, saveDurations } from './test-files.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -48,6 +49,8 @@ if (files.length === 0) {
 
 ensureServerBuild(root);
 if (files.some(isBrowserFile)) ensureWebBuild(root);
+const testBuildMs = await buildTests(root);
+process.stdout.write(`# tests compiled to .test-build/ in ${(testBuildMs / 1000).toFixed(1)} s\n`);
 
 const children = new Set();
 
@@ -106,7 +109,8 @@ function runFile(file) {
   return new Promise((resolve) => {
     const begun = Date.now();
     // Run directly, not through `node --test`: node:test reports the same way, without a second process.
-    const command = [process.execPath, '--import', 'tsx', '--test-reporter=spec', file];
+    // The compiled file, by plain node; source maps point stack traces at the TypeScript lines.
+    const command = [process.execPath, '--enable-source-maps', '--test-reporter=spec', testBuildOf(root, file)];
     if (measureCpu) command.unshift('/usr/bin/time', '-f', `${CPU_MARK}%U %S`);
     const child = spawn(command[0], command.slice(1), {
       cwd: root,
