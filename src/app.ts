@@ -3,6 +3,7 @@ import pino from 'pino';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { configurePasswordHashing } from './features/auth/password.js';
 import { AccountLinkLimiter, SigninLimiter, VerificationCodeLimiter } from './features/auth/rateLimit.js';
 import { applyChannelConfig } from './features/notifications/channels.js';
 import { ensureSettings } from './features/settings/service.js';
@@ -19,6 +20,7 @@ import { loggerOptions } from './logger.js';
  */
 export async function openContext(config: Config, options: { longRunning?: boolean } = {}): Promise<AppContext> {
   configureSecrets(config.secrets);
+  configurePasswordHashing(config.auth.passwordHashCost);
   const database: Database = openDatabase(config.databaseUrl, {
     ...(options.longRunning ? { backgroundCheckpoints: checkpointErrorsTo(config) } : {}),
   });

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { DEFAULT_PASSWORD_HASH_COST } from './contract/auth.js';
 import { HTTP_URL, SMTP_URL, serviceUrl } from './lib/serviceUrl.js';
 import { isValidTimeZone } from './lib/time.js';
 import { issuePath } from './lib/zodMessage.js';
@@ -310,6 +311,8 @@ export const configSchema = z
         header: z.string().min(1).optional(),
         trustedProxies: z.array(cidr).default([]),
         sessionDays: z.coerce.number().int().min(1).max(365).default(30),
+        /** log2 of scrypt's N for new password hashes; lower only to make tests quick. */
+        passwordHashCost: z.coerce.number().int().min(10).max(20).default(DEFAULT_PASSWORD_HASH_COST),
         signinLimit: z
           .object({
             perIp: z.coerce.number().int().min(1).default(30),
@@ -323,6 +326,7 @@ export const configSchema = z
       .default({
         trustedProxies: [],
         sessionDays: 30,
+        passwordHashCost: DEFAULT_PASSWORD_HASH_COST,
         signinLimit: { perIp: 30, perAccount: 10, windowSeconds: 900 },
       }),
   })
@@ -350,6 +354,7 @@ const envKeys: Array<[string, string[], (raw: string) => unknown]> = [
   ['CONVENE_AUTH_HEADER', ['auth', 'header'], String],
   ['CONVENE_AUTH_TRUSTED_PROXIES', ['auth', 'trustedProxies'], splitList],
   ['CONVENE_SESSION_DAYS', ['auth', 'sessionDays'], String],
+  ['CONVENE_PASSWORD_HASH_COST', ['auth', 'passwordHashCost'], String],
   ['CONVENE_DIRECTORY_FEEDS', ['directory', 'feeds'], splitList],
   ['CONVENE_DIRECTORY_SYNC_CRON', ['directory', 'syncCron'], String],
   ['CONVENE_VIDEO_PROVIDER', ['video', 'provider'], String],

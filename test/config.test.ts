@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { configurePasswordHashing, hashPassword, verifyPassword } from '../src/features/auth/password.js';
 
 const emptyDir = () => mkdtempSync(join(tmpdir(), 'convene-config-'));
 
@@ -42,6 +43,8 @@ test('a bad value stops start-up with a message naming the key', () => {
     [{}, '{"colour": "blue"}', /colour|Unrecognized key/],
     [{}, '{not json', /not valid/],
     [{ CONVENE_DEFAULT_TIMEZONE: 'Moon/Base' }, null, /defaultTimezone/],
+    [{ CONVENE_PASSWORD_HASH_COST: '9' }, null, /auth\.passwordHashCost \(CONVENE_PASSWORD_HASH_COST\)/],
+    [{ CONVENE_PASSWORD_HASH_COST: 'cheap' }, null, /auth\.passwordHashCost/],
   ];
   for (const [env, file, pattern] of cases) {
     const dir = emptyDir();
@@ -52,4 +55,24 @@ test('a bad value stops start-up with a message naming the key', () => {
       `${JSON.stringify(env)} ${file}`,
     );
   }
+});
+
+test('password hashes cost 2^15 unless configured, and a hash keeps verifying after the cost changes', async () => {
+  // The tests hash at a lower cost (helpers/server.ts): this is what a real deployment gets.
+  const fresh = loadConfig({ env: {}, cwd: emptyDir() });
+  assert.equal(fresh.auth.passwordHashCost, 15);
+  assert.equal(loadConfig({ env: { CONVENE_PASSWORD_HASH_COST: '12' }, cwd: emptyDir() }).auth.passwordHashCost, 12);
+
+  configurePasswordHashing(fresh.auth.passwordHashCost);
+  const strong = await hashPassword('correct horse battery 9');
+  assert.equal(strong.split('$')[1], String(2 ** 15), 'the hash records N = 2^15');
+
+  configurePasswordHashing(10);
+  const cheap = await hashPassword('correct horse battery 9');
+  assert.equal(cheap.split('$')[1], String(2 ** 10));
+  assert.equal(await verifyPassword('correct horse battery 9', strong), true, 'made at 2^15, verified at 2^10');
+  assert.equal(await verifyPassword('correct horse battery 8', strong), false);
+
+  configurePasswordHashing(15);
+  assert.equal(await verifyPassword('correct horse battery 9', cheap), true, 'made at 2^10, verified at 2^15');
 });

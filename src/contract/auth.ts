@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { isValidTimeZone } from '../lib/time.js';
 import { registrationPolicies } from './admin.js';
 
+/** log2 of scrypt's N for new password hashes unless `auth.passwordHashCost` says otherwise. */
+export const DEFAULT_PASSWORD_HASH_COST = 15;
+
 /** Longer passwords are refused before hashing: scrypt's cost grows with the input. */
 export const MAX_PASSWORD_LENGTH = 256;
 

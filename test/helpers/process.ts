@@ -26,7 +26,8 @@ function spawnCli(args: string[], env: Record<string, string>): ChildProcess {
   assertBuildIsCurrent();
   return spawn(process.execPath, [bin, ...args], {
     cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    // Cheap password hashes, as in the in-process apps (helpers/server.ts), unless a test sets its own.
+    env: { ...process.env, LOG_LEVEL: 'warn', CONVENE_PASSWORD_HASH_COST: '10', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

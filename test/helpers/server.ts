@@ -7,6 +7,11 @@ import { buildServer } from '../../src/server.js';
 import type { TestDatabase } from './databases.js';
 
 export const ADMIN_PASSWORD = 'admin-test-password-31';
+/**
+ * Password hashes in tests cost 2^10 rather than 2^15: each sign-up and sign-in would otherwise spend
+ * ~0.2 s of CPU in scrypt. test/config.test.ts proves what a fresh config uses.
+ */
+export const TEST_PASSWORD_HASH_COST = '10';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -17,7 +22,7 @@ export interface TestApp {
 
 export async function startTestApp(database: TestDatabase, overrides: Record<string, unknown> = {}): Promise<TestApp> {
   const config = loadConfig({
-    env: { DATABASE_URL: database.url, LOG_LEVEL: 'silent' },
+    env: { DATABASE_URL: database.url, LOG_LEVEL: 'silent', CONVENE_PASSWORD_HASH_COST: TEST_PASSWORD_HASH_COST },
     cwd: '/nonexistent-convene-config-dir',
     overrides,
   });

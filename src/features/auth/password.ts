@@ -1,12 +1,25 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 import { dictionary } from '@zxcvbn-ts/language-common';
-import { MAX_PASSWORD_LENGTH } from '../../contract/auth.js';
+import { DEFAULT_PASSWORD_HASH_COST, MAX_PASSWORD_LENGTH } from '../../contract/auth.js';
 
-// N=2^15 costs ~50 ms per hash on this hardware: slow for a guesser, quick enough for a sign-in.
-const params = { N: 32768, r: 8, p: 1, keyLength: 32, maxmem: 64 * 1024 * 1024 };
+/**
+ * log2 of scrypt's N for new hashes (`auth.passwordHashCost`). 15 costs ~50-200 ms of CPU per hash
+ * depending on the hardware: slow for a guesser, quick enough for a sign-in. Every hash records its
+ * own N, r and p, so hashes made at an earlier cost still verify after it changes.
+ */
+const params = { r: 8, p: 1, keyLength: 32, maxmem: 64 * 1024 * 1024 };
+let cost = DEFAULT_PASSWORD_HASH_COST;
+
+/** Sets the cost of the hashes made from now on (the process's config, at start-up). */
+export function configurePasswordHashing(passwordHashCost: number): void {
+  if (passwordHashCost === cost) return;
+  cost = passwordHashCost;
+  // The decoy must cost what a real verification costs, or timing would tell the two apart.
+  decoyHash = undefined;
+}
 
 export const MIN_PASSWORD_LENGTH = 8;
-export { MAX_PASSWORD_LENGTH };
+export { DEFAULT_PASSWORD_HASH_COST, MAX_PASSWORD_LENGTH };
 
 /** The 10,000 commonest leaked passwords, ranked; a password among them is refused. */
 const commonPasswords = new Set((dictionary.passwords as string[]).slice(0, 10_000));
@@ -21,8 +34,9 @@ function scrypt(password: string, salt: Buffer, N: number, r: number, p: number,
 
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scrypt(password, salt, params.N, params.r, params.p, params.keyLength);
-  return ['scrypt', params.N, params.r, params.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+  const N = 2 ** cost;
+  const key = await scrypt(password, salt, N, params.r, params.p, params.keyLength);
+  return ['scrypt', N, params.r, params.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
