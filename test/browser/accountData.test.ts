@@ -10,6 +10,7 @@ import type { TestDatabase } from '../helpers/databases.js';
 import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
 import { insertPerson } from '../helpers/people.js';
 import { ADMIN_PASSWORD } from '../helpers/server.js';
+import { signIn } from './signIn.js';
 
 let browser: Browser;
 let live: LiveApp;
@@ -48,14 +49,6 @@ async function parisPage(width: number): Promise<Page> {
   return context.newPage();
 }
 
-async function signIn(page: Page, login: string, password: string): Promise<void> {
-  await page.goto(`${live.url}/signin`);
-  await page.getByLabel('Email').fill(login);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${live.url}/`);
-}
-
 async function downloadJson(page: Page, click: () => Promise<void>): Promise<any> {
   const [download] = await Promise.all([page.waitForEvent('download'), click()]);
   assert.match(download.suggestedFilename(), /^convene-data-.+\.json$/);
@@ -65,7 +58,7 @@ async function downloadJson(page: Page, click: () => Promise<void>): Promise<any
 test('a member takes the timezone prompt, uploads a photo, exports their data and deletes their account', async () => {
   const id = await personWithPassword('mira', 'Mira Member');
   const page = await parisPage(1280);
-  await signIn(page, 'mira', PASSWORD);
+  await signIn(page, live.url, 'mira', PASSWORD);
 
   const prompt = page.getByRole('region', { name: 'Time zone check' });
   await prompt.getByText('Your timezone looks like Europe/Paris — use it?').waitFor();
@@ -135,7 +128,7 @@ test('a member takes the timezone prompt, uploads a photo, exports their data an
 test('the first admin keeps UTC through the prompt; an admin exports and deletes a person’s data', async () => {
   const id = await personWithPassword('pavel', 'Pavel Person');
   const page = await parisPage(1280);
-  await signIn(page, 'admin', ADMIN_PASSWORD);
+  await signIn(page, live.url, 'admin', ADMIN_PASSWORD);
   const prompt = page.getByRole('region', { name: 'Time zone check' });
   await prompt.getByRole('button', { name: 'Keep UTC' }).click();
   await prompt.waitFor({ state: 'hidden' });

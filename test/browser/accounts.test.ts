@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { launchBrowser, shot } from '../helpers/browser.js';
 import { enginesUnderTest, type TestDatabase } from '../helpers/databases.js';
 import { type LiveApp, startLiveApp } from '../helpers/liveServer.js';
 import { ADMIN_PASSWORD } from '../helpers/server.js';
 import { TestSmtp } from '../helpers/smtp.js';
+import { signIn } from './signIn.js';
 
 let browser: Browser;
 let live: LiveApp;
@@ -44,17 +45,9 @@ async function linkFor(address: string, page: string): Promise<string> {
   throw new Error(`no ${page} mail to ${address}`);
 }
 
-async function signIn(page: Page, login: string, password: string): Promise<void> {
-  await page.goto(`${live.url}/signin`);
-  await page.getByLabel('Email').fill(login);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${live.url}/`);
-}
-
 test('an admin invites, the person accepts, forgets the password and resets it; links refuse reuse', async () => {
   const admin = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await signIn(admin, 'admin', ADMIN_PASSWORD);
+  await signIn(admin, live.url, 'admin', ADMIN_PASSWORD);
   await admin.goto(`${live.url}/admin/invitations`);
   await admin.getByLabel('E-mail addresses').fill('name,email\nNew Comer,newcomer@example.org\nnot-an-address@');
   await admin.getByRole('button', { name: 'Send invitations' }).click();
@@ -115,7 +108,7 @@ test('an admin invites, the person accepts, forgets the password and resets it; 
   await desk.goto(resetLink);
   await desk.getByTestId('link-refused').waitFor();
   await desk.screenshot({ path: shot('accounts-reset-used-1280'), fullPage: true });
-  await signIn(desk, 'newcomer@example.org', 'marble canyon 71 otter');
+  await signIn(desk, live.url, 'newcomer@example.org', 'marble canyon 71 otter');
   await desk.goto(`${live.url}/profile`);
   await desk.getByText('newcomer@example.org').first().waitFor();
   await desk.getByLabel('Team').fill('Support');

@@ -6,7 +6,7 @@ import { findPersonByUsername } from '../../src/features/people/queries.js';
 import { shot } from '../helpers/browser.js';
 import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
 import { insertPerson } from '../helpers/people.js';
-import { ADMIN_PASSWORD } from '../helpers/server.js';
+import { signInAsAdmin } from './signIn.js';
 
 let browser: Browser;
 let live: LiveApp;
@@ -40,19 +40,15 @@ after(async () => {
   await close?.();
 });
 
-async function signInAsAdmin(page: Page): Promise<void> {
-  await page.goto(`${live.url}/signin`);
-  await page.getByLabel('Email').fill('admin');
-  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${live.url}/`);
+async function signInAsAdminToPeople(page: Page): Promise<void> {
+  await signInAsAdmin(page, live.url);
   await page.goto(`${live.url}/admin`);
   await page.getByText('omar@example.org').first().waitFor();
 }
 
 test('an admin edits a person, sees what the directory owns, and confirms a promotion', async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await signInAsAdmin(page);
+  await signInAsAdminToPeople(page);
   const db = live.ctx.database.db;
 
   await page.getByRole('button', { name: 'Edit Nadia Member' }).click();
@@ -108,7 +104,7 @@ test('an admin edits a person, sees what the directory owns, and confirms a prom
 
 test('the edit form fits a phone (390 px) without sideways scrolling', async () => {
   const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-  await signInAsAdmin(page);
+  await signInAsAdminToPeople(page);
   await page.getByRole('button', { name: 'Edit Dora Directory' }).click();
   const dialog = page.getByRole('dialog', { name: 'Edit Dora Directory' });
   await dialog.getByLabel('Title').waitFor();

@@ -4,7 +4,8 @@ import type { Browser, Page } from 'playwright-core';
 import { findPersonByUsername } from '../../src/features/people/queries.js';
 import { shot } from '../helpers/browser.js';
 import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
-import { ADMIN_PASSWORD, adminClient } from '../helpers/server.js';
+import { adminClient } from '../helpers/server.js';
+import { signInAsAdmin } from './signIn.js';
 
 let browser: Browser;
 let live: LiveApp;
@@ -25,14 +26,6 @@ const FEED = [
   'e-3,yara,Yara,Feed,Manager,,1,1,yara@staff.example,Platform',
 ].join('\n');
 
-async function signInAsAdmin(page: Page): Promise<void> {
-  await page.goto(`${live.url}/signin`);
-  await page.getByLabel('Email').fill('admin');
-  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${live.url}/`);
-}
-
 async function checkFeed(page: Page): Promise<void> {
   await page.goto(`${live.url}/admin/directory`);
   await page.getByText('No scheduled sync').waitFor();
@@ -47,7 +40,7 @@ async function checkFeed(page: Page): Promise<void> {
 
 test('an admin uploads a CSV, sees the dry run with its problem line, applies it, sees and edits the people', async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await signInAsAdmin(page);
+  await signInAsAdmin(page, live.url);
   await checkFeed(page);
   const db = live.ctx.database.db;
 
@@ -86,7 +79,7 @@ test('an admin uploads a CSV, sees the dry run with its problem line, applies it
 
 test('on a phone (390 px) the directory page fits, and the admin tabs show that they scroll', async () => {
   const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-  await signInAsAdmin(page);
+  await signInAsAdmin(page, live.url);
   await checkFeed(page);
   await page.screenshot({ path: shot('admin-directory-dry-run-390'), fullPage: true });
   const layout = await page.evaluate(() => {
@@ -134,7 +127,7 @@ test('every admin table shows its row actions at 1280 px and fits a phone at 390
     [390, 844],
   ] as const) {
     const page = await browser.newPage({ viewport: { width, height }, isMobile: width < 500, hasTouch: width < 500 });
-    await signInAsAdmin(page);
+    await signInAsAdmin(page, live.url);
     for (const { path, name, ready } of ADMIN_PAGES) {
       await page.goto(`${live.url}${path}`);
       await page.getByText(ready).first().waitFor();

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { claimDelivery, finishDelivery } from '../../src/features/ingest/deliveries.js';
 import { shot } from '../helpers/browser.js';
 import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
-import { ADMIN_PASSWORD } from '../helpers/server.js';
+import { signInAsAdmin } from './signIn.js';
 
 let browser: Browser;
 let live: LiveApp;
@@ -46,21 +46,13 @@ async function assertFits(page: Page, what: string) {
   assert.ok(scroll <= width, `${what} is ${scroll}px wide in a ${width}px window`);
 }
 
-async function signInAsAdmin(page: Page) {
-  await page.goto(`${live.url}/signin`);
-  await page.getByLabel('Email').fill('admin');
-  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${live.url}/`);
-}
-
 for (const width of [1280, 390]) {
   test(`admin Inbound and API tokens pages at ${width}px`, async () => {
     const context = await browser.newContext({ viewport: { width, height: 900 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: live.url });
     const page = await context.newPage();
     try {
-      await signInAsAdmin(page);
+      await signInAsAdmin(page, live.url);
       await page.goto(`${live.url}/admin/inbound`);
       await page.getByText('delivery-bad-2').waitFor();
       assert.ok(await page.getByText(/evaluation is automatic/).isVisible());

@@ -6,7 +6,8 @@ import type { TestDatabase } from '../helpers/databases.js';
 import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
 import { clientFor, insertPerson } from '../helpers/people.js';
 import { runCli } from '../helpers/process.js';
-import { ADMIN_PASSWORD, adminClient } from '../helpers/server.js';
+import { adminClient } from '../helpers/server.js';
+import { signInAsAdmin } from './signIn.js';
 
 const GROUP = 'Coffee Roulette';
 const MEMBER_EMAIL = 'grace@example.org';
@@ -25,14 +26,6 @@ const db = () => live.ctx.database.db;
 /** A small picture as a data URI, so partner avatars exercise the <img> path. */
 const avatar = (fill: string) =>
   `data:image/svg+xml,${encodeURIComponent(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><rect width="8" height="8" fill="${fill}"/></svg>`)}`;
-
-async function signInAsAdmin(page: Page) {
-  await page.goto(`${live.url}/signin`);
-  await page.getByLabel('Email').fill('admin');
-  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${live.url}/`);
-}
 
 /**
  * How far the page is wider than the viewport it was given. On a phone the browser zooms out to fit
@@ -97,7 +90,7 @@ after(async () => {
 
 test('an admin creates a mixer group in the admin area, with server errors under the right field', async () => {
   const page = await adminContext.newPage();
-  await signInAsAdmin(page);
+  await signInAsAdmin(page, live.url);
   await page.goto(`${live.url}/admin`);
   await page.getByRole('navigation', { name: 'Admin sections' }).getByRole('link', { name: 'Mixers' }).click();
   await page.waitForURL(`${live.url}/admin/mixers`);

@@ -9,8 +9,9 @@ import { newId } from '../../src/lib/ids.js';
 import { shot } from '../helpers/browser.js';
 import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
 import { clientFor, insertPerson } from '../helpers/people.js';
-import { ADMIN_PASSWORD, adminClient } from '../helpers/server.js';
+import { adminClient } from '../helpers/server.js';
 import { TestSmtp } from '../helpers/smtp.js';
+import { signInAsAdmin } from './signIn.js';
 
 let browser: Browser;
 let live: LiveApp;
@@ -45,14 +46,6 @@ const deliver = async () => {
     built.close();
   }
 };
-
-async function signInAsAdmin(page: Page) {
-  await page.goto(`${live.url}/signin`);
-  await page.getByLabel('Email').fill('admin');
-  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${live.url}/`);
-}
 
 async function assertFits(page: Page, what: string) {
   const width = page.viewportSize()?.width ?? 0;
@@ -90,7 +83,7 @@ const phoneOf = async (context: BrowserContext) =>
 test('an admin sets up e-mail, sends a test, and resends a failed message', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  await signInAsAdmin(page);
+  await signInAsAdmin(page, live.url);
   await page.goto(`${live.url}/admin/channels`);
   const email = page.getByRole('region', { name: 'E-mail' });
   await email.getByLabel('Send messages by E-mail').check();

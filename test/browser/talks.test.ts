@@ -12,6 +12,7 @@ import { shot } from '../helpers/browser.js';
 import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
 import { insertPerson } from '../helpers/people.js';
 import { ADMIN_PASSWORD } from '../helpers/server.js';
+import { signIn } from './signIn.js';
 
 let browser: Browser;
 let live: LiveApp;
@@ -24,14 +25,6 @@ before(async () => {
 after(async () => {
   await close?.();
 });
-
-async function signIn(page: Page, login: string, password: string) {
-  await page.goto(`${live.url}/signin`);
-  await page.getByLabel('Email').fill(login);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${live.url}/`);
-}
 
 async function noSidewaysScroll(page: Page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -53,7 +46,7 @@ async function unlabelledFields(page: Page) {
 test('an admin opens an event; a member proposes, votes, unvotes and sees the results', async () => {
   const db = live.ctx.database.db;
   const adminPage = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  await signIn(adminPage, 'admin', ADMIN_PASSWORD);
+  await signIn(adminPage, live.url, 'admin', ADMIN_PASSWORD);
 
   // The admin creates the event from the Talks page.
   await adminPage.goto(`${live.url}/talks`);
@@ -211,7 +204,7 @@ test('at phone width (375 px): the event page and the manage page fit, every fie
   await visitor.close();
 
   const admin = await browser.newPage({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
-  await signIn(admin, 'admin', ADMIN_PASSWORD);
+  await signIn(admin, live.url, 'admin', ADMIN_PASSWORD);
   await admin.goto(`${live.url}/talks/${event.id}/manage`);
   await admin.locator('.talks-chart svg').waitFor();
   await noSidewaysScroll(admin);
@@ -239,7 +232,7 @@ test('the demo organisation: a voting event with a vote curve and a suspicious-v
     force: true,
   });
   const admin = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  await signIn(admin, 'admin', ADMIN_PASSWORD);
+  await signIn(admin, live.url, 'admin', ADMIN_PASSWORD);
   await admin.goto(`${live.url}/talks/${summary.event.id}/manage`);
   await admin.locator('.talks-chart svg').waitFor();
   await admin.getByText('4 accounts').waitFor();
@@ -248,7 +241,7 @@ test('the demo organisation: a voting event with a vote curve and a suspicious-v
   await admin.close();
 
   const member = await browser.newPage({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
-  await signIn(member, summary.member!.username, summary.member!.password);
+  await signIn(member, live.url, summary.member!.username, summary.member!.password);
   await member.goto(`${live.url}/talks/${summary.event.id}`);
   await member.getByText(/You have used \d of your 5 votes/).waitFor();
   await noSidewaysScroll(member);
@@ -292,7 +285,7 @@ test("a visitor's event page has one left edge; a member whose session ends is t
     .executeTakeFirstOrThrow();
   const password = await resetPassword({ db, username });
   const member = await browser.newPage({ viewport: { width: 390, height: 844 } });
-  await signIn(member, username, password);
+  await signIn(member, live.url, username, password);
   await member.goto(`${live.url}/talks/${event.id}`);
   const card = member.locator('article', { has: member.getByRole('button', { name: 'Vote', exact: true }) }).first();
   await card.waitFor();

@@ -10,6 +10,7 @@ import { shot } from '../helpers/browser.js';
 import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
 import { insertPerson } from '../helpers/people.js';
 import { ADMIN_PASSWORD } from '../helpers/server.js';
+import { signIn } from './signIn.js';
 
 let browser: Browser;
 let live: LiveApp;
@@ -22,14 +23,6 @@ before(async () => {
 after(async () => {
   await close?.();
 });
-
-async function signIn(page: Page, login: string, password: string) {
-  await page.goto(`${live.url}/signin`);
-  await page.getByLabel('Email').fill(login);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${live.url}/`);
-}
 
 async function noSidewaysScroll(page: Page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -83,7 +76,7 @@ test('an admin edits the timetable in place, is refused removing a room that hol
   const db = live.ctx.database.db;
   const { eventId, proposalId } = await seedEvent();
   const admin = await browser.newPage({ viewport: { width: 390, height: 844 } });
-  await signIn(admin, 'admin', ADMIN_PASSWORD);
+  await signIn(admin, live.url, 'admin', ADMIN_PASSWORD);
 
   // Timetable on a phone: a slot's times, label and break flag edited in place.
   await admin.goto(`${live.url}/admin/unconference/${eventId}`);
@@ -176,7 +169,7 @@ test('an admin edits the timetable in place, is refused removing a room that hol
   await card.getByText('Approved.').waitFor();
 
   const ada = await browser.newPage({ viewport: { width: 390, height: 844 } });
-  await signIn(ada, 'ada', await resetPassword({ db, username: 'ada' }));
+  await signIn(ada, live.url, 'ada', await resetPassword({ db, username: 'ada' }));
   await ada.goto(`${live.url}/unconference/${eventId}`);
   const mine = ada.getByTestId('unconf-proposal').filter({ hasText: 'Live patching' });
   await mine.getByRole('button', { name: 'Edit' }).click();
@@ -199,7 +192,7 @@ test('an admin edits the timetable in place, is refused removing a room that hol
   await ada.screenshot({ path: shot('unconference-owner-edit-390'), fullPage: true });
 
   const linus = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await signIn(linus, 'linus', await resetPassword({ db, username: 'linus' }));
+  await signIn(linus, live.url, 'linus', await resetPassword({ db, username: 'linus' }));
   await linus.goto(`${live.url}/unconference/${eventId}`);
   await linus.getByRole('heading', { name: 'Live patching', exact: true }).waitFor();
   await linus.getByText('The first text.').waitFor();

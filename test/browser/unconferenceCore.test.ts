@@ -6,6 +6,7 @@ import { shot } from '../helpers/browser.js';
 import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
 import { insertPerson } from '../helpers/people.js';
 import { ADMIN_PASSWORD } from '../helpers/server.js';
+import { signIn } from './signIn.js';
 
 let browser: Browser;
 let live: LiveApp;
@@ -18,14 +19,6 @@ before(async () => {
 after(async () => {
   await close?.();
 });
-
-async function signIn(page: Page, login: string, password: string) {
-  await page.goto(`${live.url}/signin`);
-  await page.getByLabel('Email').fill(login);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${live.url}/`);
-}
 
 async function noSidewaysScroll(page: Page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -45,7 +38,7 @@ test('an admin builds a two-day timetable on a phone, a member proposes, another
   const db = live.ctx.database.db;
   // The admin works at 390 px: the timetable editor must work on a phone.
   const admin = await browser.newPage({ viewport: { width: 390, height: 844 } });
-  await signIn(admin, 'admin', ADMIN_PASSWORD);
+  await signIn(admin, live.url, 'admin', ADMIN_PASSWORD);
   await admin.goto(`${live.url}/admin/unconference`);
   await admin.getByLabel('Name').fill('Design Summit');
   await admin.getByLabel('Description').fill('Sessions **you** propose.');
@@ -103,7 +96,7 @@ test('an admin builds a two-day timetable on a phone, a member proposes, another
   await insertPerson(db, { username: 'ada', name: 'Ada Lovelace' });
   await insertPerson(db, { username: 'grace', name: 'Grace Hopper' });
   const proposer = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await signIn(proposer, 'ada', await resetPassword({ db, username: 'ada' }));
+  await signIn(proposer, live.url, 'ada', await resetPassword({ db, username: 'ada' }));
   await proposer.goto(`${live.url}/unconference`);
   await proposer.getByRole('link', { name: 'Design Summit' }).click();
   await proposer.getByText('You have proposed 0 of at most 4.').waitFor();
@@ -134,7 +127,7 @@ test('an admin builds a two-day timetable on a phone, a member proposes, another
   // Another member rates on a phone: one click per session.
   await insertPerson(db, { username: 'linus', name: 'Linus' });
   const rater = await browser.newPage({ viewport: { width: 390, height: 844 } });
-  await signIn(rater, 'linus', await resetPassword({ db, username: 'linus' }));
+  await signIn(rater, live.url, 'linus', await resetPassword({ db, username: 'linus' }));
   await rater.goto(`${live.url}/unconference/${eventId}`);
   const first = rater.getByTestId('unconf-proposal').filter({ hasText: 'Live patching the hypervisor' });
   await first.getByRole('button', { name: 'Very' }).click();

@@ -3,8 +3,8 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { shot } from '../helpers/browser.js';
 import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
-import { ADMIN_PASSWORD } from '../helpers/server.js';
 import { insertUnconference, workingSchedule } from '../helpers/unconferenceSchedule.js';
+import { signInAsAdmin } from './signIn.js';
 
 let browser: Browser;
 let live: LiveApp;
@@ -24,14 +24,6 @@ async function assertFits(page: Page, what: string) {
   assert.ok(scroll <= width, `${what} is ${scroll}px wide in a ${width}px window`);
 }
 
-async function signInAsAdmin(page: Page) {
-  await page.goto(`${live.url}/signin`);
-  await page.getByLabel('Email').fill('admin');
-  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${live.url}/`);
-}
-
 for (const width of [1280, 390]) {
   test(`the schedule console at ${width}px: run, lock, move with a preview, publish`, async () => {
     const db = live.ctx.database.db;
@@ -39,7 +31,7 @@ for (const width of [1280, 390]) {
     const context = await browser.newContext({ viewport: { width, height: 900 } });
     const page = await context.newPage();
     try {
-      await signInAsAdmin(page);
+      await signInAsAdmin(page, live.url);
       await page.goto(`${live.url}/admin/unconference/${fixture.eventId}/schedule`);
       await page.getByRole('heading', { name: /Schedule · Summit/ }).waitFor();
       assert.ok(await page.getByText('Nothing is published yet.').isVisible());
