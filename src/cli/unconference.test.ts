@@ -7,13 +7,15 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { generateInstance, naiveScore } from '../core/scheduling/testSupport.js';
 
-const cli = fileURLToPath(new URL('../cli.ts', import.meta.url));
+// The installed command, from the build the test runner brings up to date (not the sources through tsx,
+// which transpiled all of src/ again in each command's process).
+const cli = fileURLToPath(new URL('../../bin/convene.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'convene-unconference-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', cli, 'unconference', 'solve', ...args], (error, stdout, stderr) => {
+    execFile(process.execPath, [cli, 'unconference', 'solve', ...args], (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
