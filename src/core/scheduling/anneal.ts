@@ -27,6 +27,8 @@ export interface ChainResult {
 
 const CHECK_EVERY = 256;
 const DESCENT_SHARE = 0.03;
+/** Moves and swaps the descent may price under a step budget, at least (a few passes on Xen-size). */
+const DESCENT_MIN_WORK = 100_000;
 
 /**
  * Simulated annealing over two moves: a session to another slot (or out of the schedule), and a swap
@@ -183,7 +185,9 @@ export function runChain(model: Model, start: Int32Array, options: ChainOptions)
   }
   if (options.descent ?? true) {
     state.restore(best);
-    if (descend(state, movable, allowedSlots, budget === undefined ? stopAt : Number.POSITIVE_INFINITY)) {
+    // With a step budget, the descent's work is bounded by it too (deterministic, unlike a clock).
+    const work = budget === undefined ? Number.POSITIVE_INFINITY : Math.max(budget, DESCENT_MIN_WORK);
+    if (descend(state, movable, allowedSlots, budget === undefined ? stopAt : Number.POSITIVE_INFINITY, work)) {
       best = state.snapshot();
       bestObjective = state.objective;
       bestScore = state.score;
@@ -196,24 +200,27 @@ export function runChain(model: Model, start: Int32Array, options: ChainOptions)
  * First-improvement local search from the chain's best: every move and swap in a fixed order, each made
  * at once when it raises the objective, until a whole pass finds none. The annealing ends cold but
  * random; this makes its best schedule a local optimum of both neighbourhoods (unless the deadline
- * stops it first). Returns whether it improved anything.
+ * or `maxPriced` moves and swaps priced stop it first). Returns whether it improved anything.
  */
 export function descend(
   state: ScheduleState,
   movable: readonly number[],
   allowedSlots: readonly Int32Array[],
   deadline: number,
+  maxPriced = Number.POSITIVE_INFINITY,
 ): boolean {
   const m = state.model;
   const w = m.moveWeight;
   let improvedAny = false;
+  let priced = 0;
   for (let improved = true; improved; ) {
     improved = false;
     for (const s of movable) {
-      if (performance.now() > deadline) return improvedAny || improved;
+      if (priced > maxPriced || performance.now() > deadline) return improvedAny || improved;
       for (const to of allowedSlots[s]!) {
         const from = state.slotOf[s]!;
         if (to === from) continue;
+        priced++;
         if (
           state.fits(s, to) &&
           state.replaceDelta(to, -1, s) + state.replaceDelta(from, s, -1) - w * state.movedChange(s, to) > 0
@@ -227,6 +234,7 @@ export function descend(
           const o = state.members[to * m.capacity + k]!;
           if (m.fixedSlot[o]! >= 0 || !state.fits(s, to, o)) continue;
           if (from >= 0 && !state.fits(o, from, s)) continue;
+          priced++;
           const delta =
             state.replaceDelta(to, o, s) +
             state.replaceDelta(from, s, o) -
