@@ -280,7 +280,7 @@ export async function withdrawProposal(props: { db: Db; actor: ProposalActor; pr
 }
 
 /** An administrator approves a waiting proposal, or the waiting edit of an approved one. */
-export async function approveProposal(props: { db: Db; actorId: string; proposalId: string }) {
+export async function approveProposal(props: { db: Db; actorId: string | null; proposalId: string }) {
   return props.db.transaction().execute(async (trx) => {
     const { proposal } = await loadProposal(trx, props.proposalId);
     await trx
@@ -309,7 +309,7 @@ export async function approveProposal(props: { db: Db; actorId: string; proposal
  * An administrator turns down a waiting proposal (it stays hidden, its owners see "rejected"), or
  * discards a waiting edit: the approved text comes back.
  */
-export async function rejectProposal(props: { db: Db; actorId: string; proposalId: string }) {
+export async function rejectProposal(props: { db: Db; actorId: string | null; proposalId: string }) {
   return titleGuard(() =>
     props.db.transaction().execute(async (trx) => {
       const { proposal } = await loadProposal(trx, props.proposalId);
@@ -344,7 +344,12 @@ export async function rejectProposal(props: { db: Db; actorId: string; proposalI
 }
 
 /** Speaker availability: the slots a proposal may be placed in (none = any). */
-export async function setAllowedSlots(props: { db: Db; actorId: string; proposalId: string; slotIds: string[] }) {
+export async function setAllowedSlots(props: {
+  db: Db;
+  actorId: string | null;
+  proposalId: string;
+  slotIds: string[];
+}) {
   return props.db.transaction().execute(async (trx) => {
     const { proposal } = await loadProposal(trx, props.proposalId);
     const wanted = [...new Set(props.slotIds)];
