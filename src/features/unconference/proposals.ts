@@ -8,6 +8,7 @@ import { renderMarkdown } from '../../lib/markdown/index.js';
 import { nowIso } from '../../lib/time.js';
 import type { PersonRow } from '../people/presenters.js';
 import { findPersonByLogin } from '../people/queries.js';
+import { titleGuard, titleKey, titleTaken } from '../proposals/titles.js';
 import { unconferencePhaseAt } from './phase.js';
 import { authorize, type PolicyTarget } from './policy.js';
 import {
@@ -15,18 +16,12 @@ import {
   effectiveProposalLimit,
   findProposal,
   findUnconferenceEvent,
-  isUniqueViolation,
   type UnconfEventRow,
   type UnconfProposalRow,
 } from './queries.js';
 
 /** Who proposes or edits: the signed-in person (verified or not decides moderation). */
 export type ProposalActor = Pick<PersonRow, 'id' | 'role' | 'verified'>;
-
-/** The key that makes titles unique per event whatever their case or spacing. */
-export const titleKey = (title: string): string => title.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
-
-const titleTaken = () => conflict('title: Another proposal in this event already has this title.', 'title');
 
 /** A proposal by an unverified member waits for an administrator. */
 const needsApproval = (actor: ProposalActor) => actor.role !== 'admin' && actor.verified !== 1;
@@ -61,15 +56,6 @@ export async function loadProposal(
   const event = proposal && (await findUnconferenceEvent(db, proposal.event_id));
   if (!proposal || !event) throw notFound('No such proposal.');
   return { proposal, event };
-}
-
-async function titleGuard<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (isUniqueViolation(error)) throw titleTaken();
-    throw error;
-  }
 }
 
 /** Co-owners named by username or e-mail: enabled people other than the proposer, each once. */

@@ -3,6 +3,7 @@ import { recordAudit } from '../../db/audit.js';
 import type { Db, Executor, Tx } from '../../db/database.js';
 import { AppError, badRequest, conflict, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
+import { nameKey } from '../../lib/nameKey.js';
 import { endClock, utcToZoned, zonedToUtc } from './clock.js';
 import {
   type DayRow,
@@ -16,7 +17,7 @@ import {
 } from './queries.js';
 
 /** Room names are unique per event whatever their case and spacing. */
-export const roomNameKey = (name: string): string => name.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
+export const roomNameKey = nameKey;
 
 function held(what: string, counts: { working: number; published: number }): AppError | null {
   const parts: string[] = [];
