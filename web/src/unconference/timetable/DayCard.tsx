@@ -9,7 +9,7 @@ import { formatDay } from '../format';
 import { SlotRow } from './SlotRow';
 import { BreakCheck, SlotTimeFields } from './SlotTimeFields';
 import { type Change, Refusal } from './shared';
-import { EditActions, useEditRow } from './useEditRow';
+import { EditActions, RowActions, useEditRow } from './useEditRow';
 
 /** The day's own date and label, edited in place. */
 function DayHeader({ eventId, day, change }: { eventId: string; day: DayView; change: Change }) {
@@ -55,20 +55,13 @@ function DayHeader({ eventId, day, change }: { eventId: string; day: DayView; ch
         <h3 className="card-title">
           {formatDay(day.date)} {day.label ? `· ${day.label}` : ''}
         </h3>
-        <span className="unconf-row-actions">
-          <Button size="sm" variant="ghost" aria-label={`Edit day ${day.date}`} onClick={row.open}>
-            Edit
-          </Button>
-          <Button
-            size="sm"
-            variant="ghost"
-            aria-label={`Remove day ${day.date}`}
-            busy={remove.busy}
-            onClick={() => (day.slots.length ? setConfirming(true) : removeDay())}
-          >
-            Remove day
-          </Button>
-        </span>
+        <RowActions
+          name={`day ${day.date}`}
+          removeLabel="Remove day"
+          removing={remove.busy}
+          onEdit={row.open}
+          onRemove={() => (day.slots.length ? setConfirming(true) : removeDay())}
+        />
       </div>
       <Refusal error={remove.error} eventId={eventId} />
       <ConfirmDialog

@@ -1,11 +1,10 @@
 import { useState } from 'react';
 import { deleteRoom, type RoomView, updateRoom } from '../../api/unconference';
-import { Button } from '../../ui/Button';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { TextField } from '../../ui/Field';
 import { type FormError, fieldError, formLevelError } from '../../ui/formError';
 import { type Change, Refusal } from './shared';
-import { EditActions, useEditRow } from './useEditRow';
+import { EditActions, RowActions, useEditRow } from './useEditRow';
 
 const FIELDS = ['name', 'capacity', 'url'];
 
@@ -115,20 +114,12 @@ export function RoomRow({ eventId, room, change }: { eventId: string; room: Room
           </>
         ) : null}
       </span>
-      <span className="unconf-row-actions">
-        <Button size="sm" variant="ghost" aria-label={`Edit room ${room.name}`} onClick={row.open}>
-          Edit
-        </Button>
-        <Button
-          size="sm"
-          variant="ghost"
-          aria-label={`Remove room ${room.name}`}
-          busy={remove.busy}
-          onClick={() => setConfirming(true)}
-        >
-          Remove
-        </Button>
-      </span>
+      <RowActions
+        name={`room ${room.name}`}
+        removing={remove.busy}
+        onEdit={row.open}
+        onRemove={() => setConfirming(true)}
+      />
       {remove.error ? (
         <div className="unconf-row-problem">
           <Refusal error={remove.error} eventId={eventId} />

@@ -1,10 +1,9 @@
 import { type DayView, deleteSlot, type SlotView, updateSlot } from '../../api/unconference';
-import { Button } from '../../ui/Button';
 import { TextField } from '../../ui/Field';
 import { fieldError, formLevelError } from '../../ui/formError';
 import { BreakCheck, SlotTimeFields } from './SlotTimeFields';
 import { type Change, Refusal } from './shared';
-import { EditActions, useEditRow } from './useEditRow';
+import { EditActions, RowActions, useEditRow } from './useEditRow';
 
 const FIELDS = ['start', 'end', 'label'];
 
@@ -67,20 +66,12 @@ export function SlotRow({
         {slot.start}–{slot.end}
       </span>
       <span className="unconf-slot-label">{slot.isBreak ? slot.label || 'Break' : slot.label}</span>
-      <span className="unconf-row-actions">
-        <Button size="sm" variant="ghost" aria-label={`Edit slot ${name}`} onClick={row.open}>
-          Edit
-        </Button>
-        <Button
-          size="sm"
-          variant="ghost"
-          aria-label={`Remove slot ${name}`}
-          busy={remove.busy}
-          onClick={() => void remove.run(() => change(() => deleteSlot(slot.id)))}
-        >
-          Remove
-        </Button>
-      </span>
+      <RowActions
+        name={`slot ${name}`}
+        removing={remove.busy}
+        onEdit={row.open}
+        onRemove={() => void remove.run(() => change(() => deleteSlot(slot.id)))}
+      />
       {remove.error ? (
         <div className="unconf-row-problem">
           <Refusal error={remove.error} eventId={eventId} />

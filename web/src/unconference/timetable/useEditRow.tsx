@@ -49,3 +49,29 @@ export function EditActions({ saveLabel, busy, onCancel }: { saveLabel: string; 
     </div>
   );
 }
+
+/** A row's "Edit" and "Remove" buttons; `name` ("slot 09:00–10:00 on 2027-03-01") names them to screen readers. */
+export function RowActions({
+  name,
+  removeLabel = 'Remove',
+  removing,
+  onEdit,
+  onRemove,
+}: {
+  name: string;
+  removeLabel?: string;
+  removing: boolean;
+  onEdit: () => void;
+  onRemove: () => void;
+}) {
+  return (
+    <span className="unconf-row-actions">
+      <Button size="sm" variant="ghost" aria-label={`Edit ${name}`} onClick={onEdit}>
+        Edit
+      </Button>
+      <Button size="sm" variant="ghost" aria-label={`Remove ${name}`} busy={removing} onClick={onRemove}>
+        {removeLabel}
+      </Button>
+    </span>
+  );
+}
