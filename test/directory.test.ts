@@ -8,7 +8,7 @@ import { ConfigError } from '../src/config.js';
 import type { Db } from '../src/db/database.js';
 import { cleanupAlumni } from '../src/features/directory/cleanup.js';
 import { formatProblem, type ImportSummary, importDirectory } from '../src/features/directory/importDirectory.js';
-import { FeedUnreadable } from '../src/features/directory/parseFeed.js';
+import { FeedUnreadable, parseFeedText } from '../src/features/directory/parseFeed.js';
 import { directorySyncJob } from '../src/jobs/directorySync.js';
 import { newId } from '../src/lib/ids.js';
 import { nowIso } from '../src/lib/time.js';
@@ -613,6 +613,32 @@ forEachEngine('staff directory import', (get, engine) => {
   test('no sync job without feeds and a cron', () => {
     assert.equal(directorySyncJob(get().ctx), null);
   });
+});
+
+test('a CSV feed longer than one parsing turn keeps emoji, quoted line breaks and line numbers across the turns', async () => {
+  const header = 'id,auth_username,first_name,last_name,title,avatar,enabled,is_manager';
+  const lines = [header];
+  const row = (n: number, first: string, title = 'Engineer', enabled = '1') =>
+    `${n},user${n},${first},Person,${title},,${enabled},0`;
+  for (let n = 1; lines.join('\n').length < 60_000; n++) lines.push(row(n, 'Ada'));
+  // The parser takes 65,536 characters a turn: put an emoji's two halves on either side of the first cut.
+  const before = `${lines.join('\n')}\n`;
+  const stem = `9001,user9001,`;
+  const pad = 'x'.repeat(65_535 - before.length - stem.length);
+  lines.push(`${stem}${pad}\u{1F600},Person,Engineer,,1,0`);
+  lines.push(row(9002, 'Bo', '"Writer\n(docs)"'));
+  while (lines.join('\n').length < 140_000) lines.push(row(10_000 + lines.length, 'Cy'));
+  lines.push(row(99_999, 'Di', 'Engineer', 'yes'));
+  const text = lines.join('\n');
+  assert.equal(text.charCodeAt(65_535), 0xd83d, 'the emoji straddles the first cut');
+  const entries = await parseFeedText(text, 'csv');
+  const byId = new Map(entries.map((entry) => [(entry.data as Record<string, string>).id, entry]));
+  const field = (id: string, name: string) => (byId.get(id)?.data as Record<string, string> | undefined)?.[name];
+  assert.equal(field('9001', 'first_name'), `${pad}\u{1F600}`);
+  assert.equal(field('9002', 'title'), 'Writer\n(docs)');
+  // Line numbers count the quoted line break in record 9002.
+  assert.equal(byId.get('99999')?.position, `line ${lines.length + 1}`);
+  assert.equal(entries.length, lines.length - 1);
 });
 
 forEachEngine('staff directory prune', (get) => {

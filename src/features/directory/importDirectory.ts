@@ -410,7 +410,7 @@ async function readEntries(props: ImportDirectoryProps): Promise<{ sources: stri
     const format = detectFormat({ name: props.upload.name, text: props.upload.text }, props.format);
     return {
       sources: [props.upload.name],
-      entries: parseFeedText(props.upload.text, format),
+      entries: await parseFeedText(props.upload.text, format),
     };
   }
   const sources = props.source === undefined ? [] : ([] as string[]).concat(props.source);
