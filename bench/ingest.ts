@@ -12,18 +12,16 @@
  * The issue's target is 1,000 events/s for the webhook and one queue consumer. Writes
  * bench/results/ingest.json.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import amqp from 'amqplib';
-import pg from 'pg';
 import { openContext } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import type { Db } from '../src/db/database.js';
 import { newId } from '../src/lib/ids.js';
 import { buildServer } from '../src/server.js';
+import { freshDatabase, perSecond, startCli } from './support.js';
 
 const EVENTS = Number(process.env.CONVENE_BENCH_INGEST_EVENTS ?? 2000);
 const TARGET_PER_SECOND = 1000;
@@ -31,7 +29,6 @@ const SECRET = 'bench-create-secret';
 const WEBHOOKS = `scale_team.create:${SECRET}`;
 const AMQP_URL = process.env.CONVENE_BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const here = dirname(fileURLToPath(import.meta.url));
-const bin = join(here, '..', 'bin', 'convene.js');
 const later = new Date(Date.now() + 3 * 3_600_000).toISOString();
 
 const body = (id: number) =>
@@ -41,38 +38,6 @@ const body = (id: number) =>
     user: { login: `eval${id}` },
     team: { id, name: 'libft', users: [{ login: `stud${id}a` }, { login: `stud${id}b` }] },
   });
-
-async function freshDatabase(engine: 'sqlite' | 'postgres'): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = process.env.CONVENE_BENCH_POSTGRES_URL;
-  if (engine === 'sqlite' || !admin) {
-    const dir = mkdtempSync(join(tmpdir(), 'convene-bench-'));
-    return {
-      url: `sqlite:${join(dir, 'convene.db')}`,
-      drop: async () => rmSync(dir, { recursive: true, force: true }),
-    };
-  }
-  const name = `convene_bench_${newId()
-    .replace(/[^a-z0-9]/gi, '')
-    .slice(0, 10)
-    .toLowerCase()}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
-const perSecond = (events: number, ms: number) => Math.round((events / ms) * 1000);
 
 async function baseline(db: Db): Promise<number> {
   const started = performance.now();
@@ -123,26 +88,8 @@ async function webhook(app: Awaited<ReturnType<typeof buildServer>>, firstId: nu
   return perSecond(EVENTS, performance.now() - started);
 }
 
-function consumeProcess(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [bin, 'consume'], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let text = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`convene consume did not start:\n${text}`)), 60_000);
-    const look = (chunk: Buffer) => {
-      text += chunk;
-      if (text.includes('is consuming')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    };
-    child.stdout.on('data', look);
-    child.stderr.on('data', look);
-    child.on('exit', (code) => reject(new Error(`convene consume exited with ${code}:\n${text}`)));
-  });
-}
+const consumeProcess = (env: Record<string, string>) =>
+  startCli('consume', { LOG_LEVEL: 'warn', ...env }, 'is consuming');
 
 async function queue(db: Db, databaseUrl: string, consumers: number, firstId: number): Promise<number> {
   const tag = newId()

@@ -6,12 +6,11 @@
  * Run with `npm run bench:outbox` (SQLite; set CONVENE_BENCH_POSTGRES_URL to use PostgreSQL).
  * Prints one table and writes bench/results/outbox.json.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { openContext } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { announceMeetings } from '../src/features/meetings/announce.js';
@@ -20,6 +19,7 @@ import type { AppContext } from '../src/http/context.js';
 import { newId } from '../src/lib/ids.js';
 import { FakeSlack } from '../test/helpers/fakeSlack.js';
 import { insertPerson } from '../test/helpers/people.js';
+import { freshDatabase, startCli } from './support.js';
 
 const MESSAGES = 10_000;
 /** The issue's target for the uninterrupted run. */
@@ -45,36 +45,6 @@ function contextConfig(databaseUrl: string, slack: { url: string; token: string 
       'notifications.slack.apiUrl': slack.url,
     },
   });
-}
-
-async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = process.env.CONVENE_BENCH_POSTGRES_URL;
-  if (!admin) {
-    const dir = mkdtempSync(join(tmpdir(), 'convene-bench-'));
-    return {
-      url: `sqlite:${join(dir, 'convene.db')}`,
-      drop: async () => rmSync(dir, { recursive: true, force: true }),
-    };
-  }
-  const name = `convene_bench_${newId()
-    .replace(/[^a-z0-9]/gi, '')
-    .slice(0, 10)
-    .toLowerCase()}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
 }
 
 /** 10,000 two-person meetings among PEOPLE people, their intros queued as a round would queue them. */
@@ -180,33 +150,17 @@ function startWorker(databaseUrl: string, slack: FakeSlack): Promise<ChildProces
       notifications: { outbox: { ...options, everyMs: 100 } },
     }),
   );
-  const child = spawn(
-    process.execPath,
-    [
-      // CONVENE_BENCH_PROFILE=DIR writes each worker's CPU profile there.
-      ...(process.env.CONVENE_BENCH_PROFILE
-        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CONVENE_BENCH_PROFILE}`]
-        : []),
-      // The built CLI, as deployed (`npm run bench:outbox` builds it first).
-      join(here, '..', 'bin', 'convene.js'),
-      'worker',
-    ],
+  return startCli(
+    'worker',
     {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: {
-        ...process.env,
-        CONVENE_CONFIG: configFile,
-        DATABASE_URL: databaseUrl,
-        LOG_LEVEL: 'silent',
-        CONVENE_SLACK_TOKEN: slack.token,
-        CONVENE_SLACK_API_URL: slack.url,
-      },
+      CONVENE_CONFIG: configFile,
+      DATABASE_URL: databaseUrl,
+      LOG_LEVEL: 'silent',
+      CONVENE_SLACK_TOKEN: slack.token,
+      CONVENE_SLACK_API_URL: slack.url,
     },
+    'worker is running',
   );
-  return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (chunk) => String(chunk).includes('worker is running') && resolve(child));
-    child.on('exit', (code) => reject(new Error(`worker exited with ${code}`)));
-  });
 }
 
 /**

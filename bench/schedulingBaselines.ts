@@ -84,9 +84,16 @@ export function xenGreedy(model: Model): XenResult {
  * A textbook simulated annealing, the reference the engine is measured against: a random session to a
  * random allowed slot (a swap with a random session there when it is full or clashes), the change
  * evaluated by recomputing the affected people's best session in the two slots, geometric cooling over
- * the time budget. Same hard rules as the engine; started from the engine's greedy start.
+ * the time budget (or over a number of steps). Same hard rules as the engine; started from the engine's greedy start.
  */
-export function referenceAnnealing(model: Model, start: Int32Array, seconds: number, seed: string) {
+export function referenceAnnealing(
+  model: Model,
+  start: Int32Array,
+  seconds: number,
+  seed: string,
+  /** A fixed number of steps instead of `seconds` (cooling over the steps): the same result on any machine. */
+  steps?: number,
+) {
   const rng = createRng(seed);
   const slotOf = Int32Array.from(start);
   const members: number[][] = Array.from({ length: model.nSlots }, () => []);
@@ -123,7 +130,8 @@ export function referenceAnnealing(model: Model, start: Int32Array, seconds: num
   let temperature = t0;
   for (;;) {
     if ((iterations & 255) === 0) {
-      const f = (performance.now() - started) / (seconds * 1000);
+      const f =
+        steps === undefined ? (performance.now() - started) / (seconds * 1000) : iterations / Math.max(1, steps);
       if (f >= 1) break;
       temperature = t0 * (t1 / t0) ** f;
     }

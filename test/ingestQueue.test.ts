@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyBaseLogger } from 'fastify';
-import type { KyselyPlugin } from 'kysely';
+import { type KyselyPlugin, sql } from 'kysely';
 import { pino } from 'pino';
 import type { Config } from '../src/config.js';
 import type { Db } from '../src/db/database.js';
@@ -270,7 +270,13 @@ for (const engine of enginesUnderTest()) {
           .select(['outcome', 'dead_lettered_at'])
           .where('delivery_id', '=', 'drop-bad-1')
           .executeTakeFirst();
-        return row?.outcome === 'rejected' && (await meetingsIn(db(), 10_001, 10_003)).length === 2;
+        // Recorded refused with its batch; dead-lettered (and noted so) only after the reconnect.
+        return (
+          dropped === 1 &&
+          row?.outcome === 'rejected' &&
+          Boolean(row.dead_lettered_at) &&
+          (await meetingsIn(db(), 10_001, 10_003)).length === 2
+        );
       });
       assert.equal(dropped, 1, 'the broker closed the consumer connection mid-commit');
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -389,6 +395,60 @@ for (const engine of enginesUnderTest()) {
         .where('outcome', 'in', ['processing', 'failed'])
         .execute();
       assert.deepEqual(stuck, []);
+    });
+
+    test('one message of a batch fails in the database: the others of its transaction are stored, it is retried alone', async () => {
+      if (!rabbit) return;
+      const names = await rabbit.freshQueues();
+      // A real failure inside the batch's transaction (on PostgreSQL it aborts the statement's transaction).
+      const failing = '40002';
+      if (engine.engine === 'sqlite') {
+        await sql`create trigger refuse_40002 before insert on meetings when new.external_id = ${sql.lit(failing)}
+          begin select raise(abort, 'refused on purpose'); end`.execute(db());
+      } else {
+        await sql`create function refuse_40002() returns trigger language plpgsql as $$
+          begin if new.external_id = ${sql.lit(failing)} then raise exception 'refused on purpose'; end if; return new; end $$`.execute(
+          db(),
+        );
+        await sql`create trigger refuse_40002 before insert on meetings for each row execute function refuse_40002()`.execute(
+          db(),
+        );
+      }
+      const dropTrigger = async () => {
+        await sql`drop trigger if exists refuse_40002${sql.raw(engine.engine === 'sqlite' ? '' : ' on meetings')}`.execute(
+          db(),
+        );
+        if (engine.engine !== 'sqlite') await sql`drop function if exists refuse_40002()`.execute(db());
+      };
+      stops.push(dropTrigger);
+      // Published before the consumer starts: they arrive together, one batch.
+      await rabbit.publish(
+        names.queue,
+        [40_001, 40_002, 40_003, 40_004, 40_005].map((id) => message('create', scaleTeam(id), `batch-${id}`)),
+      );
+      const service = consumer(names);
+      await service.start(() => undefined);
+      await waitFor('the batch', async () => {
+        const row = await db()
+          .selectFrom('deliveries')
+          .select('outcome')
+          .where('delivery_id', '=', 'batch-40002')
+          .executeTakeFirst();
+        return row?.outcome === 'failed' && (await meetingsIn(db(), 40_001, 40_005)).length === 4;
+      });
+      const stored = await meetingsIn(db(), 40_001, 40_005);
+      assert.deepEqual(stored.map((m) => m.external_id).sort(), ['40001', '40003', '40004', '40005']);
+      for (const m of stored) assert.equal(m.logins.length, 3, 'each with its people');
+      assert.equal(await rabbit.ready(names.deadLetterQueue), 0, 'a failure is not a refusal');
+      await dropTrigger();
+      await waitFor('the failed one, retried', async () => (await meetingsIn(db(), 40_001, 40_005)).length === 5);
+      await service.stop();
+      const meetings = await meetingsIn(db(), 40_001, 40_005);
+      await assertIntroducedOnce(
+        db(),
+        meetings.map((m) => m.id),
+      );
+      assert.equal(await rabbit.ready(names.queue), 0);
     });
 
     test('the database down: messages are requeued with backoff, not dead-lettered, and go through once it is back', async () => {

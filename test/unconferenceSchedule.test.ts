@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import { createSession } from '../src/features/auth/sessions.js';
 import { sessionExternalId } from '../src/features/unconference/publish.js';
 import { waitForRun } from '../src/features/unconference/scheduleRuns.js';
+import { icsUtc } from '../src/integrations/ics.js';
+import { icsEvent } from './helpers/icsEvent.js';
 import { deliverOutbox, startForFile, testOutboxOptions } from './helpers/outbox.js';
 import { clientFor, insertPerson } from './helpers/people.js';
 import { spawnConvene } from './helpers/process.js';
@@ -586,6 +588,12 @@ forEachEngine(
       assert.match(mail.subject ?? '', /^Room changed: /);
       assert.match(mail.text ?? '', /Where: Room B \(was: Room A\)/);
       assert.doesNotMatch(mail.text ?? '', /When: .*\(was:/, 'the time did not change: no "was" time');
+      // Its calendar entry moves to the new room, at the same time.
+      const invite = mail.attachments.find((a) => a.contentType.startsWith('text/calendar'));
+      assert.ok(invite, 'the calendar entry is attached');
+      const entry = icsEvent(invite.content.toString('utf8'));
+      assert.equal(entry.get('LOCATION'), 'Room B');
+      assert.equal(entry.get('DTSTART'), icsUtc(payload.meeting.startsAt));
 
       // The public changelog lists the change of room.
       const changelog = await new Client(app).get(`/api/v1/unconference/events/${fixture.eventId}/changelog`);

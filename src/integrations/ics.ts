@@ -7,6 +7,8 @@ export interface CalendarEvent {
   startsAt: string;
   durationMinutes: number;
   url?: string | null;
+  /** Where it takes place (a room's name); without one, calendars show the link as the location. */
+  location?: string | null;
   organizer: { name: string; email: string };
   attendees: Array<{ name: string; email: string }>;
   /** Increases with each change, so calendars replace the earlier version. */
@@ -17,6 +19,7 @@ export interface CalendarEvent {
 /** An iCalendar invitation (METHOD:REQUEST), or its cancellation (METHOD:CANCEL). */
 export function calendarInvite(event: CalendarEvent): { method: 'REQUEST' | 'CANCEL'; content: string } {
   const method = event.cancelled ? 'CANCEL' : 'REQUEST';
+  const location = event.location || event.url;
   const { error, value } = createEvent({
     uid: event.uid,
     method,
@@ -27,7 +30,8 @@ export function calendarInvite(event: CalendarEvent): { method: 'REQUEST' | 'CAN
     startInputType: 'utc',
     startOutputType: 'utc',
     duration: { minutes: event.durationMinutes },
-    ...(event.url ? { url: event.url, location: event.url } : {}),
+    ...(event.url ? { url: event.url } : {}),
+    ...(location ? { location } : {}),
     status: event.cancelled ? 'CANCELLED' : 'CONFIRMED',
     sequence: event.sequence,
     organizer: event.organizer,

@@ -12,6 +12,9 @@ export interface ChainOptions {
   stop?: Int32Array;
   signal?: AbortSignal;
   onProgress?: (iterations: number, fraction: number, bestObjective: number, bestScore: number) => void;
+  /** Development switches for the benchmark (both on by default). */
+  swaps?: boolean;
+  descent?: boolean;
 }
 
 export interface ChainResult {
@@ -23,6 +26,9 @@ export interface ChainResult {
 }
 
 const CHECK_EVERY = 256;
+const DESCENT_SHARE = 0.03;
+/** Moves and swaps the descent may price under a step budget, at least (a few passes on Xen-size). */
+const DESCENT_MIN_WORK = 100_000;
 
 /**
  * Simulated annealing over two moves: a session to another slot (or out of the schedule), and a swap
@@ -57,6 +63,7 @@ export function runChain(model: Model, start: Int32Array, options: ChainOptions)
   if (movable.length === 0) return result(0, false);
 
   const w = model.moveWeight;
+  const swaps = options.swaps ?? true;
 
   // The step under consideration, kept in plain variables (no closure per step: this loop is hot).
   // kind 1: move s from `from` to `to`; kind 2: exchange s (in `from`, or unplaced) with o (in `to`,
@@ -92,7 +99,9 @@ export function runChain(model: Model, start: Int32Array, options: ChainOptions)
     }
     to = slots[pick]!;
     if (to === from) return;
-    if (state.fits(s, to)) {
+    // Where s would fit, a swap is still proposed half the time: with free rooms in most slots, moves
+    // alone hardly ever exchange two sessions, the step that keeps both slots' sizes.
+    if (state.fits(s, to) && (state.size[to] === 0 || (swaps && rng.nextInt(2) === 0))) {
       delta = state.replaceDelta(to, -1, s) + state.replaceDelta(from, s, -1) - w * state.movedChange(s, to);
       kind = 1;
       return;
@@ -144,7 +153,9 @@ export function runChain(model: Model, start: Int32Array, options: ChainOptions)
 
   const budget = options.iterations;
   const startedAt = performance.now();
-  const deadline = options.deadline ?? startedAt + 1000;
+  const stopAt = options.deadline ?? startedAt + 1000;
+  // With a time budget the final descent gets its last few per cent (it stops at the deadline anyway).
+  const deadline = startedAt + (stopAt - startedAt) * (1 - DESCENT_SHARE);
   let fraction = 0;
   let temperature = tStart;
   let i = 0;
@@ -172,5 +183,73 @@ export function runChain(model: Model, start: Int32Array, options: ChainOptions)
       best = state.snapshot();
     }
   }
+  if (options.descent ?? true) {
+    state.restore(best);
+    // With a step budget, the descent's work is bounded by it too (deterministic, unlike a clock).
+    const work = budget === undefined ? Number.POSITIVE_INFINITY : Math.max(budget, DESCENT_MIN_WORK);
+    if (descend(state, movable, allowedSlots, budget === undefined ? stopAt : Number.POSITIVE_INFINITY, work)) {
+      best = state.snapshot();
+      bestObjective = state.objective;
+      bestScore = state.score;
+    }
+  }
   return result(i, false);
+}
+
+/**
+ * First-improvement local search from the chain's best: every move and swap in a fixed order, each made
+ * at once when it raises the objective, until a whole pass finds none. The annealing ends cold but
+ * random; this makes its best schedule a local optimum of both neighbourhoods (unless the deadline
+ * or `maxPriced` moves and swaps priced stop it first). Returns whether it improved anything.
+ */
+export function descend(
+  state: ScheduleState,
+  movable: readonly number[],
+  allowedSlots: readonly Int32Array[],
+  deadline: number,
+  maxPriced = Number.POSITIVE_INFINITY,
+): boolean {
+  const m = state.model;
+  const w = m.moveWeight;
+  let improvedAny = false;
+  let priced = 0;
+  for (let improved = true; improved; ) {
+    improved = false;
+    for (const s of movable) {
+      if (priced > maxPriced || performance.now() > deadline) return improvedAny || improved;
+      for (const to of allowedSlots[s]!) {
+        const from = state.slotOf[s]!;
+        if (to === from) continue;
+        priced++;
+        if (
+          state.fits(s, to) &&
+          state.replaceDelta(to, -1, s) + state.replaceDelta(from, s, -1) - w * state.movedChange(s, to) > 0
+        ) {
+          state.remove(s);
+          state.add(s, to);
+          improved = true;
+          continue;
+        }
+        for (let k = 0; k < state.size[to]!; k++) {
+          const o = state.members[to * m.capacity + k]!;
+          if (m.fixedSlot[o]! >= 0 || !state.fits(s, to, o)) continue;
+          if (from >= 0 && !state.fits(o, from, s)) continue;
+          priced++;
+          const delta =
+            state.replaceDelta(to, o, s) +
+            state.replaceDelta(from, s, o) -
+            w * (state.movedChange(s, to) + state.movedChange(o, from));
+          if (delta <= 0) continue;
+          state.remove(s);
+          state.remove(o);
+          state.add(s, to);
+          if (from >= 0) state.add(o, from);
+          improved = true;
+          break;
+        }
+      }
+    }
+    if (improved) improvedAny = true;
+  }
+  return improvedAny;
 }

@@ -1,8 +1,7 @@
 import { getHighs, type Highs } from './exact.js';
 import type { LagrangianOptions, LagrangianResult, SlotSearch } from './lagrangian.js';
-import { SlotSearcher } from './lagrangian.js';
+import { priceRound, SlotSearcher, startPrices } from './lagrangian.js';
 import type { Model } from './model.js';
-import { ScheduleState } from './state.js';
 
 /**
  * The Lagrangian bound of lagrangian.ts with slots grouped into classes, for instances where one
@@ -112,12 +111,7 @@ export async function classBound(model: Model, options: ClassBoundOptions): Prom
     }
   }
 
-  const stable = new Float64Array(nS);
-  if (options.slotOf) {
-    const state = new ScheduleState(model);
-    state.restore(options.slotOf);
-    for (let s = 0; s < nS; s++) if (model.fixedSlot[s]! < 0) stable[s] = state.lossIfRemoved(s);
-  }
+  const stable = startPrices(model, options.slotOf);
   const pi = new Float64Array(nS);
   let best = Number.POSITIVE_INFINITY;
   let bestOpen = 0;
@@ -156,22 +150,10 @@ export async function classBound(model: Model, options: ClassBoundOptions): Prom
     // starts from, gave a bound far above the trivial one here (404,250 against 372,050 on xen-a).
     const mix = first ? 0 : alpha;
     first = false;
-    for (let s = 0; s < nS; s++) {
-      const dual = model.fixedSlot[s]! >= 0 ? 0 : Math.max(0, lp.rowDual[s]!);
-      pi[s] = mix * stable[s]! + (1 - mix) * dual;
-    }
-    let value = 0;
-    for (let s = 0; s < nS; s++) value += pi[s]!;
-    let open = 0;
+    const priced = priceRound(model, search, classes, { rowDual: lp.rowDual, stable, mix, pi }, options);
+    const { value, open } = priced;
     let added = 0;
-    for (const [k, c] of classes.entries()) {
-      const r = search.run(c.search, pi, options.nodes, options.deadline);
-      value += c.count * r.upper;
-      if (!r.complete) open += c.count;
-      let reduced = r.bestValue - lp.rowDual[nS + k]!;
-      for (const s of r.bestSet) reduced -= Math.max(0, lp.rowDual[s]!);
-      if (reduced > 1e-6 && addColumn(k, r.bestSet)) added++;
-    }
+    for (const column of priced.columns) if (addColumn(column.group, column.sessions)) added++;
     lastSearchMs = performance.now() - searchStarted;
     if (value < best) {
       best = value;

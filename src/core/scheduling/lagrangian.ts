@@ -87,12 +87,8 @@ export async function lagrangianBound(model: Model, options: LagrangianOptions):
   // Prices are smoothed (Wentges): each round prices at a mix of the best prices so far and the LP's
   // duals, which keeps early rounds' wild duals from wasting the search; when the mix finds no new
   // column, the next round prices at the duals alone.
-  const stable = new Float64Array(nS);
-  if (options.slotOf) {
-    const state = new ScheduleState(model);
-    state.restore(options.slotOf);
-    for (let s = 0; s < nS; s++) if (model.fixedSlot[s]! < 0) stable[s] = state.lossIfRemoved(s);
-  }
+  const stable = startPrices(model, options.slotOf);
+  const groups = slots.map((slot) => ({ search: slot, count: 1 }));
   const pi = new Float64Array(nS);
   let best = Number.POSITIVE_INFINITY;
   let bestOpen = 0;
@@ -116,23 +112,10 @@ export async function lagrangianBound(model: Model, options: LagrangianOptions):
     // The first round prices at the stable prices alone (what each session brings to the schedule).
     const mix = first ? 1 : alpha;
     first = false;
-    for (let s = 0; s < nS; s++) {
-      const dual = model.fixedSlot[s]! >= 0 ? 0 : Math.max(0, lp.rowDual[s]!);
-      pi[s] = mix * stable[s]! + (1 - mix) * dual;
-    }
-    let value = 0;
-    for (let s = 0; s < nS; s++) value += pi[s]!;
-    let open = 0;
+    const priced = priceRound(model, search, groups, { rowDual: lp.rowDual, stable, mix, pi }, options);
+    const { value, open } = priced;
     let added = 0;
-    for (let t = 0; t < model.nSlots; t++) {
-      const r = search.run(slots[t]!, pi, options.nodes, options.deadline);
-      value += r.upper;
-      if (!r.complete) open++;
-      // A new column when it would improve the master at its own duals.
-      let reduced = r.bestValue - lp.rowDual[nS + t]!;
-      for (const s of r.bestSet) reduced -= Math.max(0, lp.rowDual[s]!);
-      if (reduced > 1e-6 && addColumn(t, r.bestSet)) added++;
-    }
+    for (const column of priced.columns) if (addColumn(column.group, column.sessions)) added++;
     if (value < best) {
       best = value;
       bestOpen = open;
@@ -151,67 +134,56 @@ export async function lagrangianBound(model: Model, options: LagrangianOptions):
 }
 
 /**
- * The same bound with prices from subgradient steps instead of a master LP: cheaper per round and
- * steadier on instances with many sessions per slot, where early LP duals are far off. A session in
- * two slots' best sets gets dearer, one in none cheaper (Polyak steps towards the schedule's score).
- * Yields to the event loop between rounds.
+ * The start prices: what each session brings to the schedule (its loss if removed); zero without one.
+ * Smoothing (Wentges) mixes these into the first rounds' duals, which are far off.
  */
-export async function subgradientBound(
+export function startPrices(model: Model, slotOf?: Int32Array): Float64Array {
+  const stable = new Float64Array(model.nSessions);
+  if (!slotOf) return stable;
+  const state = new ScheduleState(model);
+  state.restore(slotOf);
+  for (let s = 0; s < model.nSessions; s++) if (model.fixedSlot[s]! < 0) stable[s] = state.lossIfRemoved(s);
+  return stable;
+}
+
+/** Slots that are the same subproblem: one search stands for `count` of them in L(π). */
+export interface SearchGroup {
+  search: SlotSearch;
+  count: number;
+}
+
+/**
+ * One round of L(π) at π = mix · stable + (1 − mix) · duals⁺ (written into `pi`; fixed sessions cost
+ * nothing): Σ π + Σ_groups count · (the group's search bound). The master LP's rows are the sessions,
+ * then one per group. Also returns each group's best set when it would improve the master at its own
+ * duals (a positive reduced cost): the next columns.
+ */
+export function priceRound(
   model: Model,
-  options: LagrangianOptions & { incumbent: number },
-): Promise<LagrangianResult> {
+  search: SlotSearcher,
+  groups: readonly SearchGroup[],
+  prices: { rowDual: Float64Array; stable: Float64Array; mix: number; pi: Float64Array },
+  budget: { nodes: number; deadline: number },
+): { value: number; open: number; columns: { group: number; sessions: number[] }[] } {
   const nS = model.nSessions;
-  const slots = slotSearches(model);
-  const search = new SlotSearcher(model);
-  const pi = new Float64Array(nS);
-  if (options.slotOf) {
-    const state = new ScheduleState(model);
-    state.restore(options.slotOf);
-    for (let s = 0; s < nS; s++) if (model.fixedSlot[s]! < 0) pi[s] = state.lossIfRemoved(s);
+  const { rowDual, stable, mix, pi } = prices;
+  let value = 0;
+  for (let s = 0; s < nS; s++) {
+    const dual = model.fixedSlot[s]! >= 0 ? 0 : Math.max(0, rowDual[s]!);
+    pi[s] = mix * stable[s]! + (1 - mix) * dual;
+    value += pi[s]!;
   }
-  const chosen = new Int32Array(nS);
-  let best = Number.POSITIVE_INFINITY;
-  let bestOpen = 0;
-  let lambda = 1;
-  let sinceImproved = 0;
-  let round = 0;
-  for (; round < options.rounds; round++) {
-    if (round > 0) {
-      await new Promise((resolve) => setImmediate(resolve));
-      if (performance.now() > options.deadline || options.signal?.aborted) break;
-    }
-    chosen.fill(0);
-    let value = 0;
-    for (let s = 0; s < nS; s++) value += pi[s]!;
-    let open = 0;
-    for (let t = 0; t < model.nSlots; t++) {
-      const r = search.run(slots[t]!, pi, options.nodes, options.deadline);
-      value += r.upper;
-      if (!r.complete) open++;
-      for (const s of r.bestSet) chosen[s]!++;
-    }
-    if (value < best - 1e-9) {
-      best = value;
-      bestOpen = open;
-      sinceImproved = 0;
-    } else if (++sinceImproved >= 3) {
-      lambda /= 2;
-      sinceImproved = 0;
-    }
-    let norm = 0;
-    for (let s = 0; s < nS; s++) {
-      if (model.fixedSlot[s]! >= 0) continue;
-      const g = 1 - chosen[s]!;
-      if (g > 0 && pi[s]! <= 0) continue;
-      norm += g * g;
-    }
-    if (norm === 0) break;
-    const step = (lambda * Math.max(value - options.incumbent, 25)) / norm;
-    for (let s = 0; s < nS; s++) {
-      if (model.fixedSlot[s]! < 0) pi[s] = Math.max(0, pi[s]! - step * (1 - chosen[s]!));
-    }
+  let open = 0;
+  const columns: { group: number; sessions: number[] }[] = [];
+  for (const [k, group] of groups.entries()) {
+    const r = search.run(group.search, pi, budget.nodes, budget.deadline);
+    value += group.count * r.upper;
+    if (!r.complete) open += group.count;
+    let reduced = r.bestValue - rowDual[nS + k]!;
+    for (const s of r.bestSet) reduced -= Math.max(0, rowDual[s]!);
+    if (reduced > 1e-6) columns.push({ group: k, sessions: r.bestSet });
   }
-  return { bound: best, rounds: round, openSlots: bestOpen };
+  return { value, open, columns };
 }
 
 export function slotSearches(model: Model): SlotSearch[] {

@@ -1,12 +1,19 @@
 import type { DeliveriesPage } from '../../contract/ingest.js';
-import type { Db } from '../../db/database.js';
+import type { Db, Executor } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { DeliveryChannel, DeliveryOutcome } from '../../db/schema.js';
 import { newId } from '../../lib/ids.js';
 
 export type Claim =
   | { claimed: true; id: string }
-  | { claimed: false; id: string | null; outcome: DeliveryOutcome; error: string | null; deadLettered: boolean };
+  | {
+      claimed: false;
+      id: string | null;
+      outcome: DeliveryOutcome;
+      error: string | null;
+      statusCode: number | null;
+      deadLettered: boolean;
+    };
 
 export interface ClaimOptions {
   now?: Date;
@@ -25,7 +32,7 @@ const DEFAULT_LEASE_MS = 60_000;
  * may not.
  */
 export async function claimDelivery(
-  db: Db,
+  db: Executor,
   source: string,
   deliveryId: string,
   options: ClaimOptions = {},
@@ -55,6 +62,17 @@ export async function claimDelivery(
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
   }
+  return takeAgain(db, source, deliveryId, now, leaseUntil);
+}
+
+/** A delivery seen before: taken again if it failed or its claim's lease ran out, else how it ended. */
+async function takeAgain(
+  db: Executor,
+  source: string,
+  deliveryId: string,
+  now: Date,
+  leaseUntil: string,
+): Promise<Claim> {
   // One conditional UPDATE: of two redeliveries racing for a failed or expired claim, one wins.
   const retaken = await db
     .updateTable('deliveries')
@@ -81,7 +99,7 @@ export async function claimDelivery(
   if (retaken) return { claimed: true, id: retaken.id };
   const row = await db
     .selectFrom('deliveries')
-    .select(['id', 'outcome', 'error', 'dead_lettered_at'])
+    .select(['id', 'outcome', 'error', 'status_code', 'dead_lettered_at'])
     .where('source', '=', source)
     .where('delivery_id', '=', deliveryId)
     .executeTakeFirst();
@@ -90,8 +108,54 @@ export async function claimDelivery(
     id: row?.id ?? null,
     outcome: row?.outcome ?? 'processing',
     error: row?.error ?? null,
+    statusCode: row?.status_code ?? null,
     deadLettered: Boolean(row?.dead_lettered_at),
   };
+}
+
+/**
+ * `claimDelivery` for a batch of distinct delivery ids, in the caller's transaction: one insert for
+ * all of them. On PostgreSQL a delivery another transaction is taking is waited for; so the claims
+ * of a batch committed with its work are never seen "processing" by anyone else.
+ */
+export async function claimDeliveries(
+  trx: Executor,
+  source: string,
+  deliveryIds: readonly string[],
+  options: ClaimOptions = {},
+): Promise<Map<string, Claim>> {
+  const now = options.now ?? new Date();
+  const leaseUntil = new Date(now.getTime() + (options.leaseMs ?? DEFAULT_LEASE_MS)).toISOString();
+  const claims = new Map<string, Claim>();
+  if (!deliveryIds.length) return claims;
+  const rows = deliveryIds.map((deliveryId) => ({
+    id: newId(),
+    source,
+    delivery_id: deliveryId,
+    received_at: now.toISOString(),
+    outcome: 'processing' as const,
+    status_code: null,
+    error: null,
+    summary: null,
+    meeting_id: null,
+    channel: options.channel ?? 'webhook',
+    lease_until: leaseUntil,
+    dead_lettered_at: null,
+  }));
+  for (let i = 0; i < rows.length; i += 50) {
+    const inserted = await trx
+      .insertInto('deliveries')
+      .values(rows.slice(i, i + 50))
+      .onConflict((oc) => oc.columns(['source', 'delivery_id']).doNothing())
+      .returning(['id', 'delivery_id'])
+      .execute();
+    for (const row of inserted) claims.set(row.delivery_id, { claimed: true, id: row.id });
+  }
+  // Seen before: a failed or abandoned one is taken again (one at a time: these are rare).
+  for (const deliveryId of deliveryIds) {
+    if (!claims.has(deliveryId)) claims.set(deliveryId, await takeAgain(trx, source, deliveryId, now, leaseUntil));
+  }
+  return claims;
 }
 
 export interface DeliveryEnd {
@@ -104,7 +168,7 @@ export interface DeliveryEnd {
   deadLetteredAt?: string | null;
 }
 
-export async function finishDelivery(db: Db, id: string, end: DeliveryEnd): Promise<void> {
+export async function finishDelivery(db: Executor, id: string, end: DeliveryEnd): Promise<void> {
   await db
     .updateTable('deliveries')
     .set({
@@ -118,6 +182,12 @@ export async function finishDelivery(db: Db, id: string, end: DeliveryEnd): Prom
     })
     .where('id', '=', id)
     .execute();
+}
+
+/** A refused queue message is now in the dead-letter queue: a copy of it is acknowledged, not dead-lettered again. */
+export async function markDeadLettered(db: Executor, ids: readonly string[], at: string): Promise<void> {
+  if (!ids.length) return;
+  await db.updateTable('deliveries').set({ dead_lettered_at: at }).where('id', 'in', ids).execute();
 }
 
 const PAGE_SIZE = 50;

@@ -5,7 +5,7 @@ import type { Db } from '../../db/database.js';
 import { AmqpLink, type Backoff, nextDelay, txCommit, txSelect } from '../../integrations/amqp.js';
 import type { Intra42Api } from '../../integrations/intra42.js';
 import type { Service } from '../../jobs/runner.js';
-import { type DeliveryEnd, finishDelivery } from './deliveries.js';
+import { markDeadLettered } from './deliveries.js';
 import { intra42Receiver, type Receipt } from './receive.js';
 
 /** The header a dead-lettered message carries: why Convene refused it. */
@@ -50,15 +50,16 @@ export interface QueueConsumerOptions {
 /**
  * The 42 intranet's queue: `scale_team` messages with the webhook's headers as AMQP headers, each
  * handled by the same receiver as `POST /webhooks/42` (secret, delivery id once, zod contract).
+ * Messages arriving together (up to the prefetch window) are stored in one database transaction.
  *
  * The consuming channel is in AMQP transaction mode. A message is acknowledged only after its
- * database commit; a refused one (bad JSON, a schema error, a wrong secret) is published to the
- * dead-letter exchange with `x-convene-reason` and acknowledged in one broker transaction, so a
- * connection lost in between does neither, and the redelivered message is dead-lettered then:
- * once. Its delivery row stays "processing" (under the lease) until that commit, so a copy
- * arriving meanwhile waits instead of being handled twice. A passing failure (the database is
- * down) is requeued after a backoff, never dead-lettered. Acks of messages finishing together
- * share one commit.
+ * database commit. A refused one (bad JSON, a schema error) is recorded "rejected" in that same
+ * commit; then it is published to the dead-letter exchange with `x-convene-reason` and
+ * acknowledged in one broker transaction. A process killed or a connection lost in between leaves
+ * the message unacknowledged: its redelivery finds the delivery refused, not yet dead-lettered, and
+ * dead-letters it then. A message refused by its headers (a wrong secret) records nothing and is
+ * dead-lettered the same way. A passing failure (the database is down) is requeued after a
+ * backoff, never dead-lettered. Acks of messages finishing together share one commit.
  */
 export function intra42QueueConsumer(options: QueueConsumerOptions): Service & { readonly connected: boolean } {
   const { db, config, log } = options;
@@ -70,7 +71,6 @@ export function intra42QueueConsumer(options: QueueConsumerOptions): Service & {
     config,
     ...(options.api !== undefined && { api: options.api }),
     channel: 'queue',
-    deferRejections: true,
   });
   const retry = options.retry ?? { firstMs: 250, maxMs: 30_000 };
 
@@ -119,7 +119,6 @@ export function intra42QueueConsumer(options: QueueConsumerOptions): Service & {
     try {
       receipt = await receive(headers, message.content);
     } catch (error) {
-      // The delivery could not even be claimed: the database is unreachable.
       log.warn({ err: error }, 'queue message could not be handled; requeued after a backoff');
       await requeueLater(from, message);
       return;
@@ -130,39 +129,54 @@ export function intra42QueueConsumer(options: QueueConsumerOptions): Service & {
       return;
     }
     if (receipt.outcome === 'duplicate') {
-      // Another copy is being handled right now (here or by another consumer): wait and look again.
-      if (receipt.earlier?.outcome === 'processing') await requeueLater(from, message);
-      else await settle(from, message, { kind: 'ack' });
+      const earlier = receipt.earlier;
+      if (earlier?.outcome === 'rejected' && !earlier.deadLettered && message.fields.redelivered) {
+        // This very message may have been refused and recorded, and the connection lost before
+        // its dead-lettering committed: dead-letter it now. (Its first handling, had the
+        // dead-lettering committed, would have acknowledged it: it would not be here again.)
+        await deadLetter(from, message, receipt.deliveryRowId, {
+          reason: earlier.error ?? 'Refused.',
+          status: earlier.statusCode ?? 400,
+        });
+      } else if (earlier?.outcome === 'processing' || earlier?.outcome === 'failed') {
+        // Another copy is being handled right now, or failed a moment ago: wait and look again.
+        await requeueLater(from, message);
+      } else {
+        // Stored, or refused and dead-lettered (or about to be) through its first copy.
+        await settle(from, message, { kind: 'ack' });
+      }
       return;
     }
     if (receipt.outcome === 'failed') {
+      log.warn({ err: receipt.cause }, 'queue message could not be stored; requeued after a backoff');
       await requeueLater(from, message);
       return;
     }
-    // Refused for good: rejected (400/422) or unauthenticated (401).
-    const committed = await settle(from, message, {
-      kind: 'dead-letter',
+    // Refused for good: rejected (400/422, already recorded so in the database) or unauthenticated (401).
+    await deadLetter(from, message, receipt.deliveryRowId, {
       reason: receipt.message,
       status: receipt.status,
       field: receipt.field,
     });
-    if (receipt.deliveryRowId && receipt.unfinished)
-      await endRefused(receipt.deliveryRowId, receipt.unfinished, committed);
   }
 
-  /** Records a refused delivery after its dead-letter commit; if that did not happen, frees it for the redelivery. */
-  async function endRefused(rowId: string, end: DeliveryEnd, committed: boolean): Promise<void> {
-    const final: DeliveryEnd = committed
-      ? { ...end, deadLetteredAt: new Date().toISOString() }
-      : {
-          outcome: 'failed',
-          statusCode: 503,
-          error: 'The connection to the queue was lost before the message was dead-lettered; its redelivery will be.',
-        };
-    await finishDelivery(db, rowId, final).catch((error: unknown) =>
-      // The claim's lease runs out and the redelivery takes it over.
-      log.warn({ err: error }, 'could not record how a queue message ended'),
-    );
+  /**
+   * Publishes a refused message to the dead-letter queue and acknowledges it, in one broker
+   * transaction; then notes it on its delivery row (so a later copy is only acknowledged). If the
+   * process dies before that note, a copy is still only acknowledged: the message itself was.
+   */
+  async function deadLetter(
+    from: Session,
+    message: ConsumeMessage,
+    rowId: string | null | undefined,
+    why: { reason: string; status: number; field?: string | undefined },
+  ): Promise<void> {
+    const committed = await settle(from, message, { kind: 'dead-letter', ...why });
+    if (committed && rowId) {
+      await markDeadLettered(db, [rowId], new Date().toISOString()).catch((error: unknown) =>
+        log.warn({ err: error }, 'could not note a dead-lettered queue message'),
+      );
+    }
   }
 
   async function requeueLater(from: Session, message: ConsumeMessage): Promise<void> {

@@ -1,10 +1,12 @@
-import type { Db } from '../../db/database.js';
-import { isUniqueViolation } from '../../db/errors.js';
+import type { Executor } from '../../db/database.js';
 import type { Intra42Api } from '../../integrations/intra42.js';
-import { cancelByExternalId, upsertExternalMeeting } from '../meetings/external.js';
+import { AppError } from '../../lib/errors.js';
+import { cancelByExternalIdIn, type ExternalMeeting, upsertExternalMeetingIn } from '../meetings/external.js';
 import { sourceOrigin } from '../meetings/settings.js';
+import type { NamedIdentity } from '../people/ensurePerson.js';
+import { personIdsByExternalId } from '../people/queries.js';
 import type { ScaleTeam, ScaleTeamEvent } from './intra42Contract.js';
-import { ensureIntra42Person, INTRA42_SOURCE } from './people.js';
+import { INTRA42_SOURCE } from './people.js';
 
 /** How a delivery ended, in terms both the HTTP endpoint and the queue consumer answer with. */
 export interface IngestResult {
@@ -28,32 +30,27 @@ const rejected = (status: number, field: string, message: string): IngestResult 
   message,
 });
 
+/** What one scale_team event will change, worked out before any transaction (42 API calls included). */
+export type ScaleTeamPlan =
+  | { kind: 'destroy'; externalId: string }
+  | { kind: 'upsert'; meeting: Omit<ExternalMeeting, 'participantIds'>; people: NamedIdentity[] };
+
 /**
- * One scale_team event: create and update both upsert the meeting (source intra42, external id =
- * the scale team id) with the evaluator and the team; destroy cancels it (an unknown id changes
- * nothing). The team's logins come from the payload, else from the 42 API.
+ * One scale_team event, checked: create and update both upsert the meeting (source intra42,
+ * external id = the scale team id) with the evaluator and the team; destroy cancels it. The team's
+ * logins come from the payload, else from the 42 API; a login nobody here has yet gets the e-mail
+ * the 42 API knows, else login@emailDomain. An event that cannot make a meeting is refused here.
  */
-export async function ingestScaleTeam(props: {
-  db: Db;
+export async function planScaleTeam(props: {
+  db: Executor;
   event: ScaleTeamEvent;
   body: ScaleTeam;
   api: Intra42Api | null;
   emailDomain: string;
-  now?: Date;
-}): Promise<IngestResult> {
-  const { db, body } = props;
+}): Promise<ScaleTeamPlan | IngestResult> {
+  const { body } = props;
   const externalId = String(body.id);
-  if (props.event === 'destroy') {
-    const result = await cancelByExternalId({ db, source: INTRA42_SOURCE, externalId });
-    if (!result.meetingId)
-      return { outcome: 'ignored', status: 200, message: `No meeting for scale team ${externalId}.` };
-    return {
-      outcome: result.cancelled ? 'ok' : 'ignored',
-      status: 200,
-      message: result.cancelled ? `Cancelled scale team ${externalId}.` : `Scale team ${externalId} was already over.`,
-      meetingId: result.meetingId,
-    };
-  }
+  if (props.event === 'destroy') return { kind: 'destroy', externalId };
 
   const evaluator = body.user?.login;
   if (!evaluator) {
@@ -75,30 +72,69 @@ export async function ingestScaleTeam(props: {
 
   const logins = new Map<string, string | null>([[evaluator, null]]);
   for (const member of team) if (!logins.has(member.login) || member.email) logins.set(member.login, member.email);
-  const participantIds: string[] = [];
-  for (const [login, knownEmail] of logins) {
-    participantIds.push(await personFor(db, props, login, knownEmail));
+  const api = props.api;
+  if (api) {
+    // Only a login nobody here has yet needs an e-mail: ask the 42 API for those alone.
+    const asked = [...logins].filter(([, email]) => !email).map(([login]) => login);
+    const known = asked.length ? await personIdsByExternalId(props.db, INTRA42_SOURCE, asked) : new Map();
+    for (const login of asked) {
+      if (!known.has(login)) logins.set(login, (await api.user(login))?.email ?? null);
+    }
   }
-
-  const meeting = {
-    source: INTRA42_SOURCE,
-    externalId,
-    title: body.team.name ? `Evaluation: ${body.team.name}` : `Evaluation ${externalId}`,
-    startsAt: body.begin_at,
-    durationMinutes: body.scale?.duration ? Math.max(1, Math.round(body.scale.duration / 60)) : 30,
-    participantIds,
-    settings: INTRA42_SETTINGS,
-    updatedAt: body.updated_at ?? null,
+  const people = [...logins].map(([login, email]) => ({
+    externalId: login,
+    username: login,
+    email: email ?? `${login}@${props.emailDomain}`,
+    name: login,
+    timezone: 'UTC',
+  }));
+  return {
+    kind: 'upsert',
+    people,
+    meeting: {
+      source: INTRA42_SOURCE,
+      externalId,
+      title: body.team.name ? `Evaluation: ${body.team.name}` : `Evaluation ${externalId}`,
+      startsAt: body.begin_at,
+      durationMinutes: body.scale?.duration ? Math.max(1, Math.round(body.scale.duration / 60)) : 30,
+      settings: INTRA42_SETTINGS,
+      updatedAt: body.updated_at ?? null,
+    },
   };
-  const upsert = async () => upsertExternalMeeting({ db, meeting, ...(props.now && { now: props.now }) });
-  let result: Awaited<ReturnType<typeof upsertExternalMeeting>>;
-  try {
-    result = await upsert();
-  } catch (error) {
-    // Two creates of one scale team racing: the loser finds the winner's meeting and updates it.
-    if (!isUniqueViolation(error)) throw error;
-    result = await upsert();
+}
+
+/**
+ * Carries out a plan in the caller's transaction, with its people already found or added
+ * (`personIds`: login → person id, or the conflict that login met, thrown here).
+ */
+export async function applyScaleTeam(
+  trx: Executor,
+  plan: ScaleTeamPlan,
+  personIds: ReadonlyMap<string, string | AppError>,
+  now?: Date,
+): Promise<IngestResult> {
+  if (plan.kind === 'destroy') {
+    const { externalId } = plan;
+    const result = await cancelByExternalIdIn(trx, { source: INTRA42_SOURCE, externalId });
+    if (!result.meetingId)
+      return { outcome: 'ignored', status: 200, message: `No meeting for scale team ${externalId}.` };
+    return {
+      outcome: result.cancelled ? 'ok' : 'ignored',
+      status: 200,
+      message: result.cancelled ? `Cancelled scale team ${externalId}.` : `Scale team ${externalId} was already over.`,
+      meetingId: result.meetingId,
+    };
   }
+  const participantIds = plan.people.map((p) => {
+    const id = personIds.get(p.externalId);
+    if (id instanceof AppError) throw id;
+    if (!id) throw new Error(`intra42 person ${p.externalId} was not looked up`);
+    return id;
+  });
+  const result = await upsertExternalMeetingIn(trx, {
+    meeting: { ...plan.meeting, participantIds },
+    ...(now && { now }),
+  });
   const said: Record<string, string> = {
     created: 'announced' in result && !result.announced ? 'Stored (already past, nobody told)' : 'Created',
     updated: 'Updated',
@@ -108,25 +144,7 @@ export async function ingestScaleTeam(props: {
   return {
     outcome: result.outcome === 'stale' ? 'ignored' : 'ok',
     status: 200,
-    message: `${said[result.outcome]}: scale team ${externalId}.`,
+    message: `${said[result.outcome]}: scale team ${plan.meeting.externalId}.`,
     meetingId: result.meetingId,
   };
-}
-
-async function personFor(
-  db: Db,
-  props: { api: Intra42Api | null; emailDomain: string },
-  login: string,
-  knownEmail: string | null,
-): Promise<string> {
-  const known = await db
-    .selectFrom('external_ids')
-    .select('person_id')
-    .where('source', '=', INTRA42_SOURCE)
-    .where('external_id', '=', login)
-    .executeTakeFirst();
-  if (known) return known.person_id;
-  const email =
-    knownEmail ?? (props.api ? (await props.api.user(login))?.email : null) ?? `${login}@${props.emailDomain}`;
-  return ensureIntra42Person(db, { login, email });
 }

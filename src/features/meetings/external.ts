@@ -1,10 +1,10 @@
 import { recordAudit } from '../../db/audit.js';
-import type { Db } from '../../db/database.js';
+import type { Db, Executor } from '../../db/database.js';
 import { isBusy, isUniqueViolation } from '../../db/errors.js';
 import { AppError, badRequest } from '../../lib/errors.js';
 import { announceMeetings } from './announce.js';
 import { createMeetings, type MeetingDraft } from './create.js';
-import { cancelMeeting, lockMeeting, nextUpdatedAt, notePlace, notePreviousTime, skipWaiting } from './service.js';
+import { cancelMeetingIn, lockMeeting, nextUpdatedAt, notePlace, notePreviousTime, skipWaiting } from './service.js';
 import type { MeetingMessageSettings } from './settings.js';
 
 /** A meeting as an outside source (the 42 intranet, a queue, an API caller) describes it. */
@@ -49,6 +49,27 @@ export async function upsertExternalMeeting(props: {
   /** false: stored and updated without telling anyone (e.g. an unconference's first publication). */
   announce?: boolean;
 }): Promise<UpsertOutcome> {
+  const { db, ...rest } = props;
+  // Two first deliveries of one meeting racing: the loser's insert meets the unique key (source,
+  // external id), its transaction is rolled back whole, and it runs again as an update.
+  for (let tries = 1; ; tries++) {
+    try {
+      return await db.transaction().execute((trx) => upsertExternalMeetingIn(trx, rest));
+    } catch (error) {
+      if (tries < 3 && (isUniqueViolation(error) || isBusy(error))) continue;
+      throw error;
+    }
+  }
+}
+
+/**
+ * `upsertExternalMeeting` in the caller's transaction (a batch of deliveries committed together).
+ * A unique violation (a concurrent first delivery of the same meeting) is the caller's to retry.
+ */
+export async function upsertExternalMeetingIn(
+  trx: Executor,
+  props: { meeting: ExternalMeeting; actorId?: string | null; now?: Date; announce?: boolean },
+): Promise<UpsertOutcome> {
   const now = props.now ?? new Date();
   const tell = props.announce !== false;
   const m = props.meeting;
@@ -56,150 +77,137 @@ export async function upsertExternalMeeting(props: {
   if (!participantIds.length) throw badRequest('participants: must name at least one person.', 'participants');
   const startsAt = m.startsAt ? new Date(m.startsAt).toISOString() : null;
   const future = !startsAt || Date.parse(startsAt) > now.getTime();
-  const attempt = () =>
-    props.db.transaction().execute(async (trx) => {
-      const found = await trx
-        .selectFrom('meetings')
-        .select('id')
-        .where('source', '=', m.source)
-        .where('external_id', '=', m.externalId)
-        .executeTakeFirst();
-      // Row lock first (concurrent updates of one meeting queue up here), then read what to compare:
-      // read before the lock, an older update could pass the check and then overwrite a newer one.
-      const existing = found && (await lockMeeting(trx, found.id));
-      if (m.updatedAt && existing?.external_updated_at && m.updatedAt < existing.external_updated_at) {
-        return { meetingId: existing.id, outcome: 'stale' as const };
-      }
-      if (!existing || existing.status === 'cancelled') {
-        if (existing) {
-          // The key is unique per source: the cancelled meeting gives it up and keeps its history.
-          await trx
-            .updateTable('meetings')
-            .set({ external_id: `${m.externalId}:cancelled:${existing.id}` })
-            .where('id', '=', existing.id)
-            .execute();
-        }
-        const draft: MeetingDraft = {
-          source: m.source,
-          externalId: m.externalId,
-          title: m.title,
-          startsAt,
-          durationMinutes: m.durationMinutes ?? null,
-          roomUrl: m.roomUrl ?? null,
-          participantIds,
-          externalUpdatedAt: m.updatedAt ?? null,
-          ...(m.settings && { settings: m.settings }),
-        };
-        const made = await createMeetings(trx, [draft], { announce: future && tell, now });
-        const meetingId = made.ids[0] as string;
-        await recordAudit(trx, {
-          actorId: props.actorId ?? null,
-          action: 'meeting.create',
-          subjectType: 'meeting',
-          subjectId: meetingId,
-          data: { source: m.source, externalId: m.externalId, announced: future && tell },
-        });
-        return { meetingId, outcome: 'created' as const, announced: future && tell };
-      }
-
-      const current = (
-        await trx.selectFrom('meeting_participants').select('person_id').where('meeting_id', '=', existing.id).execute()
-      ).map((p) => p.person_id);
-      const added = participantIds.filter((id) => !current.includes(id));
-      const removed = current.filter((id) => !participantIds.includes(id));
-      const duration = m.durationMinutes ?? existing.duration_minutes ?? (startsAt ? 30 : null);
-      const moved = existing.starts_at !== startsAt || existing.duration_minutes !== duration;
-      const place = m.place ?? null;
-      const relocated = place !== null && place.previous !== null && place.previous !== place.name;
-      const updatedAt = nextUpdatedAt(existing.updated_at, now);
+  const found = await trx
+    .selectFrom('meetings')
+    .select('id')
+    .where('source', '=', m.source)
+    .where('external_id', '=', m.externalId)
+    .executeTakeFirst();
+  // Row lock first (concurrent updates of one meeting queue up here), then read what to compare:
+  // read before the lock, an older update could pass the check and then overwrite a newer one.
+  const existing = found && (await lockMeeting(trx, found.id));
+  if (m.updatedAt && existing?.external_updated_at && m.updatedAt < existing.external_updated_at) {
+    return { meetingId: existing.id, outcome: 'stale' as const };
+  }
+  if (!existing || existing.status === 'cancelled') {
+    if (existing) {
+      // The key is unique per source: the cancelled meeting gives it up and keeps its history.
       await trx
         .updateTable('meetings')
-        .set({
-          title: m.title,
-          starts_at: startsAt,
-          duration_minutes: duration,
-          room_url: m.roomUrl ?? null,
-          external_updated_at: m.updatedAt ?? existing.external_updated_at,
-          ...(moved && existing.starts_at ? { status: 'rescheduled' as const } : {}),
-          updated_at: moved || relocated || added.length || removed.length ? updatedAt : existing.updated_at,
-        })
+        .set({ external_id: `${m.externalId}:cancelled:${existing.id}` })
         .where('id', '=', existing.id)
         .execute();
-      if (!moved && !relocated && !added.length && !removed.length) {
-        return { meetingId: existing.id, outcome: 'unchanged' as const };
-      }
-
-      // Told before they leave the meeting: the cancellation is the meeting as they knew it.
-      if (removed.length && tell) {
-        await announceMeetings(trx, {
-          meetingIds: [existing.id],
-          kind: 'cancel',
-          revision: updatedAt,
-          only: removed,
-          now,
-        });
-        await trx
-          .deleteFrom('meeting_participants')
-          .where('meeting_id', '=', existing.id)
-          .where('person_id', 'in', removed)
-          .execute();
-      }
-      if (added.length) {
-        await trx
-          .insertInto('meeting_participants')
-          .values(added.map((person_id) => ({ meeting_id: existing.id, person_id, role: 'participant' })))
-          .execute();
-      }
-      if (future && (moved || added.length || removed.length)) {
-        // The waiting reminders name the old time or the old people: they go, and new ones come with
-        // the notices below (or alone, for the people who stay when only the others changed). A new
-        // place alone keeps them: the time they are due at has not changed.
-        await skipWaiting(trx, existing.id, ['reminder'], 'The meeting changed.');
-      }
-      if (future && tell) {
-        const revision = `${startsAt}@${updatedAt}`;
-        const stay = participantIds.filter((id) => !added.includes(id));
-        if (stay.length) {
-          if (moved || relocated) {
-            // Its reminder follows it; with the place alone changed, the waiting one (same key) stays.
-            await announceMeetings(trx, { meetingIds: [existing.id], kind: 'rescheduled', revision, only: stay, now });
-            await notePreviousTime(trx, existing.id, revision, existing.starts_at);
-            if (place) await notePlace(trx, existing.id, revision, place);
-          }
-          if (!moved && (added.length || removed.length)) {
-            await announceMeetings(trx, { meetingIds: [existing.id], kind: 'reminder', revision, only: stay, now });
-          }
-        }
-        if (added.length) {
-          await announceMeetings(trx, { meetingIds: [existing.id], kind: 'intro', revision, only: added, now });
-        }
-      }
-      await recordAudit(trx, {
-        actorId: props.actorId ?? null,
-        action: 'existing.update',
-        subjectType: 'meeting',
-        subjectId: existing.id,
-        data: {
-          source: m.source,
-          externalId: m.externalId,
-          moved,
-          relocated,
-          added: added.length,
-          removed: removed.length,
-        },
-      });
-      return { meetingId: existing.id, outcome: 'updated' as const, moved, relocated, added, removed };
+    }
+    const draft: MeetingDraft = {
+      source: m.source,
+      externalId: m.externalId,
+      title: m.title,
+      startsAt,
+      durationMinutes: m.durationMinutes ?? null,
+      roomUrl: m.roomUrl ?? null,
+      participantIds,
+      externalUpdatedAt: m.updatedAt ?? null,
+      ...(m.settings && { settings: m.settings }),
+    };
+    const made = await createMeetings(trx, [draft], { announce: future && tell, now });
+    const meetingId = made.ids[0] as string;
+    await recordAudit(trx, {
+      actorId: props.actorId ?? null,
+      action: 'meeting.create',
+      subjectType: 'meeting',
+      subjectId: meetingId,
+      data: { source: m.source, externalId: m.externalId, announced: future && tell },
     });
-  // Two first deliveries of one meeting racing: the loser's insert meets the unique key (source,
-  // external id), its transaction is rolled back whole, and it runs again as an update.
-  for (let tries = 1; ; tries++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (tries < 3 && (isUniqueViolation(error) || isBusy(error))) continue;
-      throw error;
+    return { meetingId, outcome: 'created' as const, announced: future && tell };
+  }
+
+  const current = (
+    await trx.selectFrom('meeting_participants').select('person_id').where('meeting_id', '=', existing.id).execute()
+  ).map((p) => p.person_id);
+  const added = participantIds.filter((id) => !current.includes(id));
+  const removed = current.filter((id) => !participantIds.includes(id));
+  const duration = m.durationMinutes ?? existing.duration_minutes ?? (startsAt ? 30 : null);
+  const moved = existing.starts_at !== startsAt || existing.duration_minutes !== duration;
+  const place = m.place ?? null;
+  const relocated = place !== null && place.previous !== null && place.previous !== place.name;
+  const updatedAt = nextUpdatedAt(existing.updated_at, now);
+  await trx
+    .updateTable('meetings')
+    .set({
+      title: m.title,
+      starts_at: startsAt,
+      duration_minutes: duration,
+      room_url: m.roomUrl ?? null,
+      external_updated_at: m.updatedAt ?? existing.external_updated_at,
+      ...(moved && existing.starts_at ? { status: 'rescheduled' as const } : {}),
+      updated_at: moved || relocated || added.length || removed.length ? updatedAt : existing.updated_at,
+    })
+    .where('id', '=', existing.id)
+    .execute();
+  if (!moved && !relocated && !added.length && !removed.length) {
+    return { meetingId: existing.id, outcome: 'unchanged' as const };
+  }
+
+  // Told before they leave the meeting: the cancellation is the meeting as they knew it.
+  if (removed.length && tell) {
+    await announceMeetings(trx, {
+      meetingIds: [existing.id],
+      kind: 'cancel',
+      revision: updatedAt,
+      only: removed,
+      now,
+    });
+    await trx
+      .deleteFrom('meeting_participants')
+      .where('meeting_id', '=', existing.id)
+      .where('person_id', 'in', removed)
+      .execute();
+  }
+  if (added.length) {
+    await trx
+      .insertInto('meeting_participants')
+      .values(added.map((person_id) => ({ meeting_id: existing.id, person_id, role: 'participant' })))
+      .execute();
+  }
+  if (future && (moved || added.length || removed.length)) {
+    // The waiting reminders name the old time or the old people: they go, and new ones come with
+    // the notices below (or alone, for the people who stay when only the others changed). A new
+    // place alone keeps them: the time they are due at has not changed.
+    await skipWaiting(trx, existing.id, ['reminder'], 'The meeting changed.');
+  }
+  if (future && tell) {
+    const revision = `${startsAt}@${updatedAt}`;
+    const stay = participantIds.filter((id) => !added.includes(id));
+    if (stay.length) {
+      if (moved || relocated) {
+        // Its reminder follows it; with the place alone changed, the waiting one (same key) stays.
+        await announceMeetings(trx, { meetingIds: [existing.id], kind: 'rescheduled', revision, only: stay, now });
+        await notePreviousTime(trx, existing.id, revision, existing.starts_at);
+        if (place) await notePlace(trx, existing.id, revision, place);
+      }
+      if (!moved && (added.length || removed.length)) {
+        await announceMeetings(trx, { meetingIds: [existing.id], kind: 'reminder', revision, only: stay, now });
+      }
+    }
+    if (added.length) {
+      await announceMeetings(trx, { meetingIds: [existing.id], kind: 'intro', revision, only: added, now });
     }
   }
+  await recordAudit(trx, {
+    actorId: props.actorId ?? null,
+    action: 'existing.update',
+    subjectType: 'meeting',
+    subjectId: existing.id,
+    data: {
+      source: m.source,
+      externalId: m.externalId,
+      moved,
+      relocated,
+      added: added.length,
+      removed: removed.length,
+    },
+  });
+  return { meetingId: existing.id, outcome: 'updated' as const, moved, relocated, added, removed };
 }
 
 /**
@@ -212,7 +220,16 @@ export async function cancelByExternalId(props: {
   externalId: string;
   actorId?: string | null;
 }): Promise<{ meetingId: string | null; cancelled: boolean }> {
-  const found = await props.db
+  const { db, ...rest } = props;
+  return db.transaction().execute((trx) => cancelByExternalIdIn(trx, rest));
+}
+
+/** `cancelByExternalId` in the caller's transaction. */
+export async function cancelByExternalIdIn(
+  trx: Executor,
+  props: { source: string; externalId: string; actorId?: string | null },
+): Promise<{ meetingId: string | null; cancelled: boolean }> {
+  const found = await trx
     .selectFrom('meetings')
     .select(['id', 'status'])
     .where('source', '=', props.source)
@@ -222,7 +239,7 @@ export async function cancelByExternalId(props: {
     return { meetingId: found?.id ?? null, cancelled: false };
   }
   try {
-    await cancelMeeting({ db: props.db, meetingId: found.id, actorId: props.actorId ?? null });
+    await cancelMeetingIn(trx, { meetingId: found.id, actorId: props.actorId ?? null });
   } catch (error) {
     // Cancelled or held meanwhile by another request: the outcome the caller wanted stands.
     if (error instanceof AppError && error.status === 409) return { meetingId: found.id, cancelled: false };

@@ -51,25 +51,31 @@ export async function createMeeting(props: {
 
 /** Cancels a meeting and queues the cancellation (with an iCalendar CANCEL where it had a time). */
 export async function cancelMeeting(props: { db: Db; meetingId: string; actorId?: string | null }): Promise<Queued> {
-  return props.db.transaction().execute(async (trx) => {
-    const meeting = await lockMeeting(trx, props.meetingId);
-    if (meeting.status === 'cancelled') throw conflict('The meeting is already cancelled.');
-    if (meeting.status === 'done') throw conflict('The meeting has already taken place.');
-    await trx
-      .updateTable('meetings')
-      .set({ status: 'cancelled', updated_at: nextUpdatedAt(meeting.updated_at, new Date()) })
-      .where('id', '=', meeting.id)
-      .execute();
-    await skipWaiting(trx, meeting.id, ['reminder', 'follow_up'], 'The meeting was cancelled.');
-    const queued = await announceMeetings(trx, { meetingIds: [meeting.id], kind: 'cancel' });
-    await recordAudit(trx, {
-      actorId: props.actorId ?? null,
-      action: 'meeting.cancel',
-      subjectType: 'meeting',
-      subjectId: meeting.id,
-    });
-    return queued;
+  return props.db.transaction().execute((trx) => cancelMeetingIn(trx, props));
+}
+
+/** `cancelMeeting` in the caller's transaction. */
+export async function cancelMeetingIn(
+  trx: Executor,
+  props: { meetingId: string; actorId?: string | null },
+): Promise<Queued> {
+  const meeting = await lockMeeting(trx, props.meetingId);
+  if (meeting.status === 'cancelled') throw conflict('The meeting is already cancelled.');
+  if (meeting.status === 'done') throw conflict('The meeting has already taken place.');
+  await trx
+    .updateTable('meetings')
+    .set({ status: 'cancelled', updated_at: nextUpdatedAt(meeting.updated_at, new Date()) })
+    .where('id', '=', meeting.id)
+    .execute();
+  await skipWaiting(trx, meeting.id, ['reminder', 'follow_up'], 'The meeting was cancelled.');
+  const queued = await announceMeetings(trx, { meetingIds: [meeting.id], kind: 'cancel' });
+  await recordAudit(trx, {
+    actorId: props.actorId ?? null,
+    action: 'meeting.cancel',
+    subjectType: 'meeting',
+    subjectId: meeting.id,
   });
+  return queued;
 }
 
 /**

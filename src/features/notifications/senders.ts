@@ -59,6 +59,7 @@ export function emailSender(
             startsAt: meeting.startsAt,
             durationMinutes: meeting.durationMinutes ?? 30,
             url: roomLink(render, payload),
+            location: meeting.place ?? null,
             organizer: mailAddress(props.from),
             attendees: payload.participants
               .filter((p) => p.email)

@@ -2,8 +2,22 @@ import type { Executor } from '../../db/database.js';
 import { AppError, conflict } from '../../lib/errors.js';
 import { normaliseOptionalEmail, normaliseUsername } from './email.js';
 import type { PersonRow } from './presenters.js';
-import { externalIdsOfPeople, findPersonByEmail, findPersonByExternalId, findPersonByUsername } from './queries.js';
-import { createPerson, linkExternalId, type PersonDraft } from './service.js';
+import {
+  externalIdsOfPeople,
+  findPeopleBy,
+  findPersonByEmail,
+  findPersonByExternalId,
+  findPersonByUsername,
+  personIdsByExternalId,
+} from './queries.js';
+import {
+  createNamedPeople,
+  createPerson,
+  deletePeople,
+  linkExternalId,
+  linkExternalIds,
+  type PersonDraft,
+} from './service.js';
 
 /** Who a source says someone is: its own id for them, and what may identify them here too. */
 export interface ExternalIdentity {
@@ -86,3 +100,82 @@ export async function ensurePerson(
 }
 
 const isConflict = (error: unknown): boolean => error instanceof AppError && error.code === 'conflict';
+
+/** Someone a source names by a login that is their username here too (a 42 login). */
+export interface NamedIdentity {
+  externalId: string;
+  username: string;
+  email: string | null;
+  name: string;
+  timezone: string;
+}
+
+/**
+ * `ensurePerson` for many identities of one source at once, in a few statements whatever their
+ * number: the known ones in one look-up, the ones nobody here is (by e-mail or username either) all
+ * added and linked together. Anyone else (a match to link, a conflict, a race lost) goes through
+ * `ensurePerson` one by one. Returns external id → person id, or the 409 that identity met.
+ */
+export async function ensurePeople(
+  db: Executor,
+  source: string,
+  identities: readonly NamedIdentity[],
+): Promise<Map<string, string | AppError>> {
+  const wanted = new Map<string, NamedIdentity>();
+  for (const identity of identities) if (!wanted.has(identity.externalId)) wanted.set(identity.externalId, identity);
+  const found: Map<string, string | AppError> = await personIdsByExternalId(db, source, [...wanted.keys()]);
+  const missing = [...wanted.values()].filter((i) => !found.has(i.externalId));
+  if (!missing.length) return found;
+
+  const emails = missing.flatMap((i) => normaliseOptionalEmail(i.email) ?? []);
+  const taken = new Set<string>();
+  for (const p of emails.length ? await findPeopleBy(db, 'email', emails) : []) taken.add(`e:${p.email}`);
+  for (const p of await findPeopleBy(
+    db,
+    'username',
+    missing.map((i) => i.username),
+  ))
+    taken.add(`u:${p.username}`);
+  const seen = new Set<string>();
+  const fresh: NamedIdentity[] = [];
+  for (const identity of missing) {
+    const email = normaliseOptionalEmail(identity.email);
+    const keys = [`u:${normaliseUsername(identity.username)}`, ...(email ? [`e:${email}`] : [])];
+    // Someone here already (to be linked or refused), or two identities of this call sharing a key.
+    if (!keys.some((k) => taken.has(k) || seen.has(k))) fresh.push(identity);
+    for (const k of keys) seen.add(k);
+  }
+
+  const created = await createNamedPeople(db, fresh);
+  const byUsername = new Map(created.map((p) => [p.username, p.id]));
+  const links = fresh.flatMap((i) => {
+    const personId = byUsername.get(normaliseUsername(i.username));
+    return personId ? [{ personId, externalId: i.externalId }] : [];
+  });
+  const linked = await linkExternalIds(db, source, links);
+  const strays: string[] = [];
+  for (const link of links) {
+    if (linked.has(link.externalId)) found.set(link.externalId, link.personId);
+    else strays.push(link.personId);
+  }
+  // Linked meanwhile by another writer: the person made here was never seen outside this transaction.
+  if (strays.length) await deletePeople(db, strays);
+  for (const identity of [...wanted.values()]) {
+    if (found.has(identity.externalId)) continue;
+    try {
+      const { person } = await ensurePerson(db, {
+        source,
+        externalId: identity.externalId,
+        email: identity.email,
+        username: identity.username,
+        name: identity.name,
+        timezone: identity.timezone,
+      });
+      found.set(identity.externalId, person.id);
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+      found.set(identity.externalId, error as AppError);
+    }
+  }
+  return found;
+}

@@ -89,6 +89,78 @@ export async function createPerson(db: Executor, draft: PersonDraft): Promise<Pe
 }
 
 /**
+ * Adds several people whose usernames are given (a source's logins), in one statement. Returns the
+ * people added; one whose e-mail or username was taken (by anyone, meanwhile too) is left out, for
+ * the caller to settle one by one (`ensurePerson` says why).
+ */
+export async function createNamedPeople(
+  db: Executor,
+  drafts: ReadonlyArray<PersonDraft & { username: string }>,
+): Promise<PersonRow[]> {
+  const now = nowIso();
+  const people: PersonRow[] = drafts.map((draft) => ({
+    id: newId(),
+    username: normaliseUsername(draft.username),
+    email: normaliseOptionalEmail(draft.email),
+    name: draft.name,
+    first_name: draft.first_name ?? null,
+    last_name: draft.last_name ?? null,
+    title: draft.title ?? null,
+    team: draft.team ?? null,
+    manager_id: draft.manager_id ?? null,
+    is_manager: draft.is_manager ?? 0,
+    is_manager_stated: draft.is_manager_stated ?? 0,
+    avatar_url: draft.avatar_url ?? null,
+    timezone: draft.timezone,
+    enabled: draft.enabled ?? 1,
+    role: draft.role ?? 'member',
+    verified: draft.verified ?? 0,
+    password_hash: draft.password_hash ?? null,
+    signup_ip: draft.signup_ip ?? null,
+    created_at: now,
+    updated_at: now,
+    last_signin_at: draft.last_signin_at ?? null,
+    assistant_id: null,
+    timezone_confirmed: draft.timezone_confirmed ?? 0,
+    deleted_at: null,
+  }));
+  if (people.some((p) => !p.username)) throw badRequest('username: is required', 'username');
+  const added = new Set<string>();
+  for (const chunk of chunks(people, 20)) {
+    const rows = await db
+      .insertInto('people')
+      .values(chunk.map(({ assistant_id: _, ...values }) => values))
+      .onConflict((oc) => oc.doNothing())
+      .returning('id')
+      .execute();
+    for (const row of rows) added.add(row.id);
+  }
+  return people.filter((p) => added.has(p.id));
+}
+
+/**
+ * `linkExternalId` for several people of one source at once. Returns the external ids now linked
+ * to the person asked for; one already another person's is left out (nothing written for it).
+ */
+export async function linkExternalIds(
+  db: Executor,
+  source: string,
+  links: ReadonlyArray<{ personId: string; externalId: string }>,
+): Promise<Set<string>> {
+  const linked = new Set<string>();
+  for (const chunk of chunks(links, 100)) {
+    const rows = await db
+      .insertInto('external_ids')
+      .values(chunk.map((l) => ({ person_id: l.personId, source, external_id: l.externalId })))
+      .onConflict((oc) => oc.doNothing())
+      .returning('external_id')
+      .execute();
+    for (const row of rows) linked.add(row.external_id);
+  }
+  return linked;
+}
+
+/**
  * Changes a person's fields (only those given). A new e-mail address or username is normalised
  * and must not be another person's (409 naming the field). Returns whether a row changed.
  */

@@ -1,12 +1,13 @@
 import { recordAudit } from '../../db/audit.js';
 import type { Db, Executor } from '../../db/database.js';
-import { badRequest, conflict, notFound } from '../../lib/errors.js';
+import { badRequest, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { renderMarkdown } from '../../lib/markdown/index.js';
 import { nowIso } from '../../lib/time.js';
 import { assertMayTakePart } from '../people/participation.js';
 import type { PersonRow } from '../people/presenters.js';
 import { findPersonByLogin } from '../people/queries.js';
+import { titleGuard, titleTaken } from '../proposals/titles.js';
 import { listChanged } from './cache.js';
 import { phaseAt } from './phase.js';
 import { type Actor, authorize } from './policy.js';
@@ -15,13 +16,10 @@ import {
   findProposal,
   findProposalByTitle,
   findTalksEvent,
-  isUniqueViolation,
   type ProposalRow,
   titleKey,
 } from './queries.js';
 import type { CreateProposalInput, UpdateProposalInput } from './schemas.js';
-
-const titleTaken = () => conflict('title: Another proposal in this event already has this title.', 'title');
 
 function targetOf(event: EventRow, now: string, proposal?: ProposalRow) {
   return {
@@ -43,16 +41,6 @@ async function loadProposal(db: Executor, proposalId: string): Promise<{ proposa
   const event = proposal && (await findTalksEvent(db, proposal.event_id));
   if (!proposal || !event) throw notFound('No such proposal.');
   return { proposal, event };
-}
-
-/** Runs `work`, turning the unique title key's refusal (two people racing for one title) into a 409. */
-async function titleGuard<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (isUniqueViolation(error)) throw titleTaken();
-    throw error;
-  }
 }
 
 /** A signed-in person proposes a talk; an admin may name someone else as the speaker. */

@@ -114,4 +114,4 @@ export async function countVotesOfPerson(db: Executor, eventId: string, personId
 }
 
 /** The key that makes titles unique per event whatever their case or spacing. */
-export const titleKey = (title: string): string => title.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
+export { titleKey } from '../proposals/titles.js';

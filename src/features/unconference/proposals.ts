@@ -8,6 +8,7 @@ import { renderMarkdown } from '../../lib/markdown/index.js';
 import { nowIso } from '../../lib/time.js';
 import type { PersonRow } from '../people/presenters.js';
 import { findPersonByLogin } from '../people/queries.js';
+import { titleGuard, titleKey, titleTaken } from '../proposals/titles.js';
 import { unconferencePhaseAt } from './phase.js';
 import { authorize, type PolicyTarget } from './policy.js';
 import {
@@ -15,18 +16,12 @@ import {
   effectiveProposalLimit,
   findProposal,
   findUnconferenceEvent,
-  isUniqueViolation,
   type UnconfEventRow,
   type UnconfProposalRow,
 } from './queries.js';
 
 /** Who proposes or edits: the signed-in person (verified or not decides moderation). */
 export type ProposalActor = Pick<PersonRow, 'id' | 'role' | 'verified'>;
-
-/** The key that makes titles unique per event whatever their case or spacing. */
-export const titleKey = (title: string): string => title.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
-
-const titleTaken = () => conflict('title: Another proposal in this event already has this title.', 'title');
 
 /** A proposal by an unverified member waits for an administrator. */
 const needsApproval = (actor: ProposalActor) => actor.role !== 'admin' && actor.verified !== 1;
@@ -61,15 +56,6 @@ export async function loadProposal(
   const event = proposal && (await findUnconferenceEvent(db, proposal.event_id));
   if (!proposal || !event) throw notFound('No such proposal.');
   return { proposal, event };
-}
-
-async function titleGuard<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (isUniqueViolation(error)) throw titleTaken();
-    throw error;
-  }
 }
 
 /** Co-owners named by username or e-mail: enabled people other than the proposer, each once. */
@@ -280,7 +266,7 @@ export async function withdrawProposal(props: { db: Db; actor: ProposalActor; pr
 }
 
 /** An administrator approves a waiting proposal, or the waiting edit of an approved one. */
-export async function approveProposal(props: { db: Db; actorId: string; proposalId: string }) {
+export async function approveProposal(props: { db: Db; actorId: string | null; proposalId: string }) {
   return props.db.transaction().execute(async (trx) => {
     const { proposal } = await loadProposal(trx, props.proposalId);
     await trx
@@ -309,7 +295,7 @@ export async function approveProposal(props: { db: Db; actorId: string; proposal
  * An administrator turns down a waiting proposal (it stays hidden, its owners see "rejected"), or
  * discards a waiting edit: the approved text comes back.
  */
-export async function rejectProposal(props: { db: Db; actorId: string; proposalId: string }) {
+export async function rejectProposal(props: { db: Db; actorId: string | null; proposalId: string }) {
   return titleGuard(() =>
     props.db.transaction().execute(async (trx) => {
       const { proposal } = await loadProposal(trx, props.proposalId);
@@ -344,7 +330,12 @@ export async function rejectProposal(props: { db: Db; actorId: string; proposalI
 }
 
 /** Speaker availability: the slots a proposal may be placed in (none = any). */
-export async function setAllowedSlots(props: { db: Db; actorId: string; proposalId: string; slotIds: string[] }) {
+export async function setAllowedSlots(props: {
+  db: Db;
+  actorId: string | null;
+  proposalId: string;
+  slotIds: string[];
+}) {
   return props.db.transaction().execute(async (trx) => {
     const { proposal } = await loadProposal(trx, props.proposalId);
     const wanted = [...new Set(props.slotIds)];

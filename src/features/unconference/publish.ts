@@ -7,8 +7,9 @@ import { cancelByExternalId, upsertExternalMeeting } from '../meetings/external.
 import { eventOrigin } from '../meetings/settings.js';
 import { scoreOf } from './evaluate.js';
 import { markUnconferencePublished } from './events.js';
-import { findUnconferenceEvent, loadEventSchedule, type Placement } from './scheduleInstance.js';
+import { findUnconferenceEvent, loadEventSchedule } from './scheduleInstance.js';
 import { assertNoActiveRun, type RunLimits } from './scheduleRuns.js';
+import { latestVersion } from './versions.js';
 
 export const MEETING_SOURCE = 'unconference';
 /** Interested people ("Yes" and "Very") are the meeting's participants besides its owners. */
@@ -16,28 +17,6 @@ export const PARTICIPANT_INTEREST = 75;
 
 /** The meeting key of a session: unique per source across events. */
 export const sessionExternalId = (eventId: string, proposalId: string) => `event:${eventId}:${proposalId}`;
-
-export async function latestVersion(db: Executor, eventId: string) {
-  return db
-    .selectFrom('unconf_versions')
-    .selectAll()
-    .where('event_id', '=', eventId)
-    .orderBy('number', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-}
-
-/** The placements of the latest published version, or null when nothing is published. */
-export async function latestVersionPlacements(db: Executor, eventId: string): Promise<Placement[] | null> {
-  const version = await latestVersion(db, eventId);
-  if (!version) return null;
-  const rows = await db
-    .selectFrom('unconf_version_sessions')
-    .select(['proposal_id', 'slot_id', 'room_id'])
-    .where('version_id', '=', version.id)
-    .execute();
-  return rows.map((r) => ({ session: r.proposal_id, slot: r.slot_id, room: r.room_id }));
-}
 
 export interface PublishOutcome {
   versionId: string;

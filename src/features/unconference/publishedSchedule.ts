@@ -1,6 +1,7 @@
 import type { Executor } from '../../db/database.js';
 import { notFound } from '../../lib/errors.js';
 import type { PersonRow } from '../people/presenters.js';
+import { latestVersion } from './versions.js';
 
 /**
  * The published schedule as attendees, feeds and exports read it: the event's newest version and its
@@ -100,20 +101,6 @@ export async function findUnconference(db: Executor, eventId: string): Promise<P
 export function canSeeSchedule(event: PublishedEvent, viewer: Pick<PersonRow, 'role'> | null): boolean {
   if (viewer?.role === 'admin') return true;
   return event.websiteActive && event.scheduleVisible;
-}
-
-export async function latestVersion(
-  db: Executor,
-  eventId: string,
-): Promise<{ id: string; number: number; publishedAt: string } | undefined> {
-  const row = await db
-    .selectFrom('unconf_versions')
-    .select(['id', 'number', 'published_at'])
-    .where('event_id', '=', eventId)
-    .orderBy('number', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row && { id: row.id, number: row.number, publishedAt: row.published_at };
 }
 
 /**

@@ -1,11 +1,11 @@
 import type { ScheduleConsole } from '../../contract/unconferenceSchedule.js';
 import type { Db } from '../../db/database.js';
 import { evaluate } from './evaluate.js';
-import { latestVersion } from './publish.js';
 import { currentRunBound } from './runBound.js';
 import { findUnconferenceEvent, loadEventSchedule } from './scheduleInstance.js';
 import { presentRun } from './schedulePresenters.js';
 import { activeRun, failStaleRuns, listRuns, type RunLimits } from './scheduleRuns.js';
+import { latestVersion } from './versions.js';
 
 /** Everything the admin's schedule console shows, read in one go. */
 export async function scheduleConsole(props: { db: Db; eventId: string; limits: RunLimits }): Promise<ScheduleConsole> {
@@ -35,6 +35,6 @@ export async function scheduleConsole(props: { db: Db; eventId: string; limits: 
     activeRun: active ? presentRun(active) : null,
     lastRun: runs[0] ? presentRun(runs[0]) : null,
     maxSeconds: props.limits.maxSeconds,
-    latestVersion: version ? { number: version.number, publishedAt: version.published_at } : null,
+    latestVersion: version ? { number: version.number, publishedAt: version.publishedAt } : null,
   };
 }

@@ -7,9 +7,9 @@ import type { UnconfRunMode, UnconfRunsTable } from '../../db/schema.js';
 import { badRequest, conflict, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { nowIso } from '../../lib/time.js';
-import { latestVersionPlacements } from './publish.js';
 import { scheduleFingerprint } from './runBound.js';
 import { type EventSchedule, findUnconferenceEvent, loadEventSchedule, type Placement } from './scheduleInstance.js';
+import { latestVersionPlacements } from './versions.js';
 
 /** How often a running run writes its progress and heartbeat (and reads a cancel from another process). */
 const TICK_MS = 500;

@@ -3,6 +3,7 @@ import { recordAudit } from '../../db/audit.js';
 import type { Db, Executor, Tx } from '../../db/database.js';
 import { AppError, badRequest, conflict, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
+import { nameKey } from '../../lib/nameKey.js';
 import { endClock, utcToZoned, zonedToUtc } from './clock.js';
 import {
   type DayRow,
@@ -16,7 +17,7 @@ import {
 } from './queries.js';
 
 /** Room names are unique per event whatever their case and spacing. */
-export const roomNameKey = (name: string): string => name.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
+export const roomNameKey = nameKey;
 
 function held(what: string, counts: { working: number; published: number }): AppError | null {
   const parts: string[] = [];
@@ -34,6 +35,7 @@ async function eventFor(trx: Executor, eventId: string): Promise<UnconfEventRow>
   return event;
 }
 
+/** A null actor is the system (the demo, a seed): the audit log shows "system". */
 async function audit(trx: Tx, actorId: string | null, action: string, eventId: string, data: Record<string, unknown>) {
   await recordAudit(trx, { actorId, action, subjectType: 'event', subjectId: eventId, data });
 }
@@ -61,7 +63,7 @@ function overlapError(slot: SlotRow, day: DayRow, timeZone: string, field = 'sta
 
 // Days.
 
-export async function addDay(props: { db: Db; actorId: string; eventId: string; date: string; label: string }) {
+export async function addDay(props: { db: Db; actorId: string | null; eventId: string; date: string; label: string }) {
   try {
     return await props.db.transaction().execute(async (trx) => {
       const event = await eventFor(trx, props.eventId);
@@ -85,7 +87,7 @@ async function dayOf(trx: Executor, dayId: string): Promise<{ day: DayRow; event
 /** Changes a day's label or date; moving it to another date keeps its slots' wall-clock times. */
 export async function updateDay(props: {
   db: Db;
-  actorId: string;
+  actorId: string | null;
   dayId: string;
   changes: { date?: string; label?: string };
 }) {
@@ -123,7 +125,7 @@ export async function updateDay(props: {
   }
 }
 
-export async function deleteDay(props: { db: Db; actorId: string; dayId: string }) {
+export async function deleteDay(props: { db: Db; actorId: string | null; dayId: string }) {
   return props.db.transaction().execute(async (trx) => {
     const { day, event } = await dayOf(trx, props.dayId);
     const slotIds = (await trx.selectFrom('unconf_slots').select('id').where('day_id', '=', day.id).execute()).map(
@@ -141,7 +143,7 @@ export async function deleteDay(props: { db: Db; actorId: string; dayId: string 
 
 export async function addSlot(props: {
   db: Db;
-  actorId: string;
+  actorId: string | null;
   eventId: string;
   input: { dayId: string; start: string; end: string; isBreak: boolean; label: string };
 }) {
@@ -189,7 +191,7 @@ async function slotOf(trx: Executor, slotId: string) {
 
 export async function updateSlot(props: {
   db: Db;
-  actorId: string;
+  actorId: string | null;
   slotId: string;
   changes: { start?: string; end?: string; isBreak?: boolean; label?: string };
 }) {
@@ -224,7 +226,7 @@ export async function updateSlot(props: {
   });
 }
 
-export async function deleteSlot(props: { db: Db; actorId: string; slotId: string }) {
+export async function deleteSlot(props: { db: Db; actorId: string | null; slotId: string }) {
   return props.db.transaction().execute(async (trx) => {
     const { slot, event, day } = await slotOf(trx, props.slotId);
     const tz = event.settings.timezone;
@@ -248,7 +250,7 @@ export interface RoomInput {
 
 const roomTaken = () => conflict('name: This event already has a room with that name.', 'name');
 
-export async function addRoom(props: { db: Db; actorId: string; eventId: string; input: RoomInput }) {
+export async function addRoom(props: { db: Db; actorId: string | null; eventId: string; input: RoomInput }) {
   try {
     return await props.db.transaction().execute(async (trx) => {
       const event = await eventFor(trx, props.eventId);
@@ -283,7 +285,12 @@ async function roomOf(trx: Executor, roomId: string) {
   return { room, event: await eventFor(trx, room.event_id) };
 }
 
-export async function updateRoom(props: { db: Db; actorId: string; roomId: string; changes: Partial<RoomInput> }) {
+export async function updateRoom(props: {
+  db: Db;
+  actorId: string | null;
+  roomId: string;
+  changes: Partial<RoomInput>;
+}) {
   const { changes } = props;
   try {
     return await props.db.transaction().execute(async (trx) => {
@@ -307,7 +314,7 @@ export async function updateRoom(props: { db: Db; actorId: string; roomId: strin
   }
 }
 
-export async function deleteRoom(props: { db: Db; actorId: string; roomId: string }) {
+export async function deleteRoom(props: { db: Db; actorId: string | null; roomId: string }) {
   return props.db.transaction().execute(async (trx) => {
     const { room, event } = await roomOf(trx, props.roomId);
     const refusal = held(`The room "${room.name}"`, await sessionsHeldBy(trx, { roomIds: [room.id] }));

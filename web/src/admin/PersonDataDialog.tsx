@@ -1,11 +1,8 @@
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import { deletePersonAccount, personExportUrl } from '../api/accountData';
 import type { AdminPerson } from '../api/types';
-import { ErrorAlert } from '../ui/Alert';
+import { DeleteAccountForm } from '../profile/DeleteAccountForm';
 import { Button } from '../ui/Button';
-import { TextField } from '../ui/Field';
-import { fieldError } from '../ui/formError';
-import { useAsyncAction } from '../ui/useAsyncAction';
 import { displayName } from './personActions';
 
 interface PersonDataDialogProps {
@@ -19,31 +16,16 @@ interface PersonDataDialogProps {
 export function PersonDataDialog({ person, onClose, onDeleted }: PersonDataDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
-  const [confirm, setConfirm] = useState('');
-  const { busy, error, setError, run } = useAsyncAction();
 
+  // The body is rendered only while a person is shown, so each opening starts with an empty form.
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    if (person && !dialog.open) {
-      setConfirm('');
-      setError(null);
-      dialog.showModal();
-    }
+    if (person && !dialog.open) dialog.showModal();
     if (!person && dialog.open) dialog.close();
-  }, [person, setError]);
+  }, [person]);
 
   const name = person ? displayName(person) : '';
-  const typed = !!person && confirm.trim().toLowerCase() === person.username;
-
-  function handleDelete(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    if (!person) return;
-    void run(async () => {
-      await deletePersonAccount(person.id, confirm);
-      onDeleted(`${name}’s account has been deleted; their history is kept anonymously.`);
-    });
-  }
 
   return (
     <dialog
@@ -59,37 +41,29 @@ export function PersonDataDialog({ person, onClose, onDeleted }: PersonDataDialo
         {name}’s data
       </h2>
       {person ? (
-        <div className="dialog-body">
+        <div className="dialog-body" key={person.id}>
           <p>Everything Convene holds about {name}, as a JSON file. The download is recorded in the audit log.</p>
           <p>
             <a className="btn btn-secondary" href={personExportUrl(person.id)} download>
               <span className="btn-label">Download {name}’s data</span>
             </a>
           </p>
-          <form className="form danger-zone" onSubmit={handleDelete} noValidate aria-label={`Delete ${name}’s account`}>
-            <h3 className="card-subtitle">Delete account</h3>
-            <p>
-              Their name, e-mail address, username, photo, team and title are removed and they are signed out. Past
-              meetings and votes stay, shown as “Deleted person”. This cannot be undone.
-            </p>
-            {error && error.field !== 'confirm' ? <ErrorAlert>{error.message}</ErrorAlert> : null}
-            <TextField
-              label={`Type ${person.username} to confirm`}
-              hint="Their username."
-              name="confirm"
-              autoComplete="off"
-              spellCheck={false}
-              value={confirm}
-              onChange={(e) => setConfirm(e.target.value)}
-              error={fieldError(error, 'confirm')}
-            />
-            <div className="dialog-actions">
-              <Button onClick={onClose}>Close</Button>
-              <Button type="submit" variant="danger" busy={busy} disabled={!typed}>
-                Delete account
-              </Button>
-            </div>
-          </form>
+          <DeleteAccountForm
+            username={person.username}
+            title="Delete account"
+            label={`Delete ${name}’s account`}
+            hint="Their username."
+            submitLabel="Delete account"
+            actionsClassName="dialog-actions"
+            extraActions={<Button onClick={onClose}>Close</Button>}
+            onDelete={async (confirm) => {
+              await deletePersonAccount(person.id, confirm);
+              onDeleted(`${name}’s account has been deleted; their history is kept anonymously.`);
+            }}
+          >
+            Their name, e-mail address, username, photo, team and title are removed and they are signed out. Past
+            meetings and votes stay, shown as “Deleted person”. This cannot be undone.
+          </DeleteAccountForm>
         </div>
       ) : null}
     </dialog>

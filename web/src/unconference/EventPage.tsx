@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import {
   type EventDetail,
@@ -12,11 +12,10 @@ import {
   withdrawSession,
 } from '../api/unconference';
 import { useAuth } from '../auth/authContext';
-import { ErrorAlert, Notice } from '../ui/Alert';
+import { Notice } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
-import { TextAreaField, TextField } from '../ui/Field';
-import { fieldError, formLevelError, toFormError } from '../ui/formError';
+import { toFormError } from '../ui/formError';
 import { LoadError } from '../ui/LoadError';
 import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
@@ -24,64 +23,18 @@ import { useAsyncAction } from '../ui/useAsyncAction';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
 import { formatDay, INTEREST_OPTIONS, PHASE_BADGES, PHASE_LABELS, plural } from './format';
-import { coOwnerError, EditProposalForm, splitLogins } from './proposals/EditProposalForm';
+import { EditProposalForm } from './proposals/EditProposalForm';
+import { ProposalForm } from './proposals/ProposalForm';
 
 function ProposeForm({ eventId, onProposed }: { eventId: string; onProposed: (p: ProposalDetail) => void }) {
-  const [title, setTitle] = useState('');
-  const [description, setDescription] = useState('');
-  const [coOwners, setCoOwners] = useState('');
-  const action = useAsyncAction();
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    void action.run(async () => {
-      const proposal = await proposeSession(eventId, {
-        title,
-        description,
-        coOwners: splitLogins(coOwners),
-      });
-      setTitle('');
-      setDescription('');
-      setCoOwners('');
-      onProposed(proposal);
-    });
-  };
-  const fields = ['title', 'description', 'coOwners'];
-  const general = formLevelError(action.error, fields);
   return (
-    <form className="form" onSubmit={submit} noValidate>
-      {general && !coOwnerError(general) ? <ErrorAlert>{general.message}</ErrorAlert> : null}
-      <TextField
-        label="Title"
-        name="title"
-        value={title}
-        onChange={(e) => setTitle(e.target.value)}
-        error={fieldError(action.error, 'title')}
-        required
-        maxLength={120}
-      />
-      <TextAreaField
-        label="Description"
-        name="description"
-        hint="Markdown: **bold**, *italic*, lists and links."
-        value={description}
-        onChange={(e) => setDescription(e.target.value)}
-        error={fieldError(action.error, 'description')}
-        rows={4}
-      />
-      <TextField
-        label="Co-owners"
-        name="coOwners"
-        hint="Usernames or e-mail addresses, separated by commas. Owners count as very interested."
-        value={coOwners}
-        onChange={(e) => setCoOwners(e.target.value)}
-        error={coOwnerError(action.error)}
-      />
-      <div className="form-actions">
-        <Button type="submit" variant="primary" busy={action.busy}>
-          Propose session
-        </Button>
-      </div>
-    </form>
+    <ProposalForm
+      coOwnersHint="Usernames or e-mail addresses, separated by commas. Owners count as very interested."
+      descriptionRows={4}
+      submitLabel="Propose session"
+      clearOnSuccess
+      onSubmit={async (values) => onProposed(await proposeSession(eventId, values))}
+    />
   );
 }
 

@@ -7,34 +7,31 @@ import { fieldError, formLevelError } from '../../ui/formError';
 import { useAsyncAction } from '../../ui/useAsyncAction';
 import { formatDay } from '../format';
 import { SlotRow } from './SlotRow';
+import { BreakCheck, SlotTimeFields } from './SlotTimeFields';
 import { type Change, Refusal } from './shared';
+import { EditActions, RowActions, useEditRow } from './useEditRow';
 
 /** The day's own date and label, edited in place. */
 function DayHeader({ eventId, day, change }: { eventId: string; day: DayView; change: Change }) {
-  const [editing, setEditing] = useState(false);
+  const row = useEditRow(change, () => ({ date: day.date, label: day.label }));
   const [confirming, setConfirming] = useState(false);
-  const [date, setDate] = useState(day.date);
-  const [label, setLabel] = useState(day.label);
-  const save = useAsyncAction();
-  const remove = useAsyncAction();
+  const { values, save, remove } = row;
   const removeDay = () => void remove.run(() => change(() => deleteDay(day.id)));
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    void save.run(async () => {
-      await change(() => updateDay(day.id, { date, label }));
-      setEditing(false);
-    });
-  };
-  if (editing) {
+  if (row.editing) {
     return (
       <>
-        <form className="unconf-inline-form" aria-label={`Edit day ${day.date}`} onSubmit={submit} noValidate>
+        <form
+          className="unconf-inline-form"
+          aria-label={`Edit day ${day.date}`}
+          onSubmit={row.submit((v) => updateDay(day.id, v))}
+          noValidate
+        >
           <TextField
             label="Date"
             name="date"
             type="date"
-            value={date}
-            onChange={(e) => setDate(e.target.value)}
+            value={values.date}
+            onChange={(e) => row.set({ date: e.target.value })}
             error={fieldError(save.error, 'date')}
           />
           <TextField
@@ -42,18 +39,11 @@ function DayHeader({ eventId, day, change }: { eventId: string; day: DayView; ch
             name="label"
             placeholder="e.g. Workshop day"
             maxLength={80}
-            value={label}
-            onChange={(e) => setLabel(e.target.value)}
+            value={values.label}
+            onChange={(e) => row.set({ label: e.target.value })}
             error={fieldError(save.error, 'label')}
           />
-          <div className="unconf-edit-actions">
-            <Button type="submit" size="sm" variant="primary" busy={save.busy}>
-              Save day
-            </Button>
-            <Button size="sm" variant="ghost" onClick={() => setEditing(false)}>
-              Cancel
-            </Button>
-          </div>
+          <EditActions saveLabel="Save day" busy={save.busy} onCancel={row.close} />
         </form>
         <Refusal error={formLevelError(save.error, ['date', 'label'])} eventId={eventId} />
       </>
@@ -65,30 +55,13 @@ function DayHeader({ eventId, day, change }: { eventId: string; day: DayView; ch
         <h3 className="card-title">
           {formatDay(day.date)} {day.label ? `· ${day.label}` : ''}
         </h3>
-        <span className="unconf-row-actions">
-          <Button
-            size="sm"
-            variant="ghost"
-            aria-label={`Edit day ${day.date}`}
-            onClick={() => {
-              setDate(day.date);
-              setLabel(day.label);
-              save.setError(null);
-              setEditing(true);
-            }}
-          >
-            Edit
-          </Button>
-          <Button
-            size="sm"
-            variant="ghost"
-            aria-label={`Remove day ${day.date}`}
-            busy={remove.busy}
-            onClick={() => (day.slots.length ? setConfirming(true) : removeDay())}
-          >
-            Remove day
-          </Button>
-        </span>
+        <RowActions
+          name={`day ${day.date}`}
+          removeLabel="Remove day"
+          removing={remove.busy}
+          onEdit={row.open}
+          onRemove={() => (day.slots.length ? setConfirming(true) : removeDay())}
+        />
       </div>
       <Refusal error={remove.error} eventId={eventId} />
       <ConfirmDialog
@@ -138,25 +111,8 @@ export function DayCard({ eventId, day, change }: { eventId: string; day: DayVie
         <p className="card-meta">No slots yet.</p>
       )}
       <form className="unconf-inline-form" aria-label={`New slot on ${day.date}`} onSubmit={submit} noValidate>
-        <TextField
-          label="Start"
-          name="start"
-          type="time"
-          value={start}
-          onChange={(e) => setStart(e.target.value)}
-          error={fieldError(action.error, 'start')}
-        />
-        <TextField
-          label="End"
-          name="end"
-          type="time"
-          value={end}
-          onChange={(e) => setEnd(e.target.value)}
-          error={fieldError(action.error, 'end')}
-        />
-        <label className="unconf-check">
-          <input type="checkbox" checked={isBreak} onChange={(e) => setIsBreak(e.target.checked)} /> Break
-        </label>
+        <SlotTimeFields start={start} end={end} setStart={setStart} setEnd={setEnd} error={action.error} />
+        <BreakCheck checked={isBreak} onChange={setIsBreak} />
         <Button type="submit" size="sm" variant="primary" busy={action.busy}>
           Add slot
         </Button>

@@ -1,11 +1,10 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { deleteRoom, type RoomView, updateRoom } from '../../api/unconference';
-import { Button } from '../../ui/Button';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { TextField } from '../../ui/Field';
 import { type FormError, fieldError, formLevelError } from '../../ui/formError';
-import { useAsyncAction } from '../../ui/useAsyncAction';
 import { type Change, Refusal } from './shared';
+import { EditActions, RowActions, useEditRow } from './useEditRow';
 
 const FIELDS = ['name', 'capacity', 'url'];
 
@@ -69,46 +68,33 @@ const hostOf = (url: string): string => {
 
 /** One room, edited in place; removing it is refused while it holds sessions. */
 export function RoomRow({ eventId, room, change }: { eventId: string; room: RoomView; change: Change }) {
-  const [editing, setEditing] = useState(false);
+  const row = useEditRow(change, () => ({
+    name: room.name,
+    capacity: String(room.capacity),
+    url: room.url ?? '',
+    isPlace: room.isPlace,
+  }));
   const [confirming, setConfirming] = useState(false);
-  const [values, setValues] = useState({ name: '', capacity: '', url: '', isPlace: true });
-  const save = useAsyncAction();
-  const remove = useAsyncAction();
+  const { save, remove } = row;
 
-  const open = () => {
-    setValues({ name: room.name, capacity: String(room.capacity), url: room.url ?? '', isPlace: room.isPlace });
-    save.setError(null);
-    remove.setError(null);
-    setEditing(true);
-  };
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    void save.run(async () => {
-      await change(() =>
-        updateRoom(room.id, {
-          name: values.name,
-          capacity: capacityValue(values.capacity),
-          url: values.url || null,
-          isPlace: values.isPlace,
-        }),
-      );
-      setEditing(false);
-    });
-  };
-
-  if (editing) {
+  if (row.editing) {
     return (
       <li className="unconf-slot-editing">
-        <form className="unconf-inline-form" aria-label={`Edit room ${room.name}`} onSubmit={submit} noValidate>
-          <RoomFields values={values} set={(c) => setValues((v) => ({ ...v, ...c }))} error={save.error} />
-          <div className="unconf-edit-actions">
-            <Button type="submit" size="sm" variant="primary" busy={save.busy}>
-              Save room
-            </Button>
-            <Button size="sm" variant="ghost" onClick={() => setEditing(false)}>
-              Cancel
-            </Button>
-          </div>
+        <form
+          className="unconf-inline-form"
+          aria-label={`Edit room ${room.name}`}
+          onSubmit={row.submit((v) =>
+            updateRoom(room.id, {
+              name: v.name,
+              capacity: capacityValue(v.capacity),
+              url: v.url || null,
+              isPlace: v.isPlace,
+            }),
+          )}
+          noValidate
+        >
+          <RoomFields values={row.values} set={row.set} error={save.error} />
+          <EditActions saveLabel="Save room" busy={save.busy} onCancel={row.close} />
         </form>
         <Refusal error={formLevelError(save.error, FIELDS)} eventId={eventId} />
       </li>
@@ -128,20 +114,12 @@ export function RoomRow({ eventId, room, change }: { eventId: string; room: Room
           </>
         ) : null}
       </span>
-      <span className="unconf-row-actions">
-        <Button size="sm" variant="ghost" aria-label={`Edit room ${room.name}`} onClick={open}>
-          Edit
-        </Button>
-        <Button
-          size="sm"
-          variant="ghost"
-          aria-label={`Remove room ${room.name}`}
-          busy={remove.busy}
-          onClick={() => setConfirming(true)}
-        >
-          Remove
-        </Button>
-      </span>
+      <RowActions
+        name={`room ${room.name}`}
+        removing={remove.busy}
+        onEdit={row.open}
+        onRemove={() => setConfirming(true)}
+      />
       {remove.error ? (
         <div className="unconf-row-problem">
           <Refusal error={remove.error} eventId={eventId} />

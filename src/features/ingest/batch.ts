@@ -1,0 +1,223 @@
+import { sql } from 'kysely';
+import type { Db, Tx } from '../../db/database.js';
+import { isBusy, isUniqueViolation } from '../../db/errors.js';
+import type { DeliveryChannel } from '../../db/schema.js';
+import { type Intra42Api, Intra42Failure } from '../../integrations/intra42.js';
+import { describeZodError } from '../../lib/zodMessage.js';
+import { ensurePeople } from '../people/ensurePerson.js';
+import { type Claim, claimDeliveries, type DeliveryEnd, finishDelivery } from './deliveries.js';
+import { destroySchema, type ScaleTeamEvent, scaleTeamSchema } from './intra42Contract.js';
+import { INTRA42_SOURCE } from './people.js';
+import type { Receipt } from './receive.js';
+import { applyScaleTeam, type IngestResult, planScaleTeam, type ScaleTeamPlan } from './scaleTeam.js';
+
+/** One delivery whose headers passed: its event, its id and its body (parsed JSON, or a Buffer/string). */
+export interface Arrival {
+  event: ScaleTeamEvent;
+  deliveryId: string;
+  raw: unknown;
+}
+
+export interface BatchSettings {
+  db: Db;
+  api: Intra42Api | null;
+  emailDomain: string;
+  leaseMs: number;
+  channel: DeliveryChannel;
+}
+
+type Prepared = { plan: ScaleTeamPlan } | { refused: IngestResult } | { failure: unknown };
+
+/** A failure is worth trying again at once, in the same transaction: a concurrent writer won a race. */
+const raced = (error: unknown) => isUniqueViolation(error) || /deadlock detected/i.test(String(error));
+const BUSY_TRIES = 5;
+
+/**
+ * Deliveries handled together in one database transaction, in the order they came: each one's
+ * claim, people, meeting, messages and recorded outcome commit together (a commit costs more than
+ * all of one delivery's statements). A delivery that fails does not take the others down: the
+ * batch runs again with a savepoint around each delivery, and the failed one alone is recorded
+ * failed (for its sender to send again). Copies of a delivery id within a batch answer as
+ * duplicates of the first.
+ */
+export async function ingestBatch(settings: BatchSettings, arrivals: readonly Arrival[]): Promise<Receipt[]> {
+  const { db } = settings;
+  const prepared = await Promise.all(arrivals.map((a) => prepare(settings, a)));
+  const first = new Map<string, number>();
+  arrivals.forEach((a, i) => {
+    if (!first.has(a.deliveryId)) first.set(a.deliveryId, i);
+  });
+  const primaries = [...first.values()];
+
+  let outcome: { claims: Map<string, Claim>; results: Map<number, Receipt> } | undefined;
+  let failure: unknown;
+  for (let attempt = 1; attempt <= BUSY_TRIES && !outcome; attempt++) {
+    try {
+      // Every delivery at once first; on any failure, again one savepoint each.
+      try {
+        outcome = await db.transaction().execute((trx) => run(trx, false));
+      } catch (error) {
+        if (isBusy(error)) throw error;
+        outcome = await db.transaction().execute((trx) => run(trx, true));
+      }
+    } catch (error) {
+      failure = error;
+      if (!isBusy(error)) break;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+    }
+  }
+  if (!outcome) {
+    const receipt = failedReceipt(failure);
+    return arrivals.map(() => receipt);
+  }
+  const { claims, results } = outcome;
+  return arrivals.map((arrival, i) => {
+    const own = results.get(i);
+    if (own) return own;
+    // A copy of a delivery taken earlier in this batch, or one already received before it.
+    const claim = claims.get(arrival.deliveryId);
+    const before = results.get(first.get(arrival.deliveryId) as number);
+    const earlier =
+      before && claim?.claimed
+        ? {
+            outcome: before.outcome === 'ok' || before.outcome === 'ignored' ? before.outcome : ('failed' as const),
+            error: before.outcome === 'rejected' ? before.message : null,
+            statusCode: before.status,
+            deadLettered: false,
+          }
+        : claim && !claim.claimed
+          ? {
+              outcome: claim.outcome,
+              error: claim.error,
+              statusCode: claim.statusCode,
+              deadLettered: claim.deadLettered,
+            }
+          : undefined;
+    if (before?.outcome === 'rejected' && earlier) earlier.outcome = 'rejected';
+    return {
+      status: 200,
+      outcome: 'duplicate',
+      message: `Delivery ${arrival.deliveryId} was already received (${earlier?.outcome ?? 'processing'}); nothing changed.`,
+      deliveryRowId: claim?.id ?? null,
+      ...(earlier && { earlier }),
+    };
+  });
+
+  async function run(trx: Tx, isolated: boolean) {
+    const claims = await claimDeliveries(
+      trx,
+      INTRA42_SOURCE,
+      primaries.map((i) => (arrivals[i] as Arrival).deliveryId),
+      { leaseMs: settings.leaseMs, channel: settings.channel },
+    );
+    const mine = primaries.filter((i) => claims.get((arrivals[i] as Arrival).deliveryId)?.claimed);
+    const plans = mine.flatMap((i) => {
+      const p = prepared[i] as Prepared;
+      return 'plan' in p && p.plan.kind === 'upsert' ? [p.plan] : [];
+    });
+    // All the batch's people in a few statements (one savepoint each instead, when isolating).
+    const people = isolated
+      ? undefined
+      : await ensurePeople(
+          trx,
+          INTRA42_SOURCE,
+          plans.flatMap((p) => (p.kind === 'upsert' ? p.people : [])),
+        );
+    const results = new Map<number, Receipt>();
+    for (const [n, i] of mine.entries()) {
+      const p = prepared[i] as Prepared;
+      const claim = claims.get((arrivals[i] as Arrival).deliveryId) as Claim & { claimed: true };
+      let receipt: Receipt;
+      if ('refused' in p) receipt = p.refused;
+      else if ('failure' in p) receipt = failedReceipt(p.failure);
+      else if (!isolated) receipt = await applyScaleTeam(trx, p.plan, people as Map<string, string>);
+      else receipt = await isolate(trx, `delivery_${n}`, p.plan);
+      await finishDelivery(trx, claim.id, endOf((arrivals[i] as Arrival).event, receipt, p));
+      results.set(i, { ...receipt, deliveryRowId: claim.id });
+    }
+    return { claims, results };
+  }
+}
+
+/** One delivery in a savepoint of its own: a failure undoes its work alone (a lost race is tried once more). */
+async function isolate(trx: Tx, name: string, plan: ScaleTeamPlan): Promise<Receipt> {
+  for (let tries = 1; ; tries++) {
+    await sql`savepoint ${sql.raw(name)}`.execute(trx);
+    try {
+      const people = await ensurePeople(trx, INTRA42_SOURCE, plan.kind === 'upsert' ? plan.people : []);
+      const result = await applyScaleTeam(trx, plan, people);
+      await sql`release savepoint ${sql.raw(name)}`.execute(trx);
+      return result;
+    } catch (error) {
+      await sql`rollback to savepoint ${sql.raw(name)}`.execute(trx);
+      await sql`release savepoint ${sql.raw(name)}`.execute(trx);
+      if (tries < 2 && raced(error)) continue;
+      return failedReceipt(error);
+    }
+  }
+}
+
+function endOf(event: ScaleTeamEvent, receipt: Receipt, prepared: Prepared): DeliveryEnd {
+  if (receipt.outcome === 'failed') {
+    const error = 'failure' in prepared ? prepared.failure : receipt.cause;
+    return {
+      outcome: 'failed',
+      statusCode: receipt.status,
+      error: error instanceof Error ? error.message : String(error ?? receipt.message),
+    };
+  }
+  return {
+    outcome: receipt.outcome === 'ok' || receipt.outcome === 'ignored' ? receipt.outcome : 'rejected',
+    statusCode: receipt.status,
+    error: receipt.outcome === 'rejected' ? receipt.message : null,
+    summary: `${event}: ${receipt.message}`,
+    meetingId: receipt.meetingId ?? null,
+  };
+}
+
+function failedReceipt(error: unknown): Receipt {
+  const outage = error instanceof Intra42Failure;
+  return {
+    status: outage ? 502 : 503,
+    outcome: 'failed',
+    message: outage ? error.message : 'The delivery could not be stored; send it again later.',
+    retry: true,
+    cause: error,
+  };
+}
+
+/** The body parsed and checked, and the 42 API asked what it must be: all before any transaction. */
+async function prepare(settings: BatchSettings, arrival: Arrival): Promise<Prepared> {
+  let json = arrival.raw;
+  if (typeof json === 'string' || Buffer.isBuffer(json)) {
+    try {
+      json = JSON.parse(json.toString());
+    } catch {
+      return { refused: { status: 400, outcome: 'rejected', message: 'The body is not valid JSON.' } };
+    }
+  }
+  const parsed = (arrival.event === 'destroy' ? destroySchema : scaleTeamSchema).safeParse(json);
+  if (!parsed.success) {
+    const { field, message } = describeZodError(parsed.error);
+    return {
+      refused: {
+        status: 400,
+        outcome: 'rejected',
+        message: field ? message : `The body is not a scale_team: ${message}`,
+        ...(field && { field }),
+      },
+    };
+  }
+  try {
+    const plan = await planScaleTeam({
+      db: settings.db,
+      event: arrival.event,
+      body: parsed.data,
+      api: settings.api,
+      emailDomain: settings.emailDomain,
+    });
+    return 'kind' in plan ? { plan } : { refused: plan };
+  } catch (error) {
+    return { failure: error };
+  }
+}
