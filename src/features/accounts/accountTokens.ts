@@ -68,9 +68,9 @@ export async function claimAccountToken(
   const words = WORDS[purpose];
   if (!row) throw notFound(`This ${words.what} is not valid. Check that you copied the whole link. ${words.again}`);
   if (Number(claimed.numUpdatedRows) !== 1) {
-    if (row.used_at && row.used_at <= row.expires_at && row.used_at !== now) {
-      throw conflict(`token: This ${words.what} was already used. ${words.again}`, 'token');
-    }
+    // Claims only take unexpired links, so a used one was used in time, even by a use in this same
+    // millisecond (two people racing for one link: the loser hears "already used", not "expired").
+    if (row.used_at) throw conflict(`token: This ${words.what} was already used. ${words.again}`, 'token');
     throw badRequest(`token: This ${words.what} has expired. ${words.again}`, 'token');
   }
   return { personId: row.person_id, email: row.email };
