@@ -84,6 +84,11 @@ async function run({ args, env }) {
     replaceEnv(hostEnv);
   }
   if (current.failure) current.output += uncaught(current.failure);
+  if (process.env.CONVENE_CLI_HOST_DEBUG === '1')
+    realWrite.stderr.call(
+      process.stderr,
+      `[cli host] ${args.join(' ')} → ${code}; open: ${process.getActiveResourcesInfo().join(', ')}\n`,
+    );
   const { output } = current;
   current = null;
   return { code, output };
