@@ -154,7 +154,8 @@ async function measure(engine: 'sqlite' | 'postgres', consumerCounts: number[]) 
         'notifications.email.smtpUrl': 'smtp://127.0.0.1:9',
       },
     });
-    const ctx = await openContext(config);
+    // As `convene serve` opens it (SQLite checkpoints on their own thread, not inside a commit).
+    const ctx = await openContext(config, { longRunning: true });
     const app = await buildServer(ctx, { logger: false });
     await app.ready();
     try {
