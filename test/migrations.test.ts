@@ -7,7 +7,7 @@ import { groupStats } from '../src/features/mixers/stats.js';
 import { countVotesOfPerson, votesOfPerson } from '../src/features/talks/queries.js';
 import { enginesUnderTest, type TestDatabase } from './helpers/databases.js';
 import { insertPerson } from './helpers/people.js';
-import { runCli } from './helpers/process.js';
+import { runCliProcess } from './helpers/process.js';
 
 const migrator = (database: Database) =>
   new Migrator({ db: database.db, provider: { getMigrations: async () => migrations } });
@@ -353,7 +353,9 @@ describe('migrations [sqlite]: one transaction per run', () => {
   test('processes started together on a new database all come up: one migrates, the others find it done', async () => {
     const fresh = await enginesUnderTest()[0]!.create();
     try {
-      const runs = await Promise.all(Array.from({ length: 4 }, () => runCli(['migrate'], { DATABASE_URL: fresh.url })));
+      const runs = await Promise.all(
+        Array.from({ length: 4 }, () => runCliProcess(['migrate'], { DATABASE_URL: fresh.url })),
+      );
       assert.deepEqual(
         runs.map((run) => run.code),
         [0, 0, 0, 0],

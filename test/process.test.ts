@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { enginesUnderTest } from './helpers/databases.js';
-import { runCli, spawnConvene } from './helpers/process.js';
+import { runCliProcess, spawnConvene } from './helpers/process.js';
 
 /** A cookie jar, kept across a server restart as a browser keeps it. */
 class Browser {
@@ -72,7 +72,7 @@ for (const engine of enginesUnderTest()) {
       second.child.kill('SIGTERM');
       assert.equal(await second.exited, 0, 'SIGTERM shuts down cleanly');
 
-      const reset = await runCli(['admin', 'reset-password'], env);
+      const reset = await runCliProcess(['admin', 'reset-password'], env);
       assert.equal(reset.code, 0);
       const newPassword = /New password for admin: (\S+)/.exec(reset.output)?.[1];
       assert.ok(newPassword);
@@ -82,13 +82,13 @@ for (const engine of enginesUnderTest()) {
 }
 
 test('a bad configuration value stops start-up with the key named and exit code 2', async () => {
-  const result = await runCli(['serve'], { PORT: 'not-a-port', DATABASE_URL: 'sqlite::memory:' });
+  const result = await runCliProcess(['serve'], { PORT: 'not-a-port', DATABASE_URL: 'sqlite::memory:' });
   assert.equal(result.code, 2);
   assert.match(result.output, /port \(PORT\)/);
 });
 
 test('--help lists the commands', async () => {
-  const result = await runCli(['--help'], {});
+  const result = await runCliProcess(['--help'], {});
   assert.equal(result.code, 0);
   for (const command of ['serve', 'migrate', 'admin']) assert.match(result.output, new RegExp(`\\b${command}\\b`));
 });

@@ -1,4 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { staleServerSource } from '../../scripts/test-build.mjs';
 
@@ -22,12 +23,17 @@ function assertBuildIsCurrent(): void {
   buildChecked = true;
 }
 
+/** A command's whole environment: the test's own, quiet logs and cheap password hashes, then `env`. */
+function commandEnv(env: Record<string, string>): Record<string, string> {
+  // Cheap password hashes, as in the in-process apps (helpers/server.ts), unless a test sets its own.
+  return { ...(process.env as Record<string, string>), LOG_LEVEL: 'warn', CONVENE_PASSWORD_HASH_COST: '10', ...env };
+}
+
 function spawnCli(args: string[], env: Record<string, string>): ChildProcess {
   assertBuildIsCurrent();
   return spawn(process.execPath, [bin, ...args], {
     cwd: root,
-    // Cheap password hashes, as in the in-process apps (helpers/server.ts), unless a test sets its own.
-    env: { ...process.env, LOG_LEVEL: 'warn', CONVENE_PASSWORD_HASH_COST: '10', ...env },
+    env: commandEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
@@ -88,19 +94,138 @@ export function spawnWorker(env: Record<string, string>): Promise<ConveneProcess
   return startConvene(['worker'], env, /worker is running/);
 }
 
-/** Runs a CLI command to completion and returns its exit code and output. */
-export function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+export interface CliResult {
+  code: number | null;
+  /** stdout and stderr together. */
+  output: string;
+}
+
+/**
+ * Runs a CLI command to completion and returns its exit code and output. One-off commands run in
+ * the test file's CLI host (helpers/cliHost.mjs: one process for the whole file, each command with
+ * its own environment, output and exit code, as a process of its own would have); the long-running
+ * ones (`serve`, `worker`, `consume`) and any command given standard input run as real processes.
+ * CONVENE_CLI_HOST=0 runs every command as a real process.
+ */
+export async function runCli(
+  args: string[],
+  env: Record<string, string>,
+  options: { stdin?: string } = {},
+): Promise<CliResult> {
+  const hosted = options.stdin === undefined && !longRunning.has(args[0] ?? '') && process.env.CONVENE_CLI_HOST !== '0';
+  return hosted ? cliHost().run(args, commandEnv(env)) : runCliProcess(args, env, options);
+}
+
+const longRunning = new Set(['serve', 'worker', 'consume']);
+
+/**
+ * Runs a CLI command as a real `node bin/convene.js` process: for what only a process shows (the
+ * binary itself, its exit code, commands racing each other, a database another process holds).
+ */
+export function runCliProcess(
+  args: string[],
+  env: Record<string, string>,
+  options: { stdin?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     let child: ChildProcess;
     try {
-      child = spawnCli(args, env);
+      assertBuildIsCurrent();
+      child = spawn(process.execPath, [bin, ...args], {
+        cwd: root,
+        env: commandEnv(env),
+        stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      });
     } catch (error) {
       reject(error);
       return;
     }
+    child.stdin?.end(options.stdin);
     let output = '';
     child.stdout?.on('data', (chunk) => (output += chunk));
     child.stderr?.on('data', (chunk) => (output += chunk));
     child.on('close', (code) => resolve({ code, output }));
   });
+}
+
+interface CliHost {
+  run(args: string[], env: Record<string, string>): Promise<CliResult>;
+  stop(): Promise<void>;
+}
+
+let host: CliHost | undefined;
+
+function cliHost(): CliHost {
+  host ??= startCliHost();
+  return host;
+}
+
+// Stopped, and waited for, once the file's tests are done: its CPU time then counts as the file's.
+after(() => host?.stop());
+
+/** The file's CLI host: started on first use, runs one command at a time, idle it keeps nothing alive. */
+function startCliHost(): CliHost {
+  assertBuildIsCurrent();
+  const child = fork(fileURLToPath(new URL('./cliHost.mjs', import.meta.url)), [], {
+    cwd: root,
+    execArgv: [],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const pending = new Map<number, (result: CliResult) => void>();
+  let nextId = 0;
+  let queue: Promise<unknown> = Promise.resolve();
+  // What the host writes outside of a command's capture (it should not): shown, never lost.
+  let stray = '';
+  child.stdout?.on('data', (chunk) => (stray += chunk));
+  child.stderr?.on('data', (chunk) => (stray += chunk));
+  const idle = () => {
+    child.unref();
+    child.channel?.unref();
+    for (const stream of [child.stdout, child.stderr]) (stream as unknown as { unref?: () => void })?.unref?.();
+  };
+  const busy = () => {
+    child.ref();
+    child.channel?.ref();
+    for (const stream of [child.stdout, child.stderr]) (stream as unknown as { ref?: () => void })?.ref?.();
+  };
+  child.on('message', (message: CliResult & { id: number }) => {
+    pending.get(message.id)?.({ code: message.code, output: message.output });
+    pending.delete(message.id);
+  });
+  child.on('exit', (code, signal) => {
+    for (const settle of pending.values())
+      settle({ code: null, output: `The CLI host exited (${code ?? signal}) during the command.\n${stray}` });
+    pending.clear();
+    if (host?.run === run) host = undefined;
+  });
+  process.on('exit', () => child.kill('SIGKILL'));
+  idle();
+  function run(args: string[], env: Record<string, string>): Promise<CliResult> {
+    const result = queue.then(
+      () =>
+        new Promise<CliResult>((resolve) => {
+          const id = nextId++;
+          pending.set(id, resolve);
+          busy();
+          child.send({ id, args, env });
+        }),
+    );
+    queue = result.finally(() => {
+      if (pending.size === 0) idle();
+    });
+    return result;
+  }
+  return {
+    run,
+    async stop() {
+      await queue;
+      if (child.exitCode === null && child.signalCode === null) {
+        busy();
+        child.disconnect();
+        await exited;
+      }
+      if (stray) process.stderr.write(`# the CLI host wrote outside its commands:\n${stray}`);
+    },
+  };
 }
