@@ -1,22 +1,25 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { claimDelivery, finishDelivery } from '../../src/features/ingest/deliveries.js';
+import { type ClaimOptions, claimDeliveries, finishDelivery } from '../../src/features/ingest/deliveries.js';
 import { shot } from '../helpers/browser.js';
 import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
 import { signInAsAdmin } from './signIn.js';
 
 let browser: Browser;
 let live: LiveApp;
+
+const claimOne = async (db: LiveApp['ctx']['database']['db'], id: string, options?: ClaimOptions) =>
+  (await claimDeliveries(db, 'intra42', [id], options)).get(id) ?? { claimed: false as const };
 let close: () => Promise<void>;
 
 before(async () => {
   ({ browser, live, close } = await startBrowserApp());
   const db = live.ctx.database.db;
-  const ok = await claimDelivery(db, 'intra42', 'delivery-ok-1');
+  const ok = await claimOne(db, 'delivery-ok-1');
   if (ok.claimed)
     await finishDelivery(db, ok.id, { outcome: 'ok', statusCode: 200, summary: 'create: Created: scale team 4242.' });
-  const bad = await claimDelivery(db, 'intra42', 'delivery-bad-2');
+  const bad = await claimOne(db, 'delivery-bad-2');
   if (bad.claimed) {
     await finishDelivery(db, bad.id, {
       outcome: 'rejected',
@@ -24,7 +27,7 @@ before(async () => {
       error: 'user.login: missing: this evaluation is automatic, no meeting is needed.',
     });
   }
-  const queued = await claimDelivery(db, 'intra42', 'queue-bad-3', { channel: 'queue' });
+  const queued = await claimOne(db, 'queue-bad-3', { channel: 'queue' });
   if (queued.claimed) {
     await finishDelivery(db, queued.id, {
       outcome: 'rejected',

@@ -1,6 +1,5 @@
 import type { DeliveriesPage } from '../../contract/ingest.js';
 import type { Db, Executor } from '../../db/database.js';
-import { isUniqueViolation } from '../../db/errors.js';
 import type { DeliveryChannel, DeliveryOutcome } from '../../db/schema.js';
 import { newId } from '../../lib/ids.js';
 
@@ -23,47 +22,6 @@ export interface ClaimOptions {
 }
 
 const DEFAULT_LEASE_MS = 60_000;
-
-/**
- * Takes a delivery for processing, once per (source, delivery id): the unique key makes two
- * copies racing end with one winner. A delivery that failed (a database or 42 API outage) may be
- * taken again by its redelivery, and so may one still "processing" after its lease ran out (the
- * process handling it died); one that ended otherwise, or is being processed under a live lease,
- * may not.
- */
-export async function claimDelivery(
-  db: Executor,
-  source: string,
-  deliveryId: string,
-  options: ClaimOptions = {},
-): Promise<Claim> {
-  const now = options.now ?? new Date();
-  const leaseUntil = new Date(now.getTime() + (options.leaseMs ?? DEFAULT_LEASE_MS)).toISOString();
-  const id = newId();
-  try {
-    await db
-      .insertInto('deliveries')
-      .values({
-        id,
-        source,
-        delivery_id: deliveryId,
-        received_at: now.toISOString(),
-        outcome: 'processing',
-        status_code: null,
-        error: null,
-        summary: null,
-        meeting_id: null,
-        channel: options.channel ?? 'webhook',
-        lease_until: leaseUntil,
-        dead_lettered_at: null,
-      })
-      .execute();
-    return { claimed: true, id };
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
-  }
-  return takeAgain(db, source, deliveryId, now, leaseUntil);
-}
 
 /** A delivery seen before: taken again if it failed or its claim's lease ran out, else how it ended. */
 async function takeAgain(
@@ -114,9 +72,13 @@ async function takeAgain(
 }
 
 /**
- * `claimDelivery` for a batch of distinct delivery ids, in the caller's transaction: one insert for
- * all of them. On PostgreSQL a delivery another transaction is taking is waited for; so the claims
- * of a batch committed with its work are never seen "processing" by anyone else.
+ * Takes deliveries for processing, once per (source, delivery id): the unique key makes two copies
+ * racing end with one winner. A delivery that failed (a database or 42 API outage) may be taken
+ * again by its redelivery, and so may one still "processing" after its lease ran out (the process
+ * handling it died); one that ended otherwise, or is being processed under a live lease, may not.
+ * Distinct ids, in the caller's transaction, one insert for all: on PostgreSQL a delivery another
+ * transaction is taking is waited for, so the claims of a batch committed with its work are never
+ * seen "processing" by anyone else.
  */
 export async function claimDeliveries(
   trx: Executor,

@@ -28,6 +28,36 @@ export type PersonDraft = Pick<PersonFields, 'name' | 'timezone'> &
 
 const MAX_USERNAME_ATTEMPTS = 5;
 
+/** A new person's row: what the draft gives, the defaults for the rest. */
+function personRow(draft: PersonDraft, username: string, email: string | null, now: string): PersonRow {
+  return {
+    id: newId(),
+    username,
+    email,
+    name: draft.name,
+    first_name: draft.first_name ?? null,
+    last_name: draft.last_name ?? null,
+    title: draft.title ?? null,
+    team: draft.team ?? null,
+    manager_id: draft.manager_id ?? null,
+    is_manager: draft.is_manager ?? 0,
+    is_manager_stated: draft.is_manager_stated ?? 0,
+    avatar_url: draft.avatar_url ?? null,
+    timezone: draft.timezone,
+    enabled: draft.enabled ?? 1,
+    role: draft.role ?? 'member',
+    verified: draft.verified ?? 0,
+    password_hash: draft.password_hash ?? null,
+    signup_ip: draft.signup_ip ?? null,
+    created_at: now,
+    updated_at: now,
+    last_signin_at: draft.last_signin_at ?? null,
+    assistant_id: null,
+    timezone_confirmed: draft.timezone_confirmed ?? 0,
+    deleted_at: null,
+  };
+}
+
 /**
  * Adds a person. A taken e-mail address or given username is a 409 naming that field; a username
  * the service makes up is never taken (a concurrent writer's choice sends it to the next variant).
@@ -44,32 +74,7 @@ export async function createPerson(db: Executor, draft: PersonDraft): Promise<Pe
     (email ? usernameFromEmail(email) : usernameFromName(draft.first_name ?? draft.name, draft.last_name));
   for (let attempt = 1; attempt <= MAX_USERNAME_ATTEMPTS; attempt++) {
     const now = nowIso();
-    const person: PersonRow = {
-      id: newId(),
-      username: givenUsername ?? (await freeUsername(db, base)),
-      email,
-      name: draft.name,
-      first_name: draft.first_name ?? null,
-      last_name: draft.last_name ?? null,
-      title: draft.title ?? null,
-      team: draft.team ?? null,
-      manager_id: draft.manager_id ?? null,
-      is_manager: draft.is_manager ?? 0,
-      is_manager_stated: draft.is_manager_stated ?? 0,
-      avatar_url: draft.avatar_url ?? null,
-      timezone: draft.timezone,
-      enabled: draft.enabled ?? 1,
-      role: draft.role ?? 'member',
-      verified: draft.verified ?? 0,
-      password_hash: draft.password_hash ?? null,
-      signup_ip: draft.signup_ip ?? null,
-      created_at: now,
-      updated_at: now,
-      last_signin_at: draft.last_signin_at ?? null,
-      assistant_id: null,
-      timezone_confirmed: draft.timezone_confirmed ?? 0,
-      deleted_at: null,
-    };
+    const person = personRow(draft, givenUsername ?? (await freeUsername(db, base)), email, now);
     const { assistant_id: _, ...values } = person;
     const inserted = await db
       .insertInto('people')
@@ -98,32 +103,9 @@ export async function createNamedPeople(
   drafts: ReadonlyArray<PersonDraft & { username: string }>,
 ): Promise<PersonRow[]> {
   const now = nowIso();
-  const people: PersonRow[] = drafts.map((draft) => ({
-    id: newId(),
-    username: normaliseUsername(draft.username),
-    email: normaliseOptionalEmail(draft.email),
-    name: draft.name,
-    first_name: draft.first_name ?? null,
-    last_name: draft.last_name ?? null,
-    title: draft.title ?? null,
-    team: draft.team ?? null,
-    manager_id: draft.manager_id ?? null,
-    is_manager: draft.is_manager ?? 0,
-    is_manager_stated: draft.is_manager_stated ?? 0,
-    avatar_url: draft.avatar_url ?? null,
-    timezone: draft.timezone,
-    enabled: draft.enabled ?? 1,
-    role: draft.role ?? 'member',
-    verified: draft.verified ?? 0,
-    password_hash: draft.password_hash ?? null,
-    signup_ip: draft.signup_ip ?? null,
-    created_at: now,
-    updated_at: now,
-    last_signin_at: draft.last_signin_at ?? null,
-    assistant_id: null,
-    timezone_confirmed: draft.timezone_confirmed ?? 0,
-    deleted_at: null,
-  }));
+  const people = drafts.map((draft) =>
+    personRow(draft, normaliseUsername(draft.username), normaliseOptionalEmail(draft.email), now),
+  );
   if (people.some((p) => !p.username)) throw badRequest('username: is required', 'username');
   const added = new Set<string>();
   for (const chunk of chunks(people, 20)) {
