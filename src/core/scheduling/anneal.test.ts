@@ -3,24 +3,8 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { runChain } from './anneal.js';
 import { greedyStart } from './greedy.js';
-import { buildModel, LEVEL_VALUES, type Model } from './model.js';
-import { generateInstance } from './testSupport.js';
-
-/** Score of a placement counted from scratch. */
-function recount(model: Model, slotOf: ArrayLike<number>): number {
-  const best = new Uint8Array(model.nSlots * model.nUsers);
-  for (let s = 0; s < model.nSessions; s++) {
-    const t = slotOf[s]!;
-    if (t < 0) continue;
-    for (let k = model.rStart[s]!; k < model.rStart[s + 1]!; k++) {
-      const i = t * model.nUsers + model.rUser[k]!;
-      best[i] = Math.max(best[i]!, model.rLevel[k]!);
-    }
-  }
-  let score = 0;
-  for (const level of best) score += LEVEL_VALUES[level as 0]!;
-  return score;
-}
+import { buildModel, type Model } from './model.js';
+import { generateInstance, recount } from './testSupport.js';
 
 /** Whether a placement keeps the rules the search must keep: allowed slots, room count, no owner clash. */
 function feasible(model: Model, slotOf: Int32Array): boolean {

@@ -2,25 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { createRng } from '../pairing/rng.js';
-import { buildModel, LEVEL_VALUES, type Model } from './model.js';
+import { buildModel } from './model.js';
 import { ScheduleState } from './state.js';
-import { generateInstance } from './testSupport.js';
-
-/** Score of a placement counted from scratch, without the state's counts. */
-function recount(model: Model, slotOf: ArrayLike<number>): number {
-  const best = new Uint8Array(model.nSlots * model.nUsers);
-  for (let s = 0; s < model.nSessions; s++) {
-    const t = slotOf[s]!;
-    if (t < 0) continue;
-    for (let k = model.rStart[s]!; k < model.rStart[s + 1]!; k++) {
-      const i = t * model.nUsers + model.rUser[k]!;
-      best[i] = Math.max(best[i]!, model.rLevel[k]!);
-    }
-  }
-  let score = 0;
-  for (const level of best) score += LEVEL_VALUES[level as 0]!;
-  return score;
-}
+import { generateInstance, recount } from './testSupport.js';
 
 const sizes = fc.record({
   sessions: fc.integer({ min: 2, max: 14 }),
