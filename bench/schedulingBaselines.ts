@@ -5,24 +5,12 @@
 
 import { createRng } from '../src/core/pairing/rng.js';
 import type { Model } from '../src/core/scheduling/model.js';
+import { recount } from '../src/core/scheduling/testSupport.js';
 
 const VALUE = [0, 25, 75, 100];
 
-/** Score of a placement (slot per session, -1 = out), counted from scratch. */
-export function scoreOf(model: Model, slotOf: ArrayLike<number>): number {
-  const best = new Uint8Array(model.nSlots * model.nUsers);
-  for (let s = 0; s < model.nSessions; s++) {
-    const t = slotOf[s]!;
-    if (t < 0) continue;
-    for (let k = model.rStart[s]!; k < model.rStart[s + 1]!; k++) {
-      const i = t * model.nUsers + model.rUser[k]!;
-      if (model.rLevel[k]! > best[i]!) best[i] = model.rLevel[k]!;
-    }
-  }
-  let score = 0;
-  for (const level of best) score += VALUE[level]!;
-  return score;
-}
+/** Score of a placement (slot per session, -1 = out), counted from scratch: the tests' own recount. */
+export const scoreOf = recount;
 
 export interface XenResult {
   slotOf: Int32Array;
