@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { Config } from './config.js';
+import { DEFAULT_PASSWORD_HASH_COST } from './contract/auth.js';
 import { type Database, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { configurePasswordHashing } from './features/auth/password.js';
@@ -81,6 +82,12 @@ export async function startConvene(
   // modules, and loading them costs most of a second at every start.
   const { buildServer } = await import('./server.js');
   const app = await buildServer(ctx, { logger: options.logger });
+  if (config.auth.passwordHashCost < DEFAULT_PASSWORD_HASH_COST) {
+    app.log.warn(
+      `auth.passwordHashCost is ${config.auth.passwordHashCost}, below the default of ${DEFAULT_PASSWORD_HASH_COST}: ` +
+        'new password hashes are cheaper to guess. Keep the default outside tests.',
+    );
+  }
   await app.listen({ port: config.port, host: config.host });
   markdownPool().warm();
   const address = app.server.address();

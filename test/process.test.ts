@@ -47,6 +47,8 @@ for (const engine of enginesUnderTest()) {
       cleanups.push(async () => first.child.kill('SIGKILL'));
       const password = /Password: (\S+)/.exec(first.output())?.[1];
       assert.ok(password, `the first run prints the admin password:\n${first.output()}`);
+      // The test processes hash passwords cheaply (test/helpers/process.ts): the server says so.
+      assert.match(first.output(), /auth\.passwordHashCost is 10, below the default of 15/);
 
       const browser = new Browser(first.url);
       await browser.fetch('/api/v1/auth/options');
