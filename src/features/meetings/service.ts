@@ -267,11 +267,13 @@ export async function rescheduleMeeting(props: {
   });
 }
 
-/**
- * Adds the time before the change to the messages just queued for it, so a first time reads
- * "Time set" rather than "Rescheduled". prepareMeetings snapshots only the meeting as it is now.
- */
-export async function notePreviousTime(trx: Executor, meetingId: string, revision: string, previous: string | null) {
+/** Adds facts to the 'rescheduled' messages just queued for one revision of a meeting's change. */
+async function patchRescheduled(
+  trx: Executor,
+  meetingId: string,
+  revision: string,
+  facts: Record<string, string | null>,
+): Promise<void> {
   const rows = await trx
     .selectFrom('notifications')
     .select(['id', 'payload'])
@@ -281,13 +283,21 @@ export async function notePreviousTime(trx: Executor, meetingId: string, revisio
     .execute();
   for (const row of rows) {
     const payload = JSON.parse(row.payload) as { meeting: Record<string, unknown> };
-    payload.meeting.previousStartsAt = previous;
+    Object.assign(payload.meeting, facts);
     await trx
       .updateTable('notifications')
       .set({ payload: JSON.stringify(payload) })
       .where('id', '=', row.id)
       .execute();
   }
+}
+
+/**
+ * Adds the time before the change to the messages just queued for it, so a first time reads
+ * "Time set" rather than "Rescheduled". prepareMeetings snapshots only the meeting as it is now.
+ */
+export async function notePreviousTime(trx: Executor, meetingId: string, revision: string, previous: string | null) {
+  await patchRescheduled(trx, meetingId, revision, { previousStartsAt: previous });
 }
 
 /**
@@ -300,23 +310,7 @@ export async function notePlace(
   revision: string,
   place: { name: string; previous: string | null },
 ) {
-  const rows = await trx
-    .selectFrom('notifications')
-    .select(['id', 'payload'])
-    .where('meeting_id', '=', meetingId)
-    .where('kind', '=', 'rescheduled')
-    .where('dedupe_key', 'like', `${meetingId}:rescheduled:${revision}:%`)
-    .execute();
-  for (const row of rows) {
-    const payload = JSON.parse(row.payload) as { meeting: Record<string, unknown> };
-    payload.meeting.place = place.name;
-    payload.meeting.previousPlace = place.previous;
-    await trx
-      .updateTable('notifications')
-      .set({ payload: JSON.stringify(payload) })
-      .where('id', '=', row.id)
-      .execute();
-  }
+  await patchRescheduled(trx, meetingId, revision, { place: place.name, previousPlace: place.previous });
 }
 
 /** Marks a meeting as having taken place. No message goes out; the follow-up asks the participants. */
