@@ -46,9 +46,9 @@ const cpuMs = () => {
 /** CPU ms the PostgreSQL backends serving this database have used so far (Linux /proc). */
 async function backendCpuMs(db: Db, engine: string): Promise<number> {
   if (engine !== 'postgres') return 0;
-  const { rows } = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database()`.execute(
-    db,
-  );
+  const { rows } = await sql<{
+    pid: number;
+  }>`select pid from pg_stat_activity where datname = current_database()`.execute(db);
   const tick = 10; // ms per clock tick (USER_HZ = 100 on Linux)
   let total = 0;
   for (const { pid } of rows) {
