@@ -14,17 +14,27 @@ export interface AuditEntry {
 
 /** Written inside the use case's transaction, so the record exists exactly when the change does. */
 export async function recordAudit(db: Executor, entry: AuditEntry): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      id: newId(),
-      at: nowIso(),
-      actor_id: entry.actorId,
-      action: entry.action,
-      subject_type: entry.subjectType ?? null,
-      subject_id: entry.subjectId ?? null,
-      data: entry.data ? JSON.stringify(entry.data) : null,
-      ...(entry.ip ? { ip: entry.ip } : {}),
-    })
-    .execute();
+  await recordAudits(db, [entry]);
+}
+
+/** Many entries (a batch of ingested meetings), 100 rows a statement, in the order given. */
+export async function recordAudits(db: Executor, entries: readonly AuditEntry[]): Promise<void> {
+  const at = nowIso();
+  for (let i = 0; i < entries.length; i += 100) {
+    await db
+      .insertInto('audit_log')
+      .values(
+        entries.slice(i, i + 100).map((entry) => ({
+          id: newId(),
+          at,
+          actor_id: entry.actorId,
+          action: entry.action,
+          subject_type: entry.subjectType ?? null,
+          subject_id: entry.subjectId ?? null,
+          data: entry.data ? JSON.stringify(entry.data) : null,
+          ip: entry.ip ?? null,
+        })),
+      )
+      .execute();
+  }
 }

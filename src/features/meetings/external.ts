@@ -1,9 +1,7 @@
-import { recordAudit } from '../../db/audit.js';
+import { recordAudit, recordAudits } from '../../db/audit.js';
 import type { Db, Executor } from '../../db/database.js';
 import { isBusy, isUniqueViolation } from '../../db/errors.js';
 import { AppError, badRequest } from '../../lib/errors.js';
-import { newId } from '../../lib/ids.js';
-import { nowIso } from '../../lib/time.js';
 import { announceMeetings } from './announce.js';
 import { createMeetings, type MeetingDraft } from './create.js';
 import { cancelMeetingIn, lockMeeting, nextUpdatedAt, notePlace, notePreviousTime, skipWaiting } from './service.js';
@@ -288,33 +286,21 @@ async function createExternalMeetingsIn(
       ids.set(draft, made.ids[i] as string);
     });
   }
-  const at = nowIso();
   const outcomes = drafts.map((d) => ({
     meetingId: ids.get(d) as string,
     outcome: 'created' as const,
     announced: d.announced,
   }));
-  for (let i = 0; i < outcomes.length; i += 100) {
-    // recordAudit's rows, written together.
-    await trx
-      .insertInto('audit_log')
-      .values(
-        outcomes.slice(i, i + 100).map((o, k) => ({
-          id: newId(),
-          at,
-          actor_id: props.actorId ?? null,
-          action: 'meeting.create',
-          subject_type: 'meeting',
-          subject_id: o.meetingId,
-          data: JSON.stringify({
-            source: drafts[i + k]?.source,
-            externalId: drafts[i + k]?.externalId,
-            announced: o.announced,
-          }),
-        })),
-      )
-      .execute();
-  }
+  await recordAudits(
+    trx,
+    outcomes.map((o, i) => ({
+      actorId: props.actorId ?? null,
+      action: 'meeting.create',
+      subjectType: 'meeting',
+      subjectId: o.meetingId,
+      data: { source: drafts[i]?.source, externalId: drafts[i]?.externalId, announced: o.announced },
+    })),
+  );
   return outcomes;
 }
 
