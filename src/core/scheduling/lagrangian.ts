@@ -443,15 +443,24 @@ export class SlotSearcher {
     // Best (left − 1) bounds among the candidates after each index, for the children's pre-check.
     const suffix = new Float64Array(n + 1);
     if (left > 1) {
-      const best: number[] = [];
+      // The best (left − 1) values seen so far, descending, and their sum (insertion: left ≤ rooms).
+      const keep = left - 1;
+      const best = new Float64Array(keep);
+      let size = 0;
+      let sum = 0;
       for (let j = n - 1; j >= 0; j--) {
-        suffix[j + 1] = best.reduce((a, b) => a + b, 0);
+        suffix[j + 1] = sum;
         const g = exact[j]!;
-        if (g > 0 && (best.length < left - 1 || g > best[best.length - 1]!)) {
-          best.push(g);
-          best.sort((a, b) => b - a);
-          if (best.length > left - 1) best.pop();
+        if (g <= 0 || (size === keep && g <= best[keep - 1]!)) continue;
+        if (size === keep) sum -= best[keep - 1]!;
+        else size++;
+        let k = size - 1;
+        while (k > 0 && best[k - 1]! < g) {
+          best[k] = best[k - 1]!;
+          k--;
         }
+        best[k] = g;
+        sum += g;
       }
     }
     const m = this.model;
