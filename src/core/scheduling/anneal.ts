@@ -13,8 +13,6 @@ export interface ChainOptions {
   stop?: Int32Array;
   signal?: AbortSignal;
   onProgress?: (iterations: number, fraction: number, bestObjective: number, bestScore: number) => void;
-  /** Called with every new best schedule (a copy the callee may keep). */
-  onBest?: (slotOf: Int32Array, fraction: number) => void;
   /** Development switches for the benchmark (both on by default). */
   swaps?: boolean;
   descent?: boolean;
@@ -215,7 +213,6 @@ export function runChain(model: Model, start: Int32Array, options: ChainOptions)
       bestObjective = state.objective;
       bestScore = state.score;
       best = state.snapshot();
-      options.onBest?.(best, fraction);
     }
   }
   if (options.descent ?? true) {
