@@ -1,5 +1,6 @@
 import { createRng } from '../pairing/rng.js';
 import type { Model } from './model.js';
+import { pairDescent, SlotPairOptimiser } from './pairOpt.js';
 import { ScheduleState } from './state.js';
 
 export interface ChainOptions {
@@ -15,6 +16,12 @@ export interface ChainOptions {
   /** Development switches for the benchmark (both on by default). */
   swaps?: boolean;
   descent?: boolean;
+  /** Development: START_SHARE. */
+  startShare?: number;
+  /** Development: CYCLES. */
+  cycles?: number;
+  /** Development: end temperature in points (25 / 8). */
+  endTemperature?: number;
 }
 
 export interface ChainResult {
@@ -26,15 +33,25 @@ export interface ChainResult {
 }
 
 const CHECK_EVERY = 256;
-const DESCENT_SHARE = 0.03;
+/** Share of a time budget left to the final polish (moves, swaps, two-slot re-optimisation). */
+const DESCENT_SHARE = 0.05;
+/**
+ * Start temperature as a share of one that accepts a typical worsening a third of the time, and the
+ * number of cooling cycles (each after the first starts again from the best schedule so far). On the
+ * Xen-size instances (150,000 steps per chain, seeds bench, s3, s4, s5, two chains each) 0.15 and two
+ * cycles gave the best worst chain: 351,375 on xen-b against 350,400 with one cycle from 0.2.
+ */
+const START_SHARE = 0.15;
+const CYCLES = 2;
 /** Moves and swaps the descent may price under a step budget, at least (a few passes on Xen-size). */
 const DESCENT_MIN_WORK = 100_000;
 
 /**
  * Simulated annealing over two moves: a session to another slot (or out of the schedule), and a swap
  * of two sessions between slots (or with an unplaced one) when the target is full or clashes. The
- * temperature falls geometrically over the budget, from a fifth of one that would accept a typical
- * worsening a third of the time, down to one that accepts almost none. Returns the best schedule seen.
+ * temperature falls geometrically, from a share of one that would accept a typical worsening a third
+ * of the time down to one that accepts almost none, twice: the second half of the budget starts
+ * again from the best schedule of the first (a reheat). Returns the best schedule seen, polished.
  */
 export function runChain(model: Model, start: Int32Array, options: ChainOptions): ChainResult {
   const rng = createRng(options.seed);
@@ -85,9 +102,13 @@ export function runChain(model: Model, start: Int32Array, options: ChainOptions)
     from = state.slotOf[s]!;
     const slots = allowedSlots[s]!;
     // Going out of the schedule is one option among the slots, as an exchange with an unplaced session.
-    const pick = rng.nextInt(slots.length + (from >= 0 ? 1 : 0));
-    if (pick === slots.length) {
-      if (unplaced === 0) return;
+    // Only steps that can happen are drawn: another slot than s's own, or out of the schedule (an
+    // exchange with an unplaced session) when there is one. A third of the draws were wasted otherwise.
+    const others = from >= 0 ? slots.length - 1 : slots.length;
+    const options = others + (from >= 0 && unplaced > 0 ? 1 : 0);
+    if (options === 0) return;
+    const pick = rng.nextInt(options);
+    if (pick === others) {
       pool.length = 0;
       for (const u of movable) if (state.slotOf[u]! < 0 && state.fits(u, from, s)) pool.push(u);
       if (!pool.length) return;
@@ -98,7 +119,8 @@ export function runChain(model: Model, start: Int32Array, options: ChainOptions)
       return;
     }
     to = slots[pick]!;
-    if (to === from) return;
+    // s's own slot is drawn in place of the last one, which `others` leaves out.
+    if (to === from) to = slots[slots.length - 1]!;
     // Where s would fit, a swap is still proposed half the time: with free rooms in most slots, moves
     // alone hardly ever exchange two sessions, the step that keeps both slots' sizes.
     if (state.fits(s, to) && (state.size[to] === 0 || (swaps && rng.nextInt(2) === 0))) {
@@ -145,10 +167,13 @@ export function runChain(model: Model, start: Int32Array, options: ChainOptions)
     }
   }
   const unit = w > 0 ? Math.min(25, w) : 25;
-  const tEnd = unit / 8;
+  const tEnd = options.endTemperature ?? unit / 8;
   // The start is already good (greedy): starting hot enough to accept a typical worsening often only
-  // undoes it. A fifth of that temperature measured best on the benchmark's Xen-size and large instances.
-  const tStart = Math.max(tEnd * 2, ((worseCount ? worse / worseCount : unit) / Math.log(3)) * 0.2);
+  // undoes it; a share of that temperature (START_SHARE) measured best on the benchmark's instances.
+  const tStart = Math.max(
+    tEnd * 2,
+    ((worseCount ? worse / worseCount : unit) / Math.log(3)) * (options.startShare ?? START_SHARE),
+  );
   const ratio = tEnd / tStart;
 
   const budget = options.iterations;
@@ -158,6 +183,7 @@ export function runChain(model: Model, start: Int32Array, options: ChainOptions)
   const deadline = startedAt + (stopAt - startedAt) * (1 - DESCENT_SHARE);
   let fraction = 0;
   let temperature = tStart;
+  let currentCycle = 0;
   let i = 0;
   for (;;) {
     if (budget !== undefined && i >= budget) break;
@@ -168,7 +194,13 @@ export function runChain(model: Model, start: Int32Array, options: ChainOptions)
       if ((options.stop && Atomics.load(options.stop, 0) !== 0) || options.signal?.aborted) {
         return result(i, true);
       }
-      temperature = tStart * ratio ** fraction;
+      const cycles = options.cycles ?? CYCLES;
+      const cycle = Math.min(cycles - 1, Math.floor(fraction * cycles));
+      if (cycle !== currentCycle) {
+        currentCycle = cycle;
+        state.restore(best);
+      }
+      temperature = tStart * ratio ** (fraction * cycles - cycle);
       if (options.onProgress && i % (CHECK_EVERY * 64) === 0) options.onProgress(i, fraction, bestObjective, bestScore);
     }
     i++;
@@ -185,15 +217,39 @@ export function runChain(model: Model, start: Int32Array, options: ChainOptions)
   }
   if (options.descent ?? true) {
     state.restore(best);
-    // With a step budget, the descent's work is bounded by it too (deterministic, unlike a clock).
+    // With a step budget, the polish's work is bounded by it too (deterministic, unlike a clock):
+    // at most max(steps, 100,000) moves and swaps priced per descent, and as many two-slot steps.
     const work = budget === undefined ? Number.POSITIVE_INFINITY : Math.max(budget, DESCENT_MIN_WORK);
-    if (descend(state, movable, allowedSlots, budget === undefined ? stopAt : Number.POSITIVE_INFINITY, work)) {
+    const endAt = budget === undefined ? stopAt : Number.POSITIVE_INFINITY;
+    if (polish(state, movable, allowedSlots, endAt, work)) {
       best = state.snapshot();
       bestObjective = state.objective;
       bestScore = state.score;
     }
   }
   return result(i, false);
+}
+
+/**
+ * The chain's last step: moves and swaps (`descend`), then every pair of slots re-optimised exactly
+ * (pairOpt.ts), again and again while either improves. The two-slot exchanges find most of what the
+ * annealing leaves on the Xen-size instances (two or three sessions changing slots at once).
+ */
+export function polish(
+  state: ScheduleState,
+  movable: readonly number[],
+  allowedSlots: readonly Int32Array[],
+  deadline: number,
+  maxWork: number,
+): boolean {
+  let improved = descend(state, movable, allowedSlots, deadline, maxWork);
+  const pairs = new SlotPairOptimiser(state.model);
+  for (;;) {
+    if (!pairDescent(state, pairs, deadline, maxWork - pairs.flips)) break;
+    improved = true;
+    if (!descend(state, movable, allowedSlots, deadline, maxWork)) break;
+  }
+  return improved;
 }
 
 /**

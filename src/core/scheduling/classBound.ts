@@ -1,7 +1,9 @@
+import { ColumnPool } from './columnPool.js';
 import { getHighs, type Highs } from './exact.js';
 import type { LagrangianOptions, LagrangianResult, SlotSearch } from './lagrangian.js';
 import { priceRound, SlotSearcher, startPrices } from './lagrangian.js';
 import type { Model } from './model.js';
+import { createSetPartitionModel } from './setPartition.js';
 
 /**
  * The Lagrangian bound of lagrangian.ts with slots grouped into classes, for instances where one
@@ -86,21 +88,8 @@ export async function classBound(model: Model, options: ClassBoundOptions): Prom
   });
   const search = new SlotSearcher(model);
 
-  const colClass: number[] = [];
-  const colStart: number[] = [0];
-  const colSessions: number[] = [];
-  const colValue: number[] = [];
-  const seen = new Set<string>();
-  const addColumn = (k: number, sessions: number[]): boolean => {
-    const key = `${k}:${[...sessions].sort((a, b) => a - b).join(',')}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    colClass.push(k);
-    colSessions.push(...sessions);
-    colStart.push(colSessions.length);
-    colValue.push(search.value(classes[k]!.search, sessions));
-    return true;
-  };
+  const pool = new ColumnPool((k, sessions) => search.value(classes[k]!.search, sessions));
+  const addColumn = (k: number, sessions: readonly number[]) => pool.add(k, sessions);
   for (let k = 0; k < classes.length; k++) addColumn(k, []);
   // The start schedule's slots are the first columns (each in its slot's class).
   if (options.slotOf) {
@@ -124,7 +113,7 @@ export async function classBound(model: Model, options: ClassBoundOptions): Prom
     if (round > 0) await new Promise((resolve) => setImmediate(resolve));
     const secondsLeft = (options.deadline - performance.now()) / 1000;
     if (round > 0 && (secondsLeft <= 0 || options.signal?.aborted)) break;
-    const lp = solveMaster(highs, nS, classes, colClass, colStart, colSessions, colValue, secondsLeft);
+    const lp = solveMaster(highs, nS, classes, pool, secondsLeft);
     if (!lp) break;
     // Columns for a whole schedule at the LP's duals: each class's slots filled greedily one after
     // another with sessions not used yet. Cheap, and far more columns per round than pricing alone.
@@ -178,46 +167,11 @@ function solveMaster(
   highs: Highs,
   nS: number,
   classes: SlotClass[],
-  colClass: number[],
-  colStart: number[],
-  colSessions: number[],
-  colValue: number[],
+  pool: ColumnPool,
   seconds: number,
 ): { objective: number; rowDual: Float64Array } | null {
-  const n = colClass.length;
-  const nRows = nS + classes.length;
-  const starts = new Int32Array(n + 1);
-  const indices: number[] = [];
-  for (let c = 0; c < n; c++) {
-    for (let i = colStart[c]!; i < colStart[c + 1]!; i++) indices.push(colSessions[i]!);
-    indices.push(nS + colClass[c]!);
-    starts[c + 1] = indices.length;
-  }
-  const rowLower = new Float64Array(nRows);
-  const rowUpper = new Float64Array(nRows).fill(1);
-  classes.forEach((c, k) => {
-    rowLower[nS + k] = c.count;
-    rowUpper[nS + k] = c.count;
-  });
-  const lp = highs.createModel({
-    numCols: n,
-    numRows: nRows,
-    sense: highs.constants.objectiveSense.maximize,
-    colCost: Float64Array.from(colValue),
-    colLower: new Float64Array(n),
-    colUpper: Float64Array.from(colClass, (k) => classes[k]!.count),
-    rowLower,
-    rowUpper,
-    matrix: {
-      format: 'csc',
-      numRows: nRows,
-      numCols: n,
-      starts,
-      indices: Int32Array.from(indices),
-      values: new Float64Array(indices.length).fill(1),
-    },
-    integrality: new Int32Array(n),
-  });
+  const counts = classes.map((c) => c.count);
+  const lp = createSetPartitionModel(highs, nS, counts, pool, null, false);
   try {
     lp.options.set({ output_flag: false, time_limit: Math.max(0.05, seconds) });
     lp.run();

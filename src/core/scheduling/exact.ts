@@ -1,5 +1,6 @@
 import highsModule from 'highs';
 import { LEVEL_VALUES, type Model } from './model.js';
+import { createSetPartitionModel } from './setPartition.js';
 
 // The package's types describe its CommonJS build; under ESM its default export is the loader itself.
 const loadHighs = highsModule as unknown as typeof highsModule.default;
@@ -160,39 +161,14 @@ export function solveRestricted(
   seconds: number,
   start: Float64Array | null,
 ): { status: number; objective: number; values: Float64Array; rowDual: Float64Array; feasible: boolean } {
-  const n = cols.length;
-  const nRows = model.nSessions + model.nSlots;
-  const starts = new Int32Array(n + 1);
-  const indices: number[] = [];
-  const cost = new Float64Array(n);
-  cols.forEach((c, j) => {
-    for (let k = columns.start[c]!; k < columns.start[c + 1]!; k++) indices.push(columns.sessions[k]!);
-    indices.push(model.nSessions + columns.slot[c]!);
-    starts[j + 1] = indices.length;
-    cost[j] = columns.value[c]!;
-  });
-  const rowLower = new Float64Array(nRows);
-  const rowUpper = new Float64Array(nRows).fill(1);
-  for (let t = 0; t < model.nSlots; t++) rowLower[model.nSessions + t] = 1;
-  const lp = highs.createModel({
-    numCols: n,
-    numRows: nRows,
-    sense: highs.constants.objectiveSense.maximize,
-    colCost: cost,
-    colLower: new Float64Array(n),
-    colUpper: new Float64Array(n).fill(1),
-    rowLower,
-    rowUpper,
-    matrix: {
-      format: 'csc',
-      numRows: nRows,
-      numCols: n,
-      starts,
-      indices: Int32Array.from(indices),
-      values: new Float64Array(indices.length).fill(1),
-    },
-    integrality: new Int32Array(n).fill(integer ? highs.constants.variableType.integer : 0),
-  });
+  const lp = createSetPartitionModel(
+    highs,
+    model.nSessions,
+    new Float64Array(model.nSlots).fill(1),
+    { group: columns.slot, start: columns.start, sessions: columns.sessions, value: columns.value },
+    cols,
+    integer,
+  );
   try {
     lp.options.set({ output_flag: false, time_limit: Math.max(0.1, seconds), mip_rel_gap: 0, mip_abs_gap: 0.5 });
     if (start) lp.setSolution({ colValue: start });

@@ -1,3 +1,4 @@
+import { ColumnPool } from './columnPool.js';
 import { type Columns, getHighs, solveRestricted } from './exact.js';
 import { LEVEL_VALUES } from './levels.js';
 import type { Model } from './model.js';
@@ -59,22 +60,9 @@ export async function lagrangianBound(model: Model, options: LagrangianOptions):
   const nS = model.nSessions;
   const slots = slotSearches(model);
 
-  const colSlot: number[] = [];
-  const colStart: number[] = [0];
-  const colSessions: number[] = [];
-  const colValue: number[] = [];
-  const seen = new Set<string>();
   const search = new SlotSearcher(model);
-  const addColumn = (t: number, sessions: number[]): boolean => {
-    const key = `${t}:${[...sessions].sort((a, b) => a - b).join(',')}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    colSlot.push(t);
-    colSessions.push(...sessions);
-    colStart.push(colSessions.length);
-    colValue.push(search.value(slots[t]!, sessions));
-    return true;
-  };
+  const pool = new ColumnPool((t, sessions) => search.value(slots[t]!, sessions));
+  const addColumn = (t: number, sessions: readonly number[]) => pool.add(t, sessions);
   for (let t = 0; t < model.nSlots; t++) {
     addColumn(t, []);
     if (options.slotOf) {
@@ -100,13 +88,13 @@ export async function lagrangianBound(model: Model, options: LagrangianOptions):
     const secondsLeft = (options.deadline - performance.now()) / 1000;
     if (round > 0 && (secondsLeft <= 0 || options.signal?.aborted)) break;
     const columns: Columns = {
-      slot: Int32Array.from(colSlot),
-      start: Int32Array.from(colStart),
-      sessions: Int32Array.from(colSessions),
-      value: Float64Array.from(colValue),
+      slot: Int32Array.from(pool.group),
+      start: Int32Array.from(pool.start),
+      sessions: Int32Array.from(pool.sessions),
+      value: Float64Array.from(pool.value),
       hintColumn: new Int32Array(model.nSlots).fill(-1),
     };
-    const all = Array.from({ length: colValue.length }, (_, c) => c);
+    const all = Array.from({ length: pool.size }, (_, c) => c);
     const lp = solveRestricted(highs, model, columns, all, false, Math.max(1, secondsLeft), null);
     if (lp.status !== highs.constants.modelStatus.optimal) break;
     // The first round prices at the stable prices alone (what each session brings to the schedule).
@@ -455,15 +443,24 @@ export class SlotSearcher {
     // Best (left − 1) bounds among the candidates after each index, for the children's pre-check.
     const suffix = new Float64Array(n + 1);
     if (left > 1) {
-      const best: number[] = [];
+      // The best (left − 1) values seen so far, descending, and their sum (insertion: left ≤ rooms).
+      const keep = left - 1;
+      const best = new Float64Array(keep);
+      let size = 0;
+      let sum = 0;
       for (let j = n - 1; j >= 0; j--) {
-        suffix[j + 1] = best.reduce((a, b) => a + b, 0);
+        suffix[j + 1] = sum;
         const g = exact[j]!;
-        if (g > 0 && (best.length < left - 1 || g > best[best.length - 1]!)) {
-          best.push(g);
-          best.sort((a, b) => b - a);
-          if (best.length > left - 1) best.pop();
+        if (g <= 0 || (size === keep && g <= best[keep - 1]!)) continue;
+        if (size === keep) sum -= best[keep - 1]!;
+        else size++;
+        let k = size - 1;
+        while (k > 0 && best[k - 1]! < g) {
+          best[k] = best[k - 1]!;
+          k--;
         }
+        best[k] = g;
+        sum += g;
       }
     }
     const m = this.model;
