@@ -109,7 +109,9 @@ for (const engine of enginesUnderTest()) {
       // A damaged value is refused, not misread.
       configureSecrets({ key: key2 });
       const stored = await raw(db, 'slack');
-      const damaged = `${stored.slice(0, -2)}${stored.endsWith('A') ? 'B' : 'A'}${stored.slice(-1)}`;
+      // One character changed (to another one: replacing an 'A' by 'A' would damage nothing).
+      const damaged = `${stored.slice(0, -2)}${stored.at(-2) === 'A' ? 'B' : 'A'}${stored.slice(-1)}`;
+      assert.notEqual(damaged, stored);
       await db.updateTable('channel_settings').set({ secrets: damaged }).where('channel', '=', 'slack').execute();
       await assert.rejects(loadChannels(db), /changed or damaged/);
       configureSecrets({});
