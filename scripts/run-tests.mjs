@@ -3,7 +3,9 @@
 //
 // 1. Brings dist/ (and web/dist/ when browser tests run) up to date, because the processes the
 //    tests start run from the build.
-// 2. Compiles the test files to .test-build/ (scripts/test-build.mjs says how), against dist/.
+// 2. Compiles the test files to .test-build/ (scripts/test-build.mjs says how), against dist/, and
+//    with CONVENE_TEST_POSTGRES_URL makes one migrated PostgreSQL database that the files copy
+//    (scripts/test-template.mjs); it is dropped at the end.
 // 3. Runs the files in parallel, each in its own process (they share nothing: every file makes its
 //    own databases, ports and temp dirs), the longest first so that no slow file starts last.
 //    Browser files take a separate, smaller number of slots: each drives a Chromium.
@@ -21,6 +23,7 @@ import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildTests, ensureServerBuild, ensureWebBuild, testBuildOf } from './test-build.mjs';
 import { findTestFiles, isBrowserFile, loadDurations, longestFirst, saveDurations } from './test-files.mjs';
+import { dropPostgresTemplate, makePostgresTemplate } from './test-template.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -52,6 +55,10 @@ if (files.some(isBrowserFile)) ensureWebBuild(root);
 const testBuildMs = await buildTests(root);
 process.stdout.write(`# tests compiled to .test-build/ in ${(testBuildMs / 1000).toFixed(1)} s\n`);
 
+// One migrated PostgreSQL database that the files copy rather than migrating each of theirs.
+const postgresUrl = process.env.CONVENE_TEST_POSTGRES_URL;
+const template = postgresUrl ? await makePostgresTemplate(root, postgresUrl) : undefined;
+
 const children = new Set();
 
 function killGroup(pid) {
@@ -62,8 +69,9 @@ function killGroup(pid) {
   }
 }
 
-function stopAll(code) {
+async function stopAll(code) {
   for (const child of children) killGroup(child.pid);
+  await dropPostgresTemplate(postgresUrl, template);
   process.exit(code);
 }
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => stopAll(130));
@@ -102,6 +110,7 @@ await new Promise((resolveAll) => {
 });
 
 saveDurations(root, durations, results);
+await dropPostgresTemplate(postgresUrl, template);
 process.exit(summarise() ? 0 : 1);
 
 /** Runs one test file in a process of its own and collects its report. */
@@ -114,7 +123,11 @@ function runFile(file) {
     if (measureCpu) command.unshift('/usr/bin/time', '-f', `${CPU_MARK}%U %S`);
     const child = spawn(command[0], command.slice(1), {
       cwd: root,
-      env: { ...process.env, CONVENE_TEST_BUILT: '1' },
+      env: {
+        ...process.env,
+        CONVENE_TEST_BUILT: '1',
+        ...(template && { CONVENE_TEST_POSTGRES_TEMPLATE: template }),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group, so that a stuck file is stopped with every server and browser it started.
       detached: true,

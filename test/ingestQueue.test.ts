@@ -143,7 +143,7 @@ for (const engine of enginesUnderTest()) {
     let app: TestApp | undefined;
     const stops: Array<() => Promise<unknown>> = [];
     before(async () => {
-      database = await engine.create();
+      database = await engine.create({ migrated: true });
       app = await startTestApp(database, {
         'intra42.webhooks': WEBHOOKS,
         'intra42.leaseSeconds': LEASE_SECONDS,

@@ -45,7 +45,7 @@ for (const engine of enginesUnderTest()) {
     });
 
     test('existing plain credentials stay readable; a key seals them; rotation moves them to a new key', async () => {
-      const database = await engine.create();
+      const database = await engine.create({ migrated: true });
       cleanups.push(() => database.drop());
       const ctx = await openContext(loadConfig({ env: { DATABASE_URL: database.url }, cwd: '/nonexistent' }));
       cleanups.push(() => ctx.database.close());
@@ -118,7 +118,7 @@ for (const engine of enginesUnderTest()) {
     });
 
     test('the link signing key: sealed at the next start once a key is set, links signed before still open, rotated', async () => {
-      const database = await engine.create();
+      const database = await engine.create({ migrated: true });
       cleanups.push(() => database.drop());
       // An install from before: started without a key, so the signing key is stored as it is.
       configureSecrets({});
@@ -166,7 +166,7 @@ for (const engine of enginesUnderTest()) {
 
     if (engine.engine === 'sqlite') {
       test('convene secrets rotate seals what the config wrote; without a key it says what to do', async () => {
-        const database = await engine.create();
+        const database = await engine.create({ migrated: true });
         cleanups.push(() => database.drop());
         const env = { DATABASE_URL: database.url, CONVENE_SLACK_TOKEN: TOKEN };
         const none = await runCli(['secrets', 'rotate'], env);

@@ -32,7 +32,7 @@ for (const engine of enginesUnderTest()) {
 
     if (engine.engine === 'sqlite') {
       test('a second server on the file exits 3 naming the first; workers and commands work beside it; restore refuses', async () => {
-        const database = await engine.create();
+        const database = await engine.create({ migrated: true });
         cleanups.push(() => database.drop());
         const env = { DATABASE_URL: database.url, CONVENE_ADMIN_PASSWORD: 'an admin password 1' };
         const first = await serve(env);
@@ -65,7 +65,7 @@ for (const engine of enginesUnderTest()) {
       });
 
       test('--lock wait takes over when the holder dies, even by kill -9; then restore works once all stop', async () => {
-        const database = await engine.create();
+        const database = await engine.create({ migrated: true });
         cleanups.push(() => database.drop());
         const env = { DATABASE_URL: database.url, CONVENE_ADMIN_PASSWORD: 'an admin password 1' };
         const first = await serve(env);
@@ -99,7 +99,7 @@ for (const engine of enginesUnderTest()) {
       });
     } else {
       test('several servers share PostgreSQL; restore refuses while any runs', async () => {
-        const database = await engine.create();
+        const database = await engine.create({ migrated: true });
         cleanups.push(() => database.drop());
         const env = { DATABASE_URL: database.url, CONVENE_ADMIN_PASSWORD: 'an admin password 1' };
         const first = await serve(env);
