@@ -33,7 +33,12 @@ export function enginesUnderTest(): EngineUnderTest[] {
   const engines: EngineUnderTest[] = [{ engine: 'sqlite', create: createSqlite }];
   if (postgresUrl)
     engines.push({ engine: 'postgres', create: (options) => createPostgres(postgresUrl, options?.migrated ?? false) });
-  return engines;
+  // The runner runs a long file as one process per engine (scripts/test-files.mjs): this one's.
+  const only = process.env.CONVENE_TEST_ENGINE;
+  if (!only) return engines;
+  const chosen = engines.filter((engine) => engine.engine === only);
+  if (chosen.length === 0) throw new Error(`CONVENE_TEST_ENGINE=${only} names no engine under test`);
+  return chosen;
 }
 
 async function createSqlite(): Promise<TestDatabase> {
