@@ -82,7 +82,11 @@ function killGroup(pid) {
   }
 }
 
+let stopping = false;
+
 async function stopAll(code) {
+  // Nothing more starts while the template is dropped (a stopped file's end would start the next).
+  stopping = true;
   for (const child of children) killGroup(child.pid);
   await dropPostgresTemplate(postgresUrl, template);
   process.exit(code);
@@ -108,7 +112,7 @@ process.stdout.write(
 await new Promise((resolveAll) => {
   const next = () => {
     if (queue.length === 0 && running.size === 0) return resolveAll();
-    while (running.size < jobs) {
+    while (running.size < jobs && !stopping) {
       const browsersBusy = [...running.values()].filter(isBrowserFile).length;
       const index = queue.findIndex((file) => !isBrowserFile(file) || browsersBusy < browserJobs);
       if (index < 0) break;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { importDirectory } from '../../src/features/directory/importDirectory.js';
 import { findPersonByUsername } from '../../src/features/people/queries.js';
@@ -10,7 +10,7 @@ import { signInAsAdmin } from './signIn.js';
 
 const env = browserAppForFile();
 
-before(async () => {
+env.before(async () => {
   const db = env.live.ctx.database.db;
   await insertPerson(db, { username: 'nadia', name: 'Nadia Member', email: 'nadia@example.org' });
   await insertPerson(db, { username: 'omar', name: 'Omar Boss', email: 'omar@example.org' });

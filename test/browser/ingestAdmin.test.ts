@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import { type ClaimOptions, claimDeliveries, finishDelivery } from '../../src/features/ingest/deliveries.js';
 import { shot } from '../helpers/browser.js';
 import { assertFits, browserAppForFile } from '../helpers/browserFile.js';
@@ -11,7 +11,7 @@ const env = browserAppForFile();
 const claimOne = async (db: LiveApp['ctx']['database']['db'], id: string, options?: ClaimOptions) =>
   (await claimDeliveries(db, 'intra42', [id], options)).get(id) ?? { claimed: false as const };
 
-before(async () => {
+env.before(async () => {
   const db = env.live.ctx.database.db;
   const ok = await claimOne(db, 'delivery-ok-1');
   if (ok.claimed)

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { createSession } from '../../src/features/auth/sessions.js';
 import { managerPattern } from '../../src/features/mixers/eligibility.js';
@@ -29,7 +29,7 @@ function newYorkDate(days: number): string {
   );
 }
 
-before(async () => {
+env.before(async () => {
   const admin = await adminClient(env.live.app);
   const group = await admin.post('/api/v1/mixers/groups', { name: 'Coffee Roulette', cron: '0 10 * * MON' });
   assert.equal(group.status, 201, JSON.stringify(group.body));

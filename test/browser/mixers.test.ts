@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { shot } from '../helpers/browser.js';
 import { assertFits, browserAppForFile, unlabelledFields } from '../helpers/browserFile.js';
@@ -29,7 +29,7 @@ async function top(page: Page) {
   await page.evaluate(() => window.scrollTo(0, 0));
 }
 
-before(async () => {
+env.before(async () => {
   adminContext = await env.browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'Europe/Paris' });
   // The member lives in New York: times on their pages are in New York time.
   memberContext = await env.browser.newContext({

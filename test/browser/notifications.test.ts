@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { createSession } from '../../src/features/auth/sessions.js';
 import { createMeeting } from '../../src/features/meetings/service.js';
@@ -20,7 +20,7 @@ const db = () => env.live.ctx.database.db;
 const ADMIN_EMAIL = 'admin@example.org';
 const REFUSED = 'bounce@example.org';
 
-before(async () => {
+env.before(async () => {
   smtp = await new TestSmtp().start();
   await db().updateTable('people').set({ email: ADMIN_EMAIL }).where('username', '=', 'admin').execute();
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { createSession } from '../../src/features/auth/sessions.js';
 import { shot } from '../helpers/browser.js';
@@ -29,7 +29,7 @@ async function context(width: number): Promise<BrowserContext> {
   return ctx;
 }
 
-before(async () => {
+env.before(async () => {
   const names = [
     'Grace Hopper',
     'Ada Lovelace',

@@ -9,6 +9,11 @@ export interface BrowserFile {
   readonly browser: Browser;
   readonly live: LiveApp;
   readonly database: TestDatabase;
+  /**
+   * A set-up step of the file that needs the app or the browser: a `before` that runs once they
+   * have started. (Node 20 runs a file's top-level `before` hooks side by side, not in order.)
+   */
+  before(setUp: () => Promise<void>): void;
 }
 
 /**
@@ -18,9 +23,14 @@ export interface BrowserFile {
  */
 export function browserAppForFile(overrides: Record<string, unknown> = {}): BrowserFile {
   let started: Awaited<ReturnType<typeof startBrowserApp>> | undefined;
-  before(async () => {
-    started = await startBrowserApp(overrides);
-  });
+  let starting: Promise<unknown> | undefined;
+  const start = () => {
+    starting ??= startBrowserApp(overrides).then((app) => {
+      started = app;
+    });
+    return starting;
+  };
+  before(start);
   after(async () => {
     await started?.close();
   });
@@ -37,6 +47,12 @@ export function browserAppForFile(overrides: Record<string, unknown> = {}): Brow
     },
     get database() {
       return get().database;
+    },
+    before(setUp) {
+      before(async () => {
+        await start();
+        await setUp();
+      });
     },
   };
 }
