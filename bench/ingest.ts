@@ -6,7 +6,8 @@
  * - webhook: `POST /webhooks/42` through the real server (in-process inject, 32 at a time);
  * - queue ×1 / ×2: messages published to RabbitMQ (CONVENE_BENCH_AMQP_URL, default the local one)
  *   and consumed by one or two `convene consume` processes, timed from the first publish to the
- *   last delivery committed.
+ *   last delivery committed (the publisher's own rate is shown beside it). The consumers use
+ *   intra42.amqp.prefetch as configured (CONVENE_INTRA42_AMQP_PREFETCH; default 32).
  *
  * Figures are events/s and ratios to the baseline of the same run (the machine may be shared).
  * The issue's target is 1,000 events/s for the webhook and one queue consumer. Writes
@@ -91,6 +92,8 @@ async function webhook(app: Awaited<ReturnType<typeof buildServer>>, firstId: nu
 const consumeProcess = (env: Record<string, string>) =>
   startCli('consume', { LOG_LEVEL: 'warn', ...env }, 'is consuming');
 
+const published: number[] = [];
+
 async function queue(db: Db, databaseUrl: string, consumers: number, firstId: number): Promise<number> {
   const tag = newId()
     .replace(/[^a-z0-9]/gi, '')
@@ -118,6 +121,8 @@ async function queue(db: Db, databaseUrl: string, consumers: number, firstId: nu
       });
     }
     await channel.waitForConfirms();
+    // Whether the publisher could be what limits the figure: its own rate, confirms included.
+    published.push(perSecond(EVENTS, performance.now() - started));
     for (;;) {
       const row = await db
         .selectFrom('deliveries')
@@ -160,18 +165,20 @@ async function measure(engine: 'sqlite' | 'postgres', consumerCounts: number[]) 
     await app.ready();
     try {
       const bare = await baseline(ctx.database.db);
-      const row = (what: string, eventsPerSecond: number) =>
+      const row = (what: string, eventsPerSecond: number, publishedPerSecond?: number) =>
         results.push({
           engine,
           what,
           eventsPerSecond,
           baselinePerSecond: bare,
           ratio: Number((eventsPerSecond / bare).toFixed(3)),
+          ...(publishedPerSecond !== undefined && { publishedPerSecond }),
         });
       if (consumers === 1) row('webhook', await webhook(app, 1_000_000));
       row(
         `queue, ${consumers} consumer${consumers > 1 ? 's' : ''}`,
         await queue(ctx.database.db, database.url, consumers, 2_000_000),
+        published.at(-1),
       );
     } finally {
       await app.close();
@@ -186,6 +193,9 @@ const results = [...(await measure('sqlite', [1]))];
 if (process.env.CONVENE_BENCH_POSTGRES_URL) results.push(...(await measure('postgres', [1, 2])));
 else console.log('CONVENE_BENCH_POSTGRES_URL is not set: PostgreSQL not measured.');
 console.log(`${EVENTS} events each; ratio = events/s ÷ a bare insert loop's rows/s on the same database, same run.`);
+console.log(
+  `Queue: prefetch ${process.env.CONVENE_INTRA42_AMQP_PREFETCH ?? 'the default'} (CONVENE_INTRA42_AMQP_PREFETCH); publishedPerSecond = the publisher's own rate, confirms included.`,
+);
 console.table(results);
 for (const r of results) {
   if (r.what === 'webhook' || r.what === 'queue, 1 consumer') {

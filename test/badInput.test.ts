@@ -12,6 +12,8 @@ const cases: Array<{
   url: string;
   payload?: unknown;
   raw?: string;
+  /** The raw body's type: JSON unless said. */
+  contentType?: string;
   field?: string;
   status?: number;
 }> = [
@@ -412,22 +414,40 @@ const cases: Array<{
   { method: 'POST', url: `/api/v1/admin/invitations/nope/revoke`, status: 404 },
   { method: 'POST', url: `/api/v1/admin/people/nope/reset-link`, status: 404 },
   { method: 'GET', url: '/api/v1/admin/audit?since=yesterday', field: 'since' },
+  // The directory upload: the feed file is the body, the choices are in the query.
   {
     method: 'POST',
-    url: '/api/v1/admin/directory/imports',
-    payload: { fileName: 'staff.csv', feed: 'id,auth_username\n', dryRun: 'yes' },
+    url: '/api/v1/admin/directory/imports?fileName=staff.csv&dryRun=yes',
+    raw: 'id,auth_username\n',
+    contentType: 'text/csv',
     field: 'dryRun',
   },
   {
     method: 'POST',
-    url: '/api/v1/admin/directory/imports',
-    payload: { fileName: '', feed: 'x', dryRun: true },
+    url: '/api/v1/admin/directory/imports?fileName=&dryRun=true',
+    raw: 'x',
+    contentType: 'text/csv',
     field: 'fileName',
   },
   {
     method: 'POST',
-    url: '/api/v1/admin/directory/imports',
-    payload: { fileName: 'staff.csv', feed: 'id,auth_username\n1,ada\n', dryRun: false },
+    url: '/api/v1/admin/directory/imports?fileName=staff.csv&dryRun=false',
+    raw: 'id,auth_username\n1,ada\n',
+    contentType: 'text/csv',
+    status: 400,
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/admin/directory/imports?fileName=staff.csv&dryRun=true',
+    raw: '',
+    contentType: 'text/csv',
+    field: 'feed',
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/admin/directory/imports?fileName=staff.json&dryRun=false',
+    raw: '[{"id": 1}, ',
+    contentType: 'application/json',
     status: 400,
   },
   { method: 'GET', url: '/api/v1/admin/audit.csv?until=2026-13-45', field: 'until' },
@@ -500,9 +520,12 @@ forEachEngine('bad input on every route', (get) => {
     const admin = await adminClient(get().app);
     const before = await get().ctx.database.db.selectFrom('people').select('id').execute();
     for (const c of cases) {
-      const response = c.raw
-        ? await admin.request(c.method, c.url, c.raw, { headers: { 'content-type': 'application/json' } })
-        : await admin.request(c.method, c.url, c.payload);
+      const response =
+        c.raw !== undefined
+          ? await admin.request(c.method, c.url, c.raw, {
+              headers: { 'content-type': c.contentType ?? 'application/json' },
+            })
+          : await admin.request(c.method, c.url, c.payload);
       const label = `${c.method} ${c.url} ${JSON.stringify(c.payload ?? c.raw ?? null).slice(0, 80)}`;
       assert.ok(response.status >= 400 && response.status < 500, `${label} → ${response.status}`);
       if (c.status) assert.equal(response.status, c.status, label);

@@ -641,6 +641,46 @@ test('a CSV feed longer than one parsing turn keeps emoji, quoted line breaks an
   assert.equal(entries.length, lines.length - 1);
 });
 
+test('a CSV feed with CRLF line ends keeps its line numbers when a CRLF straddles a parsing turn', async () => {
+  const header = 'id,auth_username,first_name,last_name,title,avatar,enabled,is_manager';
+  const lines = [header];
+  for (let n = 1; lines.join('\r\n').length < 65_000; n++) lines.push(`${n},user${n},Ada,Person,Engineer,,1,0`);
+  // Pad one record so that its \r is the last character of the first turn and its \n the first of the next.
+  const before = lines.join('\r\n').length + 2;
+  const stem = '8001,user8001,';
+  lines.push(
+    `${stem}${'x'.repeat(65_536 - 1 - before - stem.length - ',Person,Engineer,,1,0'.length)},Person,Engineer,,1,0`,
+  );
+  lines.push('8002,user8002,Bo,Person,Engineer,,1,0');
+  const text = lines.join('\r\n');
+  assert.equal(text.slice(65_535, 65_537), '\r\n', 'the CRLF straddles the first cut');
+  const entries = await parseFeedText(text, 'csv');
+  assert.equal(entries.length, lines.length - 1);
+  const last = entries.at(-1);
+  assert.equal(last?.position, `line ${lines.length}`, 'no blank line was counted between \\r and \\n');
+  assert.equal((last?.data as Record<string, string> | undefined)?.auth_username, 'user8002');
+});
+
+test('a JSON feed longer than one parsing turn keeps every record and its index', async () => {
+  const records = Array.from({ length: 8_000 }, (_, n) => ({
+    id: n + 1,
+    auth_username: `user${n + 1}`,
+    first_name: n === 7_500 ? 'Zoë, "the [last] {one}" \u{1F600}' : 'Ada',
+    last_name: 'Person',
+  }));
+  const text = JSON.stringify(records, null, 2);
+  assert.ok(text.length > 3 * 256 * 1024, 'several turns');
+  const entries = await parseFeedText(text, 'json');
+  assert.equal(entries.length, 8_000);
+  assert.equal(entries[7_500]?.position, '[7500]');
+  assert.deepEqual(entries[7_500]?.data, records[7_500]);
+  await assert.rejects(parseFeedText(`${text.slice(0, -2)}, }]`, 'json'), (error: Error) => {
+    assert.ok(error instanceof FeedUnreadable);
+    assert.match(error.message, /not valid JSON \(.*, in item \[8000\], which starts at character \d+\)/);
+    return true;
+  });
+});
+
 forEachEngine('staff directory prune', (get) => {
   const db = () => get().ctx.database.db;
   let group: string;

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { sql } from 'kysely';
+import { intra42Receiver } from '../src/features/ingest/receive.js';
 import { FakeIntra42 } from './helpers/fakeIntra42.js';
 import { notificationRows, startForFile } from './helpers/outbox.js';
 import type { TestApp } from './helpers/server.js';
@@ -63,7 +65,7 @@ async function meetingOf(get: () => TestApp, id: number) {
 
 forEachEngine(
   'POST /webhooks/42: the intranet scale_team contract',
-  (get) => {
+  (get, engine) => {
     test('the secret is checked first and per event; unknown model or event and a missing delivery id are 4xx', async () => {
       const body = scaleTeam(1);
       assert.equal((await send(get, 'create', body, { 'x-secret': 'wrong' })).status, 401);
@@ -241,6 +243,111 @@ forEachEngine(
         const intros = await notificationRows(db, { meetingId: rows[0]?.id as string, kinds: ['intro'] });
         assert.equal(intros.length, 3, 'each person introduced once');
       }
+    });
+
+    // Deliveries handed to the receiver in one tick are stored as one batch (receive.ts).
+    const inOneBatch = (get: () => TestApp, batch: Array<[Event, unknown]>) => {
+      const receive = intra42Receiver({ db: get().ctx.database.db, config: get().ctx.config });
+      return Promise.all(
+        batch.map(([event, body]) =>
+          receive(
+            {
+              'x-model': 'scale_team',
+              'x-event': event,
+              'x-secret': SECRETS[event],
+              'x-delivery': `b-${++deliveries}`,
+            },
+            Buffer.from(JSON.stringify(body)),
+          ),
+        ),
+      );
+    };
+
+    test('one batch mixing creates, updates and destroys of the same scale teams: each ends as its newest change says', async () => {
+      const db = get().ctx.database.db;
+      const [at1, at2, at3] = [inHours(4), inHours(5), inHours(6)];
+      const receipts = await inOneBatch(get, [
+        ['create', scaleTeam(30, { updated_at: '2026-03-01T10:00:00Z' })],
+        ['create', scaleTeam(31)],
+        ['update', scaleTeam(30, { begin_at: at1, updated_at: '2026-03-01T12:00:00Z' })],
+        ['destroy', { id: 31 }],
+        ['create', scaleTeam(32, { begin_at: '2020-05-14 22:30:00 UTC' })],
+        // Older than the one before it: ignored.
+        ['update', scaleTeam(30, { begin_at: at2, updated_at: '2026-03-01T11:00:00Z' })],
+        ['create', scaleTeam(33)],
+        // A second create is an update: the new time and a third student.
+        [
+          'create',
+          scaleTeam(33, {
+            begin_at: at3,
+            team: { id: 330, users: [{ login: 'stud33a' }, { login: 'stud33b' }, { login: 'stud33c' }] },
+          }),
+        ],
+      ]);
+      assert.deepEqual(
+        receipts.map((r) => r.outcome),
+        ['ok', 'ok', 'ok', 'ok', 'ok', 'ignored', 'ok', 'ok'],
+        JSON.stringify(receipts.map((r) => r.message)),
+      );
+      assert.equal((await meetingOf(get, 30))?.starts_at, at1);
+      assert.equal((await meetingOf(get, 31))?.status, 'cancelled');
+      const past = await meetingOf(get, 32);
+      assert.equal(past?.starts_at, '2020-05-14T22:30:00.000Z');
+      assert.equal((await notificationRows(db, { meetingId: past?.id as string })).length, 0, 'nobody told');
+      const moved = await meetingOf(get, 33);
+      assert.equal(moved?.starts_at, at3);
+      assert.deepEqual(moved?.logins, ['eval33', 'stud33a', 'stud33b', 'stud33c']);
+      const intros = await notificationRows(db, { meetingId: moved?.id as string, kinds: ['intro'] });
+      assert.equal(intros.length, 4, 'each person introduced once');
+      for (const id of ['30', '31', '33']) {
+        const rows = await db.selectFrom('meetings').select('id').where('external_id', '=', id).execute();
+        assert.equal(rows.length, 1, `scale team ${id} is one meeting`);
+      }
+    });
+
+    test('a batch whose meetings insert fails is stored one delivery at a time: only the failing one fails', async () => {
+      const db = get().ctx.database.db;
+      const failing = '35002';
+      if (engine === 'sqlite') {
+        await sql`create trigger refuse_35002 before insert on meetings when new.external_id = ${sql.lit(failing)}
+          begin select raise(abort, 'refused on purpose'); end`.execute(db);
+      } else {
+        await sql`create function refuse_35002() returns trigger language plpgsql as $$
+          begin if new.external_id = ${sql.lit(failing)} then raise exception 'refused on purpose'; end if; return new; end $$`.execute(
+          db,
+        );
+        await sql`create trigger refuse_35002 before insert on meetings for each row execute function refuse_35002()`.execute(
+          db,
+        );
+      }
+      let receipts: Awaited<ReturnType<typeof inOneBatch>>;
+      try {
+        receipts = await inOneBatch(get, [
+          ['create', scaleTeam(35_001)],
+          ['create', scaleTeam(35_002)],
+          ['create', scaleTeam(35_003)],
+        ]);
+      } finally {
+        await sql`drop trigger if exists refuse_35002${sql.raw(engine === 'sqlite' ? '' : ' on meetings')}`.execute(db);
+        if (engine !== 'sqlite') await sql`drop function if exists refuse_35002()`.execute(db);
+      }
+      assert.deepEqual(
+        receipts.map((r) => r.outcome),
+        ['ok', 'failed', 'ok'],
+      );
+      assert.ok((receipts[1]?.status ?? 0) >= 500, 'the sender is asked to send it again');
+      for (const id of [35_001, 35_003]) {
+        const meeting = await meetingOf(get, id);
+        assert.equal(meeting?.logins.length, 3, `scale team ${id} stored with its people`);
+        assert.equal((await notificationRows(db, { meetingId: meeting?.id as string, kinds: ['intro'] })).length, 3);
+      }
+      assert.equal(await meetingOf(get, 35_002), null);
+      const row = await db
+        .selectFrom('deliveries')
+        .select('outcome')
+        .where('id', '=', receipts[1]?.deliveryRowId as string)
+        .executeTakeFirstOrThrow();
+      assert.equal(row.outcome, 'failed');
     });
   },
   {

@@ -2,21 +2,23 @@
 import { z } from 'zod';
 
 /** 20 MB of feed text: about 150,000 records of a typical staff feed. */
-export const MAX_FEED_CHARS = 20_000_000;
+export const MAX_FEED_BYTES = 20_000_000;
 
-export const directoryImportBody = z
+const flag = z.enum(['true', 'false'], 'must be true or false').transform((value) => value === 'true');
+
+/**
+ * An upload: the feed file itself is the request's body (any content type; its text is read as
+ * UTF-8), and these say what to do with it.
+ */
+export const directoryImportQuery = z
   .object({
     /** The file's name: its extension (.json, .csv) says the format unless `format` is given. */
     fileName: z.string().trim().min(1, 'is required').max(255, 'must be at most 255 characters'),
-    feed: z
-      .string()
-      .min(1, 'is empty: choose a feed file with records')
-      .max(MAX_FEED_CHARS, 'is too large (20 MB at most)'),
     format: z.enum(['json', 'csv']).optional(),
     /** Disable the directory people missing from this feed (only for a full feed). */
-    prune: z.boolean().default(false),
+    prune: flag.default(false),
     /** Check only: run the import and roll it back, so the answer says what applying would change. */
-    dryRun: z.boolean(),
+    dryRun: flag,
   })
   .strict();
 
@@ -83,7 +85,7 @@ export const directoryStatusSchema = z.object({
   recentRuns: z.array(importRunSchema),
 });
 
-export type DirectoryImportBody = z.input<typeof directoryImportBody>;
+export type DirectoryImportQuery = z.input<typeof directoryImportQuery>;
 export type ImportSummaryView = z.infer<typeof importSummarySchema>;
 export type ImportStreamLine = z.infer<typeof importStreamLineSchema>;
 export type ImportRun = z.infer<typeof importRunSchema>;

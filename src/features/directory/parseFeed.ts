@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { parse as csvParser } from 'csv-parse';
 import { AppError } from '../../lib/errors.js';
+import { JsonTextError, parseJsonInTurns } from '../../lib/jsonInTurns.js';
 import { type FeedFormat, optionalColumns, requiredColumns } from './schemas.js';
 
 /** The feed as a whole cannot be used: nothing is imported. The message says what to do next. */
@@ -136,13 +137,14 @@ export function detectFormat(feed: { name: string; contentType?: string; text: s
   return 'csv';
 }
 
-function parseJsonFeed(text: string): FeedEntry[] {
+async function parseJsonFeed(text: string): Promise<FeedEntry[]> {
   let data: unknown;
   try {
-    data = JSON.parse(text.replace(/^\uFEFF/, ''));
+    data = await parseJsonInTurns(text.replace(/^\uFEFF/, ''));
   } catch (error) {
+    if (!(error instanceof JsonTextError)) throw error;
     throw new FeedUnreadable(
-      `Cannot read the feed: it is not valid JSON (${(error as Error).message}). ` +
+      `Cannot read the feed: it is not valid JSON (${error.message}). ` +
         'Fix the file, or use --format csv if it is a CSV file.',
     );
   }
@@ -172,21 +174,24 @@ function startLine(row: CsvRow): number {
 /** How much CSV text is parsed before the event loop gets a turn: a 10,000-row feed parsed in one go held it for a second. */
 const CSV_CHUNK_CHARS = 64 * 1024;
 
+/** The text in chunks, a turn of the event loop between them, with line ends made `\n` (a chunk at a time, too). */
 async function* inTurns(text: string): AsyncGenerator<string> {
   let at = 0;
   while (at < text.length) {
     let end = Math.min(at + CSV_CHUNK_CHARS, text.length);
-    // Never between the two halves of an emoji: a lone half would be decoded as U+FFFD.
-    const last = text.charCodeAt(end - 1);
-    if (last >= 0xd800 && last <= 0xdbff) end++;
-    yield text.slice(at, end);
+    // Never between the two halves of an emoji (a lone half would be decoded as U+FFFD), nor of a `\r\n`.
+    for (let last = text.charCodeAt(end - 1); (last >= 0xd800 && last <= 0xdbff) || last === 0x0d; ) {
+      if (end >= text.length) break;
+      last = text.charCodeAt(end++);
+    }
+    yield text.slice(at, end).replace(/\r\n?/g, '\n');
     at = end;
     await nextTurn();
   }
 }
 
 async function parseCsvRows(text: string): Promise<CsvRow[]> {
-  const parser = Readable.from(inTurns(text.replace(/\r\n?/g, '\n'))).pipe(
+  const parser = Readable.from(inTurns(text)).pipe(
     csvParser({ bom: true, info: true, raw: true, relax_column_count: true, skip_empty_lines: true }),
   );
   const rows: CsvRow[] = [];
@@ -245,7 +250,7 @@ export async function parseFeedText(text: string, format: FeedFormat): Promise<F
   if (!text.replace(/^\uFEFF/, '').trim()) {
     throw new FeedUnreadable('Cannot read the feed: it is empty. Check that the export that writes it succeeded.');
   }
-  return format === 'json' ? parseJsonFeed(text) : parseCsvFeed(text);
+  return format === 'json' ? await parseJsonFeed(text) : await parseCsvFeed(text);
 }
 
 /** Reads a feed from a file path or an http(s) URL and splits it into records. */

@@ -5,11 +5,11 @@ import type { DeliveryChannel } from '../../db/schema.js';
 import { type Intra42Api, Intra42Failure } from '../../integrations/intra42.js';
 import { describeZodError } from '../../lib/zodMessage.js';
 import { ensurePeople } from '../people/ensurePerson.js';
-import { type Claim, claimDeliveries, type DeliveryEnd, finishDelivery } from './deliveries.js';
+import { type Claim, claimDeliveries, type DeliveryEnd, finishDeliveries } from './deliveries.js';
 import { destroySchema, type ScaleTeamEvent, scaleTeamSchema } from './intra42Contract.js';
 import { INTRA42_SOURCE } from './people.js';
 import type { Receipt } from './receive.js';
-import { applyScaleTeam, type IngestResult, planScaleTeam, type ScaleTeamPlan } from './scaleTeam.js';
+import { applyScaleTeam, applyScaleTeams, type IngestResult, planScaleTeam, type ScaleTeamPlan } from './scaleTeam.js';
 
 /** One delivery whose headers passed: its event, its id and its body (parsed JSON, or a Buffer/string). */
 export interface Arrival {
@@ -123,18 +123,33 @@ export async function ingestBatch(settings: BatchSettings, arrivals: readonly Ar
           INTRA42_SOURCE,
           plans.flatMap((p) => (p.kind === 'upsert' ? p.people : [])),
         );
+    const receipts = new Map<number, Receipt>();
+    if (!isolated) {
+      // The batch's plans carried out together; any failure undoes them all and isolates each.
+      const planned = mine.filter((i) => 'plan' in (prepared[i] as Prepared));
+      const applied = await applyScaleTeams(
+        trx,
+        planned.map((i) => (prepared[i] as { plan: ScaleTeamPlan }).plan),
+        people as Map<string, string>,
+      );
+      planned.forEach((i, n) => {
+        receipts.set(i, applied[n] as Receipt);
+      });
+    }
     const results = new Map<number, Receipt>();
+    const ends: Array<{ id: string; deliveryId: string; end: DeliveryEnd }> = [];
     for (const [n, i] of mine.entries()) {
       const p = prepared[i] as Prepared;
-      const claim = claims.get((arrivals[i] as Arrival).deliveryId) as Claim & { claimed: true };
+      const arrival = arrivals[i] as Arrival;
+      const claim = claims.get(arrival.deliveryId) as Claim & { claimed: true };
       let receipt: Receipt;
       if ('refused' in p) receipt = p.refused;
       else if ('failure' in p) receipt = failedReceipt(p.failure);
-      else if (!isolated) receipt = await applyScaleTeam(trx, p.plan, people as Map<string, string>);
-      else receipt = await isolate(trx, `delivery_${n}`, p.plan);
-      await finishDelivery(trx, claim.id, endOf((arrivals[i] as Arrival).event, receipt, p));
+      else receipt = receipts.get(i) ?? (await isolate(trx, `delivery_${n}`, p.plan));
+      ends.push({ id: claim.id, deliveryId: arrival.deliveryId, end: endOf(arrival.event, receipt, p) });
       results.set(i, { ...receipt, deliveryRowId: claim.id });
     }
+    await finishDeliveries(trx, INTRA42_SOURCE, ends);
     return { claims, results };
   }
 }

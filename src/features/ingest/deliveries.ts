@@ -104,10 +104,10 @@ export async function claimDeliveries(
     lease_until: leaseUntil,
     dead_lettered_at: null,
   }));
-  for (let i = 0; i < rows.length; i += 50) {
+  for (let i = 0; i < rows.length; i += 100) {
     const inserted = await trx
       .insertInto('deliveries')
-      .values(rows.slice(i, i + 50))
+      .values(rows.slice(i, i + 100))
       .onConflict((oc) => oc.columns(['source', 'delivery_id']).doNothing())
       .returning(['id', 'delivery_id'])
       .execute();
@@ -130,16 +130,60 @@ export interface DeliveryEnd {
   deadLetteredAt?: string | null;
 }
 
+/**
+ * The outcomes of a batch's deliveries, claimed earlier in this transaction, in one statement per
+ * 100: an insert that meets each row's id and writes the outcome over it (an UPDATE cannot set
+ * each row its own values in SQL both engines speak). The values given for the key columns are the
+ * rows' own; received_at is never written (the claim's time stays).
+ */
+export async function finishDeliveries(
+  trx: Executor,
+  source: string,
+  ends: ReadonlyArray<{ id: string; deliveryId: string; end: DeliveryEnd }>,
+): Promise<void> {
+  const receivedAt = new Date().toISOString();
+  for (let i = 0; i < ends.length; i += 100) {
+    await trx
+      .insertInto('deliveries')
+      .values(
+        ends.slice(i, i + 100).map(({ id, deliveryId, end }) => ({
+          id,
+          source,
+          delivery_id: deliveryId,
+          received_at: receivedAt,
+          ...endColumns(end),
+          dead_lettered_at: end.deadLetteredAt ?? null,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          outcome: eb.ref('excluded.outcome'),
+          status_code: eb.ref('excluded.status_code'),
+          error: eb.ref('excluded.error'),
+          summary: eb.ref('excluded.summary'),
+          meeting_id: eb.ref('excluded.meeting_id'),
+          lease_until: null,
+          dead_lettered_at: eb.fn.coalesce('excluded.dead_lettered_at', 'deliveries.dead_lettered_at'),
+        })),
+      )
+      .execute();
+  }
+}
+
+const endColumns = (end: DeliveryEnd) => ({
+  outcome: end.outcome,
+  status_code: end.statusCode,
+  error: end.error?.slice(0, 1000) ?? null,
+  summary: end.summary?.slice(0, 300) ?? null,
+  meeting_id: end.meetingId ?? null,
+  lease_until: null,
+});
+
 export async function finishDelivery(db: Executor, id: string, end: DeliveryEnd): Promise<void> {
   await db
     .updateTable('deliveries')
     .set({
-      outcome: end.outcome,
-      status_code: end.statusCode,
-      error: end.error?.slice(0, 1000) ?? null,
-      summary: end.summary?.slice(0, 300) ?? null,
-      meeting_id: end.meetingId ?? null,
-      lease_until: null,
+      ...endColumns(end),
       ...(end.deadLetteredAt ? { dead_lettered_at: end.deadLetteredAt } : {}),
     })
     .where('id', '=', id)

@@ -1,7 +1,13 @@
 import type { Executor } from '../../db/database.js';
 import type { Intra42Api } from '../../integrations/intra42.js';
 import { AppError } from '../../lib/errors.js';
-import { cancelByExternalIdIn, type ExternalMeeting, upsertExternalMeetingIn } from '../meetings/external.js';
+import {
+  cancelByExternalIdIn,
+  type ExternalMeeting,
+  type UpsertOutcome,
+  upsertExternalMeetingIn,
+  upsertExternalMeetingsIn,
+} from '../meetings/external.js';
 import { sourceOrigin } from '../meetings/settings.js';
 import type { NamedIdentity } from '../people/ensurePerson.js';
 import { personIdsByExternalId } from '../people/queries.js';
@@ -125,16 +131,61 @@ export async function applyScaleTeam(
       meetingId: result.meetingId,
     };
   }
+  const result = await upsertExternalMeetingIn(trx, {
+    meeting: meetingOf(plan, personIds),
+    ...(now && { now }),
+  });
+  return upserted(plan, result);
+}
+
+/**
+ * `applyScaleTeam` for a batch's plans, in their order, with most of the work done once for all:
+ * the scale teams new here are made together (`upsertExternalMeetingsIn`). A scale team that a
+ * destroy in the batch names has all its plans carried out one by one, in order, after the others
+ * (scale teams are independent: only the order within one matters).
+ */
+export async function applyScaleTeams(
+  trx: Executor,
+  plans: readonly ScaleTeamPlan[],
+  personIds: ReadonlyMap<string, string | AppError>,
+  now?: Date,
+): Promise<IngestResult[]> {
+  const destroyed = new Set(plans.flatMap((p) => (p.kind === 'destroy' ? [p.externalId] : [])));
+  const together: number[] = [];
+  const alone: number[] = [];
+  plans.forEach((plan, i) => {
+    const externalId = plan.kind === 'destroy' ? plan.externalId : plan.meeting.externalId;
+    (destroyed.has(externalId) ? alone : together).push(i);
+  });
+  const results: IngestResult[] = new Array(plans.length);
+  const upserts = together.map((i) => plans[i] as ScaleTeamPlan & { kind: 'upsert' });
+  const outcomes = await upsertExternalMeetingsIn(
+    trx,
+    upserts.map((plan) => meetingOf(plan, personIds)),
+    now ? { now } : {},
+  );
+  together.forEach((i, n) => {
+    results[i] = upserted(upserts[n] as ScaleTeamPlan & { kind: 'upsert' }, outcomes[n] as UpsertOutcome);
+  });
+  for (const i of alone) results[i] = await applyScaleTeam(trx, plans[i] as ScaleTeamPlan, personIds, now);
+  return results;
+}
+
+/** The meeting a plan describes, with its people's ids (a login that met a conflict throws it). */
+function meetingOf(
+  plan: ScaleTeamPlan & { kind: 'upsert' },
+  personIds: ReadonlyMap<string, string | AppError>,
+): ExternalMeeting {
   const participantIds = plan.people.map((p) => {
     const id = personIds.get(p.externalId);
     if (id instanceof AppError) throw id;
     if (!id) throw new Error(`intra42 person ${p.externalId} was not looked up`);
     return id;
   });
-  const result = await upsertExternalMeetingIn(trx, {
-    meeting: { ...plan.meeting, participantIds },
-    ...(now && { now }),
-  });
+  return { ...plan.meeting, participantIds };
+}
+
+function upserted(plan: ScaleTeamPlan & { kind: 'upsert' }, result: UpsertOutcome): IngestResult {
   const said: Record<string, string> = {
     created: 'announced' in result && !result.announced ? 'Stored (already past, nobody told)' : 'Created',
     updated: 'Updated',

@@ -2,6 +2,8 @@ import { recordAudit } from '../../db/audit.js';
 import type { Db, Executor } from '../../db/database.js';
 import { isBusy, isUniqueViolation } from '../../db/errors.js';
 import { AppError, badRequest } from '../../lib/errors.js';
+import { newId } from '../../lib/ids.js';
+import { nowIso } from '../../lib/time.js';
 import { announceMeetings } from './announce.js';
 import { createMeetings, type MeetingDraft } from './create.js';
 import { cancelMeetingIn, lockMeeting, nextUpdatedAt, notePlace, notePreviousTime, skipWaiting } from './service.js';
@@ -98,27 +100,8 @@ export async function upsertExternalMeetingIn(
         .where('id', '=', existing.id)
         .execute();
     }
-    const draft: MeetingDraft = {
-      source: m.source,
-      externalId: m.externalId,
-      title: m.title,
-      startsAt,
-      durationMinutes: m.durationMinutes ?? null,
-      roomUrl: m.roomUrl ?? null,
-      participantIds,
-      externalUpdatedAt: m.updatedAt ?? null,
-      ...(m.settings && { settings: m.settings }),
-    };
-    const made = await createMeetings(trx, [draft], { announce: future && tell, now });
-    const meetingId = made.ids[0] as string;
-    await recordAudit(trx, {
-      actorId: props.actorId ?? null,
-      action: 'meeting.create',
-      subjectType: 'meeting',
-      subjectId: meetingId,
-      data: { source: m.source, externalId: m.externalId, announced: future && tell },
-    });
-    return { meetingId, outcome: 'created' as const, announced: future && tell };
+    const [made] = await createExternalMeetingsIn(trx, [m], props);
+    return made as UpsertOutcome;
   }
 
   const current = (
@@ -208,6 +191,131 @@ export async function upsertExternalMeetingIn(
     },
   });
   return { meetingId: existing.id, outcome: 'updated' as const, moved, relocated, added, removed };
+}
+
+/**
+ * Many meetings at once, in the caller's transaction, each as `upsertExternalMeetingIn` would have
+ * it in the list's order: the ones new to their source (none stored under the key, and the first
+ * of their key in the list) are made together, in a few statements whatever their number; the
+ * others (updates, a key that comes again, a cancelled meeting made anew) one by one after them,
+ * in order. Keys are independent, so only the order within one key matters, and it is kept.
+ */
+export async function upsertExternalMeetingsIn(
+  trx: Executor,
+  meetings: readonly ExternalMeeting[],
+  props: { actorId?: string | null; now?: Date; announce?: boolean } = {},
+): Promise<UpsertOutcome[]> {
+  const stored = new Set<string>();
+  const bySource = new Map<string, string[]>();
+  for (const m of meetings) bySource.set(m.source, [...(bySource.get(m.source) ?? []), m.externalId]);
+  for (const [source, externalIds] of bySource) {
+    const unique = [...new Set(externalIds)];
+    for (let i = 0; i < unique.length; i += 400) {
+      const rows = await trx
+        .selectFrom('meetings')
+        .select('external_id')
+        .where('source', '=', source)
+        .where('external_id', 'in', unique.slice(i, i + 400))
+        .execute();
+      for (const row of rows) stored.add(`${source}\u0000${row.external_id}`);
+    }
+  }
+  const fresh: number[] = [];
+  const later: number[] = [];
+  const taken = new Set(stored);
+  meetings.forEach((m, i) => {
+    const key = `${m.source}\u0000${m.externalId}`;
+    if (taken.has(key)) later.push(i);
+    else {
+      taken.add(key);
+      fresh.push(i);
+    }
+  });
+  const outcomes: UpsertOutcome[] = new Array(meetings.length);
+  const made = await createExternalMeetingsIn(
+    trx,
+    fresh.map((i) => meetings[i] as ExternalMeeting),
+    props,
+  );
+  fresh.forEach((i, n) => {
+    outcomes[i] = made[n] as UpsertOutcome;
+  });
+  for (const i of later)
+    outcomes[i] = await upsertExternalMeetingIn(trx, { ...props, meeting: meetings[i] as ExternalMeeting });
+  return outcomes;
+}
+
+/**
+ * Makes meetings nobody has stored under their (source, external id) yet — a unique violation if
+ * one has — announced unless their time has passed (stored, nobody told) or `announce` is false.
+ */
+async function createExternalMeetingsIn(
+  trx: Executor,
+  meetings: readonly ExternalMeeting[],
+  props: { actorId?: string | null; now?: Date; announce?: boolean },
+): Promise<Array<UpsertOutcome & { outcome: 'created' }>> {
+  const now = props.now ?? new Date();
+  const tell = props.announce !== false;
+  const drafts = meetings.map((m): MeetingDraft & { announced: boolean } => {
+    const participantIds = [...new Set(m.participantIds)];
+    if (!participantIds.length) throw badRequest('participants: must name at least one person.', 'participants');
+    const startsAt = m.startsAt ? new Date(m.startsAt).toISOString() : null;
+    const future = !startsAt || Date.parse(startsAt) > now.getTime();
+    return {
+      source: m.source,
+      externalId: m.externalId,
+      title: m.title,
+      startsAt,
+      durationMinutes: m.durationMinutes ?? null,
+      roomUrl: m.roomUrl ?? null,
+      participantIds,
+      externalUpdatedAt: m.updatedAt ?? null,
+      ...(m.settings && { settings: m.settings }),
+      announced: future && tell,
+    };
+  });
+  const ids = new Map<MeetingDraft, string>();
+  // Told and untold ones apart (a past evaluation is stored, nobody told): one call each at most.
+  for (const announce of [true, false]) {
+    const group = drafts.filter((d) => d.announced === announce);
+    if (!group.length) continue;
+    const made = await createMeetings(
+      trx,
+      group.map(({ announced: _, ...draft }) => draft),
+      { announce, now },
+    );
+    group.forEach((draft, i) => {
+      ids.set(draft, made.ids[i] as string);
+    });
+  }
+  const at = nowIso();
+  const outcomes = drafts.map((d) => ({
+    meetingId: ids.get(d) as string,
+    outcome: 'created' as const,
+    announced: d.announced,
+  }));
+  for (let i = 0; i < outcomes.length; i += 100) {
+    // recordAudit's rows, written together.
+    await trx
+      .insertInto('audit_log')
+      .values(
+        outcomes.slice(i, i + 100).map((o, k) => ({
+          id: newId(),
+          at,
+          actor_id: props.actorId ?? null,
+          action: 'meeting.create',
+          subject_type: 'meeting',
+          subject_id: o.meetingId,
+          data: JSON.stringify({
+            source: drafts[i + k]?.source,
+            externalId: drafts[i + k]?.externalId,
+            announced: o.announced,
+          }),
+        })),
+      )
+      .execute();
+  }
+  return outcomes;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { NotificationKind, NotificationsTable } from '../../db/schema.js';
 import { newId } from '../../lib/ids.js';
 import { DEFAULT_REMINDER_MINUTES } from '../meetings/settings.js';
 import type { MessageMeeting } from './messageMeeting.js';
-import { parsePayload } from './payload.js';
+import type { NotificationPayload } from './payload.js';
 
 export type FollowOnMeeting = Pick<
   MessageMeeting,
@@ -37,12 +37,13 @@ export function reminderDue(meeting: Pick<MessageMeeting, 'startsAt' | 'reminder
 export function followOnRows(
   meeting: FollowOnMeeting,
   kind: NotificationKind,
-  queued: NotificationsTable[],
+  /** The rows just queued, each with its payload as an object (not parsed back from the row's text). */
+  queued: ReadonlyArray<{ row: NotificationsTable; payload: NotificationPayload }>,
   now: Date,
 ): NotificationsTable[] {
   const out: NotificationsTable[] = [];
   const clone = (
-    row: NotificationsTable,
+    { row, payload }: { row: NotificationsTable; payload: NotificationPayload },
     next: NotificationKind,
     revision: string,
     due: string,
@@ -51,7 +52,7 @@ export function followOnRows(
     ...row,
     id: newId(),
     kind: next,
-    payload: JSON.stringify({ ...parsePayload(row.payload), kind: next, ...extra }),
+    payload: JSON.stringify({ ...payload, kind: next, ...extra }),
     next_attempt_at: due,
     dedupe_key: [meeting.id, next, revision, row.channel, row.person_id ?? '*'].join(':'),
   });

@@ -79,10 +79,16 @@ export async function queueMeetingMessages(
         props.kind === 'intro' ? meeting.introTemplate : props.kind === 'reminder' ? meeting.reminderTemplate : null,
       ...(props.kind === 'reminder' && { leadMinutes: meeting.reminderMinutes ?? DEFAULT_REMINDER_MINUTES }),
     };
-    const firstRow = rows.length;
+    // This meeting's rows with their payloads as objects, for the reminders and follow-ups cloned from them.
+    const queued: Array<{ row: NotificationsTable; payload: NotificationPayload }> = [];
     const key = (channel: string, who: string) =>
       [meeting.id, props.kind, props.revision ?? '', channel, who].join(':');
-    const row = (channel: NotificationChannel, personId: string | null, payload: NotificationPayload) => ({
+    const row = (channel: NotificationChannel, personId: string | null, payload: NotificationPayload) => {
+      const made = messageRow(channel, personId, payload);
+      queued.push({ row: made, payload });
+      return made;
+    };
+    const messageRow = (channel: NotificationChannel, personId: string | null, payload: NotificationPayload) => ({
       id: newId(),
       meeting_id: meeting.id,
       person_id: personId,
@@ -125,7 +131,7 @@ export async function queueMeetingMessages(
     // Another system, not a person, reads the webhook: one event per meeting and change.
     if (channels.has('webhook')) rows.push(row('webhook', null, { ...base }));
     // Keep last in this loop: reminders and follow-ups go to every channel queued above.
-    rows.push(...followOnRows(meeting, props.kind, rows.slice(firstRow), new Date(now)));
+    rows.push(...followOnRows(meeting, props.kind, queued, new Date(now)));
   }
   for (let i = 0; i < rows.length; i += 100) {
     // A message already queued for this change (same dedupe key) is not queued again.

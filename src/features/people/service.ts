@@ -108,7 +108,7 @@ export async function createNamedPeople(
   );
   if (people.some((p) => !p.username)) throw badRequest('username: is required', 'username');
   const added = new Set<string>();
-  for (const chunk of chunks(people, 20)) {
+  for (const chunk of chunks(people, 100)) {
     const rows = await db
       .insertInto('people')
       .values(chunk.map(({ assistant_id: _, ...values }) => values))

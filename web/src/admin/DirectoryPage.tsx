@@ -10,11 +10,6 @@ import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
 import { ImportRunsTable, ScheduledSyncCard } from './DirectoryRuns';
 
-interface ChosenFeed {
-  fileName: string;
-  feed: string;
-}
-
 type Step =
   | { kind: 'idle' }
   | { kind: 'running'; dryRun: boolean; done: number; total: number }
@@ -27,7 +22,7 @@ const number = (n: number) => n.toLocaleString('en');
 export function DirectoryPage() {
   useDocumentTitle('Staff directory');
   const status = useLoad('directory', getDirectoryStatus);
-  const [chosen, setChosen] = useState<ChosenFeed | null>(null);
+  const [chosen, setChosen] = useState<File | null>(null);
   const [prune, setPrune] = useState(false);
   const [step, setStep] = useState<Step>({ kind: 'idle' });
   const [error, setError] = useState<string | null>(null);
@@ -36,7 +31,8 @@ export function DirectoryPage() {
     const file = event.target.files?.[0];
     setStep({ kind: 'idle' });
     setError(null);
-    setChosen(file ? { fileName: file.name, feed: await file.text() } : null);
+    // A copy taken now: "Apply" must send what "Check" read, even if the file changes on disk meanwhile.
+    setChosen(file ? new File([await file.arrayBuffer()], file.name, { type: file.type }) : null);
   }
 
   async function run(dryRun: boolean) {
@@ -44,7 +40,7 @@ export function DirectoryPage() {
     setError(null);
     setStep({ kind: 'running', dryRun, done: 0, total: 0 });
     try {
-      const summary = await runImport({ ...chosen, prune, dryRun }, ({ done, total }) =>
+      const summary = await runImport({ file: chosen, prune, dryRun }, ({ done, total }) =>
         setStep({ kind: 'running', dryRun, done, total }),
       );
       setStep({ kind: dryRun ? 'checked' : 'applied', summary });

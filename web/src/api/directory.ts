@@ -9,8 +9,8 @@ export function getDirectoryStatus(signal?: AbortSignal): Promise<DirectoryStatu
 }
 
 export interface ImportRequest {
-  fileName: string;
-  feed: string;
+  /** The chosen file: sent as it is, as the request's body. */
+  file: File;
   prune: boolean;
   dryRun: boolean;
 }
@@ -23,16 +23,24 @@ export async function runImport(
   request: ImportRequest,
   onProgress: (progress: { done: number; total: number }) => void,
 ): Promise<ImportSummaryView> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/x-ndjson' };
+  const headers: Record<string, string> = {
+    'content-type': request.file.type || 'application/octet-stream',
+    accept: 'application/x-ndjson',
+  };
   const token = readCookie(CSRF_COOKIE);
   if (token !== null) headers[CSRF_HEADER] = token;
   let response: Response;
   try {
-    response = await fetch('/api/v1/admin/directory/imports', {
+    const query = new URLSearchParams({
+      fileName: request.file.name,
+      prune: String(request.prune),
+      dryRun: String(request.dryRun),
+    });
+    response = await fetch(`/api/v1/admin/directory/imports?${query}`, {
       method: 'POST',
       headers,
       credentials: 'same-origin',
-      body: JSON.stringify(request),
+      body: request.file,
     });
   } catch {
     throw new ApiError(0, 'network_error', 'We couldn’t reach the server. Check your connection and try again.');

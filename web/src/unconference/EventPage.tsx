@@ -14,7 +14,6 @@ import {
 import { useAuth } from '../auth/authContext';
 import { Notice } from '../ui/Alert';
 import { Button } from '../ui/Button';
-import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { toFormError } from '../ui/formError';
 import { LoadError } from '../ui/LoadError';
 import { Loading } from '../ui/Spinner';
@@ -25,6 +24,7 @@ import { useLoad } from '../ui/useLoad';
 import { formatDay, INTEREST_OPTIONS, PHASE_BADGES, PHASE_LABELS, plural } from './format';
 import { EditProposalForm } from './proposals/EditProposalForm';
 import { ProposalForm } from './proposals/ProposalForm';
+import { WithdrawSessionButton } from './proposals/WithdrawSessionButton';
 
 function ProposeForm({ eventId, onProposed }: { eventId: string; onProposed: (p: ProposalDetail) => void }) {
   return (
@@ -105,7 +105,6 @@ function ProposalCard({
   onWithdrawn: () => void;
 }) {
   const withdraw = useAsyncAction();
-  const [confirming, setConfirming] = useState(false);
   const [editing, setEditing] = useState(false);
   const [saved, setSaved] = useState<'saved' | 'waits' | null>(null);
   if (editing) {
@@ -168,28 +167,19 @@ function ProposalCard({
             </Button>
           ) : null}
           {canWithdraw ? (
-            <Button size="sm" variant="ghost" busy={withdraw.busy} onClick={() => setConfirming(true)}>
-              Withdraw
-            </Button>
+            <WithdrawSessionButton
+              title={proposal.title}
+              busy={withdraw.busy}
+              onWithdraw={() =>
+                void withdraw.run(async () => {
+                  await withdrawSession(proposal.id);
+                  onWithdrawn();
+                })
+              }
+            />
           ) : null}
         </div>
       ) : null}
-      <ConfirmDialog
-        open={confirming}
-        title="Withdraw this session?"
-        confirmLabel="Withdraw"
-        danger
-        onCancel={() => setConfirming(false)}
-        onConfirm={() => {
-          setConfirming(false);
-          void withdraw.run(async () => {
-            await withdrawSession(proposal.id);
-            onWithdrawn();
-          });
-        }}
-      >
-        “{proposal.title}” and everyone’s ratings of it will be removed.
-      </ConfirmDialog>
       {withdraw.error ? <p className="field-error">{withdraw.error.message}</p> : null}
     </article>
   );

@@ -9,11 +9,11 @@ import {
 } from '../../api/unconference';
 import { ErrorAlert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
-import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { StatusMessage } from '../../ui/StatusMessage';
 import { useAsyncAction } from '../../ui/useAsyncAction';
 import { AllowedSlotsPicker, availabilitySummary } from './AllowedSlotsPicker';
 import { EditProposalForm } from './EditProposalForm';
+import { WithdrawSessionButton } from './WithdrawSessionButton';
 
 type Mode = 'view' | 'edit' | 'slots';
 
@@ -37,7 +37,6 @@ export function AdminProposalCard({
 }) {
   const [mode, setMode] = useState<Mode>('view');
   const [done, setDone] = useState<string | null>(null);
-  const [confirming, setConfirming] = useState(false);
   const action = useAsyncAction();
   const act = (work: () => Promise<unknown>, message: string) =>
     void action.run(async () => {
@@ -141,24 +140,12 @@ export function AdminProposalCard({
           <Button size="sm" onClick={() => setMode('slots')}>
             Available slots
           </Button>
-          <Button size="sm" variant="ghost" onClick={() => setConfirming(true)}>
-            Withdraw
-          </Button>
+          <WithdrawSessionButton
+            title={proposal.title}
+            onWithdraw={() => act(() => withdrawSession(proposal.id), 'Withdrawn.')}
+          />
         </div>
       ) : null}
-      <ConfirmDialog
-        open={confirming}
-        title="Withdraw this session?"
-        confirmLabel="Withdraw"
-        danger
-        onCancel={() => setConfirming(false)}
-        onConfirm={() => {
-          setConfirming(false);
-          act(() => withdrawSession(proposal.id), 'Withdrawn.');
-        }}
-      >
-        “{proposal.title}” and everyone’s ratings of it will be removed.
-      </ConfirmDialog>
     </article>
   );
 }

@@ -1,0 +1,170 @@
+/**
+ * What one ingested event costs, counted rather than timed (`npx tsx bench/ingestSteps.ts`), for a
+ * shared machine where wall time says little: the 42 receiver (the webhook's and the queue's) fed
+ * scale_team creates with distinct ids in waves that overlap like concurrent requests, on SQLite
+ * and (with CONVENE_BENCH_POSTGRES_URL) PostgreSQL. Per event: SQL statements sent (each a round
+ * trip on PostgreSQL), transactions, this process's CPU, and on PostgreSQL the server backends' CPU
+ * (read from /proc). The same figures for a bare insert loop (one row, one commit) give the ratio.
+ *
+ * CONVENE_BENCH_INGEST_EVENTS (default 1000), CONVENE_BENCH_WAVE (default 32: the webhook bench's
+ * concurrency; the queue's prefetch is 32 by default too).
+ */
+import { readFileSync } from 'node:fs';
+import { type KyselyPlugin, sql } from 'kysely';
+import { openContext } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import type { Db } from '../src/db/database.js';
+import { intra42Receiver } from '../src/features/ingest/receive.js';
+import { newId } from '../src/lib/ids.js';
+import { freshDatabase } from './support.js';
+
+const EVENTS = Number(process.env.CONVENE_BENCH_INGEST_EVENTS ?? 1000);
+const WAVE = Number(process.env.CONVENE_BENCH_WAVE ?? 32);
+const later = new Date(Date.now() + 3 * 3_600_000).toISOString();
+const SECRET = 'bench-create-secret';
+
+/** Counts what reaches the database: statements, and how many of them open a transaction. */
+function counter() {
+  const seen = { statements: 0 };
+  const plugin: KyselyPlugin = {
+    transformQuery(args) {
+      seen.statements++;
+      return args.node;
+    },
+    async transformResult(args) {
+      return args.result;
+    },
+  };
+  return { seen, plugin };
+}
+
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+/** CPU ms the PostgreSQL backends serving this database have used so far (Linux /proc). */
+async function backendCpuMs(db: Db, engine: string): Promise<number> {
+  if (engine !== 'postgres') return 0;
+  const { rows } = await sql<{
+    pid: number;
+  }>`select pid from pg_stat_activity where datname = current_database()`.execute(db);
+  const tick = 10; // ms per clock tick (USER_HZ = 100 on Linux)
+  let total = 0;
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      total += (Number(fields[11]) + Number(fields[12])) * tick;
+    } catch {
+      // A backend that ended meanwhile.
+    }
+  }
+  return total;
+}
+
+async function measure(engine: 'sqlite' | 'postgres') {
+  const database = await freshDatabase(engine);
+  const config = loadConfig({
+    env: { LOG_LEVEL: 'silent' },
+    cwd: '/nonexistent-convene-config-dir',
+    overrides: {
+      databaseUrl: database.url,
+      'intra42.webhooks': `scale_team.create:${SECRET}`,
+      'notifications.email.smtpUrl': 'smtp://127.0.0.1:9',
+    },
+  });
+  const ctx = await openContext(config, { longRunning: true });
+  const { seen, plugin } = counter();
+  const db = ctx.database.db.withPlugin(plugin);
+  try {
+    // Warm up the pool's connections (and the JIT) before counting.
+    await db.selectFrom('deliveries').select('id').limit(1).execute();
+
+    let cpu0 = cpuMs();
+    let server0 = await backendCpuMs(ctx.database.db, engine);
+    let s0 = seen.statements;
+    for (let i = 0; i < EVENTS; i++) {
+      await db
+        .insertInto('deliveries')
+        .values({
+          id: newId(),
+          source: 'bench',
+          delivery_id: `b-${i}`,
+          received_at: new Date().toISOString(),
+          outcome: 'ok',
+          status_code: 200,
+          error: null,
+          summary: null,
+          meeting_id: null,
+          lease_until: null,
+          dead_lettered_at: null,
+        })
+        .execute();
+    }
+    const bare = {
+      cpu: (cpuMs() - cpu0) / EVENTS,
+      server: ((await backendCpuMs(ctx.database.db, engine)) - server0) / EVENTS,
+      statements: (seen.statements - s0) / EVENTS,
+    };
+
+    const receive = intra42Receiver({ db, config, channel: 'webhook' });
+    const headers = (id: number) => ({
+      'x-model': 'scale_team',
+      'x-event': 'create',
+      'x-secret': SECRET,
+      'x-delivery': `s-${id}`,
+    });
+    const body = (id: number) =>
+      Buffer.from(
+        JSON.stringify({
+          id,
+          begin_at: later,
+          user: { login: `eval${id}` },
+          team: { id, name: 'libft', users: [{ login: `stud${id}a` }, { login: `stud${id}b` }] },
+        }),
+      );
+    cpu0 = cpuMs();
+    server0 = await backendCpuMs(ctx.database.db, engine);
+    s0 = seen.statements;
+    const wall0 = performance.now();
+    for (let i = 0; i < EVENTS; i += WAVE) {
+      const ids = Array.from({ length: Math.min(WAVE, EVENTS - i) }, (_, k) => 1_000_000 + i + k);
+      const receipts = await Promise.all(ids.map((id) => receive(headers(id), body(id))));
+      const bad = receipts.find((r) => r.outcome !== 'ok');
+      if (bad) throw new Error(`${bad.status} ${bad.message}`);
+    }
+    const wall = performance.now() - wall0;
+    const ingest = {
+      cpu: (cpuMs() - cpu0) / EVENTS,
+      server: ((await backendCpuMs(ctx.database.db, engine)) - server0) / EVENTS,
+      statements: (seen.statements - s0) / EVENTS,
+    };
+    const queued = await ctx.database.db
+      .selectFrom('notifications')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const round = (n: number) => Number(n.toFixed(3));
+    return {
+      engine,
+      wave: WAVE,
+      'statements/event': round(ingest.statements),
+      'cpu ms/event': round(ingest.cpu),
+      'server cpu ms/event': round(ingest.server),
+      'bare cpu ms/row': round(bare.cpu),
+      'bare server ms/row': round(bare.server),
+      'cpu ratio': round((bare.cpu + bare.server) / (ingest.cpu + ingest.server)),
+      'wall events/s': Math.round((EVENTS / wall) * 1000),
+      'messages/event': round(Number(queued.n) / EVENTS),
+    };
+  } finally {
+    await ctx.database.close();
+    await database.drop();
+  }
+}
+
+const rows = [await measure('sqlite')];
+if (process.env.CONVENE_BENCH_POSTGRES_URL) rows.push(await measure('postgres'));
+console.log(
+  `${EVENTS} creates in waves of ${WAVE}; cpu ratio = (bare insert's node + server CPU per row) ÷ (ingest's per event).`,
+);
+console.table(rows);
