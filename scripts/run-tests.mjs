@@ -3,9 +3,13 @@
 //
 // 1. Brings dist/ (and web/dist/ when browser tests run) up to date, because the processes the
 //    tests start run from the build.
-// 2. Compiles the test files to .test-build/ (scripts/test-build.mjs says how), against dist/.
+// 2. Compiles the test files to .test-build/ (scripts/test-build.mjs says how), against dist/, and
+//    with CONVENE_TEST_POSTGRES_URL makes one migrated PostgreSQL database that the files copy
+//    (scripts/test-template.mjs); it is dropped at the end.
 // 3. Runs the files in parallel, each in its own process (they share nothing: every file makes its
-//    own databases, ports and temp dirs), the longest first so that no slow file starts last.
+//    own databases, ports and temp dirs), the longest first so that no slow file starts last. A long
+//    file whose tests all run once per engine can ask to run as two processes, one per engine
+//    (test-files.mjs, SPLIT_MARK).
 //    Browser files take a separate, smaller number of slots: each drives a Chromium.
 // 4. Prints each file's report when it finishes, then the totals in node's own summary lines
 //    (`# pass N`, `# fail N`). Exits non-zero when any file fails.
@@ -20,7 +24,17 @@ import { availableParallelism } from 'node:os';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildTests, ensureServerBuild, ensureWebBuild, testBuildOf } from './test-build.mjs';
-import { findTestFiles, isBrowserFile, loadDurations, longestFirst, saveDurations } from './test-files.mjs';
+import {
+  engineOf,
+  fileOf,
+  findTestFiles,
+  isBrowserFile,
+  loadDurations,
+  longestFirst,
+  saveDurations,
+  testRuns,
+} from './test-files.mjs';
+import { dropPostgresTemplate, makePostgresTemplate } from './test-template.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -42,6 +56,9 @@ function positive(text) {
 // Named files may be given relative to the current directory; they run from the repository's root.
 const named = process.argv.slice(2).map((file) => relative(root, resolve(file)));
 const files = named.length ? named : findTestFiles(root);
+const postgresUrl = process.env.CONVENE_TEST_POSTGRES_URL;
+// A file marked so runs as one process per engine (test-files.mjs, SPLIT_MARK).
+const runs = testRuns(root, files, Boolean(postgresUrl));
 if (files.length === 0) {
   process.stderr.write('No test files to run.\n');
   process.exit(1);
@@ -51,6 +68,9 @@ ensureServerBuild(root);
 if (files.some(isBrowserFile)) ensureWebBuild(root);
 const testBuildMs = await buildTests(root);
 process.stdout.write(`# tests compiled to .test-build/ in ${(testBuildMs / 1000).toFixed(1)} s\n`);
+
+// One migrated PostgreSQL database that the files copy rather than migrating each of theirs.
+const template = postgresUrl ? await makePostgresTemplate(root, postgresUrl) : undefined;
 
 const children = new Set();
 
@@ -62,8 +82,13 @@ function killGroup(pid) {
   }
 }
 
-function stopAll(code) {
+let stopping = false;
+
+async function stopAll(code) {
+  // Nothing more starts while the template is dropped (a stopped file's end would start the next).
+  stopping = true;
   for (const child of children) killGroup(child.pid);
+  await dropPostgresTemplate(postgresUrl, template);
   process.exit(code);
 }
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => stopAll(130));
@@ -71,19 +96,23 @@ for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => stopAll(130
 process.stdout.on('error', () => stopAll(1));
 
 const durations = loadDurations(root);
-const queue = longestFirst(root, files, durations);
+const queue = longestFirst(root, runs, durations);
 const results = [];
 // The files in flight (a file named twice runs twice: handy to shake out a flaky test).
 const running = new Map();
 let launched = 0;
 const started = Date.now();
 
-process.stdout.write(`# running ${files.length} test files, ${jobs} at a time (browser files: ${browserJobs})\n`);
+const halves = runs.length - files.length;
+process.stdout.write(
+  `# running ${files.length} test files${halves ? ` (${halves} of them as one process per engine)` : ''}, ` +
+    `${jobs} at a time (browser files: ${browserJobs})\n`,
+);
 
 await new Promise((resolveAll) => {
   const next = () => {
     if (queue.length === 0 && running.size === 0) return resolveAll();
-    while (running.size < jobs) {
+    while (running.size < jobs && !stopping) {
       const browsersBusy = [...running.values()].filter(isBrowserFile).length;
       const index = queue.findIndex((file) => !isBrowserFile(file) || browsersBusy < browserJobs);
       if (index < 0) break;
@@ -102,19 +131,26 @@ await new Promise((resolveAll) => {
 });
 
 saveDurations(root, durations, results);
+await dropPostgresTemplate(postgresUrl, template);
 process.exit(summarise() ? 0 : 1);
 
-/** Runs one test file in a process of its own and collects its report. */
+/** Runs one test file (or one engine's half of it) in a process of its own and collects its report. */
 function runFile(file) {
+  const engine = engineOf(file);
   return new Promise((resolve) => {
     const begun = Date.now();
     // Run directly, not through `node --test`: node:test reports the same way, without a second process.
     // The compiled file, by plain node; source maps point stack traces at the TypeScript lines.
-    const command = [process.execPath, '--enable-source-maps', '--test-reporter=spec', testBuildOf(root, file)];
+    const command = [process.execPath, '--enable-source-maps', '--test-reporter=spec', testBuildOf(root, fileOf(file))];
     if (measureCpu) command.unshift('/usr/bin/time', '-f', `${CPU_MARK}%U %S`);
     const child = spawn(command[0], command.slice(1), {
       cwd: root,
-      env: { ...process.env, CONVENE_TEST_BUILT: '1' },
+      env: {
+        ...process.env,
+        CONVENE_TEST_BUILT: '1',
+        ...(engine && { CONVENE_TEST_ENGINE: engine }),
+        ...(template && { CONVENE_TEST_POSTGRES_TEMPLATE: template }),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group, so that a stuck file is stopped with every server and browser it started.
       detached: true,

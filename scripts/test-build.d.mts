@@ -3,3 +3,5 @@ export function staleServerSource(root: string): string | null;
 export function staleWebSource(root: string): string | null;
 export function ensureServerBuild(root: string): void;
 export function ensureWebBuild(root: string): void;
+/** Where a source file's compiled test build is: test/a.test.ts → ROOT/.test-build/test/a.test.js. */
+export function testBuildOf(root: string, source: string): string;

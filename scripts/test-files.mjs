@@ -20,15 +20,41 @@ export function findTestFiles(root) {
 
 export const isBrowserFile = (file) => /(^|[\\/])browser[\\/]/.test(file);
 
-// Each run's durations, kept out of the repository: a fresh clone falls back to the estimate below.
-const durationsFile = (root) => join(root, 'node_modules', '.cache', 'convene-tests', 'durations.json');
+/**
+ * A file whose every test runs once per engine may say so with this line; the runner then runs it
+ * as two processes, `file [sqlite]` and `file [postgres]` (CONVENE_TEST_ENGINE tells each which),
+ * so that a long file's two halves run side by side instead of one after the other.
+ */
+export const SPLIT_MARK = '// test-runner: one process per engine';
+const ENGINE_SUFFIX = / \[(sqlite|postgres)\]$/;
 
-export function loadDurations(root) {
+/** The test runs: a file, or its two halves when it is marked and PostgreSQL is under test. */
+export function testRuns(root, files, withPostgres) {
+  return files.flatMap((file) => {
+    const path = join(root, file);
+    const marked = withPostgres && existsSync(path) && readFileSync(path, 'utf8').includes(SPLIT_MARK);
+    return marked ? [`${file} [sqlite]`, `${file} [postgres]`] : [file];
+  });
+}
+
+/** The file of a test run, and the one engine it runs on (undefined: every engine). */
+export const fileOf = (run) => run.replace(ENGINE_SUFFIX, '');
+export const engineOf = (run) => ENGINE_SUFFIX.exec(run)?.[1];
+
+// Each run's durations, kept out of the repository. A fresh clone (CI) has none: it starts from
+// test-durations.json beside this file (the longest files of one whole run, for their order only),
+// then the estimate below for a file that is in neither.
+const durationsFile = (root) => join(root, 'node_modules', '.cache', 'convene-tests', 'durations.json');
+const readJson = (path) => {
   try {
-    return JSON.parse(readFileSync(durationsFile(root), 'utf8'));
+    return JSON.parse(readFileSync(path, 'utf8'));
   } catch {
     return {};
   }
+};
+
+export function loadDurations(root) {
+  return { ...readJson(join(root, 'scripts', 'test-durations.json')), ...readJson(durationsFile(root)) };
 }
 
 export function saveDurations(root, durations, results) {
@@ -60,6 +86,7 @@ export function estimate(root, file) {
 }
 
 export function longestFirst(root, files, durations) {
-  const expected = new Map(files.map((file) => [file, durations[file] ?? estimate(root, file)]));
+  const guess = (run) => estimate(root, fileOf(run)) / (engineOf(run) ? 2 : 1);
+  const expected = new Map(files.map((run) => [run, durations[run] ?? guess(run)]));
   return [...files].sort((a, b) => expected.get(b) - expected.get(a));
 }

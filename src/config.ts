@@ -258,6 +258,11 @@ export const configSchema = z
         maxSeconds: z.coerce.number().int().min(1).max(3600).default(120),
         /** A run whose heartbeat is older than this lost its process and is marked failed. */
         staleSeconds: z.coerce.number().int().min(1).max(3600).default(15),
+        /**
+         * Annealing steps per run, on top of the time budget: a run then ends when either is spent,
+         * and the same seed gives the same schedule on any machine. Unset, the time budget alone.
+         */
+        iterations: z.coerce.number().int().min(1).max(1_000_000_000).optional(),
       })
       .strict()
       .default({ maxSeconds: 120, staleSeconds: 15 }),

@@ -48,7 +48,7 @@ for (const engine of enginesUnderTest()) {
     }
 
     test('a backup taken during a stream of writes restores with every row counted equal', async () => {
-      const source = await engine.create();
+      const source = await engine.create({ migrated: true });
       cleanups.push(() => source.drop());
       const ctx = await open(source.url);
       const { db } = ctx.database;
@@ -95,7 +95,7 @@ for (const engine of enginesUnderTest()) {
     });
 
     test('restoring a file that is not a backup says so and changes nothing', async () => {
-      const target = await engine.create();
+      const target = await engine.create({ migrated: true });
       cleanups.push(() => target.drop());
       const ctx = await open(target.url);
       await ctx.database.db.insertInto('settings').values({ key: 'stream-kept', value: '1' }).execute();
@@ -116,7 +116,7 @@ for (const engine of enginesUnderTest()) {
     });
 
     test('--to a folder with --keep keeps the newest backups; the scheduled job does the same', async () => {
-      const source = await engine.create();
+      const source = await engine.create({ migrated: true });
       cleanups.push(() => source.drop());
       const ctx = await open(source.url);
       const folder = join(dir, 'rotating');
@@ -157,7 +157,7 @@ for (const engine of enginesUnderTest()) {
 
     if (engine.engine === 'sqlite') {
       test('a backup from a newer Convene, or a damaged one, is refused before anything changes', async () => {
-        const source = await engine.create();
+        const source = await engine.create({ migrated: true });
         cleanups.push(() => source.drop());
         await open(source.url);
         const file = join(dir, 'future.db');

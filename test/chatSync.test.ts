@@ -1,3 +1,4 @@
+// test-runner: one process per engine
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { cleanupAlumni } from '../src/features/directory/cleanup.js';

@@ -1,3 +1,4 @@
+// test-runner: one process per engine
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';

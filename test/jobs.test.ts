@@ -4,6 +4,7 @@ import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { FastifyBaseLogger } from 'fastify';
 import { Migrator } from 'kysely';
+import { testBuildOf } from '../scripts/test-build.mjs';
 import { type Database, openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { migrations } from '../src/db/migrations/index.js';
@@ -13,6 +14,15 @@ import { scheduledJob } from '../src/jobs/scheduled.js';
 import { enginesUnderTest } from './helpers/databases.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * How to run a TypeScript fixture as a process: its build in .test-build/ (against dist/, as the
+ * runner compiles every test-side file, CONVENE_TEST_BUILT), or through tsx when run some other way.
+ */
+function fixtureCommand(source: string): string[] {
+  if (process.env.CONVENE_TEST_BUILT === '1') return [testBuildOf(root, source)];
+  return ['--import', 'tsx', source];
+}
 
 const MINUTE = 60_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -301,7 +311,7 @@ for (const engine of enginesUnderTest()) {
     test('restarts the service after a crash; SIGTERM stops it before the database closes', async () => {
       const testDatabase = await engine.create();
       cleanups.push(() => testDatabase.drop());
-      const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/processes/workerWithService.ts'], {
+      const child = spawn(process.execPath, fixtureCommand('test/fixtures/processes/workerWithService.ts'), {
         cwd: root,
         env: {
           ...process.env,

@@ -23,7 +23,7 @@ for (const engine of enginesUnderTest()) {
     let ctx: AppContext;
     let env: Record<string, string>;
     before(async () => {
-      database = await engine.create();
+      database = await engine.create({ migrated: true });
       env = { DATABASE_URL: database.url };
       ctx = await openContext(loadConfig({ env, cwd: tmpdir() }));
     });

@@ -24,7 +24,7 @@ for (const engine of enginesUnderTest()) {
         .executeTakeFirst();
 
     before(async () => {
-      database = await engine.create();
+      database = await engine.create({ migrated: true });
       env = { DATABASE_URL: database.url };
       ctx = await openContext(loadConfig({ env, cwd: tmpdir() }));
       for (const [name, eligibility] of [

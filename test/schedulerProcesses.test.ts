@@ -1,3 +1,4 @@
+// test-runner: one process per engine
 import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { after, describe, test } from 'node:test';
@@ -16,7 +17,7 @@ for (const engine of enginesUnderTest()) {
     });
 
     test('each due round is made exactly once', async () => {
-      const database = await engine.create();
+      const database = await engine.create({ migrated: true });
       cleanups.push(() => database.drop());
       const env = { DATABASE_URL: database.url, CONVENE_ADMIN_PASSWORD: 'an admin password 1' };
       const ctx = await openContext(loadConfig({ env, cwd: tmpdir() }));

@@ -45,7 +45,7 @@ for (const engine of enginesUnderTest()) {
     });
 
     test('existing plain credentials stay readable; a key seals them; rotation moves them to a new key', async () => {
-      const database = await engine.create();
+      const database = await engine.create({ migrated: true });
       cleanups.push(() => database.drop());
       const ctx = await openContext(loadConfig({ env: { DATABASE_URL: database.url }, cwd: '/nonexistent' }));
       cleanups.push(() => ctx.database.close());
@@ -109,14 +109,16 @@ for (const engine of enginesUnderTest()) {
       // A damaged value is refused, not misread.
       configureSecrets({ key: key2 });
       const stored = await raw(db, 'slack');
-      const damaged = `${stored.slice(0, -2)}${stored.endsWith('A') ? 'B' : 'A'}${stored.slice(-1)}`;
+      // One character changed (to another one: replacing an 'A' by 'A' would damage nothing).
+      const damaged = `${stored.slice(0, -2)}${stored.at(-2) === 'A' ? 'B' : 'A'}${stored.slice(-1)}`;
+      assert.notEqual(damaged, stored);
       await db.updateTable('channel_settings').set({ secrets: damaged }).where('channel', '=', 'slack').execute();
       await assert.rejects(loadChannels(db), /changed or damaged/);
       configureSecrets({});
     });
 
     test('the link signing key: sealed at the next start once a key is set, links signed before still open, rotated', async () => {
-      const database = await engine.create();
+      const database = await engine.create({ migrated: true });
       cleanups.push(() => database.drop());
       // An install from before: started without a key, so the signing key is stored as it is.
       configureSecrets({});
@@ -164,7 +166,7 @@ for (const engine of enginesUnderTest()) {
 
     if (engine.engine === 'sqlite') {
       test('convene secrets rotate seals what the config wrote; without a key it says what to do', async () => {
-        const database = await engine.create();
+        const database = await engine.create({ migrated: true });
         cleanups.push(() => database.drop());
         const env = { DATABASE_URL: database.url, CONVENE_SLACK_TOKEN: TOKEN };
         const none = await runCli(['secrets', 'rotate'], env);

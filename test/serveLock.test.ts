@@ -1,10 +1,20 @@
+// test-runner: one process per engine
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { enginesUnderTest } from './helpers/databases.js';
-import { type ConveneProcess, runCliProcess, spawnConvene, spawnWorker, startConvene } from './helpers/process.js';
+// The one-off commands (backup, migrate, restore) run in the file's CLI host: a process of its own
+// beside the servers, as a command a person types is, without a node start for each.
+import {
+  type ConveneProcess,
+  runCli,
+  runCliProcess,
+  spawnConvene,
+  spawnWorker,
+  startConvene,
+} from './helpers/process.js';
 
 /** Waits for a line in a running process's output (never a fixed sleep): a slow machine is slower, not red. */
 async function waitForOutput(process: ConveneProcess, pattern: RegExp, what: string): Promise<void> {
@@ -32,12 +42,12 @@ for (const engine of enginesUnderTest()) {
 
     if (engine.engine === 'sqlite') {
       test('a second server on the file exits 3 naming the first; workers and commands work beside it; restore refuses', async () => {
-        const database = await engine.create();
+        const database = await engine.create({ migrated: true });
         cleanups.push(() => database.drop());
         const env = { DATABASE_URL: database.url, CONVENE_ADMIN_PASSWORD: 'an admin password 1' };
         const first = await serve(env);
         const backup = join(dir, 'before.db');
-        assert.equal((await runCliProcess(['backup', '--out', backup], env)).code, 0, 'a backup beside the server');
+        assert.equal((await runCli(['backup', '--out', backup], env)).code, 0, 'a backup beside the server');
 
         const second = await runCliProcess(['serve', '--port', '0'], env);
         assert.equal(second.code, 3, second.output);
@@ -50,10 +60,10 @@ for (const engine of enginesUnderTest()) {
 
         const worker = await spawnWorker(env);
         cleanups.push(async () => worker.child.kill('SIGKILL'));
-        const command = await runCliProcess(['migrate'], env);
+        const command = await runCli(['migrate'], env);
         assert.equal(command.code, 0, command.output);
 
-        const restore = await runCliProcess(['restore', backup], env);
+        const restore = await runCli(['restore', backup], env);
         assert.equal(restore.code, 3, restore.output);
         assert.match(restore.output, new RegExp(`in use by a running Convene server \\(pid ${first.child.pid}\\)`));
         assert.match(restore.output, /Nothing was changed/);
@@ -65,7 +75,7 @@ for (const engine of enginesUnderTest()) {
       });
 
       test('--lock wait takes over when the holder dies, even by kill -9; then restore works once all stop', async () => {
-        const database = await engine.create();
+        const database = await engine.create({ migrated: true });
         cleanups.push(() => database.drop());
         const env = { DATABASE_URL: database.url, CONVENE_ADMIN_PASSWORD: 'an admin password 1' };
         const first = await serve(env);
@@ -80,10 +90,10 @@ for (const engine of enginesUnderTest()) {
         assert.equal((await fetch(`${url}/healthz`)).status, 200);
 
         const backup = join(dir, 'wait.db');
-        assert.equal((await runCliProcess(['backup', '--out', backup], env)).code, 0);
+        assert.equal((await runCli(['backup', '--out', backup], env)).code, 0);
         waiting.child.kill('SIGTERM');
         assert.equal(await waiting.exited, 0);
-        const restore = await runCliProcess(['restore', backup], env);
+        const restore = await runCli(['restore', backup], env);
         assert.equal(restore.code, 0, restore.output);
         assert.match(restore.output, /Restored/);
         const again = await serve(env);
@@ -99,20 +109,20 @@ for (const engine of enginesUnderTest()) {
       });
     } else {
       test('several servers share PostgreSQL; restore refuses while any runs', async () => {
-        const database = await engine.create();
+        const database = await engine.create({ migrated: true });
         cleanups.push(() => database.drop());
         const env = { DATABASE_URL: database.url, CONVENE_ADMIN_PASSWORD: 'an admin password 1' };
         const first = await serve(env);
         const second = await serve(env, ['--no-jobs']);
         assert.equal((await fetch(`${second.url}/healthz`)).status, 200);
         const backup = join(dir, 'pg.dump');
-        assert.equal((await runCliProcess(['backup', '--out', backup], env)).code, 0);
-        const restore = await runCliProcess(['restore', backup], env);
+        assert.equal((await runCli(['backup', '--out', backup], env)).code, 0);
+        const restore = await runCli(['restore', backup], env);
         assert.equal(restore.code, 3, restore.output);
         assert.match(restore.output, /in use by a running Convene server or worker/);
         for (const p of [first, second]) p.child.kill('SIGTERM');
         assert.deepEqual(await Promise.all([first.exited, second.exited]), [0, 0]);
-        const after = await runCliProcess(['restore', backup], env);
+        const after = await runCli(['restore', backup], env);
         assert.equal(after.code, 0, after.output);
       });
     }

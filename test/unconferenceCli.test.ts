@@ -18,7 +18,7 @@ for (const engine of enginesUnderTest()) {
     let env: Record<string, string>;
     const dir = mkdtempSync(join(tmpdir(), 'convene-unconf-cli-'));
     before(async () => {
-      database = await engine.create();
+      database = await engine.create({ migrated: true });
       env = { DATABASE_URL: database.url };
       ctx = await openContext(loadConfig({ env, cwd: tmpdir() }));
     });

@@ -1,3 +1,4 @@
+// test-runner: one process per engine
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createSession } from '../src/features/auth/sessions.js';
@@ -19,6 +20,9 @@ import {
 } from './helpers/unconferenceSchedule.js';
 
 const smtp = await startForFile(new TestSmtp());
+
+/** Annealing steps per run (unconferenceRuns.iterations): ample for the fixtures' few sessions. */
+const RUN_ITERATIONS = 20_000;
 
 const base = (eventId: string) => `/api/v1/admin/unconference/events/${eventId}/schedule`;
 
@@ -106,60 +110,6 @@ forEachEngine(
       assert.ok(
         body.evaluation.overflowing.every((o: { audience: number; capacity: number }) => o.audience > o.capacity),
       );
-    });
-
-    test('one active run per event: a second start is refused (409), also when two start at once', async () => {
-      const { app, ctx } = get();
-      const fixture = await insertUnconference(ctx.database.db, { tag: `one${engine}` });
-      const admin = await adminClient(app);
-      const [a, b] = await Promise.all([
-        admin.post(`${base(fixture.eventId)}/runs`, { seconds: 20 }),
-        admin.post(`${base(fixture.eventId)}/runs`, { seconds: 20 }),
-      ]);
-      assert.deepEqual([a.status, b.status].sort(), [202, 409]);
-      const loser = a.status === 409 ? a : b;
-      assert.equal(loser.body.error.field, 'run');
-      const winner = a.status === 202 ? a : b;
-      const third = await admin.post(`${base(fixture.eventId)}/runs`, { seconds: 5 });
-      assert.equal(third.status, 409);
-      const cancelled = await admin.post(`${base(fixture.eventId)}/runs/${winner.body.run.id}/cancel`);
-      assert.equal(cancelled.status, 200);
-      assert.equal(cancelled.body.run.status, 'cancelled');
-      const again = await admin.post(`${base(fixture.eventId)}/runs/${winner.body.run.id}/cancel`);
-      assert.equal(again.status, 409, 'a cancelled run cannot be cancelled again');
-    });
-
-    test('a cancelled run leaves the previous working schedule intact', async () => {
-      const { app, ctx } = get();
-      const db = ctx.database.db;
-      const fixture = await insertUnconference(db, { tag: `can${engine}` });
-      await placeInOrder(db, fixture, 3);
-      const before = await workingSchedule(db, fixture.eventId);
-      const admin = await adminClient(app);
-      const started = await admin.post(`${base(fixture.eventId)}/runs`, { seconds: 30 });
-      assert.equal(started.status, 202);
-      // Progress and heartbeat are written while it runs.
-      let seen: any;
-      for (let i = 0; i < 50; i++) {
-        seen = (await admin.get(`${base(fixture.eventId)}/runs/${started.body.run.id}`)).body.run;
-        if (seen.progress > 0) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      assert.equal(seen.status, 'running');
-      assert.ok(seen.heartbeatAt);
-      const cancelled = await admin.post(`${base(fixture.eventId)}/runs/${started.body.run.id}/cancel`);
-      assert.equal(cancelled.body.run.status, 'cancelled');
-      await waitForRun(started.body.run.id);
-      assert.deepEqual(await workingSchedule(db, fixture.eventId), before);
-      // Edits are possible again, and refused while a run is going.
-      const next = await admin.post(`${base(fixture.eventId)}/runs`, { seconds: 30 });
-      const move = await admin.post(`${base(fixture.eventId)}/moves`, {
-        proposalId: fixture.proposalIds[0],
-        slotId: fixture.slotIds[3],
-      });
-      assert.equal(move.status, 409);
-      assert.match(move.body.error.message, /scheduler is running/);
-      await admin.post(`${base(fixture.eventId)}/runs/${next.body.run.id}/cancel`);
     });
 
     test('a run whose process is killed is failed at the next start and the schedule stays as it was', async () => {
@@ -646,8 +596,70 @@ forEachEngine(
     });
   },
   {
-    unconferenceRuns: { maxSeconds: 60, staleSeconds: 2 },
+    // A fixed amount of annealing per run rather than its whole time budget: these runs are to end.
+    unconferenceRuns: { maxSeconds: 60, staleSeconds: 2, iterations: RUN_ITERATIONS },
     'notifications.email.smtpUrl': smtp.url,
     'notifications.email.from': 'Convene <convene@example.org>',
   },
+);
+
+// Runs that must still be going when the test acts on them: the time budget alone ends them.
+forEachEngine(
+  'Unconference scheduling console, runs in flight',
+  (get, engine) => {
+    test('one active run per event: a second start is refused (409), also when two start at once', async () => {
+      const { app, ctx } = get();
+      const fixture = await insertUnconference(ctx.database.db, { tag: `one${engine}` });
+      const admin = await adminClient(app);
+      const [a, b] = await Promise.all([
+        admin.post(`${base(fixture.eventId)}/runs`, { seconds: 20 }),
+        admin.post(`${base(fixture.eventId)}/runs`, { seconds: 20 }),
+      ]);
+      assert.deepEqual([a.status, b.status].sort(), [202, 409]);
+      const loser = a.status === 409 ? a : b;
+      assert.equal(loser.body.error.field, 'run');
+      const winner = a.status === 202 ? a : b;
+      const third = await admin.post(`${base(fixture.eventId)}/runs`, { seconds: 5 });
+      assert.equal(third.status, 409);
+      const cancelled = await admin.post(`${base(fixture.eventId)}/runs/${winner.body.run.id}/cancel`);
+      assert.equal(cancelled.status, 200);
+      assert.equal(cancelled.body.run.status, 'cancelled');
+      const again = await admin.post(`${base(fixture.eventId)}/runs/${winner.body.run.id}/cancel`);
+      assert.equal(again.status, 409, 'a cancelled run cannot be cancelled again');
+    });
+
+    test('a cancelled run leaves the previous working schedule intact', async () => {
+      const { app, ctx } = get();
+      const db = ctx.database.db;
+      const fixture = await insertUnconference(db, { tag: `can${engine}` });
+      await placeInOrder(db, fixture, 3);
+      const before = await workingSchedule(db, fixture.eventId);
+      const admin = await adminClient(app);
+      const started = await admin.post(`${base(fixture.eventId)}/runs`, { seconds: 30 });
+      assert.equal(started.status, 202);
+      // Progress and heartbeat are written while it runs.
+      let seen: any;
+      for (let i = 0; i < 50; i++) {
+        seen = (await admin.get(`${base(fixture.eventId)}/runs/${started.body.run.id}`)).body.run;
+        if (seen.progress > 0) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.equal(seen.status, 'running');
+      assert.ok(seen.heartbeatAt);
+      const cancelled = await admin.post(`${base(fixture.eventId)}/runs/${started.body.run.id}/cancel`);
+      assert.equal(cancelled.body.run.status, 'cancelled');
+      await waitForRun(started.body.run.id);
+      assert.deepEqual(await workingSchedule(db, fixture.eventId), before);
+      // Edits are possible again, and refused while a run is going.
+      const next = await admin.post(`${base(fixture.eventId)}/runs`, { seconds: 30 });
+      const move = await admin.post(`${base(fixture.eventId)}/moves`, {
+        proposalId: fixture.proposalIds[0],
+        slotId: fixture.slotIds[3],
+      });
+      assert.equal(move.status, 409);
+      assert.match(move.body.error.message, /scheduler is running/);
+      await admin.post(`${base(fixture.eventId)}/runs/${next.body.run.id}/cancel`);
+    });
+  },
+  { unconferenceRuns: { maxSeconds: 60, staleSeconds: 2 } },
 );

@@ -1,3 +1,4 @@
+// test-runner: one process per engine
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +26,7 @@ async function until(condition: () => boolean | Promise<boolean>, what: string, 
 for (const engine of enginesUnderTest()) {
   describe(`convene worker [${engine.engine}]`, () => {
     test('runs the jobs without a web server: a queued message goes out; SIGTERM stops it cleanly', async () => {
-      const database = await engine.create();
+      const database = await engine.create({ migrated: true });
       const env = {
         DATABASE_URL: database.url,
         CONVENE_SLACK_TOKEN: slack.token,
@@ -64,7 +65,7 @@ for (const engine of enginesUnderTest()) {
     });
 
     test('a worker killed (SIGKILL) while Slack holds its post: the next worker finds the post, nothing is lost or doubled', async () => {
-      const database = await engine.create();
+      const database = await engine.create({ migrated: true });
       const dir = mkdtempSync(join(tmpdir(), 'convene-worker-'));
       const configFile = join(dir, 'convene.config.json');
       // The shortest lease Convene allows, so the second worker takes over within seconds.

@@ -1,35 +1,23 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { hashPassword } from '../../src/features/auth/password.js';
 import { findPersonById } from '../../src/features/people/queries.js';
 import { shot } from '../helpers/browser.js';
-import type { TestDatabase } from '../helpers/databases.js';
-import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
+import { browserAppForFile } from '../helpers/browserFile.js';
 import { insertPerson } from '../helpers/people.js';
 import { ADMIN_PASSWORD } from '../helpers/server.js';
 import { signIn } from './signIn.js';
 
-let browser: Browser;
-let live: LiveApp;
-let database: TestDatabase;
-let close: () => Promise<void>;
+const env = browserAppForFile();
+
 const PASSWORD = 'violet tractor 93 lemon';
-
-before(async () => {
-  ({ browser, live, database, close } = await startBrowserApp());
-  void database;
-});
-
-after(async () => {
-  await close?.();
-});
 
 /** A person whose timezone nobody chose (the server's default, UTC), with a password. */
 async function personWithPassword(username: string, name: string): Promise<string> {
-  const db = live.ctx.database.db;
+  const db = env.live.ctx.database.db;
   const id = await insertPerson(db, { username, name });
   await db
     .updateTable('people')
@@ -41,7 +29,7 @@ async function personWithPassword(username: string, name: string): Promise<strin
 
 /** A browser in Paris: its timezone differs from the server's default. */
 async function parisPage(width: number): Promise<Page> {
-  const context = await browser.newContext({
+  const context = await env.browser.newContext({
     viewport: { width, height: 900 },
     timezoneId: 'Europe/Paris',
     acceptDownloads: true,
@@ -58,19 +46,19 @@ async function downloadJson(page: Page, click: () => Promise<void>): Promise<any
 test('a member takes the timezone prompt, uploads a photo, exports their data and deletes their account', async () => {
   const id = await personWithPassword('mira', 'Mira Member');
   const page = await parisPage(1280);
-  await signIn(page, live.url, 'mira', PASSWORD);
+  await signIn(page, env.live.url, 'mira', PASSWORD);
 
   const prompt = page.getByRole('region', { name: 'Time zone check' });
   await prompt.getByText('Your timezone looks like Europe/Paris — use it?').waitFor();
   await page.screenshot({ path: shot('account-timezone-prompt-1280') });
   await prompt.getByRole('button', { name: 'Use Europe/Paris' }).click();
   await prompt.waitFor({ state: 'hidden' });
-  assert.equal((await findPersonById(live.ctx.database.db, id))?.timezone, 'Europe/Paris');
+  assert.equal((await findPersonById(env.live.ctx.database.db, id))?.timezone, 'Europe/Paris');
   await page.reload();
   await page.getByRole('heading', { level: 1 }).first().waitFor();
   assert.equal(await prompt.count(), 0, 'answered once, the prompt does not come back');
 
-  await page.goto(`${live.url}/profile`);
+  await page.goto(`${env.live.url}/profile`);
   const photoCard = page.getByRole('region', { name: 'Photo' });
   await photoCard.getByText('Upload photo').waitFor();
   const png = await sharp({ create: { width: 800, height: 500, channels: 3, background: '#2f7d6d' } })
@@ -110,10 +98,10 @@ test('a member takes the timezone prompt, uploads a photo, exports their data an
   await page.getByLabel('Type mira to confirm').fill('mira');
   await page.screenshot({ path: shot('account-delete-390'), fullPage: true });
   await deleteButton.click();
-  await page.waitForURL(`${live.url}/signin?deleted=1`);
+  await page.waitForURL(`${env.live.url}/signin?deleted=1`);
   await page.getByText('Your account has been deleted.').waitFor();
   await page.screenshot({ path: shot('account-deleted-390') });
-  const row = await findPersonById(live.ctx.database.db, id);
+  const row = await findPersonById(env.live.ctx.database.db, id);
   assert.equal(row?.name, 'Deleted person');
   assert.equal(row?.avatar_url, null);
   await page.getByLabel('Email').fill('mira');
@@ -128,11 +116,11 @@ test('a member takes the timezone prompt, uploads a photo, exports their data an
 test('the first admin keeps UTC through the prompt; an admin exports and deletes a person’s data', async () => {
   const id = await personWithPassword('pavel', 'Pavel Person');
   const page = await parisPage(1280);
-  await signIn(page, live.url, 'admin', ADMIN_PASSWORD);
+  await signIn(page, env.live.url, 'admin', ADMIN_PASSWORD);
   const prompt = page.getByRole('region', { name: 'Time zone check' });
   await prompt.getByRole('button', { name: 'Keep UTC' }).click();
   await prompt.waitFor({ state: 'hidden' });
-  await page.goto(`${live.url}/admin`);
+  await page.goto(`${env.live.url}/admin`);
   await page.getByRole('button', { name: 'Edit Pavel Person' }).waitFor();
   assert.equal(await prompt.count(), 0, '“Keep” is an answer too');
   const hidden = await page.evaluate(() => {
@@ -158,9 +146,9 @@ test('the first admin keeps UTC through the prompt; an admin exports and deletes
   await page.getByText('Pavel Person’s account has been deleted; their history is kept anonymously.').waitFor();
   await dialog.waitFor({ state: 'hidden' });
   await page.screenshot({ path: shot('account-admin-deleted-390'), fullPage: true });
-  const row = await findPersonById(live.ctx.database.db, id);
+  const row = await findPersonById(env.live.ctx.database.db, id);
   assert.equal(row?.name, 'Deleted person');
-  const audit = await live.ctx.database.db
+  const audit = await env.live.ctx.database.db
     .selectFrom('audit_log')
     .select('action')
     .where('subject_id', '=', id)

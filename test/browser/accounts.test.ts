@@ -1,35 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, shot } from '../helpers/browser.js';
-import { enginesUnderTest, type TestDatabase } from '../helpers/databases.js';
-import { type LiveApp, startLiveApp } from '../helpers/liveServer.js';
+import { test } from 'node:test';
+import { shot } from '../helpers/browser.js';
+import { browserAppForFile } from '../helpers/browserFile.js';
+import { startForFile } from '../helpers/outbox.js';
 import { ADMIN_PASSWORD } from '../helpers/server.js';
 import { TestSmtp } from '../helpers/smtp.js';
 import { signIn } from './signIn.js';
 
-let browser: Browser;
-let live: LiveApp;
-let database: TestDatabase;
-const smtp = new TestSmtp();
-
-before(async () => {
-  await smtp.start();
-  const sqlite = enginesUnderTest().find((engine) => engine.engine === 'sqlite');
-  if (!sqlite) throw new Error('no SQLite');
-  database = await sqlite.create();
-  live = await startLiveApp(database, {
-    'notifications.email.smtpUrl': smtp.url,
-    'notifications.email.from': 'Convene <convene@example.org>',
-  });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await live?.close();
-  await database?.drop();
-  await smtp.stop();
+const smtp = await startForFile(new TestSmtp());
+const env = browserAppForFile({
+  'notifications.email.smtpUrl': smtp.url,
+  'notifications.email.from': 'Convene <convene@example.org>',
 });
 
 /** The link's token from the newest mail to `address` with that page, opened on the live app. */
@@ -38,7 +19,7 @@ async function linkFor(address: string, page: string): Promise<string> {
     const mail = smtp.mails.filter((m) => JSON.stringify(m.to).includes(address)).reverse();
     for (const m of mail) {
       const match = new RegExp(`/${page}#([A-Za-z0-9_-]+)`).exec(m.text ?? '');
-      if (match) return `${live.url}/${page}#${match[1]}`;
+      if (match) return `${env.live.url}/${page}#${match[1]}`;
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
@@ -46,9 +27,9 @@ async function linkFor(address: string, page: string): Promise<string> {
 }
 
 test('an admin invites, the person accepts, forgets the password and resets it; links refuse reuse', async () => {
-  const admin = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await signIn(admin, live.url, 'admin', ADMIN_PASSWORD);
-  await admin.goto(`${live.url}/admin/invitations`);
+  const admin = await env.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await signIn(admin, env.live.url, 'admin', ADMIN_PASSWORD);
+  await admin.goto(`${env.live.url}/admin/invitations`);
   await admin.getByLabel('E-mail addresses').fill('name,email\nNew Comer,newcomer@example.org\nnot-an-address@');
   await admin.getByRole('button', { name: 'Send invitations' }).click();
   await admin.getByText(/line 3: "not-an-address@" is not an e-mail address/).waitFor();
@@ -61,7 +42,7 @@ test('an admin invites, the person accepts, forgets the password and resets it; 
   await admin.screenshot({ path: shot('accounts-invitations-390'), fullPage: true });
 
   const inviteLink = await linkFor('newcomer@example.org', 'invite');
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const context = await env.browser.newContext({ viewport: { width: 390, height: 844 } });
   const person = await context.newPage();
   await person.goto(inviteLink);
   await person.getByTestId('invited-email').getByText('newcomer@example.org').waitFor();
@@ -72,11 +53,11 @@ test('an admin invites, the person accepts, forgets the password and resets it; 
   await person.screenshot({ path: shot('accounts-invite-error-390'), fullPage: true });
   await person.getByLabel('Password').fill('violet tractor 93 lemon');
   await person.getByRole('button', { name: 'Create my account' }).click();
-  await person.waitForURL(`${live.url}/`);
+  await person.waitForURL(`${env.live.url}/`);
   await context.close();
 
   // The link is used: a second visit says so instead of showing a form.
-  const again = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  const again = await env.browser.newPage({ viewport: { width: 390, height: 844 } });
   await again.goto(inviteLink);
   await again
     .getByTestId('link-refused')
@@ -85,7 +66,7 @@ test('an admin invites, the person accepts, forgets the password and resets it; 
   await again.screenshot({ path: shot('accounts-invite-used-390'), fullPage: true });
 
   // Forgot password, from the sign-in page.
-  await again.goto(`${live.url}/signin`);
+  await again.goto(`${env.live.url}/signin`);
   await again.getByRole('link', { name: 'Forgot your password?' }).click();
   await again.getByLabel('Email').fill('newcomer@example.org');
   await again.getByRole('button', { name: 'Send me a link' }).click();
@@ -104,18 +85,18 @@ test('an admin invites, the person accepts, forgets the password and resets it; 
     .getByText(/already used/)
     .waitFor();
 
-  const desk = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const desk = await env.browser.newPage({ viewport: { width: 1280, height: 900 } });
   await desk.goto(resetLink);
   await desk.getByTestId('link-refused').waitFor();
   await desk.screenshot({ path: shot('accounts-reset-used-1280'), fullPage: true });
-  await signIn(desk, live.url, 'newcomer@example.org', 'marble canyon 71 otter');
-  await desk.goto(`${live.url}/profile`);
+  await signIn(desk, env.live.url, 'newcomer@example.org', 'marble canyon 71 otter');
+  await desk.goto(`${env.live.url}/profile`);
   await desk.getByText('newcomer@example.org').first().waitFor();
   await desk.getByLabel('Team').fill('Support');
   await desk.getByLabel('Title').fill('Agent');
   await desk.getByRole('button', { name: 'Save profile' }).click();
   await desk.getByText('Saved').first().waitFor();
-  const saved = await live.ctx.database.db
+  const saved = await env.live.ctx.database.db
     .selectFrom('people')
     .select(['team', 'title'])
     .where('email', '=', 'newcomer@example.org')
@@ -144,7 +125,7 @@ test('an admin invites, the person accepts, forgets the password and resets it; 
   await admin.screenshot({ path: shot('accounts-invitations-after-1280'), fullPage: true });
 
   // From the People page, the admin sends the person a reset link.
-  await admin.goto(`${live.url}/admin`);
+  await admin.goto(`${env.live.url}/admin`);
   await admin.getByRole('button', { name: 'Edit New Comer' }).click();
   const dialog = admin.getByRole('dialog', { name: 'Edit New Comer' });
   await dialog.getByRole('button', { name: 'Send a password reset link' }).click();
@@ -154,7 +135,7 @@ test('an admin invites, the person accepts, forgets the password and resets it; 
   assert.match(mails.at(-1)?.text ?? '', /An administrator sent you a link/);
 
   // The audit log page shows it all, with the client address; filtered by action.
-  await admin.goto(`${live.url}/admin/audit`);
+  await admin.goto(`${env.live.url}/admin/audit`);
   await admin.getByLabel('Action').fill('person.');
   await admin.getByRole('button', { name: 'Filter' }).click();
   await admin.getByTestId('audit-row').filter({ hasText: 'person.reset_link_sent' }).first().waitFor();

@@ -1,20 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { importDirectory } from '../../src/features/directory/importDirectory.js';
 import { findPersonByUsername } from '../../src/features/people/queries.js';
 import { shot } from '../helpers/browser.js';
-import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
+import { browserAppForFile } from '../helpers/browserFile.js';
 import { insertPerson } from '../helpers/people.js';
 import { signInAsAdmin } from './signIn.js';
 
-let browser: Browser;
-let live: LiveApp;
-let close: () => Promise<void>;
+const env = browserAppForFile();
 
-before(async () => {
-  ({ browser, live, close } = await startBrowserApp());
-  const db = live.ctx.database.db;
+env.before(async () => {
+  const db = env.live.ctx.database.db;
   await insertPerson(db, { username: 'nadia', name: 'Nadia Member', email: 'nadia@example.org' });
   await insertPerson(db, { username: 'omar', name: 'Omar Boss', email: 'omar@example.org' });
   await importDirectory({
@@ -36,20 +33,16 @@ before(async () => {
   });
 });
 
-after(async () => {
-  await close?.();
-});
-
 async function signInAsAdminToPeople(page: Page): Promise<void> {
-  await signInAsAdmin(page, live.url);
-  await page.goto(`${live.url}/admin`);
+  await signInAsAdmin(page, env.live.url);
+  await page.goto(`${env.live.url}/admin`);
   await page.getByText('omar@example.org').first().waitFor();
 }
 
 test('an admin edits a person, sees what the directory owns, and confirms a promotion', async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 } });
   await signInAsAdminToPeople(page);
-  const db = live.ctx.database.db;
+  const db = env.live.ctx.database.db;
 
   await page.getByRole('button', { name: 'Edit Nadia Member' }).click();
   const dialog = page.getByRole('dialog', { name: 'Edit Nadia Member' });
@@ -103,7 +96,7 @@ test('an admin edits a person, sees what the directory owns, and confirms a prom
 });
 
 test('the edit form fits a phone (390 px) without sideways scrolling', async () => {
-  const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const page = await env.browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   await signInAsAdminToPeople(page);
   await page.getByRole('button', { name: 'Edit Dora Directory' }).click();
   const dialog = page.getByRole('dialog', { name: 'Edit Dora Directory' });

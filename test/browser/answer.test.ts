@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { feedbackToken } from '../../src/features/meetings/feedback.js';
 import { createMeeting } from '../../src/features/meetings/service.js';
 import { signingKey } from '../../src/features/settings/service.js';
 import { shot } from '../helpers/browser.js';
-import { startBrowserApp } from '../helpers/liveServer.js';
+import { assertFits, browserAppForFile } from '../helpers/browserFile.js';
 import { insertPerson } from '../helpers/people.js';
 
-let env: Awaited<ReturnType<typeof startBrowserApp>>;
-before(async () => {
-  env = await startBrowserApp();
-});
-after(async () => env?.close());
+const env = browserAppForFile();
 
 test('the "Did you meet?" page records the answer from the link and offers the other one (375 px)', async () => {
   const db = env.live.ctx.database.db;
@@ -35,8 +31,7 @@ test('the "Did you meet?" page records the answer from the link and offers the o
   await page.getByRole('button', { name: 'Actually, we met' }).waitFor();
   const changed = await db.selectFrom('meeting_feedback').selectAll().executeTakeFirstOrThrow();
   assert.equal(changed.answer, 'no');
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= 375, `no sideways scrolling (${width}px)`);
+  await assertFits(page, 'the answer page');
 
   await page.goto(`${env.live.url}/meetings/${meetingId}/answer?person=${ada}&token=wrong&answer=yes`);
   await page.getByText('This link does not work any more').waitFor();

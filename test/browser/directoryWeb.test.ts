@@ -1,23 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { findPersonByUsername } from '../../src/features/people/queries.js';
 import { shot } from '../helpers/browser.js';
-import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
+import { browserAppForFile } from '../helpers/browserFile.js';
 import { adminClient } from '../helpers/server.js';
 import { signInAsAdmin } from './signIn.js';
 
-let browser: Browser;
-let live: LiveApp;
-let close: () => Promise<void>;
-
-before(async () => {
-  ({ browser, live, close } = await startBrowserApp());
-});
-
-after(async () => {
-  await close?.();
-});
+const env = browserAppForFile();
 
 const FEED = [
   'id,auth_username,first_name,last_name,title,avatar,enabled,is_manager,email,team',
@@ -27,7 +17,7 @@ const FEED = [
 ].join('\n');
 
 async function checkFeed(page: Page): Promise<void> {
-  await page.goto(`${live.url}/admin/directory`);
+  await page.goto(`${env.live.url}/admin/directory`);
   await page.getByText('No scheduled sync').waitFor();
   await page.getByLabel('Feed file (.csv or .json)').setInputFiles({
     name: 'staff.csv',
@@ -39,10 +29,10 @@ async function checkFeed(page: Page): Promise<void> {
 }
 
 test('an admin uploads a CSV, sees the dry run with its problem line, applies it, sees and edits the people', async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await signInAsAdmin(page, live.url);
+  const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await signInAsAdmin(page, env.live.url);
   await checkFeed(page);
-  const db = live.ctx.database.db;
+  const db = env.live.ctx.database.db;
 
   const problems = page.getByRole('table', { name: /Problems/ });
   await problems.getByRole('cell', { name: 'line 3' }).waitFor();
@@ -78,8 +68,8 @@ test('an admin uploads a CSV, sees the dry run with its problem line, applies it
 });
 
 test('on a phone (390 px) the directory page fits, and the admin tabs show that they scroll', async () => {
-  const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-  await signInAsAdmin(page, live.url);
+  const page = await env.browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await signInAsAdmin(page, env.live.url);
   await checkFeed(page);
   await page.screenshot({ path: shot('admin-directory-dry-run-390'), fullPage: true });
   const layout = await page.evaluate(() => {
@@ -98,7 +88,7 @@ test('on a phone (390 px) the directory page fits, and the admin tabs show that 
   assert.ok(layout.tabsScroll > 0, 'the admin tabs do not fit a phone: they scroll');
   assert.match(layout.mask, /gradient/, 'their edge fades, saying there is more');
   assert.ok(layout.activeVisible, 'the current tab is scrolled into view');
-  await page.goto(`${live.url}/admin`);
+  await page.goto(`${env.live.url}/admin`);
   await page.getByRole('button', { name: 'Edit Wanda Web' }).waitFor();
   await page.screenshot({ path: shot('admin-people-390'), fullPage: true });
   const peopleOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -116,7 +106,7 @@ const ADMIN_PAGES = [
 ];
 
 test('every admin table shows its row actions at 1280 px and fits a phone at 390 px', async () => {
-  const admin = await adminClient(live.app);
+  const admin = await adminClient(env.live.app);
   const group = await admin.post('/api/v1/mixers/groups', { name: 'Layout mixer', cron: '0 10 * * MON' });
   assert.ok(group.status < 300, JSON.stringify(group.body));
   const token = await admin.post('/api/v1/admin/api-tokens', { name: 'layout-token', scopes: ['meetings:write'] });
@@ -126,10 +116,14 @@ test('every admin table shows its row actions at 1280 px and fits a phone at 390
     [1280, 900],
     [390, 844],
   ] as const) {
-    const page = await browser.newPage({ viewport: { width, height }, isMobile: width < 500, hasTouch: width < 500 });
-    await signInAsAdmin(page, live.url);
+    const page = await env.browser.newPage({
+      viewport: { width, height },
+      isMobile: width < 500,
+      hasTouch: width < 500,
+    });
+    await signInAsAdmin(page, env.live.url);
     for (const { path, name, ready } of ADMIN_PAGES) {
-      await page.goto(`${live.url}${path}`);
+      await page.goto(`${env.live.url}${path}`);
       await page.getByText(ready).first().waitFor();
       await page.screenshot({ path: shot(`admin-${name}-${width}`), fullPage: true });
       const layout = await page.evaluate(() => {

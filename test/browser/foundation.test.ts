@@ -1,25 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { test } from 'node:test';
 import { shot } from '../helpers/browser.js';
-import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
+import { assertFits, browserAppForFile, unlabelledFields } from '../helpers/browserFile.js';
 import { ADMIN_PASSWORD } from '../helpers/server.js';
 
-let browser: Browser;
-let live: LiveApp;
-let close: () => Promise<void>;
-
-before(async () => {
-  ({ browser, live, close } = await startBrowserApp());
-});
-
-after(async () => {
-  await close?.();
-});
+const env = browserAppForFile();
 
 test('a newcomer signs up, signs out, signs in and edits the profile', async () => {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 850 } });
-  await page.goto(`${live.url}/profile`);
+  const page = await env.browser.newPage({ viewport: { width: 1200, height: 850 } });
+  await page.goto(`${env.live.url}/profile`);
   await page.waitForURL(/\/signin\?next=%2Fprofile/);
 
   await page.getByRole('link', { name: /create an account|sign up/i }).click();
@@ -50,7 +39,7 @@ test('a newcomer signs up, signs out, signs in and edits the profile', async () 
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByText('Margaret Hamilton').first().waitFor();
 
-  await page.goto(`${live.url}/profile`);
+  await page.goto(`${env.live.url}/profile`);
   await page.getByLabel('Name').fill('Margaret H. Hamilton');
   await page.getByLabel('Timezone').selectOption('America/New_York');
   await page.getByRole('button', { name: 'Save profile' }).click();
@@ -60,7 +49,7 @@ test('a newcomer signs up, signs out, signs in and edits the profile', async () 
   await page.reload();
   assert.equal(await page.getByLabel('Name').inputValue(), 'Margaret H. Hamilton');
   assert.equal(await page.getByLabel('Timezone').inputValue(), 'America/New_York');
-  const stored = await live.ctx.database.db
+  const stored = await env.live.ctx.database.db
     .selectFrom('people')
     .select(['name', 'timezone'])
     .where('email', '=', 'margaret@example.org')
@@ -70,13 +59,13 @@ test('a newcomer signs up, signs out, signs in and edits the profile', async () 
 });
 
 test('the admin console works at phone width (375 px) without sideways scrolling', async () => {
-  const page = await browser.newPage({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
-  await page.goto(`${live.url}/signin`);
+  const page = await env.browser.newPage({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
+  await page.goto(`${env.live.url}/signin`);
   await page.getByLabel('Email').fill('admin');
   await page.getByLabel('Password').fill(ADMIN_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${live.url}/`);
-  await page.goto(`${live.url}/admin`);
+  await page.waitForURL(`${env.live.url}/`);
+  await page.goto(`${env.live.url}/admin`);
   await page.getByText('margaret@example.org').first().waitFor();
   await page.getByRole('radio', { name: 'Closed' }).check();
   await page.getByRole('button', { name: 'Save settings' }).click();
@@ -86,19 +75,9 @@ test('the admin console works at phone width (375 px) without sideways scrolling
   await page.screenshot({ path: shot('foundation-admin-phone'), fullPage: true });
   const nameBox = await page.locator('.people-table .person-name', { hasText: 'Hamilton' }).boundingBox();
   assert.ok(nameBox && nameBox.width > 120, `the name has room on one line (width ${nameBox?.width})`);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
-  const unlabeled = await page.evaluate(
-    () =>
-      [...document.querySelectorAll('input, select, textarea')].filter(
-        (el) =>
-          !(el as HTMLInputElement).labels?.length &&
-          !el.getAttribute('aria-label') &&
-          (el as HTMLInputElement).type !== 'hidden',
-      ).length,
-  );
-  assert.equal(unlabeled, 0, 'every form field has a label');
-  const settings = await live.ctx.database.db
+  await assertFits(page, 'the admin console');
+  assert.equal(await unlabelledFields(page), 0, 'every form field has a label');
+  const settings = await env.live.ctx.database.db
     .selectFrom('settings')
     .selectAll()
     .where('key', '=', 'registration')

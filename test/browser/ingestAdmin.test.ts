@@ -1,21 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { test } from 'node:test';
 import { type ClaimOptions, claimDeliveries, finishDelivery } from '../../src/features/ingest/deliveries.js';
 import { shot } from '../helpers/browser.js';
-import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
+import { assertFits, browserAppForFile } from '../helpers/browserFile.js';
+import type { LiveApp } from '../helpers/liveServer.js';
 import { signInAsAdmin } from './signIn.js';
 
-let browser: Browser;
-let live: LiveApp;
+const env = browserAppForFile();
 
 const claimOne = async (db: LiveApp['ctx']['database']['db'], id: string, options?: ClaimOptions) =>
   (await claimDeliveries(db, 'intra42', [id], options)).get(id) ?? { claimed: false as const };
-let close: () => Promise<void>;
 
-before(async () => {
-  ({ browser, live, close } = await startBrowserApp());
-  const db = live.ctx.database.db;
+env.before(async () => {
+  const db = env.live.ctx.database.db;
   const ok = await claimOne(db, 'delivery-ok-1');
   if (ok.claimed)
     await finishDelivery(db, ok.id, { outcome: 'ok', statusCode: 200, summary: 'create: Created: scale team 4242.' });
@@ -38,25 +35,14 @@ before(async () => {
   }
 });
 
-after(async () => {
-  await close?.();
-});
-
-/** Nothing wider than the window: no sideways scrolling on a phone. */
-async function assertFits(page: Page, what: string) {
-  const width = page.viewportSize()?.width ?? 0;
-  const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(scroll <= width, `${what} is ${scroll}px wide in a ${width}px window`);
-}
-
 for (const width of [1280, 390]) {
   test(`admin Inbound and API tokens pages at ${width}px`, async () => {
-    const context = await browser.newContext({ viewport: { width, height: 900 } });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: live.url });
+    const context = await env.browser.newContext({ viewport: { width, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.live.url });
     const page = await context.newPage();
     try {
-      await signInAsAdmin(page, live.url);
-      await page.goto(`${live.url}/admin/inbound`);
+      await signInAsAdmin(page, env.live.url);
+      await page.goto(`${env.live.url}/admin/inbound`);
       await page.getByText('delivery-bad-2').waitFor();
       assert.ok(await page.getByText(/evaluation is automatic/).isVisible());
       // A message from the queue says so, and was put in the dead-letter queue.
@@ -69,7 +55,7 @@ for (const width of [1280, 390]) {
       await page.getByText('delivery-bad-2').waitFor();
       assert.equal(await page.getByText('delivery-bad-2').count(), 1);
 
-      await page.goto(`${live.url}/admin/api-tokens`);
+      await page.goto(`${env.live.url}/admin/api-tokens`);
       await page.getByLabel('Name').fill(`HR tool ${width}`);
       await page.getByRole('button', { name: 'Create token' }).click();
       const token = (await page.getByTestId('new-token').textContent()) ?? '';
@@ -81,7 +67,7 @@ for (const width of [1280, 390]) {
       await assertFits(page, 'the API tokens page');
 
       // The token works, and is shown nowhere once the page is left.
-      const call = await fetch(`${live.url}/api/v1/meetings/by-source/hr/x`, {
+      const call = await fetch(`${env.live.url}/api/v1/meetings/by-source/hr/x`, {
         method: 'DELETE',
         headers: { authorization: `Bearer ${token}` },
       });
@@ -94,7 +80,7 @@ for (const width of [1280, 390]) {
       await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
       await row.getByText(/Revoked/).waitFor();
       await assertFits(page, 'the token list with a revoked token');
-      const refused = await fetch(`${live.url}/api/v1/meetings/by-source/hr/x`, {
+      const refused = await fetch(`${env.live.url}/api/v1/meetings/by-source/hr/x`, {
         method: 'DELETE',
         headers: { authorization: `Bearer ${token}` },
       });

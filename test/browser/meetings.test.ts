@@ -1,52 +1,25 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
 import { createSession } from '../../src/features/auth/sessions.js';
 import { managerPattern } from '../../src/features/mixers/eligibility.js';
 import { runRound } from '../../src/features/mixers/rounds.js';
 import { shot } from '../helpers/browser.js';
-import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
+import { assertFits, browserAppForFile, unlabelledFields } from '../helpers/browserFile.js';
 import { clientFor, insertPerson } from '../helpers/people.js';
 import { adminClient } from '../helpers/server.js';
 
-let browser: Browser;
-let live: LiveApp;
-let close: () => Promise<void>;
+const env = browserAppForFile();
+
 let desktop: BrowserContext;
 let meetingId: string;
 
-const db = () => live.ctx.database.db;
+const db = () => env.live.ctx.database.db;
 const avatar = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><rect width="8" height="8" fill="#7c3aed"/></svg>')}`;
 
 /** Full-page screenshots draw the sticky top bar where the page is scrolled to: start at the top. */
 async function top(page: Page) {
   await page.evaluate(() => window.scrollTo(0, 0));
-}
-
-async function assertFits(page: Page, what: string) {
-  const width = page.viewportSize()?.width ?? 0;
-  const wide = await page.evaluate((w) => {
-    const out: string[] = [];
-    for (const el of document.querySelectorAll('body *')) {
-      const box = el.getBoundingClientRect();
-      if (box.right > w + 0.5 && out.length < 6) out.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`);
-    }
-    return { overflow: document.documentElement.scrollWidth - w, out };
-  }, width);
-  assert.ok(wide.overflow <= 0, `${what} is ${wide.overflow}px too wide: ${wide.out.join('; ')}`);
-}
-
-async function unlabeledFields(page: Page): Promise<number> {
-  return page.evaluate(
-    () =>
-      [...document.querySelectorAll('input, select, textarea')].filter(
-        (el) =>
-          !(el as HTMLInputElement).labels?.length &&
-          !el.getAttribute('aria-label') &&
-          !el.getAttribute('aria-labelledby') &&
-          (el as HTMLInputElement).type !== 'hidden',
-      ).length,
-  );
 }
 
 /** "2030-03-04" for `days` from now, on New York's calendar. */
@@ -56,9 +29,8 @@ function newYorkDate(days: number): string {
   );
 }
 
-before(async () => {
-  ({ browser, live, close } = await startBrowserApp());
-  const admin = await adminClient(live.app);
+env.before(async () => {
+  const admin = await adminClient(env.live.app);
   const group = await admin.post('/api/v1/mixers/groups', { name: 'Coffee Roulette', cron: '0 10 * * MON' });
   assert.equal(group.status, 201, JSON.stringify(group.body));
   const grace = await insertPerson(db(), {
@@ -71,7 +43,7 @@ before(async () => {
   await db().updateTable('people').set({ timezone: 'America/New_York' }).where('id', '=', grace).execute();
   await db().updateTable('people').set({ avatar_url: avatar }).where('id', '=', ada).execute();
   for (const id of [grace, ada]) {
-    const joined = await (await clientFor(live.app, db(), id)).post(
+    const joined = await (await clientFor(env.live.app, db(), id)).post(
       `/api/v1/mixers/groups/${group.body.group.id}/join`,
     );
     assert.equal(joined.status, 200);
@@ -85,21 +57,17 @@ before(async () => {
   assert.equal(outcome.stats.pairs, 1);
   const { token } = await createSession(db(), { personId: grace, days: 1 });
   // Grace's browser says Paris; her profile says New York: pages must follow the profile.
-  desktop = await browser.newContext({
+  desktop = await env.browser.newContext({
     viewport: { width: 1200, height: 900 },
     timezoneId: 'Europe/Paris',
     locale: 'en-US',
   });
-  await desktop.addCookies([{ name: 'convene_session', value: token, url: live.url }]);
-});
-
-after(async () => {
-  await close?.();
+  await desktop.addCookies([{ name: 'convene_session', value: token, url: env.live.url }]);
 });
 
 test('from a mixer match to its meeting page: the partner, the room, a time set in my timezone', async () => {
   const page = await desktop.newPage();
-  await page.goto(`${live.url}/mixers`);
+  await page.goto(`${env.live.url}/mixers`);
   await page.getByRole('link', { name: 'Meeting with Ada Lovelace in Coffee Roulette' }).click();
   await page.waitForURL(/\/meetings\/[^/]+$/);
   meetingId = page.url().split('/').pop() ?? '';
@@ -116,7 +84,7 @@ test('from a mixer match to its meeting page: the partner, the room, a time set 
     (await join.getAttribute('href')) ?? '',
     /^https:\/\/meet\.jit\.si\/convene-coffee-roulette-[a-z2-7]{24}$/,
   );
-  assert.equal(await unlabeledFields(page), 0);
+  assert.equal(await unlabelledFields(page), 0);
   await top(page);
   await page.screenshot({ path: shot('meetings-page-untimed'), fullPage: true });
 
@@ -180,7 +148,7 @@ test('from a mixer match to its meeting page: the partner, the room, a time set 
 
 test('/meetings lists the match under Upcoming, with the time in my timezone; cancelling moves it to Past', async () => {
   const page = await desktop.newPage();
-  await page.goto(`${live.url}/meetings`);
+  await page.goto(`${env.live.url}/meetings`);
   const card = page.getByRole('article', { name: 'Ada Lovelace' });
   await card.getByText('Coffee Roulette').waitFor();
   assert.match(await card.locator('time').innerText(), /09:30/);
@@ -189,13 +157,13 @@ test('/meetings lists the match under Upcoming, with the time in my timezone; ca
   await page.getByRole('button', { name: 'Past' }).click();
   await page.getByText(/No past meetings yet/).waitFor();
 
-  const phone = await browser.newContext({
+  const phone = await env.browser.newContext({
     viewport: { width: 375, height: 800 },
     timezoneId: 'Europe/Paris',
     storageState: await desktop.storageState(),
   });
   const small = await phone.newPage();
-  await small.goto(`${live.url}/meetings`);
+  await small.goto(`${env.live.url}/meetings`);
   await small.getByRole('article', { name: 'Ada Lovelace' }).waitFor();
   await assertFits(small, '/meetings at 375 px');
   await top(small);
@@ -221,7 +189,7 @@ test('/meetings lists the match under Upcoming, with the time in my timezone; ca
   assert.equal(await small.getByRole('link', { name: 'Join the video room' }).count(), 0);
   await top(small);
   await small.screenshot({ path: shot('meetings-page-cancelled-phone'), fullPage: true });
-  await small.goto(`${live.url}/meetings?when=past`);
+  await small.goto(`${env.live.url}/meetings?when=past`);
   await small.getByRole('article', { name: 'Ada Lovelace' }).getByText('Cancelled').waitFor();
   await phone.close();
   await page.close();
@@ -240,7 +208,7 @@ test('an untimed match says when it was matched, in the list at 1280 and 390 px'
     titlePattern: managerPattern('Manager'),
   });
   assert.equal(outcome.stats.pairs, 1);
-  const phone = await browser.newContext({
+  const phone = await env.browser.newContext({
     viewport: { width: 390, height: 844 },
     timezoneId: 'Europe/Paris',
     storageState: await desktop.storageState(),
@@ -248,13 +216,13 @@ test('an untimed match says when it was matched, in the list at 1280 and 390 px'
   const wide = await desktop.newPage();
   await wide.setViewportSize({ width: 1280, height: 900 });
   for (const page of [wide, await phone.newPage()]) {
-    await page.goto(`${live.url}/meetings`);
+    await page.goto(`${env.live.url}/meetings`);
     const card = page.getByRole('article', { name: 'Ada Lovelace' });
     await card.getByText(/^Matched on .+ · no time set$/).waitFor();
     await assertFits(page, '/meetings');
     await top(page);
     await page.screenshot({ path: shot(`meetings-matched-on-${page.viewportSize()?.width}`), fullPage: true });
-    await page.goto(`${live.url}/mixers`);
+    await page.goto(`${env.live.url}/mixers`);
     await page
       .getByRole('region', { name: 'Your matches' })
       .getByText(/^Matched on /)

@@ -1,99 +1,50 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
 import { shot } from '../helpers/browser.js';
-import type { TestDatabase } from '../helpers/databases.js';
-import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
+import { assertFits, browserAppForFile, unlabelledFields } from '../helpers/browserFile.js';
 import { clientFor, insertPerson } from '../helpers/people.js';
 import { runCli } from '../helpers/process.js';
 import { adminClient } from '../helpers/server.js';
 import { signInAsAdmin } from './signIn.js';
 
+const env = browserAppForFile();
+
 const GROUP = 'Coffee Roulette';
 const MEMBER_EMAIL = 'grace@example.org';
 const MEMBER_NAME = 'Grace Hopper';
 
-let browser: Browser;
-let live: LiveApp;
-let database: TestDatabase;
-let close: () => Promise<void>;
 let adminContext: BrowserContext;
 let memberContext: BrowserContext;
 let groupId: string;
 
-const db = () => live.ctx.database.db;
+const db = () => env.live.ctx.database.db;
 
 /** A small picture as a data URI, so partner avatars exercise the <img> path. */
 const avatar = (fill: string) =>
   `data:image/svg+xml,${encodeURIComponent(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><rect width="8" height="8" fill="${fill}"/></svg>`)}`;
 
-/**
- * How far the page is wider than the viewport it was given. On a phone the browser zooms out to fit
- * a too-wide page (so `innerWidth` grows with it): compare with the configured width instead.
- */
 /** Full-page screenshots draw the sticky top bar where the page is scrolled to: start at the top. */
 async function top(page: Page) {
   await page.evaluate(() => window.scrollTo(0, 0));
 }
 
-async function sidewaysOverflow(page: Page): Promise<number> {
-  const width = page.viewportSize()?.width ?? 0;
-  return page.evaluate((w) => Math.max(document.documentElement.scrollWidth, window.innerWidth) - w, width);
-}
-
-/** The elements sticking out on the right, to say what to fix when a page is too wide. */
-async function tooWide(page: Page): Promise<string> {
-  const width = page.viewportSize()?.width ?? 0;
-  return page.evaluate((w) => {
-    const out: string[] = [];
-    for (const el of document.querySelectorAll('body *')) {
-      const box = el.getBoundingClientRect();
-      if (box.right > w + 0.5 && out.length < 8)
-        out.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} right=${Math.round(box.right)}`);
-    }
-    return out.join('; ');
-  }, width);
-}
-
-async function assertFits(page: Page, what: string) {
-  const overflow = await sidewaysOverflow(page);
-  assert.ok(overflow <= 0, `${what} is ${overflow}px wider than the screen: ${await tooWide(page)}`);
-}
-
-async function unlabeledFields(page: Page): Promise<number> {
-  return page.evaluate(
-    () =>
-      [...document.querySelectorAll('input, select, textarea')].filter(
-        (el) =>
-          !(el as HTMLInputElement).labels?.length &&
-          !el.getAttribute('aria-label') &&
-          !el.getAttribute('aria-labelledby') &&
-          (el as HTMLInputElement).type !== 'hidden',
-      ).length,
-  );
-}
-
-before(async () => {
-  ({ browser, live, database, close } = await startBrowserApp());
-  adminContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'Europe/Paris' });
+env.before(async () => {
+  adminContext = await env.browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'Europe/Paris' });
   // The member lives in New York: times on their pages are in New York time.
-  memberContext = await browser.newContext({
+  memberContext = await env.browser.newContext({
     viewport: { width: 1200, height: 900 },
     timezoneId: 'America/New_York',
     locale: 'en-US',
   });
 });
 
-after(async () => {
-  await close?.();
-});
-
 test('an admin creates a mixer group in the admin area, with server errors under the right field', async () => {
   const page = await adminContext.newPage();
-  await signInAsAdmin(page, live.url);
-  await page.goto(`${live.url}/admin`);
+  await signInAsAdmin(page, env.live.url);
+  await page.goto(`${env.live.url}/admin`);
   await page.getByRole('navigation', { name: 'Admin sections' }).getByRole('link', { name: 'Mixers' }).click();
-  await page.waitForURL(`${live.url}/admin/mixers`);
+  await page.waitForURL(`${env.live.url}/admin/mixers`);
   await page.getByRole('heading', { name: 'Create a group' }).waitFor();
   await page.getByText('No groups yet').waitFor();
 
@@ -130,14 +81,14 @@ test('an admin creates a mixer group in the admin area, with server errors under
 
 test('a member signs up, joins on /mixers, and after `convene match` sees their match', async () => {
   const page = await memberContext.newPage();
-  await page.goto(`${live.url}/signup`);
+  await page.goto(`${env.live.url}/signup`);
   await page.getByLabel('Email').fill(MEMBER_EMAIL);
   await page.getByLabel('Name').fill(MEMBER_NAME);
   await page.getByLabel('Password').fill('compiler pioneer 1952');
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.getByText(MEMBER_NAME).first().waitFor();
 
-  await page.goto(`${live.url}/mixers`);
+  await page.goto(`${env.live.url}/mixers`);
   const card = page.getByRole('article', { name: GROUP });
   await card.getByText('Not a member').waitFor();
   await card.getByText('Mondays at 10:00 (Europe/Paris)').waitFor();
@@ -160,13 +111,13 @@ test('a member signs up, joins on /mixers, and after `convene match` sees their 
     const id = await insertPerson(db(), colleague);
     if (colleague.avatarUrl)
       await db().updateTable('people').set({ avatar_url: colleague.avatarUrl }).where('id', '=', id).execute();
-    const client = await clientFor(live.app, db(), id);
+    const client = await clientFor(env.live.app, db(), id);
     const joined = await client.post(`/api/v1/mixers/groups/${groupId}/join`);
     assert.equal(joined.status, 200, JSON.stringify(joined.body));
   }
 
   // The real CLI, as a separate process, on the same SQLite file.
-  const cli = await runCli(['match', '--group', GROUP], { DATABASE_URL: database.url });
+  const cli = await runCli(['match', '--group', GROUP], { DATABASE_URL: env.database.url });
   assert.equal(cli.code, 0, cli.output);
   assert.match(cli.output, /2 pairs/);
 
@@ -222,12 +173,12 @@ test('an assistant manages the mixers of someone who named them', async () => {
     .select(['username'])
     .where('email', '=', MEMBER_EMAIL)
     .executeTakeFirstOrThrow();
-  const adaClient = await clientFor(live.app, db(), ada.id);
+  const adaClient = await clientFor(env.live.app, db(), ada.id);
   const named = await adaClient.put('/api/v1/mixers/assistant', { username: grace.username });
   assert.equal(named.status, 200, JSON.stringify(named.body));
 
   const page = await memberContext.newPage();
-  await page.goto(`${live.url}/mixers`);
+  await page.goto(`${env.live.url}/mixers`);
   const switcher = page.getByRole('group', { name: 'Managing:' });
   await switcher.getByRole('button', { name: 'Ada Lovelace' }).click();
   await page.getByRole('heading', { name: 'Ada Lovelace’s groups' }).waitFor();
@@ -273,7 +224,7 @@ test('an assistant manages the mixers of someone who named them', async () => {
 
 test('the admin group page shows the round, runs another after a preview, and charts the stats', async () => {
   const page = await adminContext.newPage();
-  await page.goto(`${live.url}/admin/mixers/${groupId}`);
+  await page.goto(`${env.live.url}/admin/mixers/${groupId}`);
   await page.getByRole('heading', { level: 1, name: GROUP }).waitFor();
 
   const rounds = page.getByRole('region', { name: 'Rounds', exact: true });
@@ -333,7 +284,7 @@ test('the admin group page shows the round, runs another after a preview, and ch
   await run.screenshot({ path: shot('mixers-admin-run') });
 
   // Archiving hides a group from the list until "Show archived groups"; restoring brings it back.
-  const admin = await adminClient(live.app);
+  const admin = await adminClient(env.live.app);
   const created = await admin.post('/api/v1/mixers/groups', {
     name: 'Book Club',
     cron: '0 17 * * THU',
@@ -344,7 +295,7 @@ test('the admin group page shows the round, runs another after a preview, and ch
     eligibility: { kind: 'teams', teams: ['Research', 'Flight'] },
   });
   assert.equal(created.status, 201, JSON.stringify(created.body));
-  await page.goto(`${live.url}/admin/mixers`);
+  await page.goto(`${env.live.url}/admin/mixers`);
   // Names are unique, whatever the case: the server's refusal sits under the name.
   await page.getByRole('button', { name: 'New group' }).click();
   const create = page.getByRole('form', { name: 'Create a group' });
@@ -385,7 +336,7 @@ test('the admin group page shows the round, runs another after a preview, and ch
 });
 
 test('the Mixers pages work at phone width (375 px) without sideways scrolling', async () => {
-  const phone = await browser.newContext({
+  const phone = await env.browser.newContext({
     viewport: { width: 375, height: 812 },
     isMobile: true,
     hasTouch: true,
@@ -393,14 +344,14 @@ test('the Mixers pages work at phone width (375 px) without sideways scrolling',
     storageState: await memberContext.storageState(),
   });
   const page = await phone.newPage();
-  await page.goto(`${live.url}/mixers`);
+  await page.goto(`${env.live.url}/mixers`);
   await page.getByRole('article', { name: GROUP }).waitFor();
   await page.getByRole('region', { name: 'Your matches' }).locator('.match-partner').first().waitFor();
   await page.getByRole('article', { name: GROUP }).getByRole('button', { name: 'Pause…' }).click();
   await top(page);
   await page.screenshot({ path: shot('mixers-phone'), fullPage: true });
   await assertFits(page, '/mixers');
-  assert.equal(await unlabeledFields(page), 0, 'every form field has a label');
+  assert.equal(await unlabelledFields(page), 0, 'every form field has a label');
   await page.getByRole('article', { name: GROUP }).getByRole('link', { name: GROUP }).click();
   await page.getByRole('heading', { level: 1, name: GROUP }).waitFor();
   await top(page);
@@ -410,32 +361,32 @@ test('the Mixers pages work at phone width (375 px) without sideways scrolling',
   await phone.close();
 
   // Dark mode, for a look.
-  const dark = await browser.newContext({
+  const dark = await env.browser.newContext({
     viewport: { width: 1200, height: 900 },
     colorScheme: 'dark',
     timezoneId: 'America/New_York',
     storageState: await memberContext.storageState(),
   });
   const darkPage = await dark.newPage();
-  await darkPage.goto(`${live.url}/mixers`);
+  await darkPage.goto(`${env.live.url}/mixers`);
   await darkPage.getByRole('region', { name: 'Your matches' }).locator('.match-partner').first().waitFor();
   await darkPage.screenshot({ path: shot('mixers-dark'), fullPage: true });
   await dark.close();
 
-  const adminPhone = await browser.newContext({
+  const adminPhone = await env.browser.newContext({
     viewport: { width: 375, height: 812 },
     isMobile: true,
     hasTouch: true,
     storageState: await adminContext.storageState(),
   });
   const admin = await adminPhone.newPage();
-  await admin.goto(`${live.url}/admin/mixers/${groupId}`);
+  await admin.goto(`${env.live.url}/admin/mixers/${groupId}`);
   await admin.getByRole('img', { name: /Rates per round/ }).waitFor();
   await top(admin);
   await admin.screenshot({ path: shot('mixers-admin-group-phone'), fullPage: true });
   await assertFits(admin, 'the admin group page');
-  assert.equal(await unlabeledFields(admin), 0, 'every form field has a label');
-  await admin.goto(`${live.url}/admin/mixers`);
+  assert.equal(await unlabelledFields(admin), 0, 'every form field has a label');
+  await admin.goto(`${env.live.url}/admin/mixers`);
   await admin.getByRole('link', { name: GROUP }).first().waitFor();
   await top(admin);
   await admin.screenshot({ path: shot('mixers-admin-groups-phone'), fullPage: true });
@@ -445,7 +396,7 @@ test('the Mixers pages work at phone width (375 px) without sideways scrolling',
 
 test('the admin sees who cannot be reached, the round warning, and undoes the latest round', async () => {
   // No channel is on in this app: nobody can be reached, and nobody was told of the rounds.
-  const phone = await browser.newContext({
+  const phone = await env.browser.newContext({
     viewport: { width: 390, height: 844 },
     isMobile: true,
     hasTouch: true,
@@ -453,7 +404,7 @@ test('the admin sees who cannot be reached, the round warning, and undoes the la
     storageState: await adminContext.storageState(),
   });
   const small = await phone.newPage();
-  await small.goto(`${live.url}/admin/mixers/${groupId}`);
+  await small.goto(`${env.live.url}/admin/mixers/${groupId}`);
   const reachCard = small.getByRole('region', { name: 'Who can be reached' });
   await reachCard.getByText(/Nobody in this group can be reached/).waitFor();
   await reachCard.getByRole('link', { name: 'Channels' }).waitFor();
@@ -469,7 +420,7 @@ test('the admin sees who cannot be reached, the round warning, and undoes the la
   await phone.close();
 
   const page = await adminContext.newPage();
-  await page.goto(`${live.url}/admin/mixers/${groupId}`);
+  await page.goto(`${env.live.url}/admin/mixers/${groupId}`);
   const rounds = page.getByRole('region', { name: 'Rounds', exact: true });
   await rounds.getByText(/Nobody in this round was told/).waitFor();
   await top(page);

@@ -1,60 +1,48 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { after, test } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
 import { createSession } from '../../src/features/auth/sessions.js';
 import { createMeeting } from '../../src/features/meetings/service.js';
 import { drainOutbox } from '../../src/features/notifications/outbox.js';
 import { buildSenders } from '../../src/features/notifications/senders.js';
 import { newId } from '../../src/lib/ids.js';
 import { shot } from '../helpers/browser.js';
-import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
+import { assertFits, browserAppForFile } from '../helpers/browserFile.js';
 import { clientFor, insertPerson } from '../helpers/people.js';
 import { adminClient } from '../helpers/server.js';
 import { TestSmtp } from '../helpers/smtp.js';
 import { signInAsAdmin } from './signIn.js';
 
-let browser: Browser;
-let live: LiveApp;
-let close: () => Promise<void>;
+const env = browserAppForFile();
+
 let smtp: TestSmtp;
-const db = () => live.ctx.database.db;
+const db = () => env.live.ctx.database.db;
 const ADMIN_EMAIL = 'admin@example.org';
 const REFUSED = 'bounce@example.org';
 
-before(async () => {
+env.before(async () => {
   smtp = await new TestSmtp().start();
-  ({ browser, live, close } = await startBrowserApp());
   await db().updateTable('people').set({ email: ADMIN_EMAIL }).where('username', '=', 'admin').execute();
 });
 
 after(async () => {
-  await close?.();
   await smtp?.stop();
 });
 
 const deliver = async () => {
-  const built = await buildSenders(db(), live.config);
+  const built = await buildSenders(db(), env.live.config);
   try {
     return await drainOutbox({
       db: db(),
       engine: 'sqlite',
       senders: built.senders,
-      options: { ...live.config.notifications.outbox, baseDelaySeconds: 1 },
+      options: { ...env.live.config.notifications.outbox, baseDelaySeconds: 1 },
       workerId: 'browser-test',
     });
   } finally {
     built.close();
   }
 };
-
-async function assertFits(page: Page, what: string) {
-  const width = page.viewportSize()?.width ?? 0;
-  const overflow = await page.evaluate(
-    (w) => Math.max(document.documentElement.scrollWidth, window.innerWidth) - w,
-    width,
-  );
-  assert.ok(overflow <= 0, `${what} is ${overflow}px wider than the screen`);
-}
 
 async function assertLabelled(page: Page, what: string) {
   const unlabelled = await page.evaluate(() =>
@@ -73,7 +61,7 @@ async function assertLabelled(page: Page, what: string) {
 }
 
 const phoneOf = async (context: BrowserContext) =>
-  browser.newContext({
+  env.browser.newContext({
     viewport: { width: 375, height: 812 },
     isMobile: true,
     hasTouch: true,
@@ -81,10 +69,10 @@ const phoneOf = async (context: BrowserContext) =>
   });
 
 test('an admin sets up e-mail, sends a test, and resends a failed message', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  await signInAsAdmin(page, live.url);
-  await page.goto(`${live.url}/admin/channels`);
+  await signInAsAdmin(page, env.live.url);
+  await page.goto(`${env.live.url}/admin/channels`);
   const email = page.getByRole('region', { name: 'E-mail' });
   await email.getByLabel('Send messages by E-mail').check();
   await email.getByLabel('SMTP server URL').fill(smtp.url);
@@ -110,7 +98,7 @@ test('an admin sets up e-mail, sends a test, and resends a failed message', asyn
   assert.ok(link);
   const linked = await context.newPage();
   // The configured publicUrl is not where this test server listens: same path, this server.
-  await linked.goto(`${live.url}${new URL(link).pathname}`);
+  await linked.goto(`${env.live.url}${new URL(link).pathname}`);
   await linked.getByRole('heading', { name: 'Meetings', level: 1 }).waitFor();
   await linked.close();
 
@@ -130,7 +118,7 @@ test('an admin sets up e-mail, sends a test, and resends a failed message', asyn
   await deliver();
   smtp.refuse.clear();
 
-  await page.goto(`${live.url}/admin/messages`);
+  await page.goto(`${env.live.url}/admin/messages`);
   await page.getByLabel('Status', { exact: true }).selectOption('failed');
   const row = page.getByRole('row', { name: /Bea Bounce/ });
   await row.getByText(/mailbox|550/i).waitFor();
@@ -202,7 +190,7 @@ test('an admin sets up e-mail, sends a test, and resends a failed message', asyn
 
   const phone = await phoneOf(context);
   const small = await phone.newPage();
-  await small.goto(`${live.url}/admin/messages`);
+  await small.goto(`${env.live.url}/admin/messages`);
   await small
     .getByRole('row', { name: /Bea Bounce/ })
     .first()
@@ -210,7 +198,7 @@ test('an admin sets up e-mail, sends a test, and resends a failed message', asyn
   await small.getByRole('heading', { name: 'Unreachable people' }).waitFor();
   await assertFits(small, 'Messages at 375 px');
   await small.screenshot({ path: shot('notifications-messages-phone'), fullPage: true });
-  await small.goto(`${live.url}/admin/channels`);
+  await small.goto(`${env.live.url}/admin/channels`);
   await small.getByRole('region', { name: 'E-mail' }).waitFor();
   await assertFits(small, 'Channels at 375 px');
   await small.screenshot({ path: shot('notifications-channels-phone'), fullPage: true });
@@ -219,16 +207,16 @@ test('an admin sets up e-mail, sends a test, and resends a failed message', asyn
 });
 
 test('a member chooses their channels in the profile', async () => {
-  const admin = await adminClient(live.app);
+  const admin = await adminClient(env.live.app);
   const group = await admin.post('/api/v1/mixers/groups', { name: 'Coffee', cron: '0 10 * * MON', timezone: 'UTC' });
   assert.equal(group.status, 201);
   const member = await insertPerson(db(), { username: 'mia', name: 'Mia Member' });
-  await (await clientFor(live.app, db(), member)).post(`/api/v1/mixers/groups/${group.body.group.id}/join`);
+  await (await clientFor(env.live.app, db(), member)).post(`/api/v1/mixers/groups/${group.body.group.id}/join`);
   const { token } = await createSession(db(), { personId: member, days: 1 });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.addCookies([{ name: 'convene_session', value: token, url: live.url }]);
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addCookies([{ name: 'convene_session', value: token, url: env.live.url }]);
   const page = await context.newPage();
-  await page.goto(`${live.url}/profile`);
+  await page.goto(`${env.live.url}/profile`);
   const section = page.getByRole('region', { name: 'Notifications' });
   const byEmail = section.getByRole('group', { name: 'Send me messages by' }).getByRole('checkbox', { name: 'E-mail' });
   await byEmail.waitFor();
@@ -257,7 +245,7 @@ test('a member chooses their channels in the profile', async () => {
 
   const phone = await phoneOf(context);
   const small = await phone.newPage();
-  await small.goto(`${live.url}/profile`);
+  await small.goto(`${env.live.url}/profile`);
   await small
     .getByRole('region', { name: 'Notifications' })
     .getByRole('checkbox', { name: 'E-mail' })

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { test } from 'node:test';
 import { resetPassword } from '../../src/features/auth/service.js';
 import { seedDemo } from '../../src/features/demo/demo.js';
 import { managerPattern } from '../../src/features/mixers/eligibility.js';
@@ -9,47 +8,20 @@ import { createProposal } from '../../src/features/talks/proposals.js';
 import { createEventBody } from '../../src/features/talks/schemas.js';
 import { castVote } from '../../src/features/talks/votes.js';
 import { shot } from '../helpers/browser.js';
-import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
+import { assertFits, browserAppForFile, unlabelledFields } from '../helpers/browserFile.js';
 import { insertPerson } from '../helpers/people.js';
 import { ADMIN_PASSWORD } from '../helpers/server.js';
 import { signIn } from './signIn.js';
 
-let browser: Browser;
-let live: LiveApp;
-let close: () => Promise<void>;
-
-before(async () => {
-  ({ browser, live, close } = await startBrowserApp());
-});
-
-after(async () => {
-  await close?.();
-});
-
-async function noSidewaysScroll(page: Page) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
-}
-
-async function unlabelledFields(page: Page) {
-  return page.evaluate(
-    () =>
-      [...document.querySelectorAll('input, select, textarea')].filter(
-        (el) =>
-          !(el as HTMLInputElement).labels?.length &&
-          !el.getAttribute('aria-label') &&
-          (el as HTMLInputElement).type !== 'hidden',
-      ).length,
-  );
-}
+const env = browserAppForFile();
 
 test('an admin opens an event; a member proposes, votes, unvotes and sees the results', async () => {
-  const db = live.ctx.database.db;
-  const adminPage = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  await signIn(adminPage, live.url, 'admin', ADMIN_PASSWORD);
+  const db = env.live.ctx.database.db;
+  const adminPage = await env.browser.newPage({ viewport: { width: 1200, height: 900 } });
+  await signIn(adminPage, env.live.url, 'admin', ADMIN_PASSWORD);
 
   // The admin creates the event from the Talks page.
-  await adminPage.goto(`${live.url}/talks`);
+  await adminPage.goto(`${env.live.url}/talks`);
   await adminPage.getByRole('button', { name: 'New event' }).click();
   // A pasted 300-character name is not cut to 120 behind the admin's back: the counter and the error say so.
   await adminPage.getByLabel('Name').fill('N'.repeat(300));
@@ -97,14 +69,14 @@ test('an admin opens an event; a member proposes, votes, unvotes and sees the re
   }
 
   // A member signs up and proposes a talk; a too-short title is refused with the field named.
-  const member = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  await member.goto(`${live.url}/signup`);
+  const member = await env.browser.newPage({ viewport: { width: 1200, height: 900 } });
+  await member.goto(`${env.live.url}/signup`);
   await member.getByLabel('Email').fill('margaret@example.org');
   await member.getByLabel('Name').fill('Margaret Hamilton');
   await member.getByLabel('Password').fill('apollo guidance 1969');
   await member.getByRole('button', { name: 'Create account' }).click();
-  await member.waitForURL(`${live.url}/`);
-  await member.goto(`${live.url}/talks`);
+  await member.waitForURL(`${env.live.url}/`);
+  await member.goto(`${env.live.url}/talks`);
   await member.getByRole('link', { name: 'Friday lightning talks' }).click();
   await member.getByRole('button', { name: 'Propose a talk' }).click();
   await member.getByLabel('Title').fill('Hi');
@@ -189,25 +161,25 @@ test('an admin opens an event; a member proposes, votes, unvotes and sees the re
 });
 
 test('at phone width (375 px): the event page and the manage page fit, every field is labelled', async () => {
-  const db = live.ctx.database.db;
+  const db = env.live.ctx.database.db;
   const event = await db.selectFrom('events').select('id').executeTakeFirstOrThrow();
-  const visitor = await browser.newPage({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
-  await visitor.goto(`${live.url}/talks/${event.id}`);
+  const visitor = await env.browser.newPage({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
+  await visitor.goto(`${env.live.url}/talks/${event.id}`);
   await visitor.getByRole('heading', { name: 'Results' }).waitFor();
   await visitor.getByText('Voting closed').first().waitFor();
-  await noSidewaysScroll(visitor);
+  await assertFits(visitor);
   await visitor.screenshot({ path: shot('talks-phone-visitor'), fullPage: true });
-  await visitor.goto(`${live.url}/talks`);
+  await visitor.goto(`${env.live.url}/talks`);
   await visitor.getByRole('link', { name: 'Friday lightning talks' }).waitFor();
-  await noSidewaysScroll(visitor);
+  await assertFits(visitor);
   await visitor.screenshot({ path: shot('talks-phone-events'), fullPage: true });
   await visitor.close();
 
-  const admin = await browser.newPage({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
-  await signIn(admin, live.url, 'admin', ADMIN_PASSWORD);
-  await admin.goto(`${live.url}/talks/${event.id}/manage`);
+  const admin = await env.browser.newPage({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
+  await signIn(admin, env.live.url, 'admin', ADMIN_PASSWORD);
+  await admin.goto(`${env.live.url}/talks/${event.id}/manage`);
   await admin.locator('.talks-chart svg').waitFor();
-  await noSidewaysScroll(admin);
+  await assertFits(admin);
   assert.equal(await unlabelledFields(admin), 0, 'every form field has a label');
   // Hiding needs a reason, then the proposal is hidden.
   const row = admin.locator('tr', { hasText: 'Notes on the analytical engine' });
@@ -219,32 +191,32 @@ test('at phone width (375 px): the event page and the manage page fit, every fie
   await admin.getByText('is hidden.').waitFor();
   await row.getByText('Hidden', { exact: true }).waitFor();
   await admin.screenshot({ path: shot('talks-phone-manage'), fullPage: true });
-  await noSidewaysScroll(admin);
+  await assertFits(admin);
   await admin.close();
 });
 
 test('the demo organisation: a voting event with a vote curve and a suspicious-voting hint', async () => {
-  const db = live.ctx.database.db;
+  const db = env.live.ctx.database.db;
   const summary = await seedDemo({
     db,
     titlePattern: managerPattern('Manager|Director|Chief'),
     defaultTimezone: 'UTC',
     force: true,
   });
-  const admin = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  await signIn(admin, live.url, 'admin', ADMIN_PASSWORD);
-  await admin.goto(`${live.url}/talks/${summary.event.id}/manage`);
+  const admin = await env.browser.newPage({ viewport: { width: 1200, height: 900 } });
+  await signIn(admin, env.live.url, 'admin', ADMIN_PASSWORD);
+  await admin.goto(`${env.live.url}/talks/${summary.event.id}/manage`);
   await admin.locator('.talks-chart svg').waitFor();
   await admin.getByText('4 accounts').waitFor();
   await admin.screenshot({ path: shot('talks-demo-manage'), fullPage: true });
   await admin.locator('.talks-chart').screenshot({ path: shot('talks-demo-chart') });
   await admin.close();
 
-  const member = await browser.newPage({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
-  await signIn(member, live.url, summary.member!.username, summary.member!.password);
-  await member.goto(`${live.url}/talks/${summary.event.id}`);
+  const member = await env.browser.newPage({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
+  await signIn(member, env.live.url, summary.member!.username, summary.member!.password);
+  await member.goto(`${env.live.url}/talks/${summary.event.id}`);
   await member.getByText(/You have used \d of your 5 votes/).waitFor();
-  await noSidewaysScroll(member);
+  await assertFits(member);
   assert.equal(await unlabelledFields(member), 0);
   await member.screenshot({ path: shot('talks-demo-member-phone'), fullPage: true });
   await member.screenshot({ path: shot('talks-demo-member-phone-top') });
@@ -252,7 +224,7 @@ test('the demo organisation: a voting event with a vote curve and a suspicious-v
 });
 
 test("a visitor's event page has one left edge; a member whose session ends is told the vote was not saved", async () => {
-  const db = live.ctx.database.db;
+  const db = env.live.ctx.database.db;
   const event = await db
     .selectFrom('events')
     .select('id')
@@ -263,8 +235,8 @@ test("a visitor's event page has one left edge; a member whose session ends is t
     { width: 1280, height: 800 },
     { width: 390, height: 844 },
   ]) {
-    const visitor = await browser.newPage({ viewport });
-    await visitor.goto(`${live.url}/talks/${event.id}`);
+    const visitor = await env.browser.newPage({ viewport });
+    await visitor.goto(`${env.live.url}/talks/${event.id}`);
     await visitor.locator('article').first().waitFor();
     const left = async (selector: string) => (await visitor.locator(selector).first().boundingBox())?.x;
     const edges = [await left('main h1'), await left('main article'), await left('main .talks-votes-used, main p')];
@@ -273,7 +245,7 @@ test("a visitor's event page has one left edge; a member whose session ends is t
       `one left edge at ${viewport.width}px: ${edges.join(', ')}`,
     );
     await visitor.getByRole('banner').getByRole('link', { name: 'Sign in' }).waitFor();
-    await noSidewaysScroll(visitor);
+    await assertFits(visitor);
     await visitor.screenshot({ path: shot(`talks-visitor-${viewport.width}`) });
     await visitor.close();
   }
@@ -284,9 +256,9 @@ test("a visitor's event page has one left edge; a member whose session ends is t
     .where('role', '=', 'member')
     .executeTakeFirstOrThrow();
   const password = await resetPassword({ db, username });
-  const member = await browser.newPage({ viewport: { width: 390, height: 844 } });
-  await signIn(member, live.url, username, password);
-  await member.goto(`${live.url}/talks/${event.id}`);
+  const member = await env.browser.newPage({ viewport: { width: 390, height: 844 } });
+  await signIn(member, env.live.url, username, password);
+  await member.goto(`${env.live.url}/talks/${event.id}`);
   const card = member.locator('article', { has: member.getByRole('button', { name: 'Vote', exact: true }) }).first();
   await card.waitFor();
   // The session ends elsewhere (signed out on another device, or the account disabled).
@@ -299,7 +271,7 @@ test("a visitor's event page has one left edge; a member whose session ends is t
 });
 
 test('a tie at the cut-off is explained to everyone, not only to the organisers', async () => {
-  const db = live.ctx.database.db;
+  const db = env.live.ctx.database.db;
   const event = await createTalksEvent({
     db,
     actorId: null,
@@ -317,8 +289,8 @@ test('a tie at the cut-off is explained to everyone, not only to the organisers'
     await castVote({ db, actor: { id: voters[1 - i]!, role: 'member' }, proposalId: talk.id });
   await setTalksPhase({ db, actorId: null, eventId: event.id, phase: 'closed' });
 
-  const visitor = await browser.newPage({ viewport: { width: 390, height: 844 } });
-  await visitor.goto(`${live.url}/talks/${event.id}`);
+  const visitor = await env.browser.newPage({ viewport: { width: 390, height: 844 } });
+  await visitor.goto(`${env.live.url}/talks/${event.id}`);
   await visitor
     .getByText('Some talks tied at the cut-off: among equal votes, the earlier proposal was selected.')
     .waitFor();
@@ -328,7 +300,7 @@ test('a tie at the cut-off is explained to everyone, not only to the organisers'
 });
 
 test('archived events have their own page, linked from the list, at 1280 and 390 px', async () => {
-  const db = live.ctx.database.db;
+  const db = env.live.ctx.database.db;
   const event = await createTalksEvent({
     db,
     actorId: null,
@@ -339,18 +311,18 @@ test('archived events have their own page, linked from the list, at 1280 and 390
     { width: 1280, height: 900 },
     { width: 390, height: 844 },
   ]) {
-    const visitor = await browser.newPage({ viewport });
-    await visitor.goto(`${live.url}/talks`);
+    const visitor = await env.browser.newPage({ viewport });
+    await visitor.goto(`${env.live.url}/talks`);
     await visitor.getByRole('heading', { level: 1, name: 'Talks' }).waitFor();
     assert.equal(await visitor.getByText('Autumn lightning talks 2025').count(), 0, 'out of the everyday list');
     await visitor.getByRole('link', { name: 'Archived events' }).click();
-    await visitor.waitForURL(`${live.url}/talks/archived`);
+    await visitor.waitForURL(`${env.live.url}/talks/archived`);
     await visitor.getByRole('heading', { level: 1, name: 'Archived talks events' }).waitFor();
     await visitor.getByRole('link', { name: 'Autumn lightning talks 2025' }).waitFor();
-    await noSidewaysScroll(visitor);
+    await assertFits(visitor);
     await visitor.screenshot({ path: shot(`talks-archived-${viewport.width}`), fullPage: true });
     await visitor.getByRole('link', { name: 'Autumn lightning talks 2025' }).click();
-    await visitor.waitForURL(`${live.url}/talks/${event.id}`);
+    await visitor.waitForURL(`${env.live.url}/talks/${event.id}`);
     await visitor.close();
   }
 });

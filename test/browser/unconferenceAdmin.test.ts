@@ -1,37 +1,21 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { test } from 'node:test';
 import { resetPassword } from '../../src/features/auth/service.js';
 import { createUnconferenceEvent } from '../../src/features/unconference/events.js';
 import { createProposal } from '../../src/features/unconference/proposals.js';
 import { createEventBody } from '../../src/features/unconference/schemas.js';
 import { addDay, addRoom, addSlot } from '../../src/features/unconference/timetable.js';
 import { shot } from '../helpers/browser.js';
-import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
+import { assertFits, browserAppForFile } from '../helpers/browserFile.js';
 import { insertPerson } from '../helpers/people.js';
 import { ADMIN_PASSWORD } from '../helpers/server.js';
 import { signIn } from './signIn.js';
 
-let browser: Browser;
-let live: LiveApp;
-let close: () => Promise<void>;
-
-before(async () => {
-  ({ browser, live, close } = await startBrowserApp());
-});
-
-after(async () => {
-  await close?.();
-});
-
-async function noSidewaysScroll(page: Page) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
-}
+const env = browserAppForFile();
 
 /** Two days (one break), two rooms, and an unverified member's proposal waiting for approval. */
 async function seedEvent() {
-  const db = live.ctx.database.db;
+  const db = env.live.ctx.database.db;
   const admin = await db.selectFrom('people').select('id').where('username', '=', 'admin').executeTakeFirstOrThrow();
   const actorId = admin.id;
   const event = await createUnconferenceEvent({
@@ -73,13 +57,13 @@ async function seedEvent() {
 }
 
 test('an admin edits the timetable in place, is refused removing a room that holds a session, moderates an edit, sets available slots and uses test mode', async () => {
-  const db = live.ctx.database.db;
+  const db = env.live.ctx.database.db;
   const { eventId, proposalId } = await seedEvent();
-  const admin = await browser.newPage({ viewport: { width: 390, height: 844 } });
-  await signIn(admin, live.url, 'admin', ADMIN_PASSWORD);
+  const admin = await env.browser.newPage({ viewport: { width: 390, height: 844 } });
+  await signIn(admin, env.live.url, 'admin', ADMIN_PASSWORD);
 
   // Timetable on a phone: a slot's times, label and break flag edited in place.
-  await admin.goto(`${live.url}/admin/unconference/${eventId}`);
+  await admin.goto(`${env.live.url}/admin/unconference/${eventId}`);
   const day1 = admin.getByRole('region', { name: 'Day 2026-05-04' });
   await day1.getByRole('button', { name: 'Edit slot 10:30–11:30 on 2026-05-04' }).click();
   const slotForm = admin.getByRole('form', { name: 'Edit slot 10:30–11:30 on 2026-05-04' });
@@ -153,7 +137,7 @@ test('an admin edits the timetable in place, is refused removing a room that hol
     await db.selectFrom('unconf_rooms').select('id').where('id', '=', ballroom.id).executeTakeFirst(),
     'the room is still there',
   );
-  await noSidewaysScroll(admin);
+  await assertFits(admin);
   await admin.screenshot({ path: shot('unconference-admin-edit-390'), fullPage: true });
   await admin.setViewportSize({ width: 1280, height: 900 });
   await admin.getByRole('button', { name: 'Edit room Ballroom' }).click();
@@ -162,15 +146,15 @@ test('an admin edits the timetable in place, is refused removing a room that hol
   await admin.setViewportSize({ width: 390, height: 844 });
 
   // The admin approves Ada's proposal; then Ada edits it: her edit waits, the approved text stays public.
-  await admin.goto(`${live.url}/admin/unconference/${eventId}/proposals`);
+  await admin.goto(`${env.live.url}/admin/unconference/${eventId}/proposals`);
   const card = admin.getByRole('article', { name: 'Live patching' });
   await card.getByText('Waiting for approval').waitFor();
   await card.getByRole('button', { name: 'Approve' }).click();
   await card.getByText('Approved.').waitFor();
 
-  const ada = await browser.newPage({ viewport: { width: 390, height: 844 } });
-  await signIn(ada, live.url, 'ada', await resetPassword({ db, username: 'ada' }));
-  await ada.goto(`${live.url}/unconference/${eventId}`);
+  const ada = await env.browser.newPage({ viewport: { width: 390, height: 844 } });
+  await signIn(ada, env.live.url, 'ada', await resetPassword({ db, username: 'ada' }));
+  await ada.goto(`${env.live.url}/unconference/${eventId}`);
   const mine = ada.getByTestId('unconf-proposal').filter({ hasText: 'Live patching' });
   await mine.getByRole('button', { name: 'Edit' }).click();
   const editForm = ada.getByRole('form', { name: 'Edit Live patching' });
@@ -188,12 +172,12 @@ test('an admin edits the timetable in place, is refused removing a room that hol
   await ada.getByRole('heading', { name: 'Live patching Xen' }).waitFor();
   await mine.getByText('Edit waiting for approval').waitFor();
   await mine.getByText('Grace Hopper').waitFor();
-  await noSidewaysScroll(ada);
+  await assertFits(ada);
   await ada.screenshot({ path: shot('unconference-owner-edit-390'), fullPage: true });
 
-  const linus = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await signIn(linus, live.url, 'linus', await resetPassword({ db, username: 'linus' }));
-  await linus.goto(`${live.url}/unconference/${eventId}`);
+  const linus = await env.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await signIn(linus, env.live.url, 'linus', await resetPassword({ db, username: 'linus' }));
+  await linus.goto(`${env.live.url}/unconference/${eventId}`);
   await linus.getByRole('heading', { name: 'Live patching', exact: true }).waitFor();
   await linus.getByText('The first text.').waitFor();
   assert.equal(await linus.getByText('Live patching Xen').count(), 0, 'the waiting edit is not public');
@@ -215,7 +199,7 @@ test('an admin edits the timetable in place, is refused removing a room that hol
   await picker.getByLabel('09:00–10:00 on 2026-05-04').check();
   await picker.getByLabel('09:00–10:00 on 2026-05-05').check();
   await picker.getByText('2 ticked.').waitFor();
-  await noSidewaysScroll(admin);
+  await assertFits(admin);
   await admin.screenshot({ path: shot('unconference-available-slots-390'), fullPage: true });
   await picker.getByRole('button', { name: 'Save availability' }).click();
   await edited.getByText('Availability saved: 2 slots.').waitFor();
@@ -236,7 +220,7 @@ test('an admin edits the timetable in place, is refused removing a room that hol
   await admin.screenshot({ path: shot('unconference-available-slots-1280'), fullPage: true });
 
   // Test mode: fill, refused a second time, clear; each says what the API did.
-  await admin.goto(`${live.url}/admin/unconference/${eventId}`);
+  await admin.goto(`${env.live.url}/admin/unconference/${eventId}`);
   const testMode = admin.getByRole('region', { name: 'Test mode' });
   await testMode.getByLabel('Fake people').fill('20');
   await testMode.getByLabel('Fake proposals').fill('6');
@@ -256,7 +240,7 @@ test('an admin edits the timetable in place, is refused removing a room that hol
     .executeTakeFirstOrThrow();
   assert.equal(testPeople.length, 20);
   assert.equal(await added.textContent(), `Added 20 fake people, 6 fake proposals and ${fakeRatings.n} ratings.`);
-  await noSidewaysScroll(admin);
+  await assertFits(admin);
   await testMode.screenshot({ path: shot('unconference-test-mode-1280') });
 
   await testMode.getByRole('button', { name: 'Fill with test data' }).click();
@@ -274,7 +258,7 @@ test('an admin edits the timetable in place, is refused removing a room that hol
     left.map((p) => p.title),
     ['Live patching Xen'],
   );
-  await noSidewaysScroll(admin);
+  await assertFits(admin);
   await testMode.screenshot({ path: shot('unconference-test-mode-390') });
   await testMode.getByRole('button', { name: 'Clear test data' }).click();
   await admin.getByRole('dialog').getByRole('button', { name: 'Clear test data' }).click();

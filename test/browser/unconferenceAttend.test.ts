@@ -1,50 +1,35 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
 import { createSession } from '../../src/features/auth/sessions.js';
 import { shot } from '../helpers/browser.js';
-import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
+import { assertFits, browserAppForFile } from '../helpers/browserFile.js';
 import { insertPerson } from '../helpers/people.js';
 import { type Fixture, publishedUnconference } from '../helpers/publishedUnconference.js';
 
-let browser: Browser;
-let live: LiveApp;
-let close: () => Promise<void>;
+const env = browserAppForFile();
+
 let f: Fixture;
 let token: string;
 const ids: Record<string, string> = {};
 
-const db = () => live.ctx.database.db;
+const db = () => env.live.ctx.database.db;
 
 async function top(page: Page) {
   await page.evaluate(() => window.scrollTo(0, 0));
 }
 
-async function assertFits(page: Page, what: string) {
-  const width = page.viewportSize()?.width ?? 0;
-  const wide = await page.evaluate((w) => {
-    const out: string[] = [];
-    for (const el of document.querySelectorAll('body *')) {
-      const box = el.getBoundingClientRect();
-      if (box.right > w + 0.5 && out.length < 6) out.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`);
-    }
-    return { overflow: document.documentElement.scrollWidth - w, out };
-  }, width);
-  assert.ok(wide.overflow <= 0, `${what} is ${wide.overflow}px too wide: ${wide.out.join('; ')}`);
-}
-
 async function context(width: number): Promise<BrowserContext> {
-  const ctx = await browser.newContext({
+  const ctx = await env.browser.newContext({
     viewport: { width, height: width < 500 ? 844 : 900 },
     timezoneId: 'Europe/Paris',
     locale: 'en-GB',
   });
-  await ctx.addCookies([{ name: 'convene_session', value: token, url: live.url }]);
+  await ctx.addCookies([{ name: 'convene_session', value: token, url: env.live.url }]);
   return ctx;
 }
 
-before(async () => {
-  ({ browser, live, close } = await startBrowserApp());
+env.before(async () => {
   const names = [
     'Grace Hopper',
     'Ada Lovelace',
@@ -102,15 +87,11 @@ before(async () => {
   ({ token } = await createSession(db(), { personId: grace, days: 1 }));
 });
 
-after(async () => {
-  await close?.();
-});
-
 for (const width of [1280, 390]) {
   test(`the timetable grid at ${width} px: rooms, slots, a break, times in my timezone`, async () => {
     const ctx = await context(width);
     const page = await ctx.newPage();
-    await page.goto(`${live.url}/unconference/events/${f.eventId}/schedule`);
+    await page.goto(`${env.live.url}/unconference/events/${f.eventId}/schedule`);
     await page.getByRole('heading', { level: 1, name: 'Xen Design Summit' }).waitFor();
     await page.getByText('Live patching the hypervisor without rebooting guests').first().waitFor();
     // 09:00 UTC is 04:00 in New York (winter).
@@ -143,7 +124,7 @@ for (const width of [1280, 390]) {
   test(`my agenda at ${width} px: my pick in each slot, alternatives, and a calendar feed`, async () => {
     const ctx = await context(width);
     const page = await ctx.newPage();
-    await page.goto(`${live.url}/unconference/events/${f.eventId}/agenda`);
+    await page.goto(`${env.live.url}/unconference/events/${f.eventId}/agenda`);
     await page.getByRole('heading', { level: 1, name: 'Xen Design Summit' }).waitFor();
     const rows = page.locator('.attend-agenda-row:not(.attend-agenda-break)');
     await rows.first().waitFor();
@@ -165,7 +146,7 @@ for (const width of [1280, 390]) {
       const url = await page.getByLabel('My agenda').inputValue();
       assert.match(url, /\/api\/v1\/feeds\/[A-Za-z0-9_-]{43}\/unconference\/.+\/agenda\.ics$/);
       // A calendar app fetches it with no cookie at all.
-      const fetched = await fetch(url.replace(/^https?:\/\/[^/]+/, live.url));
+      const fetched = await fetch(url.replace(/^https?:\/\/[^/]+/, env.live.url));
       assert.equal(fetched.status, 200);
       const ics = await fetched.text();
       assert.match(ics, /SUMMARY:Live patching the hypervisor without rebooting guests/);
@@ -180,7 +161,7 @@ for (const width of [1280, 390]) {
   test(`a session's page at ${width} px: time, room link, video room`, async () => {
     const ctx = await context(width);
     const page = await ctx.newPage();
-    await page.goto(`${live.url}/unconference/events/${f.eventId}/schedule`);
+    await page.goto(`${env.live.url}/unconference/events/${f.eventId}/schedule`);
     await page.getByRole('link', { name: 'Live patching the hypervisor without rebooting guests' }).first().click();
     await page.waitForURL(/\/unconference\/sessions\//);
     await page
@@ -204,7 +185,7 @@ for (const width of [1280, 390]) {
 test('schedule.xml parses as XML in the browser, with its days and rooms', async () => {
   const ctx = await context(1280);
   const page = await ctx.newPage();
-  await page.goto(`${live.url}/unconference/events/${f.eventId}/schedule`);
+  await page.goto(`${env.live.url}/unconference/events/${f.eventId}/schedule`);
   const result = await page.evaluate(async (eventId) => {
     const text = await (await fetch(`/api/v1/unconference/events/${eventId}/published/schedule.xml`)).text();
     const doc = new DOMParser().parseFromString(text, 'application/xml');

@@ -1,29 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { resetPassword } from '../../src/features/auth/service.js';
 import { shot } from '../helpers/browser.js';
-import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
+import { assertFits, browserAppForFile } from '../helpers/browserFile.js';
 import { insertPerson } from '../helpers/people.js';
 import { ADMIN_PASSWORD } from '../helpers/server.js';
 import { signIn } from './signIn.js';
 
-let browser: Browser;
-let live: LiveApp;
-let close: () => Promise<void>;
-
-before(async () => {
-  ({ browser, live, close } = await startBrowserApp());
-});
-
-after(async () => {
-  await close?.();
-});
-
-async function noSidewaysScroll(page: Page) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
-}
+const env = browserAppForFile();
 
 async function addSlot(page: Page, day: string, start: string, end: string, isBreak = false) {
   const card = page.getByRole('region', { name: `Day ${day}` });
@@ -35,11 +20,11 @@ async function addSlot(page: Page, day: string, start: string, end: string, isBr
 }
 
 test('an admin builds a two-day timetable on a phone, a member proposes, another rates with one click', async () => {
-  const db = live.ctx.database.db;
+  const db = env.live.ctx.database.db;
   // The admin works at 390 px: the timetable editor must work on a phone.
-  const admin = await browser.newPage({ viewport: { width: 390, height: 844 } });
-  await signIn(admin, live.url, 'admin', ADMIN_PASSWORD);
-  await admin.goto(`${live.url}/admin/unconference`);
+  const admin = await env.browser.newPage({ viewport: { width: 390, height: 844 } });
+  await signIn(admin, env.live.url, 'admin', ADMIN_PASSWORD);
+  await admin.goto(`${env.live.url}/admin/unconference`);
   await admin.getByLabel('Name').fill('Design Summit');
   await admin.getByLabel('Description').fill('Sessions **you** propose.');
   await admin.getByLabel('Time zone').fill('Mars/Olympus');
@@ -79,7 +64,7 @@ test('an admin builds a two-day timetable on a phone, a member proposes, another
   await admin.getByLabel(/Not a place/).check();
   await admin.getByRole('button', { name: 'Add room' }).click();
   await admin.getByText('12 people · not a place').waitFor();
-  await noSidewaysScroll(admin);
+  await assertFits(admin);
   await admin.screenshot({ path: shot('unconference-admin-390'), fullPage: true });
 
   const slots = await db.selectFrom('unconf_slots').selectAll().where('event_id', '=', eventId).execute();
@@ -95,9 +80,9 @@ test('an admin builds a two-day timetable on a phone, a member proposes, another
   // A member proposes a session.
   await insertPerson(db, { username: 'ada', name: 'Ada Lovelace' });
   await insertPerson(db, { username: 'grace', name: 'Grace Hopper' });
-  const proposer = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await signIn(proposer, live.url, 'ada', await resetPassword({ db, username: 'ada' }));
-  await proposer.goto(`${live.url}/unconference`);
+  const proposer = await env.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await signIn(proposer, env.live.url, 'ada', await resetPassword({ db, username: 'ada' }));
+  await proposer.goto(`${env.live.url}/unconference`);
   await proposer.getByRole('link', { name: 'Design Summit' }).click();
   await proposer.getByText('You have proposed 0 of at most 4.').waitFor();
   await proposer.getByRole('button', { name: 'New proposal' }).click();
@@ -126,9 +111,9 @@ test('an admin builds a two-day timetable on a phone, a member proposes, another
 
   // Another member rates on a phone: one click per session.
   await insertPerson(db, { username: 'linus', name: 'Linus' });
-  const rater = await browser.newPage({ viewport: { width: 390, height: 844 } });
-  await signIn(rater, live.url, 'linus', await resetPassword({ db, username: 'linus' }));
-  await rater.goto(`${live.url}/unconference/${eventId}`);
+  const rater = await env.browser.newPage({ viewport: { width: 390, height: 844 } });
+  await signIn(rater, env.live.url, 'linus', await resetPassword({ db, username: 'linus' }));
+  await rater.goto(`${env.live.url}/unconference/${eventId}`);
   const first = rater.getByTestId('unconf-proposal').filter({ hasText: 'Live patching the hypervisor' });
   await first.getByRole('button', { name: 'Very' }).click();
   await first.getByRole('button', { name: 'Very', pressed: true }).waitFor();
@@ -141,7 +126,7 @@ test('an admin builds a two-day timetable on a phone, a member proposes, another
     .getByText('You have rated 2 of 2.')
     .waitFor({ timeout: 1000 })
     .catch(() => undefined);
-  await noSidewaysScroll(rater);
+  await assertFits(rater);
   await rater.screenshot({ path: shot('unconference-rate-390'), fullPage: true });
   const rows = await db
     .selectFrom('unconf_interests')

@@ -1,38 +1,21 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { test } from 'node:test';
 import { shot } from '../helpers/browser.js';
-import { type LiveApp, startBrowserApp } from '../helpers/liveServer.js';
+import { assertFits, browserAppForFile } from '../helpers/browserFile.js';
 import { insertUnconference, workingSchedule } from '../helpers/unconferenceSchedule.js';
 import { signInAsAdmin } from './signIn.js';
 
-let browser: Browser;
-let live: LiveApp;
-let close: () => Promise<void>;
-
-before(async () => {
-  ({ browser, live, close } = await startBrowserApp());
-});
-
-after(async () => {
-  await close?.();
-});
-
-async function assertFits(page: Page, what: string) {
-  const width = page.viewportSize()?.width ?? 0;
-  const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(scroll <= width, `${what} is ${scroll}px wide in a ${width}px window`);
-}
+const env = browserAppForFile();
 
 for (const width of [1280, 390]) {
   test(`the schedule console at ${width}px: run, lock, move with a preview, publish`, async () => {
-    const db = live.ctx.database.db;
+    const db = env.live.ctx.database.db;
     const fixture = await insertUnconference(db, { proposals: 9, people: 16, rooms: 2, capacity: 6, tag: `b${width}` });
-    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    const context = await env.browser.newContext({ viewport: { width, height: 900 } });
     const page = await context.newPage();
     try {
-      await signInAsAdmin(page, live.url);
-      await page.goto(`${live.url}/admin/unconference/${fixture.eventId}/schedule`);
+      await signInAsAdmin(page, env.live.url);
+      await page.goto(`${env.live.url}/admin/unconference/${fixture.eventId}/schedule`);
       await page.getByRole('heading', { name: /Schedule · Summit/ }).waitFor();
       assert.ok(await page.getByText('Nothing is published yet.').isVisible());
 

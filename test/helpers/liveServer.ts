@@ -21,10 +21,10 @@ export function listenLocally(app: FastifyInstance): Promise<string> {
 export type LiveApp = TestApp & { url: string };
 
 /**
- * What every browser test starts with: a fresh SQLite database, the app listening on a real port,
- * and Debian's Chromium. `close` undoes all three.
+ * What every browser test file starts with (through browserAppForFile, helpers/browserFile.ts): a fresh
+ * SQLite database, the app listening on a real port, and Debian's Chromium. `close` undoes all three.
  */
-export async function startBrowserApp(): Promise<{
+export async function startBrowserApp(overrides: Record<string, unknown> = {}): Promise<{
   browser: Browser;
   live: LiveApp;
   database: TestDatabase;
@@ -33,7 +33,7 @@ export async function startBrowserApp(): Promise<{
   const sqlite = enginesUnderTest().find((engine) => engine.engine === 'sqlite');
   if (!sqlite) throw new Error('the SQLite engine is always under test');
   const database = await sqlite.create();
-  const live = await startLiveApp(database);
+  const live = await startLiveApp(database, overrides);
   // Without a browser the test fails at once rather than hanging on the app it started.
   const browser = await launchBrowser().catch(async (error: unknown) => {
     await live.close();

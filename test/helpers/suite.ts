@@ -16,7 +16,7 @@ export function forEachEngine(
       let database: TestDatabase;
       let app: TestApp | undefined;
       before(async () => {
-        database = await engine.create();
+        database = await engine.create({ migrated: true });
         app = await startTestApp(database, overrides);
       });
       after(async () => {

@@ -28,7 +28,8 @@ import { cancelScheduleRun, findRun, type RunLimits, startScheduleRun, stopAllRu
 const tags = ['unconference'];
 
 export function runLimits(ctx: AppContext): RunLimits {
-  return { maxSeconds: ctx.config.unconferenceRuns.maxSeconds, staleSeconds: ctx.config.unconferenceRuns.staleSeconds };
+  const { maxSeconds, staleSeconds, iterations } = ctx.config.unconferenceRuns;
+  return { maxSeconds, staleSeconds, ...(iterations !== undefined && { iterations }) };
 }
 
 function presentMove(planned: PlannedMove, saved: boolean) {

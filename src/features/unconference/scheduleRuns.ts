@@ -20,6 +20,8 @@ export interface RunLimits {
   maxSeconds: number;
   /** A running run whose heartbeat is older than this lost its process. */
   staleSeconds: number;
+  /** Annealing steps that also end a run (config unconferenceRuns.iterations); unset, time alone. */
+  iterations?: number;
 }
 
 interface LocalRun {
@@ -230,6 +232,7 @@ export async function startScheduleRun(props: {
       instance: schedule.instance,
       options: {
         seconds: props.seconds,
+        ...(limits.iterations !== undefined && { iterations: limits.iterations }),
         seed: props.seed ?? id,
         threads: 1,
         current: { assignments: current },
