@@ -22,7 +22,7 @@ import { loadConfig } from '../src/config.js';
 import type { Db } from '../src/db/database.js';
 import { newId } from '../src/lib/ids.js';
 import { buildServer } from '../src/server.js';
-import { freshDatabase, perSecond, startCli } from './support.js';
+import { bareInsert, freshDatabase, perSecond, startCli } from './support.js';
 
 const EVENTS = Number(process.env.CONVENE_BENCH_INGEST_EVENTS ?? 2000);
 const TARGET_PER_SECOND = 1000;
@@ -43,22 +43,7 @@ const body = (id: number) =>
 async function baseline(db: Db): Promise<number> {
   const started = performance.now();
   for (let i = 0; i < EVENTS; i++) {
-    await db
-      .insertInto('deliveries')
-      .values({
-        id: newId(),
-        source: 'bench',
-        delivery_id: `b-${i}`,
-        received_at: new Date().toISOString(),
-        outcome: 'ok',
-        status_code: 200,
-        error: null,
-        summary: null,
-        meeting_id: null,
-        lease_until: null,
-        dead_lettered_at: null,
-      })
-      .execute();
+    await bareInsert(db, i);
   }
   return perSecond(EVENTS, performance.now() - started);
 }

@@ -15,8 +15,7 @@ import { openContext } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import type { Db } from '../src/db/database.js';
 import { intra42Receiver } from '../src/features/ingest/receive.js';
-import { newId } from '../src/lib/ids.js';
-import { freshDatabase } from './support.js';
+import { bareInsert, freshDatabase } from './support.js';
 
 const EVENTS = Number(process.env.CONVENE_BENCH_INGEST_EVENTS ?? 1000);
 const WAVE = Number(process.env.CONVENE_BENCH_WAVE ?? 32);
@@ -84,22 +83,7 @@ async function measure(engine: 'sqlite' | 'postgres') {
     let server0 = await backendCpuMs(ctx.database.db, engine);
     let s0 = seen.statements;
     for (let i = 0; i < EVENTS; i++) {
-      await db
-        .insertInto('deliveries')
-        .values({
-          id: newId(),
-          source: 'bench',
-          delivery_id: `b-${i}`,
-          received_at: new Date().toISOString(),
-          outcome: 'ok',
-          status_code: 200,
-          error: null,
-          summary: null,
-          meeting_id: null,
-          lease_until: null,
-          dead_lettered_at: null,
-        })
-        .execute();
+      await bareInsert(db, i);
     }
     const bare = {
       cpu: (cpuMs() - cpu0) / EVENTS,

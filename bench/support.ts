@@ -5,11 +5,32 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import type { Db } from '../src/db/database.js';
 import { newId } from '../src/lib/ids.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 export const perSecond = (events: number, ms: number) => Math.round((events / ms) * 1000);
+
+/** The bare insert loop's one row (an inbound delivery), committed on its own: the baseline of the ingest benches. */
+export async function bareInsert(db: Db, i: number): Promise<void> {
+  await db
+    .insertInto('deliveries')
+    .values({
+      id: newId(),
+      source: 'bench',
+      delivery_id: `b-${i}`,
+      received_at: new Date().toISOString(),
+      outcome: 'ok',
+      status_code: 200,
+      error: null,
+      summary: null,
+      meeting_id: null,
+      lease_until: null,
+      dead_lettered_at: null,
+    })
+    .execute();
+}
 
 /**
  * An empty database: a SQLite file in a temporary directory, or (PostgreSQL, when
