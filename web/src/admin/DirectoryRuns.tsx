@@ -93,8 +93,11 @@ export function ImportRunsTable({ runs }: { runs: ImportRun[] }) {
             <tr key={`${run.at}-${run.origin}`}>
               <td data-label="When">{when(run.at)}</td>
               <td data-label="How">
-                {ORIGINS[run.origin]}
-                {run.actorName ? <span className="cell-sub"> by {run.actorName}</span> : null}
+                {/* One element: on a phone the cell is a grid of label and value, and a second child would wrap under the label. */}
+                <span>
+                  {ORIGINS[run.origin]}
+                  {run.actorName ? <span className="cell-sub"> by {run.actorName}</span> : null}
+                </span>
               </td>
               <td data-label="Outcome">
                 <Outcome run={run} />
