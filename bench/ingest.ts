@@ -7,7 +7,7 @@
  * - queue ×1 / ×2: messages published to RabbitMQ (CONVENE_BENCH_AMQP_URL, default the local one)
  *   and consumed by one or two `convene consume` processes, timed from the first publish to the
  *   last delivery committed (the publisher's own rate is shown beside it). The consumers use
- *   intra42.amqp.prefetch as configured (CONVENE_INTRA42_AMQP_PREFETCH; default 32).
+ *   intra42.amqp.prefetch as configured (CONVENE_INTRA42_AMQP_PREFETCH; default 200).
  *
  * Figures are events/s and ratios to the baseline of the same run (the machine may be shared).
  * The issue's target is 1,000 events/s for the webhook and one queue consumer. Writes
@@ -17,17 +17,21 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import amqp from 'amqplib';
-import { openContext } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
 import type { Db } from '../src/db/database.js';
 import { newId } from '../src/lib/ids.js';
 import { buildServer } from '../src/server.js';
-import { bareInsert, freshDatabase, perSecond, startCli } from './support.js';
+import {
+  BENCH_SECRET,
+  BENCH_WEBHOOKS,
+  bareInsert,
+  freshDatabase,
+  openIngestContext,
+  perSecond,
+  startCli,
+} from './support.js';
 
 const EVENTS = Number(process.env.CONVENE_BENCH_INGEST_EVENTS ?? 2000);
 const TARGET_PER_SECOND = 1000;
-const SECRET = 'bench-create-secret';
-const WEBHOOKS = `scale_team.create:${SECRET}`;
 const AMQP_URL = process.env.CONVENE_BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const here = dirname(fileURLToPath(import.meta.url));
 const later = new Date(Date.now() + 3 * 3_600_000).toISOString();
@@ -62,7 +66,7 @@ async function webhook(app: Awaited<ReturnType<typeof buildServer>>, firstId: nu
           'content-type': 'application/json',
           'x-model': 'scale_team',
           'x-event': 'create',
-          'x-secret': SECRET,
+          'x-secret': BENCH_SECRET,
           'x-delivery': `w-${firstId + i}`,
         },
         payload: body(firstId + i),
@@ -89,7 +93,7 @@ async function queue(db: Db, databaseUrl: string, consumers: number, firstId: nu
   await channel.assertQueue(names.queue, { durable: true });
   const env = {
     DATABASE_URL: databaseUrl,
-    CONVENE_INTRA42_WEBHOOKS: WEBHOOKS,
+    CONVENE_INTRA42_WEBHOOKS: BENCH_WEBHOOKS,
     CONVENE_INTRA42_AMQP_URL: AMQP_URL,
     CONVENE_INTRA42_AMQP_QUEUE: names.queue,
     CONVENE_INTRA42_AMQP_DEAD_LETTER_EXCHANGE: names.dlx,
@@ -102,7 +106,12 @@ async function queue(db: Db, databaseUrl: string, consumers: number, firstId: nu
     for (let i = 0; i < EVENTS; i++) {
       channel.sendToQueue(names.queue, Buffer.from(body(firstId + i)), {
         persistent: true,
-        headers: { 'X-Model': 'scale_team', 'X-Event': 'create', 'X-Secret': SECRET, 'X-Delivery': `q-${firstId + i}` },
+        headers: {
+          'X-Model': 'scale_team',
+          'X-Event': 'create',
+          'X-Secret': BENCH_SECRET,
+          'X-Delivery': `q-${firstId + i}`,
+        },
       });
     }
     await channel.waitForConfirms();
@@ -135,17 +144,7 @@ async function measure(engine: 'sqlite' | 'postgres', consumerCounts: number[]) 
   for (const consumers of consumerCounts) {
     // A fresh database per measurement, so each starts from the same size.
     const database = await freshDatabase(engine);
-    const config = loadConfig({
-      env: { LOG_LEVEL: 'silent' },
-      cwd: '/nonexistent-convene-config-dir',
-      overrides: {
-        databaseUrl: database.url,
-        'intra42.webhooks': WEBHOOKS,
-        'notifications.email.smtpUrl': 'smtp://127.0.0.1:9',
-      },
-    });
-    // As `convene serve` opens it (SQLite checkpoints on their own thread, not inside a commit).
-    const ctx = await openContext(config, { longRunning: true });
+    const { ctx } = await openIngestContext(database.url);
     const app = await buildServer(ctx, { logger: false });
     await app.ready();
     try {

@@ -11,16 +11,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { type KyselyPlugin, sql } from 'kysely';
-import { openContext } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
 import type { Db } from '../src/db/database.js';
 import { intra42Receiver } from '../src/features/ingest/receive.js';
-import { bareInsert, freshDatabase } from './support.js';
+import { BENCH_SECRET, bareInsert, freshDatabase, openIngestContext } from './support.js';
 
 const EVENTS = Number(process.env.CONVENE_BENCH_INGEST_EVENTS ?? 1000);
 const WAVE = Number(process.env.CONVENE_BENCH_WAVE ?? 32);
 const later = new Date(Date.now() + 3 * 3_600_000).toISOString();
-const SECRET = 'bench-create-secret';
 
 /** Counts what reaches the database: statements, and how many of them open a transaction. */
 function counter() {
@@ -63,16 +60,7 @@ async function backendCpuMs(db: Db, engine: string): Promise<number> {
 
 async function measure(engine: 'sqlite' | 'postgres') {
   const database = await freshDatabase(engine);
-  const config = loadConfig({
-    env: { LOG_LEVEL: 'silent' },
-    cwd: '/nonexistent-convene-config-dir',
-    overrides: {
-      databaseUrl: database.url,
-      'intra42.webhooks': `scale_team.create:${SECRET}`,
-      'notifications.email.smtpUrl': 'smtp://127.0.0.1:9',
-    },
-  });
-  const ctx = await openContext(config, { longRunning: true });
+  const { config, ctx } = await openIngestContext(database.url);
   const { seen, plugin } = counter();
   const db = ctx.database.db.withPlugin(plugin);
   try {
@@ -95,7 +83,7 @@ async function measure(engine: 'sqlite' | 'postgres') {
     const headers = (id: number) => ({
       'x-model': 'scale_team',
       'x-event': 'create',
-      'x-secret': SECRET,
+      'x-secret': BENCH_SECRET,
       'x-delivery': `s-${id}`,
     });
     const body = (id: number) =>

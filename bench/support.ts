@@ -5,10 +5,34 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { openContext } from '../src/app.js';
+import { type Config, loadConfig } from '../src/config.js';
 import type { Db } from '../src/db/database.js';
+import type { AppContext } from '../src/http/context.js';
 import { newId } from '../src/lib/ids.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
+
+/** The webhook secret the ingest benches configure and send. */
+export const BENCH_SECRET = 'bench-create-secret';
+export const BENCH_WEBHOOKS = `scale_team.create:${BENCH_SECRET}`;
+
+/**
+ * An ingesting server's context on `databaseUrl`, opened as `convene serve` opens it (SQLite
+ * checkpoints on their own thread, not inside a commit); e-mail goes nowhere.
+ */
+export async function openIngestContext(databaseUrl: string): Promise<{ config: Config; ctx: AppContext }> {
+  const config = loadConfig({
+    env: { LOG_LEVEL: 'silent' },
+    cwd: '/nonexistent-convene-config-dir',
+    overrides: {
+      databaseUrl,
+      'intra42.webhooks': BENCH_WEBHOOKS,
+      'notifications.email.smtpUrl': 'smtp://127.0.0.1:9',
+    },
+  });
+  return { config, ctx: await openContext(config, { longRunning: true }) };
+}
 
 export const perSecond = (events: number, ms: number) => Math.round((events / ms) * 1000);
 
