@@ -5,12 +5,12 @@
 
 import { createRng } from '../src/core/pairing/rng.js';
 import type { Model } from '../src/core/scheduling/model.js';
-import { recount } from '../src/core/scheduling/testSupport.js';
+import { recountScore } from '../src/core/scheduling/rooms.js';
 
 const VALUE = [0, 25, 75, 100];
 
-/** Score of a placement (slot per session, -1 = out), counted from scratch: the tests' own recount. */
-export const scoreOf = recount;
+/** Score of a placement (slot per session, -1 = out), counted from scratch, as the engine reports it. */
+export const scoreOf = recountScore;
 
 export interface XenResult {
   slotOf: Int32Array;

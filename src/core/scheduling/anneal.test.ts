@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { runChain } from './anneal.js';
 import { greedyStart } from './greedy.js';
 import { buildModel, type Model } from './model.js';
-import { generateInstance, recount } from './testSupport.js';
+import { recountScore } from './rooms.js';
+import { generateInstance } from './testSupport.js';
 
 /** Whether a placement keeps the rules the search must keep: allowed slots, room count, no owner clash. */
 function feasible(model: Model, slotOf: Int32Array): boolean {
@@ -36,10 +37,10 @@ describe('annealing chain', () => {
         (size, iterations) => {
           const model = buildModel(generateInstance(size));
           const chain = runChain(model, greedyStart(model).snapshot(), { seed: 'local', iterations });
-          assert.equal(recount(model, chain.slotOf), chain.score);
+          assert.equal(recountScore(model, chain.slotOf), chain.score);
           const movable = [...Array(model.nSessions).keys()].filter((s) => model.fixedSlot[s]! < 0);
           const tryPlacement = (slotOf: Int32Array, what: string) => {
-            if (feasible(model, slotOf)) assert.ok(recount(model, slotOf) <= chain.score, `${what} improves it`);
+            if (feasible(model, slotOf)) assert.ok(recountScore(model, slotOf) <= chain.score, `${what} improves it`);
           };
           for (const s of movable) {
             for (let t = 0; t < model.nSlots; t++) {

@@ -49,7 +49,7 @@ export function assignRooms(model: Model, sessions: readonly number[], audience:
 }
 
 /** The score of a placement recounted from scratch (no incremental state): Σ people Σ slots of the best interest. */
-export function recountScore(model: Model, slotOf: Int32Array): number {
+export function recountScore(model: Model, slotOf: ArrayLike<number>): number {
   const best = new Uint8Array(model.nSlots * model.nUsers);
   for (let s = 0; s < model.nSessions; s++) {
     const t = slotOf[s]!;

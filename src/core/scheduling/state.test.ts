@@ -3,8 +3,9 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { createRng } from '../pairing/rng.js';
 import { buildModel } from './model.js';
+import { recountScore } from './rooms.js';
 import { ScheduleState } from './state.js';
-import { generateInstance, recount } from './testSupport.js';
+import { generateInstance } from './testSupport.js';
 
 const sizes = fc.record({
   sessions: fc.integer({ min: 2, max: 14 }),
@@ -31,7 +32,7 @@ describe('ScheduleState: incremental deltas', () => {
           const s = rng.nextInt(model.nSessions);
           const o = rng.nextInt(model.nSessions);
           const a = state.slotOf[s]!;
-          const before = recount(model, state.slotOf);
+          const before = recountScore(model, state.slotOf);
           assert.equal(state.score, before);
           if (step % 2 === 0) {
             // Move s to slot t (or out of the schedule).
@@ -40,7 +41,7 @@ describe('ScheduleState: incremental deltas', () => {
             const delta = state.replaceDelta(a, s, -1) + state.replaceDelta(t, -1, s);
             state.remove(s);
             if (t >= 0) state.add(s, t);
-            assert.equal(recount(model, state.slotOf) - before, delta);
+            assert.equal(recountScore(model, state.slotOf) - before, delta);
           } else {
             const b = state.slotOf[o]!;
             if (s === o || a === b) continue;
@@ -49,9 +50,9 @@ describe('ScheduleState: incremental deltas', () => {
             state.remove(o);
             if (b >= 0) state.add(s, b);
             if (a >= 0) state.add(o, a);
-            assert.equal(recount(model, state.slotOf) - before, delta);
+            assert.equal(recountScore(model, state.slotOf) - before, delta);
           }
-          assert.equal(state.score, recount(model, state.slotOf));
+          assert.equal(state.score, recountScore(model, state.slotOf));
         }
       }),
       { numRuns: 200, seed: 3 },

@@ -1,6 +1,5 @@
 /** Instance generators for tests and the benchmark (not part of the build). */
 import { createRng } from '../pairing/rng.js';
-import { LEVEL_VALUES, type Model } from './model.js';
 import type { Assignment, CurrentSchedule, Pin, SchedulingInstance, SolveResult } from './types.js';
 
 export interface GeneratorOptions {
@@ -187,20 +186,4 @@ export function bruteForceOptimum(instance: SchedulingInstance, pins: readonly P
   };
   recurse(0);
   return best;
-}
-
-/** Score of a placement counted from scratch (not with the incremental counts the search keeps). */
-export function recount(model: Model, slotOf: ArrayLike<number>): number {
-  const best = new Uint8Array(model.nSlots * model.nUsers);
-  for (let s = 0; s < model.nSessions; s++) {
-    const t = slotOf[s]!;
-    if (t < 0) continue;
-    for (let k = model.rStart[s]!; k < model.rStart[s + 1]!; k++) {
-      const i = t * model.nUsers + model.rUser[k]!;
-      best[i] = Math.max(best[i]!, model.rLevel[k]!);
-    }
-  }
-  let score = 0;
-  for (const level of best) score += LEVEL_VALUES[level as 0]!;
-  return score;
 }
