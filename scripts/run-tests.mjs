@@ -10,7 +10,8 @@
 //    own databases, ports and temp dirs), the longest first so that no slow file starts last. A long
 //    file whose tests all run once per engine can ask to run as two processes, one per engine
 //    (test-files.mjs, SPLIT_MARK).
-//    Browser files take a separate, smaller number of slots: each drives a Chromium.
+//    Browser files take a separate, smaller number of slots: each drives a Chromium, all of them the
+//    same one, started once for the run (scripts/test-chromium.mjs) and closed at its end.
 // 4. Prints each file's report when it finishes, then the totals in node's own summary lines
 //    (`# pass N`, `# fail N`). Exits non-zero when any file fails.
 //
@@ -24,6 +25,7 @@ import { availableParallelism } from 'node:os';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildTests, ensureServerBuild, ensureWebBuild, testBuildOf } from './test-build.mjs';
+import { SHARED_CHROMIUM_ENV } from './test-chromium.mjs';
 import {
   engineOf,
   fileOf,
@@ -73,6 +75,8 @@ process.stdout.write(`# tests compiled to .test-build/ in ${(testBuildMs / 1000)
 const template = postgresUrl ? await makePostgresTemplate(root, postgresUrl) : undefined;
 
 const children = new Set();
+// One Chromium for every browser file of the run.
+const sharedChromium = runs.some(isBrowserFile) ? await startSharedChromium() : undefined;
 
 function killGroup(pid) {
   try {
@@ -88,6 +92,7 @@ async function stopAll(code) {
   // Nothing more starts while the template is dropped (a stopped file's end would start the next).
   stopping = true;
   for (const child of children) killGroup(child.pid);
+  if (sharedChromium) killGroup(sharedChromium.child.pid);
   await dropPostgresTemplate(postgresUrl, template);
   process.exit(code);
 }
@@ -131,6 +136,7 @@ await new Promise((resolveAll) => {
 });
 
 saveDurations(root, durations, results);
+const chromiumCpu = await sharedChromium?.stop();
 await dropPostgresTemplate(postgresUrl, template);
 process.exit(summarise() ? 0 : 1);
 
@@ -150,6 +156,7 @@ function runFile(file) {
         CONVENE_TEST_BUILT: '1',
         ...(engine && { CONVENE_TEST_ENGINE: engine }),
         ...(template && { CONVENE_TEST_POSTGRES_TEMPLATE: template }),
+        ...(sharedChromium && { [SHARED_CHROMIUM_ENV]: sharedChromium.endpoint }),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group, so that a stuck file is stopped with every server and browser it started.
@@ -172,6 +179,47 @@ function runFile(file) {
     });
     children.add(child);
     child.on('exit', () => children.delete(child));
+  });
+}
+
+/**
+ * Starts the run's Chromium (scripts/test-chromium.mjs) and resolves once it listens. `stop` closes
+ * it and resolves to its CPU seconds (Chromium's included) when they are measured. Resolves to
+ * undefined when it does not start.
+ */
+function startSharedChromium() {
+  const command = [process.execPath, 'scripts/test-chromium.mjs'];
+  if (measureCpu) command.unshift('/usr/bin/time', '-f', `${CPU_MARK}%U %S`);
+  // Its own process group, so that an interrupted run stops it with everything Chromium started.
+  const child = spawn(command[0], command.slice(1), { cwd: root, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const closed = new Promise((resolve) => child.on('close', resolve));
+  let started = false;
+  return new Promise((resolve) => {
+    const listening = () => {
+      const endpoint = /^(ws:\/\/\S+)$/m.exec(output)?.[1];
+      if (!endpoint) return;
+      started = true;
+      child.stdout.off('data', listening);
+      resolve({
+        child,
+        endpoint,
+        async stop() {
+          child.stdin.end();
+          await closed;
+          return cpuOf(output);
+        },
+      });
+    };
+    child.stdout.on('data', listening);
+    // Without it each browser file launches its own, and fails saying why when it cannot.
+    closed.then(() => {
+      if (started) return;
+      process.stdout.write(`# the shared Chromium did not start; each browser file starts its own:\n${output}\n`);
+      resolve(undefined);
+    });
   });
 }
 
@@ -222,7 +270,11 @@ function summarise() {
     }
   }
   if (measureCpu) {
-    const measured = results.filter((result) => result.cpu !== undefined).sort((a, b) => b.cpu - a.cpu);
+    const measured = results.filter((result) => result.cpu !== undefined);
+    // The shared Chromium worked for every browser file: its CPU is the run's, listed on its own.
+    if (chromiumCpu !== undefined)
+      measured.push({ file: '(the shared Chromium of the browser files)', cpu: chromiumCpu });
+    measured.sort((a, b) => b.cpu - a.cpu);
     const totalCpu = measured.reduce((sum, result) => sum + result.cpu, 0);
     process.stdout.write('# CPU seconds per file (user + system, the file and every process it waited for):\n');
     for (const result of measured) process.stdout.write(`#   ${result.cpu.toFixed(1).padStart(7)}  ${result.file}\n`);

@@ -1,30 +1,24 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
+import { assertChromium, CHROMIUM, CHROMIUM_ARGS, SHARED_CHROMIUM_ENV } from '../../scripts/test-chromium.mjs';
 import { webDistDir } from '../../src/server.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
+export { CHROMIUM };
 export const screenshotDir = join(process.cwd(), 'test-results');
 
-/** Debian's Chromium, headless, with the flags this machine's closed network needs. */
+/**
+ * Debian's Chromium, headless: the run's shared one when the runner started it (scripts/test-chromium.mjs
+ * says why), else one of this file's own. Either way `close()` leaves no context of this file behind.
+ */
 export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install chromium`);
   if (!existsSync(join(webDistDir, 'index.html')))
     throw new Error('The web app is not built: run `npm run build:web` first.');
   mkdirSync(screenshotDir, { recursive: true });
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const shared = process.env[SHARED_CHROMIUM_ENV];
+  if (shared) return chromium.connect(shared);
+  assertChromium();
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
 export const shot = (name: string) => join(screenshotDir, `${name}.png`);

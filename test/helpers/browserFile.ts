@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import type { TestDatabase } from './databases.js';
-import { type LiveApp, startBrowserApp } from './liveServer.js';
+import { launchBrowser } from './browser.js';
+import { enginesUnderTest, type TestDatabase } from './databases.js';
+import { type LiveApp, startLiveApp } from './liveServer.js';
 
 /** What a browser test file's tests use: one Chromium and one live app for the whole file. */
 export interface BrowserFile {
@@ -88,4 +89,36 @@ export function unlabelledFields(page: Page): Promise<number> {
           (el as HTMLInputElement).type !== 'hidden',
       ).length,
   );
+}
+
+/**
+ * What every browser test file starts with (through browserAppForFile, above): a fresh
+ * SQLite database, the app listening on a real port, and Debian's Chromium. `close` undoes all three.
+ */
+export async function startBrowserApp(overrides: Record<string, unknown> = {}): Promise<{
+  browser: Browser;
+  live: LiveApp;
+  database: TestDatabase;
+  close: () => Promise<void>;
+}> {
+  const sqlite = enginesUnderTest().find((engine) => engine.engine === 'sqlite');
+  if (!sqlite) throw new Error('the SQLite engine is always under test');
+  const database = await sqlite.create();
+  const live = await startLiveApp(database, overrides);
+  // Without a browser the test fails at once rather than hanging on the app it started.
+  const browser = await launchBrowser().catch(async (error: unknown) => {
+    await live.close();
+    await database.drop();
+    throw error;
+  });
+  return {
+    browser,
+    live,
+    database,
+    async close() {
+      await browser.close();
+      await live.close();
+      await database.drop();
+    },
+  };
 }

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
 import { recordAudit } from '../../db/audit.js';
 import type { Db, Executor } from '../../db/database.js';
 import { AppError, badRequest, notFound } from '../../lib/errors.js';
@@ -90,9 +89,17 @@ export async function readPhoto(
   return row ? { contentType: row.content_type, bytes: Buffer.from(row.data, 'base64'), etag: row.etag } : undefined;
 }
 
+/**
+ * The image library, loaded at the first upload rather than with the server: it is a native library
+ * that takes about a quarter of a second of CPU to load, which every start of every command (and of
+ * every test process) paid otherwise, for a feature used now and then.
+ */
+const loadSharp = async () => (await import('sharp')).default;
+
 async function resize(bytes: Buffer): Promise<Buffer> {
   if (bytes.length === 0) throw badRequest('photo: the file is empty', 'photo');
   if (bytes.length > MAX_PHOTO_BYTES) throw tooLarge();
+  const sharp = await loadSharp();
   let format: string | undefined;
   try {
     format = (await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS }).metadata()).format;
