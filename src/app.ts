@@ -66,7 +66,7 @@ export async function startConvene(
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const ctx = await openContext(config, { longRunning: true });
   await startErrorReports(config);
-  // Loaded here (with the web server below): the password checks carry a large word list.
+  // Loaded here (with the web server below): the worker and the other commands never need the accounts code.
   const { ensureAdmin } = await import('./features/auth/service.js');
   const admin = await ensureAdmin({
     db: ctx.database.db,

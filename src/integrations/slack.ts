@@ -1,5 +1,18 @@
-import { ErrorCode, LogLevel, WebClient } from '@slack/web-api';
+import type { WebClient, WebClientOptions } from '@slack/web-api';
 import { redact } from '../lib/redact.js';
+
+type SlackModule = typeof import('@slack/web-api');
+/**
+ * Slack's client library, loaded at the first Slack call rather than with the server: it and what it
+ * brings (an HTTP client, form encoding) take a noticeable part of every process's start, which
+ * installations without Slack, and every command, paid for nothing.
+ */
+let slackModule: SlackModule | undefined;
+
+async function webClient(token: string, options: (slack: SlackModule) => WebClientOptions): Promise<WebClient> {
+  slackModule ??= await import('@slack/web-api');
+  return new slackModule.WebClient(token, options(slackModule));
+}
 
 /** Why a Slack call failed, in terms the outbox acts on. */
 export class SlackFailure extends Error {
@@ -36,14 +49,18 @@ const CACHE_MS = 10 * 60 * 1000;
 
 /** Slack's Web API through @slack/web-api; `apiUrl` points it elsewhere (tests, a proxy). */
 export function slackChannel(props: { token: string; apiUrl: string; timeoutMs?: number }): SlackChannel {
-  const client = new WebClient(props.token, {
-    slackApiUrl: props.apiUrl.endsWith('/') ? props.apiUrl : `${props.apiUrl}/`,
-    // The outbox does the retrying, with its own backoff, and honours Retry-After itself.
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-    timeout: props.timeoutMs ?? 15_000,
-    logLevel: LogLevel.ERROR,
-  });
+  let made: Promise<WebClient> | undefined;
+  const slack = () => {
+    made ??= webClient(props.token, ({ LogLevel }) => ({
+      slackApiUrl: props.apiUrl.endsWith('/') ? props.apiUrl : `${props.apiUrl}/`,
+      // The outbox does the retrying, with its own backoff, and honours Retry-After itself.
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: props.timeoutMs ?? 15_000,
+      logLevel: LogLevel.ERROR,
+    }));
+    return made;
+  };
   const users = new Map<string, { id: string | null; at: number }>();
   const conversations = new Map<string, { id: string; at: number }>();
 
@@ -59,7 +76,7 @@ export function slackChannel(props: { token: string; apiUrl: string; timeoutMs?:
     const cached = users.get(email);
     if (cached && Date.now() - cached.at < CACHE_MS) return cached.id;
     try {
-      const answer = await client.users.lookupByEmail({ email });
+      const answer = await (await slack()).users.lookupByEmail({ email });
       const id = answer.user?.id ?? null;
       users.set(email, { id, at: Date.now() });
       return id;
@@ -87,14 +104,14 @@ export function slackChannel(props: { token: string; apiUrl: string; timeoutMs?:
       const key = [...new Set(userIds)].sort().join(',');
       const cached = conversations.get(key);
       if (cached && Date.now() - cached.at < CACHE_MS) return cached.id;
-      const opened = await call(() => client.conversations.open({ users: key }));
+      const opened = await call(async () => (await slack()).conversations.open({ users: key }));
       if (!opened.channel?.id) throw new SlackFailure('conversations.open returned no channel.', 'retry');
       conversations.set(key, { id: opened.channel.id, at: Date.now() });
       return opened.channel.id;
     },
     async findPosted(channel, since, notificationId) {
-      const history = await call(() =>
-        client.conversations.history({
+      const history = await call(async () =>
+        (await slack()).conversations.history({
           channel,
           oldest: String(Date.parse(since) / 1000 - 60),
           include_all_metadata: true,
@@ -107,8 +124,8 @@ export function slackChannel(props: { token: string; apiUrl: string; timeoutMs?:
       return earlier?.ts ?? null;
     },
     async postMessage(channel, message) {
-      const posted = await call(() =>
-        client.chat.postMessage({
+      const posted = await call(async () =>
+        (await slack()).chat.postMessage({
           channel,
           text: message.text,
           blocks: message.blocks as never,
@@ -123,7 +140,7 @@ export function slackChannel(props: { token: string; apiUrl: string; timeoutMs?:
 
 function platformError(error: unknown): string | undefined {
   const coded = error as { code?: string; data?: { error?: string } };
-  return coded?.code === ErrorCode.PlatformError ? coded.data?.error : undefined;
+  return slackModule && coded?.code === slackModule.ErrorCode.PlatformError ? coded.data?.error : undefined;
 }
 
 const PERMANENT = new Set([
@@ -158,7 +175,7 @@ const SETTINGS: Record<string, (data: { needed?: string; provided?: string }) =>
 function translate(error: unknown, token?: string): SlackFailure {
   if (error instanceof SlackFailure) return error;
   const coded = error as { code?: string; retryAfter?: number; message?: string };
-  if (coded?.code === ErrorCode.RateLimitedError) {
+  if (slackModule && coded?.code === slackModule.ErrorCode.RateLimitedError) {
     return new SlackFailure(
       `Slack rate limited the call; retry after ${coded.retryAfter}s.`,
       'ratelimited',
@@ -212,12 +229,12 @@ export async function slackChannelRoster(
   props: { token: string; apiUrl: string; timeoutMs?: number },
   channel: string,
 ): Promise<ChatRoster> {
-  const client = new WebClient(props.token, {
+  const client = await webClient(props.token, ({ LogLevel }) => ({
     slackApiUrl: props.apiUrl.endsWith('/') ? props.apiUrl : `${props.apiUrl}/`,
     retryConfig: { retries: 3 },
     timeout: props.timeoutMs ?? 15_000,
     logLevel: LogLevel.ERROR,
-  });
+  }));
   const call = async <T>(what: () => Promise<T>): Promise<T> => {
     try {
       return await what();
@@ -266,12 +283,12 @@ export async function slackUserEmail(
   props: { token: string; apiUrl: string; timeoutMs?: number },
   userId: string,
 ): Promise<string | null> {
-  const client = new WebClient(props.token, {
+  const client = await webClient(props.token, ({ LogLevel }) => ({
     slackApiUrl: props.apiUrl.endsWith('/') ? props.apiUrl : `${props.apiUrl}/`,
     retryConfig: { retries: 0 },
     timeout: props.timeoutMs ?? 5_000,
     logLevel: LogLevel.ERROR,
-  });
+  }));
   try {
     const answer = await client.users.info({ user: userId });
     return answer.user?.profile?.email ?? null;

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
@@ -40,7 +39,10 @@ async function parisPage(width: number): Promise<Page> {
 async function downloadJson(page: Page, click: () => Promise<void>): Promise<any> {
   const [download] = await Promise.all([page.waitForEvent('download'), click()]);
   assert.match(download.suggestedFilename(), /^convene-data-.+\.json$/);
-  return JSON.parse(await readFile(await download.path(), 'utf8'));
+  // Read as a stream: the run's shared Chromium is a remote browser, whose downloads have no local path.
+  const chunks: Buffer[] = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
 }
 
 test('a member takes the timezone prompt, uploads a photo, exports their data and deletes their account', async () => {

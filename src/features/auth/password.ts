@@ -1,5 +1,5 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
-import { dictionary } from '@zxcvbn-ts/language-common';
+import { createRequire } from 'node:module';
 import { DEFAULT_PASSWORD_HASH_COST, MAX_PASSWORD_LENGTH } from '../../contract/auth.js';
 
 /**
@@ -21,8 +21,21 @@ export function configurePasswordHashing(passwordHashCost: number): void {
 export const MIN_PASSWORD_LENGTH = 8;
 export { DEFAULT_PASSWORD_HASH_COST, MAX_PASSWORD_LENGTH };
 
-/** The 10,000 commonest leaked passwords, ranked; a password among them is refused. */
-const commonPasswords = new Set((dictionary.passwords as string[]).slice(0, 10_000));
+/**
+ * The 10,000 commonest leaked passwords, ranked; a password among them is refused. Read from the word
+ * lists at the first new password rather than at start-up: loading them takes about a third of a
+ * second of CPU, which every process that serves the app (and every test process) paid otherwise.
+ */
+let commonPasswords: Set<string> | undefined;
+function isCommonPassword(lower: string): boolean {
+  if (!commonPasswords) {
+    const { dictionary } = createRequire(import.meta.url)(
+      '@zxcvbn-ts/language-common',
+    ) as typeof import('@zxcvbn-ts/language-common');
+    commonPasswords = new Set((dictionary.passwords as string[]).slice(0, 10_000));
+  }
+  return commonPasswords.has(lower);
+}
 
 function scrypt(password: string, salt: Buffer, N: number, r: number, p: number, length: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -66,7 +79,7 @@ export function passwordProblem(password: string, personal: Array<string | null 
   if (password.length < MIN_PASSWORD_LENGTH) return `Use at least ${MIN_PASSWORD_LENGTH} characters.`;
   if (password.length > MAX_PASSWORD_LENGTH) return `Use at most ${MAX_PASSWORD_LENGTH} characters.`;
   const lower = password.toLowerCase();
-  if (commonPasswords.has(lower)) return 'This password is one of the most common ones; choose another.';
+  if (isCommonPassword(lower)) return 'This password is one of the most common ones; choose another.';
   const words = personal.flatMap((text) =>
     (text ?? '')
       .toLowerCase()
