@@ -82,7 +82,13 @@ export async function createMeetings(
   const queued =
     options.announce === false
       ? 0
-      : (await announceMeetings(trx, { meetingIds: ids, kind: 'intro', ...(options.now && { now: options.now }) }))
-          .queued;
+      : (
+          await announceMeetings(trx, {
+            meetingIds: ids,
+            kind: 'intro',
+            ...(options.now && { now: options.now }),
+            known: { meetings: rows, participation: participants },
+          })
+        ).queued;
   return { ids, queued };
 }
