@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import { sql } from 'kysely';
 import { withRows } from '../src/db/bulkInsert.js';
 import { claimDeliveries, finishDeliveries } from '../src/features/ingest/deliveries.js';
+import { findPeopleBy } from '../src/features/people/queries.js';
+import { insertPerson } from './helpers/people.js';
 import { forEachEngine } from './helpers/suite.js';
 
 /** Values that an array literal (PostgreSQL's unnest path) must carry through unchanged. */
@@ -137,5 +139,17 @@ forEachEngine('bulk inserts (one array per column on PostgreSQL)', (get) => {
     // The stored summary is cut at 300 characters, as before.
     assert.equal(Number(long?.n), 300);
     assert.equal(summaries.find((s) => s.delivery_id === ids[1])?.summary, `create: ${ids[1]}`);
+  });
+
+  test('look-ups by many keys (one array on PostgreSQL) find odd keys exactly, and nothing else', async () => {
+    const db = get().ctx.database.db;
+    const names = ['ann,ben', 'o"neil', 'back\\slash', '{brace}', 'null', 'ünï-🎉', 'z'.repeat(2_000)];
+    const ids = await Promise.all(
+      names.map((username, i) => insertPerson(db, { username, email: `odd${i}@example.org` })),
+    );
+    const found = await findPeopleBy(db, 'username', [...names, 'ann', 'ben', 'NULL', 'nobody']);
+    assert.deepEqual(found.map((p) => p.id).sort(), [...ids].sort());
+    const byEmail = await findPeopleBy(db, 'email', ['ODD1@example.org', 'odd6@example.org']);
+    assert.deepEqual(byEmail.map((p) => p.username).sort(), [names[1], names[6]].sort());
   });
 });

@@ -43,3 +43,13 @@ export function withRows<T extends keyof DB, O>(
     .columns(columns as never)
     .expression(sql`select ${sql.raw(PREPARED_MARK)} * from unnest(${sql.join(arrays)})`);
 }
+
+/**
+ * `column IN (values)` for a look-up by many keys. On PostgreSQL `column = any($1::text[])`: one
+ * parameter whatever the number of keys, so a statement made only of such conditions has one SQL
+ * text and runs prepared (parsed and planned once per connection).
+ */
+export const isAnyOf = (db: Executor, column: string, values: readonly string[]) =>
+  isPostgres(db)
+    ? sql<boolean>`${sql.ref(column)} = any(${sql.raw(PREPARED_MARK)} ${[...values]}::text[])`
+    : sql<boolean>`${sql.ref(column)} in (${sql.join(values)})`;
