@@ -36,7 +36,6 @@ function label(text: string): string {
 }
 
 const byLabel = new Map<string, { count: number; ns: number }>();
-let clientNs = 0;
 let counting = false;
 
 const database = await freshDatabase('postgres');
@@ -50,7 +49,6 @@ pool.on('connect', (client) => {
     const first = args[0];
     const text = typeof first === 'string' ? first : ((first as { text?: string }).text ?? '');
     const before = onCpuNs(pid);
-    const c0 = process.cpuUsage();
     try {
       return await original(...args);
     } finally {
@@ -59,8 +57,6 @@ pool.on('connect', (client) => {
         entry.count++;
         entry.ns += onCpuNs(pid) - before;
         byLabel.set(label(text), entry);
-        const c = process.cpuUsage(c0);
-        clientNs += (c.user + c.system) * 1000;
       }
     }
   };
