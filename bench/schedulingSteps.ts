@@ -19,6 +19,7 @@ import { generateInstance } from '../src/core/scheduling/testSupport.js';
 import { referenceAnnealing } from './schedulingBaselines.js';
 
 const sizes: Record<string, { sessions: number; slots: number; rooms: number; people: number }> = {
+  small: { sessions: 20, slots: 6, rooms: 4, people: 60 },
   tight: { sessions: 32, slots: 8, rooms: 4, people: 150 },
   'xen-a': { sessions: 60, slots: 16, rooms: 5, people: 300 },
   'xen-b': { sessions: 60, slots: 16, rooms: 5, people: 300 },
@@ -37,6 +38,11 @@ const chainSteps = Number(option('--chain') ?? 1_000_000);
 const referenceSteps = Number(option('--reference') ?? 4_000_000);
 const seeds = (option('--seeds') ?? 'bench,s2,s3').split(',');
 const names = args.length ? args : ['xen-a', 'xen-b', 'xen-c'];
+// An unknown name used to generate an instance without sessions, and the reference annealing then
+// failed deep inside the random number generator.
+for (const name of names) {
+  if (!sizes[name]) throw new Error(`unknown instance "${name}"; known: ${Object.keys(sizes).join(', ')}`);
+}
 
 const cacheFile = join(dirname(fileURLToPath(import.meta.url)), 'results', 'reference-steps.json');
 const cache: Record<string, number> = existsSync(cacheFile) ? JSON.parse(readFileSync(cacheFile, 'utf8')) : {};
