@@ -1,5 +1,6 @@
 import { newId } from '../lib/ids.js';
 import { nowIso } from '../lib/time.js';
+import { withRows } from './bulkInsert.js';
 import type { Executor } from './database.js';
 
 export interface AuditEntry {
@@ -21,20 +22,19 @@ export async function recordAudit(db: Executor, entry: AuditEntry): Promise<void
 export async function recordAudits(db: Executor, entries: readonly AuditEntry[]): Promise<void> {
   const at = nowIso();
   for (let i = 0; i < entries.length; i += 100) {
-    await db
-      .insertInto('audit_log')
-      .values(
-        entries.slice(i, i + 100).map((entry) => ({
-          id: newId(),
-          at,
-          actor_id: entry.actorId,
-          action: entry.action,
-          subject_type: entry.subjectType ?? null,
-          subject_id: entry.subjectId ?? null,
-          data: entry.data ? JSON.stringify(entry.data) : null,
-          ip: entry.ip ?? null,
-        })),
-      )
-      .execute();
+    await withRows(
+      db,
+      db.insertInto('audit_log'),
+      entries.slice(i, i + 100).map((entry) => ({
+        id: newId(),
+        at,
+        actor_id: entry.actorId,
+        action: entry.action,
+        subject_type: entry.subjectType ?? null,
+        subject_id: entry.subjectId ?? null,
+        data: entry.data ? JSON.stringify(entry.data) : null,
+        ip: entry.ip ?? null,
+      })),
+    ).execute();
   }
 }

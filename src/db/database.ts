@@ -1,8 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteAdapter, type SqliteDatabase, SqliteDialect, type Transaction } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  type PostgresPool,
+  type PostgresPoolClient,
+  SqliteAdapter,
+  type SqliteDatabase,
+  SqliteDialect,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
+import { PREPARED_MARK } from './bulkInsert.js';
 import { changeStamp, type WatchedChange } from './changeStamp.js';
 import { startCheckpointer } from './checkpointer.js';
 import type { DB } from './schema.js';
@@ -109,6 +119,46 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // A dropped idle connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: preparingNamed(pool) }) });
   return { db, engine: 'postgres', close: () => db.destroy() };
+}
+
+/** Statement names handed out so far, by SQL text; a bounded number (each marked call site has one text). */
+const preparedNames = new Map<string, string>();
+const MAX_PREPARED = 200;
+
+/**
+ * The pool as Kysely sees it, with statements marked PREPARED_MARK (SQL text that never changes:
+ * the bulk inserts) sent as named prepared statements, parsed and planned once per connection
+ * instead of at every batch. Other statements go through unnamed, as before.
+ */
+function preparingNamed(pool: pg.Pool): PostgresPool {
+  const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const nameOf = (text: string): string | undefined => {
+    if (!text.includes(PREPARED_MARK)) return undefined;
+    let name = preparedNames.get(text);
+    if (!name && preparedNames.size < MAX_PREPARED) {
+      name = `convene_${preparedNames.size + 1}`;
+      preparedNames.set(text, name);
+    }
+    return name;
+  };
+  return {
+    async connect() {
+      const client = await pool.connect();
+      let wrapper = wrapped.get(client);
+      if (!wrapper) {
+        wrapper = {
+          query: ((text: unknown, values?: unknown[]) => {
+            const name = typeof text === 'string' ? nameOf(text) : undefined;
+            return name ? client.query({ name, text: text as string, values }) : client.query(text as string, values);
+          }) as unknown as PostgresPoolClient['query'],
+          release: () => client.release(),
+        };
+        wrapped.set(client, wrapper);
+      }
+      return wrapper;
+    },
+    end: () => pool.end(),
+  };
 }

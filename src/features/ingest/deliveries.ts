@@ -1,4 +1,5 @@
 import type { DeliveriesPage } from '../../contract/ingest.js';
+import { withRows } from '../../db/bulkInsert.js';
 import type { Db, Executor } from '../../db/database.js';
 import type { DeliveryChannel, DeliveryOutcome } from '../../db/schema.js';
 import { newId } from '../../lib/ids.js';
@@ -105,9 +106,7 @@ export async function claimDeliveries(
     dead_lettered_at: null,
   }));
   for (let i = 0; i < rows.length; i += 100) {
-    const inserted = await trx
-      .insertInto('deliveries')
-      .values(rows.slice(i, i + 100))
+    const inserted = await withRows(trx, trx.insertInto('deliveries'), rows.slice(i, i + 100), ['status_code'])
       .onConflict((oc) => oc.columns(['source', 'delivery_id']).doNothing())
       .returning(['id', 'delivery_id'])
       .execute();
@@ -143,18 +142,19 @@ export async function finishDeliveries(
 ): Promise<void> {
   const receivedAt = new Date().toISOString();
   for (let i = 0; i < ends.length; i += 100) {
-    await trx
-      .insertInto('deliveries')
-      .values(
-        ends.slice(i, i + 100).map(({ id, deliveryId, end }) => ({
-          id,
-          source,
-          delivery_id: deliveryId,
-          received_at: receivedAt,
-          ...endColumns(end),
-          dead_lettered_at: end.deadLetteredAt ?? null,
-        })),
-      )
+    await withRows(
+      trx,
+      trx.insertInto('deliveries'),
+      ends.slice(i, i + 100).map(({ id, deliveryId, end }) => ({
+        id,
+        source,
+        delivery_id: deliveryId,
+        received_at: receivedAt,
+        ...endColumns(end),
+        dead_lettered_at: end.deadLetteredAt ?? null,
+      })),
+      ['status_code'],
+    )
       .onConflict((oc) =>
         oc.column('id').doUpdateSet((eb) => ({
           outcome: eb.ref('excluded.outcome'),

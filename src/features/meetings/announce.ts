@@ -1,10 +1,34 @@
+import type { Selectable } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import type { NotificationChannel, NotificationKind } from '../../db/schema.js';
+import type { MeetingsTable, NotificationChannel, NotificationKind } from '../../db/schema.js';
 import { newRoomName } from '../../integrations/jitsi.js';
 import { type MessageMeeting, type Queued, queueMeetingMessages } from '../notifications/queue.js';
 import { contactsOf } from '../people/contacts.js';
 
 const CHUNK = 400;
+
+/** What a message needs of a meeting row. */
+export type AnnouncedMeeting = Pick<
+  Selectable<MeetingsTable>,
+  | 'id'
+  | 'title'
+  | 'starts_at'
+  | 'duration_minutes'
+  | 'room_name'
+  | 'room_url'
+  | 'group_id'
+  | 'origin'
+  | 'origin_name'
+  | 'intro_template'
+  | 'reminder_template'
+  | 'follow_up_template'
+  | 'reminder_minutes'
+  | 'follow_up_days'
+  | 'created_at'
+  | 'updated_at'
+>;
+
+type Participation = { meeting_id: string; person_id: string };
 
 /**
  * Hands meetings to the notification pipeline as they are now, in the caller's transaction: the
@@ -20,6 +44,11 @@ export async function announceMeetings(
     revision?: string;
     only?: string[];
     now?: Date;
+    /**
+     * The meetings as just written in this transaction, with their participants (`createMeetings`):
+     * used as they are instead of read back.
+     */
+    known?: { meetings: readonly AnnouncedMeeting[]; participation: ReadonlyArray<Participation> };
   },
 ): Promise<Queued> {
   let queued = 0;
@@ -27,17 +56,22 @@ export async function announceMeetings(
   const channels = new Set<NotificationChannel>();
   for (let i = 0; i < props.meetingIds.length; i += CHUNK) {
     const ids = props.meetingIds.slice(i, i + CHUNK);
-    const meetings = await trx.selectFrom('meetings').selectAll().where('id', 'in', ids).execute();
+    const meetings: AnnouncedMeeting[] = props.known
+      ? props.known.meetings.slice(i, i + CHUNK)
+      : await trx.selectFrom('meetings').selectAll().where('id', 'in', ids).execute();
     for (const meeting of meetings) {
       if (meeting.room_name || meeting.room_url || props.kind === 'cancel') continue;
       meeting.room_name = newRoomName(meeting.origin_name ?? meeting.title);
       await trx.updateTable('meetings').set({ room_name: meeting.room_name }).where('id', '=', meeting.id).execute();
     }
-    const participation = await trx
-      .selectFrom('meeting_participants')
-      .select(['meeting_id', 'person_id'])
-      .where('meeting_id', 'in', ids)
-      .execute();
+    const chunk = new Set(ids);
+    const participation = props.known
+      ? props.known.participation.filter((p) => chunk.has(p.meeting_id))
+      : await trx
+          .selectFrom('meeting_participants')
+          .select(['meeting_id', 'person_id'])
+          .where('meeting_id', 'in', ids)
+          .execute();
     const contacts = await contactsOf(
       trx,
       participation.map((p) => p.person_id),

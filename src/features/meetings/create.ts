@@ -1,9 +1,12 @@
+import { withRows } from '../../db/bulkInsert.js';
 import type { Executor } from '../../db/database.js';
 import { newRoomName } from '../../integrations/jitsi.js';
 import { badRequest } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { announceMeetings } from './announce.js';
 import { type MeetingMessageSettings, NO_ORIGIN, settingsColumns } from './settings.js';
+
+const MEETING_INTEGERS = ['duration_minutes', 'reminder_minutes', 'follow_up_days'];
 
 /** A meeting about to be made, by any source: a mixer round, an admin, an event, an outside system. */
 export interface MeetingDraft {
@@ -63,10 +66,7 @@ export async function createMeetings(
     }
   });
   for (let i = 0; i < rows.length; i += 100) {
-    await trx
-      .insertInto('meetings')
-      .values(rows.slice(i, i + 100))
-      .execute();
+    await withRows(trx, trx.insertInto('meetings'), rows.slice(i, i + 100), MEETING_INTEGERS).execute();
   }
   const participants = rows.flatMap((row, i) =>
     [...new Set(drafts[i]?.participantIds)].map((person_id) => ({
@@ -76,16 +76,19 @@ export async function createMeetings(
     })),
   );
   for (let i = 0; i < participants.length; i += 300) {
-    await trx
-      .insertInto('meeting_participants')
-      .values(participants.slice(i, i + 300))
-      .execute();
+    await withRows(trx, trx.insertInto('meeting_participants'), participants.slice(i, i + 300)).execute();
   }
   const ids = rows.map((row) => row.id);
   const queued =
     options.announce === false
       ? 0
-      : (await announceMeetings(trx, { meetingIds: ids, kind: 'intro', ...(options.now && { now: options.now }) }))
-          .queued;
+      : (
+          await announceMeetings(trx, {
+            meetingIds: ids,
+            kind: 'intro',
+            ...(options.now && { now: options.now }),
+            known: { meetings: rows, participation: participants },
+          })
+        ).queued;
   return { ids, queued };
 }

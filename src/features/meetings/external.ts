@@ -1,4 +1,5 @@
 import { recordAudit, recordAudits } from '../../db/audit.js';
+import { isAnyOf } from '../../db/bulkInsert.js';
 import type { Db, Executor } from '../../db/database.js';
 import { isBusy, isUniqueViolation } from '../../db/errors.js';
 import { AppError, badRequest } from '../../lib/errors.js';
@@ -213,7 +214,7 @@ export async function upsertExternalMeetingsIn(
         .selectFrom('meetings')
         .select('external_id')
         .where('source', '=', source)
-        .where('external_id', 'in', unique.slice(i, i + 400))
+        .where(isAnyOf(trx, 'external_id', unique.slice(i, i + 400)))
         .execute();
       for (const row of rows) stored.add(`${source}\u0000${row.external_id}`);
     }

@@ -1,4 +1,5 @@
 import { recordAudit } from '../../db/audit.js';
+import { isAnyOf } from '../../db/bulkInsert.js';
 import type { Db, Executor } from '../../db/database.js';
 import type { NotificationChannel } from '../../db/schema.js';
 import { badRequest } from '../../lib/errors.js';
@@ -23,7 +24,7 @@ async function loadPrefs(db: Executor, personIds: string[]): Promise<Map<string,
     const rows = await db
       .selectFrom('notification_prefs')
       .select(['person_id', 'scope', 'channel', 'enabled'])
-      .where('person_id', 'in', personIds.slice(i, i + 400))
+      .where(isAnyOf(db, 'person_id', personIds.slice(i, i + 400)))
       .execute();
     for (const row of rows) {
       const person = out.get(row.person_id) ?? new Map();

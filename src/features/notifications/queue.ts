@@ -1,3 +1,4 @@
+import { withRows } from '../../db/bulkInsert.js';
 import type { Executor } from '../../db/database.js';
 import type { NotificationChannel, NotificationKind, NotificationsTable } from '../../db/schema.js';
 import { newId } from '../../lib/ids.js';
@@ -9,6 +10,8 @@ import type { MessageMeeting } from './messageMeeting.js';
 import type { NotificationPayload, PayloadPerson } from './payload.js';
 
 export type { MessageMeeting } from './messageMeeting.js';
+
+const NOTIFICATION_INTEGERS = ['attempts', 'recovered'];
 
 import { loadWants } from './prefs.js';
 
@@ -133,11 +136,9 @@ export async function queueMeetingMessages(
     // Keep last in this loop: reminders and follow-ups go to every channel queued above.
     rows.push(...followOnRows(meeting, props.kind, queued, new Date(now)));
   }
-  for (let i = 0; i < rows.length; i += 100) {
+  for (let i = 0; i < rows.length; i += 500) {
     // A message already queued for this change (same dedupe key) is not queued again.
-    await trx
-      .insertInto('notifications')
-      .values(rows.slice(i, i + 100))
+    await withRows(trx, trx.insertInto('notifications'), rows.slice(i, i + 500), NOTIFICATION_INTEGERS)
       .onConflict((oc) => oc.column('dedupe_key').doNothing())
       .execute();
   }

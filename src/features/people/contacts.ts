@@ -1,3 +1,4 @@
+import { isAnyOf } from '../../db/bulkInsert.js';
 import type { Executor } from '../../db/database.js';
 
 /** How a person is reached and shown in a message, with the assistant who gets a copy. */
@@ -34,7 +35,7 @@ export async function contactsOf(db: Executor, personIds: string[]): Promise<Map
         'assistant.email as assistant_email',
         'assistant.enabled as assistant_enabled',
       ])
-      .where('people.id', 'in', ids.slice(i, i + 400))
+      .where(isAnyOf(db, 'people.id', ids.slice(i, i + 400)))
       .execute();
     for (const p of rows) {
       out.set(p.id, {

@@ -1,3 +1,4 @@
+import { isAnyOf } from '../../db/bulkInsert.js';
 import type { Executor } from '../../db/database.js';
 import { normaliseEmail, normaliseUsername } from './email.js';
 import type { PersonRow } from './presenters.js';
@@ -47,7 +48,13 @@ export async function findPeopleBy(
   const normalise = column === 'email' ? normaliseEmail : column === 'username' ? normaliseUsername : String;
   const people: PersonRow[] = [];
   for (const chunk of chunks([...new Set(values.map(normalise))])) {
-    people.push(...(await db.selectFrom('people').selectAll().where(column, 'in', chunk).execute()));
+    people.push(
+      ...(await db
+        .selectFrom('people')
+        .selectAll()
+        .where(isAnyOf(db, column, chunk))
+        .execute()),
+    );
   }
   return people;
 }
@@ -64,7 +71,7 @@ export async function personIdsByExternalId(
       .selectFrom('external_ids')
       .select(['external_id', 'person_id'])
       .where('source', '=', source)
-      .where('external_id', 'in', chunk)
+      .where(isAnyOf(db, 'external_id', chunk))
       .execute();
     for (const row of rows) links.set(row.external_id, row.person_id);
   }

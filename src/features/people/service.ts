@@ -1,4 +1,5 @@
 import { recordAudit } from '../../db/audit.js';
+import { withRows } from '../../db/bulkInsert.js';
 import type { Db, Executor } from '../../db/database.js';
 import { badRequest, conflict } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
@@ -27,6 +28,7 @@ export type PersonDraft = Pick<PersonFields, 'name' | 'timezone'> &
   };
 
 const MAX_USERNAME_ATTEMPTS = 5;
+const PERSON_INTEGERS = ['is_manager', 'is_manager_stated', 'enabled', 'verified', 'timezone_confirmed'];
 
 /** A new person's row: what the draft gives, the defaults for the rest. */
 function personRow(draft: PersonDraft, username: string, email: string | null, now: string): PersonRow {
@@ -109,9 +111,12 @@ export async function createNamedPeople(
   if (people.some((p) => !p.username)) throw badRequest('username: is required', 'username');
   const added = new Set<string>();
   for (const chunk of chunks(people, 100)) {
-    const rows = await db
-      .insertInto('people')
-      .values(chunk.map(({ assistant_id: _, ...values }) => values))
+    const rows = await withRows(
+      db,
+      db.insertInto('people'),
+      chunk.map(({ assistant_id: _, ...values }) => values),
+      PERSON_INTEGERS,
+    )
       .onConflict((oc) => oc.doNothing())
       .returning('id')
       .execute();
@@ -131,9 +136,11 @@ export async function linkExternalIds(
 ): Promise<Set<string>> {
   const linked = new Set<string>();
   for (const chunk of chunks(links, 100)) {
-    const rows = await db
-      .insertInto('external_ids')
-      .values(chunk.map((l) => ({ person_id: l.personId, source, external_id: l.externalId })))
+    const rows = await withRows(
+      db,
+      db.insertInto('external_ids'),
+      chunk.map((l) => ({ person_id: l.personId, source, external_id: l.externalId })),
+    )
       .onConflict((oc) => oc.doNothing())
       .returning('external_id')
       .execute();

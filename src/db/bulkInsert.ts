@@ -1,0 +1,55 @@
+import { type Insertable, type InsertQueryBuilder, PostgresAdapter, sql } from 'kysely';
+import type { Executor } from './database.js';
+import type { DB } from './schema.js';
+
+/**
+ * Marks a statement whose SQL text never changes, so the PostgreSQL pool runs it as a named
+ * prepared statement (parsed and planned once per connection; see database.ts).
+ */
+export const PREPARED_MARK = '/* prepared */';
+
+export const isPostgres = (db: Executor): boolean => db.getExecutor().adapter instanceof PostgresAdapter;
+
+/**
+ * Many rows for an INSERT. On PostgreSQL, one array per column (`select * from unnest($1::text[],
+ * $2::int4[], …)`): the SQL text is the same whatever the number of rows, so it is parsed and
+ * planned once per connection, and the server reads a few arrays instead of binding thousands of
+ * parameters. On SQLite, a plain multi-row VALUES (its statements are cached by text already).
+ *
+ * Every row must have the same keys as the first (an undefined value stands for null); `integers` names the
+ * integer columns (the others are text). The caller chunks (SQLite binds at most 32,766 values).
+ */
+export function withRows<T extends keyof DB, O>(
+  db: Executor,
+  query: InsertQueryBuilder<DB, T, O>,
+  rows: ReadonlyArray<Insertable<DB[T]>>,
+  integers: readonly string[] = [],
+): InsertQueryBuilder<DB, T, O> {
+  if (!isPostgres(db)) return query.values(rows as never);
+  const list = rows as ReadonlyArray<Record<string, unknown>>;
+  const first = list[0];
+  if (!first) throw new Error('withRows: no rows to insert');
+  const columns = Object.keys(first);
+  for (const row of list) {
+    if (Object.keys(row).length !== columns.length) throw new Error('withRows: rows with different columns');
+  }
+  const ints = new Set(integers);
+  const arrays = columns.map((column) => {
+    // An undefined value is left out by Kysely's VALUES: null here (a column's default is not used).
+    const values = list.map((row) => row[column] ?? null);
+    return sql`${values}::${sql.raw(ints.has(column) ? 'int4' : 'text')}[]`;
+  });
+  return query
+    .columns(columns as never)
+    .expression(sql`select ${sql.raw(PREPARED_MARK)} * from unnest(${sql.join(arrays)})`);
+}
+
+/**
+ * `column IN (values)` for a look-up by many keys. On PostgreSQL `column = any($1::text[])`: one
+ * parameter whatever the number of keys, so a statement made only of such conditions has one SQL
+ * text and runs prepared (parsed and planned once per connection).
+ */
+export const isAnyOf = (db: Executor, column: string, values: readonly string[]) =>
+  isPostgres(db)
+    ? sql<boolean>`${sql.ref(column)} = any(${sql.raw(PREPARED_MARK)} ${[...values]}::text[])`
+    : sql<boolean>`${sql.ref(column)} in (${sql.join(values)})`;

@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { sql } from 'kysely';
+import { withRows } from '../src/db/bulkInsert.js';
+import { claimDeliveries, finishDeliveries } from '../src/features/ingest/deliveries.js';
+import { findPeopleBy } from '../src/features/people/queries.js';
+import { insertPerson } from './helpers/people.js';
+import { forEachEngine } from './helpers/suite.js';
+
+/** Values that an array literal (PostgreSQL's unnest path) must carry through unchanged. */
+const ODD = [
+  null,
+  '',
+  'NULL',
+  'null',
+  '{}',
+  '{"a": [1, 2], "b": "c,d"}',
+  'comma, "quotes" and \\backslashes\\',
+  "it's",
+  'line\nbreak\ttab\r',
+  '  leading and trailing  ',
+  'Ünïcödé: 日本語, עברית, emoji 🎉👩‍👩‍👧',
+  'x'.repeat(100_000),
+];
+
+forEachEngine('bulk inserts (one array per column on PostgreSQL)', (get) => {
+  test('odd text values and nulls come back exactly as given, whatever the number of rows', async () => {
+    const db = get().ctx.database.db;
+    // Two different row counts through the same statement text (a named prepared statement on PostgreSQL).
+    for (const [n, values] of [ODD, ODD.slice(3, 5)].entries()) {
+      const rows = values.map((value, i) => ({
+        id: `odd-${n}-${String(i).padStart(3, '0')}`,
+        at: '2026-01-01T00:00:00.000Z',
+        actor_id: null,
+        action: `bulk.${n}`,
+        subject_type: value,
+        subject_id: null,
+        data: value === null ? null : JSON.stringify({ value }),
+        ip: value,
+      }));
+      await withRows(db, db.insertInto('audit_log'), rows).execute();
+      const stored = await db
+        .selectFrom('audit_log')
+        .select(['subject_type', 'data', 'ip'])
+        .where('action', '=', `bulk.${n}`)
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(
+        stored.map((r) => r.subject_type),
+        values,
+      );
+      assert.deepEqual(
+        stored.map((r) => r.ip),
+        values,
+      );
+      assert.deepEqual(
+        stored.map((r) => (r.data === null ? null : (JSON.parse(r.data) as { value: string }).value)),
+        values,
+      );
+    }
+  });
+
+  test('integer columns with nulls and zeros; a failed insert rolls back and the statement works again', async () => {
+    const db = get().ctx.database.db;
+    const row = (i: number, status: number | null) => ({
+      id: `int-${i}`,
+      source: 'bulk-test',
+      delivery_id: `d-${i}`,
+      received_at: '2026-01-01T00:00:00.000Z',
+      outcome: 'ok' as const,
+      status_code: status,
+      error: null,
+      summary: null,
+      meeting_id: null,
+      lease_until: null,
+      dead_lettered_at: null,
+    });
+    await withRows(db, db.insertInto('deliveries'), [row(1, 0), row(2, null), row(3, 503)], ['status_code']).execute();
+    // A duplicate key inside one statement: nothing of that statement or its transaction stays.
+    await assert.rejects(
+      db
+        .transaction()
+        .execute((trx) =>
+          withRows(trx, trx.insertInto('deliveries'), [row(4, 1), row(1, 2)], ['status_code']).execute(),
+        ),
+    );
+    await withRows(db, db.insertInto('deliveries'), [row(5, 200)], ['status_code']).execute();
+    const stored = await db
+      .selectFrom('deliveries')
+      .select(['id', 'status_code'])
+      .where('source', '=', 'bulk-test')
+      .orderBy('id')
+      .execute();
+    assert.deepEqual(stored, [
+      { id: 'int-1', status_code: 0 },
+      { id: 'int-2', status_code: null },
+      { id: 'int-3', status_code: 503 },
+      { id: 'int-5', status_code: 200 },
+    ]);
+  });
+
+  test('claims and outcomes of deliveries with odd ids and messages, through the on-conflict inserts', async () => {
+    const db = get().ctx.database.db;
+    const ids = ['plain', 'ünï-🎉', 'with "quotes", commas', 'NULL', 'y'.repeat(5_000)];
+    const claims = await db.transaction().execute(async (trx) => {
+      const taken = await claimDeliveries(trx, 'bulk-odd', ids);
+      await finishDeliveries(
+        trx,
+        'bulk-odd',
+        ids.map((deliveryId, i) => ({
+          id: (taken.get(deliveryId) as { id: string }).id,
+          deliveryId,
+          end: {
+            outcome: i % 2 ? ('rejected' as const) : ('ok' as const),
+            statusCode: i % 2 ? 422 : 200,
+            error: i % 2 ? `bad: ${deliveryId}` : null,
+            summary: i === 4 ? 'z'.repeat(2_000) : `create: ${deliveryId}`,
+          },
+        })),
+      );
+      return taken;
+    });
+    assert.ok(ids.every((id) => claims.get(id)?.claimed));
+    // Claimed again: every one is seen as received before, with how it ended.
+    const again = await db.transaction().execute((trx) => claimDeliveries(trx, 'bulk-odd', ids));
+    assert.deepEqual(
+      ids.map((id) => {
+        const claim = again.get(id);
+        return claim && !claim.claimed ? [claim.outcome, claim.statusCode, claim.error] : claim;
+      }),
+      ids.map((id, i) => (i % 2 ? ['rejected', 422, `bad: ${id}`] : ['ok', 200, null])),
+    );
+    const summaries = await db
+      .selectFrom('deliveries')
+      .select(['delivery_id', 'summary', sql<number>`length(summary)`.as('n')])
+      .where('source', '=', 'bulk-odd')
+      .execute();
+    const long = summaries.find((s) => s.delivery_id === ids[4]);
+    // The stored summary is cut at 300 characters, as before.
+    assert.equal(Number(long?.n), 300);
+    assert.equal(summaries.find((s) => s.delivery_id === ids[1])?.summary, `create: ${ids[1]}`);
+  });
+
+  test('look-ups by many keys (one array on PostgreSQL) find odd keys exactly, and nothing else', async () => {
+    const db = get().ctx.database.db;
+    const names = ['ann,ben', 'o"neil', 'back\\slash', '{brace}', 'null', 'ünï-🎉', 'z'.repeat(2_000)];
+    const ids = await Promise.all(
+      names.map((username, i) => insertPerson(db, { username, email: `odd${i}@example.org` })),
+    );
+    const found = await findPeopleBy(db, 'username', [...names, 'ann', 'ben', 'NULL', 'nobody']);
+    assert.deepEqual(found.map((p) => p.id).sort(), [...ids].sort());
+    const byEmail = await findPeopleBy(db, 'email', ['ODD1@example.org', 'odd6@example.org']);
+    assert.deepEqual(byEmail.map((p) => p.username).sort(), [names[1], names[6]].sort());
+  });
+});
