@@ -111,6 +111,8 @@ export function referenceAnnealing(
   let score = scoreOf(model, slotOf);
   let bestScore = score;
   let best = Int32Array.from(slotOf);
+  // Nothing can move (every session pinned or in a locked slot): the start is the answer.
+  if (movable.length === 0 || model.nSlots === 0) return { slotOf: best, score: bestScore, iterations: 0 };
   const t0 = 200;
   const t1 = 3;
   const started = performance.now();

@@ -35,13 +35,17 @@ describe('ScheduleState: incremental deltas', () => {
           const before = recountScore(model, state.slotOf);
           assert.equal(state.score, before);
           if (step % 2 === 0) {
-            // Move s to slot t (or out of the schedule).
+            // Move s to slot t (or out of the schedule), priced as a loss and a gain too.
             const t = rng.nextInt(model.nSlots + 1) - 1;
             if (t === a) continue;
             const delta = state.replaceDelta(a, s, -1) + state.replaceDelta(t, -1, s);
+            const loss = state.lossIfRemoved(s);
             state.remove(s);
+            assert.equal(before - recountScore(model, state.slotOf), loss);
+            const gain = t >= 0 ? state.gainIfAdded(s, t) : 0;
             if (t >= 0) state.add(s, t);
             assert.equal(recountScore(model, state.slotOf) - before, delta);
+            assert.equal(delta, gain - loss);
           } else {
             const b = state.slotOf[o]!;
             if (s === o || a === b) continue;
