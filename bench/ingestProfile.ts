@@ -14,11 +14,10 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { DB } from '../src/db/schema.js';
 import { intra42Receiver } from '../src/features/ingest/receive.js';
-import { BENCH_SECRET, freshDatabase, openIngestContext } from './support.js';
+import { freshDatabase, openIngestContext, receiveCreatesInWaves } from './support.js';
 
 const EVENTS = Number(process.env.CONVENE_BENCH_INGEST_EVENTS ?? 1000);
 const WAVE = Number(process.env.CONVENE_BENCH_WAVE ?? 32);
-const later = new Date(Date.now() + 3 * 3_600_000).toISOString();
 
 if (!process.env.CONVENE_BENCH_POSTGRES_URL) {
   console.log('CONVENE_BENCH_POSTGRES_URL is not set: nothing to profile.');
@@ -65,29 +64,8 @@ const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 try {
   await db.selectFrom('deliveries').select('id').limit(1).execute();
   const receive = intra42Receiver({ db, config, channel: 'webhook' });
-  const headers = (id: number) => ({
-    'x-model': 'scale_team',
-    'x-event': 'create',
-    'x-secret': BENCH_SECRET,
-    'x-delivery': `p-${id}`,
-  });
-  const body = (id: number) =>
-    Buffer.from(
-      JSON.stringify({
-        id,
-        begin_at: later,
-        user: { login: `eval${id}` },
-        team: { id, name: 'libft', users: [{ login: `stud${id}a` }, { login: `stud${id}b` }] },
-      }),
-    );
-  const run = async (first: number, events: number) => {
-    for (let i = 0; i < events; i += WAVE) {
-      const ids = Array.from({ length: Math.min(WAVE, events - i) }, (_, k) => first + i + k);
-      const receipts = await Promise.all(ids.map((id) => receive(headers(id), body(id))));
-      const bad = receipts.find((r) => r.outcome !== 'ok');
-      if (bad) throw new Error(`${bad.status} ${bad.message}`);
-    }
-  };
+  const run = (first: number, events: number) =>
+    receiveCreatesInWaves(receive, { prefix: 'p', first, events, wave: WAVE });
   await run(500_000, 4 * WAVE); // warm-up: the JIT, the backend's caches
   counting = true;
   const cpu0 = process.cpuUsage();

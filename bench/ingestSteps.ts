@@ -13,11 +13,10 @@ import { readFileSync } from 'node:fs';
 import { type KyselyPlugin, sql } from 'kysely';
 import type { Db } from '../src/db/database.js';
 import { intra42Receiver } from '../src/features/ingest/receive.js';
-import { BENCH_SECRET, bareInsert, freshDatabase, openIngestContext } from './support.js';
+import { bareInsert, freshDatabase, openIngestContext, receiveCreatesInWaves } from './support.js';
 
 const EVENTS = Number(process.env.CONVENE_BENCH_INGEST_EVENTS ?? 1000);
 const WAVE = Number(process.env.CONVENE_BENCH_WAVE ?? 32);
-const later = new Date(Date.now() + 3 * 3_600_000).toISOString();
 
 /** Counts what reaches the database: statements, and how many of them open a transaction. */
 function counter() {
@@ -80,31 +79,11 @@ async function measure(engine: 'sqlite' | 'postgres') {
     };
 
     const receive = intra42Receiver({ db, config, channel: 'webhook' });
-    const headers = (id: number) => ({
-      'x-model': 'scale_team',
-      'x-event': 'create',
-      'x-secret': BENCH_SECRET,
-      'x-delivery': `s-${id}`,
-    });
-    const body = (id: number) =>
-      Buffer.from(
-        JSON.stringify({
-          id,
-          begin_at: later,
-          user: { login: `eval${id}` },
-          team: { id, name: 'libft', users: [{ login: `stud${id}a` }, { login: `stud${id}b` }] },
-        }),
-      );
     cpu0 = cpuMs();
     server0 = await backendCpuMs(ctx.database.db, engine);
     s0 = seen.statements;
     const wall0 = performance.now();
-    for (let i = 0; i < EVENTS; i += WAVE) {
-      const ids = Array.from({ length: Math.min(WAVE, EVENTS - i) }, (_, k) => 1_000_000 + i + k);
-      const receipts = await Promise.all(ids.map((id) => receive(headers(id), body(id))));
-      const bad = receipts.find((r) => r.outcome !== 'ok');
-      if (bad) throw new Error(`${bad.status} ${bad.message}`);
-    }
+    await receiveCreatesInWaves(receive, { prefix: 's', first: 1_000_000, events: EVENTS, wave: WAVE });
     const wall = performance.now() - wall0;
     const ingest = {
       cpu: (cpuMs() - cpu0) / EVENTS,

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { openContext } from '../src/app.js';
 import { type Config, loadConfig } from '../src/config.js';
 import type { Db } from '../src/db/database.js';
+import type { Intra42Receiver } from '../src/features/ingest/receive.js';
 import type { AppContext } from '../src/http/context.js';
 import { newId } from '../src/lib/ids.js';
 
@@ -32,6 +33,39 @@ export async function openIngestContext(databaseUrl: string): Promise<{ config: 
     },
   });
   return { config, ctx: await openContext(config, { longRunning: true }) };
+}
+
+/**
+ * Scale team creates with distinct ids from `first`, handed to `receive` `wave` at a time (as that many
+ * webhook requests in flight would be); each 3 hours ahead, with an evaluator and a team of two.
+ */
+export async function receiveCreatesInWaves(
+  receive: Intra42Receiver,
+  options: { prefix: string; first: number; events: number; wave: number },
+): Promise<void> {
+  const later = new Date(Date.now() + 3 * 3_600_000).toISOString();
+  const headers = (id: number) => ({
+    'x-model': 'scale_team',
+    'x-event': 'create',
+    'x-secret': BENCH_SECRET,
+    'x-delivery': `${options.prefix}-${id}`,
+  });
+  const body = (id: number) =>
+    Buffer.from(
+      JSON.stringify({
+        id,
+        begin_at: later,
+        user: { login: `eval${id}` },
+        team: { id, name: 'libft', users: [{ login: `stud${id}a` }, { login: `stud${id}b` }] },
+      }),
+    );
+  const { first, events, wave } = options;
+  for (let i = 0; i < events; i += wave) {
+    const ids = Array.from({ length: Math.min(wave, events - i) }, (_, k) => first + i + k);
+    const receipts = await Promise.all(ids.map((id) => receive(headers(id), body(id))));
+    const bad = receipts.find((r) => r.outcome !== 'ok');
+    if (bad) throw new Error(`${bad.status} ${bad.message}`);
+  }
 }
 
 export const perSecond = (events: number, ms: number) => Math.round((events / ms) * 1000);
