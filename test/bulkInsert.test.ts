@@ -152,4 +152,22 @@ forEachEngine('bulk inserts (one array per column on PostgreSQL)', (get) => {
     const byEmail = await findPeopleBy(db, 'email', ['ODD1@example.org', 'odd6@example.org']);
     assert.deepEqual(byEmail.map((p) => p.username).sort(), [names[1], names[6]].sort());
   });
+  test('a column added to people while a process runs (a rolling upgrade) leaves its look-up by many keys working', async () => {
+    const db = get().ctx.database.db;
+    const id = await insertPerson(db, { username: 'rolling', email: 'rolling@example.org' });
+    // Many at once: the statement gets prepared on several of the pool's connections.
+    const lookUpMany = () =>
+      Promise.all(Array.from({ length: 12 }, () => findPeopleBy(db, 'username', ['rolling', 'nobody'])));
+    for (const found of await lookUpMany())
+      assert.deepEqual(
+        found.map((p) => p.id),
+        [id],
+      );
+    await sql`alter table people add column added_by_a_newer_release text`.execute(db);
+    for (const found of await lookUpMany())
+      assert.deepEqual(
+        found.map((p) => p.id),
+        [id],
+      );
+  });
 });
