@@ -1,4 +1,4 @@
-import type { WebClient, WebClientOptions } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import { redact } from '../lib/redact.js';
 
 type SlackModule = typeof import('@slack/web-api');
@@ -9,9 +9,21 @@ type SlackModule = typeof import('@slack/web-api');
  */
 let slackModule: SlackModule | undefined;
 
-async function webClient(token: string, options: (slack: SlackModule) => WebClientOptions): Promise<WebClient> {
+type SlackProps = { token: string; apiUrl: string; timeoutMs?: number };
+
+/** A client for `props.apiUrl` that logs only errors; `options` says how it retries and waits. */
+async function webClient(
+  props: SlackProps,
+  options: { retries: number; timeoutMs: number; rejectRateLimitedCalls?: boolean },
+): Promise<WebClient> {
   slackModule ??= await import('@slack/web-api');
-  return new slackModule.WebClient(token, options(slackModule));
+  return new slackModule.WebClient(props.token, {
+    slackApiUrl: props.apiUrl.endsWith('/') ? props.apiUrl : `${props.apiUrl}/`,
+    retryConfig: { retries: options.retries },
+    ...(options.rejectRateLimitedCalls && { rejectRateLimitedCalls: true }),
+    timeout: props.timeoutMs ?? options.timeoutMs,
+    logLevel: slackModule.LogLevel.ERROR,
+  });
 }
 
 /** Why a Slack call failed, in terms the outbox acts on. */
@@ -48,17 +60,11 @@ export interface SlackChannel {
 const CACHE_MS = 10 * 60 * 1000;
 
 /** Slack's Web API through @slack/web-api; `apiUrl` points it elsewhere (tests, a proxy). */
-export function slackChannel(props: { token: string; apiUrl: string; timeoutMs?: number }): SlackChannel {
+export function slackChannel(props: SlackProps): SlackChannel {
   let made: Promise<WebClient> | undefined;
   const slack = () => {
-    made ??= webClient(props.token, ({ LogLevel }) => ({
-      slackApiUrl: props.apiUrl.endsWith('/') ? props.apiUrl : `${props.apiUrl}/`,
-      // The outbox does the retrying, with its own backoff, and honours Retry-After itself.
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      timeout: props.timeoutMs ?? 15_000,
-      logLevel: LogLevel.ERROR,
-    }));
+    // The outbox does the retrying, with its own backoff, and honours Retry-After itself.
+    made ??= webClient(props, { retries: 0, timeoutMs: 15_000, rejectRateLimitedCalls: true });
     return made;
   };
   const users = new Map<string, { id: string | null; at: number }>();
@@ -225,16 +231,8 @@ const LOOKUPS_AT_ONCE = 8;
  * then users.info for each. This is a background read, not a delivery, so the client's own
  * Retry-After handling is left on.
  */
-export async function slackChannelRoster(
-  props: { token: string; apiUrl: string; timeoutMs?: number },
-  channel: string,
-): Promise<ChatRoster> {
-  const client = await webClient(props.token, ({ LogLevel }) => ({
-    slackApiUrl: props.apiUrl.endsWith('/') ? props.apiUrl : `${props.apiUrl}/`,
-    retryConfig: { retries: 3 },
-    timeout: props.timeoutMs ?? 15_000,
-    logLevel: LogLevel.ERROR,
-  }));
+export async function slackChannelRoster(props: SlackProps, channel: string): Promise<ChatRoster> {
+  const client = await webClient(props, { retries: 3, timeoutMs: 15_000 });
   const call = async <T>(what: () => Promise<T>): Promise<T> => {
     try {
       return await what();
@@ -279,16 +277,8 @@ export async function slackChannelRoster(
  * The e-mail address of a Slack user (users.info, needs the users:read.email scope): how a click on
  * a button is traced back to a person. Null when Slack does not know them or hides the address.
  */
-export async function slackUserEmail(
-  props: { token: string; apiUrl: string; timeoutMs?: number },
-  userId: string,
-): Promise<string | null> {
-  const client = await webClient(props.token, ({ LogLevel }) => ({
-    slackApiUrl: props.apiUrl.endsWith('/') ? props.apiUrl : `${props.apiUrl}/`,
-    retryConfig: { retries: 0 },
-    timeout: props.timeoutMs ?? 5_000,
-    logLevel: LogLevel.ERROR,
-  }));
+export async function slackUserEmail(props: SlackProps, userId: string): Promise<string | null> {
+  const client = await webClient(props, { retries: 0, timeoutMs: 5_000 });
   try {
     const answer = await client.users.info({ user: userId });
     return answer.user?.profile?.email ?? null;

@@ -11,9 +11,9 @@ import type { NotificationPayload, PayloadPerson } from './payload.js';
 
 export type { MessageMeeting } from './messageMeeting.js';
 
-const NOTIFICATION_INTEGERS = ['attempts', 'recovered'];
-
 import { loadWants } from './prefs.js';
+
+const NOTIFICATION_INTEGERS = ['attempts', 'recovered'];
 
 /**
  * Queues `kind` messages for each meeting's participants — in the caller's transaction, so the
