@@ -10,7 +10,8 @@
  * what one chain makes in its 10 s (60 s) at the rate measured in CPU seconds, rounded down (on the
  * Xen-size instances its two chains share the two cores with the bound in the main thread). See
  * docs/scheduling.md for the measurements. small and tight take the Xen-size budgets (their target is
- * a proof of optimality, not the reference). Seeds bench,s2,s3; the three Xen-size instances.
+ * a proof of optimality, not the reference). Seeds bench,s2,s3; the three Xen-size instances. `large#2` (any
+ * text after #) is another instance of the same size, generated from that name.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -50,12 +51,15 @@ const option = (name: string): string | undefined => {
 };
 const chainOption = option('--chain');
 const referenceOption = option('--reference');
-const seeds = (option('--seeds') ?? 'bench,s2,s3').split(',');
+// `--seeds ''` only computes (and caches) the reference.
+const seeds = (option('--seeds') ?? 'bench,s2,s3').split(',').filter(Boolean);
 const names = args.length ? args : ['xen-a', 'xen-b', 'xen-c'];
 // An unknown name used to generate an instance without sessions, and the reference annealing then
 // failed deep inside the random number generator.
+// `large#2` is another instance of the large size (generated from the seed "large#2").
+const sizeOf = (name: string): Size | undefined => sizes[name.split('#')[0]!];
 for (const name of names) {
-  if (!sizes[name]) throw new Error(`unknown instance "${name}"; known: ${Object.keys(sizes).join(', ')}`);
+  if (!sizeOf(name)) throw new Error(`unknown instance "${name}"; known: ${Object.keys(sizes).join(', ')}`);
 }
 
 const cacheFile = join(dirname(fileURLToPath(import.meta.url)), 'results', 'reference-steps.json');
@@ -66,7 +70,7 @@ const load = () =>
     .join(' ');
 console.log(`load average ${load()}`);
 for (const name of names) {
-  const size = sizes[name]!;
+  const size = sizeOf(name)!;
   const chainSteps = Number(chainOption ?? size.chain);
   const referenceSteps = Number(referenceOption ?? size.reference);
   const instance = generateInstance({ ...size, seed: name });

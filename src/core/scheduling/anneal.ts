@@ -22,6 +22,12 @@ export interface ChainOptions {
   cycles?: number;
   /** Development: end temperature in points (25 / 8). */
   endTemperature?: number;
+  /**
+   * Called at the start of each cooling cycle after the first with the chain's best schedule and
+   * objective (`round` = the cycle's index); returns the schedule the cycle starts from (chains.ts:
+   * the best of all chains at that point). Without it each cycle starts from the chain's own best.
+   */
+  exchange?: (best: Int32Array, objective: number, round: number) => Int32Array;
 }
 
 export interface ChainResult {
@@ -198,7 +204,12 @@ export function runChain(model: Model, start: Int32Array, options: ChainOptions)
       const cycle = Math.min(cycles - 1, Math.floor(fraction * cycles));
       if (cycle !== currentCycle) {
         currentCycle = cycle;
-        state.restore(best);
+        state.restore(options.exchange ? options.exchange(best, bestObjective, cycle) : best);
+        if (state.objective > bestObjective) {
+          bestObjective = state.objective;
+          bestScore = state.score;
+          best = state.snapshot();
+        }
       }
       temperature = tStart * ratio ** (fraction * cycles - cycle);
       if (options.onProgress && i % (CHECK_EVERY * 64) === 0) options.onProgress(i, fraction, bestObjective, bestScore);

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { type ChainResult, runChain } from './anneal.js';
+import { type ChainOptions, type ChainResult, runChain } from './anneal.js';
+import { exchangeBuffers } from './exchange.js';
 import type { Model } from './model.js';
 
 export interface ChainsOptions {
@@ -13,6 +14,10 @@ export interface ChainsOptions {
   deadline?: number;
   signal?: AbortSignal;
   onProgress?: (iterations: number, fraction: number, bestScore: number) => void;
+  /** Development switches passed to every chain (benchmarks). */
+  tuning?: Pick<ChainOptions, 'startShare' | 'cycles'>;
+  /** Worker threads only: the chains restart each cooling cycle from the best of all (exchange.ts). */
+  exchange?: boolean;
   /** Called once the worker threads have been created (so other work in this thread can start). */
   onStarted?: () => void;
 }
@@ -79,6 +84,7 @@ export async function runChains(model: Model, start: Int32Array, options: Chains
     for (let k = 0; k < options.chains; k++) {
       results.push(
         runChain(model, start, {
+          ...options.tuning,
           seed: chainSeed(options.seed, k),
           iterations: options.iterations,
           deadline: options.deadline === undefined ? undefined : now + share * (k + 1),
@@ -96,6 +102,7 @@ export async function runChains(model: Model, start: Int32Array, options: Chains
   const onAbort = () => Atomics.store(stop, 0, 1);
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const file = await workerEntry();
+  const buffers = options.exchange && options.chains > 1 ? exchangeBuffers(options.chains, model.nSessions) : null;
   const progress = Array.from({ length: options.chains }, () => ({ iterations: 0, fraction: 0, score: 0 }));
   try {
     const results = Promise.all(
@@ -113,11 +120,21 @@ export async function runChains(model: Model, start: Int32Array, options: Chains
             deadlineEpochMs:
               options.deadline === undefined ? undefined : Date.now() + (options.deadline - performance.now()),
             stop,
+            exchange: buffers ? { buffers, k } : undefined,
+            tuning: options.tuning,
           },
         });
         return new Promise<ChainResult>((resolve, reject) => {
+          let done = false;
+          // The other chains may be waiting for this one at an exchange: the stop flag releases them.
+          const fail = (error: Error) => {
+            if (done) return;
+            Atomics.store(stop, 0, 1);
+            reject(error);
+          };
           worker.on('message', (message: { type: string } & Record<string, number> & { result: ChainResult }) => {
             if (message.type === 'done') {
+              done = true;
               resolve(message.result);
               void worker.terminate();
               return;
@@ -129,9 +146,9 @@ export async function runChains(model: Model, start: Int32Array, options: Chains
               Math.max(...progress.map((p) => p.score)),
             );
           });
-          worker.on('error', reject);
+          worker.on('error', fail);
           worker.on('exit', (code) => {
-            if (code !== 0) reject(new Error(`scheduling worker stopped with code ${code}`));
+            if (code !== 0) fail(new Error(`scheduling worker stopped with code ${code}`));
           });
         });
       }),
