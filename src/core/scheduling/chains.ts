@@ -15,7 +15,7 @@ export interface ChainsOptions {
   signal?: AbortSignal;
   onProgress?: (iterations: number, fraction: number, bestScore: number) => void;
   /** Development switches passed to every chain (benchmarks). */
-  tuning?: Pick<ChainOptions, 'startShare' | 'cycles'>;
+  tuning?: Pick<ChainOptions, 'startShare' | 'cycles' | 'maxStartTemperature'>;
   /** Worker threads only: the chains restart each cooling cycle from the best of all (exchange.ts). */
   exchange?: boolean;
   /** Called once the worker threads have been created (so other work in this thread can start). */

@@ -17,7 +17,7 @@ interface ChainJob {
   stop: Int32Array;
   /** Chain k of those sharing `buffers`, when they exchange schedules. */
   exchange?: { buffers: ExchangeBuffers; k: number };
-  tuning?: Pick<ChainOptions, 'startShare' | 'cycles'>;
+  tuning?: Pick<ChainOptions, 'startShare' | 'cycles' | 'maxStartTemperature'>;
 }
 
 const job = workerData as ChainJob;

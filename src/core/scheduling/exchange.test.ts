@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { exchangeBuffers, exchangeFor } from './exchange.js';
+
+/** Chain k's arrival at the next round, written as its own exchange call would write it (without waiting). */
+function arrive(
+  buffers: ReturnType<typeof exchangeBuffers>,
+  k: number,
+  round: number,
+  best: number[],
+  objective: number,
+) {
+  const half = (round - 1) % 2;
+  buffers.objectives[half * buffers.chains + k] = objective;
+  buffers.schedules.set(best, (half * buffers.chains + k) * buffers.nSessions);
+  Atomics.add(buffers.arrivals, 0, 1);
+}
+
+describe('exchange between chains', () => {
+  it('starts each cycle from the best schedule of all chains, the lowest chain on ties', () => {
+    const buffers = exchangeBuffers(3, 4);
+    const stop = new Int32Array(new SharedArrayBuffer(4));
+    const chain0 = exchangeFor(buffers, 0, stop);
+    arrive(buffers, 1, 1, [3, 2, 1, 0], 500);
+    arrive(buffers, 2, 1, [0, 0, 0, 0], 400);
+    assert.deepEqual([...chain0(Int32Array.from([1, 1, 1, 1]), 450, 1)], [3, 2, 1, 0]);
+    // Round 2 uses the other half of the buffers; chain 0 is now the best, and ties go to it.
+    arrive(buffers, 1, 2, [2, 2, 2, 2], 600);
+    arrive(buffers, 2, 2, [1, 2, 3, 0], 300);
+    assert.deepEqual([...chain0(Int32Array.from([0, 1, 2, 3]), 600, 2)], [0, 1, 2, 3]);
+  });
+
+  it('keeps its own schedule instead of waiting for ever once the chains are stopped', () => {
+    const buffers = exchangeBuffers(2, 3);
+    const stop = new Int32Array(new SharedArrayBuffer(4));
+    Atomics.store(stop, 0, 1);
+    const own = Int32Array.from([0, 1, 2]);
+    const started = performance.now();
+    assert.equal(exchangeFor(buffers, 0, stop)(own, 10, 1), own);
+    assert.ok(performance.now() - started < 1000);
+  });
+});
