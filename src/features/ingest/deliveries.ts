@@ -106,7 +106,7 @@ export async function claimDeliveries(
     dead_lettered_at: null,
   }));
   for (let i = 0; i < rows.length; i += 100) {
-    const inserted = await withRows(trx, trx.insertInto('deliveries'), rows.slice(i, i + 100))
+    const inserted = await withRows(trx, trx.insertInto('deliveries'), rows.slice(i, i + 100), ['status_code'])
       .onConflict((oc) => oc.columns(['source', 'delivery_id']).doNothing())
       .returning(['id', 'delivery_id'])
       .execute();
@@ -153,6 +153,7 @@ export async function finishDeliveries(
         ...endColumns(end),
         dead_lettered_at: end.deadLetteredAt ?? null,
       })),
+      ['status_code'],
     )
       .onConflict((oc) =>
         oc.column('id').doUpdateSet((eb) => ({

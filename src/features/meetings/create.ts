@@ -6,6 +6,8 @@ import { newId } from '../../lib/ids.js';
 import { announceMeetings } from './announce.js';
 import { type MeetingMessageSettings, NO_ORIGIN, settingsColumns } from './settings.js';
 
+const MEETING_INTEGERS = ['duration_minutes', 'reminder_minutes', 'follow_up_days'];
+
 /** A meeting about to be made, by any source: a mixer round, an admin, an event, an outside system. */
 export interface MeetingDraft {
   /** 'round', 'manual', 'unconference', or an outside source's name ('intra42', an API caller's). */
@@ -64,7 +66,7 @@ export async function createMeetings(
     }
   });
   for (let i = 0; i < rows.length; i += 100) {
-    await withRows(trx, trx.insertInto('meetings'), rows.slice(i, i + 100)).execute();
+    await withRows(trx, trx.insertInto('meetings'), rows.slice(i, i + 100), MEETING_INTEGERS).execute();
   }
   const participants = rows.flatMap((row, i) =>
     [...new Set(drafts[i]?.participantIds)].map((person_id) => ({

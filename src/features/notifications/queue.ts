@@ -13,6 +13,8 @@ export type { MessageMeeting } from './messageMeeting.js';
 
 import { loadWants } from './prefs.js';
 
+const NOTIFICATION_INTEGERS = ['attempts', 'recovered'];
+
 /**
  * Queues `kind` messages for each meeting's participants — in the caller's transaction, so the
  * messages exist exactly when the change does (the outbox rule). One row per person for e-mail, one
@@ -136,7 +138,7 @@ export async function queueMeetingMessages(
   }
   for (let i = 0; i < rows.length; i += 500) {
     // A message already queued for this change (same dedupe key) is not queued again.
-    await withRows(trx, trx.insertInto('notifications'), rows.slice(i, i + 500))
+    await withRows(trx, trx.insertInto('notifications'), rows.slice(i, i + 500), NOTIFICATION_INTEGERS)
       .onConflict((oc) => oc.column('dedupe_key').doNothing())
       .execute();
   }

@@ -28,6 +28,7 @@ export type PersonDraft = Pick<PersonFields, 'name' | 'timezone'> &
   };
 
 const MAX_USERNAME_ATTEMPTS = 5;
+const PERSON_INTEGERS = ['is_manager', 'is_manager_stated', 'enabled', 'verified', 'timezone_confirmed'];
 
 /** A new person's row: what the draft gives, the defaults for the rest. */
 function personRow(draft: PersonDraft, username: string, email: string | null, now: string): PersonRow {
@@ -114,6 +115,7 @@ export async function createNamedPeople(
       db,
       db.insertInto('people'),
       chunk.map(({ assistant_id: _, ...values }) => values),
+      PERSON_INTEGERS,
     )
       .onConflict((oc) => oc.doNothing())
       .returning('id')
