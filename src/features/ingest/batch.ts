@@ -226,7 +226,8 @@ function endOf(event: ScaleTeamEvent, receipt: Receipt, prepared: Prepared): Del
   };
 }
 
-function failedReceipt(error: unknown): Receipt {
+/** The answer when a delivery could not be stored: try again later (502 when the 42 API failed). */
+export function failedReceipt(error: unknown): Receipt {
   const outage = error instanceof Intra42Failure;
   return {
     status: outage ? 502 : 503,

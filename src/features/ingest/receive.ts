@@ -3,7 +3,7 @@ import { isPostgres } from '../../db/bulkInsert.js';
 import type { Db } from '../../db/database.js';
 import type { DeliveryChannel, DeliveryOutcome } from '../../db/schema.js';
 import { type Intra42Api, intra42Api } from '../../integrations/intra42.js';
-import { type Arrival, arrivalKeys, ingestBatch, readBody } from './batch.js';
+import { type Arrival, arrivalKeys, failedReceipt, ingestBatch, readBody } from './batch.js';
 import { checkHeaders, parseWebhookSecrets } from './intra42Contract.js';
 import { keyedBatches } from './keyedBatches.js';
 
@@ -71,17 +71,7 @@ export function intra42Receiver(props: {
       const receipts = await ingestBatch(
         batch,
         taken.map((w) => w.arrival),
-      ).catch((error: unknown) =>
-        taken.map(
-          (): Receipt => ({
-            status: 503,
-            outcome: 'failed',
-            message: 'The delivery could not be stored; send it again later.',
-            retry: true,
-            cause: error,
-          }),
-        ),
-      );
+      ).catch((error: unknown) => taken.map(() => failedReceipt(error)));
       taken.forEach((w, i) => {
         w.answer(receipts[i] as Receipt);
       });
