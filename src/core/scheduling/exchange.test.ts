@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { runChains } from './chains.js';
 import { exchangeBuffers, exchangeFor } from './exchange.js';
+import { greedyStart } from './greedy.js';
+import { buildModel } from './model.js';
+import { recountScore } from './rooms.js';
+import { generateInstance } from './testSupport.js';
 
 /** Chain k's arrival at the next round, written as its own exchange call would write it (without waiting). */
 function arrive(
@@ -38,5 +43,34 @@ describe('exchange between chains', () => {
     const started = performance.now();
     assert.equal(exchangeFor(buffers, 0, stop)(own, 10, 1), own);
     assert.ok(performance.now() - started < 1000);
+  });
+
+  it('keeps worker chains deterministic for a seed and step budget, with a score that matches a recount', async () => {
+    const model = buildModel(generateInstance({ sessions: 40, slots: 8, rooms: 5, people: 120, seed: 'exchange' }));
+    const start = greedyStart(model).snapshot();
+    const run = () =>
+      runChains(model, start, {
+        seed: 'x',
+        chains: 2,
+        inWorkers: true,
+        iterations: 8_000,
+        exchange: true,
+        tuning: { cycles: 4 },
+      });
+    const a = await run();
+    const b = await run();
+    assert.deepEqual([...a.best.slotOf], [...b.best.slotOf]);
+    assert.equal(a.iterations, 16_000);
+    assert.equal(recountScore(model, a.best.slotOf), a.best.score);
+    const size = new Int32Array(model.nSlots);
+    for (let s = 0; s < model.nSessions; s++) {
+      const t = a.best.slotOf[s]!;
+      if (t < 0) continue;
+      assert.ok(model.allowed[s * model.nSlots + t], `session ${s} in a slot it may not use`);
+      assert.ok(++size[t]! <= model.capacity, `slot ${t} over its rooms`);
+      for (let o = s + 1; o < model.nSessions; o++) {
+        assert.ok(!(a.best.slotOf[o] === t && model.clash[s * model.nSessions + o]), `${s} and ${o} share an owner`);
+      }
+    }
   });
 });
