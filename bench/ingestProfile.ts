@@ -84,7 +84,7 @@ try {
   console.log(`${EVENTS} creates in waves of ${WAVE}, one connection; server CPU per statement kind:`);
   console.table(rows);
   console.log(
-    `server total ${(totalNs / 1e6 / EVENTS).toFixed(3)} ms/create; node ${((cpu.user + cpu.system) / 1000 / EVENTS).toFixed(3)} ms/create`,
+    `server total ${(totalNs / 1e6 / EVENTS).toFixed(3)} ms/create; node ${((cpu.user + cpu.system) / 1000 / EVENTS).toFixed(3)} ms/create (user ${(cpu.user / 1000 / EVENTS).toFixed(3)}, system ${(cpu.system / 1000 / EVENTS).toFixed(3)})`,
   );
 } finally {
   await db.destroy();

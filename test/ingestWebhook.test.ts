@@ -305,6 +305,47 @@ forEachEngine(
       }
     });
 
+    test('while a large batch is being stored, a later update of one of its scale teams and a copy of one of its deliveries wait for it', async () => {
+      const db = get().ctx.database.db;
+      const receive = intra42Receiver({ db, config: get().ctx.config });
+      const deliver = (event: Event, body: unknown, delivery: string) =>
+        receive(
+          { 'x-model': 'scale_team', 'x-event': event, 'x-secret': SECRETS[event], 'x-delivery': delivery },
+          Buffer.from(JSON.stringify(body)),
+        );
+      assert.equal((await deliver('create', scaleTeam(40), 'f-40')).outcome, 'ok');
+      const [first, second] = [inHours(7), inHours(8)];
+      // One tick: a batch of many creates, with an update of 40 (no updated_at: the order they came decides).
+      const big = [
+        ...Array.from({ length: 40 }, (_, k) => deliver('create', scaleTeam(41_000 + k), `f-41-${k}`)),
+        deliver('update', scaleTeam(40, { begin_at: first }), 'f-40-first'),
+      ];
+      await new Promise((resolve) => setImmediate(resolve));
+      // The next tick, while it is stored (PostgreSQL takes a second batch meanwhile): a newer update
+      // of 40, a copy of one of the creates, and a scale team of its own.
+      const late = [
+        deliver('update', scaleTeam(40, { begin_at: second }), 'f-40-second'),
+        deliver('create', scaleTeam(41_000), 'f-41-0'),
+        deliver('create', scaleTeam(42_000), 'f-42'),
+      ];
+      const receipts = await Promise.all([...big, ...late]);
+      assert.ok(
+        receipts.slice(0, 41).every((r) => r.outcome === 'ok'),
+        JSON.stringify(receipts.map((r) => r.message)),
+      );
+      const [newer, copy, own] = receipts.slice(41);
+      assert.equal(newer?.outcome, 'ok', newer?.message);
+      assert.equal((await meetingOf(get, 40))?.starts_at, second, 'the update that came last stands');
+      assert.equal(copy?.outcome, 'duplicate');
+      assert.equal(copy?.earlier?.outcome, 'ok');
+      const copies = await db.selectFrom('deliveries').select('id').where('delivery_id', '=', 'f-41-0').execute();
+      assert.equal(copies.length, 1);
+      const made = await meetingOf(get, 41_000);
+      assert.equal((await notificationRows(db, { meetingId: made?.id as string, kinds: ['intro'] })).length, 3);
+      assert.equal(own?.outcome, 'ok');
+      assert.deepEqual((await meetingOf(get, 42_000))?.logins, ['eval42000', 'stud42000a', 'stud42000b']);
+    });
+
     test('a batch whose meetings insert fails is stored one delivery at a time: only the failing one fails', async () => {
       const db = get().ctx.database.db;
       const failing = '35002';

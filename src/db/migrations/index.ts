@@ -18,6 +18,7 @@ import * as m0018 from './0018_round_undo.js';
 import * as m0019 from './0019_accounts.js';
 import * as m0021 from './0021_queue_deliveries.js';
 import * as m0022 from './0022_person_photos.js';
+import * as m0023 from './0023_outbox_lease_index.js';
 
 /** Every migration, in order. Imported statically so the built server needs no migration folder. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '0019_accounts': m0019,
   '0021_queue_deliveries': m0021,
   '0022_person_photos': m0022,
+  '0023_outbox_lease_index': m0023,
 };

@@ -11,11 +11,47 @@ import { INTRA42_SOURCE } from './people.js';
 import type { Receipt } from './receive.js';
 import { applyScaleTeam, applyScaleTeams, type IngestResult, planScaleTeam, type ScaleTeamPlan } from './scaleTeam.js';
 
-/** One delivery whose headers passed: its event, its id and its body (parsed JSON, or a Buffer/string). */
+/** One delivery whose headers passed: its event, its id and its body (its JSON, or not JSON). */
 export interface Arrival {
   event: ScaleTeamEvent;
   deliveryId: string;
-  raw: unknown;
+  body: { json: unknown } | { notJson: true };
+}
+
+/** A body as it came: parsed JSON already (an object), or a Buffer/string to parse. */
+export function readBody(raw: unknown): Arrival['body'] {
+  if (typeof raw !== 'string' && !Buffer.isBuffer(raw)) return { json: raw };
+  try {
+    return { json: JSON.parse(raw.toString()) };
+  } catch {
+    return { notJson: true };
+  }
+}
+
+/**
+ * What a delivery writes under, for `keyedBatches`: its delivery id, its scale team, and the
+ * people its body names (by login, as people are matched). Read from the JSON before any check,
+ * so a bad body's keys are only more than needed. A team whose people come from the 42 API adds
+ * no people keys: two batches adding one person at once are settled by the database (as between
+ * two processes), one of them trying again.
+ */
+export function arrivalKeys(arrival: Arrival): string[] {
+  const keys = [`delivery:${arrival.deliveryId}`];
+  if (!('json' in arrival.body)) return keys;
+  const body = arrival.body.json as {
+    id?: unknown;
+    user?: { login?: unknown } | null;
+    team?: { users?: unknown } | null;
+  } | null;
+  if (!body || typeof body !== 'object') return keys;
+  if (body.id !== undefined && body.id !== null) keys.push(`scale_team:${String(body.id)}`);
+  const login = (value: unknown) => {
+    if (typeof value === 'string') keys.push(`login:${value.trim().toLowerCase()}`);
+  };
+  login(body.user?.login);
+  const users = body.team?.users;
+  if (Array.isArray(users)) for (const user of users) login((user as { login?: unknown } | null)?.login);
+  return keys;
 }
 
 export interface BatchSettings {
@@ -190,7 +226,8 @@ function endOf(event: ScaleTeamEvent, receipt: Receipt, prepared: Prepared): Del
   };
 }
 
-function failedReceipt(error: unknown): Receipt {
+/** The answer when a delivery could not be stored: try again later (502 when the 42 API failed). */
+export function failedReceipt(error: unknown): Receipt {
   const outage = error instanceof Intra42Failure;
   return {
     status: outage ? 502 : 503,
@@ -203,15 +240,10 @@ function failedReceipt(error: unknown): Receipt {
 
 /** The body parsed and checked, and the 42 API asked what it must be: all before any transaction. */
 async function prepare(settings: BatchSettings, arrival: Arrival): Promise<Prepared> {
-  let json = arrival.raw;
-  if (typeof json === 'string' || Buffer.isBuffer(json)) {
-    try {
-      json = JSON.parse(json.toString());
-    } catch {
-      return { refused: { status: 400, outcome: 'rejected', message: 'The body is not valid JSON.' } };
-    }
+  if (!('json' in arrival.body)) {
+    return { refused: { status: 400, outcome: 'rejected', message: 'The body is not valid JSON.' } };
   }
-  const parsed = (arrival.event === 'destroy' ? destroySchema : scaleTeamSchema).safeParse(json);
+  const parsed = (arrival.event === 'destroy' ? destroySchema : scaleTeamSchema).safeParse(arrival.body.json);
   if (!parsed.success) {
     const { field, message } = describeZodError(parsed.error);
     return {

@@ -1,9 +1,11 @@
 import type { Config } from '../../config.js';
+import { isPostgres } from '../../db/bulkInsert.js';
 import type { Db } from '../../db/database.js';
 import type { DeliveryChannel, DeliveryOutcome } from '../../db/schema.js';
 import { type Intra42Api, intra42Api } from '../../integrations/intra42.js';
-import { type Arrival, ingestBatch } from './batch.js';
+import { type Arrival, arrivalKeys, failedReceipt, ingestBatch, readBody } from './batch.js';
 import { checkHeaders, parseWebhookSecrets } from './intra42Contract.js';
+import { keyedBatches } from './keyedBatches.js';
 
 /** The answer to one delivery, whether it came over HTTP or from the queue. */
 export interface Receipt {
@@ -32,9 +34,12 @@ const MAX_BATCH = 100;
  * once, the body parsed, the meeting upserted or cancelled, and the outcome recorded. `body` is
  * the parsed JSON, or a Buffer/string from the queue.
  *
- * Deliveries arriving while a batch is being stored are stored together next (`ingestBatch`), one
- * batch at a time: a burst of webhooks or a queue's prefetch window costs one commit, not one each,
- * and updates of one scale team are applied in the order they came.
+ * Deliveries arriving while a batch is being stored are stored together next (`ingestBatch`): a
+ * burst of webhooks or a queue's prefetch window costs one commit, not one each. On PostgreSQL two
+ * batches may be in flight, never with a delivery id, a scale team or a login in both
+ * (`keyedBatches`), so copies of a delivery are told apart exactly and updates of one scale team
+ * are applied in the order they came. SQLite, in this process's own thread, gains nothing from a
+ * second one.
  */
 export function intra42Receiver(props: {
   db: Db;
@@ -58,32 +63,20 @@ export function intra42Receiver(props: {
     channel: props.channel ?? 'webhook',
   };
 
-  const waiting: Array<{ arrival: Arrival; answer(receipt: Receipt): void }> = [];
-  let running = false;
-
-  async function drain(): Promise<void> {
-    while (waiting.length) {
-      const taken = waiting.splice(0, MAX_BATCH);
+  type Waiting = { arrival: Arrival; keys: string[]; answer(receipt: Receipt): void };
+  const enqueue = keyedBatches<Waiting>({
+    slots: isPostgres(props.db) ? 2 : 1,
+    maxBatch: MAX_BATCH,
+    async run(taken) {
       const receipts = await ingestBatch(
         batch,
         taken.map((w) => w.arrival),
-      ).catch((error: unknown) =>
-        taken.map(
-          (): Receipt => ({
-            status: 503,
-            outcome: 'failed',
-            message: 'The delivery could not be stored; send it again later.',
-            retry: true,
-            cause: error,
-          }),
-        ),
-      );
+      ).catch((error: unknown) => taken.map(() => failedReceipt(error)));
       taken.forEach((w, i) => {
         w.answer(receipts[i] as Receipt);
       });
-    }
-    running = false;
-  }
+    },
+  });
 
   return async (headers, raw) => {
     const checked = checkHeaders(secrets, headers);
@@ -95,13 +88,9 @@ export function intra42Receiver(props: {
         ...(checked.field && { field: checked.field }),
       };
     }
+    const arrival: Arrival = { event: checked.event, deliveryId: checked.deliveryId, body: readBody(raw) };
     return new Promise<Receipt>((answer) => {
-      waiting.push({ arrival: { event: checked.event, deliveryId: checked.deliveryId, raw }, answer });
-      if (!running) {
-        running = true;
-        // The rest of this tick's deliveries (a burst, a prefetch window) join the first batch.
-        setImmediate(() => void drain());
-      }
+      enqueue({ arrival, keys: arrivalKeys(arrival), answer });
     });
   };
 }
