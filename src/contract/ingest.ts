@@ -1,8 +1,8 @@
 /** What arrives from outside: the admin's Inbound page and the API tokens machine callers use. Zod only. */
 import { z } from 'zod';
+import { API_SCOPES, DELIVERY_OUTCOMES } from './ingestValues.js';
 
-export const DELIVERY_OUTCOMES = ['processing', 'ok', 'ignored', 'rejected', 'failed'] as const;
-export const API_SCOPES = ['meetings:write'] as const;
+export { API_SCOPES, DELIVERY_OUTCOMES };
 
 export const deliveryView = z.object({
   id: z.string(),

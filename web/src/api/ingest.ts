@@ -2,7 +2,7 @@ import type { ApiToken, DeliveriesPage, DeliveryOutcome } from '@contract/ingest
 import { api } from './client';
 
 export type { ApiToken, Delivery, DeliveryOutcome } from '@contract/ingest';
-export { API_SCOPES, DELIVERY_OUTCOMES } from '@contract/ingest';
+export { API_SCOPES, DELIVERY_OUTCOMES } from '@contract/ingestValues';
 
 export interface DeliveryFilter {
   outcome?: DeliveryOutcome | undefined;
