@@ -119,12 +119,6 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // A dropped idle connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
-  // Named statements are planned for the values at hand, every time. After five runs PostgreSQL may
-  // keep a generic plan, costed for the table's size then: the look-ups by key of a fresh database
-  // (people by login, scale teams by id) then kept a sequential scan as the tables grew, and 4,000
-  // ingested evaluations halved the webhook's rate. Planning these statements costs far less. A
-  // SET, not a startup option, so that poolers such as PgBouncer pass it through.
-  pool.on('connect', (client) => void client.query('set plan_cache_mode = force_custom_plan').catch(() => undefined));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: preparingNamed(pool) }) });
   return { db, engine: 'postgres', close: () => db.destroy() };
 }
