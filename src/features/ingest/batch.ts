@@ -4,6 +4,7 @@ import { isBusy, isUniqueViolation } from '../../db/errors.js';
 import type { DeliveryChannel } from '../../db/schema.js';
 import { type Intra42Api, Intra42Failure } from '../../integrations/intra42.js';
 import { describeZodError } from '../../lib/zodMessage.js';
+import { normaliseUsername } from '../people/email.js';
 import { ensurePeople } from '../people/ensurePerson.js';
 import { type Claim, claimDeliveries, type DeliveryEnd, finishDeliveries } from './deliveries.js';
 import { destroySchema, type ScaleTeamEvent, scaleTeamSchema } from './intra42Contract.js';
@@ -30,10 +31,10 @@ export function readBody(raw: unknown): Arrival['body'] {
 
 /**
  * What a delivery writes under, for `keyedBatches`: its delivery id, its scale team, and the
- * people its body names (by login, as people are matched). Read from the JSON before any check,
- * so a bad body's keys are only more than needed. A team whose people come from the 42 API adds
- * no people keys: two batches adding one person at once are settled by the database (as between
- * two processes), one of them trying again.
+ * people its body names (by login, normalised as the people service matches logins). Read from the
+ * JSON before any check, so a bad body's keys are only more than needed. A team whose people come
+ * from the 42 API adds no people keys: two batches adding one person at once are settled by the
+ * database (as between two processes), one of them trying again.
  */
 export function arrivalKeys(arrival: Arrival): string[] {
   const keys = [`delivery:${arrival.deliveryId}`];
@@ -46,7 +47,7 @@ export function arrivalKeys(arrival: Arrival): string[] {
   if (!body || typeof body !== 'object') return keys;
   if (body.id !== undefined && body.id !== null) keys.push(`scale_team:${String(body.id)}`);
   const login = (value: unknown) => {
-    if (typeof value === 'string') keys.push(`login:${value.trim().toLowerCase()}`);
+    if (typeof value === 'string') keys.push(`login:${normaliseUsername(value)}`);
   };
   login(body.user?.login);
   const users = body.team?.users;
