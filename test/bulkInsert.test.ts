@@ -155,7 +155,7 @@ forEachEngine('bulk inserts (one array per column on PostgreSQL)', (get) => {
   test('a column added to people while a process runs (a rolling upgrade) leaves its look-up by many keys working', async () => {
     const db = get().ctx.database.db;
     const id = await insertPerson(db, { username: 'rolling', email: 'rolling@example.org' });
-    // Many at once: the statement gets prepared on several of the pool's connections.
+    // Many at once, on several of the pool's connections (a named `select *` failed there once).
     const lookUpMany = () =>
       Promise.all(Array.from({ length: 12 }, () => findPeopleBy(db, 'username', ['rolling', 'nobody'])));
     for (const found of await lookUpMany())

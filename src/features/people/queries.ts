@@ -39,39 +39,6 @@ export const findPersonByExternalId = (
     .where('external_ids.external_id', '=', externalId)
     .executeTakeFirst();
 
-/**
- * Every column of `people`, named: the look-up by many keys runs as a prepared statement on
- * PostgreSQL, and a prepared `select *` fails ("cached plan must not change result type") in every
- * older process still running when a rolling upgrade adds a column. A column left out here fails
- * the type check (the rows must be whole `PersonRow`s).
- */
-const PERSON_COLUMNS = [
-  'id',
-  'username',
-  'email',
-  'name',
-  'first_name',
-  'last_name',
-  'title',
-  'team',
-  'manager_id',
-  'is_manager',
-  'is_manager_stated',
-  'avatar_url',
-  'timezone',
-  'enabled',
-  'role',
-  'verified',
-  'password_hash',
-  'signup_ip',
-  'created_at',
-  'updated_at',
-  'last_signin_at',
-  'assistant_id',
-  'timezone_confirmed',
-  'deleted_at',
-] as const;
-
 /** Several people at once by id, username or e-mail (given in any case: they are normalised here). */
 export async function findPeopleBy(
   db: Executor,
@@ -84,7 +51,7 @@ export async function findPeopleBy(
     people.push(
       ...(await db
         .selectFrom('people')
-        .select(PERSON_COLUMNS)
+        .selectAll()
         .where(isAnyOf(db, column, chunk))
         .execute()),
     );
