@@ -32,6 +32,9 @@ export interface ChainOptions {
   exchange?: (best: Int32Array, objective: number, round: number) => Int32Array;
 }
 
+/** The development switches a caller may pass through to every chain (benchmarks). */
+export type ChainTuning = Pick<ChainOptions, 'startShare' | 'cycles' | 'maxStartTemperature'>;
+
 export interface ChainResult {
   slotOf: Int32Array;
   objective: number;

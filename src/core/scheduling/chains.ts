@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { type ChainOptions, type ChainResult, runChain } from './anneal.js';
+import { type ChainResult, type ChainTuning, runChain } from './anneal.js';
 import { exchangeBuffers } from './exchange.js';
 import type { Model } from './model.js';
 
@@ -15,7 +15,7 @@ export interface ChainsOptions {
   signal?: AbortSignal;
   onProgress?: (iterations: number, fraction: number, bestScore: number) => void;
   /** Development switches passed to every chain (benchmarks). */
-  tuning?: Pick<ChainOptions, 'startShare' | 'cycles' | 'maxStartTemperature'>;
+  tuning?: ChainTuning;
   /** Worker threads only: the chains restart each cooling cycle from the best of all (exchange.ts). */
   exchange?: boolean;
   /** Called once the worker threads have been created (so other work in this thread can start). */

@@ -3,7 +3,7 @@
  * `chains.ts` from the sources (under tsx) or from dist/ alike.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { type ChainOptions, runChain } from './anneal.js';
+import { type ChainTuning, runChain } from './anneal.js';
 import { type ExchangeBuffers, exchangeFor } from './exchange.js';
 import type { Model } from './model.js';
 
@@ -17,7 +17,7 @@ interface ChainJob {
   stop: Int32Array;
   /** Chain k of those sharing `buffers`, when they exchange schedules. */
   exchange?: { buffers: ExchangeBuffers; k: number };
-  tuning?: Pick<ChainOptions, 'startShare' | 'cycles' | 'maxStartTemperature'>;
+  tuning?: ChainTuning;
 }
 
 const job = workerData as ChainJob;
