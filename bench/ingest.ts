@@ -3,7 +3,11 @@
  * committed with its messages queued, on SQLite and (with CONVENE_BENCH_POSTGRES_URL) PostgreSQL:
  *
  * - baseline: a bare loop inserting one row per event into `deliveries`, each its own commit;
- * - webhook: `POST /webhooks/42` through the real server (in-process inject, 32 at a time);
+ * - webhook: `POST /webhooks/42` through the real server (in-process inject, 32 at a time): no
+ *   sockets, and the sender's CPU is in the server's own process;
+ * - webhook over HTTP: the same requests from another process (bench/webhookClient.ts) over 32
+ *   keep-alive connections to the server listening on 127.0.0.1: requests arrive one by one as the
+ *   kernel delivers them, and the sender takes CPU from the same machine (shown as its share);
  * - queue ×1 / ×2: messages published to RabbitMQ (CONVENE_BENCH_AMQP_URL, default the local one)
  *   and consumed by one or two `convene consume` processes, timed from the first publish to the
  *   last delivery committed (the publisher's own rate is shown beside it). The consumers use
@@ -13,9 +17,11 @@
  * The issue's target is 1,000 events/s for the webhook and one queue consumer. Writes
  * bench/results/ingest.json.
  */
+import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import amqp from 'amqplib';
 import type { Db } from '../src/db/database.js';
 import { newId } from '../src/lib/ids.js';
@@ -76,6 +82,28 @@ async function webhook(app: Awaited<ReturnType<typeof buildServer>>, firstId: nu
   };
   await Promise.all(Array.from({ length: 32 }, worker));
   return perSecond(EVENTS, performance.now() - started);
+}
+
+/** The webhook bench over real HTTP, from a sender process of its own; its events/s and CPU share. */
+async function webhookOverHttp(
+  app: Awaited<ReturnType<typeof buildServer>>,
+  firstId: number,
+): Promise<{ eventsPerSecond: number; senderCpuShare: number }> {
+  const origin = await app.listen({ host: '127.0.0.1', port: 0 });
+  // process.execArgv carries tsx's loader, so the sender runs as TypeScript like this script.
+  const { stdout } = await promisify(execFile)(process.execPath, [
+    ...process.execArgv,
+    join(here, 'webhookClient.ts'),
+    origin,
+    String(EVENTS),
+    '32',
+    String(firstId),
+  ]);
+  const result = JSON.parse(stdout.trim().split('\n').at(-1) as string) as {
+    eventsPerSecond: number;
+    cpuShare: number;
+  };
+  return { eventsPerSecond: result.eventsPerSecond, senderCpuShare: result.cpuShare };
 }
 
 const consumeProcess = (env: Record<string, string>) =>
@@ -149,21 +177,24 @@ async function measure(engine: 'sqlite' | 'postgres', consumerCounts: number[]) 
     await app.ready();
     try {
       const bare = await baseline(ctx.database.db);
-      const row = (what: string, eventsPerSecond: number, publishedPerSecond?: number) =>
+      const row = (what: string, eventsPerSecond: number, extra: Record<string, number> = {}) =>
         results.push({
           engine,
           what,
           eventsPerSecond,
           baselinePerSecond: bare,
           ratio: Number((eventsPerSecond / bare).toFixed(3)),
-          ...(publishedPerSecond !== undefined && { publishedPerSecond }),
+          ...extra,
         });
-      if (consumers === 1) row('webhook', await webhook(app, 1_000_000));
-      row(
-        `queue, ${consumers} consumer${consumers > 1 ? 's' : ''}`,
-        await queue(ctx.database.db, database.url, consumers, 2_000_000),
-        published.at(-1),
-      );
+      if (consumers === 1) {
+        row('webhook', await webhook(app, 1_000_000));
+        const overHttp = await webhookOverHttp(app, 3_000_000);
+        row('webhook over HTTP', overHttp.eventsPerSecond, { senderCpuShare: overHttp.senderCpuShare });
+      }
+      const queued = await queue(ctx.database.db, database.url, consumers, 2_000_000);
+      row(`queue, ${consumers} consumer${consumers > 1 ? 's' : ''}`, queued, {
+        publishedPerSecond: published.at(-1) as number,
+      });
     } finally {
       await app.close();
       await ctx.database.close();
@@ -180,9 +211,12 @@ console.log(`${EVENTS} events each; ratio = events/s ÷ a bare insert loop's row
 console.log(
   `Queue: prefetch ${process.env.CONVENE_INTRA42_AMQP_PREFETCH ?? 'the default'} (CONVENE_INTRA42_AMQP_PREFETCH); publishedPerSecond = the publisher's own rate, confirms included.`,
 );
+console.log(
+  "webhook over HTTP: senderCpuShare = the sending process's CPU ÷ wall time (cores it took from this machine).",
+);
 console.table(results);
 for (const r of results) {
-  if (r.what === 'webhook' || r.what === 'queue, 1 consumer') {
+  if (r.what === 'webhook' || r.what === 'webhook over HTTP' || r.what === 'queue, 1 consumer') {
     const met = Number(r.eventsPerSecond) >= TARGET_PER_SECOND;
     console.log(
       `${r.engine} ${r.what}: ${r.eventsPerSecond}/s — ${met ? 'meets' : 'BELOW'} the target of ${TARGET_PER_SECOND}/s`,

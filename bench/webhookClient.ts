@@ -1,0 +1,74 @@
+/**
+ * The webhook bench's sender over real HTTP, in a process of its own (spawned by bench/ingest.ts):
+ * `CONCURRENCY` keep-alive connections each posting one scale_team create after another, like a
+ * sender with a pool of connections. Prints {"eventsPerSecond", "cpuShare"} (this process's CPU
+ * over the wall time: what it took from the machine the server runs on).
+ *
+ * Arguments: the server's origin, the number of events, the concurrency, the first scale team id.
+ */
+import http from 'node:http';
+import { BENCH_SECRET } from './support.js';
+
+const [origin, events, concurrency, first] = process.argv.slice(2) as [string, string, string, string];
+const url = new URL('/webhooks/42', origin);
+const agent = new http.Agent({ keepAlive: true, maxSockets: Number(concurrency) });
+const later = new Date(Date.now() + 3 * 3_600_000).toISOString();
+
+function post(id: number): Promise<void> {
+  const body = JSON.stringify({
+    id,
+    begin_at: later,
+    user: { login: `eval${id}` },
+    team: { id, name: 'libft', users: [{ login: `stud${id}a` }, { login: `stud${id}b` }] },
+  });
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'x-model': 'scale_team',
+          'x-event': 'create',
+          'x-secret': BENCH_SECRET,
+          'x-delivery': `h-${id}`,
+        },
+      },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        response.on('end', () =>
+          response.statusCode === 200
+            ? resolve()
+            : reject(new Error(`webhook answered ${response.statusCode}: ${text}`)),
+        );
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+let next = 0;
+const total = Number(events);
+const cpu = process.cpuUsage();
+const started = performance.now();
+await Promise.all(
+  Array.from({ length: Number(concurrency) }, async () => {
+    for (let i = next++; i < total; i = next++) await post(Number(first) + i);
+  }),
+);
+const wall = performance.now() - started;
+const used = process.cpuUsage(cpu);
+agent.destroy();
+console.log(
+  JSON.stringify({
+    eventsPerSecond: Math.round((total / wall) * 1000),
+    cpuShare: Number(((used.user + used.system) / 1000 / wall).toFixed(2)),
+  }),
+);
