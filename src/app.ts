@@ -6,6 +6,7 @@ import { type Database, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { configurePasswordHashing } from './features/auth/password.js';
 import { AccountLinkLimiter, SigninLimiter, VerificationCodeLimiter } from './features/auth/rateLimit.js';
+import { refusalLog } from './features/ingest/refusals.js';
 import { applyChannelConfig } from './features/notifications/channels.js';
 import { ensureSettings } from './features/settings/service.js';
 import type { AppContext } from './http/context.js';
@@ -39,6 +40,19 @@ export async function openContext(config: Config, options: { longRunning?: boole
     signinLimiter: new SigninLimiter(config.auth.signinLimit),
     codeLimiter: new VerificationCodeLimiter(),
     linkLimiter: new AccountLinkLimiter(),
+    inboundRefusals: refusalLog({
+      db: database.db,
+      onError: lazyWarning(config, 'could not record refused inbound deliveries'),
+    }),
+  };
+}
+
+/** A logger made at the first failure only: most processes never need it. */
+function lazyWarning(config: Config, message: string) {
+  let log: pino.Logger | undefined;
+  return (error: unknown) => {
+    log ??= pino(loggerOptions(config.logLevel));
+    log.warn({ err: error }, message);
   };
 }
 

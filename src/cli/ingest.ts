@@ -20,7 +20,12 @@ export function registerIngestCommands(program: Command): void {
       // The consumer alone, under the job runner: a start that fails (broker down) is retried with backoff.
       const worker = await startWorker(config, {
         jobs: (ctx, log) => {
-          consumer = intra42QueueConsumer({ db: ctx.database.db, config: ctx.config, log });
+          consumer = intra42QueueConsumer({
+            db: ctx.database.db,
+            config: ctx.config,
+            log,
+            refusals: ctx.inboundRefusals,
+          });
           return [consumer];
         },
       });

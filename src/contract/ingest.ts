@@ -1,8 +1,8 @@
 /** What arrives from outside: the admin's Inbound page and the API tokens machine callers use. Zod only. */
 import { z } from 'zod';
-import { API_SCOPES, DELIVERY_OUTCOMES } from './ingestValues.js';
+import { API_SCOPES, DELIVERY_OUTCOMES, REFUSAL_REASONS } from './ingestValues.js';
 
-export { API_SCOPES, DELIVERY_OUTCOMES };
+export { API_SCOPES, DELIVERY_OUTCOMES, REFUSAL_REASONS };
 
 export const deliveryView = z.object({
   id: z.string(),
@@ -30,6 +30,26 @@ export const deliveriesQuery = z
 
 export const deliveriesPage = z.object({ deliveries: z.array(deliveryView), page: z.number(), hasMore: z.boolean() });
 
+/** Deliveries refused before they were read (never in the deliveries list), counted per reason. */
+export const inboundRefusalView = z.object({
+  source: z.string(),
+  channel: z.enum(['webhook', 'queue']),
+  reason: z.enum(REFUSAL_REASONS),
+  count: z.number(),
+  firstAt: z.string(),
+  lastAt: z.string(),
+  lastStatus: z.number(),
+  /** What the last one claimed (its model and event, say); never its secret. */
+  lastDetail: z.string().nullable(),
+  /** The last webhook's client address; null for the queue. */
+  lastFrom: z.string().nullable(),
+});
+
+/** No parameters: anything in the query is a mistake worth telling. */
+export const refusalsQuery = z.object({}).strict();
+
+export const refusalsList = z.object({ refusals: z.array(inboundRefusalView) });
+
 export const apiTokenView = z.object({
   id: z.string(),
   name: z.string(),
@@ -51,5 +71,8 @@ export type Delivery = z.infer<typeof deliveryView>;
 export type DeliveryOutcome = Delivery['outcome'];
 export type DeliveriesQuery = z.input<typeof deliveriesQuery>;
 export type DeliveriesPage = z.infer<typeof deliveriesPage>;
+export type InboundRefusal = z.infer<typeof inboundRefusalView>;
+export type RefusalReason = InboundRefusal['reason'];
+export type RefusalsList = z.infer<typeof refusalsList>;
 export type ApiToken = z.infer<typeof apiTokenView>;
 export type CreateApiTokenInput = z.infer<typeof createApiTokenBody>;

@@ -4,3 +4,5 @@
  */
 export const DELIVERY_OUTCOMES = ['processing', 'ok', 'ignored', 'rejected', 'failed'] as const;
 export const API_SCOPES = ['meetings:write'] as const;
+/** Why a delivery was refused before it was read (and so is not among the deliveries). */
+export const REFUSAL_REASONS = ['secret', 'model', 'event', 'delivery_id'] as const;

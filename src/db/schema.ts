@@ -3,7 +3,7 @@
  * ISO-8601 UTC text, booleans are 0/1 integers, JSON is text. That keeps one code path for SQLite
  * and PostgreSQL without per-engine type parsers.
  */
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export type Flag = 0 | 1;
 export type Role = 'admin' | 'member';
@@ -386,6 +386,24 @@ export interface DeliveriesTable {
 
 export type DeliveryChannel = 'webhook' | 'queue';
 
+/** Why a delivery was refused before it was read: a fixed set, so the table cannot grow. */
+export type RefusalReason = 'secret' | 'model' | 'event' | 'delivery_id';
+
+/** Deliveries refused before they were read, counted per (source, channel, reason). */
+export interface InboundRefusalsTable {
+  source: string;
+  channel: DeliveryChannel;
+  reason: RefusalReason;
+  /** A bigint: PostgreSQL hands it back as a string. */
+  count: ColumnType<number | string, number, number>;
+  first_at: string;
+  last_at: string;
+  last_status: number;
+  last_detail: string | null;
+  /** The webhook's client address; null for the queue. */
+  last_from: string | null;
+}
+
 export interface ApiTokensTable {
   id: string;
   name: string;
@@ -592,6 +610,7 @@ export interface DB {
   ballots: BallotsTable;
   job_leases: JobLeasesTable;
   deliveries: DeliveriesTable;
+  inbound_refusals: InboundRefusalsTable;
   api_tokens: ApiTokensTable;
   unconf_settings: UnconfSettingsTable;
   unconf_days: UnconfDaysTable;

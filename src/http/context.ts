@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { AccountLinkLimiter, SigninLimiter, VerificationCodeLimiter } from '../features/auth/rateLimit.js';
+import type { RefusalLog } from '../features/ingest/refusals.js';
 import type { PersonRow } from '../features/people/presenters.js';
 import { forbidden, unauthorized } from '../lib/errors.js';
 
@@ -14,6 +15,8 @@ export interface AppContext {
   codeLimiter: VerificationCodeLimiter;
   /** Forgot-password and verification links sent by e-mail. */
   linkLimiter: AccountLinkLimiter;
+  /** Inbound deliveries refused before they were read (webhook and queue), counted for the admin. */
+  inboundRefusals: RefusalLog;
 }
 
 export type AuthSource = 'cookie' | 'header';

@@ -41,7 +41,8 @@ export function backgroundJobs(ctx: AppContext, log: FastifyBaseLogger): Job[] {
   const sync = directorySyncJob(ctx);
   if (sync) jobs.push(sync);
   // Several consumers may share the queue: each delivery is claimed once in the database.
-  if (ctx.config.intra42.amqp.url) jobs.push(intra42QueueConsumer({ db, config: ctx.config, log }));
+  if (ctx.config.intra42.amqp.url)
+    jobs.push(intra42QueueConsumer({ db, config: ctx.config, log, refusals: ctx.inboundRefusals }));
   // Once per cron time across processes, through its row in job_leases.
   const backup = backupJob(ctx, log);
   if (backup) jobs.push(backup);

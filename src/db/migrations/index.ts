@@ -19,6 +19,7 @@ import * as m0019 from './0019_accounts.js';
 import * as m0021 from './0021_queue_deliveries.js';
 import * as m0022 from './0022_person_photos.js';
 import * as m0023 from './0023_outbox_lease_index.js';
+import * as m0024 from './0024_inbound_refusals.js';
 
 /** Every migration, in order. Imported statically so the built server needs no migration folder. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '0021_queue_deliveries': m0021,
   '0022_person_photos': m0022,
   '0023_outbox_lease_index': m0023,
+  '0024_inbound_refusals': m0024,
 };

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { deliveriesPage, deliveriesQuery } from '../../contract/ingest.js';
+import { deliveriesPage, deliveriesQuery, refusalsList, refusalsQuery } from '../../contract/ingest.js';
 import { type AppContext, requireAdmin } from '../../http/context.js';
 import { commonErrors } from '../../http/errorShape.js';
 import { listDeliveries } from './deliveries.js';
+import { listRefusals } from './refusals.js';
 
-/** The admin's "Inbound" page: what arrived from outside and how each delivery ended. */
+/** The admin's "Inbound" page: what arrived from outside, how each delivery ended, and what was refused unread. */
 export function deliveriesRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   const { db } = ctx.database;
   return async (app) => {
@@ -14,6 +15,15 @@ export function deliveriesRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (request) => {
         requireAdmin(request);
         return listDeliveries(db, request.query);
+      },
+    );
+    // Refused before they were read, so never among the deliveries: a wrong secret shows here.
+    app.get(
+      '/admin/inbound/refusals',
+      { schema: { tags: ['admin'], querystring: refusalsQuery, response: { 200: refusalsList, ...commonErrors } } },
+      async (request) => {
+        requireAdmin(request);
+        return { refusals: await listRefusals(db) };
       },
     );
   };

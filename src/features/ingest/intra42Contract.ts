@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RefusalReason } from '../../db/schema.js';
 import { constantTimeEqual } from '../../lib/ids.js';
 
 /**
@@ -20,7 +21,15 @@ export function parseWebhookSecrets(config: string): Map<string, string> {
 
 export type HeaderCheck =
   | { ok: true; model: 'scale_team'; event: ScaleTeamEvent; deliveryId: string }
-  | { ok: false; status: 400 | 401; field?: string; message: string };
+  | {
+      ok: false;
+      status: 400 | 401;
+      field?: string;
+      message: string;
+      /** For the admin's record of refusals: one of a fixed set, and what was claimed (never the secret). */
+      reason: RefusalReason;
+      detail: string;
+    };
 
 const header = (value: unknown): string => {
   if (Buffer.isBuffer(value)) return value.toString('utf8');
@@ -28,16 +37,23 @@ const header = (value: unknown): string => {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 };
 
+/** An attacker-chosen header, short enough for a one-line note. */
+const quoted = (value: string) => JSON.stringify(value.slice(0, 40));
+
+const WRONG_SECRET = 'X-Secret: missing or wrong.';
+
 /**
  * The secret is checked before anything else, in constant time against every configured secret
  * (so timing tells nothing about which model.event pairs exist): a wrong one is 401 whatever else
- * is wrong. Only then are the model, the event and the delivery id looked at.
+ * is wrong. Only then are the model, the event and the delivery id looked at. The sender learns
+ * only "missing or wrong"; the admin's detail says which, and for which model.event.
  */
 export function checkHeaders(secrets: Map<string, string>, headers: Record<string, unknown>): HeaderCheck {
   const model = header(headers['x-model']);
   const event = header(headers['x-event']);
   const secret = header(headers['x-secret']);
   const key = `${model}.${event}`;
+  const claimed = `X-Model ${quoted(model)}, X-Event ${quoted(event)}`;
   let matchesOwn = false;
   let matchesAny = false;
   for (const [pair, expected] of secrets) {
@@ -45,18 +61,33 @@ export function checkHeaders(secrets: Map<string, string>, headers: Record<strin
     if (equal) matchesAny = true;
     if (equal && pair === key) matchesOwn = true;
   }
-  if (!secret || !matchesAny) return { ok: false, status: 401, message: 'X-Secret: missing or wrong.' };
+  if (!secret || !matchesAny) {
+    const detail = !secret ? `No X-Secret sent; ${claimed}.` : `X-Secret matches no configured secret; ${claimed}.`;
+    return { ok: false, status: 401, message: WRONG_SECRET, reason: 'secret', detail };
+  }
   if (model !== 'scale_team') {
-    return { ok: false, status: 400, field: 'X-Model', message: `X-Model: unknown model "${model.slice(0, 40)}".` };
+    const message = `X-Model: unknown model ${quoted(model)}.`;
+    return { ok: false, status: 400, field: 'X-Model', message, reason: 'model', detail: message };
   }
   if (!(SCALE_TEAM_EVENTS as readonly string[]).includes(event)) {
-    return { ok: false, status: 400, field: 'X-Event', message: `X-Event: unknown event "${event.slice(0, 40)}".` };
+    const message = `X-Event: unknown event ${quoted(event)}.`;
+    return { ok: false, status: 400, field: 'X-Event', message, reason: 'event', detail: message };
   }
   // A secret of another event does not open this one.
-  if (!matchesOwn) return { ok: false, status: 401, message: 'X-Secret: missing or wrong.' };
+  if (!matchesOwn) {
+    const detail = `X-Secret is the one configured for another event; ${claimed}.`;
+    return { ok: false, status: 401, message: WRONG_SECRET, reason: 'secret', detail };
+  }
   const deliveryId = header(headers['x-delivery']).trim();
   if (!deliveryId || deliveryId.length > 200) {
-    return { ok: false, status: 400, field: 'X-Delivery', message: 'X-Delivery: a delivery id is required.' };
+    return {
+      ok: false,
+      status: 400,
+      field: 'X-Delivery',
+      message: 'X-Delivery: a delivery id is required.',
+      reason: 'delivery_id',
+      detail: deliveryId ? `X-Delivery is ${deliveryId.length} characters long (200 at most).` : 'No X-Delivery sent.',
+    };
   }
   return { ok: true, model: 'scale_team', event: event as ScaleTeamEvent, deliveryId };
 }

@@ -7,6 +7,7 @@ import type { Intra42Api } from '../../integrations/intra42.js';
 import type { Service } from '../../jobs/runner.js';
 import { markDeadLettered } from './deliveries.js';
 import { intra42Receiver, type Receipt } from './receive.js';
+import type { RefusalLog } from './refusals.js';
 
 /** The header a dead-lettered message carries: why Convene refused it. */
 export const REASON_HEADER = 'x-convene-reason';
@@ -43,6 +44,8 @@ export interface QueueConsumerOptions {
   reconnect?: Backoff;
   /** Waiting before a message that failed for a passing reason (the database is down) is requeued. */
   retry?: Backoff;
+  /** Where refusals by the headers are counted (the process's own); the receiver's own when absent. */
+  refusals?: RefusalLog;
   /** For tests: runs after a batch is sent and before its commit (e.g. to lose the connection there). */
   beforeCommit?(settles: Array<Settle['kind']>): Promise<void>;
 }
@@ -71,6 +74,7 @@ export function intra42QueueConsumer(options: QueueConsumerOptions): Service & {
     config,
     ...(options.api !== undefined && { api: options.api }),
     channel: 'queue',
+    ...(options.refusals && { refusals: options.refusals }),
   });
   const retry = options.retry ?? { firstMs: 250, maxMs: 30_000 };
 
@@ -272,6 +276,7 @@ export function intra42QueueConsumer(options: QueueConsumerOptions): Service & {
       await link?.close();
       link = undefined;
       session = undefined;
+      await receive.flushRefusals();
     },
   };
 }

@@ -6,6 +6,8 @@ import { type Intra42Api, intra42Api } from '../../integrations/intra42.js';
 import { type Arrival, arrivalKeys, failedReceipt, ingestBatch, readBody } from './batch.js';
 import { checkHeaders, parseWebhookSecrets } from './intra42Contract.js';
 import { keyedBatches } from './keyedBatches.js';
+import { INTRA42_SOURCE } from './people.js';
+import { type RefusalLog, refusalLog } from './refusals.js';
 
 /** The answer to one delivery, whether it came over HTTP or from the queue. */
 export interface Receipt {
@@ -24,7 +26,15 @@ export interface Receipt {
   earlier?: { outcome: DeliveryOutcome; error: string | null; statusCode: number | null; deadLettered: boolean };
 }
 
-export type Intra42Receiver = (headers: Record<string, unknown>, body: unknown) => Promise<Receipt>;
+/** `from`: the webhook's client address, kept with a refusal for the admin; none for the queue. */
+export type Intra42Receiver = ((
+  headers: Record<string, unknown>,
+  body: unknown,
+  from?: string | null,
+) => Promise<Receipt>) & {
+  /** Writes the refusals counted so far (on stopping). */
+  flushRefusals(): Promise<void>;
+};
 
 /** Deliveries handled in one transaction at most; more wait for the next one. */
 const MAX_BATCH = 100;
@@ -46,6 +56,7 @@ export function intra42Receiver(props: {
   config: Config;
   api?: Intra42Api | null;
   channel?: DeliveryChannel;
+  refusals?: RefusalLog;
 }): Intra42Receiver {
   const settings = props.config.intra42;
   const secrets = parseWebhookSecrets(settings.webhooks);
@@ -55,12 +66,14 @@ export function intra42Receiver(props: {
       : settings.appId && settings.appSecret
         ? intra42Api({ apiUrl: settings.apiUrl, appId: settings.appId, appSecret: settings.appSecret })
         : null;
+  const refusals = props.refusals ?? refusalLog({ db: props.db });
+  const channel = props.channel ?? 'webhook';
   const batch = {
     db: props.db,
     api,
     emailDomain: settings.emailDomain,
     leaseMs: settings.leaseSeconds * 1000,
-    channel: props.channel ?? 'webhook',
+    channel,
   };
 
   type Waiting = { arrival: Arrival; keys: string[]; answer(receipt: Receipt): void };
@@ -78,9 +91,11 @@ export function intra42Receiver(props: {
     },
   });
 
-  return async (headers, raw) => {
+  const receive = async (headers: Record<string, unknown>, raw: unknown, from?: string | null): Promise<Receipt> => {
     const checked = checkHeaders(secrets, headers);
     if (!checked.ok) {
+      const { reason, status, detail } = checked;
+      refusals.note({ source: INTRA42_SOURCE, channel, reason, status, detail, from });
       return {
         status: checked.status,
         outcome: checked.status === 401 ? 'unauthenticated' : 'rejected',
@@ -93,4 +108,5 @@ export function intra42Receiver(props: {
       enqueue({ arrival, keys: arrivalKeys(arrival), answer });
     });
   };
+  return Object.assign(receive, { flushRefusals: () => refusals.flush() });
 }

@@ -2,13 +2,22 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../http/context.js';
 import { intra42Receiver } from './receive.js';
 
+const ERROR_CODES: Record<number, string> = {
+  401: 'unauthorized',
+  422: 'unprocessable',
+  502: 'bad_gateway',
+  503: 'unavailable',
+};
+
 /**
  * POST /webhooks/42: the 42 intranet's scale_team webhooks. Outside /api/v1 on purpose: no session,
  * no CSRF token; the X-Secret header is the credential.
  */
 export function intra42WebhookRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
-    const receive = intra42Receiver({ db: ctx.database.db, config: ctx.config });
+    const receive = intra42Receiver({ db: ctx.database.db, config: ctx.config, refusals: ctx.inboundRefusals });
+    // Refusals counted since the last write are not lost with the process.
+    app.addHook('onClose', async () => ctx.inboundRefusals.flush());
     // The body is parsed by the receiver, so malformed JSON is its 400 and not Fastify's.
     app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 256 * 1024 }, (_request, body, done) =>
       done(null, body),
@@ -18,7 +27,7 @@ export function intra42WebhookRoutes(ctx: AppContext): FastifyPluginAsync {
       done(null, body),
     );
     app.post('/webhooks/42', { schema: { hide: true } }, async (request, reply) => {
-      const receipt = await receive(request.headers, request.body ?? '');
+      const receipt = await receive(request.headers, request.body ?? '', request.ip);
       const ok = receipt.status < 300;
       if (!ok && receipt.outcome === 'failed') reply.header('retry-after', '60');
       return reply.code(receipt.status).send(
@@ -26,8 +35,7 @@ export function intra42WebhookRoutes(ctx: AppContext): FastifyPluginAsync {
           ? { status: receipt.outcome, message: receipt.message, meetingId: receipt.meetingId ?? null }
           : {
               error: {
-                code:
-                  receipt.status === 401 ? 'unauthorized' : receipt.status === 422 ? 'unprocessable' : 'bad_request',
+                code: ERROR_CODES[receipt.status] ?? 'bad_request',
                 message: receipt.message,
                 field: receipt.field,
               },

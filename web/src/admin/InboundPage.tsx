@@ -7,6 +7,7 @@ import { Loading } from '../ui/Spinner';
 import { TableHead } from '../ui/TableHead';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
+import { InboundRefusals } from './InboundRefusals';
 
 const OUTCOME_LABELS: Record<DeliveryOutcome, string> = {
   ok: 'Done',
@@ -49,6 +50,7 @@ export function InboundPage() {
         <h1>Inbound</h1>
         <p className="page-lede">Webhooks and queue messages received from other systems, and what became of each.</p>
       </header>
+      <InboundRefusals />
       <section className="card" aria-labelledby="inbound-title">
         <h2 id="inbound-title" className="card-title">
           Deliveries

@@ -1,7 +1,7 @@
-import type { ApiToken, DeliveriesPage, DeliveryOutcome } from '@contract/ingest';
+import type { ApiToken, DeliveriesPage, DeliveryOutcome, RefusalsList } from '@contract/ingest';
 import { api } from './client';
 
-export type { ApiToken, Delivery, DeliveryOutcome } from '@contract/ingest';
+export type { ApiToken, Delivery, DeliveryOutcome, InboundRefusal, RefusalReason } from '@contract/ingest';
 export { API_SCOPES, DELIVERY_OUTCOMES } from '@contract/ingestValues';
 
 export interface DeliveryFilter {
@@ -16,6 +16,10 @@ export function listDeliveries(filter: DeliveryFilter, signal?: AbortSignal) {
   const search = params.toString();
   return api.get<DeliveriesPage>(`/api/v1/admin/deliveries${search ? `?${search}` : ''}`, { signal });
 }
+
+/** Deliveries refused by their headers (a wrong secret, say), which never become deliveries. */
+export const listRefusals = (signal?: AbortSignal) =>
+  api.get<RefusalsList>('/api/v1/admin/inbound/refusals', { signal });
 
 export const listApiTokens = (signal?: AbortSignal) =>
   api.get<{ tokens: ApiToken[] }>('/api/v1/admin/api-tokens', { signal });

@@ -1,0 +1,67 @@
+import { type InboundRefusal, listRefusals, type RefusalReason } from '../api/ingest';
+import { LoadError } from '../ui/LoadError';
+import { useLoad } from '../ui/useLoad';
+
+/** Each reason in plain words, with what the admin can do about it. */
+const REASONS: Record<RefusalReason, { title: string; fix: (channel: InboundRefusal['channel']) => string }> = {
+  secret: {
+    title: 'Wrong or missing X-Secret',
+    fix: () =>
+      'Check that intra42.webhooks (CONVENE_INTRA42_WEBHOOKS) holds, for the model.event named below, the secret the intranet sends — e.g. scale_team.create:<secret>.',
+  },
+  model: {
+    title: 'Unknown X-Model',
+    fix: () => 'Convene takes scale_team only: subscribe this hook to scale_team events and nothing else.',
+  },
+  event: {
+    title: 'Unknown X-Event',
+    fix: () => 'Convene takes scale_team create, update and destroy: remove any other event from this hook.',
+  },
+  delivery_id: {
+    title: 'Missing or too long X-Delivery',
+    fix: (channel) =>
+      channel === 'queue'
+        ? 'Each message needs an X-Delivery header or a message id (200 characters at most), so a copy is recognised.'
+        : 'Each webhook needs an X-Delivery header (200 characters at most), so a redelivery is recognised.',
+  },
+};
+
+const when = (iso: string) =>
+  new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(iso));
+
+/**
+ * Deliveries refused by their headers are not recorded as deliveries: without this panel a wrong
+ * secret, the likeliest setup mistake, would be invisible. Shows nothing when there are none.
+ */
+export function InboundRefusals() {
+  const { data, error, reload } = useLoad('inbound-refusals', listRefusals);
+  if (error) return <LoadError what="refused deliveries" message={error} onRetry={reload} />;
+  if (!data?.refusals.length) return null;
+  return (
+    <section className="card" aria-labelledby="refusals-title">
+      <h2 id="refusals-title" className="card-title">
+        Refused before they were read
+      </h2>
+      <p className="card-note">
+        These never became deliveries: their headers were refused, so the list below does not show them.
+      </p>
+      <ul className="unreachable-list">
+        {data.refusals.map((r) => (
+          <li key={`${r.source}-${r.channel}-${r.reason}`} className="unreachable is-warning refusal">
+            <span className="unreachable-name">{REASONS[r.reason].title}</span>{' '}
+            <span className="badge badge-warn">
+              {r.count.toLocaleString()} {r.count === 1 ? 'time' : 'times'}
+            </span>
+            <span className="cell-sub">
+              {r.source} · {r.channel === 'queue' ? 'queue message' : 'webhook'} ·{' '}
+              {r.channel === 'queue' ? 'status' : 'HTTP'} {r.lastStatus} · last {when(r.lastAt)}
+              {r.lastFrom ? ` from ${r.lastFrom}` : ''}
+            </span>
+            <p className="refusal-fix">{REASONS[r.reason].fix(r.channel)}</p>
+            {r.lastDetail ? <p className="refusal-detail">Last: {r.lastDetail}</p> : null}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
