@@ -382,6 +382,7 @@ const cases: Array<{
   { method: 'POST', url: '/api/v1/admin/api-tokens/nope/revoke', status: 404 },
   { method: 'GET', url: '/api/v1/admin/deliveries?outcome=lost', field: 'outcome' },
   { method: 'GET', url: '/api/v1/admin/deliveries?page=0', field: 'page' },
+  { method: 'GET', url: '/api/v1/admin/inbound/refusals?reason=secret', status: 400 },
   {
     method: 'PUT',
     url: '/api/v1/meetings/by-source/hr-tool/17',

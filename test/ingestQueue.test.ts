@@ -8,6 +8,7 @@ import type { Config } from '../src/config.js';
 import type { Db } from '../src/db/database.js';
 import { listDeliveries } from '../src/features/ingest/deliveries.js';
 import { intra42QueueConsumer, REASON_HEADER } from '../src/features/ingest/queueConsumer.js';
+import { listRefusals } from '../src/features/ingest/refusals.js';
 import { enginesUnderTest, type TestDatabase } from './helpers/databases.js';
 import { startForFile } from './helpers/outbox.js';
 import { type ConveneProcess, startConvene } from './helpers/process.js';
@@ -251,6 +252,13 @@ for (const engine of enginesUnderTest()) {
       assert.ok(
         page.deliveries.length > 0 && page.deliveries.every((d) => d.channel === 'queue' && d.source === 'intra42'),
       );
+      // The messages with a wrong secret are no deliveries: they are counted as refusals, from the queue.
+      const refusals = await listRefusals(db());
+      assert.equal(refusals.length, 1);
+      assert.equal(refusals[0]?.channel, 'queue');
+      assert.equal(refusals[0]?.reason, 'secret');
+      assert.equal(refusals[0]?.count, 10);
+      assert.equal(refusals[0]?.lastFrom, null);
     });
 
     test('the broker closes the connection between dead-lettering a message and committing: it is dead-lettered once, after the reconnect', async () => {

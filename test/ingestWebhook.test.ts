@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sql } from 'kysely';
+import type { Db } from '../src/db/database.js';
 import { intra42Receiver } from '../src/features/ingest/receive.js';
 import { FakeIntra42 } from './helpers/fakeIntra42.js';
 import { notificationRows, startForFile } from './helpers/outbox.js';
@@ -21,7 +22,7 @@ function send(
   event: Event,
   body: unknown,
   headers: Record<string, string> = {},
-): Promise<{ status: number; body: any; delivery: string }> {
+): Promise<{ status: number; body: any; delivery: string; retryAfter: unknown }> {
   const delivery = headers['x-delivery'] ?? `d-${++deliveries}-${Date.now()}`;
   return get()
     .app.inject({
@@ -37,7 +38,7 @@ function send(
       },
       payload: typeof body === 'string' ? body : JSON.stringify(body),
     })
-    .then((r) => ({ status: r.statusCode, body: r.json(), delivery }));
+    .then((r) => ({ status: r.statusCode, body: r.json(), delivery, retryAfter: r.headers['retry-after'] }));
 }
 
 const scaleTeam = (id: number, over: Record<string, unknown> = {}) => ({
@@ -61,6 +62,31 @@ async function meetingOf(get: () => TestApp, id: number) {
     .where('external_ids.source', '=', 'intra42')
     .execute();
   return { ...meeting, logins: people.map((p) => p.login).sort() };
+}
+
+/** Makes the meetings insert of one scale team fail in the database, until `drop()`. */
+async function refuseMeetingInsert(db: Db, engine: string, externalId: string) {
+  const name = `refuse_${externalId}`;
+  if (engine === 'sqlite') {
+    await sql`create trigger ${sql.raw(name)} before insert on meetings when new.external_id = ${sql.lit(externalId)}
+      begin select raise(abort, 'refused on purpose'); end`.execute(db);
+  } else {
+    await sql`create function ${sql.raw(name)}() returns trigger language plpgsql as $$
+      begin if new.external_id = ${sql.lit(externalId)} then raise exception 'refused on purpose'; end if; return new; end $$`.execute(
+      db,
+    );
+    await sql`create trigger ${sql.raw(name)} before insert on meetings for each row execute function ${sql.raw(name)}()`.execute(
+      db,
+    );
+  }
+  return {
+    async drop() {
+      await sql`drop trigger if exists ${sql.raw(name)}${sql.raw(engine === 'sqlite' ? '' : ' on meetings')}`.execute(
+        db,
+      );
+      if (engine !== 'sqlite') await sql`drop function if exists ${sql.raw(name)}()`.execute(db);
+    },
+  };
 }
 
 forEachEngine(
@@ -348,19 +374,7 @@ forEachEngine(
 
     test('a batch whose meetings insert fails is stored one delivery at a time: only the failing one fails', async () => {
       const db = get().ctx.database.db;
-      const failing = '35002';
-      if (engine === 'sqlite') {
-        await sql`create trigger refuse_35002 before insert on meetings when new.external_id = ${sql.lit(failing)}
-          begin select raise(abort, 'refused on purpose'); end`.execute(db);
-      } else {
-        await sql`create function refuse_35002() returns trigger language plpgsql as $$
-          begin if new.external_id = ${sql.lit(failing)} then raise exception 'refused on purpose'; end if; return new; end $$`.execute(
-          db,
-        );
-        await sql`create trigger refuse_35002 before insert on meetings for each row execute function refuse_35002()`.execute(
-          db,
-        );
-      }
+      const failing = await refuseMeetingInsert(db, engine, '35002');
       let receipts: Awaited<ReturnType<typeof inOneBatch>>;
       try {
         receipts = await inOneBatch(get, [
@@ -369,8 +383,7 @@ forEachEngine(
           ['create', scaleTeam(35_003)],
         ]);
       } finally {
-        await sql`drop trigger if exists refuse_35002${sql.raw(engine === 'sqlite' ? '' : ' on meetings')}`.execute(db);
-        if (engine !== 'sqlite') await sql`drop function if exists refuse_35002()`.execute(db);
+        await failing.drop();
       }
       assert.deepEqual(
         receipts.map((r) => r.outcome),
@@ -389,6 +402,21 @@ forEachEngine(
         .where('id', '=', receipts[1]?.deliveryRowId as string)
         .executeTakeFirstOrThrow();
       assert.equal(row.outcome, 'failed');
+    });
+
+    test('a delivery that cannot be stored answers 503 "unavailable" with a Retry-After, so the intranet sends it again', async () => {
+      const failing = await refuseMeetingInsert(get().ctx.database.db, engine, '36001');
+      let answer: Awaited<ReturnType<typeof send>>;
+      try {
+        answer = await send(get, 'create', scaleTeam(36_001));
+        assert.equal(answer.status, 503);
+        assert.equal(answer.body.error.code, 'unavailable');
+        assert.equal(answer.retryAfter, '60');
+      } finally {
+        await failing.drop();
+      }
+      const again = await send(get, 'create', scaleTeam(36_001), { 'x-delivery': answer.delivery });
+      assert.equal(again.status, 200, 'the same delivery goes through once the database takes it');
     });
   },
   {
@@ -427,6 +455,18 @@ forEachEngine(
       const missing = await send(get, 'create', scaleTeam(13, { team: { id: 999 } }));
       assert.equal(missing.status, 422);
       assert.equal(missing.body.error.field, 'team.users');
+    });
+
+    test('the 42 API failing answers 502 "bad_gateway" with a Retry-After; the redelivery goes through', async () => {
+      intra.teams.set(140, ['api14a']);
+      intra.serverErrors = 1;
+      const failed = await send(get, 'create', scaleTeam(14, { team: { id: 140 } }));
+      assert.equal(failed.status, 502, JSON.stringify(failed.body));
+      assert.equal(failed.body.error.code, 'bad_gateway');
+      assert.equal(failed.retryAfter, '60');
+      const again = await send(get, 'create', scaleTeam(14, { team: { id: 140 } }), { 'x-delivery': failed.delivery });
+      assert.equal(again.status, 200, JSON.stringify(again.body));
+      assert.deepEqual((await meetingOf(get, 14))?.logins, ['api14a', 'eval14']);
     });
   },
   {

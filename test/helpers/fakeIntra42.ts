@@ -15,6 +15,8 @@ export class FakeIntra42 {
   tokensIssued = 0;
   /** The next N API calls (not token requests) answer 429 with this Retry-After. */
   rateLimit: { times: number; retryAfter: number } | null = null;
+  /** The next N API calls (not token requests) answer 500: the API is down. */
+  serverErrors = 0;
   private readonly tokens = new Set<string>();
   private server: Server = createServer((req, res) => void this.handle(req, res));
   url = '';
@@ -59,6 +61,10 @@ export class FakeIntra42 {
     if (this.rateLimit && this.rateLimit.times > 0) {
       this.rateLimit.times--;
       return answer(429, { error: 'rate limited' }, { 'retry-after': String(this.rateLimit.retryAfter) });
+    }
+    if (this.serverErrors > 0) {
+      this.serverErrors--;
+      return answer(500, { error: 'Internal Server Error' });
     }
     const team = /^\/v2\/teams\/(\d+)$/.exec(path);
     if (team) {
