@@ -1,18 +1,38 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type ClaimOptions, claimDeliveries, finishDelivery } from '../../src/features/ingest/deliveries.js';
+import { refusalLog } from '../../src/features/ingest/refusals.js';
 import { shot } from '../helpers/browser.js';
 import { assertFits, browserAppForFile } from '../helpers/browserFile.js';
 import type { LiveApp } from '../helpers/liveServer.js';
 import { signInAsAdmin } from './signIn.js';
 
-const env = browserAppForFile();
+const env = browserAppForFile({ 'intra42.webhooks': 'scale_team.create:browser-create-secret' });
 
 const claimOne = async (db: LiveApp['ctx']['database']['db'], id: string, options?: ClaimOptions) =>
   (await claimDeliveries(db, 'intra42', [id], options)).get(id) ?? { claimed: false as const };
 
 env.before(async () => {
   const db = env.live.ctx.database.db;
+  // Refused before they were read: a wrong secret over real HTTP, and a queue message with no delivery id.
+  for (let i = 0; i < 3; i++) {
+    const refused = await fetch(`${env.live.url}/webhooks/42`, {
+      method: 'POST',
+      headers: { 'x-model': 'scale_team', 'x-event': 'create', 'x-secret': 'not-the-secret', 'x-delivery': `w-${i}` },
+      body: '{}',
+    });
+    assert.equal(refused.status, 401);
+  }
+  await env.live.ctx.inboundRefusals.flush();
+  const queue = refusalLog({ db });
+  queue.note({
+    source: 'intra42',
+    channel: 'queue',
+    reason: 'delivery_id',
+    status: 400,
+    detail: 'No X-Delivery sent.',
+  });
+  await queue.flush();
   const ok = await claimOne(db, 'delivery-ok-1');
   if (ok.claimed)
     await finishDelivery(db, ok.id, { outcome: 'ok', statusCode: 200, summary: 'create: Created: scale team 4242.' });
@@ -45,6 +65,20 @@ for (const width of [1280, 390]) {
       await page.goto(`${env.live.url}/admin/inbound`);
       await page.getByText('delivery-bad-2').waitFor();
       assert.ok(await page.getByText(/evaluation is automatic/).isVisible());
+      // Refused before they were read: counted above the deliveries, with what to do.
+      const refusals = page.getByRole('region', { name: 'Refused before they were read' });
+      const secret = refusals.getByRole('listitem').filter({ hasText: 'Wrong or missing X-Secret' });
+      await secret.getByText('3 times').waitFor();
+      assert.ok(await secret.getByText(/intra42 · webhook · HTTP 401 · last .* from 127\.0\.0\.1/).isVisible());
+      assert.ok(await secret.getByText(/check that intra42\.webhooks/i).isVisible());
+      assert.ok(
+        await secret
+          .getByText('Last: X-Secret matches no configured secret; X-Model "scale_team", X-Event "create".')
+          .isVisible(),
+      );
+      const queued = refusals.getByRole('listitem').filter({ hasText: 'Missing or too long X-Delivery' });
+      assert.ok(await queued.getByText(/queue message · status 400/).isVisible());
+      assert.ok(await queued.getByText(/X-Delivery header or a message id/).isVisible());
       // A message from the queue says so, and was put in the dead-letter queue.
       assert.ok(await page.getByText('queue message · dead-lettered').isVisible());
       await page.screenshot({ path: shot(`ingest-inbound-${width}`), fullPage: true });

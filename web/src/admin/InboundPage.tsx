@@ -50,84 +50,86 @@ export function InboundPage() {
         <h1>Inbound</h1>
         <p className="page-lede">Webhooks and queue messages received from other systems, and what became of each.</p>
       </header>
-      <InboundRefusals />
-      <section className="card" aria-labelledby="inbound-title">
-        <h2 id="inbound-title" className="card-title">
-          Deliveries
-        </h2>
-        <div className="filters">
-          <Field label="Outcome" name="outcome">
-            {(control) => (
-              <select
-                {...control}
-                className="input select"
-                value={outcome ?? ''}
-                onChange={(e) => set('outcome', e.target.value)}
-              >
-                <option value="">All</option>
-                {DELIVERY_OUTCOMES.map((o) => (
-                  <option key={o} value={o}>
-                    {OUTCOME_LABELS[o]}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-        </div>
-        {page.error ? <LoadError what="deliveries" message={page.error} onRetry={page.reload} /> : null}
-        {page.loading && !page.data ? <Loading label="Loading deliveries…" /> : null}
-        {page.data ? (
-          page.data.deliveries.length ? (
-            <div className="table-wrap">
-              <table className="table messages-table inbound-table">
-                <caption className="visually-hidden">Deliveries, newest first</caption>
-                <TableHead columns={['Received', 'Source', 'Delivery', 'Outcome', 'What happened']} />
-                <tbody>
-                  {page.data.deliveries.map((d) => (
-                    <tr key={d.id}>
-                      <th scope="row" data-label="Received">
-                        {when(d.receivedAt)}
-                      </th>
-                      <td data-label="Source">
-                        {d.source}
-                        <span className="cell-sub">
-                          {d.channel === 'queue'
-                            ? `queue message${d.deadLettered ? ' · dead-lettered' : ''}`
-                            : 'webhook'}
-                        </span>
-                      </td>
-                      <td data-label="Delivery" className="cell-code">
-                        {d.deliveryId}
-                      </td>
-                      <td data-label="Outcome">
-                        <span className={`badge ${OUTCOME_BADGE[d.outcome]}`}>{OUTCOME_LABELS[d.outcome]}</span>
-                        {d.statusCode ? (
-                          <span className="cell-sub">
-                            {d.channel === 'queue' ? 'status' : 'HTTP'} {d.statusCode}
-                          </span>
-                        ) : null}
-                      </td>
-                      <td data-label="What happened">
-                        {d.error ? <span className="message-error">{d.error}</span> : (d.summary ?? '—')}
-                      </td>
-                    </tr>
+      <div className="stack">
+        <InboundRefusals />
+        <section className="card" aria-labelledby="inbound-title">
+          <h2 id="inbound-title" className="card-title">
+            Deliveries
+          </h2>
+          <div className="filters">
+            <Field label="Outcome" name="outcome">
+              {(control) => (
+                <select
+                  {...control}
+                  className="input select"
+                  value={outcome ?? ''}
+                  onChange={(e) => set('outcome', e.target.value)}
+                >
+                  <option value="">All</option>
+                  {DELIVERY_OUTCOMES.map((o) => (
+                    <option key={o} value={o}>
+                      {OUTCOME_LABELS[o]}
+                    </option>
                   ))}
-                </tbody>
-              </table>
-            </div>
-          ) : (
-            <p className="empty-inline">Nothing has arrived{outcome ? ' with this outcome' : ''} yet.</p>
-          )
-        ) : null}
-        <div className="form-actions">
-          <Button size="sm" disabled={pageNumber <= 1} onClick={() => set('page', String(pageNumber - 1))}>
-            Newer
-          </Button>
-          <Button size="sm" disabled={!page.data?.hasMore} onClick={() => set('page', String(pageNumber + 1))}>
-            Older
-          </Button>
-        </div>
-      </section>
+                </select>
+              )}
+            </Field>
+          </div>
+          {page.error ? <LoadError what="deliveries" message={page.error} onRetry={page.reload} /> : null}
+          {page.loading && !page.data ? <Loading label="Loading deliveries…" /> : null}
+          {page.data ? (
+            page.data.deliveries.length ? (
+              <div className="table-wrap">
+                <table className="table messages-table inbound-table">
+                  <caption className="visually-hidden">Deliveries, newest first</caption>
+                  <TableHead columns={['Received', 'Source', 'Delivery', 'Outcome', 'What happened']} />
+                  <tbody>
+                    {page.data.deliveries.map((d) => (
+                      <tr key={d.id}>
+                        <th scope="row" data-label="Received">
+                          {when(d.receivedAt)}
+                        </th>
+                        <td data-label="Source">
+                          {d.source}
+                          <span className="cell-sub">
+                            {d.channel === 'queue'
+                              ? `queue message${d.deadLettered ? ' · dead-lettered' : ''}`
+                              : 'webhook'}
+                          </span>
+                        </td>
+                        <td data-label="Delivery" className="cell-code">
+                          {d.deliveryId}
+                        </td>
+                        <td data-label="Outcome">
+                          <span className={`badge ${OUTCOME_BADGE[d.outcome]}`}>{OUTCOME_LABELS[d.outcome]}</span>
+                          {d.statusCode ? (
+                            <span className="cell-sub">
+                              {d.channel === 'queue' ? 'status' : 'HTTP'} {d.statusCode}
+                            </span>
+                          ) : null}
+                        </td>
+                        <td data-label="What happened">
+                          {d.error ? <span className="message-error">{d.error}</span> : (d.summary ?? '—')}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            ) : (
+              <p className="empty-inline">Nothing has arrived{outcome ? ' with this outcome' : ''} yet.</p>
+            )
+          ) : null}
+          <div className="form-actions">
+            <Button size="sm" disabled={pageNumber <= 1} onClick={() => set('page', String(pageNumber - 1))}>
+              Newer
+            </Button>
+            <Button size="sm" disabled={!page.data?.hasMore} onClick={() => set('page', String(pageNumber + 1))}>
+              Older
+            </Button>
+          </div>
+        </section>
+      </div>
     </>
   );
 }

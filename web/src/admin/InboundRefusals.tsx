@@ -7,7 +7,7 @@ const REASONS: Record<RefusalReason, { title: string; fix: (channel: InboundRefu
   secret: {
     title: 'Wrong or missing X-Secret',
     fix: () =>
-      'Check that intra42.webhooks (CONVENE_INTRA42_WEBHOOKS) holds, for the model.event named below, the secret the intranet sends — e.g. scale_team.create:<secret>.',
+      'Check that intra42.webhooks (CONVENE_INTRA42_WEBHOOKS) holds the secret the intranet sends for the model.event in the last refusal, as in scale_team.create:<secret>.',
   },
   model: {
     title: 'Unknown X-Model',
