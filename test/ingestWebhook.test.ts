@@ -231,7 +231,7 @@ forEachEngine(
       assert.equal((await meetingOf(get, 6))?.starts_at, times[1]?.at);
     });
 
-    test('a second create is an update; destroy cancels with a notice; destroy of an unknown id is 2xx', async () => {
+    test('a second create is an update; destroy cancels with a notice; again or of an unknown id is 2xx', async () => {
       const db = get().ctx.database.db;
       await send(get, 'create', scaleTeam(7));
       const later = inHours(6);
@@ -245,6 +245,11 @@ forEachEngine(
       assert.equal(cancelled?.status, 'cancelled');
       const kinds = (await notificationRows(db, { meetingId: cancelled?.id as string })).map((n) => n.kind);
       assert.ok(kinds.includes('cancel'));
+      // A second destroy changes nothing and says the meeting was cancelled, not that it took place.
+      const again = await send(get, 'destroy', { id: 7 });
+      assert.equal(again.status, 200);
+      assert.equal(again.body.status, 'ignored');
+      assert.equal(again.body.message, 'Scale team 7 was already cancelled.');
       const unknown = await send(get, 'destroy', { id: 987_654 });
       assert.equal(unknown.status, 200);
       assert.equal(unknown.body.status, 'ignored');

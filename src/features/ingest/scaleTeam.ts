@@ -127,7 +127,9 @@ export async function applyScaleTeam(
     return {
       outcome: result.cancelled ? 'ok' : 'ignored',
       status: 200,
-      message: result.cancelled ? `Cancelled scale team ${externalId}.` : `Scale team ${externalId} was already over.`,
+      message: result.cancelled
+        ? `Cancelled scale team ${externalId}.`
+        : `Scale team ${externalId} was already ${result.already === 'done' ? 'over' : 'cancelled'}.`,
       meetingId: result.meetingId,
     };
   }

@@ -314,30 +314,43 @@ export async function cancelByExternalId(props: {
   source: string;
   externalId: string;
   actorId?: string | null;
-}): Promise<{ meetingId: string | null; cancelled: boolean }> {
+}): Promise<CancelOutcome> {
   const { db, ...rest } = props;
   return db.transaction().execute((trx) => cancelByExternalIdIn(trx, rest));
+}
+
+/** What a cancel by external id did; `already` says why a known meeting was left as it was. */
+export interface CancelOutcome {
+  meetingId: string | null;
+  cancelled: boolean;
+  already?: 'cancelled' | 'done';
 }
 
 /** `cancelByExternalId` in the caller's transaction. */
 export async function cancelByExternalIdIn(
   trx: Executor,
   props: { source: string; externalId: string; actorId?: string | null },
-): Promise<{ meetingId: string | null; cancelled: boolean }> {
-  const found = await trx
-    .selectFrom('meetings')
-    .select(['id', 'status'])
-    .where('source', '=', props.source)
-    .where('external_id', '=', props.externalId)
-    .executeTakeFirst();
-  if (!found || found.status === 'cancelled' || found.status === 'done') {
-    return { meetingId: found?.id ?? null, cancelled: false };
+): Promise<CancelOutcome> {
+  const find = () =>
+    trx
+      .selectFrom('meetings')
+      .select(['id', 'status'])
+      .where('source', '=', props.source)
+      .where('external_id', '=', props.externalId)
+      .executeTakeFirst();
+  const found = await find();
+  if (!found) return { meetingId: null, cancelled: false };
+  if (found.status === 'cancelled' || found.status === 'done') {
+    return { meetingId: found.id, cancelled: false, already: found.status };
   }
   try {
     await cancelMeetingIn(trx, { meetingId: found.id, actorId: props.actorId ?? null });
   } catch (error) {
     // Cancelled or held meanwhile by another request: the outcome the caller wanted stands.
-    if (error instanceof AppError && error.status === 409) return { meetingId: found.id, cancelled: false };
+    if (error instanceof AppError && error.status === 409) {
+      const now = await find();
+      return { meetingId: found.id, cancelled: false, already: now?.status === 'done' ? 'done' : 'cancelled' };
+    }
     throw error;
   }
   return { meetingId: found.id, cancelled: true };
