@@ -5,15 +5,13 @@ import { Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { TextField } from '../ui/Field';
 import { LoadError } from '../ui/LoadError';
+import { atMinute } from '../ui/moments';
 import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
 import { TableHead } from '../ui/TableHead';
 import { useAsyncAction } from '../ui/useAsyncAction';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
-
-const when = (iso: string | null) =>
-  iso ? new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)) : '—';
 
 /** Tokens for machine callers of the meetings API: made here, shown once, revocable. */
 export function ApiTokensPage() {
@@ -123,13 +121,13 @@ export function ApiTokensPage() {
                           {t.name}
                         </th>
                         <td data-label="Scopes">{t.scopes.join(', ')}</td>
-                        <td data-label="Created">{when(t.createdAt)}</td>
-                        <td data-label="Last used">{when(t.lastUsedAt)}</td>
+                        <td data-label="Created">{atMinute(t.createdAt)}</td>
+                        <td data-label="Last used">{atMinute(t.lastUsedAt)}</td>
                         <td data-label="State">
                           {t.revokedAt ? (
                             <>
                               <span className="badge badge-off">Revoked</span>
-                              <span className="cell-sub">{when(t.revokedAt)}</span>
+                              <span className="cell-sub">{atMinute(t.revokedAt)}</span>
                             </>
                           ) : (
                             <Button size="sm" variant="danger" onClick={() => setRevoking(t)}>

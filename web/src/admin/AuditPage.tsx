@@ -4,14 +4,13 @@ import { api } from '../api/client';
 import { Button } from '../ui/Button';
 import { TextField } from '../ui/Field';
 import { LoadError } from '../ui/LoadError';
+import { atSecond } from '../ui/moments';
 import { Loading } from '../ui/Spinner';
 import { TableHead } from '../ui/TableHead';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
 
 const PAGE = 50;
-const when = (iso: string) =>
-  new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(iso));
 
 function search(query: AuditQuery): string {
   const params = new URLSearchParams();
@@ -89,7 +88,7 @@ export function AuditPage() {
                 <tbody>
                   {log.data.entries.map((entry) => (
                     <tr key={entry.id} data-testid="audit-row">
-                      <td data-label="When">{when(entry.at)}</td>
+                      <td data-label="When">{atSecond(entry.at)}</td>
                       <td data-label="Who">
                         {entry.actor ? entry.actor.username : <span className="muted">system</span>}
                       </td>

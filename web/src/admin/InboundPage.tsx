@@ -3,6 +3,7 @@ import { DELIVERY_OUTCOMES, type DeliveryOutcome, listDeliveries } from '../api/
 import { Button } from '../ui/Button';
 import { Field } from '../ui/Field';
 import { LoadError } from '../ui/LoadError';
+import { atSecond } from '../ui/moments';
 import { Loading } from '../ui/Spinner';
 import { TableHead } from '../ui/TableHead';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
@@ -23,9 +24,6 @@ const OUTCOME_BADGE: Record<DeliveryOutcome, string> = {
   failed: 'badge-warn',
   processing: 'badge-member',
 };
-
-const when = (iso: string) =>
-  new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(iso));
 
 /** What arrived from outside (42 webhooks, the queue), newest first, with how each delivery ended. */
 export function InboundPage() {
@@ -87,7 +85,7 @@ export function InboundPage() {
                     {page.data.deliveries.map((d) => (
                       <tr key={d.id}>
                         <th scope="row" data-label="Received">
-                          {when(d.receivedAt)}
+                          {atSecond(d.receivedAt)}
                         </th>
                         <td data-label="Source">
                           {d.source}

@@ -1,5 +1,6 @@
 import { type InboundRefusal, listRefusals, type RefusalReason } from '../api/ingest';
 import { LoadError } from '../ui/LoadError';
+import { atSecond } from '../ui/moments';
 import { useLoad } from '../ui/useLoad';
 
 /** Each reason in plain words, with what the admin can do about it. */
@@ -26,9 +27,6 @@ const REASONS: Record<RefusalReason, { title: string; fix: (channel: InboundRefu
   },
 };
 
-const when = (iso: string) =>
-  new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(iso));
-
 /**
  * Deliveries refused by their headers are not recorded as deliveries: without this panel a wrong
  * secret, the likeliest setup mistake, would be invisible. Shows nothing when there are none.
@@ -54,7 +52,7 @@ export function InboundRefusals() {
             </span>
             <span className="cell-sub">
               {r.source} · {r.channel === 'queue' ? 'queue message' : 'webhook'} ·{' '}
-              {r.channel === 'queue' ? 'status' : 'HTTP'} {r.lastStatus} · last {when(r.lastAt)}
+              {r.channel === 'queue' ? 'status' : 'HTTP'} {r.lastStatus} · last {atSecond(r.lastAt)}
               {r.lastFrom ? ` from ${r.lastFrom}` : ''}
             </span>
             <p className="refusal-fix">{REASONS[r.reason].fix(r.channel)}</p>

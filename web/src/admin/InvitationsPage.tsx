@@ -14,14 +14,12 @@ import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { TextAreaField } from '../ui/Field';
 import { fieldError } from '../ui/formError';
 import { LoadError } from '../ui/LoadError';
+import { atMinute } from '../ui/moments';
 import { Loading } from '../ui/Spinner';
 import { TableHead } from '../ui/TableHead';
 import { useAsyncAction } from '../ui/useAsyncAction';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
-
-const when = (iso: string | null) =>
-  iso ? new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)) : '—';
 
 const STATE_LABEL: Record<InvitationState, { label: string; badge: string }> = {
   pending: { label: 'Pending', badge: 'badge-warn' },
@@ -154,16 +152,16 @@ export function InvitationsPage() {
                           </th>
                           <td data-label="State">
                             <span className={`badge ${label.badge}`}>{label.label}</span>
-                            {row.acceptedAt ? <span className="cell-sub">{when(row.acceptedAt)}</span> : null}
+                            {row.acceptedAt ? <span className="cell-sub">{atMinute(row.acceptedAt)}</span> : null}
                           </td>
                           <td data-label="Invited">
-                            {when(row.createdAt)}
+                            {atMinute(row.createdAt)}
                             {row.invitedBy ? <span className="cell-sub">by {row.invitedBy}</span> : null}
                           </td>
-                          <td data-label="Expires">{when(row.expiresAt)}</td>
+                          <td data-label="Expires">{atMinute(row.expiresAt)}</td>
                           <td data-label="Sent">
                             {row.sendCount}×
-                            {row.lastSentAt ? <span className="cell-sub">{when(row.lastSentAt)}</span> : null}
+                            {row.lastSentAt ? <span className="cell-sub">{atMinute(row.lastSentAt)}</span> : null}
                           </td>
                           <td data-label="Actions">
                             {open ? (

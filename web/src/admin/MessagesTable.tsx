@@ -1,9 +1,7 @@
 import { CHANNEL_LABELS, KIND_LABELS, type Message, type MessageStatus } from '../api/notifications';
 import { Button } from '../ui/Button';
+import { atMinute } from '../ui/moments';
 import { TableHead } from '../ui/TableHead';
-
-const when = (iso: string) =>
-  new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 
 interface MessagesTableProps {
   messages: Message[];
@@ -57,11 +55,11 @@ export function MessagesTable({ messages, statusLabels, pendingId, onResend }: M
                 {d.lastError ? <span className="message-error">{d.lastError}</span> : null}
               </td>
               <td data-label="Queued">
-                {when(d.createdAt)}
-                {d.sentAt ? <span className="cell-sub">Sent {when(d.sentAt)}</span> : null}
+                {atMinute(d.createdAt)}
+                {d.sentAt ? <span className="cell-sub">Sent {atMinute(d.sentAt)}</span> : null}
                 {d.status === 'pending' ? (
                   <span className="cell-sub">
-                    {d.attempts ? 'Next try' : 'Due'} {when(d.nextAttemptAt)}
+                    {d.attempts ? 'Next try' : 'Due'} {atMinute(d.nextAttemptAt)}
                   </span>
                 ) : null}
               </td>
