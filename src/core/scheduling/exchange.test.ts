@@ -35,6 +35,19 @@ describe('exchange between chains', () => {
     assert.deepEqual([...chain0(Int32Array.from([0, 1, 2, 3]), 600, 2)], [0, 1, 2, 3]);
   });
 
+  it('meets the others at a round it jumped past, so it starts from the round it reached', () => {
+    const buffers = exchangeBuffers(3, 2);
+    const stop = new Int32Array(new SharedArrayBuffer(4));
+    arrive(buffers, 1, 1, [1, 1], 100);
+    arrive(buffers, 2, 1, [2, 2], 200);
+    arrive(buffers, 1, 2, [3, 3], 300);
+    arrive(buffers, 2, 2, [4, 4], 250);
+    // Chain 0 reaches cycle 2 straight from cycle 0: round 2's best, not round 1's.
+    assert.deepEqual([...exchangeFor(buffers, 0, stop)(Int32Array.from([0, 0]), 50, 2)], [3, 3]);
+    // Both its arrivals were counted, so chains waiting at round 2 go on.
+    assert.equal(Atomics.load(buffers.arrivals, 0), 6);
+  });
+
   it('keeps its own schedule instead of waiting for ever once the chains are stopped', () => {
     const buffers = exchangeBuffers(2, 3);
     const stop = new Int32Array(new SharedArrayBuffer(4));
