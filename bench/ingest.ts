@@ -26,29 +26,15 @@ import amqp from 'amqplib';
 import type { Db } from '../src/db/database.js';
 import { newId } from '../src/lib/ids.js';
 import { buildServer } from '../src/server.js';
-import {
-  BENCH_SECRET,
-  BENCH_WEBHOOKS,
-  bareInsert,
-  freshDatabase,
-  openIngestContext,
-  perSecond,
-  startCli,
-} from './support.js';
+import { BENCH_SECRET, BENCH_WEBHOOKS, scaleTeamCreate, threeHoursAhead } from './scaleTeams.js';
+import { bareInsert, freshDatabase, openIngestContext, perSecond, startCli } from './support.js';
 
 const EVENTS = Number(process.env.CONVENE_BENCH_INGEST_EVENTS ?? 2000);
 const TARGET_PER_SECOND = 1000;
 const AMQP_URL = process.env.CONVENE_BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const here = dirname(fileURLToPath(import.meta.url));
-const later = new Date(Date.now() + 3 * 3_600_000).toISOString();
-
-const body = (id: number) =>
-  JSON.stringify({
-    id,
-    begin_at: later,
-    user: { login: `eval${id}` },
-    team: { id, name: 'libft', users: [{ login: `stud${id}a` }, { login: `stud${id}b` }] },
-  });
+const later = threeHoursAhead();
+const body = (id: number) => scaleTeamCreate(id, later);
 
 async function baseline(db: Db): Promise<number> {
   const started = performance.now();

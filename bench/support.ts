@@ -11,12 +11,9 @@ import type { Db } from '../src/db/database.js';
 import type { Intra42Receiver } from '../src/features/ingest/receive.js';
 import type { AppContext } from '../src/http/context.js';
 import { newId } from '../src/lib/ids.js';
+import { BENCH_SECRET, BENCH_WEBHOOKS, scaleTeamCreate, threeHoursAhead } from './scaleTeams.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-
-/** The webhook secret the ingest benches configure and send. */
-export const BENCH_SECRET = 'bench-create-secret';
-export const BENCH_WEBHOOKS = `scale_team.create:${BENCH_SECRET}`;
 
 /**
  * An ingesting server's context on `databaseUrl`, opened as `convene serve` opens it (SQLite
@@ -43,22 +40,14 @@ export async function receiveCreatesInWaves(
   receive: Intra42Receiver,
   options: { prefix: string; first: number; events: number; wave: number },
 ): Promise<void> {
-  const later = new Date(Date.now() + 3 * 3_600_000).toISOString();
+  const later = threeHoursAhead();
   const headers = (id: number) => ({
     'x-model': 'scale_team',
     'x-event': 'create',
     'x-secret': BENCH_SECRET,
     'x-delivery': `${options.prefix}-${id}`,
   });
-  const body = (id: number) =>
-    Buffer.from(
-      JSON.stringify({
-        id,
-        begin_at: later,
-        user: { login: `eval${id}` },
-        team: { id, name: 'libft', users: [{ login: `stud${id}a` }, { login: `stud${id}b` }] },
-      }),
-    );
+  const body = (id: number) => Buffer.from(scaleTeamCreate(id, later));
   const { first, events, wave } = options;
   for (let i = 0; i < events; i += wave) {
     const ids = Array.from({ length: Math.min(wave, events - i) }, (_, k) => first + i + k);

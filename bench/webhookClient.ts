@@ -7,20 +7,15 @@
  * Arguments: the server's origin, the number of events, the concurrency, the first scale team id.
  */
 import http from 'node:http';
-import { BENCH_SECRET } from './support.js';
+import { BENCH_SECRET, scaleTeamCreate, threeHoursAhead } from './scaleTeams.js';
 
 const [origin, events, concurrency, first] = process.argv.slice(2) as [string, string, string, string];
 const url = new URL('/webhooks/42', origin);
 const agent = new http.Agent({ keepAlive: true, maxSockets: Number(concurrency) });
-const later = new Date(Date.now() + 3 * 3_600_000).toISOString();
+const later = threeHoursAhead();
 
 function post(id: number): Promise<void> {
-  const body = JSON.stringify({
-    id,
-    begin_at: later,
-    user: { login: `eval${id}` },
-    team: { id, name: 'libft', users: [{ login: `stud${id}a` }, { login: `stud${id}b` }] },
-  });
+  const body = scaleTeamCreate(id, later);
   return new Promise((resolve, reject) => {
     const request = http.request(
       url,
