@@ -11,7 +11,7 @@
  * - queue ×1 / ×2: messages published to RabbitMQ (CONVENE_BENCH_AMQP_URL, default the local one)
  *   and consumed by one or two `convene consume` processes, timed from the first publish to the
  *   last delivery committed (the publisher's own rate is shown beside it). The consumers use
- *   intra42.amqp.prefetch as configured (CONVENE_INTRA42_AMQP_PREFETCH; default 200).
+ *   intra42.amqp.prefetch as configured (CONVENE_INTRA42_AMQP_PREFETCH; default 1,000).
  *
  * Figures are events/s and ratios to the baseline of the same run (the machine may be shared).
  * The issue's target is 1,000 events/s for the webhook and one queue consumer. Writes

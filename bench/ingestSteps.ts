@@ -7,7 +7,7 @@
  * (read from /proc). The same figures for a bare insert loop (one row, one commit) give the ratio.
  *
  * CONVENE_BENCH_INGEST_EVENTS (default 1000), CONVENE_BENCH_WAVE (default 32: the webhook bench's
- * concurrency; the queue's prefetch is 32 by default too).
+ * concurrency).
  */
 import { readFileSync } from 'node:fs';
 import { type KyselyPlugin, sql } from 'kysely';
