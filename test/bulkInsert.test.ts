@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sql } from 'kysely';
 import { withRows } from '../src/db/bulkInsert.js';
+import { splitJson } from '../src/db/splitJson.js';
 import { claimDeliveries, finishDeliveries } from '../src/features/ingest/deliveries.js';
 import { findPeopleBy } from '../src/features/people/queries.js';
 import { insertPerson } from './helpers/people.js';
@@ -169,5 +170,46 @@ forEachEngine('bulk inserts (one array per column on PostgreSQL)', (get) => {
         found.map((p) => p.id),
         [id],
       );
+  });
+  test('a JSON column sent as its own and shared parts stores each row whole; rows with odd or no shared parts too', async () => {
+    const db = get().ctx.database.db;
+    const shared = [
+      { kind: 'intro', meeting: { title: 'comma, "quotes" and \\backslashes\\', when: null } },
+      { kind: 'reminder', text: 'Ünïcödé 🎉 {} [] NULL', long: 'x'.repeat(50_000) },
+      {},
+    ];
+    const own = [{ recipient: { id: 'p1', name: "it's" } }, { readers: ['a', 'b'] }, {}];
+    const expected: object[] = [];
+    const rows = [];
+    // Every own part with every shared part: nine rows, three shared texts.
+    for (const [i, s] of shared.entries()) {
+      const text = JSON.stringify(s);
+      for (const [j, o] of own.entries()) {
+        expected.push({ ...o, ...s });
+        rows.push({
+          id: `split-${i}${j}`,
+          at: '2026-01-01T00:00:00.000Z',
+          actor_id: null,
+          action: 'bulk.split',
+          subject_type: null,
+          subject_id: String(i),
+          data: splitJson(o, text),
+          ip: null,
+        });
+      }
+    }
+    // Twice through the same statement text, with different row counts.
+    await withRows(db, db.insertInto('audit_log'), rows.slice(0, 4)).execute();
+    await withRows(db, db.insertInto('audit_log'), rows.slice(4)).execute();
+    const stored = await db
+      .selectFrom('audit_log')
+      .select('data')
+      .where('action', '=', 'bulk.split')
+      .orderBy('id')
+      .execute();
+    assert.deepEqual(
+      stored.map((r) => JSON.parse(r.data ?? 'null')),
+      expected,
+    );
   });
 });

@@ -1,6 +1,7 @@
-import { type Insertable, type InsertQueryBuilder, PostgresAdapter, sql } from 'kysely';
+import { type Insertable, type InsertQueryBuilder, PostgresAdapter, type RawBuilder, sql } from 'kysely';
 import type { Executor } from './database.js';
 import type { DB } from './schema.js';
+import { SplitJson } from './splitJson.js';
 
 /**
  * Marks a statement whose SQL text never changes, so the PostgreSQL pool runs it as a named
@@ -17,15 +18,27 @@ export const isPostgres = (db: Executor): boolean => db.getExecutor().adapter in
  * parameters. On SQLite, a plain multi-row VALUES (its statements are cached by text already).
  *
  * Every row must have the same keys as the first (an undefined value stands for null); `integers` names the
- * integer columns (the others are text). The caller chunks (SQLite binds at most 32,766 values).
+ * integer columns (the others are text). A column whose first value is a `SplitJson` is sent as
+ * each row's own part and an index into the distinct shared parts, joined by the server. The
+ * caller chunks (SQLite binds at most 32,766 values).
  */
+/** A row whose text values may come as `SplitJson` (see splitJson.ts). */
+export type Splittable<R> = { [K in keyof R]: R[K] | SplitJson };
+
 export function withRows<T extends keyof DB, O>(
   db: Executor,
   query: InsertQueryBuilder<DB, T, O>,
-  rows: ReadonlyArray<Insertable<DB[T]>>,
+  rows: ReadonlyArray<Splittable<Insertable<DB[T]>>>,
   integers: readonly string[] = [],
 ): InsertQueryBuilder<DB, T, O> {
-  if (!isPostgres(db)) return query.values(rows as never);
+  if (!isPostgres(db)) {
+    const plain = (rows as ReadonlyArray<Record<string, unknown>>).map((row) => {
+      const out: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(row)) out[key] = value instanceof SplitJson ? value.toString() : value;
+      return out;
+    });
+    return query.values(plain as never);
+  }
   const list = rows as ReadonlyArray<Record<string, unknown>>;
   const first = list[0];
   if (!first) throw new Error('withRows: no rows to insert');
@@ -34,14 +47,32 @@ export function withRows<T extends keyof DB, O>(
     if (Object.keys(row).length !== columns.length) throw new Error('withRows: rows with different columns');
   }
   const ints = new Set(integers);
-  const arrays = columns.map((column) => {
+  const arrays: RawBuilder<unknown>[] = [];
+  const names: string[] = [];
+  const selected: RawBuilder<unknown>[] = [];
+  for (const [i, column] of columns.entries()) {
+    const name = sql.raw(`c${i}`);
+    if (first[column] instanceof SplitJson) {
+      // Each row's own part, and the index of its shared part in one array of the distinct ones.
+      const shared = new Map<string, number>();
+      const parts = list.map((row) => row[column] as SplitJson);
+      for (const part of parts) if (!shared.has(part.shared)) shared.set(part.shared, shared.size + 1);
+      arrays.push(sql`${parts.map((p) => p.own)}::text[]`, sql`${parts.map((p) => shared.get(p.shared))}::int4[]`);
+      names.push(`c${i}`, `s${i}`);
+      selected.push(sql`${name} || (${[...shared.keys()]}::text[])[${sql.raw(`s${i}`)}]`);
+      continue;
+    }
     // An undefined value is left out by Kysely's VALUES: null here (a column's default is not used).
     const values = list.map((row) => row[column] ?? null);
-    return sql`${values}::${sql.raw(ints.has(column) ? 'int4' : 'text')}[]`;
-  });
+    arrays.push(sql`${values}::${sql.raw(ints.has(column) ? 'int4' : 'text')}[]`);
+    names.push(`c${i}`);
+    selected.push(name);
+  }
   return query
     .columns(columns as never)
-    .expression(sql`select ${sql.raw(PREPARED_MARK)} * from unnest(${sql.join(arrays)})`);
+    .expression(
+      sql`select ${sql.raw(PREPARED_MARK)} ${sql.join(selected)} from unnest(${sql.join(arrays)}) as u(${sql.raw(names.join(', '))})`,
+    );
 }
 
 /**

@@ -1,8 +1,21 @@
 import type { NotificationKind, NotificationsTable } from '../../db/schema.js';
+import { type SplitJson, splitJson } from '../../db/splitJson.js';
 import { newId } from '../../lib/ids.js';
 import { DEFAULT_REMINDER_MINUTES } from '../meetings/settings.js';
 import type { MessageMeeting } from './messageMeeting.js';
 import type { NotificationPayload } from './payload.js';
+
+/** A payload's own part: who reads that one message (an e-mail's recipient, a chat's readers). */
+export type OwnPart = Pick<NotificationPayload, 'recipient' | 'readers'>;
+
+/** A notification row about to be queued, its payload in its own and shared parts. */
+export type QueuedRow = Omit<NotificationsTable, 'payload'> & { payload: SplitJson };
+
+/** A row just queued and its own part of the payload, for the messages that follow from it. */
+export interface FollowOnSource {
+  row: QueuedRow;
+  own: OwnPart;
+}
 
 export type FollowOnMeeting = Pick<
   MessageMeeting,
@@ -37,40 +50,42 @@ export function reminderDue(meeting: Pick<MessageMeeting, 'startsAt' | 'reminder
 export function followOnRows(
   meeting: FollowOnMeeting,
   kind: NotificationKind,
-  /** The rows just queued, each with its payload as an object (not parsed back from the row's text). */
-  queued: ReadonlyArray<{ row: NotificationsTable; payload: NotificationPayload }>,
+  /** What the rows just queued share of their payload (the meeting, its people, the template). */
+  base: Omit<NotificationPayload, 'recipient' | 'readers'>,
+  /** The rows just queued, each with its own part of the payload. */
+  queued: readonly FollowOnSource[],
   now: Date,
-): NotificationsTable[] {
-  const out: NotificationsTable[] = [];
+): QueuedRow[] {
+  const out: QueuedRow[] = [];
   const clone = (
-    { row, payload }: { row: NotificationsTable; payload: NotificationPayload },
+    { row, own }: FollowOnSource,
     next: NotificationKind,
     revision: string,
     due: string,
-    extra: { template: string | null; leadMinutes?: number },
-  ): NotificationsTable => ({
+    shared: string,
+  ): QueuedRow => ({
     ...row,
     id: newId(),
     kind: next,
-    payload: JSON.stringify({ ...payload, kind: next, ...extra }),
+    payload: splitJson(own, shared),
     next_attempt_at: due,
     dedupe_key: [meeting.id, next, revision, row.channel, row.person_id ?? '*'].join(':'),
   });
+  const sharedAs = (next: NotificationKind, extra: { template: string | null; leadMinutes?: number }) =>
+    JSON.stringify({ ...base, kind: next, ...extra });
 
   if ((kind === 'intro' || kind === 'rescheduled') && meeting.startsAt) {
     const lead = meeting.reminderMinutes ?? DEFAULT_REMINDER_MINUTES;
     const due = reminderDue(meeting, now);
     if (due) {
-      for (const row of queued) {
-        out.push(
-          clone(row, 'reminder', meeting.startsAt, due, { template: meeting.reminderTemplate, leadMinutes: lead }),
-        );
-      }
+      const shared = sharedAs('reminder', { template: meeting.reminderTemplate, leadMinutes: lead });
+      for (const row of queued) out.push(clone(row, 'reminder', meeting.startsAt, due, shared));
     }
   }
   if (kind === 'intro' && meeting.followUpDays) {
     const due = new Date(Date.parse(meeting.createdAt) + meeting.followUpDays * 86_400_000).toISOString();
-    for (const row of queued) out.push(clone(row, 'follow_up', '', due, { template: meeting.followUpTemplate }));
+    const shared = sharedAs('follow_up', { template: meeting.followUpTemplate });
+    for (const row of queued) out.push(clone(row, 'follow_up', '', due, shared));
   }
   return out;
 }

@@ -1,10 +1,11 @@
 import { withRows } from '../../db/bulkInsert.js';
 import type { Executor } from '../../db/database.js';
-import type { NotificationChannel, NotificationKind, NotificationsTable } from '../../db/schema.js';
+import type { NotificationChannel, NotificationKind } from '../../db/schema.js';
+import { splitJson } from '../../db/splitJson.js';
 import { newId } from '../../lib/ids.js';
 import { DEFAULT_REMINDER_MINUTES } from '../meetings/settings.js';
 import { enabledChannels } from './channels.js';
-import { followOnRows, reminderDue } from './followOn.js';
+import { type FollowOnSource, followOnRows, type OwnPart, type QueuedRow, reminderDue } from './followOn.js';
 import { invitationSequence } from './invitation.js';
 import type { MessageMeeting } from './messageMeeting.js';
 import type { NotificationPayload, PayloadPerson } from './payload.js';
@@ -45,7 +46,7 @@ export async function queueMeetingMessages(
   const personIds = [...new Set(props.meetings.flatMap((m) => m.participants.map((p) => p.id)))];
   const wants = await loadWants(trx, personIds);
 
-  const rows: NotificationsTable[] = [];
+  const rows: QueuedRow[] = [];
   for (const meeting of props.meetings) {
     // A reminder queued on its own (re-armed after a change of people) waits for its time.
     const due = props.kind === 'reminder' ? reminderDue(meeting, new Date(now)) : now;
@@ -82,22 +83,23 @@ export async function queueMeetingMessages(
         props.kind === 'intro' ? meeting.introTemplate : props.kind === 'reminder' ? meeting.reminderTemplate : null,
       ...(props.kind === 'reminder' && { leadMinutes: meeting.reminderMinutes ?? DEFAULT_REMINDER_MINUTES }),
     };
-    // This meeting's rows with their payloads as objects, for the reminders and follow-ups cloned from them.
-    const queued: Array<{ row: NotificationsTable; payload: NotificationPayload }> = [];
+    // This meeting's rows with their own part of the payload, for the reminders and follow-ups cloned from them.
+    const queued: FollowOnSource[] = [];
+    const sharedJson = JSON.stringify(base);
     const key = (channel: string, who: string) =>
       [meeting.id, props.kind, props.revision ?? '', channel, who].join(':');
-    const row = (channel: NotificationChannel, personId: string | null, payload: NotificationPayload) => {
-      const made = messageRow(channel, personId, payload);
-      queued.push({ row: made, payload });
+    const row = (channel: NotificationChannel, personId: string | null, own: OwnPart) => {
+      const made = messageRow(channel, personId, own);
+      queued.push({ row: made, own });
       return made;
     };
-    const messageRow = (channel: NotificationChannel, personId: string | null, payload: NotificationPayload) => ({
+    const messageRow = (channel: NotificationChannel, personId: string | null, own: OwnPart): QueuedRow => ({
       id: newId(),
       meeting_id: meeting.id,
       person_id: personId,
       channel,
       kind: props.kind,
-      payload: JSON.stringify(payload),
+      payload: splitJson(own, sharedJson),
       status: 'pending' as const,
       attempts: 0,
       next_attempt_at: due,
@@ -120,21 +122,21 @@ export async function queueMeetingMessages(
         const recipient = participants.find((x) => x.id === p.id) as PayloadPerson;
         told.add(p.id);
         used.add('email');
-        rows.push(row('email', p.id, { ...base, recipient: { ...recipient, cc: p.assistant ? [p.assistant] : [] } }));
+        rows.push(row('email', p.id, { recipient: { ...recipient, cc: p.assistant ? [p.assistant] : [] } }));
       }
     }
     for (const chat of ['slack', 'mattermost'] as const) {
       if (!channels.has(chat)) continue;
       const readers = reached.filter((p) => p.email && wants(p.id, meeting.origin, chat)).map((p) => p.id);
       if (!readers.length) continue;
-      rows.push(row(chat, null, { ...base, readers }));
+      rows.push(row(chat, null, { readers }));
       for (const id of readers) told.add(id);
       used.add(chat);
     }
     // Another system, not a person, reads the webhook: one event per meeting and change.
-    if (channels.has('webhook')) rows.push(row('webhook', null, { ...base }));
+    if (channels.has('webhook')) rows.push(row('webhook', null, {}));
     // Keep last in this loop: reminders and follow-ups go to every channel queued above.
-    rows.push(...followOnRows(meeting, props.kind, queued, new Date(now)));
+    rows.push(...followOnRows(meeting, props.kind, base, queued, new Date(now)));
   }
   for (let i = 0; i < rows.length; i += 500) {
     // A message already queued for this change (same dedupe key) is not queued again.

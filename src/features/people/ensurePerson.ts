@@ -4,11 +4,11 @@ import { normaliseOptionalEmail, normaliseUsername } from './email.js';
 import type { PersonRow } from './presenters.js';
 import {
   externalIdsOfPeople,
-  findPeopleBy,
   findPersonByEmail,
   findPersonByExternalId,
   findPersonByUsername,
   personIdsByExternalId,
+  takenEmailsAndUsernames,
 } from './queries.js';
 import {
   createNamedPeople,
@@ -127,15 +127,11 @@ export async function ensurePeople(
   const missing = [...wanted.values()].filter((i) => !found.has(i.externalId));
   if (!missing.length) return found;
 
-  const emails = missing.flatMap((i) => normaliseOptionalEmail(i.email) ?? []);
-  const taken = new Set<string>();
-  for (const p of emails.length ? await findPeopleBy(db, 'email', emails) : []) taken.add(`e:${p.email}`);
-  for (const p of await findPeopleBy(
+  const taken = await takenEmailsAndUsernames(
     db,
-    'username',
+    missing.flatMap((i) => normaliseOptionalEmail(i.email) ?? []),
     missing.map((i) => i.username),
-  ))
-    taken.add(`u:${p.username}`);
+  );
   const seen = new Set<string>();
   const fresh: NamedIdentity[] = [];
   for (const identity of missing) {
