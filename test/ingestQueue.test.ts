@@ -467,6 +467,39 @@ for (const engine of enginesUnderTest()) {
       assert.equal(await rabbit.ready(names.queue), 0);
     });
 
+    test('a message over 256 kB is dead-lettered unread, saying why; the messages after it go through', async () => {
+      if (!rabbit) return;
+      const names = await rabbit.freshQueues();
+      const service = consumer(names);
+      await service.start(() => undefined);
+      // Valid JSON and a valid scale_team but for its size: refused for the size alone.
+      const padded = scaleTeam(31_001, { notes: 'x'.repeat(300 * 1024) });
+      await rabbit.publish(names.queue, [
+        message('create', padded, 'huge-1'),
+        message('create', scaleTeam(31_002), 'after-huge'),
+      ]);
+      await waitFor('the message after the large one', async () => (await meetingCount(db(), 31_002, 31_002)) === 1);
+      await waitFor('the large one dead-lettered', async () => (await rabbit.ready(names.deadLetterQueue)) === 1);
+      await service.stop();
+      assert.equal((await meetingsIn(db(), 31_001, 31_001)).length, 0, 'no meeting from the large message');
+      const [dead] = await rabbit.drain(names.deadLetterQueue);
+      assert.equal(header(dead?.properties.headers?.['X-Delivery']), 'huge-1');
+      assert.match(
+        header(dead?.properties.headers?.[REASON_HEADER]),
+        /^The body is 30\d kB; at most 256 kB is read\.$/,
+      );
+      assert.equal(dead?.properties.headers?.['x-convene-status'], 413);
+      assert.ok((dead?.content.length ?? 0) > 300 * 1024, 'the message itself is kept whole in the dead-letter queue');
+      const row = await db()
+        .selectFrom('deliveries')
+        .selectAll()
+        .where('delivery_id', '=', 'huge-1')
+        .executeTakeFirstOrThrow();
+      assert.equal(row.outcome, 'rejected');
+      assert.equal(row.status_code, 413);
+      assert.ok(row.dead_lettered_at);
+    });
+
     test('the database down: messages are requeued with backoff, not dead-lettered, and go through once it is back', async () => {
       if (!rabbit) return;
       const names = await rabbit.freshQueues();

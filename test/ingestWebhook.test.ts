@@ -165,6 +165,8 @@ forEachEngine(
         const response = await send(get, 'create', raw);
         assert.equal(response.status, 400, raw);
       }
+      const huge = await send(get, 'create', scaleTeam(3, { notes: 'x'.repeat(300 * 1024) }));
+      assert.equal(huge.status, 413, 'a body over 256 kB is not read');
       const noTeam = await send(get, 'create', scaleTeam(3, { team: { id: 31 } }));
       assert.equal(noTeam.status, 422, 'no users and the 42 API is not configured');
       assert.equal(noTeam.body.error.field, 'team.users');

@@ -16,12 +16,21 @@ import { applyScaleTeam, applyScaleTeams, type IngestResult, planScaleTeam, type
 export interface Arrival {
   event: ScaleTeamEvent;
   deliveryId: string;
-  body: { json: unknown } | { notJson: true };
+  body: { json: unknown } | { notJson: true } | { tooLarge: number };
 }
+
+/**
+ * The largest body read, in bytes: a scale_team is a few kB. The webhook's HTTP parser stops at it
+ * (413); a queue message, which RabbitMQ lets be up to 128 MB, is refused unread above it, so one
+ * message cannot hold the event loop in JSON.parse or fill memory across a prefetch window.
+ */
+export const MAX_BODY_BYTES = 256 * 1024;
 
 /** A body as it came: parsed JSON already (an object), or a Buffer/string to parse. */
 export function readBody(raw: unknown): Arrival['body'] {
   if (typeof raw !== 'string' && !Buffer.isBuffer(raw)) return { json: raw };
+  const bytes = typeof raw === 'string' ? Buffer.byteLength(raw) : raw.length;
+  if (bytes > MAX_BODY_BYTES) return { tooLarge: bytes };
   try {
     return { json: JSON.parse(raw.toString()) };
   } catch {
@@ -241,6 +250,11 @@ export function failedReceipt(error: unknown): Receipt {
 
 /** The body parsed and checked, and the 42 API asked what it must be: all before any transaction. */
 async function prepare(settings: BatchSettings, arrival: Arrival): Promise<Prepared> {
+  if ('tooLarge' in arrival.body) {
+    const size = `${Math.ceil(arrival.body.tooLarge / 1024)} kB`;
+    const message = `The body is ${size}; at most ${MAX_BODY_BYTES / 1024} kB is read.`;
+    return { refused: { status: 413, outcome: 'rejected', message } };
+  }
   if (!('json' in arrival.body)) {
     return { refused: { status: 400, outcome: 'rejected', message: 'The body is not valid JSON.' } };
   }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../http/context.js';
+import { MAX_BODY_BYTES } from './batch.js';
 import { intra42Receiver } from './receive.js';
 
 const ERROR_CODES: Record<number, string> = {
@@ -19,11 +20,11 @@ export function intra42WebhookRoutes(ctx: AppContext): FastifyPluginAsync {
     // Refusals counted since the last write are not lost with the process.
     app.addHook('onClose', async () => ctx.inboundRefusals.flush());
     // The body is parsed by the receiver, so malformed JSON is its 400 and not Fastify's.
-    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 256 * 1024 }, (_request, body, done) =>
+    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) =>
       done(null, body),
     );
     app.removeContentTypeParser('application/json');
-    app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: 256 * 1024 }, (_r, body, done) =>
+    app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_r, body, done) =>
       done(null, body),
     );
     app.post('/webhooks/42', { schema: { hide: true } }, async (request, reply) => {
