@@ -229,7 +229,7 @@ export const configSchema = z
             queue: z.string().min(1).max(200).default('intra42.scale_team'),
             /**
              * Messages in flight at once (AMQP prefetch); acknowledged only after their commit. The
-             * acks commit in a broker transaction, which waits for RabbitMQ's disk (50–260 ms
+             * acks commit in a broker transaction, which waits for RabbitMQ's disk (40–260 ms
              * measured): the window must hold that long's worth of messages, or the consumer idles
              * (200 left it idle a quarter of the time; 1,000 raised one consumer 40 % on SQLite).
              */

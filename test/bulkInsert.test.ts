@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sql } from 'kysely';
 import { withRows } from '../src/db/bulkInsert.js';
-import { splitJson } from '../src/db/splitJson.js';
+import { type SplitJson, splitJson } from '../src/db/splitJson.js';
 import { claimDeliveries, finishDeliveries } from '../src/features/ingest/deliveries.js';
 import { findPeopleBy } from '../src/features/people/queries.js';
 import { insertPerson } from './helpers/people.js';
@@ -179,8 +179,17 @@ forEachEngine('bulk inserts (one array per column on PostgreSQL)', (get) => {
       {},
     ];
     const own = [{ recipient: { id: 'p1', name: "it's" } }, { readers: ['a', 'b'] }, {}];
-    const expected: object[] = [];
-    const rows = [];
+    const expected: Array<object | null> = [];
+    const rows: Array<{
+      id: string;
+      at: string;
+      actor_id: null;
+      action: string;
+      subject_type: null;
+      subject_id: string;
+      data: string | SplitJson | null;
+      ip: null;
+    }> = [];
     // Every own part with every shared part: nine rows, three shared texts.
     for (const [i, s] of shared.entries()) {
       const text = JSON.stringify(s);
@@ -198,9 +207,24 @@ forEachEngine('bulk inserts (one array per column on PostgreSQL)', (get) => {
         });
       }
     }
-    // Twice through the same statement text, with different row counts.
-    await withRows(db, db.insertInto('audit_log'), rows.slice(0, 4)).execute();
-    await withRows(db, db.insertInto('audit_log'), rows.slice(4)).execute();
+    // A plain text and a null among them: their own, whole.
+    for (const [k, data] of ['{"plain":true}', null].entries()) {
+      expected.push(data === null ? null : { plain: true });
+      rows.push({ ...(rows[0] as (typeof rows)[number]), id: `split-9${k}`, data });
+    }
+    // Through the same statement text with different row counts, past the five runs after which
+    // PostgreSQL may keep a generic plan.
+    for (const [from, to] of [
+      [0, 2],
+      [2, 3],
+      [3, 6],
+      [6, 7],
+      [7, 8],
+      [8, 9],
+      [9, 11],
+    ]) {
+      await withRows(db, db.insertInto('audit_log'), rows.slice(from, to)).execute();
+    }
     const stored = await db
       .selectFrom('audit_log')
       .select('data')
@@ -211,5 +235,18 @@ forEachEngine('bulk inserts (one array per column on PostgreSQL)', (get) => {
       stored.map((r) => JSON.parse(r.data ?? 'null')),
       expected,
     );
+  });
+  test('splitJson: own and shared parts parse to the object with both, for any keys that do not collide', () => {
+    const values = [null, 0, -1.5, '', 'é"\\', [], [1, { a: null }], {}, { nested: { deep: [true] } }];
+    let n = 0;
+    for (const a of values)
+      for (const b of values) {
+        const own = n % 3 === 0 ? {} : { recipient: a, ...(n % 2 ? { readers: b } : {}) };
+        const shared = n % 4 === 0 ? {} : { kind: b, meeting: a, template: n % 5 ? null : 'x' };
+        assert.deepEqual(JSON.parse(String(splitJson(own, JSON.stringify(shared)))), { ...shared, ...own });
+        n++;
+      }
+    assert.throws(() => splitJson({}, '[1]'), /must be a JSON object/);
+    assert.equal(String(splitJson({ a: 1 }, '{ }')), '{"a":1}');
   });
 });

@@ -17,10 +17,14 @@ export class SplitJson {
   }
 }
 
-/** The object `own` with the keys of `shared` (the JSON text of an object) after its own. */
+/**
+ * The object `own` with the keys of `shared` (an object's text from JSON.stringify: compact) after
+ * its own. No key may be in both: JSON.parse keeps the last, so the shared one would win.
+ */
 export function splitJson(own: Record<string, unknown>, shared: string): SplitJson {
+  if (!shared.startsWith('{') || !shared.endsWith('}')) throw new Error('splitJson: shared must be a JSON object');
   const ownJson = JSON.stringify(own);
-  if (shared === '{}') return new SplitJson(ownJson, '');
+  if (/^\{\s*\}$/.test(shared)) return new SplitJson(ownJson, '');
   if (ownJson === '{}') return new SplitJson('{', shared.slice(1));
   // `{"recipient":…}` and `{"kind":…}` → `{"recipient":…,` and `"kind":…}`.
   return new SplitJson(`${ownJson.slice(0, -1)},`, shared.slice(1));

@@ -21,8 +21,10 @@ export interface Arrival {
 
 /**
  * The largest body read, in bytes: a scale_team is a few kB. The webhook's HTTP parser stops at it
- * (413); a queue message, which RabbitMQ lets be up to 128 MB, is refused unread above it, so one
- * message cannot hold the event loop in JSON.parse or fill memory across a prefetch window.
+ * (413); a queue message, which the broker may let be far larger (RabbitMQ's max_message_size),
+ * is refused unread above it, so one message cannot hold the event loop in JSON.parse or keep a
+ * huge parsed object. Its bytes stay in memory until it is dead-lettered, like any message in the
+ * prefetch window.
  */
 export const MAX_BODY_BYTES = 256 * 1024;
 

@@ -156,7 +156,7 @@ export function intra42QueueConsumer(options: QueueConsumerOptions): Service & {
       await requeueLater(from, message);
       return;
     }
-    // Refused for good: rejected (400/422, already recorded so in the database) or unauthenticated (401).
+    // Refused for good: rejected (400/413/422, already recorded so in the database) or unauthenticated (401).
     await deadLetter(from, message, receipt.deliveryRowId, {
       reason: receipt.message,
       status: receipt.status,

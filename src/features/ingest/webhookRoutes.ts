@@ -5,6 +5,7 @@ import { intra42Receiver } from './receive.js';
 
 const ERROR_CODES: Record<number, string> = {
   401: 'unauthorized',
+  413: 'payload_too_large',
   422: 'unprocessable',
   502: 'bad_gateway',
   503: 'unavailable',
