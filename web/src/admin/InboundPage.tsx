@@ -1,7 +1,7 @@
 import { useSearchParams } from 'react-router-dom';
 import { DELIVERY_OUTCOMES, type DeliveryOutcome, listDeliveries } from '../api/ingest';
 import { Button } from '../ui/Button';
-import { Field } from '../ui/Field';
+import { FilterSelect } from '../ui/FilterSelect';
 import { LoadError } from '../ui/LoadError';
 import { atSecond } from '../ui/moments';
 import { Loading } from '../ui/Spinner';
@@ -55,23 +55,13 @@ export function InboundPage() {
             Deliveries
           </h2>
           <div className="filters">
-            <Field label="Outcome" name="outcome">
-              {(control) => (
-                <select
-                  {...control}
-                  className="input select"
-                  value={outcome ?? ''}
-                  onChange={(e) => set('outcome', e.target.value)}
-                >
-                  <option value="">All</option>
-                  {DELIVERY_OUTCOMES.map((o) => (
-                    <option key={o} value={o}>
-                      {OUTCOME_LABELS[o]}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
+            <FilterSelect
+              label="Outcome"
+              name="outcome"
+              value={outcome ?? ''}
+              options={DELIVERY_OUTCOMES.map((o) => [o, OUTCOME_LABELS[o]] as const)}
+              onChange={(value) => set('outcome', value)}
+            />
           </div>
           {page.error ? <LoadError what="deliveries" message={page.error} onRetry={page.reload} /> : null}
           {page.loading && !page.data ? <Loading label="Loading deliveries…" /> : null}

@@ -16,7 +16,7 @@ import {
 } from '../api/notifications';
 import { ErrorAlert } from '../ui/Alert';
 import { Button } from '../ui/Button';
-import { Field } from '../ui/Field';
+import { FilterSelect } from '../ui/FilterSelect';
 import { LoadError } from '../ui/LoadError';
 import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
@@ -79,23 +79,13 @@ export function MessagesPage() {
     });
 
   const select = (name: keyof MessageFilter, label: string, options: Array<[string, string]>) => (
-    <Field label={label} name={name}>
-      {(control) => (
-        <select
-          {...control}
-          className="input select"
-          value={String(filter[name] ?? '')}
-          onChange={(e) => setFilter(name, e.target.value)}
-        >
-          <option value="">All</option>
-          {options.map(([value, text]) => (
-            <option key={value} value={value}>
-              {text}
-            </option>
-          ))}
-        </select>
-      )}
-    </Field>
+    <FilterSelect
+      label={label}
+      name={name}
+      value={String(filter[name] ?? '')}
+      options={options}
+      onChange={(value) => setFilter(name, value)}
+    />
   );
 
   const counts = page.data?.counts;

@@ -7,6 +7,7 @@ import { ErrorAlert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { Field } from '../ui/Field';
+import { FilterSelect } from '../ui/FilterSelect';
 import { type FormError, toFormError } from '../ui/formError';
 import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
@@ -179,34 +180,28 @@ export function PeoplePanel() {
               />
             )}
           </Field>
-          <Field label="Role" name="role">
-            {(control) => (
-              <select
-                {...control}
-                className="input select"
-                value={filters.role}
-                onChange={(e) => updateFilters({ role: e.target.value as Role | '' })}
-              >
-                <option value="">All roles</option>
-                <option value="admin">Admins</option>
-                <option value="member">Members</option>
-              </select>
-            )}
-          </Field>
-          <Field label="State" name="state">
-            {(control) => (
-              <select
-                {...control}
-                className="input select"
-                value={filters.state}
-                onChange={(e) => updateFilters({ state: e.target.value as PersonState | '' })}
-              >
-                <option value="">All states</option>
-                <option value="enabled">Enabled</option>
-                <option value="disabled">Disabled</option>
-              </select>
-            )}
-          </Field>
+          <FilterSelect
+            label="Role"
+            name="role"
+            value={filters.role}
+            allLabel="All roles"
+            options={[
+              ['admin', 'Admins'],
+              ['member', 'Members'],
+            ]}
+            onChange={(value) => updateFilters({ role: value as Role | '' })}
+          />
+          <FilterSelect
+            label="State"
+            name="state"
+            value={filters.state}
+            allLabel="All states"
+            options={[
+              ['enabled', 'Enabled'],
+              ['disabled', 'Disabled'],
+            ]}
+            onChange={(value) => updateFilters({ state: value as PersonState | '' })}
+          />
         </form>
       </search>
 

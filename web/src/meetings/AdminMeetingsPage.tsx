@@ -5,7 +5,7 @@ import { listAllMeetings, type MeetingStatus } from '../api/meetings';
 import { listGroups } from '../api/mixers';
 import { useCurrentPerson } from '../auth/authContext';
 import { formatDay } from '../mixers/format';
-import { Field } from '../ui/Field';
+import { FilterSelect } from '../ui/FilterSelect';
 import { LoadError } from '../ui/LoadError';
 import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
@@ -37,47 +37,28 @@ export function AdminMeetingsPage() {
           Meetings
         </h1>
         <div className="filters">
-          <Field label="Status" name="status">
-            {(control) => (
-              <select
-                {...control}
-                className="input select"
-                value={status}
-                onChange={(e) => {
-                  setStatus(e.target.value as MeetingStatus | '');
-                  setPage(1);
-                }}
-              >
-                <option value="">Any status</option>
-                {STATUSES.map((s) => (
-                  <option key={s} value={s}>
-                    {s[0]?.toUpperCase()}
-                    {s.slice(1)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label="Mixer group" name="group">
-            {(control) => (
-              <select
-                {...control}
-                className="input select"
-                value={group}
-                onChange={(e) => {
-                  setGroup(e.target.value);
-                  setPage(1);
-                }}
-              >
-                <option value="">Any group</option>
-                {(groups.data ?? []).map((g) => (
-                  <option key={g.id} value={g.id}>
-                    {g.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <FilterSelect
+            label="Status"
+            name="status"
+            value={status}
+            allLabel="Any status"
+            options={STATUSES.map((s) => [s, `${s[0]?.toUpperCase()}${s.slice(1)}`] as const)}
+            onChange={(value) => {
+              setStatus(value as MeetingStatus | '');
+              setPage(1);
+            }}
+          />
+          <FilterSelect
+            label="Mixer group"
+            name="group"
+            value={group}
+            allLabel="Any group"
+            options={(groups.data ?? []).map((g) => [g.id, g.name] as const)}
+            onChange={(value) => {
+              setGroup(value);
+              setPage(1);
+            }}
+          />
         </div>
         {meetings.error ? <LoadError what="meetings" message={meetings.error} onRetry={meetings.reload} /> : null}
         {!meetings.data && meetings.loading ? <Loading label="Loading meetings…" /> : null}
