@@ -142,6 +142,42 @@ forEachEngine(
       assert.equal(old.status, 'cancelled');
     });
 
+    test('a new title alone is an update: nobody is told, and the waiting reminders carry the new title', async () => {
+      const db = get().ctx.database.db;
+      const [fay, gus] = await Promise.all(['ext-fay', 'ext-gus'].map((username) => insertPerson(db, { username })));
+      const base = {
+        source: 'intra42',
+        externalId: '7003',
+        startsAt: inHours(4),
+        participantIds: [fay!, gus!],
+        settings,
+      };
+      const made = await upsertExternalMeeting({ db, meeting: { ...base, title: 'Evaluation: push_swap' } });
+      const id = made.meetingId;
+      const renamed = await upsertExternalMeeting({ db, meeting: { ...base, title: 'Evaluation: push_swap_v2' } });
+      assert.equal(renamed.outcome, 'updated');
+      const rows = await notificationRows(db, { meetingId: id, channel: 'email' });
+      const title = (r: { payload: string }) => (JSON.parse(r.payload) as { meeting: { title: string } }).meeting.title;
+      const pending = rows.filter((r) => r.kind === 'reminder' && r.status === 'pending');
+      assert.deepEqual(pending.map((r) => r.person_id).sort(), [fay, gus].sort(), 'one reminder each, no more');
+      assert.deepEqual(new Set(pending.map(title)), new Set(['Evaluation: push_swap_v2']));
+      assert.deepEqual(
+        rows.filter((r) => r.kind !== 'reminder').map((r) => r.kind),
+        ['intro', 'intro'],
+        'no notice for a new title',
+      );
+      const audit = await db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('subject_id', '=', id)
+        .orderBy('at')
+        .execute();
+      assert.deepEqual(
+        audit.map((a) => a.action),
+        ['meeting.create', 'meeting.update'],
+      );
+    });
+
     test('a meeting whose time has passed is stored but nobody is told', async () => {
       const db = get().ctx.database.db;
       const dan = await insertPerson(db, { username: 'ext-dan' });

@@ -112,6 +112,9 @@ export async function upsertExternalMeetingIn(
   const moved = existing.starts_at !== startsAt || existing.duration_minutes !== duration;
   const place = m.place ?? null;
   const relocated = place !== null && place.previous !== null && place.previous !== place.name;
+  // A new title or link is nobody's news, but the waiting reminders must not carry the old ones.
+  const renamed = existing.title !== m.title || (existing.room_url ?? null) !== (m.roomUrl ?? null);
+  const changed = moved || relocated || renamed || added.length > 0 || removed.length > 0;
   const updatedAt = nextUpdatedAt(existing.updated_at, now);
   await trx
     .updateTable('meetings')
@@ -122,11 +125,11 @@ export async function upsertExternalMeetingIn(
       room_url: m.roomUrl ?? null,
       external_updated_at: m.updatedAt ?? existing.external_updated_at,
       ...(moved && existing.starts_at ? { status: 'rescheduled' as const } : {}),
-      updated_at: moved || relocated || added.length || removed.length ? updatedAt : existing.updated_at,
+      updated_at: changed ? updatedAt : existing.updated_at,
     })
     .where('id', '=', existing.id)
     .execute();
-  if (!moved && !relocated && !added.length && !removed.length) {
+  if (!changed) {
     return { meetingId: existing.id, outcome: 'unchanged' as const };
   }
 
@@ -151,9 +154,9 @@ export async function upsertExternalMeetingIn(
       .values(added.map((person_id) => ({ meeting_id: existing.id, person_id, role: 'participant' })))
       .execute();
   }
-  if (future && (moved || added.length || removed.length)) {
-    // The waiting reminders name the old time or the old people: they go, and new ones come with
-    // the notices below (or alone, for the people who stay when only the others changed). A new
+  if (future && (moved || renamed || added.length || removed.length)) {
+    // The waiting reminders name the old time, title, link or people: they go, and new ones come
+    // with the notices below (or alone, for the people who stay when only the rest changed). A new
     // place alone keeps them: the time they are due at has not changed.
     await skipWaiting(trx, existing.id, ['reminder'], 'The meeting changed.');
   }
@@ -167,7 +170,7 @@ export async function upsertExternalMeetingIn(
         await notePreviousTime(trx, existing.id, revision, existing.starts_at);
         if (place) await notePlace(trx, existing.id, revision, place);
       }
-      if (!moved && (added.length || removed.length)) {
+      if (!moved && (renamed || added.length || removed.length)) {
         await announceMeetings(trx, { meetingIds: [existing.id], kind: 'reminder', revision, only: stay, now });
       }
     }
@@ -177,7 +180,7 @@ export async function upsertExternalMeetingIn(
   }
   await recordAudit(trx, {
     actorId: props.actorId ?? null,
-    action: 'existing.update',
+    action: 'meeting.update',
     subjectType: 'meeting',
     subjectId: existing.id,
     data: {
@@ -185,6 +188,7 @@ export async function upsertExternalMeetingIn(
       externalId: m.externalId,
       moved,
       relocated,
+      renamed,
       added: added.length,
       removed: removed.length,
     },

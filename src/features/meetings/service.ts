@@ -206,7 +206,7 @@ export async function lockMeeting(trx: Executor, meetingId: string) {
   await lockRow(trx, 'meetings', meetingId);
   const meeting = await trx
     .selectFrom('meetings')
-    .select(['id', 'status', 'starts_at', 'duration_minutes', 'updated_at', 'external_updated_at'])
+    .select(['id', 'status', 'title', 'room_url', 'starts_at', 'duration_minutes', 'updated_at', 'external_updated_at'])
     .where('id', '=', meetingId)
     .executeTakeFirst();
   if (!meeting) throw notFound('No such meeting.');
