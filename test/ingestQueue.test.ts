@@ -500,6 +500,30 @@ for (const engine of enginesUnderTest()) {
       assert.ok(row.dead_lettered_at);
     });
 
+    test('a refused message whose headers cannot be sent again (a table of an unknown type) is dead-lettered without them; the queue keeps draining', async () => {
+      if (!rabbit) return;
+      const names = await rabbit.freshQueues();
+      const service = consumer(names);
+      await service.start(() => undefined);
+      // Encoded as a table holding {"!": "bogus", value: 1}: read back, amqplib cannot write it again.
+      const odd = { 'x-note': { '!': 'object', value: { '!': 'bogus', value: 1 } }, 'x-plain': 'kept' };
+      await rabbit.publish(names.queue, [
+        message('create', scaleTeam(32_001), 'odd-headers', { ...odd, 'X-Secret': 'wrong' }),
+        ...[32_002, 32_003, 32_004].map((id) => message('create', scaleTeam(id), `after-odd-${id}`)),
+      ]);
+      await waitFor('the messages after it', async () => (await meetingCount(db(), 32_002, 32_004)) === 3);
+      await waitFor('the odd one dead-lettered', async () => (await rabbit.ready(names.deadLetterQueue)) === 1);
+      await service.stop();
+      const [dead] = await rabbit.drain(names.deadLetterQueue);
+      const headers = dead?.properties.headers ?? {};
+      assert.equal(header(headers['X-Delivery']), 'odd-headers');
+      assert.equal(header(headers['x-plain']), 'kept');
+      assert.equal(headers['x-note'], undefined);
+      assert.equal(header(headers['x-convene-dropped-headers']), 'x-note');
+      assert.equal(headers['x-convene-status'], 401);
+      assert.equal(await rabbit.ready(names.queue), 0);
+    });
+
     test('the database down: messages are requeued with backoff, not dead-lettered, and go through once it is back', async () => {
       if (!rabbit) return;
       const names = await rabbit.freshQueues();

@@ -181,6 +181,90 @@ forEachEngine(
       assert.match(rejected.error ?? '', /automatic/);
     });
 
+    test('hostile input is refused with a 4xx naming what is wrong, before the body when the secret is wrong', async () => {
+      const db = get().ctx.database.db;
+      const inject = (headers: Record<string, string>, payload: string | Buffer, method: 'POST' | 'GET' = 'POST') =>
+        get().app.inject({
+          method,
+          url: '/webhooks/42',
+          headers: {
+            'content-type': 'application/json',
+            'x-model': 'scale_team',
+            'x-event': 'create',
+            'x-secret': SECRETS.create,
+            'x-delivery': `h-${++deliveries}`,
+            ...headers,
+          },
+          payload,
+        });
+      // Too large and without the secret: 401, the body never read; with it, 413 and recorded.
+      const big = JSON.stringify(scaleTeam(40, { notes: 'x'.repeat(300 * 1024) }));
+      assert.equal((await inject({ 'x-secret': 'wrong' }, big)).statusCode, 401);
+      const tooLarge = await inject({ 'x-delivery': 'too-large-1' }, big);
+      assert.equal(tooLarge.statusCode, 413);
+      assert.match(tooLarge.json().error.message, /at most 256 kB/);
+      const recorded = await db
+        .selectFrom('deliveries')
+        .select(['outcome', 'status_code'])
+        .where('delivery_id', '=', 'too-large-1')
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(recorded, { outcome: 'rejected', status_code: 413 });
+
+      // An id nested 100,000 deep: 400, not a stack overflow.
+      const deep = `{"id":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+      assert.equal((await inject({}, deep)).statusCode, 400);
+      // NUL in a login, and bytes that are not UTF-8: refused, nobody stored with them.
+      const nul = await inject({}, JSON.stringify(scaleTeam(41, { user: { login: 'ev\u0000il' } })));
+      assert.equal(nul.statusCode, 400);
+      assert.equal(nul.json().error.field, 'user.login');
+      const latin1 = Buffer.concat([
+        Buffer.from('{"id":42,"begin_at":"2031-01-01T10:00:00Z","user":{"login":"bad'),
+        Buffer.from([0xff]),
+        Buffer.from('byte"},"team":{"id":420,"users":[{"login":"x42"}]}}'),
+      ]);
+      const notUtf8 = await inject({}, latin1);
+      assert.equal(notUtf8.statusCode, 400);
+      assert.match(notUtf8.json().error.message, /UTF-8/);
+      assert.equal(
+        await db.selectFrom('people').select('id').where('username', 'like', 'bad%').executeTakeFirst(),
+        undefined,
+      );
+      // A day the calendar does not have, and 24:00: refused, not rolled into the next month.
+      const feb31 = await inject({}, JSON.stringify(scaleTeam(43, { begin_at: '2031-02-31T21:00:00Z' })));
+      assert.equal(feb31.statusCode, 400);
+      assert.equal(feb31.json().error.field, 'begin_at');
+      const midnight = await inject({}, JSON.stringify(scaleTeam(43, { begin_at: '2031-01-01 24:00:00 UTC' })));
+      assert.equal(midnight.json().error.field, 'begin_at');
+      // A delivery id with a control character or too long: 400 saying which.
+      const control = await inject({ 'x-delivery': 'a\u0001b' }, JSON.stringify(scaleTeam(44)));
+      assert.equal(control.statusCode, 400);
+      assert.equal(control.json().error.field, 'X-Delivery');
+      const long = await inject({ 'x-delivery': 'd'.repeat(201) }, JSON.stringify(scaleTeam(44)));
+      assert.match(long.json().error.message, /200 at most/);
+      assert.equal(await meetingOf(get, 44), null);
+      // The address answers GET with 405, not a page of the web app.
+      const probe = await get().app.inject({ method: 'GET', url: '/webhooks/42' });
+      assert.equal(probe.statusCode, 405);
+      assert.equal(probe.headers.allow, 'POST');
+    });
+
+    test("a login that cannot be matched (its e-mail is another 42 person's) is a 409 naming the field, not a 503 to retry", async () => {
+      const first = await send(get, 'create', scaleTeam(45, { user: { login: 'Zed45' } }));
+      assert.equal(first.status, 200, JSON.stringify(first.body));
+      const clash = await send(get, 'create', scaleTeam(46, { user: { login: 'zed45' } }));
+      assert.equal(clash.status, 409, JSON.stringify(clash.body));
+      assert.equal(clash.body.error.code, 'conflict');
+      assert.equal(clash.body.error.field, 'email');
+      assert.equal(clash.retryAfter, undefined, 'nothing to retry');
+      assert.equal(await meetingOf(get, 46), null);
+      const row = await get()
+        .ctx.database.db.selectFrom('deliveries')
+        .select(['outcome', 'status_code'])
+        .where('delivery_id', '=', clash.delivery)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(row, { outcome: 'rejected', status_code: 409 });
+    });
+
     test('both begin_at forms; a past evaluation is stored but nobody is told', async () => {
       const db = get().ctx.database.db;
       const future = new Date(Date.now() + 86_400_000);

@@ -2,7 +2,9 @@ import { sql } from 'kysely';
 import type { Db, Tx } from '../../db/database.js';
 import { isBusy, isUniqueViolation } from '../../db/errors.js';
 import type { DeliveryChannel } from '../../db/schema.js';
+import { findBadText } from '../../http/textGuard.js';
 import { type Intra42Api, Intra42Failure } from '../../integrations/intra42.js';
+import { AppError } from '../../lib/errors.js';
 import { describeZodError } from '../../lib/zodMessage.js';
 import { normaliseUsername } from '../people/email.js';
 import { ensurePeople } from '../people/ensurePerson.js';
@@ -16,7 +18,8 @@ import { applyScaleTeam, applyScaleTeams, type IngestResult, planScaleTeam, type
 export interface Arrival {
   event: ScaleTeamEvent;
   deliveryId: string;
-  body: { json: unknown } | { notJson: true } | { tooLarge: number };
+  /** tooLarge: its size in bytes, null when the sender did not say (a chunked body cut off). */
+  body: { json: unknown } | { notJson: true } | { tooLarge: number | null };
 }
 
 /**
@@ -28,17 +31,26 @@ export interface Arrival {
  */
 export const MAX_BODY_BYTES = 256 * 1024;
 
-/** A body as it came: parsed JSON already (an object), or a Buffer/string to parse. */
+/** A body the HTTP parser stopped reading at MAX_BODY_BYTES: refused like a queue message that size. */
+export class Oversized {
+  constructor(readonly bytes: number | null) {}
+}
+
+/** A body as it came: parsed JSON already (an object), a Buffer/string to parse, or Oversized. */
 export function readBody(raw: unknown): Arrival['body'] {
+  if (raw instanceof Oversized) return { tooLarge: raw.bytes };
   if (typeof raw !== 'string' && !Buffer.isBuffer(raw)) return { json: raw };
   const bytes = typeof raw === 'string' ? Buffer.byteLength(raw) : raw.length;
   if (bytes > MAX_BODY_BYTES) return { tooLarge: bytes };
   try {
-    return { json: JSON.parse(raw.toString()) };
+    // Bytes that are not UTF-8 are refused, not turned into U+FFFD inside someone's login.
+    return { json: JSON.parse(typeof raw === 'string' ? raw : utf8.decode(raw)) };
   } catch {
     return { notJson: true };
   }
 }
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * What a delivery writes under, for `keyedBatches`: its delivery id, its scale team, and the
@@ -56,7 +68,9 @@ export function arrivalKeys(arrival: Arrival): string[] {
     team?: { users?: unknown } | null;
   } | null;
   if (!body || typeof body !== 'object') return keys;
-  if (body.id !== undefined && body.id !== null) keys.push(`scale_team:${String(body.id)}`);
+  // Only an id that can be one: String() of a deeply nested array overflows the stack.
+  if (typeof body.id === 'number' || typeof body.id === 'string')
+    keys.push(`scale_team:${String(body.id).slice(0, 40)}`);
   const login = (value: unknown) => {
     if (typeof value === 'string') keys.push(`login:${normaliseUsername(value)}`);
   };
@@ -215,6 +229,16 @@ async function isolate(trx: Tx, name: string, plan: ScaleTeamPlan): Promise<Rece
       await sql`rollback to savepoint ${sql.raw(name)}`.execute(trx);
       await sql`release savepoint ${sql.raw(name)}`.execute(trx);
       if (tries < 2 && raced(error)) continue;
+      // A person this event names cannot be matched (a login taken by an administrator, an e-mail
+      // that is another 42 person's): sending it again changes nothing, so it is refused, not failed.
+      if (error instanceof AppError && error.status < 500) {
+        return {
+          status: error.status,
+          outcome: 'rejected',
+          message: error.message,
+          ...(error.field && { field: error.field }),
+        };
+      }
       return failedReceipt(error);
     }
   }
@@ -253,12 +277,18 @@ export function failedReceipt(error: unknown): Receipt {
 /** The body parsed and checked, and the 42 API asked what it must be: all before any transaction. */
 async function prepare(settings: BatchSettings, arrival: Arrival): Promise<Prepared> {
   if ('tooLarge' in arrival.body) {
-    const size = `${Math.ceil(arrival.body.tooLarge / 1024)} kB`;
+    const bytes = arrival.body.tooLarge;
+    const size = bytes === null ? `over ${MAX_BODY_BYTES / 1024} kB` : `${Math.ceil(bytes / 1024)} kB`;
     const message = `The body is ${size}; at most ${MAX_BODY_BYTES / 1024} kB is read.`;
     return { refused: { status: 413, outcome: 'rejected', message } };
   }
   if (!('json' in arrival.body)) {
-    return { refused: { status: 400, outcome: 'rejected', message: 'The body is not valid JSON.' } };
+    return { refused: { status: 400, outcome: 'rejected', message: 'The body is not valid JSON (in UTF-8).' } };
+  }
+  const bad = findBadText(arrival.body.json);
+  if (bad) {
+    const message = bad.path ? `${bad.path}: ${bad.problem}.` : `The body ${bad.problem}.`;
+    return { refused: { status: 400, outcome: 'rejected', message, ...(bad.path && { field: bad.path }) } };
   }
   const parsed = (arrival.event === 'destroy' ? destroySchema : scaleTeamSchema).safeParse(arrival.body.json);
   if (!parsed.success) {

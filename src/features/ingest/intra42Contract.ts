@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RefusalReason } from '../../db/schema.js';
+import { textProblem } from '../../http/textGuard.js';
 import { constantTimeEqual } from '../../lib/ids.js';
 
 /**
@@ -41,6 +42,9 @@ const header = (value: unknown): string => {
 const quoted = (value: string) => JSON.stringify(value.slice(0, 40));
 
 const WRONG_SECRET = 'X-Secret: missing or wrong.';
+// A delivery id is stored and shown: NUL is refused by PostgreSQL (failing the batch it is in).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /**
  * The secret is checked before anything else, in constant time against every configured secret
@@ -79,17 +83,40 @@ export function checkHeaders(secrets: Map<string, string>, headers: Record<strin
     return { ok: false, status: 401, message: WRONG_SECRET, reason: 'secret', detail };
   }
   const deliveryId = header(headers['x-delivery']).trim();
-  if (!deliveryId || deliveryId.length > 200) {
+  const wrong = !deliveryId
+    ? 'is required'
+    : deliveryId.length > 200
+      ? `is ${deliveryId.length} characters long; 200 at most`
+      : CONTROL.test(deliveryId) || textProblem(deliveryId)
+        ? 'must be printable text (no control characters, no broken characters)'
+        : null;
+  if (wrong) {
     return {
       ok: false,
       status: 400,
       field: 'X-Delivery',
-      message: 'X-Delivery: a delivery id is required.',
+      message: `X-Delivery: a delivery id ${wrong}.`,
       reason: 'delivery_id',
-      detail: deliveryId ? `X-Delivery is ${deliveryId.length} characters long (200 at most).` : 'No X-Delivery sent.',
+      detail: deliveryId ? `X-Delivery ${wrong}.` : 'No X-Delivery sent.',
     };
   }
   return { ok: true, model: 'scale_team', event: event as ScaleTeamEvent, deliveryId };
+}
+
+/**
+ * Date.parse rolls impossible dates forward (2031-02-31 is 3 March, 24:00 the next day): the
+ * written day and time must be ones the calendar has.
+ */
+function realDate(iso: string): boolean {
+  const [, y, mo, d, h, mi] = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(iso) ?? [];
+  const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  return (
+    day.getUTCFullYear() === Number(y) &&
+    day.getUTCMonth() === Number(mo) - 1 &&
+    day.getUTCDate() === Number(d) &&
+    Number(h) < 24 &&
+    Number(mi) < 60
+  );
 }
 
 /** Both forms the intranet sends: "2020-07-15T21:00:00.000Z" and "2020-05-14 22:30:00 UTC". */
@@ -102,7 +129,7 @@ const beginAt = z.string().transform((value, ctx) => {
       ? text
       : null;
   const ms = iso ? Date.parse(iso) : Number.NaN;
-  if (Number.isNaN(ms)) {
+  if (Number.isNaN(ms) || !realDate(iso as string)) {
     ctx.addIssue({
       code: 'custom',
       message: 'must be a time such as 2020-07-15T21:00:00.000Z or 2020-05-14 22:30:00 UTC',

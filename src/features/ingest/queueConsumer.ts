@@ -291,15 +291,26 @@ function headersOf(message: ConsumeMessage): Record<string, unknown> {
   return headers;
 }
 
-/** The message's own headers (less its secret) and why it was refused. */
+/**
+ * The message's own headers (less its secret) and why it was refused. Only text, numbers and
+ * booleans are copied: a table or a typed value the sender made up may not encode again, and a
+ * publish that throws would fail the commit of every ack with it, each time the message came back.
+ * The names of the others are listed instead.
+ */
 function deadLetterHeaders(
   message: ConsumeMessage,
   why: { reason: string; status: number; field?: string | undefined },
 ): Record<string, unknown> {
   const headers: Record<string, unknown> = {};
+  const dropped: string[] = [];
   for (const [key, value] of Object.entries(message.properties.headers ?? {})) {
-    if (key.toLowerCase() !== 'x-secret') headers[key] = value;
+    if (key.toLowerCase() === 'x-secret') continue;
+    const plain =
+      typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+    if (plain) headers[key] = value;
+    else dropped.push(key);
   }
+  if (dropped.length) headers['x-convene-dropped-headers'] = dropped.join(',').slice(0, 1000);
   headers[REASON_HEADER] = why.reason.slice(0, 1000);
   headers['x-convene-status'] = why.status;
   if (why.field) headers['x-convene-field'] = why.field;

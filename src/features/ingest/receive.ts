@@ -4,7 +4,7 @@ import type { Db } from '../../db/database.js';
 import type { DeliveryChannel, DeliveryOutcome } from '../../db/schema.js';
 import { type Intra42Api, intra42Api } from '../../integrations/intra42.js';
 import { type Arrival, arrivalKeys, failedReceipt, ingestBatch, readBody } from './batch.js';
-import { checkHeaders, parseWebhookSecrets } from './intra42Contract.js';
+import { checkHeaders, type HeaderCheck, parseWebhookSecrets } from './intra42Contract.js';
 import { keyedBatches } from './keyedBatches.js';
 import { INTRA42_SOURCE } from './people.js';
 import { type RefusalLog, refusalLog } from './refusals.js';
@@ -32,6 +32,11 @@ export type Intra42Receiver = ((
   body: unknown,
   from?: string | null,
 ) => Promise<Receipt>) & {
+  /**
+   * The headers alone checked (and a refusal counted): for the webhook, before its body is read,
+   * so a request without the secret costs no parsing.
+   */
+  refuse(headers: Record<string, unknown>, from?: string | null): Receipt | null;
   /** Writes the refusals counted so far (on stopping). */
   flushRefusals(): Promise<void>;
 };
@@ -91,22 +96,29 @@ export function intra42Receiver(props: {
     },
   });
 
+  /** The answer to headers that are refused (counted for the admin), or null when they pass. */
+  const refuse = (headers: Record<string, unknown>, from?: string | null): Receipt | null => {
+    const checked = checkHeaders(secrets, headers);
+    return checked.ok ? null : refusal(checked, from);
+  };
+  const refusal = (checked: HeaderCheck & { ok: false }, from?: string | null): Receipt => {
+    const { reason, status, detail } = checked;
+    refusals.note({ source: INTRA42_SOURCE, channel, reason, status, detail, from });
+    return {
+      status: checked.status,
+      outcome: checked.status === 401 ? 'unauthenticated' : 'rejected',
+      message: checked.message,
+      ...(checked.field && { field: checked.field }),
+    };
+  };
+
   const receive = async (headers: Record<string, unknown>, raw: unknown, from?: string | null): Promise<Receipt> => {
     const checked = checkHeaders(secrets, headers);
-    if (!checked.ok) {
-      const { reason, status, detail } = checked;
-      refusals.note({ source: INTRA42_SOURCE, channel, reason, status, detail, from });
-      return {
-        status: checked.status,
-        outcome: checked.status === 401 ? 'unauthenticated' : 'rejected',
-        message: checked.message,
-        ...(checked.field && { field: checked.field }),
-      };
-    }
+    if (!checked.ok) return refusal(checked, from);
     const arrival: Arrival = { event: checked.event, deliveryId: checked.deliveryId, body: readBody(raw) };
     return new Promise<Receipt>((answer) => {
       enqueue({ arrival, keys: arrivalKeys(arrival), answer });
     });
   };
-  return Object.assign(receive, { flushRefusals: () => refusals.flush() });
+  return Object.assign(receive, { refuse, flushRefusals: () => refusals.flush() });
 }

@@ -1,10 +1,11 @@
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { AppContext } from '../../http/context.js';
-import { MAX_BODY_BYTES } from './batch.js';
-import { intra42Receiver } from './receive.js';
+import { MAX_BODY_BYTES, Oversized } from './batch.js';
+import { intra42Receiver, type Receipt } from './receive.js';
 
 const ERROR_CODES: Record<number, string> = {
   401: 'unauthorized',
+  409: 'conflict',
   413: 'payload_too_large',
   422: 'unprocessable',
   502: 'bad_gateway',
@@ -28,8 +29,7 @@ export function intra42WebhookRoutes(ctx: AppContext): FastifyPluginAsync {
     app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_r, body, done) =>
       done(null, body),
     );
-    app.post('/webhooks/42', { schema: { hide: true } }, async (request, reply) => {
-      const receipt = await receive(request.headers, request.body ?? '', request.ip);
+    const answer = (reply: FastifyReply, receipt: Receipt) => {
       const ok = receipt.status < 300;
       if (!ok && receipt.outcome === 'failed') reply.header('retry-after', '60');
       return reply.code(receipt.status).send(
@@ -43,6 +43,32 @@ export function intra42WebhookRoutes(ctx: AppContext): FastifyPluginAsync {
               },
             },
       );
+    };
+    app.route({
+      method: 'POST',
+      url: '/webhooks/42',
+      schema: { hide: true },
+      // The secret (then model, event, delivery id) before the body is read: a request without
+      // it is answered 401 whatever its body, and costs no parsing.
+      onRequest: async (request, reply) => {
+        const refused = receive.refuse(request.headers, request.ip);
+        if (refused) return answer(reply, refused);
+      },
+      handler: async (request, reply) => answer(reply, await receive(request.headers, request.body ?? '', request.ip)),
+      // Too large for the parser: recorded and answered like any refused delivery, not Fastify's 413.
+      errorHandler: async (error, request, reply) => {
+        if ((error as { code?: string }).code !== 'FST_ERR_CTP_BODY_TOO_LARGE') throw error;
+        const said = Number(request.headers['content-length']);
+        const body = new Oversized(Number.isSafeInteger(said) && said > 0 ? said : null);
+        return answer(reply, await receive(request.headers, body, request.ip));
+      },
     });
+    // A probe of the address learns it takes POST only, not a page of the web app.
+    app.get('/webhooks/42', { schema: { hide: true } }, async (_request, reply) =>
+      reply
+        .code(405)
+        .header('allow', 'POST')
+        .send({ error: { code: 'method_not_allowed', message: 'POST scale_team events here (docs/sources.md).' } }),
+    );
   };
 }
