@@ -212,8 +212,20 @@ export const configSchema = z
         webhooks: z
           .string()
           .default('')
-          .refine((v) => v.split(',').every((pair) => !pair.trim() || /^[\w]+\.[\w]+:.+$/.test(pair.trim())), {
-            message: 'must be a comma-separated list of model.event:secret',
+          .superRefine((value, ctx) => {
+            // A mistyped model.event would make every delivery of that event a 401, silently.
+            for (const pair of value.split(',')) {
+              if (!pair.trim()) continue;
+              const [, key] = /^\s*([^:]*):(.+)$/.exec(pair) ?? [];
+              if (key === undefined) {
+                ctx.addIssue({ code: 'custom', message: `"${pair.trim().slice(0, 40)}" is not model.event:secret` });
+              } else if (!/^scale_team\.(create|update|destroy)$/.test(key.trim())) {
+                ctx.addIssue({
+                  code: 'custom',
+                  message: `"${key.trim().slice(0, 40)}" is not scale_team.create, scale_team.update or scale_team.destroy (pairs are separated by commas: a secret cannot hold one)`,
+                });
+              }
+            }
           }),
         apiUrl: serviceUrl(HTTP_URL).default('https://api.intra.42.fr/'),
         appId: z.string().min(1).optional(),

@@ -45,6 +45,9 @@ test('a bad value stops start-up with a message naming the key', () => {
     [{ CONVENE_DEFAULT_TIMEZONE: 'Moon/Base' }, null, /defaultTimezone/],
     [{ CONVENE_PASSWORD_HASH_COST: '9' }, null, /auth\.passwordHashCost \(CONVENE_PASSWORD_HASH_COST\)/],
     [{ CONVENE_PASSWORD_HASH_COST: 'cheap' }, null, /auth\.passwordHashCost/],
+    [{ CONVENE_INTRA42_WEBHOOKS: 'scale_team.crate:s1' }, null, /intra42\.webhooks .*"scale_team\.crate" is not/],
+    [{ CONVENE_INTRA42_WEBHOOKS: 'scale_team.create:s1,scale_teams.update:s2' }, null, /"scale_teams\.update"/],
+    [{ CONVENE_INTRA42_WEBHOOKS: 'scale_team.create:a,b' }, null, /"b" is not model\.event:secret/],
   ];
   for (const [env, file, pattern] of cases) {
     const dir = emptyDir();

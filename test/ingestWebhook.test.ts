@@ -134,6 +134,7 @@ forEachEngine(
       );
       assert.equal(again.status, 200);
       assert.equal(again.body.status, 'duplicate');
+      assert.equal(again.body.meetingId, meeting.id, 'the answer names the meeting the first copy made');
       assert.equal((await meetingOf(get, 2))?.starts_at, meeting.starts_at);
       assert.equal((await notificationRows(db, { meetingId: meeting.id })).length, queued);
       const recorded = await db
@@ -235,6 +236,10 @@ forEachEngine(
       assert.equal(feb31.json().error.field, 'begin_at');
       const midnight = await inject({}, JSON.stringify(scaleTeam(43, { begin_at: '2031-01-01 24:00:00 UTC' })));
       assert.equal(midnight.json().error.field, 'begin_at');
+      // A change time years ahead would freeze the evaluation: every later update "stale".
+      const ahead = await inject({}, JSON.stringify(scaleTeam(43, { updated_at: '9999-12-31T23:59:59Z' })));
+      assert.equal(ahead.statusCode, 400);
+      assert.equal(ahead.json().error.field, 'updated_at');
       // A delivery id with a control character or too long: 400 saying which.
       const control = await inject({ 'x-delivery': 'a\u0001b' }, JSON.stringify(scaleTeam(44)));
       assert.equal(control.statusCode, 400);

@@ -72,9 +72,11 @@ export class AmqpLink {
   }
 
   private async connect(): Promise<void> {
-    const connection = await amqp.connect(this.options.url, {
-      clientProperties: { connection_name: this.options.name },
-    });
+    const connection = await amqp
+      .connect(this.options.url, { clientProperties: { connection_name: this.options.name } })
+      .catch((error: unknown) => {
+        throw explainConnectFailure(error, this.options.url);
+      });
     let gone = false;
     const lost = (error?: unknown) => {
       if (gone) return;
@@ -130,4 +132,27 @@ export class AmqpLink {
     this.connection = undefined;
     await connection?.close().catch(() => undefined);
   }
+}
+
+/**
+ * What an operator can act on, instead of amqplib's own words ("Handshake terminated by server:
+ * 403 (ACCESS-REFUSED)…"): which broker, and what to check. The URL is shown without its password.
+ */
+export function explainConnectFailure(error: unknown, url: string): Error {
+  const text = String((error as Error)?.message ?? error);
+  let where = 'the broker';
+  try {
+    const parsed = new URL(url);
+    where = `${parsed.hostname}:${parsed.port || (parsed.protocol === 'amqps:' ? 5671 : 5672)}`;
+  } catch {
+    // an unreadable URL keeps the generic name
+  }
+  const hint = /ACCESS.REFUSED|\b403\b/i.test(text)
+    ? `the broker at ${where} refused the user name or password in the AMQP URL`
+    : /ECONNREFUSED/.test(text)
+      ? `nothing answers at ${where}: is RabbitMQ running, and is the AMQP URL's host and port right?`
+      : /NOT.ALLOWED|\b530\b/i.test(text)
+        ? `the broker at ${where} does not let this user into the URL's virtual host`
+        : `could not connect to ${where}`;
+  return new Error(`AMQP: ${hint} (${text.slice(0, 200)})`, { cause: error });
 }

@@ -80,7 +80,10 @@ export function intra42Api(props: {
       try {
         response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeout) });
       } catch (error) {
-        throw new Intra42Failure(`The 42 API could not be reached: ${(error as Error).message}`);
+        // fetch says only "fetch failed": the cause (ECONNREFUSED, a timeout, a bad certificate) is what helps.
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        const why = cause?.code ?? cause?.message ?? (error as Error).message;
+        throw new Intra42Failure(`The 42 API could not be reached at ${new URL(url).origin}: ${why}.`);
       }
       if (response.status === 429 && attempt < MAX_ATTEMPTS) {
         const seconds = Number(response.headers.get('retry-after'));

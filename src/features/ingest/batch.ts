@@ -160,6 +160,7 @@ export async function ingestBatch(settings: BatchSettings, arrivals: readonly Ar
       status: 200,
       outcome: 'duplicate',
       message: `Delivery ${arrival.deliveryId} was already received (${earlier?.outcome ?? 'processing'}); nothing changed.`,
+      meetingId: before?.meetingId ?? (claim && !claim.claimed ? claim.meetingId : null),
       deliveryRowId: claim?.id ?? null,
       ...(earlier && { earlier }),
     };

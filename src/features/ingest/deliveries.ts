@@ -13,6 +13,8 @@ export type Claim =
       error: string | null;
       statusCode: number | null;
       deadLettered: boolean;
+      /** The meeting it made or changed, so a duplicate's answer names it too. */
+      meetingId: string | null;
     };
 
 export interface ClaimOptions {
@@ -58,7 +60,7 @@ async function takeAgain(
   if (retaken) return { claimed: true, id: retaken.id };
   const row = await db
     .selectFrom('deliveries')
-    .select(['id', 'outcome', 'error', 'status_code', 'dead_lettered_at'])
+    .select(['id', 'outcome', 'error', 'status_code', 'dead_lettered_at', 'meeting_id'])
     .where('source', '=', source)
     .where('delivery_id', '=', deliveryId)
     .executeTakeFirst();
@@ -69,6 +71,7 @@ async function takeAgain(
     error: row?.error ?? null,
     statusCode: row?.status_code ?? null,
     deadLettered: Boolean(row?.dead_lettered_at),
+    meetingId: row?.meeting_id ?? null,
   };
 }
 

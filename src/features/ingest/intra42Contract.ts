@@ -145,7 +145,10 @@ const login = z.string().trim().min(1).max(100);
 export const scaleTeamSchema = z.object({
   id: z.number().int().positive(),
   begin_at: beginAt.nullish(),
-  updated_at: beginAt.nullish(),
+  // The newest change wins: one dated years ahead would make every real update after it "stale".
+  updated_at: beginAt
+    .refine((at) => Date.parse(at) <= Date.now() + 86_400_000, 'must not be more than a day in the future')
+    .nullish(),
   user: z.object({ login: login.nullish() }).nullish(),
   team: z
     .object({

@@ -176,6 +176,13 @@ export function intra42QueueConsumer(options: QueueConsumerOptions): Service & {
     why: { reason: string; status: number; field?: string | undefined },
   ): Promise<void> {
     const committed = await settle(from, message, { kind: 'dead-letter', ...why });
+    if (committed) {
+      const delivery = message.properties.headers?.['X-Delivery'] ?? message.properties.messageId;
+      log.info(
+        { delivery: typeof delivery === 'string' ? delivery.slice(0, 200) : undefined, status: why.status },
+        `queue message refused and dead-lettered: ${why.reason.slice(0, 200)}`,
+      );
+    }
     if (committed && rowId) {
       await markDeadLettered(db, [rowId], new Date().toISOString()).catch((error: unknown) =>
         log.warn({ err: error }, 'could not note a dead-lettered queue message'),
