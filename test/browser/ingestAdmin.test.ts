@@ -12,6 +12,8 @@ const env = browserAppForFile({ 'intra42.webhooks': 'scale_team.create:browser-c
 const claimOne = async (db: LiveApp['ctx']['database']['db'], id: string, options?: ClaimOptions) =>
   (await claimDeliveries(db, 'intra42', [id], options)).get(id) ?? { claimed: false as const };
 
+let evaluationId = '';
+
 env.before(async () => {
   const db = env.live.ctx.database.db;
   // Refused before they were read: a wrong secret over real HTTP, and a queue message with no delivery id.
@@ -24,6 +26,24 @@ env.before(async () => {
     assert.equal(refused.status, 401);
   }
   await env.live.ctx.inboundRefusals.flush();
+  const created = await fetch(`${env.live.url}/webhooks/42`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-model': 'scale_team',
+      'x-event': 'create',
+      'x-secret': 'browser-create-secret',
+      'x-delivery': 'browser-create-1',
+    },
+    body: JSON.stringify({
+      id: 4343,
+      begin_at: new Date(Date.now() + 86_400_000).toISOString(),
+      user: { login: 'evalbrowser' },
+      team: { id: 43430, name: 'push_swap', users: [{ login: 'studbrowser' }] },
+    }),
+  });
+  assert.equal(created.status, 200);
+  evaluationId = ((await created.json()) as { meetingId: string }).meetingId;
   const queue = refusalLog({ db });
   queue.note({
     source: 'intra42',
@@ -88,6 +108,15 @@ for (const width of [1280, 390]) {
       // The filtered list replaces the whole table: wait for it rather than reading it mid-render.
       await page.getByText('delivery-bad-2').waitFor();
       assert.equal(await page.getByText('delivery-bad-2').count(), 1);
+
+      // A 42 evaluation's page says where it came from, and that changes there replace edits here.
+      await page.goto(`${env.live.url}/meetings/${evaluationId}`);
+      await page.getByRole('heading', { name: 'Evaluation: push_swap' }).waitFor();
+      const lede = (await page.locator('.page-lede').textContent()) ?? '';
+      assert.match(lede, /^From 42 evaluations\. The system it came from keeps it up to date/);
+      assert.doesNotMatch(lede, /A match in/);
+      await page.screenshot({ path: shot(`ingest-evaluation-${width}`), fullPage: true });
+      await assertFits(page, 'a 42 evaluation');
 
       await page.goto(`${env.live.url}/admin/api-tokens`);
       await page.getByLabel('Name').fill(`HR tool ${width}`);

@@ -35,6 +35,9 @@ function useNow(): number {
 }
 
 /** One meeting: who, when (in my timezone), the video room, the calendar, and what I can change. */
+/** Meetings another system sends (the 42 intranet, an API caller), not made here. */
+const fromOutside = (source: string) => !['round', 'manual', 'unconference'].includes(source);
+
 export function MeetingPage() {
   const { id = '' } = useParams();
   const me = useCurrentPerson();
@@ -77,12 +80,16 @@ function MeetingView({
           <MeetingStatusBadge status={meeting.status} timed={Boolean(meeting.startsAt)} />
         </div>
         <p className="page-lede">
-          {meeting.groupName ? (
+          {meeting.groupId && meeting.groupName ? (
             <>
-              A match in{' '}
-              {meeting.groupId ? <Link to={`/mixers/groups/${meeting.groupId}`}>{meeting.groupName}</Link> : null}.{' '}
+              A match in <Link to={`/mixers/groups/${meeting.groupId}`}>{meeting.groupName}</Link>.{' '}
             </>
+          ) : meeting.groupName ? (
+            <>From {meeting.groupName}. </>
           ) : null}
+          {fromOutside(meeting.source)
+            ? 'The system it came from keeps it up to date: a change made here is replaced by its next update. '
+            : null}
           {meeting.access === 'assistant'
             ? 'You see this meeting as the assistant of someone in it.'
             : meeting.access === 'admin'
