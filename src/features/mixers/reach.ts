@@ -43,7 +43,7 @@ export interface GroupReach {
 }
 
 function reasonFor(person: { email: string | null }, channelsOn: NotificationChannel[]): string {
-  if (!channelsOn.length) return 'No channel that reaches people is turned on.';
+  if (!channelsOn.length) return 'No channel that reaches people is turned on (Admin → Channels).';
   const needing = channelsOn.filter((c) => CHANNEL_SPECS[c].needsEmail);
   if (!person.email && needing.length === channelsOn.length)
     return 'Has no e-mail address, and every channel that is on needs one.';

@@ -86,7 +86,7 @@ export async function listUnreachable(db: Executor): Promise<Reachability> {
         : `${label} could not deliver: ${outcome.error} ${on}`;
     };
     const failing = new Set<NotificationChannel>();
-    if (!channels.length) reasons.push('No channel that reaches people is turned on.');
+    if (!channels.length) reasons.push('No channel that reaches people is turned on (Admin → Channels).');
     else if (!usable.length) {
       const names = channels.map((c) => CHANNEL_SPECS[c].label).join(', ');
       reasons.push(`Has no e-mail address, and every channel that is on (${names}) needs one.`);
