@@ -96,7 +96,7 @@ for (const width of [1280, 390]) {
           .getByText('Last: X-Secret matches no configured secret; X-Model "scale_team", X-Event "create".')
           .isVisible(),
       );
-      const queued = refusals.getByRole('listitem').filter({ hasText: 'Missing or too long X-Delivery' });
+      const queued = refusals.getByRole('listitem').filter({ hasText: 'Missing or bad X-Delivery' });
       assert.ok(await queued.getByText(/queue message · status 400/).isVisible());
       assert.ok(await queued.getByText(/X-Delivery header or a message id/).isVisible());
       // A message from the queue says so, and was put in the dead-letter queue.

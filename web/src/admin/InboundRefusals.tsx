@@ -12,18 +12,24 @@ const REASONS: Record<RefusalReason, { title: string; fix: (channel: InboundRefu
   },
   model: {
     title: 'Unknown X-Model',
-    fix: () => 'Convene takes scale_team only: subscribe this hook to scale_team events and nothing else.',
+    fix: (channel) =>
+      channel === 'queue'
+        ? 'Convene takes scale_team only: publish only scale_team messages to this queue.'
+        : 'Convene takes scale_team only: subscribe this hook to scale_team events and nothing else.',
   },
   event: {
     title: 'Unknown X-Event',
-    fix: () => 'Convene takes scale_team create, update and destroy: remove any other event from this hook.',
-  },
-  delivery_id: {
-    title: 'Missing or too long X-Delivery',
     fix: (channel) =>
       channel === 'queue'
-        ? 'Each message needs an X-Delivery header or a message id (200 characters at most), so a copy is recognised.'
-        : 'Each webhook needs an X-Delivery header (200 characters at most), so a redelivery is recognised.',
+        ? 'Convene takes scale_team create, update and destroy: publish no other event to this queue.'
+        : 'Convene takes scale_team create, update and destroy: remove any other event from this hook.',
+  },
+  delivery_id: {
+    title: 'Missing or bad X-Delivery',
+    fix: (channel) =>
+      channel === 'queue'
+        ? 'Each message needs an X-Delivery header or a message id (200 printable characters at most), so a copy is recognised.'
+        : 'Each webhook needs an X-Delivery header (200 printable characters at most), so a redelivery is recognised.',
   },
 };
 
@@ -43,23 +49,29 @@ export function InboundRefusals() {
       <p className="card-note">
         These never became deliveries: their headers were refused, so the list below does not show them.
       </p>
-      <ul className="unreachable-list">
-        {data.refusals.map((r) => (
-          <li key={`${r.source}-${r.channel}-${r.reason}`} className="unreachable is-warning refusal">
-            <span className="unreachable-name">{REASONS[r.reason].title}</span>{' '}
-            <span className="badge badge-warn">
-              {r.count.toLocaleString()} {r.count === 1 ? 'time' : 'times'}
-            </span>
-            <span className="cell-sub">
-              {r.source} · {r.channel === 'queue' ? 'queue message' : 'webhook'} ·{' '}
-              {r.channel === 'queue' ? 'status' : 'HTTP'} {r.lastStatus} · last {atSecond(r.lastAt)}
-              {r.lastFrom ? ` from ${r.lastFrom}` : ''}
-            </span>
-            <p className="refusal-fix">{REASONS[r.reason].fix(r.channel)}</p>
-            {r.lastDetail ? <p className="refusal-detail">Last: {r.lastDetail}</p> : null}
-          </li>
-        ))}
-      </ul>
+      {/* Many kinds at once fill a phone's screen before the deliveries: folded, counted. */}
+      <details className="refusals-fold" open={data.refusals.length <= 3}>
+        <summary>
+          {data.refusals.length} kinds, {data.refusals.reduce((n, r) => n + r.count, 0).toLocaleString()} requests
+        </summary>
+        <ul className="unreachable-list">
+          {data.refusals.map((r) => (
+            <li key={`${r.source}-${r.channel}-${r.reason}`} className="unreachable is-warning refusal">
+              <span className="unreachable-name">{REASONS[r.reason].title}</span>{' '}
+              <span className="badge badge-warn">
+                {r.count.toLocaleString()} {r.count === 1 ? 'time' : 'times'}
+              </span>
+              <span className="cell-sub">
+                {r.source} · {r.channel === 'queue' ? 'queue message' : 'webhook'} ·{' '}
+                {r.channel === 'queue' ? 'status' : 'HTTP'} {r.lastStatus} · last {atSecond(r.lastAt)}
+                {r.lastFrom ? ` from ${r.lastFrom}` : ''}
+              </span>
+              <p className="refusal-fix">{REASONS[r.reason].fix(r.channel)}</p>
+              {r.lastDetail ? <p className="refusal-detail">Last: {r.lastDetail}</p> : null}
+            </li>
+          ))}
+        </ul>
+      </details>
     </section>
   );
 }
