@@ -270,6 +270,26 @@ forEachEngine(
       assert.deepEqual(row, { outcome: 'rejected', status_code: 409 });
     });
 
+    test('an update older than the destroy, arriving after it, does not bring the evaluation back', async () => {
+      await send(get, 'create', scaleTeam(47, { updated_at: '2026-01-01T10:00:00Z' }));
+      const made = await meetingOf(get, 47);
+      const destroyed = await send(get, 'destroy', { id: 47, updated_at: '2026-01-01T12:00:00Z' });
+      assert.equal(destroyed.status, 200, JSON.stringify(destroyed.body));
+      const late = await send(
+        get,
+        'update',
+        scaleTeam(47, { updated_at: '2026-01-01T11:00:00Z', begin_at: inHours(8) }),
+      );
+      assert.equal(late.status, 200);
+      assert.equal(late.body.status, 'ignored', JSON.stringify(late.body));
+      const after = await meetingOf(get, 47);
+      assert.deepEqual([after?.id, after?.status], [made?.id, 'cancelled'], 'no new meeting under the key');
+      // Booked again later than the destroy: a new meeting, as before.
+      const again = await send(get, 'update', scaleTeam(47, { updated_at: '2026-01-01T13:00:00Z' }));
+      assert.equal(again.body.status, 'ok');
+      assert.notEqual((await meetingOf(get, 47))?.id, made?.id);
+    });
+
     test('both begin_at forms; a past evaluation is stored but nobody is told', async () => {
       const db = get().ctx.database.db;
       const future = new Date(Date.now() + 86_400_000);

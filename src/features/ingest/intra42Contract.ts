@@ -141,14 +141,16 @@ const beginAt = z.string().transform((value, ctx) => {
 
 const login = z.string().trim().min(1).max(100);
 
+// The newest change wins: one dated years ahead would make every real update after it "stale".
+const changedAt = beginAt
+  .refine((at) => Date.parse(at) <= Date.now() + 86_400_000, 'must not be more than a day in the future')
+  .nullish();
+
 /** The parts of a scale_team that Convene uses; anything else the intranet sends is ignored. */
 export const scaleTeamSchema = z.object({
   id: z.number().int().positive(),
   begin_at: beginAt.nullish(),
-  // The newest change wins: one dated years ahead would make every real update after it "stale".
-  updated_at: beginAt
-    .refine((at) => Date.parse(at) <= Date.now() + 86_400_000, 'must not be more than a day in the future')
-    .nullish(),
+  updated_at: changedAt,
   user: z.object({ login: login.nullish() }).nullish(),
   team: z
     .object({
@@ -161,5 +163,5 @@ export const scaleTeamSchema = z.object({
 });
 export type ScaleTeam = z.infer<typeof scaleTeamSchema>;
 
-/** A destroy needs only the id. */
-export const destroySchema = z.object({ id: z.number().int().positive() });
+/** A destroy needs only the id; its updated_at, when sent, makes an older update arriving later stale. */
+export const destroySchema = z.object({ id: z.number().int().positive(), updated_at: changedAt });

@@ -38,7 +38,7 @@ const rejected = (status: number, field: string, message: string): IngestResult 
 
 /** What one scale_team event will change, worked out before any transaction (42 API calls included). */
 export type ScaleTeamPlan =
-  | { kind: 'destroy'; externalId: string }
+  | { kind: 'destroy'; externalId: string; updatedAt: string | null }
   | { kind: 'upsert'; meeting: Omit<ExternalMeeting, 'participantIds'>; people: NamedIdentity[] };
 
 /**
@@ -56,7 +56,7 @@ export async function planScaleTeam(props: {
 }): Promise<ScaleTeamPlan | IngestResult> {
   const { body } = props;
   const externalId = String(body.id);
-  if (props.event === 'destroy') return { kind: 'destroy', externalId };
+  if (props.event === 'destroy') return { kind: 'destroy', externalId, updatedAt: body.updated_at ?? null };
 
   const evaluator = body.user?.login;
   if (!evaluator) {
@@ -121,7 +121,7 @@ export async function applyScaleTeam(
 ): Promise<IngestResult> {
   if (plan.kind === 'destroy') {
     const { externalId } = plan;
-    const result = await cancelByExternalIdIn(trx, { source: INTRA42_SOURCE, externalId });
+    const result = await cancelByExternalIdIn(trx, { source: INTRA42_SOURCE, externalId, updatedAt: plan.updatedAt });
     if (!result.meetingId)
       return { outcome: 'ignored', status: 200, message: `No meeting for scale team ${externalId}.` };
     return {

@@ -333,7 +333,13 @@ export interface CancelOutcome {
 /** `cancelByExternalId` in the caller's transaction. */
 export async function cancelByExternalIdIn(
   trx: Executor,
-  props: { source: string; externalId: string; actorId?: string | null },
+  props: {
+    source: string;
+    externalId: string;
+    actorId?: string | null;
+    /** The source's own time of the cancellation: an update older than it, arriving late, is stale. */
+    updatedAt?: string | null;
+  },
 ): Promise<CancelOutcome> {
   const find = () =>
     trx
@@ -344,6 +350,15 @@ export async function cancelByExternalIdIn(
       .executeTakeFirst();
   const found = await find();
   if (!found) return { meetingId: null, cancelled: false };
+  if (props.updatedAt) {
+    const at = props.updatedAt;
+    await trx
+      .updateTable('meetings')
+      .set({ external_updated_at: at })
+      .where('id', '=', found.id)
+      .where((eb) => eb.or([eb('external_updated_at', 'is', null), eb('external_updated_at', '<', at)]))
+      .execute();
+  }
   if (found.status === 'cancelled' || found.status === 'done') {
     return { meetingId: found.id, cancelled: false, already: found.status };
   }
