@@ -86,3 +86,33 @@ forEachEngine('meetings API with API tokens', (get) => {
     assert.ok(doc.paths['/api/v1/meetings/by-source/{source}/{externalId}'].delete);
   });
 });
+
+/** A meetings:write token, made by the admin as an operator would. */
+async function makeToken(get: () => TestApp, name = 'HR tool'): Promise<{ token: string; id: string }> {
+  const admin = await adminClient(get().app);
+  const made = await admin.post('/api/v1/admin/api-tokens', { name, scopes: ['meetings:write'] });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  return { token: made.body.token as string, id: made.body.apiToken.id as string };
+}
+
+forEachEngine('meetings API boundaries', (get) => {
+  const url = (externalId: string) => `/api/v1/meetings/by-source/hr-tool/${externalId}`;
+
+  test('without an Authorization header the body is never read: 401, not a parse or validation error', async () => {
+    for (const payload of ['{"title": [[[', '{"title": "\\u0000"}', '{}']) {
+      const response = await get().app.inject({
+        method: 'PUT',
+        url: url('anonymous'),
+        headers: { 'content-type': 'application/json' },
+        payload,
+      });
+      assert.equal(response.statusCode, 401, `${payload}: ${response.body}`);
+    }
+    const deleted = await get().app.inject({
+      method: 'DELETE',
+      url: url('anonymous'),
+      headers: { 'content-type': 'application/json', 'content-length': '0' },
+    });
+    assert.equal(deleted.statusCode, 401, deleted.body);
+  });
+});

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/database.js';
@@ -80,6 +81,15 @@ async function resolveParticipants(db: Db, names: string[]): Promise<{ ids: stri
 }
 
 /**
+ * Refuses a caller who may not write meetings before the body is read: an anonymous request must
+ * not get its body parsed and validated (a large or deeply nested one costs the event loop) only to
+ * be told 401. The handler asks again for the actor; that is a lookup on the request, no I/O.
+ */
+async function callerFirst(request: FastifyRequest): Promise<void> {
+  requireScope(request, 'meetings:write');
+}
+
+/**
  * The meetings API for any outside source, authenticated by an API token with meetings:write (or
  * a signed-in admin): create-or-update and cancel by (source, external id).
  */
@@ -98,6 +108,7 @@ export function meetingsBySourceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           body,
           response: { 200: upserted, 422: errorBody, ...commonErrors },
         },
+        onRequest: callerFirst,
       },
       async (request, reply) => {
         const { actorId } = requireScope(request, 'meetings:write');
@@ -149,6 +160,7 @@ export function meetingsBySourceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           params,
           response: { 200: z.object({ meetingId: z.string().nullable(), cancelled: z.boolean() }), ...commonErrors },
         },
+        onRequest: callerFirst,
       },
       async (request) => {
         const { actorId } = requireScope(request, 'meetings:write');
