@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { KyselyPlugin } from 'kysely';
+import { resolveParticipants } from '../src/features/ingest/meetingsBySource.js';
 import { insertPerson } from './helpers/people.js';
 import { adminClient, type TestApp } from './helpers/server.js';
 import { forEachEngine } from './helpers/suite.js';
@@ -22,7 +24,7 @@ forEachEngine('meetings API with API tokens', (get) => {
     const db = get().ctx.database.db;
     const admin = await adminClient(get().app);
     const ann = await insertPerson(db, { username: 'api-ann' });
-    const ben = await insertPerson(db, { username: 'api-ben', email: 'Ben@Example.org' });
+    const ben = await insertPerson(db, { username: 'api-ben', email: 'ben@example.org' });
 
     const bad = await admin.post('/api/v1/admin/api-tokens', { name: 'HR', scopes: ['everything'] });
     assert.equal(bad.status, 400);
@@ -35,7 +37,7 @@ forEachEngine('meetings API with API tokens', (get) => {
     assert.ok(!JSON.stringify(await admin.get('/api/v1/admin/api-tokens')).includes(token), 'never listed again');
 
     const url = '/api/v1/meetings/by-source/hr-tool/onboarding-1';
-    const meeting = { title: 'Onboarding', startsAt: inHours(5), participants: ['api-ann', 'ben@example.org'] };
+    const meeting = { title: 'Onboarding', startsAt: inHours(5), participants: ['api-ann', 'Ben@Example.org'] };
     assert.equal((await call(get, 'PUT', url, null, meeting)).status, 401);
     assert.equal((await call(get, 'PUT', url, 'cvn_not-a-token', meeting)).status, 401);
     const created = await call(get, 'PUT', url, token, meeting);
@@ -114,5 +116,33 @@ forEachEngine('meetings API boundaries', (get) => {
       headers: { 'content-type': 'application/json', 'content-length': '0' },
     });
     assert.equal(deleted.statusCode, 401, deleted.body);
+  });
+});
+
+forEachEngine('meetings API participants', (get) => {
+  test('participants are found in one statement per kind, in the stored form; disabled and unknown ones are listed back', async () => {
+    const db = get().ctx.database.db;
+    const ada = await insertPerson(db, { username: 'p-ada', email: 'ada@example.org' });
+    const bob = await insertPerson(db, { username: 'p-bob' });
+    await insertPerson(db, { username: 'p-gone', enabled: false });
+    let statements = 0;
+    const counting: KyselyPlugin = {
+      transformQuery: (args) => {
+        statements++;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    };
+    const nobody = Array.from({ length: 100 }, (_, i) => `nobody${i}@example.org`);
+    const found = await resolveParticipants(db.withPlugin(counting), [
+      ' Ada@Example.ORG ',
+      'P-Bob',
+      'p-gone',
+      'p-gone@example.org',
+      ...nobody,
+    ]);
+    assert.deepEqual(found.ids, [ada, bob]);
+    assert.deepEqual(found.unknown, ['p-gone', 'p-gone@example.org', ...nobody]);
+    assert.ok(statements <= 2, `${statements} statements for 104 names`);
   });
 });

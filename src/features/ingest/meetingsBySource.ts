@@ -7,6 +7,9 @@ import { commonErrors, errorBody } from '../../http/errorShape.js';
 import { requireScope } from '../auth/apiTokens.js';
 import { cancelByExternalId, upsertExternalMeeting } from '../meetings/external.js';
 import { sourceOrigin } from '../meetings/settings.js';
+import { normaliseEmail, normaliseUsername } from '../people/email.js';
+import type { PersonRow } from '../people/presenters.js';
+import { findPeopleBy } from '../people/queries.js';
 
 const tags = ['meetings'];
 /** Sources Convene itself makes meetings for; an API caller may not write under their names. */
@@ -56,25 +59,25 @@ const upserted = z.object({
   outcome: z.enum(['created', 'updated', 'unchanged', 'stale']),
 });
 
-/** People named by e-mail (with an @) or username; the ones nobody is are listed back. */
-async function resolveParticipants(db: Db, names: string[]): Promise<{ ids: string[]; unknown: string[] }> {
+/**
+ * People named by e-mail (with an @) or username; the ones nobody is, or only a disabled person is,
+ * are listed back. Looked up in one statement per kind (in chunks), compared in the stored
+ * normalised form so the unique indexes answer: a per-name `lower(email)` scan stalled the event
+ * loop on SQLite with a large directory.
+ */
+export async function resolveParticipants(db: Db, names: string[]): Promise<{ ids: string[]; unknown: string[] }> {
+  const unique = [...new Set(names)];
+  const byEmail = unique.filter((name) => name.includes('@'));
+  const byUsername = unique.filter((name) => !name.includes('@'));
+  const enabledIds = (people: PersonRow[], key: (p: PersonRow) => string | null) =>
+    new Map(people.filter((p) => p.enabled === 1).map((p) => [key(p), p.id]));
+  const emails = enabledIds(await findPeopleBy(db, 'email', byEmail), (p) => p.email);
+  const usernames = enabledIds(await findPeopleBy(db, 'username', byUsername), (p) => p.username);
   const ids: string[] = [];
   const unknown: string[] = [];
-  for (const name of new Set(names)) {
-    const row = name.includes('@')
-      ? await db
-          .selectFrom('people')
-          .select('id')
-          .where((eb) => eb(eb.fn('lower', ['email']), '=', name.toLowerCase()))
-          .where('enabled', '=', 1)
-          .executeTakeFirst()
-      : await db
-          .selectFrom('people')
-          .select('id')
-          .where('username', '=', name)
-          .where('enabled', '=', 1)
-          .executeTakeFirst();
-    if (row) ids.push(row.id);
+  for (const name of unique) {
+    const id = name.includes('@') ? emails.get(normaliseEmail(name)) : usernames.get(normaliseUsername(name));
+    if (id) ids.push(id);
     else unknown.push(name);
   }
   return { ids, unknown };
