@@ -117,6 +117,24 @@ forEachEngine('meetings API boundaries', (get) => {
     });
     assert.equal(deleted.statusCode, 401, deleted.body);
   });
+
+  test('an externalId in the form Convene gives cancelled meetings is refused, so it cannot block a key', async () => {
+    const { token } = await makeToken(get);
+    await insertPerson(get().ctx.database.db, { username: 'key-ann' });
+    const meeting = { title: 'Onboarding', startsAt: inHours(5), participants: ['key-ann'] };
+    const first = await call(get, 'PUT', url('k1'), token, meeting);
+    assert.equal(first.body.outcome, 'created');
+    assert.equal((await call(get, 'DELETE', url('k1'), token)).body.cancelled, true);
+    const taken = await call(get, 'PUT', url(`k1:cancelled:${first.body.meetingId}`), token, meeting);
+    assert.equal(taken.status, 400);
+    assert.equal(taken.body.error.field, 'externalId');
+    assert.match(taken.body.error.message, /:cancelled:/);
+    const again = await call(get, 'PUT', url('k1'), token, meeting);
+    assert.equal(again.status, 200, JSON.stringify(again.body));
+    assert.equal(again.body.outcome, 'created');
+    assert.equal((await call(get, 'DELETE', url('k1'), token)).body.cancelled, true);
+    assert.equal((await call(get, 'PUT', url('k1'), token, meeting)).status, 200, 'made anew once more');
+  });
 });
 
 forEachEngine('meetings API participants', (get) => {

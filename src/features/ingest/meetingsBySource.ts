@@ -14,13 +14,21 @@ import { findPeopleBy } from '../people/queries.js';
 const tags = ['meetings'];
 /** Sources Convene itself makes meetings for; an API caller may not write under their names. */
 const RESERVED = new Set(['round', 'manual', 'unconference', 'intra42']);
+/** What Convene puts in a cancelled meeting's external id (src/features/meetings/external.ts). */
+const CANCELLED_MARK = ':cancelled:';
 
 const params = z.object({
   source: z
     .string()
     .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'must be 1–40 lower-case letters, digits, - or _')
     .refine((s) => !RESERVED.has(s), 'is reserved for Convene'),
-  externalId: z.string().min(1).max(200),
+  externalId: z
+    .string()
+    .min(1)
+    .max(200)
+    // Convene renames a cancelled meeting's key to `<id>:cancelled:<meetingId>` to free <id>; a caller
+    // holding such a key would make that rename, and every later PUT of <id>, a unique violation.
+    .refine((id) => !id.includes(CANCELLED_MARK), `must not contain "${CANCELLED_MARK}" (Convene's own form)`),
 });
 
 const body = z
