@@ -135,6 +135,26 @@ forEachEngine('meetings API boundaries', (get) => {
     assert.equal((await call(get, 'DELETE', url('k1'), token)).body.cancelled, true);
     assert.equal((await call(get, 'PUT', url('k1'), token, meeting)).status, 200, 'made anew once more');
   });
+  test('every externalId the schema accepts reaches it (up to 200 characters, encoded or not); a longer one is refused by name', async () => {
+    const { token } = await makeToken(get, 'long ids');
+    await insertPerson(get().ctx.database.db, { username: 'long-ann' });
+    const meeting = { title: 'Long', startsAt: inHours(5), participants: ['long-ann'] };
+    for (const id of ['e'.repeat(101), 'e'.repeat(200), 'é'.repeat(200), '😀'.repeat(100)]) {
+      const made = await call(get, 'PUT', url(encodeURIComponent(id)), token, meeting);
+      assert.equal(made.status, 200, `${id.length}: ${JSON.stringify(made.body)}`);
+      const stored = await get()
+        .ctx.database.db.selectFrom('meetings')
+        .select('external_id')
+        .where('id', '=', made.body.meetingId)
+        .executeTakeFirstOrThrow();
+      assert.equal(stored.external_id, id);
+    }
+    for (const method of ['PUT', 'DELETE'] as const) {
+      const long = await call(get, method, url('e'.repeat(201)), token, method === 'PUT' ? meeting : undefined);
+      assert.equal(long.status, 400);
+      assert.equal(long.body.error.field, 'externalId', long.body.error.message);
+    }
+  });
 });
 
 forEachEngine('meetings API participants', (get) => {
