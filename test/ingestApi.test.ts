@@ -155,6 +155,29 @@ forEachEngine('meetings API boundaries', (get) => {
       assert.equal(long.body.error.field, 'externalId', long.body.error.message);
     }
   });
+  test('message templates are checked as the mixers check theirs: 400 naming the template', async () => {
+    const { token } = await makeToken(get, 'templates');
+    await insertPerson(get().ctx.database.db, { username: 'tpl-ann' });
+    const meeting = { title: 'Templated', startsAt: inHours(5), participants: ['tpl-ann'] };
+    const cases = [
+      { introTemplate: 'Hi {{#first_name}} unclosed', field: 'messages.introTemplate' },
+      { reminderTemplate: '{{{title}}} soon', field: 'messages.reminderTemplate' },
+      { reminderTemplate: 'Hi {{secret_var}}', field: 'messages.reminderTemplate' },
+    ];
+    for (const { field, ...messages } of cases) {
+      const refused = await call(get, 'PUT', url('tpl'), token, { ...meeting, messages });
+      assert.equal(refused.status, 400, JSON.stringify(refused.body));
+      assert.equal(refused.body.error.field, field);
+    }
+    const none = await get()
+      .ctx.database.db.selectFrom('meetings')
+      .select('id')
+      .where('external_id', '=', 'tpl')
+      .execute();
+    assert.equal(none.length, 0, 'nothing stored');
+    const messages = { introTemplate: 'Hi {{first_name}}: {{title}}{{#room_url}} at {{room_url}}{{/room_url}}' };
+    assert.equal((await call(get, 'PUT', url('tpl'), token, { ...meeting, messages })).status, 200);
+  });
 });
 
 forEachEngine('meetings API participants', (get) => {

@@ -7,6 +7,7 @@ import { commonErrors, errorBody } from '../../http/errorShape.js';
 import { requireScope } from '../auth/apiTokens.js';
 import { cancelByExternalId, upsertExternalMeeting } from '../meetings/external.js';
 import { sourceOrigin } from '../meetings/settings.js';
+import { templateProblem } from '../notifications/templates.js';
 import { normaliseEmail, normaliseUsername } from '../people/email.js';
 import type { PersonRow } from '../people/presenters.js';
 import { findPeopleBy } from '../people/queries.js';
@@ -31,6 +32,20 @@ const params = z.object({
     .refine((id) => !id.includes(CANCELLED_MARK), `must not contain "${CANCELLED_MARK}" (Convene's own form)`),
 });
 
+/**
+ * A message template, checked as the mixers check theirs: one that does not parse, or names an
+ * unknown variable, would be stored and then fail at every send.
+ */
+const template = z
+  .string()
+  .max(4000)
+  .superRefine((text, ctx) => {
+    const problem = templateProblem(text);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .nullable()
+  .optional();
+
 const body = z
   .object({
     title: z.string().trim().min(1, 'must not be empty').max(200),
@@ -47,8 +62,8 @@ const body = z
     messages: z
       .object({
         originName: z.string().trim().min(1).max(100).optional(),
-        introTemplate: z.string().max(4000).nullable().optional(),
-        reminderTemplate: z.string().max(4000).nullable().optional(),
+        introTemplate: template,
+        reminderTemplate: template,
         reminderMinutes: z
           .number()
           .int()
