@@ -178,6 +178,24 @@ forEachEngine('meetings API boundaries', (get) => {
     const messages = { introTemplate: 'Hi {{first_name}}: {{title}}{{#room_url}} at {{room_url}}{{/room_url}}' };
     assert.equal((await call(get, 'PUT', url('tpl'), token, { ...meeting, messages })).status, 200);
   });
+  test('a change time more than a day ahead is refused, so it cannot make every later update stale', async () => {
+    const { token } = await makeToken(get, 'clocks');
+    await insertPerson(get().ctx.database.db, { username: 'clock-ann' });
+    const meeting = { title: 'Clocks', startsAt: inHours(5), participants: ['clock-ann'] };
+    for (const updatedAt of ['9999-12-31T23:59:59Z', inHours(25)]) {
+      const refused = await call(get, 'PUT', url('clock'), token, { ...meeting, updatedAt });
+      assert.equal(refused.status, 400, JSON.stringify(refused.body));
+      assert.equal(refused.body.error.field, 'updatedAt');
+    }
+    const skewed = await call(get, 'PUT', url('clock'), token, { ...meeting, updatedAt: inHours(1) });
+    assert.equal(skewed.body.outcome, 'created', 'a clock an hour ahead is fine');
+    const later = await call(get, 'PUT', url('clock'), token, {
+      ...meeting,
+      startsAt: inHours(6),
+      updatedAt: inHours(2),
+    });
+    assert.equal(later.body.outcome, 'updated');
+  });
 });
 
 forEachEngine('meetings API participants', (get) => {

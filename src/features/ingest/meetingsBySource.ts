@@ -17,6 +17,8 @@ const tags = ['meetings'];
 const RESERVED = new Set(['round', 'manual', 'unconference', 'intra42']);
 /** What Convene puts in a cancelled meeting's external id (src/features/meetings/external.ts). */
 const CANCELLED_MARK = ':cancelled:';
+/** How far ahead of Convene's clock a caller's change time may be (clocks differ, not by days). */
+const MAX_UPDATED_AT_AHEAD_MS = 24 * 3_600_000;
 
 const params = z.object({
   source: z
@@ -58,7 +60,14 @@ const body = z
       .default(30),
     participants: z.array(z.string().trim().min(1).max(254)).min(1, 'must name at least one person').max(100),
     /** The caller's own change time: an older update arriving late changes nothing. */
-    updatedAt: z.iso.datetime({ offset: true }).optional(),
+    updatedAt: z.iso
+      .datetime({ offset: true })
+      // A change time far ahead would make every later real update look older, so 'stale', for ever.
+      .refine(
+        (time) => Date.parse(time) <= Date.now() + MAX_UPDATED_AT_AHEAD_MS,
+        'must not be more than 24 hours ahead of now',
+      )
+      .optional(),
     messages: z
       .object({
         originName: z.string().trim().min(1).max(100).optional(),
