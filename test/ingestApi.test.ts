@@ -196,6 +196,19 @@ forEachEngine('meetings API boundaries', (get) => {
     });
     assert.equal(later.body.outcome, 'updated');
   });
+  test('the DELETE takes an empty body with a JSON content type, as many clients send it', async () => {
+    const { token } = await makeToken(get, 'curl defaults');
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    for (const payload of ['', '{}']) {
+      const response = await get().app.inject({ method: 'DELETE', url: url('never-made'), headers, payload });
+      assert.equal(response.statusCode, 200, response.body);
+      assert.deepEqual(response.json(), { meetingId: null, cancelled: false });
+    }
+    const broken = await get().app.inject({ method: 'DELETE', url: url('never-made'), headers, payload: '{' });
+    assert.equal(broken.statusCode, 400, 'a body that is there is still read as JSON');
+    const emptyPut = await get().app.inject({ method: 'PUT', url: url('never-made'), headers, payload: '' });
+    assert.equal(emptyPut.statusCode, 400, 'a PUT still needs its body');
+  });
 });
 
 forEachEngine('meetings API participants', (get) => {

@@ -131,6 +131,14 @@ async function callerFirst(request: FastifyRequest): Promise<void> {
 export function meetingsBySourceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   const { db } = ctx.database;
   return async (app) => {
+    // The DELETE has no body, but many clients send `Content-Type: application/json` with every
+    // request: an empty body is then nothing to read, not Fastify's "Body cannot be empty" 400. Any
+    // other body is read by Fastify's own JSON parser, as everywhere else.
+    const json = app.getDefaultJsonParser('error', 'error');
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, text, done) => {
+      if (request.method === 'DELETE' && text === '') return done(null, undefined);
+      json(request, text as string, done);
+    });
     app.put(
       '/meetings/by-source/:source/:externalId',
       {
