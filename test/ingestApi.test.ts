@@ -209,6 +209,27 @@ forEachEngine('meetings API boundaries', (get) => {
     const emptyPut = await get().app.inject({ method: 'PUT', url: url('never-made'), headers, payload: '' });
     assert.equal(emptyPut.statusCode, 400, 'a PUT still needs its body');
   });
+  test('the audit log names the token that made each change', async () => {
+    const { token, id } = await makeToken(get, 'Audited HR');
+    await insertPerson(get().ctx.database.db, { username: 'audit-ann' });
+    const meeting = { title: 'Audited', startsAt: inHours(5), participants: ['audit-ann'] };
+    const made = await call(get, 'PUT', url('audited'), token, meeting);
+    await call(get, 'PUT', url('audited'), token, { ...meeting, startsAt: inHours(6) });
+    await call(get, 'DELETE', url('audited'), token);
+    const admin = await adminClient(get().app);
+    const log = await admin.get(`/api/v1/admin/audit?action=meeting.&subjectId=${made.body.meetingId}`);
+    assert.deepEqual(log.body.entries.map((e: { action: string }) => e.action).sort(), [
+      'meeting.cancel',
+      'meeting.create',
+      'meeting.update',
+    ]);
+    for (const entry of log.body.entries) {
+      assert.equal(entry.actor, null);
+      assert.deepEqual(entry.apiToken, { id, name: 'Audited HR' }, entry.action);
+    }
+    const csv = await admin.get(`/api/v1/admin/audit.csv?subjectId=${made.body.meetingId}`);
+    assert.match(csv.body, /token:Audited HR/);
+  });
 });
 
 forEachEngine('meetings API participants', (get) => {

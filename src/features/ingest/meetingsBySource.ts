@@ -154,7 +154,7 @@ export function meetingsBySourceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         onRequest: callerFirst,
       },
       async (request, reply) => {
-        const { actorId } = requireScope(request, 'meetings:write');
+        const { actorId, apiToken } = requireScope(request, 'meetings:write');
         const { source, externalId } = request.params;
         const input = request.body;
         const people = await resolveParticipants(db, input.participants);
@@ -171,6 +171,7 @@ export function meetingsBySourceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const result = await upsertExternalMeeting({
           db,
           actorId,
+          apiToken,
           meeting: {
             source,
             externalId,
@@ -206,8 +207,8 @@ export function meetingsBySourceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         onRequest: callerFirst,
       },
       async (request) => {
-        const { actorId } = requireScope(request, 'meetings:write');
-        return cancelByExternalId({ db, actorId, ...request.params });
+        const { actorId, apiToken } = requireScope(request, 'meetings:write');
+        return cancelByExternalId({ db, actorId, apiToken, ...request.params });
       },
     );
   };
