@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { test } from 'node:test';
 import type { KyselyPlugin } from 'kysely';
 import { resolveParticipants } from '../src/features/ingest/meetingsBySource.js';
+import { listenLocally } from './helpers/liveServer.js';
 import { insertPerson } from './helpers/people.js';
 import { adminClient, type TestApp } from './helpers/server.js';
 import { forEachEngine } from './helpers/suite.js';
@@ -259,3 +261,45 @@ forEachEngine('meetings API participants', (get) => {
     assert.ok(statements <= 2, `${statements} statements for 104 names`);
   });
 });
+
+forEachEngine(
+  'a request body that never finishes',
+  (get) => {
+    test('is cut off after the request timeout (slowloris) with a 408', async () => {
+      const { token } = await makeToken(get, 'slow');
+      const base = new URL(await listenLocally(get().app));
+      const socket = connect(Number(base.port), base.hostname);
+      const answer = await new Promise<string>((resolve, reject) => {
+        let received = '';
+        // Far beyond the 1 s timeout: reaching it means nothing cut the request off.
+        const deadline = setTimeout(() => {
+          socket.destroy();
+          reject(new Error('the server still waits for the body after 10 s'));
+        }, 10_000);
+        socket.on('data', (chunk) => {
+          received += chunk.toString();
+        });
+        socket.on('close', () => {
+          clearTimeout(deadline);
+          resolve(received);
+        });
+        socket.on('error', () => undefined);
+        socket.write(
+          [
+            'PUT /api/v1/meetings/by-source/hr-tool/slow HTTP/1.1',
+            'Host: localhost',
+            `Authorization: Bearer ${token}`,
+            'Content-Type: application/json',
+            'Transfer-Encoding: chunked',
+            '',
+            '1',
+            '{',
+            '',
+          ].join('\r\n'),
+        );
+      });
+      assert.match(answer, /^HTTP\/1\.1 408/);
+    });
+  },
+  { requestTimeoutSeconds: 1 },
+);
