@@ -139,6 +139,7 @@ for (const width of [1280, 390]) {
       assert.equal(await page.getByText(token).count(), 0);
 
       const row = page.getByRole('row', { name: new RegExp(`HR tool ${width}`) });
+      await row.getByText('Active', { exact: true }).waitFor(); // a live token says so
       await row.getByRole('button', { name: 'Revoke' }).click();
       await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
       await row.getByText(/Revoked/).waitFor();

@@ -61,7 +61,7 @@ export function ApiTokensPage() {
         </p>
       </header>
       <div className="stack">
-        <section className="card" aria-labelledby="new-token-title">
+        <section className="card tokens-new" aria-labelledby="new-token-title">
           <h2 id="new-token-title" className="card-title">
             New token
           </h2>
@@ -89,7 +89,7 @@ export function ApiTokensPage() {
                   The token for <strong>{made.name}</strong>. It is shown only now: copy it and keep it safe.
                 </p>
                 <p>
-                  <code data-testid="new-token" style={{ display: 'block', overflowWrap: 'anywhere' }}>
+                  <code data-testid="new-token" className="token-value">
                     {made.token}
                   </code>
                 </p>
@@ -130,9 +130,12 @@ export function ApiTokensPage() {
                               <span className="cell-sub">{atMinute(t.revokedAt)}</span>
                             </>
                           ) : (
-                            <Button size="sm" variant="danger" onClick={() => setRevoking(t)}>
-                              Revoke
-                            </Button>
+                            <span className="token-state">
+                              <span className="badge badge-ok">Active</span>
+                              <Button size="sm" variant="danger" onClick={() => setRevoking(t)}>
+                                Revoke
+                              </Button>
+                            </span>
                           )}
                         </td>
                       </tr>
