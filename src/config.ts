@@ -38,6 +38,12 @@ export const configSchema = z
     publicUrl: z.url().optional(),
     databaseUrl: databaseUrl.default('sqlite:./data/convene.db'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /**
+     * The longest a client may take to send a whole request (headers and body): a body that never
+     * ends (slowloris) is cut off. The largest upload, a 20 MB directory feed, needs about 1.4 Mbit/s
+     * at the default; raise it for slower links.
+     */
+    requestTimeoutSeconds: z.coerce.number().int().min(1).max(3600).default(120),
     adminPassword: z.string().min(8).optional(),
     defaultTimezone: z
       .string()
@@ -370,6 +376,7 @@ const envKeys: Array<[string, string[], (raw: string) => unknown]> = [
   ['CONVENE_PUBLIC_URL', ['publicUrl'], String],
   ['DATABASE_URL', ['databaseUrl'], String],
   ['LOG_LEVEL', ['logLevel'], String],
+  ['CONVENE_REQUEST_TIMEOUT_SECONDS', ['requestTimeoutSeconds'], String],
   ['CONVENE_ADMIN_PASSWORD', ['adminPassword'], String],
   ['CONVENE_DEFAULT_TIMEZONE', ['defaultTimezone'], String],
   ['CONVENE_JOBS', ['jobs', 'enabled'], parseBoolean],

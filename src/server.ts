@@ -62,6 +62,11 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean }
     childLoggerFactory,
     trustProxy: ctx.config.auth.trustedProxies.length > 0 ? ctx.config.auth.trustedProxies : false,
     bodyLimit: 1024 * 1024,
+    // Fastify's default is none: a request body that never ends would hold its connection for ever.
+    requestTimeout: ctx.config.requestTimeoutSeconds * 1000,
+    // The router measures a path parameter decoded, in UTF-16 units as zod does: above the longest
+    // one a schema accepts (an externalId, 200), so a longer one gets the schema's 400 naming it.
+    maxParamLength: 512,
     frameworkErrors: frameworkErrorAnswer,
     // Called at the first request, when `app` exists.
     serverFactory: serverWithFront(() => [frontFeed(ctx.database.db, headers.data, app.log)]),

@@ -396,6 +396,40 @@ const cases: Array<{
     field: 'source',
   },
   { method: 'DELETE', url: '/api/v1/meetings/by-source/intra42/17', field: 'source' },
+  {
+    method: 'PUT',
+    url: '/api/v1/meetings/by-source/hr-tool/17:cancelled:abc',
+    payload: { title: 'x', startsAt: '2030-01-01T09:00:00Z', participants: ['ada@example.org'] },
+    field: 'externalId',
+  },
+  {
+    method: 'PUT',
+    url: `/api/v1/meetings/by-source/hr-tool/${'e'.repeat(201)}`,
+    payload: { title: 'x', startsAt: '2030-01-01T09:00:00Z', participants: ['ada@example.org'] },
+    field: 'externalId',
+  },
+  {
+    method: 'PUT',
+    url: '/api/v1/meetings/by-source/hr-tool/17',
+    payload: {
+      title: 'x',
+      startsAt: '2030-01-01T09:00:00Z',
+      participants: ['ada@example.org'],
+      messages: { introTemplate: 'Hi {{#first_name}} unclosed' },
+    },
+    field: 'messages.introTemplate',
+  },
+  {
+    method: 'PUT',
+    url: '/api/v1/meetings/by-source/hr-tool/17',
+    payload: {
+      title: 'x',
+      startsAt: '2030-01-01T09:00:00Z',
+      participants: ['ada@example.org'],
+      updatedAt: '9999-12-31T23:59:59Z',
+    },
+    field: 'updatedAt',
+  },
   // accounts: invitations, forgotten passwords, e-mail confirmation
   { method: 'POST', url: '/api/v1/auth/invitation', payload: { token: '' }, field: 'token' },
   { method: 'POST', url: '/api/v1/auth/invitation/accept', payload: { token: 'x'.repeat(20) }, field: 'name' },

@@ -101,7 +101,7 @@ forEachEngine('hardening: text no route accepts, and answers outside the routes'
     const badUrl = await anonymous.get('/public/talks/events/%E0%A4%A/proposals');
     assertApiError(badUrl.body, badUrl.status, 400);
     assert.match(badUrl.body.error.message, /percent-encoded/);
-    const longParam = await anonymous.get(`/public/talks/events/${'x'.repeat(500)}/proposals`);
+    const longParam = await anonymous.get(`/public/talks/events/${'x'.repeat(1000)}/proposals`);
     assertApiError(longParam.body, longParam.status, 400);
     assert.match(longParam.body.error.message, /too long/);
   });

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { test } from 'node:test';
+import type { KyselyPlugin } from 'kysely';
+import { resolveParticipants } from '../src/features/ingest/meetingsBySource.js';
+import { listenLocally } from './helpers/liveServer.js';
 import { insertPerson } from './helpers/people.js';
 import { adminClient, type TestApp } from './helpers/server.js';
 import { forEachEngine } from './helpers/suite.js';
@@ -22,7 +26,7 @@ forEachEngine('meetings API with API tokens', (get) => {
     const db = get().ctx.database.db;
     const admin = await adminClient(get().app);
     const ann = await insertPerson(db, { username: 'api-ann' });
-    const ben = await insertPerson(db, { username: 'api-ben', email: 'Ben@Example.org' });
+    const ben = await insertPerson(db, { username: 'api-ben', email: 'ben@example.org' });
 
     const bad = await admin.post('/api/v1/admin/api-tokens', { name: 'HR', scopes: ['everything'] });
     assert.equal(bad.status, 400);
@@ -35,7 +39,7 @@ forEachEngine('meetings API with API tokens', (get) => {
     assert.ok(!JSON.stringify(await admin.get('/api/v1/admin/api-tokens')).includes(token), 'never listed again');
 
     const url = '/api/v1/meetings/by-source/hr-tool/onboarding-1';
-    const meeting = { title: 'Onboarding', startsAt: inHours(5), participants: ['api-ann', 'ben@example.org'] };
+    const meeting = { title: 'Onboarding', startsAt: inHours(5), participants: ['api-ann', 'Ben@Example.org'] };
     assert.equal((await call(get, 'PUT', url, null, meeting)).status, 401);
     assert.equal((await call(get, 'PUT', url, 'cvn_not-a-token', meeting)).status, 401);
     const created = await call(get, 'PUT', url, token, meeting);
@@ -86,3 +90,216 @@ forEachEngine('meetings API with API tokens', (get) => {
     assert.ok(doc.paths['/api/v1/meetings/by-source/{source}/{externalId}'].delete);
   });
 });
+
+/** A meetings:write token, made by the admin as an operator would. */
+async function makeToken(get: () => TestApp, name = 'HR tool'): Promise<{ token: string; id: string }> {
+  const admin = await adminClient(get().app);
+  const made = await admin.post('/api/v1/admin/api-tokens', { name, scopes: ['meetings:write'] });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  return { token: made.body.token as string, id: made.body.apiToken.id as string };
+}
+
+forEachEngine('meetings API boundaries', (get) => {
+  const url = (externalId: string) => `/api/v1/meetings/by-source/hr-tool/${externalId}`;
+
+  test('without an Authorization header the body is never read: 401, not a parse or validation error', async () => {
+    for (const payload of ['{"title": [[[', '{"title": "\\u0000"}', '{}']) {
+      const response = await get().app.inject({
+        method: 'PUT',
+        url: url('anonymous'),
+        headers: { 'content-type': 'application/json' },
+        payload,
+      });
+      assert.equal(response.statusCode, 401, `${payload}: ${response.body}`);
+    }
+    const deleted = await get().app.inject({
+      method: 'DELETE',
+      url: url('anonymous'),
+      headers: { 'content-type': 'application/json', 'content-length': '0' },
+    });
+    assert.equal(deleted.statusCode, 401, deleted.body);
+  });
+
+  test('an externalId in the form Convene gives cancelled meetings is refused, so it cannot block a key', async () => {
+    const { token } = await makeToken(get);
+    await insertPerson(get().ctx.database.db, { username: 'key-ann' });
+    const meeting = { title: 'Onboarding', startsAt: inHours(5), participants: ['key-ann'] };
+    const first = await call(get, 'PUT', url('k1'), token, meeting);
+    assert.equal(first.body.outcome, 'created');
+    assert.equal((await call(get, 'DELETE', url('k1'), token)).body.cancelled, true);
+    const taken = await call(get, 'PUT', url(`k1:cancelled:${first.body.meetingId}`), token, meeting);
+    assert.equal(taken.status, 400);
+    assert.equal(taken.body.error.field, 'externalId');
+    assert.match(taken.body.error.message, /:cancelled:/);
+    const again = await call(get, 'PUT', url('k1'), token, meeting);
+    assert.equal(again.status, 200, JSON.stringify(again.body));
+    assert.equal(again.body.outcome, 'created');
+    assert.equal((await call(get, 'DELETE', url('k1'), token)).body.cancelled, true);
+    assert.equal((await call(get, 'PUT', url('k1'), token, meeting)).status, 200, 'made anew once more');
+  });
+  test('every externalId the schema accepts reaches it (up to 200 characters, encoded or not); a longer one is refused by name', async () => {
+    const { token } = await makeToken(get, 'long ids');
+    await insertPerson(get().ctx.database.db, { username: 'long-ann' });
+    const meeting = { title: 'Long', startsAt: inHours(5), participants: ['long-ann'] };
+    for (const id of ['e'.repeat(101), 'e'.repeat(200), 'é'.repeat(200), '😀'.repeat(100)]) {
+      const made = await call(get, 'PUT', url(encodeURIComponent(id)), token, meeting);
+      assert.equal(made.status, 200, `${id.length}: ${JSON.stringify(made.body)}`);
+      const stored = await get()
+        .ctx.database.db.selectFrom('meetings')
+        .select('external_id')
+        .where('id', '=', made.body.meetingId)
+        .executeTakeFirstOrThrow();
+      assert.equal(stored.external_id, id);
+    }
+    for (const method of ['PUT', 'DELETE'] as const) {
+      const long = await call(get, method, url('e'.repeat(201)), token, method === 'PUT' ? meeting : undefined);
+      assert.equal(long.status, 400);
+      assert.equal(long.body.error.field, 'externalId', long.body.error.message);
+    }
+  });
+  test('message templates are checked as the mixers check theirs: 400 naming the template', async () => {
+    const { token } = await makeToken(get, 'templates');
+    await insertPerson(get().ctx.database.db, { username: 'tpl-ann' });
+    const meeting = { title: 'Templated', startsAt: inHours(5), participants: ['tpl-ann'] };
+    const cases = [
+      { introTemplate: 'Hi {{#first_name}} unclosed', field: 'messages.introTemplate' },
+      { reminderTemplate: '{{{title}}} soon', field: 'messages.reminderTemplate' },
+      { reminderTemplate: 'Hi {{secret_var}}', field: 'messages.reminderTemplate' },
+    ];
+    for (const { field, ...messages } of cases) {
+      const refused = await call(get, 'PUT', url('tpl'), token, { ...meeting, messages });
+      assert.equal(refused.status, 400, JSON.stringify(refused.body));
+      assert.equal(refused.body.error.field, field);
+    }
+    const none = await get()
+      .ctx.database.db.selectFrom('meetings')
+      .select('id')
+      .where('external_id', '=', 'tpl')
+      .execute();
+    assert.equal(none.length, 0, 'nothing stored');
+    const messages = { introTemplate: 'Hi {{first_name}}: {{title}}{{#room_url}} at {{room_url}}{{/room_url}}' };
+    assert.equal((await call(get, 'PUT', url('tpl'), token, { ...meeting, messages })).status, 200);
+  });
+  test('a change time more than a day ahead is refused, so it cannot make every later update stale', async () => {
+    const { token } = await makeToken(get, 'clocks');
+    await insertPerson(get().ctx.database.db, { username: 'clock-ann' });
+    const meeting = { title: 'Clocks', startsAt: inHours(5), participants: ['clock-ann'] };
+    for (const updatedAt of ['9999-12-31T23:59:59Z', inHours(25)]) {
+      const refused = await call(get, 'PUT', url('clock'), token, { ...meeting, updatedAt });
+      assert.equal(refused.status, 400, JSON.stringify(refused.body));
+      assert.equal(refused.body.error.field, 'updatedAt');
+    }
+    const skewed = await call(get, 'PUT', url('clock'), token, { ...meeting, updatedAt: inHours(1) });
+    assert.equal(skewed.body.outcome, 'created', 'a clock an hour ahead is fine');
+    const later = await call(get, 'PUT', url('clock'), token, {
+      ...meeting,
+      startsAt: inHours(6),
+      updatedAt: inHours(2),
+    });
+    assert.equal(later.body.outcome, 'updated');
+  });
+  test('the DELETE takes an empty body with a JSON content type, as many clients send it', async () => {
+    const { token } = await makeToken(get, 'curl defaults');
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    for (const payload of ['', '{}']) {
+      const response = await get().app.inject({ method: 'DELETE', url: url('never-made'), headers, payload });
+      assert.equal(response.statusCode, 200, response.body);
+      assert.deepEqual(response.json(), { meetingId: null, cancelled: false });
+    }
+    const broken = await get().app.inject({ method: 'DELETE', url: url('never-made'), headers, payload: '{' });
+    assert.equal(broken.statusCode, 400, 'a body that is there is still read as JSON');
+    const emptyPut = await get().app.inject({ method: 'PUT', url: url('never-made'), headers, payload: '' });
+    assert.equal(emptyPut.statusCode, 400, 'a PUT still needs its body');
+  });
+  test('the audit log names the token that made each change', async () => {
+    const { token, id } = await makeToken(get, 'Audited HR');
+    await insertPerson(get().ctx.database.db, { username: 'audit-ann' });
+    const meeting = { title: 'Audited', startsAt: inHours(5), participants: ['audit-ann'] };
+    const made = await call(get, 'PUT', url('audited'), token, meeting);
+    await call(get, 'PUT', url('audited'), token, { ...meeting, startsAt: inHours(6) });
+    await call(get, 'DELETE', url('audited'), token);
+    const admin = await adminClient(get().app);
+    const log = await admin.get(`/api/v1/admin/audit?action=meeting.&subjectId=${made.body.meetingId}`);
+    assert.deepEqual(log.body.entries.map((e: { action: string }) => e.action).sort(), [
+      'meeting.cancel',
+      'meeting.create',
+      'meeting.update',
+    ]);
+    for (const entry of log.body.entries) {
+      assert.equal(entry.actor, null);
+      assert.deepEqual(entry.apiToken, { id, name: 'Audited HR' }, entry.action);
+    }
+    const csv = await admin.get(`/api/v1/admin/audit.csv?subjectId=${made.body.meetingId}`);
+    assert.match(csv.body, /token:Audited HR/);
+  });
+});
+
+forEachEngine('meetings API participants', (get) => {
+  test('participants are found in one statement per kind, in the stored form; disabled and unknown ones are listed back', async () => {
+    const db = get().ctx.database.db;
+    const ada = await insertPerson(db, { username: 'p-ada', email: 'ada@example.org' });
+    const bob = await insertPerson(db, { username: 'p-bob' });
+    await insertPerson(db, { username: 'p-gone', enabled: false });
+    let statements = 0;
+    const counting: KyselyPlugin = {
+      transformQuery: (args) => {
+        statements++;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    };
+    const nobody = Array.from({ length: 100 }, (_, i) => `nobody${i}@example.org`);
+    const found = await resolveParticipants(db.withPlugin(counting), [
+      ' Ada@Example.ORG ',
+      'P-Bob',
+      'p-gone',
+      'p-gone@example.org',
+      ...nobody,
+    ]);
+    assert.deepEqual(found.ids, [ada, bob]);
+    assert.deepEqual(found.unknown, ['p-gone', 'p-gone@example.org', ...nobody]);
+    assert.ok(statements <= 2, `${statements} statements for 104 names`);
+  });
+});
+
+forEachEngine(
+  'a request body that never finishes',
+  (get) => {
+    test('is cut off after the request timeout (slowloris) with a 408', async () => {
+      const { token } = await makeToken(get, 'slow');
+      const base = new URL(await listenLocally(get().app));
+      const socket = connect(Number(base.port), base.hostname);
+      const answer = await new Promise<string>((resolve, reject) => {
+        let received = '';
+        // Far beyond the 1 s timeout: reaching it means nothing cut the request off.
+        const deadline = setTimeout(() => {
+          socket.destroy();
+          reject(new Error('the server still waits for the body after 10 s'));
+        }, 10_000);
+        socket.on('data', (chunk) => {
+          received += chunk.toString();
+        });
+        socket.on('close', () => {
+          clearTimeout(deadline);
+          resolve(received);
+        });
+        socket.on('error', () => undefined);
+        socket.write(
+          [
+            'PUT /api/v1/meetings/by-source/hr-tool/slow HTTP/1.1',
+            'Host: localhost',
+            `Authorization: Bearer ${token}`,
+            'Content-Type: application/json',
+            'Transfer-Encoding: chunked',
+            '',
+            '1',
+            '{',
+            '',
+          ].join('\r\n'),
+        );
+      });
+      assert.match(answer, /^HTTP\/1\.1 408/);
+    });
+  },
+  { requestTimeoutSeconds: 1 },
+);

@@ -24,6 +24,8 @@ export const auditEntrySchema = z.object({
   id: z.string(),
   at: z.string(),
   actor: z.object({ id: z.string(), name: z.string(), username: z.string() }).nullable(),
+  /** The API token a machine caller made the change with (then there is no actor). */
+  apiToken: z.object({ id: z.string(), name: z.string() }).nullable(),
   action: z.string(),
   subjectType: z.string().nullable(),
   subjectId: z.string().nullable(),

@@ -3,8 +3,16 @@ import { nowIso } from '../lib/time.js';
 import { withRows } from './bulkInsert.js';
 import type { Executor } from './database.js';
 
+/** The API token a machine caller made a change with: it has no person to be the actor. */
+export interface ApiTokenRef {
+  id: string;
+  name: string;
+}
+
 export interface AuditEntry {
   actorId: string | null;
+  /** Kept in the entry's data as `apiToken`, so the audit page can say which token did it. */
+  apiToken?: ApiTokenRef | null;
   action: string;
   subjectType?: string;
   subjectId?: string;
@@ -32,9 +40,14 @@ export async function recordAudits(db: Executor, entries: readonly AuditEntry[])
         action: entry.action,
         subject_type: entry.subjectType ?? null,
         subject_id: entry.subjectId ?? null,
-        data: entry.data ? JSON.stringify(entry.data) : null,
+        data: dataOf(entry),
         ip: entry.ip ?? null,
       })),
     ).execute();
   }
+}
+
+function dataOf(entry: AuditEntry): string | null {
+  const data = entry.apiToken ? { ...entry.data, apiToken: entry.apiToken } : entry.data;
+  return data ? JSON.stringify(data) : null;
 }

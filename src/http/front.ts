@@ -20,15 +20,25 @@ export function serverWithFront(fronts: () => FrontAnswer[]): FastifyServerFacto
       connectionTimeout?: number;
     };
     let answers: FrontAnswer[] | undefined;
-    const server: Server = createServer((request, response) => {
-      answers ??= fronts();
-      // A URL with percent-escapes may decode to text the API refuses (a NUL): Fastify's checks
-      // decide on it, never a front answer that would serve it the cached bytes.
-      if (!request.url?.includes('%')) for (const answer of answers) if (answer(request, response)) return;
-      handler(request, response);
-    });
+    const requestTimeout = options.requestTimeout ?? 0;
+    const server: Server = createServer(
+      {
+        requestTimeout,
+        // Node's own rule: headers within 60 s, and never later than the whole request.
+        headersTimeout: requestTimeout > 0 ? Math.min(60_000, requestTimeout) : 60_000,
+        // Overdue requests are found by a check every 30 s by default: a short timeout needs it sooner.
+        connectionsCheckingInterval:
+          requestTimeout > 0 ? Math.min(30_000, Math.max(100, Math.floor(requestTimeout / 4))) : 30_000,
+      },
+      (request, response) => {
+        answers ??= fronts();
+        // A URL with percent-escapes may decode to text the API refuses (a NUL): Fastify's checks
+        // decide on it, never a front answer that would serve it the cached bytes.
+        if (!request.url?.includes('%')) for (const answer of answers) if (answer(request, response)) return;
+        handler(request, response);
+      },
+    );
     if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout;
-    if (options.requestTimeout !== undefined) server.requestTimeout = options.requestTimeout;
     if (options.connectionTimeout !== undefined) server.setTimeout(options.connectionTimeout);
     return server;
   };

@@ -35,15 +35,25 @@ export async function readAuditLog(db: Db, query: Query): Promise<{ entries: Aud
   );
   return {
     total: Number(count.n),
-    entries: rows.map((row) => ({
-      id: row.id,
-      at: row.at,
-      actor: row.actor_id ? (actors.get(row.actor_id) ?? null) : null,
-      action: row.action,
-      subjectType: row.subject_type,
-      subjectId: row.subject_id,
-      data: row.data ? (JSON.parse(row.data) as Record<string, unknown>) : null,
-      ip: row.ip,
-    })),
+    entries: rows.map((row) => {
+      const data = row.data ? (JSON.parse(row.data) as Record<string, unknown>) : null;
+      return {
+        id: row.id,
+        at: row.at,
+        actor: row.actor_id ? (actors.get(row.actor_id) ?? null) : null,
+        apiToken: apiTokenOf(data),
+        action: row.action,
+        subjectType: row.subject_type,
+        subjectId: row.subject_id,
+        data,
+        ip: row.ip,
+      };
+    }),
   };
+}
+
+/** The token recordAudit keeps in the data of a change made through the API (src/db/audit.ts). */
+function apiTokenOf(data: Record<string, unknown> | null): AuditEntryView['apiToken'] {
+  const token = data?.apiToken as { id?: unknown; name?: unknown } | undefined;
+  return typeof token?.id === 'string' && typeof token.name === 'string' ? { id: token.id, name: token.name } : null;
 }

@@ -35,7 +35,7 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           ['at', 'actor', 'action', 'subject_type', 'subject_id', 'ip', 'data'],
           entries.map((e) => [
             e.at,
-            e.actor?.username ?? '',
+            e.actor?.username ?? (e.apiToken ? `token:${e.apiToken.name}` : ''),
             e.action,
             e.subjectType,
             e.subjectId,

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { API_SCOPES } from '../../contract/ingest.js';
-import { recordAudit } from '../../db/audit.js';
+import { type ApiTokenRef, recordAudit } from '../../db/audit.js';
 import type { Db } from '../../db/database.js';
 import { forbidden, notFound, unauthorized } from '../../lib/errors.js';
 import { constantTimeEqual, hashToken, newId, newToken } from '../../lib/ids.js';
@@ -131,13 +131,19 @@ export async function callerForToken(db: Db, token: string, now = new Date()): P
   return { tokenId: row.id, name: row.name, scopes: JSON.parse(row.scopes) as string[] };
 }
 
-/** For routes that accept tokens: a token caller must hold the scope; a signed-in admin may too. */
-export function requireScope(request: FastifyRequest, scope: ApiScope): { actorId: string | null } {
+/**
+ * For routes that accept tokens: a token caller must hold the scope; a signed-in admin may too. Who
+ * it is, for the audit: the admin, or the token (no person).
+ */
+export function requireScope(
+  request: FastifyRequest,
+  scope: ApiScope,
+): { actorId: string | null; apiToken: ApiTokenRef | null } {
   if (request.apiCaller) {
     if (!request.apiCaller.scopes.includes(scope)) throw forbidden(`This token lacks the ${scope} scope.`);
-    return { actorId: null };
+    return { actorId: null, apiToken: { id: request.apiCaller.tokenId, name: request.apiCaller.name } };
   }
-  if (request.person?.role === 'admin') return { actorId: request.person.id };
+  if (request.person?.role === 'admin') return { actorId: request.person.id, apiToken: null };
   if (request.person) throw forbidden('Only administrators and API tokens can do that.');
   throw unauthorized('Send an API token: Authorization: Bearer <token>.');
 }

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/database.js';
@@ -6,18 +7,46 @@ import { commonErrors, errorBody } from '../../http/errorShape.js';
 import { requireScope } from '../auth/apiTokens.js';
 import { cancelByExternalId, upsertExternalMeeting } from '../meetings/external.js';
 import { sourceOrigin } from '../meetings/settings.js';
+import { templateProblem } from '../notifications/templates.js';
+import { normaliseEmail, normaliseUsername } from '../people/email.js';
+import type { PersonRow } from '../people/presenters.js';
+import { findPeopleBy } from '../people/queries.js';
 
 const tags = ['meetings'];
 /** Sources Convene itself makes meetings for; an API caller may not write under their names. */
 const RESERVED = new Set(['round', 'manual', 'unconference', 'intra42']);
+/** What Convene puts in a cancelled meeting's external id (src/features/meetings/external.ts). */
+const CANCELLED_MARK = ':cancelled:';
+/** How far ahead of Convene's clock a caller's change time may be (clocks differ, not by days). */
+const MAX_UPDATED_AT_AHEAD_MS = 24 * 3_600_000;
 
 const params = z.object({
   source: z
     .string()
     .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'must be 1–40 lower-case letters, digits, - or _')
     .refine((s) => !RESERVED.has(s), 'is reserved for Convene'),
-  externalId: z.string().min(1).max(200),
+  externalId: z
+    .string()
+    .min(1)
+    .max(200)
+    // Convene renames a cancelled meeting's key to `<id>:cancelled:<meetingId>` to free <id>; a caller
+    // holding such a key would make that rename, and every later PUT of <id>, a unique violation.
+    .refine((id) => !id.includes(CANCELLED_MARK), `must not contain "${CANCELLED_MARK}" (Convene's own form)`),
 });
+
+/**
+ * A message template, checked as the mixers check theirs: one that does not parse, or names an
+ * unknown variable, would be stored and then fail at every send.
+ */
+const template = z
+  .string()
+  .max(4000)
+  .superRefine((text, ctx) => {
+    const problem = templateProblem(text);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .nullable()
+  .optional();
 
 const body = z
   .object({
@@ -31,12 +60,19 @@ const body = z
       .default(30),
     participants: z.array(z.string().trim().min(1).max(254)).min(1, 'must name at least one person').max(100),
     /** The caller's own change time: an older update arriving late changes nothing. */
-    updatedAt: z.iso.datetime({ offset: true }).optional(),
+    updatedAt: z.iso
+      .datetime({ offset: true })
+      // A change time far ahead would make every later real update look older, so 'stale', for ever.
+      .refine(
+        (time) => Date.parse(time) <= Date.now() + MAX_UPDATED_AT_AHEAD_MS,
+        'must not be more than 24 hours ahead of now',
+      )
+      .optional(),
     messages: z
       .object({
         originName: z.string().trim().min(1).max(100).optional(),
-        introTemplate: z.string().max(4000).nullable().optional(),
-        reminderTemplate: z.string().max(4000).nullable().optional(),
+        introTemplate: template,
+        reminderTemplate: template,
         reminderMinutes: z
           .number()
           .int()
@@ -55,28 +91,37 @@ const upserted = z.object({
   outcome: z.enum(['created', 'updated', 'unchanged', 'stale']),
 });
 
-/** People named by e-mail (with an @) or username; the ones nobody is are listed back. */
-async function resolveParticipants(db: Db, names: string[]): Promise<{ ids: string[]; unknown: string[] }> {
+/**
+ * People named by e-mail (with an @) or username; the ones nobody is, or only a disabled person is,
+ * are listed back. Looked up in one statement per kind (in chunks), compared in the stored
+ * normalised form so the unique indexes answer: a per-name `lower(email)` scan stalled the event
+ * loop on SQLite with a large directory.
+ */
+export async function resolveParticipants(db: Db, names: string[]): Promise<{ ids: string[]; unknown: string[] }> {
+  const unique = [...new Set(names)];
+  const byEmail = unique.filter((name) => name.includes('@'));
+  const byUsername = unique.filter((name) => !name.includes('@'));
+  const enabledIds = (people: PersonRow[], key: (p: PersonRow) => string | null) =>
+    new Map(people.filter((p) => p.enabled === 1).map((p) => [key(p), p.id]));
+  const emails = enabledIds(await findPeopleBy(db, 'email', byEmail), (p) => p.email);
+  const usernames = enabledIds(await findPeopleBy(db, 'username', byUsername), (p) => p.username);
   const ids: string[] = [];
   const unknown: string[] = [];
-  for (const name of new Set(names)) {
-    const row = name.includes('@')
-      ? await db
-          .selectFrom('people')
-          .select('id')
-          .where((eb) => eb(eb.fn('lower', ['email']), '=', name.toLowerCase()))
-          .where('enabled', '=', 1)
-          .executeTakeFirst()
-      : await db
-          .selectFrom('people')
-          .select('id')
-          .where('username', '=', name)
-          .where('enabled', '=', 1)
-          .executeTakeFirst();
-    if (row) ids.push(row.id);
+  for (const name of unique) {
+    const id = name.includes('@') ? emails.get(normaliseEmail(name)) : usernames.get(normaliseUsername(name));
+    if (id) ids.push(id);
     else unknown.push(name);
   }
   return { ids, unknown };
+}
+
+/**
+ * Refuses a caller who may not write meetings before the body is read: an anonymous request must
+ * not get its body parsed and validated (a large or deeply nested one costs the event loop) only to
+ * be told 401. The handler asks again for the actor; that is a lookup on the request, no I/O.
+ */
+async function callerFirst(request: FastifyRequest): Promise<void> {
+  requireScope(request, 'meetings:write');
 }
 
 /**
@@ -86,6 +131,14 @@ async function resolveParticipants(db: Db, names: string[]): Promise<{ ids: stri
 export function meetingsBySourceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   const { db } = ctx.database;
   return async (app) => {
+    // The DELETE has no body, but many clients send `Content-Type: application/json` with every
+    // request: an empty body is then nothing to read, not Fastify's "Body cannot be empty" 400. Any
+    // other body is read by Fastify's own JSON parser, as everywhere else.
+    const json = app.getDefaultJsonParser('error', 'error');
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, text, done) => {
+      if (request.method === 'DELETE' && text === '') return done(null, undefined);
+      json(request, text as string, done);
+    });
     app.put(
       '/meetings/by-source/:source/:externalId',
       {
@@ -98,9 +151,10 @@ export function meetingsBySourceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           body,
           response: { 200: upserted, 422: errorBody, ...commonErrors },
         },
+        onRequest: callerFirst,
       },
       async (request, reply) => {
-        const { actorId } = requireScope(request, 'meetings:write');
+        const { actorId, apiToken } = requireScope(request, 'meetings:write');
         const { source, externalId } = request.params;
         const input = request.body;
         const people = await resolveParticipants(db, input.participants);
@@ -117,6 +171,7 @@ export function meetingsBySourceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const result = await upsertExternalMeeting({
           db,
           actorId,
+          apiToken,
           meeting: {
             source,
             externalId,
@@ -149,10 +204,11 @@ export function meetingsBySourceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           params,
           response: { 200: z.object({ meetingId: z.string().nullable(), cancelled: z.boolean() }), ...commonErrors },
         },
+        onRequest: callerFirst,
       },
       async (request) => {
-        const { actorId } = requireScope(request, 'meetings:write');
-        return cancelByExternalId({ db, actorId, ...request.params });
+        const { actorId, apiToken } = requireScope(request, 'meetings:write');
+        return cancelByExternalId({ db, actorId, apiToken, ...request.params });
       },
     );
   };

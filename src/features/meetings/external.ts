@@ -1,4 +1,4 @@
-import { recordAudit, recordAudits } from '../../db/audit.js';
+import { type ApiTokenRef, recordAudit, recordAudits } from '../../db/audit.js';
 import { isAnyOf } from '../../db/bulkInsert.js';
 import type { Db, Executor } from '../../db/database.js';
 import { isBusy, isUniqueViolation } from '../../db/errors.js';
@@ -46,6 +46,7 @@ export async function upsertExternalMeeting(props: {
   db: Db;
   meeting: ExternalMeeting;
   actorId?: string | null;
+  apiToken?: ApiTokenRef | null;
   now?: Date;
   /** false: stored and updated without telling anyone (e.g. an unconference's first publication). */
   announce?: boolean;
@@ -69,7 +70,13 @@ export async function upsertExternalMeeting(props: {
  */
 export async function upsertExternalMeetingIn(
   trx: Executor,
-  props: { meeting: ExternalMeeting; actorId?: string | null; now?: Date; announce?: boolean },
+  props: {
+    meeting: ExternalMeeting;
+    actorId?: string | null;
+    apiToken?: ApiTokenRef | null;
+    now?: Date;
+    announce?: boolean;
+  },
 ): Promise<UpsertOutcome> {
   const now = props.now ?? new Date();
   const tell = props.announce !== false;
@@ -180,6 +187,7 @@ export async function upsertExternalMeetingIn(
   }
   await recordAudit(trx, {
     actorId: props.actorId ?? null,
+    apiToken: props.apiToken ?? null,
     action: 'meeting.update',
     subjectType: 'meeting',
     subjectId: existing.id,
@@ -255,7 +263,7 @@ export async function upsertExternalMeetingsIn(
 async function createExternalMeetingsIn(
   trx: Executor,
   meetings: readonly ExternalMeeting[],
-  props: { actorId?: string | null; now?: Date; announce?: boolean },
+  props: { actorId?: string | null; apiToken?: ApiTokenRef | null; now?: Date; announce?: boolean },
 ): Promise<Array<UpsertOutcome & { outcome: 'created' }>> {
   const now = props.now ?? new Date();
   const tell = props.announce !== false;
@@ -300,6 +308,7 @@ async function createExternalMeetingsIn(
     trx,
     outcomes.map((o, i) => ({
       actorId: props.actorId ?? null,
+      apiToken: props.apiToken ?? null,
       action: 'meeting.create',
       subjectType: 'meeting',
       subjectId: o.meetingId,
@@ -318,6 +327,7 @@ export async function cancelByExternalId(props: {
   source: string;
   externalId: string;
   actorId?: string | null;
+  apiToken?: ApiTokenRef | null;
 }): Promise<CancelOutcome> {
   const { db, ...rest } = props;
   return db.transaction().execute((trx) => cancelByExternalIdIn(trx, rest));
@@ -337,6 +347,7 @@ export async function cancelByExternalIdIn(
     source: string;
     externalId: string;
     actorId?: string | null;
+    apiToken?: ApiTokenRef | null;
     /** The source's own time of the cancellation: an update older than it, arriving late, is stale. */
     updatedAt?: string | null;
   },
@@ -363,7 +374,11 @@ export async function cancelByExternalIdIn(
     return { meetingId: found.id, cancelled: false, already: found.status };
   }
   try {
-    await cancelMeetingIn(trx, { meetingId: found.id, actorId: props.actorId ?? null });
+    await cancelMeetingIn(trx, {
+      meetingId: found.id,
+      actorId: props.actorId ?? null,
+      apiToken: props.apiToken ?? null,
+    });
   } catch (error) {
     // Cancelled or held meanwhile by another request: the outcome the caller wanted stands.
     if (error instanceof AppError && error.status === 409) {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { recordAudit } from '../../db/audit.js';
+import { type ApiTokenRef, recordAudit } from '../../db/audit.js';
 import type { Db, Executor } from '../../db/database.js';
 import { lockRow } from '../../db/rowLock.js';
 import type { NotificationKind } from '../../db/schema.js';
@@ -57,7 +57,7 @@ export async function cancelMeeting(props: { db: Db; meetingId: string; actorId?
 /** `cancelMeeting` in the caller's transaction. */
 export async function cancelMeetingIn(
   trx: Executor,
-  props: { meetingId: string; actorId?: string | null },
+  props: { meetingId: string; actorId?: string | null; apiToken?: ApiTokenRef | null },
 ): Promise<Queued> {
   const meeting = await lockMeeting(trx, props.meetingId);
   if (meeting.status === 'cancelled') throw conflict('The meeting is already cancelled.');
@@ -71,6 +71,7 @@ export async function cancelMeetingIn(
   const queued = await announceMeetings(trx, { meetingIds: [meeting.id], kind: 'cancel' });
   await recordAudit(trx, {
     actorId: props.actorId ?? null,
+    apiToken: props.apiToken ?? null,
     action: 'meeting.cancel',
     subjectType: 'meeting',
     subjectId: meeting.id,

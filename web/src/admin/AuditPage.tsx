@@ -90,7 +90,13 @@ export function AuditPage() {
                     <tr key={entry.id} data-testid="audit-row">
                       <td data-label="When">{atSecond(entry.at)}</td>
                       <td data-label="Who">
-                        {entry.actor ? entry.actor.username : <span className="muted">system</span>}
+                        {entry.actor ? (
+                          entry.actor.username
+                        ) : entry.apiToken ? (
+                          `API token “${entry.apiToken.name}”`
+                        ) : (
+                          <span className="muted">system</span>
+                        )}
                       </td>
                       <th scope="row" data-label="What">
                         {entry.action}
