@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cancelByExternalId, upsertExternalMeeting } from '../src/features/meetings/external.js';
 import { sourceOrigin } from '../src/features/meetings/settings.js';
+import { auditActionsOf } from './helpers/audit.js';
 import { notificationRows, startForFile } from './helpers/outbox.js';
 import { insertPerson } from './helpers/people.js';
 import { TestSmtp } from './helpers/smtp.js';
@@ -166,16 +167,7 @@ forEachEngine(
         ['intro', 'intro'],
         'no notice for a new title',
       );
-      const audit = await db
-        .selectFrom('audit_log')
-        .select('action')
-        .where('subject_id', '=', id)
-        .orderBy('at')
-        .execute();
-      assert.deepEqual(
-        audit.map((a) => a.action),
-        ['meeting.create', 'meeting.update'],
-      );
+      assert.deepEqual(await auditActionsOf(db, id), ['meeting.create', 'meeting.update']);
     });
 
     test('a meeting whose time has passed is stored but nobody is told', async () => {

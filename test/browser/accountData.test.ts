@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { hashPassword } from '../../src/features/auth/password.js';
 import { findPersonById } from '../../src/features/people/queries.js';
+import { auditActionsOf } from '../helpers/audit.js';
 import { shot } from '../helpers/browser.js';
 import { browserAppForFile } from '../helpers/browserFile.js';
 import { insertPerson } from '../helpers/people.js';
@@ -150,14 +151,5 @@ test('the first admin keeps UTC through the prompt; an admin exports and deletes
   await page.screenshot({ path: shot('account-admin-deleted-390'), fullPage: true });
   const row = await findPersonById(env.live.ctx.database.db, id);
   assert.equal(row?.name, 'Deleted person');
-  const audit = await env.live.ctx.database.db
-    .selectFrom('audit_log')
-    .select('action')
-    .where('subject_id', '=', id)
-    .orderBy('at')
-    .execute();
-  assert.deepEqual(
-    audit.map((a) => a.action),
-    ['person.export_data', 'person.delete_account'],
-  );
+  assert.deepEqual(await auditActionsOf(env.live.ctx.database.db, id), ['person.export_data', 'person.delete_account']);
 });
