@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RefusalReason } from '../../db/schema.js';
 import { textProblem } from '../../http/textGuard.js';
 import { constantTimeEqual } from '../../lib/ids.js';
+import { changeTimeIsNear } from '../meetings/external.js';
 
 /**
  * The 42 intranet's webhook contract, shared by the HTTP endpoint and the RabbitMQ consumer:
@@ -142,9 +143,7 @@ const beginAt = z.string().transform((value, ctx) => {
 const login = z.string().trim().min(1).max(100);
 
 // The newest change wins: one dated years ahead would make every real update after it "stale".
-const changedAt = beginAt
-  .refine((at) => Date.parse(at) <= Date.now() + 86_400_000, 'must not be more than a day in the future')
-  .nullish();
+const changedAt = beginAt.refine(changeTimeIsNear, 'must not be more than a day in the future').nullish();
 
 /** The parts of a scale_team that Convene uses; anything else the intranet sends is ignored. */
 export const scaleTeamSchema = z.object({

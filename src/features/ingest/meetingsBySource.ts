@@ -5,7 +5,7 @@ import type { Db } from '../../db/database.js';
 import type { AppContext } from '../../http/context.js';
 import { commonErrors, errorBody } from '../../http/errorShape.js';
 import { requireScope } from '../auth/apiTokens.js';
-import { cancelByExternalId, upsertExternalMeeting } from '../meetings/external.js';
+import { CANCELLED_MARK, cancelByExternalId, changeTimeIsNear, upsertExternalMeeting } from '../meetings/external.js';
 import { sourceOrigin } from '../meetings/settings.js';
 import { templateProblem } from '../notifications/templates.js';
 import { normaliseEmail, normaliseUsername } from '../people/email.js';
@@ -15,10 +15,6 @@ import { findPeopleBy } from '../people/queries.js';
 const tags = ['meetings'];
 /** Sources Convene itself makes meetings for; an API caller may not write under their names. */
 const RESERVED = new Set(['round', 'manual', 'unconference', 'intra42']);
-/** What Convene puts in a cancelled meeting's external id (src/features/meetings/external.ts). */
-const CANCELLED_MARK = ':cancelled:';
-/** How far ahead of Convene's clock a caller's change time may be (clocks differ, not by days). */
-const MAX_UPDATED_AT_AHEAD_MS = 24 * 3_600_000;
 
 const params = z.object({
   source: z
@@ -63,10 +59,7 @@ const body = z
     updatedAt: z.iso
       .datetime({ offset: true })
       // A change time far ahead would make every later real update look older, so 'stale', for ever.
-      .refine(
-        (time) => Date.parse(time) <= Date.now() + MAX_UPDATED_AT_AHEAD_MS,
-        'must not be more than 24 hours ahead of now',
-      )
+      .refine(changeTimeIsNear, 'must not be more than 24 hours ahead of now')
       .optional(),
     messages: z
       .object({

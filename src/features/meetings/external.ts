@@ -8,6 +8,21 @@ import { createMeetings, type MeetingDraft } from './create.js';
 import { cancelMeetingIn, lockMeeting, nextUpdatedAt, notePlace, notePreviousTime, skipWaiting } from './service.js';
 import type { MeetingMessageSettings } from './settings.js';
 
+/**
+ * What a cancelled meeting's external id becomes (`<id>:cancelled:<meetingId>`), freeing `<id>` for
+ * a meeting made anew: no source may send an id holding it.
+ */
+export const CANCELLED_MARK = ':cancelled:';
+
+/**
+ * How far ahead of this server's clock a source's change time may be. The newest change wins: one
+ * dated years ahead would make every real update after it "stale", for ever.
+ */
+const MAX_CHANGE_AHEAD_MS = 24 * 3_600_000;
+
+/** Whether a source's change time (ISO 8601) is within a day of now, as every way in requires. */
+export const changeTimeIsNear = (time: string): boolean => Date.parse(time) <= Date.now() + MAX_CHANGE_AHEAD_MS;
+
 /** A meeting as an outside source (the 42 intranet, a queue, an API caller) describes it. */
 export interface ExternalMeeting {
   source: string;
@@ -102,7 +117,7 @@ export async function upsertExternalMeetingIn(
       // The key is unique per source: the cancelled meeting gives it up and keeps its history.
       await trx
         .updateTable('meetings')
-        .set({ external_id: `${m.externalId}:cancelled:${existing.id}` })
+        .set({ external_id: `${m.externalId}${CANCELLED_MARK}${existing.id}` })
         .where('id', '=', existing.id)
         .execute();
     }
