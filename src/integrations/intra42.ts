@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fetchFailureReason } from '../lib/fetchFailure.js';
 
 /** Why a call to the 42 API failed: the delivery that needed it may be retried later. */
 export class Intra42Failure extends Error {
@@ -80,9 +81,7 @@ export function intra42Api(props: {
       try {
         response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeout) });
       } catch (error) {
-        // fetch says only "fetch failed": the cause (ECONNREFUSED, a timeout, a bad certificate) is what helps.
-        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-        const why = cause?.code ?? cause?.message ?? (error as Error).message;
+        const why = fetchFailureReason(error);
         throw new Intra42Failure(`The 42 API could not be reached at ${new URL(url).origin}: ${why}.`);
       }
       if (response.status === 429 && attempt < MAX_ATTEMPTS) {

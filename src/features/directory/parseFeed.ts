@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { parse as csvParser } from 'csv-parse';
 import { AppError } from '../../lib/errors.js';
+import { fetchFailureReason } from '../../lib/fetchFailure.js';
 import { JsonTextError, parseJsonInTurns } from '../../lib/jsonInTurns.js';
 import { type FeedFormat, optionalColumns, requiredColumns } from './schemas.js';
 
@@ -87,11 +88,10 @@ async function readFromUrl(source: string, timeoutMs: number): Promise<RawFeed> 
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
-    const err = error as Error & { cause?: { code?: string; message?: string } };
     const reason =
-      err.name === 'TimeoutError'
+      (error as Error).name === 'TimeoutError'
         ? `did not answer within ${Math.round(timeoutMs / 1000)} s`
-        : `could not be reached (${err.cause?.code ?? err.cause?.message ?? err.message})`;
+        : `could not be reached (${fetchFailureReason(error)})`;
     throw new FeedUnreadable(
       `Cannot read the feed: ${label} ${reason}. Check the address and that this machine can reach it, then try again.`,
     );
