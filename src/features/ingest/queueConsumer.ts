@@ -177,7 +177,7 @@ export function intra42QueueConsumer(options: QueueConsumerOptions): Service & {
   ): Promise<void> {
     const committed = await settle(from, message, { kind: 'dead-letter', ...why });
     if (committed) {
-      const delivery = message.properties.headers?.['X-Delivery'] ?? message.properties.messageId;
+      const delivery = headersOf(message)['x-delivery'];
       log.info(
         { delivery: typeof delivery === 'string' ? delivery.slice(0, 200) : undefined, status: why.status },
         `queue message refused and dead-lettered: ${why.reason.slice(0, 200)}`,
