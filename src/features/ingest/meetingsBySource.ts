@@ -7,7 +7,7 @@ import { commonErrors, errorBody } from '../../http/errorShape.js';
 import { requireScope } from '../auth/apiTokens.js';
 import { CANCELLED_MARK, cancelByExternalId, changeTimeIsNear, upsertExternalMeeting } from '../meetings/external.js';
 import { sourceOrigin } from '../meetings/settings.js';
-import { templateProblem } from '../notifications/templates.js';
+import { checkedTemplate } from '../notifications/templates.js';
 import { normaliseEmail, normaliseUsername } from '../people/email.js';
 import type { PersonRow } from '../people/presenters.js';
 import { findPeopleBy } from '../people/queries.js';
@@ -34,15 +34,7 @@ const params = z.object({
  * A message template, checked as the mixers check theirs: one that does not parse, or names an
  * unknown variable, would be stored and then fail at every send.
  */
-const template = z
-  .string()
-  .max(4000)
-  .superRefine((text, ctx) => {
-    const problem = templateProblem(text);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  })
-  .nullable()
-  .optional();
+const template = checkedTemplate(z.string().max(4000)).nullable().optional();
 
 const body = z
   .object({

@@ -5,7 +5,7 @@ import {
   updateGroupBody as contractUpdateGroupBody,
   messageTemplate,
 } from '../../contract/mixers.js';
-import { templateProblem } from '../notifications/templates.js';
+import { checkedTemplate } from '../notifications/templates.js';
 
 export * from '../../contract/mixers.js';
 
@@ -14,13 +14,7 @@ export * from '../../contract/mixers.js';
  * when it is saved, so a typo never reaches anyone's inbox as blank text. The check needs the
  * template engine, which is server code, so it stays out of the contract.
  */
-const template = messageTemplate
-  .unwrap()
-  .superRefine((text, ctx) => {
-    const problem = templateProblem(text);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  })
-  .nullable();
+const template = checkedTemplate(messageTemplate.unwrap()).nullable();
 
 export const createGroupBody = contractCreateGroupBody.extend({
   introTemplate: template.default(null),

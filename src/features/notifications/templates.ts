@@ -1,4 +1,5 @@
 import Mustache from 'mustache';
+import type { z } from 'zod';
 
 /**
  * Per-group message templates: plain text with Mustache {{variables}}. A template only ever
@@ -27,6 +28,17 @@ export const TEMPLATE_MAX_LENGTH = 2000;
 const ALLOWED_TOKENS = new Set(['text', 'name', '#', '^', '!']);
 
 type Token = [string, string, number, number, Token[]?];
+
+/**
+ * A template's text schema with the check of `templateProblem` on save, so a typo never reaches
+ * anyone's inbox as blank text or a failed send. Each caller keeps its own length limit.
+ */
+export function checkedTemplate(text: z.ZodString) {
+  return text.superRefine((value, ctx) => {
+    const problem = templateProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+}
 
 /** Why a template cannot be used, or null when it can. */
 export function templateProblem(template: string): string | null {
