@@ -8,7 +8,6 @@ import {
   findPersonByExternalId,
   findPersonByUsername,
   personIdsByExternalId,
-  takenEmailsAndUsernames,
 } from './queries.js';
 import {
   createNamedPeople,
@@ -127,18 +126,14 @@ export async function ensurePeople(
   const missing = [...wanted.values()].filter((i) => !found.has(i.externalId));
   if (!missing.length) return found;
 
-  const taken = await takenEmailsAndUsernames(
-    db,
-    missing.flatMap((i) => normaliseOptionalEmail(i.email) ?? []),
-    missing.map((i) => i.username),
-  );
+  // Added together, each once (the first of two sharing an e-mail or username); one whose e-mail or
+  // username someone here has is skipped by the insert itself, and goes through ensurePerson below.
   const seen = new Set<string>();
   const fresh: NamedIdentity[] = [];
   for (const identity of missing) {
     const email = normaliseOptionalEmail(identity.email);
     const keys = [`u:${normaliseUsername(identity.username)}`, ...(email ? [`e:${email}`] : [])];
-    // Someone here already (to be linked or refused), or two identities of this call sharing a key.
-    if (!keys.some((k) => taken.has(k) || seen.has(k))) fresh.push(identity);
+    if (!keys.some((k) => seen.has(k))) fresh.push(identity);
     for (const k of keys) seen.add(k);
   }
 

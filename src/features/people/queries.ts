@@ -39,37 +39,6 @@ export const findPersonByExternalId = (
     .where('external_ids.external_id', '=', externalId)
     .executeTakeFirst();
 
-/**
- * Which of these e-mails and usernames someone here has already, as `e:<email>` and `u:<username>`
- * (normalised here): one statement for both, reading only the two columns.
- */
-export async function takenEmailsAndUsernames(
-  db: Executor,
-  emails: readonly string[],
-  usernames: readonly string[],
-): Promise<Set<string>> {
-  const byEmail = chunks([...new Set(emails.map(normaliseEmail))]);
-  const byUsername = chunks([...new Set(usernames.map(normaliseUsername))]);
-  const taken = new Set<string>();
-  for (let i = 0; i < Math.max(byEmail.length, byUsername.length); i++) {
-    const e = byEmail[i] ?? [];
-    const u = byUsername[i] ?? [];
-    const by = (column: 'email' | 'username', keys: string[]) =>
-      whereKeyIn(db, db.selectFrom('people').select(['email', 'username']), column, keys);
-    const rows = await (e.length && u.length
-      ? by('email', e).unionAll(by('username', u))
-      : e.length
-        ? by('email', e)
-        : by('username', u)
-    ).execute();
-    for (const row of rows) {
-      if (row.email) taken.add(`e:${row.email}`);
-      if (row.username) taken.add(`u:${row.username}`);
-    }
-  }
-  return taken;
-}
-
 /** Several people at once by id, username or e-mail (given in any case: they are normalised here). */
 export async function findPeopleBy(
   db: Executor,
