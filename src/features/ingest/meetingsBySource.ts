@@ -5,7 +5,13 @@ import type { Db } from '../../db/database.js';
 import type { AppContext } from '../../http/context.js';
 import { commonErrors, errorBody } from '../../http/errorShape.js';
 import { requireScope } from '../auth/apiTokens.js';
-import { CANCELLED_MARK, cancelByExternalId, changeTimeIsNear, upsertExternalMeeting } from '../meetings/external.js';
+import {
+  CANCELLED_MARK,
+  cancelByExternalId,
+  changeTimeIsNear,
+  type UpsertOutcome,
+  upsertExternalMeeting,
+} from '../meetings/external.js';
 import { sourceOrigin } from '../meetings/settings.js';
 import { checkedTemplate } from '../notifications/templates.js';
 import { normaliseEmail, normaliseUsername } from '../people/email.js';
@@ -74,7 +80,36 @@ const body = z
 const upserted = z.object({
   meetingId: z.string(),
   outcome: z.enum(['created', 'updated', 'unchanged', 'stale']),
+  /** With `created` only: whether its people are told (false: its time has passed, nobody was told). */
+  announced: z.boolean().optional(),
+  /** What became of it, in a sentence for the caller's log. */
+  message: z.string(),
 });
+
+/**
+ * The answer to a PUT: a meeting created with a time already past is stored but nobody is told, and
+ * the caller reads that here rather than assuming its people got an introduction.
+ */
+export function upsertAnswer(result: UpsertOutcome): z.infer<typeof upserted> {
+  const { meetingId } = result;
+  switch (result.outcome) {
+    case 'created':
+      return result.announced
+        ? { meetingId, outcome: 'created', announced: true, message: 'Created: its people are sent an introduction.' }
+        : {
+            meetingId,
+            outcome: 'created',
+            announced: false,
+            message: 'Stored: its time has passed, so nobody was told.',
+          };
+    case 'updated':
+      return { meetingId, outcome: 'updated', message: 'Updated.' };
+    case 'unchanged':
+      return { meetingId, outcome: 'unchanged', message: 'Unchanged: nothing differs from what is stored.' };
+    case 'stale':
+      return { meetingId, outcome: 'stale', message: 'Ignored: an older update than the one stored.' };
+  }
+}
 
 /**
  * People named by e-mail (with an @) or username; the ones nobody is, or only a disabled person is,
@@ -130,7 +165,7 @@ export function meetingsBySourceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         schema: {
           tags,
           description:
-            'Creates or updates the meeting a source knows by this id. Needs an API token with meetings:write.',
+            'Creates or updates the meeting a source knows by this id. A new meeting whose time has passed is stored but nobody is told (`announced: false`). Needs an API token with meetings:write.',
           security: [{ bearer: [] }],
           params,
           body,
@@ -175,7 +210,7 @@ export function meetingsBySourceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             },
           },
         });
-        return { meetingId: result.meetingId, outcome: result.outcome };
+        return upsertAnswer(result);
       },
     );
 
