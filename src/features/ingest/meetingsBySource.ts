@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { CONVENE_SOURCES, meetingSource } from '../../contract/meetings.js';
 import type { Db } from '../../db/database.js';
 import type { AppContext } from '../../http/context.js';
 import { commonErrors, errorBody } from '../../http/errorShape.js';
@@ -19,14 +20,10 @@ import type { PersonRow } from '../people/presenters.js';
 import { findPeopleBy } from '../people/queries.js';
 
 const tags = ['meetings'];
-/** Sources Convene itself makes meetings for; an API caller may not write under their names. */
-const RESERVED = new Set(['round', 'manual', 'unconference', 'intra42']);
+const RESERVED = new Set<string>(CONVENE_SOURCES);
 
 const params = z.object({
-  source: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'must be 1–40 lower-case letters, digits, - or _')
-    .refine((s) => !RESERVED.has(s), 'is reserved for Convene'),
+  source: meetingSource.refine((s) => !RESERVED.has(s), 'is reserved for Convene'),
   externalId: z
     .string()
     .min(1)
