@@ -118,7 +118,7 @@ const published: number[] = [];
 async function queue(db: Db, databaseUrl: string, consumers: number, firstId: number): Promise<number> {
   const tag = newId()
     .replace(/[^a-z0-9]/gi, '')
-    .slice(0, 8);
+    .slice(-8);
   const names = { queue: `convene-bench-${tag}`, dlx: `convene-bench-${tag}.dlx`, dlq: `convene-bench-${tag}.dead` };
   const connection = await amqp.connect(AMQP_URL);
   const channel = await connection.createConfirmChannel();

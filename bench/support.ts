@@ -96,7 +96,7 @@ export async function freshDatabase(
   }
   const name = `convene_bench_${newId()
     .replace(/[^a-z0-9]/gi, '')
-    .slice(0, 10)
+    .slice(-10)
     .toLowerCase()}`;
   const client = new pg.Client({ connectionString: admin });
   await client.connect();

@@ -80,7 +80,7 @@ async function runEngine(engine: 'sqlite' | 'postgres', databaseUrl: string): Pr
       actorId: null,
     });
     const fillMs = performance.now() - t0;
-    const member = await insertPerson(db, { username: `member-${newId().slice(0, 6)}` });
+    const member = await insertPerson(db, { username: `member-${newId().slice(-6)}` });
     const proposals = await db
       .selectFrom('unconf_proposals')
       .select(['id', 'title'])

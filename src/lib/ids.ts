@@ -1,15 +1,30 @@
 import { hash, randomBytes, randomFillSync, timingSafeEqual } from 'node:crypto';
 
 /**
- * Row ids: 128 random bits, URL-safe. Random rather than sequential so ids leak no counts. Never
- * starting with '-': the CLI takes ids as arguments, and one starting with '-' read as an option
- * (`convene talks archive -J6u…` failed 1 time in 64). Drawing again keeps the rest uniform.
+ * The characters of base64url in ASCII order, for the time part of an id: ids made later sort after
+ * (byte order, as SQLite and a C collation compare).
+ */
+const ORDERED = '-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz';
+
+/**
+ * Row ids: 22 URL-safe characters, the time made (milliseconds, 7 characters) then 90 random bits.
+ * Time first so that rows made together sit together in every index keyed by id: a random id sent
+ * each insert to a random page of each such index, and once a table outgrew the page cache every
+ * batch wrote back thousands of scattered pages (on SQLite, ingestion fell from 1,155 to 733
+ * creates/s over 15,000 creates; time-ordered, it stayed level: bench/ingest.ts). The random part
+ * keeps ids unguessable and leaking no counts; the time part says when the row was made, as its
+ * created_at does. The first character is never '-' (the CLI would read the id as an option): it
+ * is '-' only for times before 1972.
  */
 export function newId(): string {
-  for (;;) {
-    const id = nextRandom16().toString('base64url');
-    if (id[0] !== '-') return id;
+  let time = Date.now();
+  let head = '';
+  for (let i = 0; i < 7; i++) {
+    head = ORDERED[time % 64] + head;
+    time = Math.floor(time / 64);
   }
+  // 16 random bytes give 21 base64url characters; the first 15 are 90 bits.
+  return head + nextRandom16().toString('base64url').slice(0, 15);
 }
 
 /**

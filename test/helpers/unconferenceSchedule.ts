@@ -47,7 +47,7 @@ function mulberry(seed: number) {
  * person, and interests.
  */
 export async function insertUnconference(db: Db, shape: FixtureShape = {}): Promise<EventFixture> {
-  const tag = shape.tag ?? newId().slice(0, 6);
+  const tag = shape.tag ?? newId().slice(-6);
   const days = shape.days ?? 2;
   const slotsPerDay = shape.slotsPerDay ?? 2;
   const nRooms = shape.rooms ?? 2;

@@ -1,5 +1,5 @@
 import { type ApiTokenRef, recordAudit, recordAudits } from '../../db/audit.js';
-import { isAnyOf } from '../../db/bulkInsert.js';
+import { whereKeyIn } from '../../db/bulkInsert.js';
 import type { Db, Executor } from '../../db/database.js';
 import { isBusy, isUniqueViolation } from '../../db/errors.js';
 import { AppError, badRequest } from '../../lib/errors.js';
@@ -237,12 +237,12 @@ export async function upsertExternalMeetingsIn(
   for (const [source, externalIds] of bySource) {
     const unique = [...new Set(externalIds)];
     for (let i = 0; i < unique.length; i += 400) {
-      const rows = await trx
-        .selectFrom('meetings')
-        .select('external_id')
-        .where('source', '=', source)
-        .where(isAnyOf(trx, 'external_id', unique.slice(i, i + 400)))
-        .execute();
+      const rows = await whereKeyIn(
+        trx,
+        trx.selectFrom('meetings').select('external_id').where('source', '=', source),
+        'external_id',
+        unique.slice(i, i + 400),
+      ).execute();
       for (const row of rows) stored.add(`${source}\u0000${row.external_id}`);
     }
   }

@@ -1,5 +1,5 @@
 import { recordAudit } from '../../db/audit.js';
-import { isAnyOf } from '../../db/bulkInsert.js';
+import { whereKeyIn } from '../../db/bulkInsert.js';
 import type { Db, Executor } from '../../db/database.js';
 import type { NotificationChannel } from '../../db/schema.js';
 import { badRequest } from '../../lib/errors.js';
@@ -21,11 +21,12 @@ type PrefMap = Map<string, Map<NotificationChannel, boolean>>;
 async function loadPrefs(db: Executor, personIds: string[]): Promise<Map<string, PrefMap>> {
   const out = new Map<string, PrefMap>();
   for (let i = 0; i < personIds.length; i += 400) {
-    const rows = await db
-      .selectFrom('notification_prefs')
-      .select(['person_id', 'scope', 'channel', 'enabled'])
-      .where(isAnyOf(db, 'person_id', personIds.slice(i, i + 400)))
-      .execute();
+    const rows = await whereKeyIn(
+      db,
+      db.selectFrom('notification_prefs').select(['person_id', 'scope', 'channel', 'enabled']),
+      'person_id',
+      personIds.slice(i, i + 400),
+    ).execute();
     for (const row of rows) {
       const person = out.get(row.person_id) ?? new Map();
       out.set(row.person_id, person);

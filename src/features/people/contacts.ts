@@ -1,4 +1,4 @@
-import { isAnyOf } from '../../db/bulkInsert.js';
+import { whereKeyIn } from '../../db/bulkInsert.js';
 import type { Executor } from '../../db/database.js';
 
 /** How a person is reached and shown in a message, with the assistant who gets a copy. */
@@ -19,7 +19,7 @@ export async function contactsOf(db: Executor, personIds: string[]): Promise<Map
   const out = new Map<string, Contact>();
   const ids = [...new Set(personIds)];
   for (let i = 0; i < ids.length; i += 400) {
-    const rows = await db
+    const query = db
       .selectFrom('people')
       .leftJoin('people as assistant', 'assistant.id', 'people.assistant_id')
       .select([
@@ -34,9 +34,8 @@ export async function contactsOf(db: Executor, personIds: string[]): Promise<Map
         'assistant.name as assistant_name',
         'assistant.email as assistant_email',
         'assistant.enabled as assistant_enabled',
-      ])
-      .where(isAnyOf(db, 'people.id', ids.slice(i, i + 400)))
-      .execute();
+      ]);
+    const rows = await whereKeyIn(db, query, 'people.id', ids.slice(i, i + 400)).execute();
     for (const p of rows) {
       out.set(p.id, {
         id: p.id,

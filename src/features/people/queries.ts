@@ -1,4 +1,4 @@
-import { isAnyOf } from '../../db/bulkInsert.js';
+import { whereKeyIn } from '../../db/bulkInsert.js';
 import type { Executor } from '../../db/database.js';
 import { normaliseEmail, normaliseUsername } from './email.js';
 import type { PersonRow } from './presenters.js';
@@ -54,13 +54,14 @@ export async function takenEmailsAndUsernames(
   for (let i = 0; i < Math.max(byEmail.length, byUsername.length); i++) {
     const e = byEmail[i] ?? [];
     const u = byUsername[i] ?? [];
-    const rows = await db
-      .selectFrom('people')
-      .select(['email', 'username'])
-      .where((w) =>
-        w.or([...(e.length ? [isAnyOf(db, 'email', e)] : []), ...(u.length ? [isAnyOf(db, 'username', u)] : [])]),
-      )
-      .execute();
+    const by = (column: 'email' | 'username', keys: string[]) =>
+      whereKeyIn(db, db.selectFrom('people').select(['email', 'username']), column, keys);
+    const rows = await (e.length && u.length
+      ? by('email', e).unionAll(by('username', u))
+      : e.length
+        ? by('email', e)
+        : by('username', u)
+    ).execute();
     for (const row of rows) {
       if (row.email) taken.add(`e:${row.email}`);
       if (row.username) taken.add(`u:${row.username}`);
@@ -78,13 +79,7 @@ export async function findPeopleBy(
   const normalise = column === 'email' ? normaliseEmail : column === 'username' ? normaliseUsername : String;
   const people: PersonRow[] = [];
   for (const chunk of chunks([...new Set(values.map(normalise))])) {
-    people.push(
-      ...(await db
-        .selectFrom('people')
-        .selectAll()
-        .where(isAnyOf(db, column, chunk))
-        .execute()),
-    );
+    people.push(...(await whereKeyIn(db, db.selectFrom('people').selectAll(), column, chunk).execute()));
   }
   return people;
 }
@@ -97,12 +92,12 @@ export async function personIdsByExternalId(
 ): Promise<Map<string, string>> {
   const links = new Map<string, string>();
   for (const chunk of chunks(externalIds)) {
-    const rows = await db
-      .selectFrom('external_ids')
-      .select(['external_id', 'person_id'])
-      .where('source', '=', source)
-      .where(isAnyOf(db, 'external_id', chunk))
-      .execute();
+    const rows = await whereKeyIn(
+      db,
+      db.selectFrom('external_ids').select(['external_id', 'person_id']).where('source', '=', source),
+      'external_id',
+      chunk,
+    ).execute();
     for (const row of rows) links.set(row.external_id, row.person_id);
   }
   return links;
