@@ -229,8 +229,9 @@ export async function adminMeetings(
 }
 
 /**
- * The sources meetings have come from, by name: the choices of the admin list's source filter. The
- * unique index on (source, external id) answers it without reading the meetings themselves.
+ * The sources meetings have come from, by name: the choices of the admin list's source filter, read
+ * once per visit of the page (a scan of the unique index on (source, external id) where the engine
+ * can, of every meeting where it cannot).
  */
 export async function meetingSources(db: Executor): Promise<string[]> {
   const rows = await db.selectFrom('meetings').select('source').distinct().orderBy('source').execute();

@@ -4,7 +4,7 @@ import { CONVENE_SOURCES, MEETING_SOURCE_PATTERN } from '@contract/meetings';
 const OWN_SOURCES: ReadonlySet<string> = new Set(CONVENE_SOURCES);
 
 const LABELS: Record<(typeof CONVENE_SOURCES)[number], string> = {
-  round: 'Mixer rounds',
+  round: 'Mixer round',
   manual: 'Created here',
   unconference: 'Unconference',
   intra42: '42 intranet',
