@@ -166,10 +166,10 @@ forEachEngine('bulk inserts (one array per column on PostgreSQL)', (get) => {
         email: `grown${chunk * 1_000 + i}@example.org`,
         name: 'Grown',
         timezone: 'UTC',
-        enabled: 1,
+        enabled: 1 as const,
         role: 'member' as const,
-        verified: 1,
-        is_manager: 0,
+        verified: 1 as const,
+        is_manager: 0 as const,
         created_at: now,
         updated_at: now,
       }));

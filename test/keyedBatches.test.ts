@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import { keyedBatches } from '../src/features/ingest/keyedBatches.js';
 
 type Item = { name: string; keys: string[] };
@@ -87,4 +87,38 @@ test('a batch that throws frees its slot and its keys', async () => {
   await tick();
   await tick();
   assert.deepEqual(seen, [['a'], ['b']]);
+});
+
+test('with nothing in flight, arrivals within the linger share a batch; a full batch does not wait for it', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const seen: string[][] = [];
+    const enqueue = keyedBatches<Item>({
+      slots: 1,
+      maxBatch: 3,
+      lingerMs: 5,
+      run: async (batch) => {
+        seen.push(batch.map((i) => i.name));
+      },
+    });
+    enqueue(item('a', 'k:a'));
+    await tick();
+    enqueue(item('b', 'k:b'));
+    await tick();
+    // Two ticks later the first still waits for company: nothing has started.
+    assert.deepEqual(seen, []);
+    mock.timers.tick(5);
+    await tick();
+    assert.deepEqual(seen, [['a', 'b']]);
+    // Three arrive: a full batch starts at once, with no time passing.
+    for (const name of ['c', 'd', 'e']) enqueue(item(name, `k:${name}`));
+    await tick();
+    await tick();
+    assert.deepEqual(seen, [
+      ['a', 'b'],
+      ['c', 'd', 'e'],
+    ]);
+  } finally {
+    mock.timers.reset();
+  }
 });

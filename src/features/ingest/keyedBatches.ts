@@ -16,6 +16,12 @@ export interface Keyed {
 export function keyedBatches<T extends Keyed>(options: {
   slots: number;
   maxBatch: number;
+  /**
+   * With nothing in flight, how long the first arrival waits for others before its batch starts
+   * (a full batch does not wait). Without it, a batch starts at the end of the tick, with what
+   * that tick brought.
+   */
+  lingerMs?: number;
   run(batch: T[]): Promise<void>;
 }): (item: T) => void {
   const waiting: T[] = [];
@@ -23,6 +29,7 @@ export function keyedBatches<T extends Keyed>(options: {
   const busy = new Map<string, number>();
   let inFlight = 0;
   let scheduled = false;
+  let lingering: NodeJS.Timeout | undefined;
 
   function take(): T[] {
     const taken: T[] = [];
@@ -51,6 +58,8 @@ export function keyedBatches<T extends Keyed>(options: {
 
   function pump() {
     scheduled = false;
+    clearTimeout(lingering);
+    lingering = undefined;
     while (inFlight < options.slots && waiting.length) {
       const batch = take();
       if (!batch.length) return;
@@ -69,10 +78,19 @@ export function keyedBatches<T extends Keyed>(options: {
 
   return (item) => {
     waiting.push(item);
+    if (lingering && waiting.length >= options.maxBatch) {
+      clearTimeout(lingering);
+      lingering = undefined;
+      setImmediate(pump);
+    }
     if (!scheduled && inFlight < options.slots) {
       scheduled = true;
-      // The rest of this tick's arrivals (a burst, a prefetch window) join the batch.
-      setImmediate(pump);
+      if (options.lingerMs && inFlight === 0 && waiting.length < options.maxBatch) {
+        lingering = setTimeout(pump, options.lingerMs);
+      } else {
+        // The rest of this tick's arrivals (a burst, a prefetch window) join the batch.
+        setImmediate(pump);
+      }
     }
   };
 }

@@ -45,6 +45,15 @@ export type Intra42Receiver = ((
 const MAX_BATCH = 100;
 
 /**
+ * When nothing is being stored, how long a delivery waits for others to share its transaction.
+ * Senders answered by the last batch are sending their next deliveries: without the wait the next
+ * batch started with the first one or two of them. Over HTTP with 128 senders on SQLite, batches
+ * of 23–29 became 44–61 and the server's CPU per delivery fell by a fifth; a lone delivery is
+ * answered 2 ms later.
+ */
+const LINGER_MS = 2;
+
+/**
  * Everything one 42 delivery goes through: the secret, the model and event, the delivery id taken
  * once, the body parsed, the meeting upserted or cancelled, and the outcome recorded. `body` is
  * the parsed JSON, or a Buffer/string from the queue.
@@ -85,6 +94,7 @@ export function intra42Receiver(props: {
   const enqueue = keyedBatches<Waiting>({
     slots: isPostgres(props.db) ? 2 : 1,
     maxBatch: MAX_BATCH,
+    lingerMs: LINGER_MS,
     async run(taken) {
       const receipts = await ingestBatch(
         batch,
