@@ -303,6 +303,7 @@ const cases: Array<{
   { method: 'POST', url: '/api/v1/meetings/nope/done', status: 404 },
   { method: 'GET', url: '/api/v1/admin/meetings?status=maybe', field: 'status' },
   { method: 'GET', url: '/api/v1/admin/meetings?page=-2', field: 'page' },
+  { method: 'GET', url: '/api/v1/admin/meetings?source=Not%20A%20Source', field: 'source' },
   { method: 'POST', url: '/api/v1/admin/meetings', payload: { title: '', participantIds: ['x'] }, field: 'title' },
   {
     method: 'POST',

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import type { KyselyPlugin } from 'kysely';
 import { resolveParticipants } from '../src/features/ingest/meetingsBySource.js';
@@ -197,6 +199,63 @@ forEachEngine('meetings API boundaries', (get) => {
       updatedAt: inHours(2),
     });
     assert.equal(later.body.outcome, 'updated');
+  });
+  test('a meeting created with its time already past is stored, and the answer says nobody was told', async () => {
+    const { token } = await makeToken(get, 'late HR');
+    const db = get().ctx.database.db;
+    await insertPerson(db, { username: 'late-ann' });
+    const past = await call(get, 'PUT', url('late-1'), token, {
+      title: 'Onboarding (held yesterday)',
+      startsAt: inHours(-20),
+      participants: ['late-ann'],
+    });
+    assert.equal(past.status, 200, JSON.stringify(past.body));
+    assert.deepEqual(past.body, {
+      meetingId: past.body.meetingId,
+      outcome: 'created',
+      announced: false,
+      message: 'Stored: its time has passed, so nobody was told.',
+    });
+    const queued = await db
+      .selectFrom('notifications')
+      .select('id')
+      .where('meeting_id', '=', past.body.meetingId)
+      .execute();
+    assert.equal(queued.length, 0, 'nobody was told indeed');
+
+    const meeting = { title: 'Onboarding', startsAt: inHours(5), participants: ['late-ann'], updatedAt: inHours(0) };
+    const ahead = await call(get, 'PUT', url('late-2'), token, meeting);
+    assert.deepEqual(ahead.body, {
+      meetingId: ahead.body.meetingId,
+      outcome: 'created',
+      announced: true,
+      message: 'Created: its people are sent an introduction.',
+    });
+    const answers = [
+      [
+        await call(get, 'PUT', url('late-2'), token, meeting),
+        'unchanged',
+        'Unchanged: nothing differs from what is stored.',
+      ],
+      [
+        await call(get, 'PUT', url('late-2'), token, { ...meeting, title: 'Onboarding day', updatedAt: inHours(0.1) }),
+        'updated',
+        'Updated.',
+      ],
+      [
+        await call(get, 'PUT', url('late-2'), token, { ...meeting, updatedAt: inHours(-1) }),
+        'stale',
+        'Ignored: an older update than the one stored.',
+      ],
+    ] as const;
+    for (const [answer, outcome, message] of answers) {
+      assert.deepEqual(answer.body, { meetingId: ahead.body.meetingId, outcome, message }, outcome);
+    }
+    // docs/sources.md quotes every answer as the code gives it.
+    const docs = readFileSync(join(process.cwd(), 'docs', 'sources.md'), 'utf8').replace(/\s+/g, ' ');
+    for (const quoted of [past.body.message, ahead.body.message, ...answers.map(([, , message]) => message)]) {
+      assert.ok(docs.includes(quoted), `docs/sources.md quotes "${quoted}"`);
+    }
   });
   test('the DELETE takes an empty body with a JSON content type, as many clients send it', async () => {
     const { token } = await makeToken(get, 'curl defaults');

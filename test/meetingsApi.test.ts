@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { cancelByExternalId, upsertExternalMeeting } from '../src/features/meetings/external.js';
 import { createMeeting } from '../src/features/meetings/service.js';
 import { deliverOutbox, startForFile, testOutboxOptions } from './helpers/outbox.js';
 import { clientFor, insertPerson } from './helpers/people.js';
@@ -300,6 +301,74 @@ forEachEngine(
       assert.equal((await member.post('/api/v1/admin/meetings', { title: 'x', participantIds: [ann] })).status, 403);
       const mine = await member.get('/api/v1/meetings');
       assert.ok(mine.body.meetings.some((m: { title: string }) => m.title === 'Design review'));
+    });
+
+    test('admins narrow the list by source (the sources there are) and see the id each source knows a meeting by', async () => {
+      const admin = await adminClient(get().app);
+      const external = (source: string, externalId: string, title: string) =>
+        upsertExternalMeeting({
+          db: db(),
+          meeting: { source, externalId, title, startsAt: inHours(48), participantIds: [ann, ben] },
+        });
+      const first = await external('hr-tool', 'onboarding-7', 'Onboarding buddy');
+      await cancelByExternalId({ db: db(), source: 'hr-tool', externalId: 'onboarding-7' });
+      // Made anew under the same id: the cancelled one gives its key up (renamed with Convene's mark).
+      const again = await external('hr-tool', 'onboarding-7', 'Onboarding buddy, again');
+      await external('intra42', '8675309', 'Evaluation of libft');
+
+      const sources = await admin.get('/api/v1/admin/meetings/sources');
+      assert.equal(sources.status, 200, JSON.stringify(sources.body));
+      assert.deepEqual(sources.body.sources, ['hr-tool', 'intra42', 'manual']);
+
+      const hr = await admin.get('/api/v1/admin/meetings?source=hr-tool');
+      assert.equal(hr.status, 200, JSON.stringify(hr.body));
+      assert.equal(hr.body.total, 2);
+      const byId = (a: string[], b: string[]) => String(a[0]).localeCompare(String(b[0]));
+      assert.deepEqual(
+        hr.body.meetings
+          .map((m: { id: string; source: string; externalId: string; status: string }) => [
+            m.id,
+            m.source,
+            m.externalId,
+            m.status,
+          ])
+          .sort(byId),
+        [
+          [again.meetingId, 'hr-tool', 'onboarding-7', 'scheduled'],
+          [first.meetingId, 'hr-tool', 'onboarding-7', 'cancelled'],
+        ].sort(byId),
+        'the cancelled one shows the id its source gave, not the key Convene renamed',
+      );
+      const stored = await db()
+        .selectFrom('meetings')
+        .select('external_id')
+        .where('id', '=', first.meetingId)
+        .execute();
+      assert.match(stored[0]?.external_id ?? '', /^onboarding-7:cancelled:/);
+      const cancelledOnly = await admin.get('/api/v1/admin/meetings?source=hr-tool&status=cancelled');
+      assert.deepEqual(
+        cancelledOnly.body.meetings.map((m: { id: string }) => m.id),
+        [first.meetingId],
+      );
+      const manual = await admin.get('/api/v1/admin/meetings?source=manual');
+      assert.ok(manual.body.total > 0);
+      assert.ok(manual.body.meetings.every((m: { source: string; externalId: unknown }) => m.source === 'manual'));
+      assert.ok(manual.body.meetings.every((m: { externalId: unknown }) => m.externalId === null));
+      assert.equal((await admin.get('/api/v1/admin/meetings?source=nobody-sends-these')).body.total, 0);
+
+      for (const bad of ['HR Tool', '-hr', 'x'.repeat(41), '']) {
+        const refused = await admin.get(`/api/v1/admin/meetings?source=${encodeURIComponent(bad)}`);
+        assert.equal(refused.status, 400, `${JSON.stringify(bad)}: ${JSON.stringify(refused.body)}`);
+        assert.equal(refused.body.error.field, 'source');
+        assert.match(refused.body.error.message, /source.*lower-case letters/);
+      }
+
+      const member = await as(ann);
+      assert.equal((await member.get('/api/v1/admin/meetings/sources')).status, 403);
+      const mine = await member.get('/api/v1/meetings');
+      const listed = mine.body.meetings.find((m: { id: string }) => m.id === again.meetingId);
+      assert.ok(listed);
+      assert.equal('externalId' in listed, false, 'members are not shown the source’s ids');
     });
   },
   {

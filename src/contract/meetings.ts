@@ -15,10 +15,24 @@ const durationMinutes = z.coerce
 
 export const meetingParams = z.object({ id });
 
+/** Sources Convene itself makes meetings for; an API caller may not write under their names. */
+export const CONVENE_SOURCES = ['round', 'manual', 'unconference', 'intra42'] as const;
+/** A meeting source's name, Convene's or an API caller's: 1–40 lower-case letters, digits, - or _. */
+export const MEETING_SOURCE_PATTERN = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+export const meetingSource = z
+  .string()
+  .regex(MEETING_SOURCE_PATTERN, 'must be 1–40 lower-case letters, digits, - or _');
+
 export const myMeetingsQuery = z.object({ when: z.enum(['upcoming', 'past']).default('upcoming'), page }).strict();
 
 export const adminMeetingsQuery = z
-  .object({ status: z.enum(MEETING_STATUSES).optional(), group: id.optional(), page })
+  .object({
+    status: z.enum(MEETING_STATUSES).optional(),
+    group: id.optional(),
+    /** Only the meetings of this source (one of `GET /admin/meetings/sources`). */
+    source: meetingSource.optional(),
+    page,
+  })
   .strict();
 
 export const rescheduleBody = z.object({ startsAt, durationMinutes: durationMinutes.optional() }).strict();
@@ -41,6 +55,11 @@ const meetingSummary = z.object({
   id: z.string(),
   title: z.string(),
   source: z.string(),
+  /**
+   * Admins only: the id its source knows it by (a 42 scale team, an API caller's id), null when it
+   * has none. A cancelled one's as the source gave it, without the mark Convene adds to free it.
+   */
+  externalId: z.string().nullable().optional(),
   groupId: z.string().nullable(),
   groupName: z.string().nullable(),
   startsAt: z.string().nullable(),
@@ -79,6 +98,9 @@ export const meetingListEnvelope = z.object({
   total: z.number(),
 });
 
+/** The sources of the meetings there are, by name: what the admin list can be narrowed to. */
+export const meetingSourcesEnvelope = z.object({ sources: z.array(z.string()) });
+
 export const feedbackAnswers = ['yes', 'no'] as const;
 
 export const feedbackParams = z.object({ id }).strict();
@@ -96,6 +118,7 @@ export const feedbackEnvelope = z.object({
 
 export type MeetingStatus = (typeof MEETING_STATUSES)[number];
 export type MeetingList = z.infer<typeof meetingListEnvelope>;
+export type MeetingSources = z.infer<typeof meetingSourcesEnvelope>;
 export type MyMeetingsQuery = z.input<typeof myMeetingsQuery>;
 export type AdminMeetingsQuery = z.input<typeof adminMeetingsQuery>;
 export type RescheduleInput = z.input<typeof rescheduleBody>;

@@ -185,7 +185,10 @@ test('an admin sets up e-mail, sends a test, and resends a failed message', asyn
     assert.ok(tries < 100, 'the pending reminder is listed alone');
     await page.waitForTimeout(100);
   }
-  assert.match(await due.innerText(), new RegExp(String(startsAt.getFullYear())));
+  // Shown short (no year when it is this year's), the whole date in its title.
+  const dueAt = new Date(startsAt.getTime() - 15 * 60_000); // the default reminder lead
+  assert.match(await due.innerText(), /^Due [A-Z][a-z]{2} \d{1,2}, /);
+  assert.match((await due.locator('time').getAttribute('title')) ?? '', new RegExp(String(dueAt.getFullYear())));
   await page.screenshot({ path: shot('notifications-messages-pending'), fullPage: true });
 
   const phone = await phoneOf(context);
@@ -254,5 +257,108 @@ test('a member chooses their channels in the profile', async () => {
   await assertFits(small, 'Profile at 375 px');
   await small.screenshot({ path: shot('notifications-profile-phone'), fullPage: true });
   await phone.close();
+  await context.close();
+});
+
+/**
+ * Each line of the Messages table's "Queued" cell (when queued, then when sent or due) as the number
+ * of lines it takes on screen: its text rectangles grouped by their top edge.
+ */
+function queuedLines(page: Page, rowName: RegExp): Promise<Array<{ text: string; lines: number }>> {
+  return page
+    .getByRole('row', { name: rowName })
+    .locator('td[data-label="Queued"]')
+    .evaluate((cell) => {
+      const blocks = [cell, ...cell.querySelectorAll('.cell-sub')];
+      return blocks.map((block) => {
+        const tops = new Set<number>();
+        const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          // A sub-line's text counts for that sub-line, not for the cell's own first line.
+          const sub = node.parentElement?.closest('.cell-sub');
+          if (sub && sub !== block) continue;
+          const range = document.createRange();
+          range.selectNodeContents(node);
+          for (const rect of range.getClientRects()) if (rect.width > 0) tops.add(Math.round(rect.top));
+        }
+        const own = block === cell ? (cell.firstChild?.textContent ?? '') : (block.textContent ?? '');
+        return { text: own, lines: tops.size };
+      });
+    });
+}
+
+test('the Queued column keeps each date and time on one line at 1280 px, and the table fits at 390 px', async () => {
+  const now = Date.now();
+  const at = (ms: number) => new Date(ms).toISOString();
+  const row = (props: {
+    name: string;
+    title: string;
+    status: 'sent' | 'failed' | 'pending';
+    lastError?: string;
+    dueInDays?: number;
+  }) => {
+    const reader = { id: `r-${props.name}`, name: props.name, email: null, timezone: 'UTC', title: null, team: null };
+    return {
+      id: newId(),
+      meeting_id: null,
+      person_id: null,
+      channel: 'email' as const,
+      kind: 'intro' as const,
+      payload: JSON.stringify({
+        kind: 'intro',
+        meeting: { id: 'm', title: props.title, startsAt: null, durationMinutes: null, roomName: null },
+        participants: [reader],
+        readers: [reader.id],
+      }),
+      status: props.status,
+      attempts: props.status === 'pending' ? 0 : 1,
+      next_attempt_at: at(now + (props.dueInDays ?? 0) * 86_400_000),
+      claimed_until: null,
+      claimed_by: null,
+      recovered: 0 as const,
+      last_error: props.lastError ?? null,
+      result: null,
+      sent_at: props.status === 'sent' ? at(now) : null,
+      dedupe_key: `queued-column-${newId()}`,
+      created_at: at(now - 60_000),
+      updated_at: at(now),
+    };
+  };
+  await db()
+    .insertInto('notifications')
+    .values([
+      row({ name: 'Quinn Sentwell', title: 'Quarterly planning with the platform team', status: 'sent' }),
+      row({
+        name: 'Fay Failing',
+        title: 'Coffee with Fay',
+        status: 'failed',
+        lastError: '550 5.1.1 <fay@example.org>: Recipient address rejected: User unknown in virtual mailbox table',
+      }),
+      row({ name: 'Dee Duelater', title: 'Onboarding buddy: Dee and Sam', status: 'pending', dueInDays: 21 }),
+    ])
+    .execute();
+
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+  const page = await context.newPage();
+  await signInAsAdmin(page, env.live.url);
+  await page.goto(`${env.live.url}/admin/messages`);
+  await page.getByRole('row', { name: /Dee Duelater/ }).waitFor();
+  for (const name of [/Quinn Sentwell/, /Fay Failing/, /Dee Duelater/]) {
+    const lines = await queuedLines(page, name);
+    assert.ok(lines.length >= 1);
+    for (const line of lines) assert.equal(line.lines, 1, `"${line.text}" (${name.source}) takes one line at 1280 px`);
+  }
+  await assertFits(page, 'Messages at 1280 px');
+  const sideways = await page.locator('.table-wrap').evaluate((wrap) => wrap.scrollWidth - wrap.clientWidth);
+  assert.equal(sideways, 0, 'the table needs no sideways scrolling at 1280 px');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: shot('notifications-messages-queued-1280'), fullPage: true });
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByRole('row', { name: /Dee Duelater/ }).waitFor();
+  await assertFits(page, 'Messages at 390 px');
+  await page.screenshot({ path: shot('notifications-messages-queued-390'), fullPage: true });
+  await page.getByRole('row', { name: /Dee Duelater/ }).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: shot('notifications-messages-queued-390-rows') });
   await context.close();
 });

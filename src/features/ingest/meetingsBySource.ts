@@ -1,11 +1,18 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { CONVENE_SOURCES, meetingSource } from '../../contract/meetings.js';
 import type { Db } from '../../db/database.js';
 import type { AppContext } from '../../http/context.js';
 import { commonErrors, errorBody } from '../../http/errorShape.js';
 import { requireScope } from '../auth/apiTokens.js';
-import { CANCELLED_MARK, cancelByExternalId, changeTimeIsNear, upsertExternalMeeting } from '../meetings/external.js';
+import {
+  CANCELLED_MARK,
+  cancelByExternalId,
+  changeTimeIsNear,
+  type UpsertOutcome,
+  upsertExternalMeeting,
+} from '../meetings/external.js';
 import { sourceOrigin } from '../meetings/settings.js';
 import { checkedTemplate } from '../notifications/templates.js';
 import { normaliseEmail, normaliseUsername } from '../people/email.js';
@@ -13,14 +20,10 @@ import type { PersonRow } from '../people/presenters.js';
 import { findPeopleBy } from '../people/queries.js';
 
 const tags = ['meetings'];
-/** Sources Convene itself makes meetings for; an API caller may not write under their names. */
-const RESERVED = new Set(['round', 'manual', 'unconference', 'intra42']);
+const RESERVED = new Set<string>(CONVENE_SOURCES);
 
 const params = z.object({
-  source: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'must be 1–40 lower-case letters, digits, - or _')
-    .refine((s) => !RESERVED.has(s), 'is reserved for Convene'),
+  source: meetingSource.refine((s) => !RESERVED.has(s), 'is reserved for Convene'),
   externalId: z
     .string()
     .min(1)
@@ -74,7 +77,36 @@ const body = z
 const upserted = z.object({
   meetingId: z.string(),
   outcome: z.enum(['created', 'updated', 'unchanged', 'stale']),
+  /** With `created` only: whether its people are told (false: its time has passed, nobody was told). */
+  announced: z.boolean().optional(),
+  /** What became of it, in a sentence for the caller's log. */
+  message: z.string(),
 });
+
+/**
+ * The answer to a PUT: a meeting created with a time already past is stored but nobody is told, and
+ * the caller reads that here rather than assuming its people got an introduction.
+ */
+export function upsertAnswer(result: UpsertOutcome): z.infer<typeof upserted> {
+  const { meetingId } = result;
+  switch (result.outcome) {
+    case 'created':
+      return result.announced
+        ? { meetingId, outcome: 'created', announced: true, message: 'Created: its people are sent an introduction.' }
+        : {
+            meetingId,
+            outcome: 'created',
+            announced: false,
+            message: 'Stored: its time has passed, so nobody was told.',
+          };
+    case 'updated':
+      return { meetingId, outcome: 'updated', message: 'Updated.' };
+    case 'unchanged':
+      return { meetingId, outcome: 'unchanged', message: 'Unchanged: nothing differs from what is stored.' };
+    case 'stale':
+      return { meetingId, outcome: 'stale', message: 'Ignored: an older update than the one stored.' };
+  }
+}
 
 /**
  * People named by e-mail (with an @) or username; the ones nobody is, or only a disabled person is,
@@ -130,7 +162,7 @@ export function meetingsBySourceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         schema: {
           tags,
           description:
-            'Creates or updates the meeting a source knows by this id. Needs an API token with meetings:write.',
+            'Creates or updates the meeting a source knows by this id. A new meeting whose time has passed is stored but nobody is told (`announced: false`). Needs an API token with meetings:write.',
           security: [{ bearer: [] }],
           params,
           body,
@@ -175,7 +207,7 @@ export function meetingsBySourceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             },
           },
         });
-        return { meetingId: result.meetingId, outcome: result.outcome };
+        return upsertAnswer(result);
       },
     );
 

@@ -6,6 +6,7 @@ import {
   meetingEnvelope,
   meetingListEnvelope,
   meetingParams,
+  meetingSourcesEnvelope,
   myMeetingsQuery,
   rescheduleBody,
 } from '../../contract/meetings.js';
@@ -19,7 +20,7 @@ import type { PersonRow } from '../people/presenters.js';
 import { meetingCalendarFile } from './calendar.js';
 import { type MeetingAccess, meetingAccess } from './policy.js';
 import { cancelMeeting, createMeeting, markMeetingDone, rescheduleMeeting } from './service.js';
-import { adminMeetings, meetingDetail, myMeetings } from './views.js';
+import { adminMeetings, meetingDetail, meetingSources, myMeetings } from './views.js';
 
 const tags = ['meetings'];
 
@@ -166,15 +167,30 @@ export function meetingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           {
             schema: {
               tags,
-              summary: 'Every meeting, newest first, by status and group.',
+              summary: 'Every meeting, newest first, by status, mixer group and source.',
               querystring: adminMeetingsQuery,
               response: { 200: meetingListEnvelope, ...commonErrors },
             },
           },
           async (request) => {
             requireAdmin(request);
-            const { status, group, page } = request.query;
-            return adminMeetings(db, { status, groupId: group, page });
+            const { status, group, source, page } = request.query;
+            return adminMeetings(db, { status, groupId: group, source, page });
+          },
+        );
+
+        app.get(
+          '/admin/meetings/sources',
+          {
+            schema: {
+              tags,
+              summary: 'The sources meetings have come from (round, manual, unconference, intra42, API callers’).',
+              response: { 200: meetingSourcesEnvelope, ...commonErrors },
+            },
+          },
+          async (request) => {
+            requireAdmin(request);
+            return { sources: await meetingSources(db) };
           },
         );
 

@@ -3,6 +3,7 @@ import type { MeetingStatus } from '../../db/schema.js';
 import type { VideoRooms } from '../../integrations/jitsi.js';
 import { channelsReaching } from '../notifications/reach.js';
 import type { PersonRow } from '../people/presenters.js';
+import { CANCELLED_MARK } from './external.js';
 import { joinUrlFor } from './joinUrl.js';
 import type { MeetingAccess } from './policy.js';
 import type { MeetingDetailView, MeetingPersonView, MeetingSummaryView } from './schemas.js';
@@ -13,6 +14,7 @@ interface MeetingRow {
   id: string;
   title: string;
   source: string;
+  external_id: string | null;
   group_id: string | null;
   group_name: string | null;
   starts_at: string | null;
@@ -67,6 +69,7 @@ function baseQuery(db: Executor) {
       'meetings.id',
       'meetings.title',
       'meetings.source',
+      'meetings.external_id',
       'meetings.group_id',
       'meetings.origin_name as group_name',
       'meetings.starts_at',
@@ -107,11 +110,19 @@ function presentPerson(p: PersonRow, forAdmin: boolean): MeetingPersonView {
   };
 }
 
-function summary(m: MeetingRow, people: MeetingPersonView[]): MeetingSummaryView {
+/** The id a source knows a meeting by: a cancelled one's without the mark that freed it for reuse. */
+function sourcesId(externalId: string | null): string | null {
+  if (externalId === null) return null;
+  const mark = externalId.indexOf(CANCELLED_MARK);
+  return mark === -1 ? externalId : externalId.slice(0, mark);
+}
+
+function summary(m: MeetingRow, people: MeetingPersonView[], forAdmin: boolean): MeetingSummaryView {
   return {
     id: m.id,
     title: m.title,
     source: m.source,
+    ...(forAdmin ? { externalId: sourcesId(m.external_id) } : {}),
     groupId: m.group_id,
     groupName: m.group_name,
     startsAt: m.starts_at,
@@ -162,6 +173,7 @@ export async function myMeetings(
       summary(
         m,
         people.filter((p) => p.meeting_id === m.id && p.id !== props.person.id).map((p) => presentPerson(p, forAdmin)),
+        forAdmin,
       ),
     ),
     page: props.page,
@@ -170,10 +182,10 @@ export async function myMeetings(
   };
 }
 
-/** Every meeting, newest first, for the admin area. */
+/** Every meeting, newest first, for the admin area: by status, mixer group and source. */
 export async function adminMeetings(
   db: Executor,
-  props: { status?: MeetingStatus; groupId?: string; page: number },
+  props: { status?: MeetingStatus; groupId?: string; source?: string; page: number },
 ): Promise<{ meetings: MeetingSummaryView[]; page: number; pageSize: number; total: number }> {
   let query = baseQuery(db);
   let count = db.selectFrom('meetings').select((eb) => eb.fn.countAll<string | number>().as('n'));
@@ -184,6 +196,10 @@ export async function adminMeetings(
   if (props.groupId) {
     query = query.where('meetings.group_id', '=', props.groupId);
     count = count.where('meetings.group_id', '=', props.groupId);
+  }
+  if (props.source) {
+    query = query.where('meetings.source', '=', props.source);
+    count = count.where('meetings.source', '=', props.source);
   }
   const [rows, total] = await Promise.all([
     query
@@ -203,12 +219,23 @@ export async function adminMeetings(
       summary(
         m,
         people.filter((p) => p.meeting_id === m.id).map((p) => presentPerson(p, true)),
+        true,
       ),
     ),
     page: props.page,
     pageSize: PAGE_SIZE,
     total: Number(total.n),
   };
+}
+
+/**
+ * The sources meetings have come from, by name: the choices of the admin list's source filter, read
+ * once per visit of the page (a scan of the unique index on (source, external id) where the engine
+ * can, of every meeting where it cannot).
+ */
+export async function meetingSources(db: Executor): Promise<string[]> {
+  const rows = await db.selectFrom('meetings').select('source').distinct().orderBy('source').execute();
+  return rows.map((r) => r.source);
 }
 
 export async function findMeetingRow(db: Executor, meetingId: string): Promise<MeetingRow | undefined> {
@@ -237,7 +264,7 @@ export async function meetingDetail(
   const reaching = await channelsReaching(db, people, meeting.origin);
   const chatless = (p: PersonRow) => !(reaching.get(p.id) ?? []).some((c) => c === 'slack' || c === 'mattermost');
   return {
-    ...summary(meeting, []),
+    ...summary(meeting, [], forAdmin),
     participants: people.map((p) => ({
       ...presentPerson(p, forAdmin),
       isYou: p.id === props.viewer.id,

@@ -1,6 +1,6 @@
 import { CHANNEL_LABELS, KIND_LABELS, type Message, type MessageStatus } from '../api/notifications';
 import { Button } from '../ui/Button';
-import { atMinute } from '../ui/moments';
+import { atMinute, atMinuteShort } from '../ui/moments';
 import { TableHead } from '../ui/TableHead';
 
 interface MessagesTableProps {
@@ -8,6 +8,15 @@ interface MessagesTableProps {
   statusLabels: Record<MessageStatus, string>;
   pendingId: string | null;
   onResend: (id: string) => void;
+}
+
+/** A moment of the Queued column: short (no year when it is this year's), the whole date in its title. */
+function Moment({ iso }: { iso: string }) {
+  return (
+    <time dateTime={iso} title={atMinute(iso)}>
+      {atMinuteShort(iso)}
+    </time>
+  );
 }
 
 export function MessagesTable({ messages, statusLabels, pendingId, onResend }: MessagesTableProps) {
@@ -54,12 +63,16 @@ export function MessagesTable({ messages, statusLabels, pendingId, onResend }: M
                 ) : null}
                 {d.lastError ? <span className="message-error">{d.lastError}</span> : null}
               </td>
-              <td data-label="Queued">
-                {atMinute(d.createdAt)}
-                {d.sentAt ? <span className="cell-sub">Sent {atMinute(d.sentAt)}</span> : null}
+              <td data-label="Queued" className="cell-queued">
+                <Moment iso={d.createdAt} />
+                {d.sentAt ? (
+                  <span className="cell-sub">
+                    Sent <Moment iso={d.sentAt} />
+                  </span>
+                ) : null}
                 {d.status === 'pending' ? (
                   <span className="cell-sub">
-                    {d.attempts ? 'Next try' : 'Due'} {atMinute(d.nextAttemptAt)}
+                    {d.attempts ? 'Next try' : 'Due'} <Moment iso={d.nextAttemptAt} />
                   </span>
                 ) : null}
               </td>

@@ -1,10 +1,11 @@
-/** The Meetings API (src/features/meetings/routes.ts): my meetings, one meeting, its time and status; admin list and create. */
+/** The Meetings API (src/features/meetings/routes.ts): my meetings, one meeting, its time and status; admin list (and its sources) and create. */
 import type {
   AdminMeetingsQuery,
   CreateMeetingInput,
   FeedbackAnswer,
   MeetingDetailView,
   MeetingList,
+  MeetingSources,
   MyMeetingsQuery,
   meetingEnvelope,
 } from '@contract/meetings';
@@ -65,7 +66,13 @@ export function listAllMeetings(
   const params = new URLSearchParams({ page: String(query.page) });
   if (query.status) params.set('status', query.status);
   if (query.group) params.set('group', query.group);
+  if (query.source) params.set('source', query.source);
   return api.get<MeetingPage>(`/api/v1/admin/meetings?${params}`, { signal });
+}
+
+/** The sources meetings have come from, by name: the admin list's source filter offers these. */
+export async function listMeetingSources(signal?: AbortSignal): Promise<string[]> {
+  return (await api.get<MeetingSources>('/api/v1/admin/meetings/sources', { signal })).sources;
 }
 
 export async function createMeeting(input: NewMeeting): Promise<MeetingDetail> {

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { Pagination } from '../admin/Pagination';
-import { listAllMeetings, type MeetingStatus } from '../api/meetings';
+import { listAllMeetings, listMeetingSources, type MeetingStatus } from '../api/meetings';
 import { listGroups } from '../api/mixers';
 import { useCurrentPerson } from '../auth/authContext';
 import { formatDay } from '../mixers/format';
@@ -13,21 +13,52 @@ import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
 import { CreateMeetingForm } from './CreateMeetingForm';
 import { MeetingStatusBadge } from './StatusBadge';
+import { fromOutside, sourceLabel, validSource } from './source';
 import { formatMeetingTime } from './time';
 
 const STATUSES: MeetingStatus[] = ['scheduled', 'rescheduled', 'cancelled', 'done'];
 
-/** Every meeting, by status and group, and a form to create one. */
+type Filter = 'status' | 'group' | 'source' | 'page';
+
+/**
+ * The list's filters, kept in the address (as on the Messages and People pages): a filtered list
+ * survives a reload, can be shared, and Back returns to it. A value the API would refuse is no filter.
+ */
+function useMeetingFilters() {
+  const [params, setParams] = useSearchParams();
+  const statusParam = params.get('status');
+  const status: MeetingStatus | '' = STATUSES.find((s) => s === statusParam) ?? '';
+  const group = params.get('group') ?? '';
+  const source = validSource(params.get('source'));
+  const page = Math.max(1, Number.parseInt(params.get('page') ?? '', 10) || 1);
+  const set = (name: Filter, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value && !(name === 'page' && value === '1')) next.set(name, value);
+    else next.delete(name);
+    // Another filter starts again from the first page.
+    if (name !== 'page') next.delete('page');
+    setParams(next, { replace: true });
+  };
+  return { status, group, source, page, set };
+}
+
+/** Every meeting, by status, group and source, and a form to create one. */
 export function AdminMeetingsPage() {
   useDocumentTitle('Meetings · Admin');
   const me = useCurrentPerson();
-  const [status, setStatus] = useState<MeetingStatus | ''>('');
-  const [group, setGroup] = useState('');
-  const [page, setPage] = useState(1);
+  const { status, group, source, page, set } = useMeetingFilters();
   const [created, setCreated] = useState<string | null>(null);
   const groups = useLoad('admin-meeting-groups', (signal) => listGroups({ archived: true }, signal));
-  const meetings = useLoad(`admin-meetings:${status}:${group}:${page}`, (signal) =>
-    listAllMeetings({ status: status || undefined, group: group || undefined, page }, signal),
+  const sources = useLoad('admin-meeting-sources', (signal) => listMeetingSources(signal));
+  // The sources there are, by label; one named in the address but gone stays listed, as chosen.
+  const sourceOptions = [...new Set([...(sources.data ?? []), ...(source ? [source] : [])])]
+    .map((s) => [s, sourceLabel(s)] as const)
+    .sort((a, b) => a[1].localeCompare(b[1]));
+  const meetings = useLoad(`admin-meetings:${status}:${group}:${source}:${page}`, (signal) =>
+    listAllMeetings(
+      { status: status || undefined, group: group || undefined, source: source || undefined, page },
+      signal,
+    ),
   );
 
   return (
@@ -43,10 +74,7 @@ export function AdminMeetingsPage() {
             value={status}
             allLabel="Any status"
             options={STATUSES.map((s) => [s, `${s[0]?.toUpperCase()}${s.slice(1)}`] as const)}
-            onChange={(value) => {
-              setStatus(value as MeetingStatus | '');
-              setPage(1);
-            }}
+            onChange={(value) => set('status', value)}
           />
           <FilterSelect
             label="Mixer group"
@@ -54,10 +82,15 @@ export function AdminMeetingsPage() {
             value={group}
             allLabel="Any group"
             options={(groups.data ?? []).map((g) => [g.id, g.name] as const)}
-            onChange={(value) => {
-              setGroup(value);
-              setPage(1);
-            }}
+            onChange={(value) => set('group', value)}
+          />
+          <FilterSelect
+            label="Source"
+            name="source"
+            value={source}
+            allLabel="Any source"
+            options={sourceOptions}
+            onChange={(value) => set('source', value)}
           />
         </div>
         {meetings.error ? <LoadError what="meetings" message={meetings.error} onRetry={meetings.reload} /> : null}
@@ -79,6 +112,17 @@ export function AdminMeetingsPage() {
                     {m.participants.map((p) => p.name || p.username).join(', ') || 'Nobody'}
                     {m.groupName ? ` · ${m.groupName}` : ''}
                   </span>
+                  <span className="meeting-admin-source">
+                    {sourceLabel(m.source)}
+                    {m.externalId && fromOutside(m.source) ? (
+                      <>
+                        {' · '}
+                        <span className="meeting-admin-external" title={m.externalId}>
+                          id <code className="meeting-admin-id">{m.externalId}</code>
+                        </span>
+                      </>
+                    ) : null}
+                  </span>
                 </div>
                 <span className="meeting-admin-when">
                   {m.startsAt ? (
@@ -97,7 +141,12 @@ export function AdminMeetingsPage() {
           </ul>
         ) : null}
         {meetings.data ? (
-          <Pagination page={page} pageSize={meetings.data.pageSize} total={meetings.data.total} onPage={setPage} />
+          <Pagination
+            page={page}
+            pageSize={meetings.data.pageSize}
+            total={meetings.data.total}
+            onPage={(n) => set('page', String(n))}
+          />
         ) : null}
       </section>
 
@@ -113,8 +162,9 @@ export function AdminMeetingsPage() {
           timeZone={me.timezone}
           onCreated={(m) => {
             setCreated(`Created “${m.title}”.`);
-            setPage(1);
+            set('page', '1');
             meetings.reload();
+            sources.reload();
           }}
         />
       </section>

@@ -20,6 +20,7 @@ import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
 import { FeedbackCard } from './FeedbackCard';
 import { MeetingStatusBadge } from './StatusBadge';
+import { fromOutside } from './source';
 import { TimeForm } from './TimeForm';
 import { formatMeetingTime, googleCalendarUrl, JOIN_EARLY_MINUTES, joinOpensAt } from './time';
 import { toldSentence } from './told';
@@ -35,9 +36,6 @@ function useNow(): number {
 }
 
 /** One meeting: who, when (in my timezone), the video room, the calendar, and what I can change. */
-/** Meetings another system sends (the 42 intranet, an API caller), not made here. */
-const fromOutside = (source: string) => !['round', 'manual', 'unconference'].includes(source);
-
 export function MeetingPage() {
   const { id = '' } = useParams();
   const me = useCurrentPerson();
