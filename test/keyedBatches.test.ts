@@ -89,7 +89,7 @@ test('a batch that throws frees its slot and its keys', async () => {
   assert.deepEqual(seen, [['a'], ['b']]);
 });
 
-test('with nothing in flight, arrivals within the linger share a batch; a full batch does not wait for it', async () => {
+test('with nothing in flight, arrivals trickling in share a batch within the linger; a burst or a full batch does not wait', async () => {
   mock.timers.enable({ apis: ['setTimeout'] });
   try {
     const seen: string[][] = [];
@@ -105,7 +105,7 @@ test('with nothing in flight, arrivals within the linger share a batch; a full b
     await tick();
     enqueue(item('b', 'k:b'));
     await tick();
-    // Two ticks later the first still waits for company: nothing has started.
+    // b came a tick after a: still coming, so they wait for company; nothing has started.
     assert.deepEqual(seen, []);
     mock.timers.tick(5);
     await tick();
@@ -118,6 +118,13 @@ test('with nothing in flight, arrivals within the linger share a batch; a full b
       ['a', 'b'],
       ['c', 'd', 'e'],
     ]);
+    // Two in one tick and nothing after: a burst, started without waiting out the linger.
+    enqueue(item('f', 'k:f'));
+    enqueue(item('g', 'k:g'));
+    await tick();
+    await tick();
+    await tick();
+    assert.deepEqual(seen.at(-1), ['f', 'g']);
   } finally {
     mock.timers.reset();
   }

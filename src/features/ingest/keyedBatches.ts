@@ -17,9 +17,9 @@ export function keyedBatches<T extends Keyed>(options: {
   slots: number;
   maxBatch: number;
   /**
-   * With nothing in flight, how long the first arrival waits for others before its batch starts
-   * (a full batch does not wait). Without it, a batch starts at the end of the tick, with what
-   * that tick brought.
+   * With nothing in flight and arrivals still coming a tick after the first, how long to wait for
+   * more before the batch starts (a full batch does not wait). Without it, or for a burst that came
+   * within one tick, a batch starts at the end of the tick, with what that tick brought.
    */
   lingerMs?: number;
   run(batch: T[]): Promise<void>;
@@ -85,12 +85,22 @@ export function keyedBatches<T extends Keyed>(options: {
     }
     if (!scheduled && inFlight < options.slots) {
       scheduled = true;
-      if (options.lingerMs && inFlight === 0 && waiting.length < options.maxBatch) {
-        lingering = setTimeout(pump, options.lingerMs);
-      } else {
-        // The rest of this tick's arrivals (a burst, a prefetch window) join the batch.
-        setImmediate(pump);
-      }
+      // The rest of this tick's arrivals (a burst, a prefetch window) join the batch.
+      setImmediate(options.lingerMs ? lingerOrPump : pump);
     }
   };
+
+  /**
+   * A burst that came within one tick starts at once. Arrivals still coming in the next tick
+   * (senders answered one by one) are waited for, up to lingerMs, when nothing is in flight.
+   */
+  function lingerOrPump() {
+    const tickArrivals = waiting.length;
+    setImmediate(() => {
+      const trickling = waiting.length > tickArrivals;
+      if (trickling && inFlight === 0 && waiting.length < options.maxBatch && !lingering) {
+        lingering = setTimeout(pump, options.lingerMs);
+      } else if (!lingering) pump();
+    });
+  }
 }
