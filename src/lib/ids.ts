@@ -10,10 +10,10 @@ const ORDERED = '-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxy
  * Row ids: 22 URL-safe characters, the time made (milliseconds, 7 characters) then 90 random bits.
  * Time first so that rows made together sit together in every index keyed by id: a random id sent
  * each insert to a random page of each such index, and once a table outgrew the page cache every
- * batch wrote back thousands of scattered pages (on SQLite, ingestion fell from 1,155 to 733
- * creates/s over 15,000 creates; time-ordered, it stayed level: bench/ingest.ts). The random part
- * keeps ids unguessable and leaking no counts; the time part says when the row was made, as its
- * created_at does. The first character is never '-' (the CLI would read the id as an option): it
+ * batch wrote back thousands of scattered pages (on SQLite, ingestion fell from 1,986 to 1,101
+ * creates/s over 15,000 creates; time-ordered, it ran 2,004 then 2,324: bench/ingestGrowth.ts).
+ * The random part keeps ids unguessable and leaking no counts; the time part says when the row
+ * was made, as its created_at does. The first character is never '-' (the CLI would read the id as an option): it
  * is '-' only for times before 1972.
  */
 export function newId(): string {
