@@ -14,6 +14,13 @@ import type { MeetingMessageSettings } from './settings.js';
  */
 export const CANCELLED_MARK = ':cancelled:';
 
+/** The id a source knows a meeting by: a cancelled one's without the mark that freed it for reuse. */
+export function sourcesExternalId(externalId: string | null): string | null {
+  if (externalId === null) return null;
+  const mark = externalId.indexOf(CANCELLED_MARK);
+  return mark === -1 ? externalId : externalId.slice(0, mark);
+}
+
 /**
  * How far ahead of this server's clock a source's change time may be. The newest change wins: one
  * dated years ahead would make every real update after it "stale", for ever.

@@ -3,7 +3,7 @@ import type { MeetingStatus } from '../../db/schema.js';
 import type { VideoRooms } from '../../integrations/jitsi.js';
 import { channelsReaching } from '../notifications/reach.js';
 import type { PersonRow } from '../people/presenters.js';
-import { CANCELLED_MARK } from './external.js';
+import { sourcesExternalId } from './external.js';
 import { joinUrlFor } from './joinUrl.js';
 import type { MeetingAccess } from './policy.js';
 import type { MeetingDetailView, MeetingPersonView, MeetingSummaryView } from './schemas.js';
@@ -110,19 +110,12 @@ function presentPerson(p: PersonRow, forAdmin: boolean): MeetingPersonView {
   };
 }
 
-/** The id a source knows a meeting by: a cancelled one's without the mark that freed it for reuse. */
-function sourcesId(externalId: string | null): string | null {
-  if (externalId === null) return null;
-  const mark = externalId.indexOf(CANCELLED_MARK);
-  return mark === -1 ? externalId : externalId.slice(0, mark);
-}
-
 function summary(m: MeetingRow, people: MeetingPersonView[], forAdmin: boolean): MeetingSummaryView {
   return {
     id: m.id,
     title: m.title,
     source: m.source,
-    ...(forAdmin ? { externalId: sourcesId(m.external_id) } : {}),
+    ...(forAdmin ? { externalId: sourcesExternalId(m.external_id) } : {}),
     groupId: m.group_id,
     groupName: m.group_name,
     startsAt: m.starts_at,
