@@ -13,6 +13,7 @@ import { enginesUnderTest, type TestDatabase } from './helpers/databases.js';
 import { startForFile } from './helpers/outbox.js';
 import { type ConveneProcess, startConvene } from './helpers/process.js';
 import { type QueueNames, rabbitUnderTest } from './helpers/rabbit.js';
+import { deepestHeaders, publishRaw, textEntry } from './helpers/rawAmqp.js';
 import { startTestApp, type TestApp } from './helpers/server.js';
 import { TestSmtp } from './helpers/smtp.js';
 
@@ -522,6 +523,93 @@ for (const engine of enginesUnderTest()) {
       assert.equal(header(headers['x-convene-dropped-headers']), 'x-note');
       assert.equal(headers['x-convene-status'], 401);
       assert.equal(await rabbit.ready(names.queue), 0);
+    });
+
+    test("messages whose headers nest as deep as the broker's frame_max allows (tables and arrays) are dead-lettered with their reason; the queue keeps draining", async () => {
+      if (!rabbit) return;
+      const names = await rabbit.freshQueues();
+      const secretRefusals = async () => (await listRefusals(db())).find((r) => r.reason === 'secret')?.count ?? 0;
+      const refusedBefore = await secretRefusals();
+      const service = consumer(names);
+      await service.start(() => undefined);
+      // amqplib cannot publish these (its encoding buffer is 64 kB): a bare AMQP publisher does,
+      // filling the content header frame to the broker's frame_max with one header, 'x-deep'.
+      const plain = (delivery: string, secret: string) =>
+        Buffer.concat([
+          textEntry('X-Model', 'scale_team'),
+          textEntry('X-Event', 'create'),
+          textEntry('X-Secret', secret),
+          textEntry('X-Delivery', delivery),
+        ]);
+      const body = (id: number) => Buffer.from(JSON.stringify(scaleTeam(id)));
+      await rabbit.publish(names.queue, [message('create', scaleTeam(33_001), 'before-deep')]);
+      const tables = await publishRaw(
+        rabbit.url,
+        names.queue,
+        (frameMax) => deepestHeaders(frameMax, plain('deep-tables', SECRETS.create), 'x-deep', 'table'),
+        body(33_002),
+      );
+      const arrays = await publishRaw(
+        rabbit.url,
+        names.queue,
+        (frameMax) => deepestHeaders(frameMax, plain('deep-arrays', 'wrong'), 'x-deep', 'array'),
+        body(33_003),
+      );
+      // The worst the broker delivers: content header frames filled to within a level of frame_max.
+      assert.ok(tables.frameMax - tables.headerFrameBytes < 6, `${tables.headerFrameBytes} of ${tables.frameMax}`);
+      assert.ok(arrays.frameMax - arrays.headerFrameBytes < 5, `${arrays.headerFrameBytes} of ${arrays.frameMax}`);
+      await rabbit.publish(
+        names.queue,
+        [33_004, 33_005, 33_006].map((id) => message('create', scaleTeam(id), `after-deep-${id}`)),
+      );
+      await waitFor(
+        'the messages after the deep ones',
+        async () => (await meetingCount(db(), 33_004, 33_006)) === 3,
+        60_000,
+      );
+      await waitFor(
+        'both deep ones dead-lettered',
+        async () => (await rabbit.ready(names.deadLetterQueue)) === 2,
+        60_000,
+      );
+      await service.stop();
+      assert.equal(await meetingCount(db(), 33_001, 33_001), 1);
+      assert.equal(await meetingCount(db(), 33_002, 33_003), 0, 'no meeting from a message with unread headers');
+      assert.equal(await rabbit.ready(names.queue), 0);
+
+      const dead = await rabbit.drain(names.deadLetterQueue);
+      const byDelivery = new Map(dead.map((d) => [header(d.properties.headers?.['X-Delivery']), d]));
+      // Authentic headers besides the deep one: a delivery refused like one with a bad body, recorded once.
+      const deepTables = byDelivery.get('deep-tables');
+      assert.equal(
+        header(deepTables?.properties.headers?.[REASON_HEADER]),
+        'x-deep: a header nested more than 100 tables or arrays deep; the message was not read.',
+      );
+      assert.equal(deepTables?.properties.headers?.['x-convene-status'], 400);
+      assert.equal(header(deepTables?.properties.headers?.['x-convene-field']), 'x-deep');
+      assert.equal(header(deepTables?.properties.headers?.['x-convene-unread-headers']), 'x-deep');
+      assert.equal(deepTables?.properties.headers?.['x-deep'], undefined);
+      assert.equal(deepTables?.properties.headers?.['X-Secret'], undefined);
+      assert.deepEqual(deepTables?.content, body(33_002), 'the message itself is kept');
+      const row = await db()
+        .selectFrom('deliveries')
+        .selectAll()
+        .where('delivery_id', '=', 'deep-tables')
+        .executeTakeFirstOrThrow();
+      assert.equal(row.outcome, 'rejected');
+      assert.equal(row.status_code, 400);
+      assert.equal(row.channel, 'queue');
+      assert.match(row.error ?? '', /^x-deep: a header nested more than 100/);
+      assert.ok(row.dead_lettered_at);
+      // A wrong secret besides: refused by its headers, counted, not recorded as a delivery.
+      const deepArrays = byDelivery.get('deep-arrays');
+      assert.equal(deepArrays?.properties.headers?.['x-convene-status'], 401);
+      assert.equal(header(deepArrays?.properties.headers?.['x-convene-unread-headers']), 'x-deep');
+      assert.equal(
+        await db().selectFrom('deliveries').select('id').where('delivery_id', '=', 'deep-arrays').executeTakeFirst(),
+        undefined,
+      );
+      assert.equal(await secretRefusals(), Number(refusedBefore) + 1);
     });
 
     test('the database down: messages are requeued with backoff, not dead-lettered, and go through once it is back', async () => {

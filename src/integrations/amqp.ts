@@ -1,5 +1,6 @@
-import amqp, { type Channel, type ChannelModel } from 'amqplib';
+import type { Channel, ChannelModel } from 'amqplib';
 import type { FastifyBaseLogger } from 'fastify';
+import { connectGuarded } from './amqpHeaderGuard.js';
 
 /** AMQP 0-9-1 `tx` methods (class 90), which amqplib can send but has no named call for. */
 const TX_SELECT = 5898250;
@@ -72,11 +73,11 @@ export class AmqpLink {
   }
 
   private async connect(): Promise<void> {
-    const connection = await amqp
-      .connect(this.options.url, { clientProperties: { connection_name: this.options.name } })
-      .catch((error: unknown) => {
-        throw explainConnectFailure(error, this.options.url);
-      });
+    const { connection } = await connectGuarded(this.options.url, {
+      clientProperties: { connection_name: this.options.name },
+    }).catch((error: unknown) => {
+      throw explainConnectFailure(error, this.options.url);
+    });
     let gone = false;
     const lost = (error?: unknown) => {
       if (gone) return;

@@ -3,9 +3,12 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/database.js';
 import { AmqpLink, type Backoff, nextDelay, txCommit, txSelect } from '../../integrations/amqp.js';
+import { MAX_HEADER_DEPTH, UNREAD_HEADERS } from '../../integrations/amqpHeaderGuard.js';
 import type { Intra42Api } from '../../integrations/intra42.js';
 import type { Service } from '../../jobs/runner.js';
-import { markDeadLettered } from './deliveries.js';
+import { type Claim, claimDeliveries, finishDelivery, markDeadLettered } from './deliveries.js';
+import { checkHeaders, parseWebhookSecrets } from './intra42Contract.js';
+import { INTRA42_SOURCE } from './people.js';
 import { intra42Receiver, type Receipt } from './receive.js';
 import type { RefusalLog } from './refusals.js';
 
@@ -76,6 +79,7 @@ export function intra42QueueConsumer(options: QueueConsumerOptions): Service & {
     channel: 'queue',
     ...(options.refusals && { refusals: options.refusals }),
   });
+  const secrets = parseWebhookSecrets(config.intra42.webhooks);
   const retry = options.retry ?? { firstMs: 250, maxMs: 30_000 };
 
   let session: Session | undefined;
@@ -118,6 +122,11 @@ export function intra42QueueConsumer(options: QueueConsumerOptions): Service & {
   };
 
   async function handle(from: Session, message: ConsumeMessage): Promise<void> {
+    const unread = message.properties.headers?.[UNREAD_HEADERS];
+    if (typeof unread === 'string') {
+      await refuseUnreadHeaders(from, message, unread);
+      return;
+    }
     const headers = headersOf(message);
     let receipt: Receipt;
     try {
@@ -133,22 +142,7 @@ export function intra42QueueConsumer(options: QueueConsumerOptions): Service & {
       return;
     }
     if (receipt.outcome === 'duplicate') {
-      const earlier = receipt.earlier;
-      if (earlier?.outcome === 'rejected' && !earlier.deadLettered && message.fields.redelivered) {
-        // This very message may have been refused and recorded, and the connection lost before
-        // its dead-lettering committed: dead-letter it now. (Its first handling, had the
-        // dead-lettering committed, would have acknowledged it: it would not be here again.)
-        await deadLetter(from, message, receipt.deliveryRowId, {
-          reason: earlier.error ?? 'Refused.',
-          status: earlier.statusCode ?? 400,
-        });
-      } else if (earlier?.outcome === 'processing' || earlier?.outcome === 'failed') {
-        // Another copy is being handled right now, or failed a moment ago: wait and look again.
-        await requeueLater(from, message);
-      } else {
-        // Stored, or refused and dead-lettered (or about to be) through its first copy.
-        await settle(from, message, { kind: 'ack' });
-      }
+      await settleCopy(from, message, receipt.earlier, receipt.deliveryRowId);
       return;
     }
     if (receipt.outcome === 'failed') {
@@ -162,6 +156,71 @@ export function intra42QueueConsumer(options: QueueConsumerOptions): Service & {
       status: receipt.status,
       field: receipt.field,
     });
+  }
+
+  /** A copy of a delivery already recorded: how its first copy ended says what to do with this one. */
+  async function settleCopy(
+    from: Session,
+    message: ConsumeMessage,
+    earlier: Receipt['earlier'],
+    rowId: string | null | undefined,
+  ): Promise<void> {
+    if (earlier?.outcome === 'rejected' && !earlier.deadLettered && message.fields.redelivered) {
+      // This very message may have been refused and recorded, and the connection lost before
+      // its dead-lettering committed: dead-letter it now. (Its first handling, had the
+      // dead-lettering committed, would have acknowledged it: it would not be here again.)
+      await deadLetter(from, message, rowId, {
+        reason: earlier.error ?? 'Refused.',
+        status: earlier.statusCode ?? 400,
+      });
+    } else if (earlier?.outcome === 'processing' || earlier?.outcome === 'failed') {
+      // Another copy is being handled right now, or failed a moment ago: wait and look again.
+      await requeueLater(from, message);
+    } else {
+      // Stored, or refused and dead-lettered (or about to be) through its first copy.
+      await settle(from, message, { kind: 'ack' });
+    }
+  }
+
+  /**
+   * A message whose headers amqplib could not have read (nested too deep: see HeaderGuard), which
+   * reaches here without them. Its other headers are checked as any message's (a wrong secret is
+   * counted and dead-lettered as such); if they pass, it is a delivery refused like one with a bad
+   * body: recorded "rejected" with the reason, then dead-lettered once. Its body is not read.
+   */
+  async function refuseUnreadHeaders(from: Session, message: ConsumeMessage, names: string): Promise<void> {
+    const headers = headersOf(message);
+    delete headers[UNREAD_HEADERS];
+    const refused = receive.refuse(headers);
+    if (refused) {
+      await deadLetter(from, message, null, { reason: refused.message, status: refused.status, field: refused.field });
+      return;
+    }
+    const checked = checkHeaders(secrets, headers);
+    if (!checked.ok) return; // not reached: refuse() said they pass
+    const field = names.split(',')[0] ?? names;
+    const reason = `${field}: a header nested more than ${MAX_HEADER_DEPTH} tables or arrays deep; the message was not read.`;
+    let claim: Claim;
+    try {
+      claim = await db.transaction().execute(async (trx) => {
+        const claims = await claimDeliveries(trx, INTRA42_SOURCE, [checked.deliveryId], {
+          leaseMs: config.intra42.leaseSeconds * 1000,
+          channel: 'queue',
+        });
+        const mine = claims.get(checked.deliveryId) as Claim;
+        if (mine.claimed) {
+          const summary = `${checked.event}: ${reason}`;
+          await finishDelivery(trx, mine.id, { outcome: 'rejected', statusCode: 400, error: reason, summary });
+        }
+        return mine;
+      });
+    } catch (error) {
+      log.warn({ err: error }, 'queue message could not be recorded; requeued after a backoff');
+      await requeueLater(from, message);
+      return;
+    }
+    if (claim.claimed) await deadLetter(from, message, claim.id, { reason, status: 400, field });
+    else await settleCopy(from, message, claim, claim.id);
   }
 
   /**
