@@ -136,3 +136,15 @@ test('one level past the limit is left out; at the limit it is kept', async () =
   assert.equal(rewritten, 1);
   assert.deepEqual(decodeAll(out)[0]?.fields?.headers, { [UNREAD_HEADERS]: 'x' });
 });
+
+test('bytes that are not AMQP frames (the broker refusing the protocol version) pass as they are', async () => {
+  const refusal = Buffer.concat([
+    Buffer.from('AMQP\x00\x00\x09\x01', 'latin1'),
+    contentHeader(nestedEntry('x', 500, 'table')),
+  ]);
+  for (const piece of [1, 4, refusal.length]) {
+    const { out, rewritten } = await through(refusal, piece);
+    assert.deepEqual(out, refusal);
+    assert.equal(rewritten, 0);
+  }
+});

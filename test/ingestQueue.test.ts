@@ -13,7 +13,7 @@ import { enginesUnderTest, type TestDatabase } from './helpers/databases.js';
 import { startForFile } from './helpers/outbox.js';
 import { type ConveneProcess, startConvene } from './helpers/process.js';
 import { type QueueNames, rabbitUnderTest } from './helpers/rabbit.js';
-import { deepestHeaders, publishRaw, textEntry } from './helpers/rawAmqp.js';
+import { deepestHeaders, nestedEntry, publishRaw, textEntry } from './helpers/rawAmqp.js';
 import { startTestApp, type TestApp } from './helpers/server.js';
 import { TestSmtp } from './helpers/smtp.js';
 
@@ -610,6 +610,52 @@ for (const engine of enginesUnderTest()) {
         undefined,
       );
       assert.equal(await secretRefusals(), Number(refusedBefore) + 1);
+    });
+
+    test('the broker closes the connection while a message with too-deep headers is being dead-lettered: it is dead-lettered once, after the reconnect', async () => {
+      if (!rabbit) return;
+      const names = await rabbit.freshQueues();
+      const name = `convene-test-deep-drop-${engine.engine}-${Date.now()}`;
+      let dropped = 0;
+      const service = consumer(names, {
+        name,
+        beforeCommit: async (kinds) => {
+          if (dropped === 0 && kinds.includes('dead-letter')) dropped = await rabbit.closeConnectionsNamed(name);
+        },
+      });
+      await service.start(() => undefined);
+      const headers = Buffer.concat([
+        textEntry('X-Model', 'scale_team'),
+        textEntry('X-Event', 'create'),
+        textEntry('X-Secret', SECRETS.create),
+        textEntry('X-Delivery', 'deep-drop'),
+        nestedEntry('x-deep', 8_000, 'table'),
+      ]);
+      await publishRaw(rabbit.url, names.queue, headers, Buffer.from(JSON.stringify(scaleTeam(34_001))));
+      await rabbit.publish(names.queue, [message('create', scaleTeam(34_002), 'after-deep-drop')]);
+      await waitFor(
+        'the reconnect and the dead-lettering',
+        async () => {
+          const row = await db()
+            .selectFrom('deliveries')
+            .select(['outcome', 'dead_lettered_at'])
+            .where('delivery_id', '=', 'deep-drop')
+            .executeTakeFirst();
+          return (
+            dropped === 1 &&
+            row?.outcome === 'rejected' &&
+            Boolean(row.dead_lettered_at) &&
+            (await meetingCount(db(), 34_002, 34_002)) === 1
+          );
+        },
+        60_000,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await service.stop();
+      const dead = await rabbit.drain(names.deadLetterQueue);
+      assert.equal(dead.length, 1, 'dead-lettered exactly once');
+      assert.match(header(dead[0]?.properties.headers?.[REASON_HEADER]), /^x-deep: a header nested more than 100/);
+      assert.equal(await rabbit.ready(names.queue), 0);
     });
 
     test('the database down: messages are requeued with backoff, not dead-lettered, and go through once it is back', async () => {

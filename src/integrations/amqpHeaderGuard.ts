@@ -147,49 +147,64 @@ export class HeaderGuard extends Transform {
   /** Content header frames rewritten so far (for tests and logs). */
   rewritten = 0;
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    let data = chunk;
-    while (data.length) {
+  override _transform(data: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    // The bytes of `data` from `passFrom` to `p` pass on as one piece: frames other than content
+    // headers are not copied.
+    let p = 0;
+    let passFrom = 0;
+    const pass = () => {
+      if (p > passFrom) this.push(data.subarray(passFrom, p));
+      passFrom = p;
+    };
+    while (p < data.length) {
       if (this.unguarded) {
-        this.push(data);
-        break;
-      }
-      if (this.passing) {
-        const n = Math.min(this.passing, data.length);
-        this.push(data.subarray(0, n));
+        p = data.length;
+      } else if (this.passing) {
+        const n = Math.min(this.passing, data.length - p);
+        p += n;
         this.passing -= n;
-        data = data.subarray(n);
-        continue;
-      }
-      if (this.frameLength) {
-        const n = Math.min(this.frameLength - this.gathered, data.length);
-        this.gathering.push(data.subarray(0, n));
+      } else if (this.frameLength) {
+        pass();
+        const n = Math.min(this.frameLength - this.gathered, data.length - p);
+        this.gathering.push(data.subarray(p, p + n));
         this.gathered += n;
-        data = data.subarray(n);
+        p += n;
+        passFrom = p;
         if (this.gathered === this.frameLength) this.releaseContentHeader();
-        continue;
-      }
-      // The 7 bytes that say a frame's type, channel and size (perhaps split across chunks).
-      const need = 7 - this.head.length;
-      this.head = Buffer.concat([this.head, data.subarray(0, need)]);
-      data = data.subarray(Math.min(need, data.length));
-      if (this.head.length < 7) break;
-      const type = this.head[0] as number;
-      const size = this.head.readUInt32BE(3);
-      if (type < 1 || type > 8) {
-        this.unguarded = true;
-        this.push(this.head);
-      } else if (type === FRAME_HEADER) {
-        this.gathering = [this.head];
-        this.gathered = 7;
-        this.frameLength = 7 + size + 1;
-      } else {
-        this.push(this.head);
-        this.passing = size + 1;
-      }
-      this.head = Buffer.alloc(0);
+      } else if (this.head.length || data.length - p < 7) {
+        // A frame whose first 7 bytes (type, channel, size) are split across chunks.
+        pass();
+        const taken = data.subarray(p, p + 7 - this.head.length);
+        this.head = Buffer.concat([this.head, taken]);
+        p += taken.length;
+        passFrom = p;
+        if (this.head.length < 7) break;
+        const head = this.head;
+        this.head = Buffer.alloc(0);
+        this.begin(head[0] as number, head.readUInt32BE(3), head);
+      } else this.begin(data[p] as number, data.readUInt32BE(p + 3), null);
+      if (this.frameLength && !this.gathered) pass(); // a content header starts at p: what came before it goes
     }
+    pass();
     done();
+  }
+
+  /**
+   * A frame of this type and size starts: its first 7 bytes are `head` when they were gathered
+   * across chunks (else they are still in the chunk, at the point the transform has reached).
+   */
+  private begin(type: number, size: number, head: Buffer | null): void {
+    if (type < 1 || type > 8) {
+      this.unguarded = true;
+      if (head) this.push(head);
+    } else if (type === FRAME_HEADER) {
+      this.gathering = head ? [head] : [];
+      this.gathered = head ? 7 : 0;
+      this.frameLength = 7 + size + 1;
+    } else {
+      if (head) this.push(head);
+      this.passing = (head ? 0 : 7) + size + 1;
+    }
   }
 
   private releaseContentHeader(): void {
@@ -273,9 +288,16 @@ export async function connectGuarded(
       server.once('error', reject);
       server.listen(path, () => resolve());
     });
+    server.on('error', () => undefined); // once listening, nothing of the relay's depends on it
     const local = new URL(url);
     local.protocol = 'amqp:';
     const connection = await amqp.connect(local.toString(), { ...options, path });
+    if (!client) {
+      // amqplib went to the broker by the URL, not through `path`: it passes its socket options
+      // to net.connect, and a version that stopped would leave the consumer unguarded.
+      await connection.close().catch(() => undefined);
+      throw new Error('amqplib did not connect through the header guard (the `path` socket option)');
+    }
     return { connection, guard };
   } catch (error) {
     end();

@@ -66,6 +66,11 @@ export interface QueueConsumerOptions {
  * dead-letters it then. A message refused by its headers (a wrong secret) records nothing and is
  * dead-lettered the same way. A passing failure (the database is down) is requeued after a
  * backoff, never dead-lettered. Acks of messages finishing together share one commit.
+ *
+ * The connection reads the broker through a header guard (`connectGuarded`): a header nested too
+ * deep for amqplib's recursive decoder (which overflowed the stack, dropped the connection and had
+ * the broker hand the message back first, forever) arrives left out and named in
+ * `x-convene-unread-headers`, and the message is refused for it (`refuseUnreadHeaders`).
  */
 export function intra42QueueConsumer(options: QueueConsumerOptions): Service & { readonly connected: boolean } {
   const { db, config, log } = options;
