@@ -114,30 +114,39 @@ for (const width of [1280, 390]) {
     }
   });
 
-  test(`a page past the end says so, with the way back, on every admin list at ${width} px`, async () => {
+  test(`a page past the end says so, with the way back, on every admin list (and My meetings) at ${width} px`, async () => {
     const context = await env.browser.newContext({ viewport: { width, height: 900 } });
     const page = await context.newPage();
     try {
       await signInAsAdmin(page, env.live.url);
       const lists = [
-        { path: '/admin/messages', back: 1, end: 'the list is empty' },
+        { path: '/admin/messages', back: 1, end: 'the list is empty', empty: 'No messages match these filters.' },
         { path: '/admin', back: 1, end: 'the list ends on page 1' },
-        { path: '/admin/meetings', back: 1, end: 'the list is empty' },
+        { path: '/admin/meetings', back: 1, end: 'the list is empty', empty: /^No meetings match/ },
         { path: '/admin/inbound', back: 1, end: 'the list ends before it' },
         { path: '/admin/audit?action=paging.', back: 3, end: 'the list ends on page 3' },
+        // Not an admin list, but the same component: a member's own meetings.
+        { path: '/meetings', back: 1, end: 'the list is empty', empty: /^Nothing coming up/ },
       ];
       for (const list of lists) {
         await page.goto(`${env.live.url}${list.path}${list.path.includes('?') ? '&' : '?'}page=999`);
         await page.getByText(`There is nothing on page 999: ${list.end}.`).waitFor();
         // Not the list's own "nothing matches", which would blame the filters.
-        assert.equal(await page.getByText(/match|has arrived|joined yet/).count(), 0, `${list.path} past the end`);
+        assert.equal(
+          await page.getByText(/No \w+ match|Nothing has arrived|Nobody has joined|Nothing coming up/).count(),
+          0,
+          `${list.path} past the end`,
+        );
         assert.equal(await pagination(page).count(), 0);
         if (list.path === '/admin/inbound') await page.screenshot({ path: shot(`paging-past-end-${width}`) });
+        if (list.path === '/meetings') await page.screenshot({ path: shot(`paging-past-end-meetings-${width}`) });
         await assertFits(page, `${list.path} past the end`);
         await page.getByRole('button', { name: `Go to page ${list.back}` }).click();
         await page.getByText(/There is nothing on page/).waitFor({ state: 'detached' });
         assert.doesNotMatch(page.url(), /page=999/, list.path);
         if (list.back > 1) await assertPagination(page, `Page ${list.back} of ${list.back}`);
+        // An empty list's own words, once on page 1.
+        if (list.empty) await page.getByText(list.empty).waitFor();
       }
     } finally {
       await context.close();

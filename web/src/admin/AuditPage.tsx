@@ -6,11 +6,11 @@ import { Button } from '../ui/Button';
 import { TextField } from '../ui/Field';
 import { LoadError } from '../ui/LoadError';
 import { atSecond } from '../ui/moments';
+import { Pagination, pageFrom } from '../ui/Pagination';
 import { Loading } from '../ui/Spinner';
 import { TableHead } from '../ui/TableHead';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
-import { Pagination, pageFrom } from './Pagination';
 
 const PAGE = 50;
 const FILTERS = ['action', 'actor', 'since'] as const;

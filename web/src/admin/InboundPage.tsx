@@ -3,12 +3,12 @@ import { DELIVERY_OUTCOMES, type DeliveryOutcome, listDeliveries } from '../api/
 import { FilterSelect } from '../ui/FilterSelect';
 import { LoadError } from '../ui/LoadError';
 import { atSecond } from '../ui/moments';
+import { Pagination, pageFrom } from '../ui/Pagination';
 import { Loading } from '../ui/Spinner';
 import { TableHead } from '../ui/TableHead';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
 import { InboundRefusals } from './InboundRefusals';
-import { Pagination, pageFrom } from './Pagination';
 
 const OUTCOME_LABELS: Record<DeliveryOutcome, string> = {
   ok: 'Done',

@@ -18,6 +18,7 @@ import { ErrorAlert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { FilterSelect } from '../ui/FilterSelect';
 import { LoadError } from '../ui/LoadError';
+import { Pagination, pageFrom } from '../ui/Pagination';
 import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
 import { useAsyncAction } from '../ui/useAsyncAction';
@@ -25,7 +26,6 @@ import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
 import { MessagesTable } from './MessagesTable';
 import { MessagesUnreachable } from './MessagesUnreachable';
-import { Pagination, pageFrom } from './Pagination';
 
 const STATUS_LABELS: Record<MessageStatus, string> = {
   pending: 'Waiting',

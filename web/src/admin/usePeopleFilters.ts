@@ -1,7 +1,7 @@
 import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import type { PersonState, Role } from '../api/types';
-import { pageFrom } from './Pagination';
+import { pageFrom } from '../ui/Pagination';
 
 export const PAGE_SIZE = 50;
 

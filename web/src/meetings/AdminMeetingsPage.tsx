@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { Pagination, pageFrom } from '../admin/Pagination';
 import { listAllMeetings, listMeetingSources, type MeetingStatus } from '../api/meetings';
 import { listGroups } from '../api/mixers';
 import { useCurrentPerson } from '../auth/authContext';
 import { formatDay } from '../mixers/format';
 import { FilterSelect } from '../ui/FilterSelect';
 import { LoadError } from '../ui/LoadError';
+import { Pagination, pageFrom } from '../ui/Pagination';
 import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
 import { useDocumentTitle } from '../ui/useDocumentTitle';

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { Button } from '../ui/Button';
+import { Button } from './Button';
 
 /**
  * The page a list shows, from the address (`?page=`), so that a reload, Back and a shared link keep
