@@ -29,9 +29,10 @@ type PaginationProps = Extent & {
 };
 
 /**
- * Below every admin list: "Previous · Page N of M · Next" ("Page N" when the list is not counted),
- * kept in the address. A page with no rows is the list's empty state on page 1, and past its end
- * on any later page (an old link, a reload after rows went away), with the way back.
+ * Below every paged list (the admin console's, My meetings): "Previous · Page N of M · Next"
+ * ("Page N" when the list is not counted), kept in the address. A page with no rows is the list's
+ * empty state on page 1, and past its end on any later page (an old link, a reload after rows went
+ * away), with the way back.
  */
 export function Pagination({ page, shown, empty, ...extent }: PaginationProps) {
   const [, setParams] = useSearchParams();
@@ -58,7 +59,7 @@ export function Pagination({ page, shown, empty, ...extent }: PaginationProps) {
           ? `the list ends on page ${pages}`
           : 'the list is empty';
     return (
-      <div className="empty-inline pagination-past-end">
+      <div className="empty-inline">
         <p>
           There is nothing on page {page}: {end}.
         </p>
