@@ -1,9 +1,9 @@
 import { useSearchParams } from 'react-router-dom';
 import { DELIVERY_OUTCOMES, type DeliveryOutcome, listDeliveries } from '../api/ingest';
-import { Button } from '../ui/Button';
 import { FilterSelect } from '../ui/FilterSelect';
 import { LoadError } from '../ui/LoadError';
 import { atSecond } from '../ui/moments';
+import { Pagination, pageFrom } from '../ui/Pagination';
 import { Loading } from '../ui/Spinner';
 import { TableHead } from '../ui/TableHead';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
@@ -30,15 +30,16 @@ export function InboundPage() {
   useDocumentTitle('Inbound');
   const [params, setParams] = useSearchParams();
   const outcome = (params.get('outcome') as DeliveryOutcome | null) ?? undefined;
-  const pageNumber = Number(params.get('page') ?? 1) || 1;
+  const pageNumber = pageFrom(params);
   const filter = { outcome, page: pageNumber };
   const page = useLoad(JSON.stringify(filter), (signal) => listDeliveries(filter, signal));
 
+  /** The page is Pagination's; a changed filter starts again from the first page. */
   const set = (name: string, value: string) => {
     const next = new URLSearchParams(params);
     if (value) next.set(name, value);
     else next.delete(name);
-    if (name !== 'page') next.delete('page');
+    next.delete('page');
     setParams(next, { replace: true });
   };
 
@@ -65,57 +66,53 @@ export function InboundPage() {
           </div>
           {page.error ? <LoadError what="deliveries" message={page.error} onRetry={page.reload} /> : null}
           {page.loading && !page.data ? <Loading label="Loading deliveries…" /> : null}
-          {page.data ? (
-            page.data.deliveries.length ? (
-              <div className="table-wrap">
-                <table className="table messages-table inbound-table">
-                  <caption className="visually-hidden">Deliveries, newest first</caption>
-                  <TableHead columns={['Received', 'Source', 'Delivery', 'Outcome', 'What happened']} />
-                  <tbody>
-                    {page.data.deliveries.map((d) => (
-                      <tr key={d.id}>
-                        <th scope="row" data-label="Received">
-                          {atSecond(d.receivedAt)}
-                        </th>
-                        <td data-label="Source">
-                          {d.source}
+          {page.data?.deliveries.length ? (
+            <div className="table-wrap">
+              <table className="table messages-table inbound-table">
+                <caption className="visually-hidden">Deliveries, newest first</caption>
+                <TableHead columns={['Received', 'Source', 'Delivery', 'Outcome', 'What happened']} />
+                <tbody>
+                  {page.data.deliveries.map((d) => (
+                    <tr key={d.id}>
+                      <th scope="row" data-label="Received">
+                        {atSecond(d.receivedAt)}
+                      </th>
+                      <td data-label="Source">
+                        {d.source}
+                        <span className="cell-sub">
+                          {d.channel === 'queue'
+                            ? `queue message${d.deadLettered ? ' · dead-lettered' : ''}`
+                            : 'webhook'}
+                        </span>
+                      </td>
+                      <td data-label="Delivery" className="cell-code">
+                        {d.deliveryId}
+                      </td>
+                      <td data-label="Outcome">
+                        <span className={`badge ${OUTCOME_BADGE[d.outcome]}`}>{OUTCOME_LABELS[d.outcome]}</span>
+                        {d.statusCode ? (
                           <span className="cell-sub">
-                            {d.channel === 'queue'
-                              ? `queue message${d.deadLettered ? ' · dead-lettered' : ''}`
-                              : 'webhook'}
+                            {d.channel === 'queue' ? 'status' : 'HTTP'} {d.statusCode}
                           </span>
-                        </td>
-                        <td data-label="Delivery" className="cell-code">
-                          {d.deliveryId}
-                        </td>
-                        <td data-label="Outcome">
-                          <span className={`badge ${OUTCOME_BADGE[d.outcome]}`}>{OUTCOME_LABELS[d.outcome]}</span>
-                          {d.statusCode ? (
-                            <span className="cell-sub">
-                              {d.channel === 'queue' ? 'status' : 'HTTP'} {d.statusCode}
-                            </span>
-                          ) : null}
-                        </td>
-                        <td data-label="What happened">
-                          {d.error ? <span className="message-error">{d.error}</span> : (d.summary ?? '—')}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            ) : (
-              <p className="empty-inline">Nothing has arrived{outcome ? ' with this outcome' : ''} yet.</p>
-            )
+                        ) : null}
+                      </td>
+                      <td data-label="What happened">
+                        {d.error ? <span className="message-error">{d.error}</span> : (d.summary ?? '—')}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           ) : null}
-          <div className="form-actions">
-            <Button size="sm" disabled={pageNumber <= 1} onClick={() => set('page', String(pageNumber - 1))}>
-              Newer
-            </Button>
-            <Button size="sm" disabled={!page.data?.hasMore} onClick={() => set('page', String(pageNumber + 1))}>
-              Older
-            </Button>
-          </div>
+          {page.data ? (
+            <Pagination
+              page={page.data.page}
+              shown={page.data.deliveries.length}
+              hasMore={page.data.hasMore}
+              empty={<p className="empty-inline">Nothing has arrived{outcome ? ' with this outcome' : ''} yet.</p>}
+            />
+          ) : null}
         </section>
       </div>
     </>
