@@ -1,5 +1,7 @@
-import { useSearchParams } from 'react-router-dom';
+import { type FormEvent, useEffect, useState } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
 import { DELIVERY_OUTCOMES, type DeliveryOutcome, listDeliveries } from '../api/ingest';
+import { Field } from '../ui/Field';
 import { FilterSelect } from '../ui/FilterSelect';
 import { LoadError } from '../ui/LoadError';
 import { atSecond } from '../ui/moments';
@@ -30,8 +32,12 @@ export function InboundPage() {
   useDocumentTitle('Inbound');
   const [params, setParams] = useSearchParams();
   const outcome = (params.get('outcome') as DeliveryOutcome | null) ?? undefined;
+  const find = params.get('find')?.trim() || undefined;
   const pageNumber = pageFrom(params);
-  const filter = { outcome, page: pageNumber };
+  const filter = { outcome, find, page: pageNumber };
+  const [findText, setFindText] = useState(find ?? '');
+  // Back, Forward or a link to another scale team change the address: the box follows it.
+  useEffect(() => setFindText(find ?? ''), [find]);
   const page = useLoad(JSON.stringify(filter), (signal) => listDeliveries(filter, signal));
 
   /** The page is Pagination's; a changed filter starts again from the first page. */
@@ -41,6 +47,11 @@ export function InboundPage() {
     else next.delete(name);
     next.delete('page');
     setParams(next, { replace: true });
+  };
+  // Ids match whole, so the list changes on Enter, not at every keystroke (and at once when cleared).
+  const submitFind = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    set('find', findText.trim());
   };
 
   return (
@@ -55,15 +66,34 @@ export function InboundPage() {
           <h2 id="inbound-title" className="card-title">
             Deliveries
           </h2>
-          <div className="filters">
-            <FilterSelect
-              label="Outcome"
-              name="outcome"
-              value={outcome ?? ''}
-              options={DELIVERY_OUTCOMES.map((o) => [o, OUTCOME_LABELS[o]] as const)}
-              onChange={(value) => set('outcome', value)}
-            />
-          </div>
+          <search aria-label="Filter deliveries">
+            <form className="filters" onSubmit={submitFind}>
+              <Field label="Find" name="find" hint="A scale team's id, or one delivery's id; then Enter.">
+                {(control) => (
+                  <input
+                    {...control}
+                    type="search"
+                    className="input"
+                    placeholder="4242 or a delivery id"
+                    autoComplete="off"
+                    maxLength={200}
+                    value={findText}
+                    onChange={(e) => {
+                      setFindText(e.target.value);
+                      if (!e.target.value && find) set('find', '');
+                    }}
+                  />
+                )}
+              </Field>
+              <FilterSelect
+                label="Outcome"
+                name="outcome"
+                value={outcome ?? ''}
+                options={DELIVERY_OUTCOMES.map((o) => [o, OUTCOME_LABELS[o]] as const)}
+                onChange={(value) => set('outcome', value)}
+              />
+            </form>
+          </search>
           {page.error ? <LoadError what="deliveries" message={page.error} onRetry={page.reload} /> : null}
           {page.loading && !page.data ? <Loading label="Loading deliveries…" /> : null}
           {page.data?.deliveries.length ? (
@@ -85,8 +115,18 @@ export function InboundPage() {
                             : 'webhook'}
                         </span>
                       </td>
-                      <td data-label="Delivery" className="cell-code">
-                        {d.deliveryId}
+                      <td data-label="Delivery">
+                        <span className="cell-code">{d.deliveryId}</span>
+                        {d.subject ? (
+                          <span className="cell-sub">
+                            <Link
+                              to={{ search: `?find=${encodeURIComponent(d.subject)}` }}
+                              title={`Every delivery about scale team ${d.subject}`}
+                            >
+                              scale team {d.subject}
+                            </Link>
+                          </span>
+                        ) : null}
                       </td>
                       <td data-label="Outcome">
                         <span className={`badge ${OUTCOME_BADGE[d.outcome]}`}>{OUTCOME_LABELS[d.outcome]}</span>
@@ -110,7 +150,13 @@ export function InboundPage() {
               page={page.data.page}
               shown={page.data.deliveries.length}
               hasMore={page.data.hasMore}
-              empty={<p className="empty-inline">Nothing has arrived{outcome ? ' with this outcome' : ''} yet.</p>}
+              empty={
+                <p className="empty-inline">
+                  {find
+                    ? `No delivery is about scale team “${find}” or has that delivery id${outcome ? ' with this outcome' : ''}.`
+                    : `Nothing has arrived${outcome ? ' with this outcome' : ''} yet.`}
+                </p>
+              }
             />
           ) : null}
         </section>
