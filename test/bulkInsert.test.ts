@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CompiledQuery, sql } from 'kysely';
-import { whereKeyIn, withRows } from '../src/db/bulkInsert.js';
+import { arrayParam, whereKeyIn, withRows } from '../src/db/bulkInsert.js';
 import { type SplitJson, splitJson } from '../src/db/splitJson.js';
 import { claimDeliveries, finishDeliveries } from '../src/features/ingest/deliveries.js';
 import { findPeopleBy } from '../src/features/people/queries.js';
@@ -57,6 +57,36 @@ forEachEngine('bulk inserts (one array per column on PostgreSQL)', (get) => {
       );
       assert.deepEqual(
         stored.map((r) => (r.data === null ? null : (JSON.parse(r.data) as { value: string }).value)),
+        values,
+      );
+    }
+  });
+
+  test('each odd value on its own, and all that need no escape beyond quotes together, come back exactly', async () => {
+    const db = get().ctx.database.db;
+    // Alone, every value but the control characters' goes as one JSON.stringify'd literal (arrayParam).
+    const plain = ODD.filter((v) => typeof arrayParam([v]) === 'string');
+    assert.ok(plain.length >= ODD.length - 1, 'only the line with control characters needs node-postgres escaping');
+    for (const [n, values] of [...ODD.map((v) => [v]), plain, [...plain].reverse()].entries()) {
+      const rows = values.map((value, i) => ({
+        id: `one-${n}-${String(i).padStart(3, '0')}`,
+        at: '2026-01-01T00:00:00.000Z',
+        actor_id: null,
+        action: `one.${n}`,
+        subject_type: value,
+        subject_id: null,
+        data: null,
+        ip: null,
+      }));
+      await withRows(db, db.insertInto('audit_log'), rows).execute();
+      const stored = await db
+        .selectFrom('audit_log')
+        .select('subject_type')
+        .where('action', '=', `one.${n}`)
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(
+        stored.map((r) => r.subject_type),
         values,
       );
     }
@@ -281,4 +311,25 @@ forEachEngine('bulk inserts (one array per column on PostgreSQL)', (get) => {
     assert.throws(() => splitJson({}, '[1]'), /must be a JSON object/);
     assert.equal(String(splitJson({ a: 1 }, '{ }')), '{"a":1}');
   });
+});
+
+test('arrayParam writes the literal PostgreSQL reads, and leaves to node-postgres what JSON would escape otherwise', () => {
+  assert.equal(arrayParam(['a"b\\c', null, '', 'NULL', 5, 0]), '{"a\\"b\\\\c",null,"","NULL",5,0}');
+  assert.equal(arrayParam(['emoji 🎉']), '{"emoji 🎉"}');
+  assert.equal(arrayParam([]), '{}');
+  for (const odd of [
+    'line\nbreak',
+    'tab\t',
+    'nul\u0000',
+    'lone \ud800 high',
+    'lone \udc00 low',
+    'reversed \udc00\ud800',
+  ]) {
+    const values = ['plain', odd];
+    assert.equal(arrayParam(values), values, JSON.stringify(odd));
+  }
+  for (const odd of [Number.NaN, Number.POSITIVE_INFINITY, true, { a: 1 }, 10n]) {
+    const values = [odd];
+    assert.equal(arrayParam(values), values, String(odd));
+  }
 });

@@ -5,7 +5,7 @@ import type { Db } from '../src/db/database.js';
 import { intra42Receiver } from '../src/features/ingest/receive.js';
 import { FakeIntra42 } from './helpers/fakeIntra42.js';
 import { notificationRows, startForFile } from './helpers/outbox.js';
-import type { TestApp } from './helpers/server.js';
+import { adminClient, type TestApp } from './helpers/server.js';
 import { TestSmtp } from './helpers/smtp.js';
 import { forEachEngine } from './helpers/suite.js';
 
@@ -533,6 +533,48 @@ forEachEngine(
       }
       const again = await send(get, 'create', scaleTeam(36_001), { 'x-delivery': answer.delivery });
       assert.equal(again.status, 200, 'the same delivery goes through once the database takes it');
+    });
+
+    test("the admin's Inbound list finds every delivery about one scale team, refused ones too, or one delivery by its id", async () => {
+      const admin = await adminClient(get().app);
+      const created = await send(get, 'create', scaleTeam(37_001));
+      const moved = await send(get, 'update', scaleTeam(37_001, { begin_at: inHours(5), updated_at: inHours(0) }));
+      const automatic = await send(get, 'create', { ...scaleTeam(37_001), user: null });
+      const asText = await send(get, 'create', { ...scaleTeam(37_002), id: '37001' });
+      const other = await send(get, 'create', scaleTeam(37_003));
+      assert.deepEqual(
+        [created.status, moved.status, automatic.status, other.status],
+        [200, 200, 422, 200],
+        JSON.stringify([created.body, moved.body, automatic.body]),
+      );
+      assert.equal(asText.status, 400, 'an id given as text is refused, and still found by it');
+
+      const found = await admin.get('/api/v1/admin/deliveries?find=37001');
+      assert.equal(found.status, 200);
+      assert.deepEqual(
+        found.body.deliveries.map((d: { deliveryId: string }) => d.deliveryId).sort(),
+        [created.delivery, moved.delivery, automatic.delivery, asText.delivery].sort(),
+      );
+      assert.ok(found.body.deliveries.every((d: { subject: string }) => d.subject === '37001'));
+      const refused = found.body.deliveries.find((d: { deliveryId: string }) => d.deliveryId === automatic.delivery);
+      assert.equal(refused.outcome, 'rejected');
+
+      const one = await admin.get(`/api/v1/admin/deliveries?find=${encodeURIComponent(` ${other.delivery} `)}`);
+      assert.deepEqual(
+        one.body.deliveries.map((d: { deliveryId: string; subject: string }) => [d.deliveryId, d.subject]),
+        [[other.delivery, '37003']],
+      );
+      const withOutcome = await admin.get('/api/v1/admin/deliveries?find=37001&outcome=rejected');
+      assert.deepEqual(
+        withOutcome.body.deliveries.map((d: { deliveryId: string }) => d.deliveryId).sort(),
+        [automatic.delivery, asText.delivery].sort(),
+      );
+      assert.deepEqual((await admin.get('/api/v1/admin/deliveries?find=99999999')).body.deliveries, []);
+      for (const bad of ['%20%20', 'x'.repeat(201)]) {
+        const answer = await admin.get(`/api/v1/admin/deliveries?find=${bad}`);
+        assert.equal(answer.status, 400, bad);
+        assert.equal(answer.body.error.field, 'find');
+      }
     });
   },
   {

@@ -18,12 +18,16 @@ export const deliveryView = z.object({
   channel: z.enum(['webhook', 'queue']),
   /** A refused queue message that is in the dead-letter queue. */
   deadLettered: z.boolean(),
+  /** What it is about, as its sender names it (a 42 scale team's id); null when its body names nothing. */
+  subject: z.string().nullable(),
 });
 
 export const deliveriesQuery = z
   .object({
     outcome: z.enum(DELIVERY_OUTCOMES).optional(),
     source: z.string().max(40).optional(),
+    /** A scale team's id (every delivery about it) or a delivery id (X-Delivery). */
+    find: z.string().trim().min(1).max(200).optional(),
     page: z.coerce.number().int().min(1).max(10_000).default(1),
   })
   .strict();

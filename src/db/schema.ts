@@ -382,6 +382,8 @@ export interface DeliveriesTable {
   lease_until: string | null;
   /** A refused queue message: when it was put in the dead-letter queue (once). */
   dead_lettered_at: string | null;
+  /** What it is about, as its sender names it (a scale team's id); null before 0025 or when the body names nothing. */
+  subject: Generated<string | null>;
 }
 
 export type DeliveryChannel = 'webhook' | 'queue';

@@ -14,6 +14,20 @@ const claimOne = async (db: LiveApp['ctx']['database']['db'], id: string, option
 
 let evaluationId = '';
 
+/** A scale_team create over real HTTP, as the intranet sends it. */
+const sendCreate = (delivery: string, body: unknown) =>
+  fetch(`${env.live.url}/webhooks/42`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-model': 'scale_team',
+      'x-event': 'create',
+      'x-secret': 'browser-create-secret',
+      'x-delivery': delivery,
+    },
+    body: JSON.stringify(body),
+  });
+
 env.before(async () => {
   const db = env.live.ctx.database.db;
   // Refused before they were read: a wrong secret over real HTTP, and a queue message with no delivery id.
@@ -26,24 +40,21 @@ env.before(async () => {
     assert.equal(refused.status, 401);
   }
   await env.live.ctx.inboundRefusals.flush();
-  const created = await fetch(`${env.live.url}/webhooks/42`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-model': 'scale_team',
-      'x-event': 'create',
-      'x-secret': 'browser-create-secret',
-      'x-delivery': 'browser-create-1',
-    },
-    body: JSON.stringify({
-      id: 4343,
-      begin_at: new Date(Date.now() + 86_400_000).toISOString(),
-      user: { login: 'evalbrowser' },
-      team: { id: 43430, name: 'push_swap', users: [{ login: 'studbrowser' }] },
-    }),
+  const created = await sendCreate('browser-create-1', {
+    id: 4343,
+    begin_at: new Date(Date.now() + 86_400_000).toISOString(),
+    user: { login: 'evalbrowser' },
+    team: { id: 43430, name: 'push_swap', users: [{ login: 'studbrowser' }] },
   });
   assert.equal(created.status, 200);
   evaluationId = ((await created.json()) as { meetingId: string }).meetingId;
+  // The same scale team again, refused (no evaluator): found with it by the scale team's id.
+  const automatic = await sendCreate('browser-automatic-2', {
+    id: 4343,
+    begin_at: new Date(Date.now() + 86_400_000).toISOString(),
+    user: null,
+  });
+  assert.equal(automatic.status, 422);
   const queue = refusalLog({ db });
   queue.note({
     source: 'intra42',
@@ -84,7 +95,12 @@ for (const width of [1280, 390]) {
       await signInAsAdmin(page, env.live.url);
       await page.goto(`${env.live.url}/admin/inbound`);
       await page.getByText('delivery-bad-2').waitFor();
-      assert.ok(await page.getByText(/evaluation is automatic/).isVisible());
+      assert.ok(
+        await page
+          .getByText(/evaluation is automatic/)
+          .first()
+          .isVisible(),
+      );
       // Refused before they were read: counted above the deliveries, with what to do.
       const refusals = page.getByRole('region', { name: 'Refused before they were read' });
       const secret = refusals.getByRole('listitem').filter({ hasText: 'Wrong or missing X-Secret' });
@@ -108,6 +124,30 @@ for (const width of [1280, 390]) {
       // The filtered list replaces the whole table: wait for it rather than reading it mid-render.
       await page.getByText('delivery-bad-2').waitFor();
       assert.equal(await page.getByText('delivery-bad-2').count(), 1);
+
+      // Every delivery about one scale team, refused ones too, found by its id; kept on reload.
+      await page.getByLabel('Outcome').selectOption('');
+      await page.getByText('delivery-ok-1').waitFor();
+      await page.getByLabel('Find').fill('4343');
+      await page.getByLabel('Find').press('Enter');
+      await page.getByText('delivery-ok-1').waitFor({ state: 'detached' });
+      await page.getByText('browser-automatic-2').waitFor();
+      assert.equal(await page.getByText('browser-create-1').count(), 1);
+      assert.equal(await page.getByRole('link', { name: 'scale team 4343' }).count(), 2);
+      await page.screenshot({ path: shot(`ingest-inbound-find-${width}`), fullPage: true });
+      await assertFits(page, 'the Inbound page found by scale team');
+      await page.reload();
+      await page.getByText('browser-automatic-2').waitFor();
+      assert.equal(await page.getByLabel('Find').inputValue(), '4343');
+      await page.getByLabel('Find').fill('');
+      await page.getByText('delivery-ok-1').waitFor();
+      // A row's scale team leads to every delivery about it.
+      await page.getByRole('link', { name: 'scale team 4343' }).first().click();
+      await page.getByText('delivery-ok-1').waitFor({ state: 'detached' });
+      assert.equal(await page.getByLabel('Find').inputValue(), '4343');
+      await page.getByLabel('Find').fill('no-such-delivery');
+      await page.getByLabel('Find').press('Enter');
+      await page.getByText(/No delivery is about scale team “no-such-delivery”/).waitFor();
 
       // A 42 evaluation's page says where it came from, and that changes there replace edits here.
       await page.goto(`${env.live.url}/meetings/${evaluationId}`);

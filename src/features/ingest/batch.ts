@@ -80,6 +80,19 @@ export function arrivalKeys(arrival: Arrival): string[] {
   return keys;
 }
 
+/**
+ * The scale team a delivery's body names (its `id`, a number or a string of one), also when the
+ * body is refused for something else: the admin finds every delivery about one evaluation by it.
+ */
+export function subjectOf(arrival: Arrival): string | null {
+  if (!('json' in arrival.body)) return null;
+  const body = arrival.body.json as { id?: unknown } | null;
+  if (!body || typeof body !== 'object') return null;
+  const id = body.id;
+  const n = typeof id === 'string' && /^\s*\d{1,15}\s*$/.test(id) ? Number(id) : id;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? String(n) : null;
+}
+
 export interface BatchSettings {
   db: Db;
   api: Intra42Api | null;
@@ -110,6 +123,12 @@ export async function ingestBatch(settings: BatchSettings, arrivals: readonly Ar
     if (!first.has(a.deliveryId)) first.set(a.deliveryId, i);
   });
   const primaries = [...first.values()];
+  const subjects = new Map<string, string>();
+  for (const i of primaries) {
+    const arrival = arrivals[i] as Arrival;
+    const subject = subjectOf(arrival);
+    if (subject !== null) subjects.set(arrival.deliveryId, subject);
+  }
 
   let outcome: { claims: Map<string, Claim>; results: Map<number, Receipt> } | undefined;
   let failure: unknown;
@@ -171,7 +190,7 @@ export async function ingestBatch(settings: BatchSettings, arrivals: readonly Ar
       trx,
       INTRA42_SOURCE,
       primaries.map((i) => (arrivals[i] as Arrival).deliveryId),
-      { leaseMs: settings.leaseMs, channel: settings.channel },
+      { leaseMs: settings.leaseMs, channel: settings.channel, subjects },
     );
     const mine = primaries.filter((i) => claims.get((arrivals[i] as Arrival).deliveryId)?.claimed);
     const plans = mine.flatMap((i) => {

@@ -3,6 +3,7 @@ import { withRows } from '../../db/bulkInsert.js';
 import type { Db, Executor } from '../../db/database.js';
 import type { DeliveryChannel, DeliveryOutcome } from '../../db/schema.js';
 import { newId } from '../../lib/ids.js';
+import { INTRA42_SOURCE } from './people.js';
 
 export type Claim =
   | { claimed: true; id: string }
@@ -22,6 +23,8 @@ export interface ClaimOptions {
   /** How long the "processing" claim holds before a redelivery may take it over. */
   leaseMs?: number;
   channel?: DeliveryChannel;
+  /** What each delivery is about (by delivery id), kept on its row for the admin's search. */
+  subjects?: ReadonlyMap<string, string>;
 }
 
 const DEFAULT_LEASE_MS = 60_000;
@@ -107,6 +110,7 @@ export async function claimDeliveries(
     channel: options.channel ?? 'webhook',
     lease_until: leaseUntil,
     dead_lettered_at: null,
+    subject: options.subjects?.get(deliveryId)?.slice(0, SUBJECT_MAX) ?? null,
   }));
   for (let i = 0; i < rows.length; i += 100) {
     const inserted = await withRows(trx, trx.insertInto('deliveries'), rows.slice(i, i + 100), ['status_code'])
@@ -200,17 +204,38 @@ export async function markDeadLettered(db: Executor, ids: readonly string[], at:
 }
 
 const PAGE_SIZE = 50;
+const SUBJECT_MAX = 200;
+/** The sources whose deliveries are recorded here: the 42 receiver's, by webhook and by queue. */
+const DELIVERY_SOURCES = [INTRA42_SOURCE];
 
-/** The admin's "Inbound" page: the newest deliveries first, 50 a page, by outcome and source. */
+/**
+ * The admin's "Inbound" page: the newest deliveries first, 50 a page, by outcome and source, and
+ * `find`: the deliveries about one subject (a scale team's id) or the one with that delivery id.
+ */
 export async function listDeliveries(
   db: Db,
-  filter: { outcome?: DeliveryOutcome | undefined; source?: string | undefined; page: number },
+  filter: {
+    outcome?: DeliveryOutcome | undefined;
+    source?: string | undefined;
+    find?: string | undefined;
+    page: number;
+  },
 ): Promise<DeliveriesPage> {
+  const find = filter.find;
   const rows = await db
     .selectFrom('deliveries')
     .selectAll()
     .$if(filter.outcome !== undefined, (q) => q.where('outcome', '=', filter.outcome as DeliveryOutcome))
     .$if(Boolean(filter.source), (q) => q.where('source', '=', filter.source as string))
+    // Each side of the "or" reads an index: delivery ids are unique per source, hence the sources.
+    .$if(find !== undefined, (q) =>
+      q.where((eb) =>
+        eb.or([
+          eb('subject', '=', find as string),
+          eb.and([eb('source', 'in', DELIVERY_SOURCES), eb('delivery_id', '=', find as string)]),
+        ]),
+      ),
+    )
     .orderBy('received_at', 'desc')
     .orderBy('id')
     .limit(PAGE_SIZE + 1)
@@ -231,6 +256,7 @@ export async function listDeliveries(
       meetingId: r.meeting_id,
       channel: r.channel,
       deadLettered: Boolean(r.dead_lettered_at),
+      subject: r.subject,
     })),
   };
 }

@@ -1,16 +1,20 @@
 import type { AuditEntryView, AuditQuery } from '@contract/audit';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import { api } from '../api/client';
 import { Button } from '../ui/Button';
 import { TextField } from '../ui/Field';
 import { LoadError } from '../ui/LoadError';
 import { atSecond } from '../ui/moments';
+import { Pagination, pageFrom } from '../ui/Pagination';
 import { Loading } from '../ui/Spinner';
 import { TableHead } from '../ui/TableHead';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
 
 const PAGE = 50;
+const FILTERS = ['action', 'actor', 'since'] as const;
+type Filters = Record<(typeof FILTERS)[number], string>;
 
 function search(query: AuditQuery): string {
   const params = new URLSearchParams();
@@ -22,19 +26,30 @@ function search(query: AuditQuery): string {
 /** Who did what, when and from where: filters, pages, and the filtered log as CSV. */
 export function AuditPage() {
   useDocumentTitle('Audit log');
-  const [draft, setDraft] = useState({ action: '', actor: '', since: '' });
-  const [filters, setFilters] = useState({ action: '', actor: '', since: '' });
-  const [offset, setOffset] = useState(0);
-  const query: AuditQuery = { ...filters, limit: PAGE, offset };
+  // The filters applied and the page live in the address, as on the other admin lists.
+  const [params, setParams] = useSearchParams();
+  const filters = Object.fromEntries(FILTERS.map((name) => [name, params.get(name) ?? ''])) as Filters;
+  const page = pageFrom(params);
+  const [draft, setDraft] = useState(filters);
+  // Back and Forward change the filters applied: the form follows them.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the applied values are the triggers.
+  useEffect(() => setDraft(filters), [filters.action, filters.actor, filters.since]);
+  const query: AuditQuery = { ...filters, limit: PAGE, offset: (page - 1) * PAGE };
   const log = useLoad(`audit:${search(query)}`, (signal) =>
     api.get<{ entries: AuditEntryView[]; total: number }>(`/api/v1/admin/audit?${search(query)}`, { signal }),
   );
   const apply = (event: FormEvent) => {
     event.preventDefault();
-    setFilters(draft);
-    setOffset(0);
+    const next = new URLSearchParams(params);
+    for (const name of FILTERS) {
+      const value = draft[name].trim();
+      if (value) next.set(name, value);
+      else next.delete(name);
+    }
+    // The page is Pagination's; other filters start again from the first page.
+    next.delete('page');
+    setParams(next, { replace: true });
   };
-  const total = log.data?.total ?? 0;
 
   return (
     <>
@@ -79,56 +94,46 @@ export function AuditPage() {
         </form>
         {log.error ? <LoadError what="the audit log" message={log.error} onRetry={log.reload} /> : null}
         {log.loading && !log.data ? <Loading label="Loading the audit log…" /> : null}
-        {log.data ? (
-          log.data.entries.length ? (
-            <div className="table-wrap">
-              <table className="table messages-table audit-table">
-                <caption className="visually-hidden">Audit entries, newest first</caption>
-                <TableHead columns={['When', 'Who', 'What', 'Subject', 'From']} />
-                <tbody>
-                  {log.data.entries.map((entry) => (
-                    <tr key={entry.id} data-testid="audit-row">
-                      <td data-label="When">{atSecond(entry.at)}</td>
-                      <td data-label="Who">
-                        {entry.actor ? (
-                          entry.actor.username
-                        ) : entry.apiToken ? (
-                          `API token “${entry.apiToken.name}”`
-                        ) : (
-                          <span className="muted">system</span>
-                        )}
-                      </td>
-                      <th scope="row" data-label="What">
-                        {entry.action}
-                        {entry.data ? (
-                          <span className="cell-sub">{JSON.stringify(entry.data).slice(0, 160)}</span>
-                        ) : null}
-                      </th>
-                      <td data-label="Subject">
-                        {entry.subjectType ? `${entry.subjectType} ${entry.subjectId ?? ''}` : '—'}
-                      </td>
-                      <td data-label="From">{entry.ip ?? '—'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          ) : (
-            <p className="empty-inline">No entries match.</p>
-          )
-        ) : null}
-        {total > PAGE ? (
-          <div className="form-actions">
-            <Button size="sm" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
-              Newer
-            </Button>
-            <span>
-              {offset + 1}–{Math.min(offset + PAGE, total)} of {total}
-            </span>
-            <Button size="sm" disabled={offset + PAGE >= total} onClick={() => setOffset(offset + PAGE)}>
-              Older
-            </Button>
+        {log.data?.entries.length ? (
+          <div className="table-wrap">
+            <table className="table messages-table audit-table">
+              <caption className="visually-hidden">Audit entries, newest first</caption>
+              <TableHead columns={['When', 'Who', 'What', 'Subject', 'From']} />
+              <tbody>
+                {log.data.entries.map((entry) => (
+                  <tr key={entry.id} data-testid="audit-row">
+                    <td data-label="When">{atSecond(entry.at)}</td>
+                    <td data-label="Who">
+                      {entry.actor ? (
+                        entry.actor.username
+                      ) : entry.apiToken ? (
+                        `API token “${entry.apiToken.name}”`
+                      ) : (
+                        <span className="muted">system</span>
+                      )}
+                    </td>
+                    <th scope="row" data-label="What">
+                      {entry.action}
+                      {entry.data ? <span className="cell-sub">{JSON.stringify(entry.data).slice(0, 160)}</span> : null}
+                    </th>
+                    <td data-label="Subject">
+                      {entry.subjectType ? `${entry.subjectType} ${entry.subjectId ?? ''}` : '—'}
+                    </td>
+                    <td data-label="From">{entry.ip ?? '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           </div>
+        ) : null}
+        {log.data ? (
+          <Pagination
+            page={page}
+            shown={log.data.entries.length}
+            pageSize={PAGE}
+            total={log.data.total}
+            empty={<p className="empty-inline">No entries match.</p>}
+          />
         ) : null}
       </section>
     </>

@@ -1,9 +1,11 @@
-import { useSearchParams } from 'react-router-dom';
+import { type FormEvent, useEffect, useState } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
 import { DELIVERY_OUTCOMES, type DeliveryOutcome, listDeliveries } from '../api/ingest';
-import { Button } from '../ui/Button';
+import { Field } from '../ui/Field';
 import { FilterSelect } from '../ui/FilterSelect';
 import { LoadError } from '../ui/LoadError';
 import { atSecond } from '../ui/moments';
+import { Pagination, pageFrom } from '../ui/Pagination';
 import { Loading } from '../ui/Spinner';
 import { TableHead } from '../ui/TableHead';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
@@ -30,16 +32,26 @@ export function InboundPage() {
   useDocumentTitle('Inbound');
   const [params, setParams] = useSearchParams();
   const outcome = (params.get('outcome') as DeliveryOutcome | null) ?? undefined;
-  const pageNumber = Number(params.get('page') ?? 1) || 1;
-  const filter = { outcome, page: pageNumber };
+  const find = params.get('find')?.trim() || undefined;
+  const pageNumber = pageFrom(params);
+  const filter = { outcome, find, page: pageNumber };
+  const [findText, setFindText] = useState(find ?? '');
+  // Back, Forward or a link to another scale team change the address: the box follows it.
+  useEffect(() => setFindText(find ?? ''), [find]);
   const page = useLoad(JSON.stringify(filter), (signal) => listDeliveries(filter, signal));
 
+  /** The page is Pagination's; a changed filter starts again from the first page. */
   const set = (name: string, value: string) => {
     const next = new URLSearchParams(params);
     if (value) next.set(name, value);
     else next.delete(name);
-    if (name !== 'page') next.delete('page');
+    next.delete('page');
     setParams(next, { replace: true });
+  };
+  // Ids match whole, so the list changes on Enter, not at every keystroke (and at once when cleared).
+  const submitFind = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    set('find', findText.trim());
   };
 
   return (
@@ -54,68 +66,99 @@ export function InboundPage() {
           <h2 id="inbound-title" className="card-title">
             Deliveries
           </h2>
-          <div className="filters">
-            <FilterSelect
-              label="Outcome"
-              name="outcome"
-              value={outcome ?? ''}
-              options={DELIVERY_OUTCOMES.map((o) => [o, OUTCOME_LABELS[o]] as const)}
-              onChange={(value) => set('outcome', value)}
-            />
-          </div>
+          <search aria-label="Filter deliveries">
+            <form className="filters" onSubmit={submitFind}>
+              <Field label="Find" name="find" hint="A scale team's id, or one delivery's id; then Enter.">
+                {(control) => (
+                  <input
+                    {...control}
+                    type="search"
+                    className="input"
+                    placeholder="4242 or a delivery id"
+                    autoComplete="off"
+                    maxLength={200}
+                    value={findText}
+                    onChange={(e) => {
+                      setFindText(e.target.value);
+                      if (!e.target.value && find) set('find', '');
+                    }}
+                  />
+                )}
+              </Field>
+              <FilterSelect
+                label="Outcome"
+                name="outcome"
+                value={outcome ?? ''}
+                options={DELIVERY_OUTCOMES.map((o) => [o, OUTCOME_LABELS[o]] as const)}
+                onChange={(value) => set('outcome', value)}
+              />
+            </form>
+          </search>
           {page.error ? <LoadError what="deliveries" message={page.error} onRetry={page.reload} /> : null}
           {page.loading && !page.data ? <Loading label="Loading deliveries…" /> : null}
-          {page.data ? (
-            page.data.deliveries.length ? (
-              <div className="table-wrap">
-                <table className="table messages-table inbound-table">
-                  <caption className="visually-hidden">Deliveries, newest first</caption>
-                  <TableHead columns={['Received', 'Source', 'Delivery', 'Outcome', 'What happened']} />
-                  <tbody>
-                    {page.data.deliveries.map((d) => (
-                      <tr key={d.id}>
-                        <th scope="row" data-label="Received">
-                          {atSecond(d.receivedAt)}
-                        </th>
-                        <td data-label="Source">
-                          {d.source}
+          {page.data?.deliveries.length ? (
+            <div className="table-wrap">
+              <table className="table messages-table inbound-table">
+                <caption className="visually-hidden">Deliveries, newest first</caption>
+                <TableHead columns={['Received', 'Source', 'Delivery', 'Outcome', 'What happened']} />
+                <tbody>
+                  {page.data.deliveries.map((d) => (
+                    <tr key={d.id}>
+                      <th scope="row" data-label="Received">
+                        {atSecond(d.receivedAt)}
+                      </th>
+                      <td data-label="Source">
+                        {d.source}
+                        <span className="cell-sub">
+                          {d.channel === 'queue'
+                            ? `queue message${d.deadLettered ? ' · dead-lettered' : ''}`
+                            : 'webhook'}
+                        </span>
+                      </td>
+                      <td data-label="Delivery">
+                        <span className="cell-code">{d.deliveryId}</span>
+                        {d.subject ? (
                           <span className="cell-sub">
-                            {d.channel === 'queue'
-                              ? `queue message${d.deadLettered ? ' · dead-lettered' : ''}`
-                              : 'webhook'}
+                            <Link
+                              to={{ search: `?find=${encodeURIComponent(d.subject)}` }}
+                              title={`Every delivery about scale team ${d.subject}`}
+                            >
+                              scale team {d.subject}
+                            </Link>
                           </span>
-                        </td>
-                        <td data-label="Delivery" className="cell-code">
-                          {d.deliveryId}
-                        </td>
-                        <td data-label="Outcome">
-                          <span className={`badge ${OUTCOME_BADGE[d.outcome]}`}>{OUTCOME_LABELS[d.outcome]}</span>
-                          {d.statusCode ? (
-                            <span className="cell-sub">
-                              {d.channel === 'queue' ? 'status' : 'HTTP'} {d.statusCode}
-                            </span>
-                          ) : null}
-                        </td>
-                        <td data-label="What happened">
-                          {d.error ? <span className="message-error">{d.error}</span> : (d.summary ?? '—')}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            ) : (
-              <p className="empty-inline">Nothing has arrived{outcome ? ' with this outcome' : ''} yet.</p>
-            )
+                        ) : null}
+                      </td>
+                      <td data-label="Outcome">
+                        <span className={`badge ${OUTCOME_BADGE[d.outcome]}`}>{OUTCOME_LABELS[d.outcome]}</span>
+                        {d.statusCode ? (
+                          <span className="cell-sub">
+                            {d.channel === 'queue' ? 'status' : 'HTTP'} {d.statusCode}
+                          </span>
+                        ) : null}
+                      </td>
+                      <td data-label="What happened">
+                        {d.error ? <span className="message-error">{d.error}</span> : (d.summary ?? '—')}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           ) : null}
-          <div className="form-actions">
-            <Button size="sm" disabled={pageNumber <= 1} onClick={() => set('page', String(pageNumber - 1))}>
-              Newer
-            </Button>
-            <Button size="sm" disabled={!page.data?.hasMore} onClick={() => set('page', String(pageNumber + 1))}>
-              Older
-            </Button>
-          </div>
+          {page.data ? (
+            <Pagination
+              page={page.data.page}
+              shown={page.data.deliveries.length}
+              hasMore={page.data.hasMore}
+              empty={
+                <p className="empty-inline">
+                  {find
+                    ? `No delivery is about scale team “${find}” or has that delivery id${outcome ? ' with this outcome' : ''}.`
+                    : `Nothing has arrived${outcome ? ' with this outcome' : ''} yet.`}
+                </p>
+              }
+            />
+          ) : null}
         </section>
       </div>
     </>

@@ -18,6 +18,7 @@ import { ErrorAlert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { FilterSelect } from '../ui/FilterSelect';
 import { LoadError } from '../ui/LoadError';
+import { Pagination, pageFrom } from '../ui/Pagination';
 import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
 import { useAsyncAction } from '../ui/useAsyncAction';
@@ -25,7 +26,6 @@ import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
 import { MessagesTable } from './MessagesTable';
 import { MessagesUnreachable } from './MessagesUnreachable';
-import { Pagination } from './Pagination';
 
 const STATUS_LABELS: Record<MessageStatus, string> = {
   pending: 'Waiting',
@@ -35,6 +35,8 @@ const STATUS_LABELS: Record<MessageStatus, string> = {
   skipped: 'Skipped',
 };
 
+type Filter = Exclude<keyof MessageFilter, 'page'>;
+
 export function MessagesPage() {
   useDocumentTitle('Messages');
   const [params, setParams] = useSearchParams();
@@ -43,7 +45,7 @@ export function MessagesPage() {
     channel: (params.get('channel') as ChannelName | null) ?? undefined,
     group: params.get('group') ?? undefined,
     kind: (params.get('kind') as MessageKind | null) ?? undefined,
-    page: Number(params.get('page') ?? 1) || 1,
+    page: pageFrom(params),
   };
   const key = JSON.stringify(filter);
   const page = useLoad(key, (signal) => listMessages(filter, signal));
@@ -52,11 +54,12 @@ export function MessagesPage() {
   const [pendingId, setPendingId] = useState<string | null>(null);
   const action = useAsyncAction();
 
-  const setFilter = (name: keyof MessageFilter, value: string) => {
+  /** The page is Pagination's; a changed filter starts again from the first page. */
+  const setFilter = (name: Filter, value: string) => {
     const next = new URLSearchParams(params);
     if (value) next.set(name, value);
     else next.delete(name);
-    if (name !== 'page') next.delete('page');
+    next.delete('page');
     setParams(next, { replace: true });
     setNotice(null);
   };
@@ -78,7 +81,7 @@ export function MessagesPage() {
       page.reload();
     });
 
-  const select = (name: keyof MessageFilter, label: string, options: Array<[string, string]>) => (
+  const select = (name: Filter, label: string, options: Array<[string, string]>) => (
     <FilterSelect
       label={label}
       name={name}
@@ -146,26 +149,23 @@ export function MessagesPage() {
           {action.error ? <ErrorAlert>{action.error.message}</ErrorAlert> : null}
           {page.error ? <LoadError what="messages" message={page.error} onRetry={page.reload} /> : null}
           {page.loading && !page.data ? <Loading label="Loading messages…" /> : null}
-          {page.data ? (
-            page.data.messages.length ? (
-              <div className={page.loading ? 'table-wrap is-loading' : 'table-wrap'}>
-                <MessagesTable
-                  messages={page.data.messages}
-                  statusLabels={STATUS_LABELS}
-                  pendingId={pendingId}
-                  onResend={resendOne}
-                />
-              </div>
-            ) : (
-              <p className="empty-inline">No messages match these filters.</p>
-            )
+          {page.data?.messages.length ? (
+            <div className={page.loading ? 'table-wrap is-loading' : 'table-wrap'}>
+              <MessagesTable
+                messages={page.data.messages}
+                statusLabels={STATUS_LABELS}
+                pendingId={pendingId}
+                onResend={resendOne}
+              />
+            </div>
           ) : null}
           {page.data ? (
             <Pagination
               page={page.data.page}
+              shown={page.data.messages.length}
               pageSize={page.data.pageSize}
               total={page.data.total}
-              onPage={(n) => setFilter('page', String(n))}
+              empty={<p className="empty-inline">No messages match these filters.</p>}
             />
           ) : null}
         </section>

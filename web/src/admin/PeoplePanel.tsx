@@ -9,10 +9,10 @@ import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { Field } from '../ui/Field';
 import { FilterSelect } from '../ui/FilterSelect';
 import { type FormError, toFormError } from '../ui/formError';
+import { Pagination } from '../ui/Pagination';
 import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
 import { EditPersonDialog } from './EditPersonDialog';
-import { Pagination } from './Pagination';
 import { type PendingAction, PeopleTable } from './PeopleTable';
 import { PersonDataDialog } from './PersonDataDialog';
 import { ACTION_LABELS, describeOutcome, displayName } from './personActions';
@@ -146,8 +146,8 @@ export function PeoplePanel() {
 
   const total = data?.total ?? 0;
   const people = data?.people ?? [];
-  const firstShown = total === 0 ? 0 : (filters.page - 1) * PAGE_SIZE + 1;
-  const lastShown = Math.min(total, (filters.page - 1) * PAGE_SIZE + people.length);
+  const firstShown = (filters.page - 1) * PAGE_SIZE + 1;
+  const lastShown = (filters.page - 1) * PAGE_SIZE + people.length;
   const filtered = filters.q !== '' || filters.role !== '' || filters.state !== '';
 
   return (
@@ -160,7 +160,9 @@ export function PeoplePanel() {
           <output className="card-meta">
             {total === 0
               ? 'No people found'
-              : `Showing ${firstShown}–${lastShown} of ${total} ${total === 1 ? 'person' : 'people'}`}
+              : people.length === 0
+                ? `${total} ${total === 1 ? 'person' : 'people'}`
+                : `Showing ${firstShown}–${lastShown} of ${total} ${total === 1 ? 'person' : 'people'}`}
           </output>
         ) : null}
       </div>
@@ -238,25 +240,29 @@ export function PeoplePanel() {
         </div>
       ) : null}
 
-      {data && people.length === 0 && !loading ? (
-        <div className="empty-inline">
-          <p>{filtered ? 'No people match these filters.' : 'Nobody has joined yet.'}</p>
-          {filtered ? (
-            <Button
-              size="sm"
-              onClick={() => {
-                setSearchText('');
-                updateFilters({ q: '', role: '', state: '' });
-              }}
-            >
-              Clear filters
-            </Button>
-          ) : null}
-        </div>
-      ) : null}
-
-      {data ? (
-        <Pagination page={filters.page} pageSize={PAGE_SIZE} total={total} onPage={(page) => updateFilters({ page })} />
+      {data && !(loading && people.length === 0) ? (
+        <Pagination
+          page={filters.page}
+          shown={people.length}
+          pageSize={PAGE_SIZE}
+          total={total}
+          empty={
+            <div className="empty-inline">
+              <p>{filtered ? 'No people match these filters.' : 'Nobody has joined yet.'}</p>
+              {filtered ? (
+                <Button
+                  size="sm"
+                  onClick={() => {
+                    setSearchText('');
+                    updateFilters({ q: '', role: '', state: '' });
+                  }}
+                >
+                  Clear filters
+                </Button>
+              ) : null}
+            </div>
+          }
+        />
       ) : null}
 
       <EditPersonDialog

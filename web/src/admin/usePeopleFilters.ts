@@ -1,6 +1,7 @@
 import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import type { PersonState, Role } from '../api/types';
+import { pageFrom } from '../ui/Pagination';
 
 export const PAGE_SIZE = 50;
 
@@ -19,22 +20,17 @@ function parseState(value: string | null): PersonState | '' {
   return value === 'enabled' || value === 'disabled' ? value : '';
 }
 
-function parsePage(value: string | null): number {
-  const page = Number.parseInt(value ?? '', 10);
-  return Number.isFinite(page) && page > 0 ? page : 1;
-}
-
 /** People-table filters kept in the URL, so they survive reloads and work with Back/Forward. */
-export function usePeopleFilters(): [PeopleFilters, (patch: Partial<PeopleFilters>) => void] {
+export function usePeopleFilters(): [PeopleFilters, (patch: Partial<Omit<PeopleFilters, 'page'>>) => void] {
   const [params, setParams] = useSearchParams();
   const q = params.get('q') ?? '';
   const role = parseRole(params.get('role'));
   const state = parseState(params.get('state'));
-  const page = parsePage(params.get('page'));
+  const page = pageFrom(params);
   const filters = useMemo(() => ({ q, role, state, page }), [q, role, state, page]);
 
   const update = useCallback(
-    (patch: Partial<PeopleFilters>) => {
+    (patch: Partial<Omit<PeopleFilters, 'page'>>) => {
       setParams(
         (current) => {
           const next = new URLSearchParams(current);
@@ -45,9 +41,8 @@ export function usePeopleFilters(): [PeopleFilters, (patch: Partial<PeopleFilter
           if (patch.q !== undefined) apply('q', patch.q);
           if (patch.role !== undefined) apply('role', patch.role);
           if (patch.state !== undefined) apply('state', patch.state);
-          // Changing any filter starts again from the first page.
-          const page = patch.page ?? 1;
-          apply('page', page > 1 ? String(page) : '');
+          // The page is Pagination's; changing any filter starts again from the first page.
+          next.delete('page');
           return next;
         },
         { replace: true },

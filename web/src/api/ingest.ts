@@ -7,6 +7,8 @@ export { API_SCOPES, DELIVERY_OUTCOMES } from '@contract/ingestValues';
 export interface DeliveryFilter {
   outcome?: DeliveryOutcome | undefined;
   source?: string | undefined;
+  /** A scale team's id (every delivery about it) or one delivery's id. */
+  find?: string | undefined;
   page?: number;
 }
 

@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { Pagination } from '../admin/Pagination';
 import { listAllMeetings, listMeetingSources, type MeetingStatus } from '../api/meetings';
 import { listGroups } from '../api/mixers';
 import { useCurrentPerson } from '../auth/authContext';
 import { formatDay } from '../mixers/format';
 import { FilterSelect } from '../ui/FilterSelect';
 import { LoadError } from '../ui/LoadError';
+import { Pagination, pageFrom } from '../ui/Pagination';
 import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
@@ -18,7 +18,7 @@ import { formatMeetingTime } from './time';
 
 const STATUSES: MeetingStatus[] = ['scheduled', 'rescheduled', 'cancelled', 'done'];
 
-type Filter = 'status' | 'group' | 'source' | 'page';
+type Filter = 'status' | 'group' | 'source';
 
 /**
  * The list's filters, kept in the address (as on the Messages and People pages): a filtered list
@@ -30,23 +30,25 @@ function useMeetingFilters() {
   const status: MeetingStatus | '' = STATUSES.find((s) => s === statusParam) ?? '';
   const group = params.get('group') ?? '';
   const source = validSource(params.get('source'));
-  const page = Math.max(1, Number.parseInt(params.get('page') ?? '', 10) || 1);
-  const set = (name: Filter, value: string) => {
+  const page = pageFrom(params);
+  // The page is Pagination's: a changed filter, or a meeting just created, starts again from the first.
+  const write = (change: (next: URLSearchParams) => void) => {
     const next = new URLSearchParams(params);
-    if (value && !(name === 'page' && value === '1')) next.set(name, value);
-    else next.delete(name);
-    // Another filter starts again from the first page.
-    if (name !== 'page') next.delete('page');
+    change(next);
+    next.delete('page');
     setParams(next, { replace: true });
   };
-  return { status, group, source, page, set };
+  /** A filter, or none (''). */
+  const set = (name: Filter, value: string) => write((next) => (value ? next.set(name, value) : next.delete(name)));
+  const toFirstPage = () => write(() => undefined);
+  return { status, group, source, page, set, toFirstPage };
 }
 
 /** Every meeting, by status, group and source, and a form to create one. */
 export function AdminMeetingsPage() {
   useDocumentTitle('Meetings · Admin');
   const me = useCurrentPerson();
-  const { status, group, source, page, set } = useMeetingFilters();
+  const { status, group, source, page, set, toFirstPage } = useMeetingFilters();
   const [created, setCreated] = useState<string | null>(null);
   const groups = useLoad('admin-meeting-groups', (signal) => listGroups({ archived: true }, signal));
   const sources = useLoad('admin-meeting-sources', (signal) => listMeetingSources(signal));
@@ -95,11 +97,6 @@ export function AdminMeetingsPage() {
         </div>
         {meetings.error ? <LoadError what="meetings" message={meetings.error} onRetry={meetings.reload} /> : null}
         {!meetings.data && meetings.loading ? <Loading label="Loading meetings…" /> : null}
-        {meetings.data && meetings.data.meetings.length === 0 ? (
-          <div className="empty-inline">
-            <p>No meetings match. Mixer rounds create them, or create one below.</p>
-          </div>
-        ) : null}
         {meetings.data && meetings.data.meetings.length > 0 ? (
           <ul className="meeting-admin-list" aria-busy={meetings.loading || undefined}>
             {meetings.data.meetings.map((m) => (
@@ -143,9 +140,14 @@ export function AdminMeetingsPage() {
         {meetings.data ? (
           <Pagination
             page={page}
+            shown={meetings.data.meetings.length}
             pageSize={meetings.data.pageSize}
             total={meetings.data.total}
-            onPage={(n) => set('page', String(n))}
+            empty={
+              <div className="empty-inline">
+                <p>No meetings match. Mixer rounds create them, or create one below.</p>
+              </div>
+            }
           />
         ) : null}
       </section>
@@ -162,7 +164,7 @@ export function AdminMeetingsPage() {
           timeZone={me.timezone}
           onCreated={(m) => {
             setCreated(`Created “${m.title}”.`);
-            set('page', '1');
+            toFirstPage();
             meetings.reload();
             sources.reload();
           }}

@@ -1,8 +1,8 @@
 import { Link, useSearchParams } from 'react-router-dom';
 import { listMyMeetings, type MeetingWhen } from '../api/meetings';
 import { useCurrentPerson } from '../auth/authContext';
-import { Button } from '../ui/Button';
 import { LoadError } from '../ui/LoadError';
+import { Pagination, pageFrom } from '../ui/Pagination';
 import { Loading } from '../ui/Spinner';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
@@ -19,18 +19,11 @@ export function MeetingsPage() {
   const me = useCurrentPerson();
   const [params, setParams] = useSearchParams();
   const when: MeetingWhen = params.get('when') === 'past' ? 'past' : 'upcoming';
-  const page = Math.max(1, Number(params.get('page')) || 1);
+  const page = pageFrom(params);
   const meetings = useLoad(`meetings:${when}:${page}`, (signal) => listMyMeetings(when, page, signal));
-  const go = (next: { when?: MeetingWhen; page?: number }) => {
-    const search = new URLSearchParams();
-    const w = next.when ?? when;
-    if (w === 'past') search.set('when', 'past');
-    const p = next.page ?? 1;
-    if (p > 1) search.set('page', String(p));
-    setParams(search);
-  };
+  /** The other tab, from its first page (the page is Pagination's). */
+  const show = (next: MeetingWhen) => setParams(next === 'past' ? { when: 'past' } : {});
   const data = meetings.data;
-  const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
 
   return (
     <>
@@ -51,7 +44,7 @@ export function MeetingsPage() {
               type="button"
               className="segmented-option"
               aria-pressed={tab.when === when}
-              onClick={() => go({ when: tab.when })}
+              onClick={() => show(tab.when)}
             >
               {tab.label}
             </button>
@@ -65,24 +58,6 @@ export function MeetingsPage() {
         </h2>
         {meetings.error ? <LoadError what="your meetings" message={meetings.error} onRetry={meetings.reload} /> : null}
         {!data && meetings.loading ? <Loading label="Loading meetings…" /> : null}
-        {data && data.meetings.length === 0 ? (
-          <div className="empty-inline card">
-            {when === 'upcoming' ? (
-              <p>
-                Nothing coming up. <Link to="/mixers">Join a mixer group</Link> to be matched with a colleague — your
-                match will appear here, ready for you to pick a time.
-              </p>
-            ) : (
-              <p>
-                No past meetings yet. Meetings you’ve had, and ones that were cancelled, are kept here.{' '}
-                <button type="button" className="link-button" onClick={() => go({ when: 'upcoming' })}>
-                  See what’s coming up
-                </button>
-                .
-              </p>
-            )}
-          </div>
-        ) : null}
         {data && data.meetings.length > 0 ? (
           <ul className="meeting-list">
             {data.meetings.map((meeting) => (
@@ -92,18 +67,31 @@ export function MeetingsPage() {
             ))}
           </ul>
         ) : null}
-        {data && pages > 1 ? (
-          <nav className="pagination" aria-label="Pages">
-            <Button size="sm" disabled={page <= 1} onClick={() => go({ page: page - 1 })}>
-              Previous
-            </Button>
-            <span className="pagination-status">
-              Page {page} of {pages}
-            </span>
-            <Button size="sm" disabled={page >= pages} onClick={() => go({ page: page + 1 })}>
-              Next
-            </Button>
-          </nav>
+        {data ? (
+          <Pagination
+            page={page}
+            shown={data.meetings.length}
+            pageSize={data.pageSize}
+            total={data.total}
+            empty={
+              <div className="empty-inline card">
+                {when === 'upcoming' ? (
+                  <p>
+                    Nothing coming up. <Link to="/mixers">Join a mixer group</Link> to be matched with a colleague —
+                    your match will appear here, ready for you to pick a time.
+                  </p>
+                ) : (
+                  <p>
+                    No past meetings yet. Meetings you’ve had, and ones that were cancelled, are kept here.{' '}
+                    <button type="button" className="link-button" onClick={() => show('upcoming')}>
+                      See what’s coming up
+                    </button>
+                    .
+                  </p>
+                )}
+              </div>
+            }
+          />
         ) : null}
       </section>
     </>
