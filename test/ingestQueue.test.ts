@@ -583,7 +583,7 @@ for (const engine of enginesUnderTest()) {
       const deepTables = byDelivery.get('deep-tables');
       assert.equal(
         header(deepTables?.properties.headers?.[REASON_HEADER]),
-        'x-deep: a header nested more than 100 tables or arrays deep; the message was not read.',
+        'x-deep: a header nested more than 100 tables or arrays deep is not read.',
       );
       assert.equal(deepTables?.properties.headers?.['x-convene-status'], 400);
       assert.equal(header(deepTables?.properties.headers?.['x-convene-field']), 'x-deep');
@@ -600,6 +600,7 @@ for (const engine of enginesUnderTest()) {
       assert.equal(row.status_code, 400);
       assert.equal(row.channel, 'queue');
       assert.match(row.error ?? '', /^x-deep: a header nested more than 100/);
+      assert.equal(row.subject, '33002', 'found on the Inbound page by the scale team its body names');
       assert.ok(row.dead_lettered_at);
       // A wrong secret besides: refused by its headers, counted, not recorded as a delivery.
       const deepArrays = byDelivery.get('deep-arrays');

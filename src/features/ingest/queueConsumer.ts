@@ -6,6 +6,7 @@ import { AmqpLink, type Backoff, nextDelay, txCommit, txSelect } from '../../int
 import { MAX_HEADER_DEPTH, UNREAD_HEADERS } from '../../integrations/amqpHeaderGuard.js';
 import type { Intra42Api } from '../../integrations/intra42.js';
 import type { Service } from '../../jobs/runner.js';
+import { readBody, subjectOf } from './batch.js';
 import { type Claim, claimDeliveries, finishDelivery, markDeadLettered } from './deliveries.js';
 import { checkHeaders, parseWebhookSecrets } from './intra42Contract.js';
 import { INTRA42_SOURCE } from './people.js';
@@ -191,7 +192,7 @@ export function intra42QueueConsumer(options: QueueConsumerOptions): Service & {
    * A message whose headers amqplib could not have read (nested too deep: see HeaderGuard), which
    * reaches here without them. Its other headers are checked as any message's (a wrong secret is
    * counted and dead-lettered as such); if they pass, it is a delivery refused like one with a bad
-   * body: recorded "rejected" with the reason, then dead-lettered once. Its body is not read.
+   * body: recorded "rejected" with the reason, then dead-lettered once. Its body is not handled.
    */
   async function refuseUnreadHeaders(from: Session, message: ConsumeMessage, names: string): Promise<void> {
     const headers = headersOf(message);
@@ -204,13 +205,20 @@ export function intra42QueueConsumer(options: QueueConsumerOptions): Service & {
     const checked = checkHeaders(secrets, headers);
     if (!checked.ok) return; // not reached: refuse() said they pass
     const field = names.split(',')[0] ?? names;
-    const reason = `${field}: a header nested more than ${MAX_HEADER_DEPTH} tables or arrays deep; the message was not read.`;
+    const reason = `${field}: a header nested more than ${MAX_HEADER_DEPTH} tables or arrays deep is not read.`;
+    // The scale team its body names, for the Inbound page's search (the body is read for nothing else).
+    const subject = subjectOf({
+      event: checked.event,
+      deliveryId: checked.deliveryId,
+      body: readBody(message.content),
+    });
     let claim: Claim;
     try {
       claim = await db.transaction().execute(async (trx) => {
         const claims = await claimDeliveries(trx, INTRA42_SOURCE, [checked.deliveryId], {
           leaseMs: config.intra42.leaseSeconds * 1000,
           channel: 'queue',
+          ...(subject !== null && { subjects: new Map([[checked.deliveryId, subject]]) }),
         });
         const mine = claims.get(checked.deliveryId) as Claim;
         if (mine.claimed) {
