@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { recordAudits } from '../../src/db/audit.js';
 import { claimDeliveries, finishDelivery } from '../../src/features/ingest/deliveries.js';
+import { newId } from '../../src/lib/ids.js';
 import { shot } from '../helpers/browser.js';
 import { assertFits, browserAppForFile } from '../helpers/browserFile.js';
 import { signInAsAdmin } from './signIn.js';
@@ -16,6 +17,36 @@ const db = () => env.live.ctx.database.db;
 
 const AUDITED = 120; // three pages of 50
 const DELIVERED = 60; // two pages of 50: Inbound does not count them, it knows whether more follow
+const FAILED = 40; // two pages of Messages (25 a page), all failed: one "Resend all failed" gives a notice
+
+/** A webhook message that failed: the Messages page lists it, and "Resend all failed" takes it. */
+const failedMessage = (i: number) => {
+  const now = new Date().toISOString();
+  return {
+    id: newId(),
+    meeting_id: null,
+    person_id: null,
+    channel: 'webhook' as const,
+    kind: 'intro' as const,
+    payload: JSON.stringify({
+      kind: 'intro',
+      meeting: { id: `m${i}`, title: `Paged meeting ${i}`, startsAt: null, durationMinutes: null, roomName: null },
+      participants: [],
+    }),
+    status: 'failed' as const,
+    attempts: 3,
+    next_attempt_at: now,
+    claimed_until: null,
+    claimed_by: null,
+    recovered: 0 as const,
+    last_error: 'The receiver answered 500.',
+    result: null,
+    sent_at: null,
+    dedupe_key: `paging-failed-${i}`,
+    created_at: now,
+    updated_at: now,
+  };
+};
 
 env.before(async () => {
   await recordAudits(
@@ -30,6 +61,10 @@ env.before(async () => {
   const ids = Array.from({ length: DELIVERED }, (_, i) => `paging-${String(i).padStart(2, '0')}`);
   for (const claim of (await claimDeliveries(db(), 'intra42', ids)).values())
     if (claim.claimed) await finishDelivery(db(), claim.id, { outcome: 'ok', statusCode: 200, summary: 'Paged.' });
+  await db()
+    .insertInto('notifications')
+    .values(Array.from({ length: FAILED }, (_, i) => failedMessage(i)))
+    .execute();
 });
 
 const pagination = (page: Page) => page.getByRole('navigation', { name: 'Pagination' });
@@ -114,13 +149,43 @@ for (const width of [1280, 390]) {
     }
   });
 
+  test(`a notice about what was done goes when another page of Messages is shown, at ${width} px`, async () => {
+    const context = await env.browser.newContext({ viewport: { width, height: 900 } });
+    const page = await context.newPage();
+    try {
+      // Failed again (the other width's run resent them).
+      await db()
+        .updateTable('notifications')
+        .set({ status: 'failed' })
+        .where('dedupe_key', 'like', 'paging-failed-%')
+        .execute();
+      await signInAsAdmin(page, env.live.url);
+      await page.goto(`${env.live.url}/admin/messages`);
+      await assertPagination(page, 'Page 1 of 2');
+      await page.getByRole('button', { name: `Resend all failed (${FAILED})` }).click();
+      const notice = page.getByText(`${FAILED} failed messages queued again.`);
+      await notice.waitFor();
+      await pagination(page).getByRole('button', { name: 'Next' }).click();
+      await assertPagination(page, 'Page 2 of 2');
+      assert.equal(await notice.count(), 0, 'the notice was about the rows of page 1');
+    } finally {
+      await context.close();
+    }
+  });
+
   test(`a page past the end says so, with the way back, on every admin list (and My meetings) at ${width} px`, async () => {
     const context = await env.browser.newContext({ viewport: { width, height: 900 } });
     const page = await context.newPage();
     try {
       await signInAsAdmin(page, env.live.url);
       const lists = [
-        { path: '/admin/messages', back: 1, end: 'the list is empty', empty: 'No messages match these filters.' },
+        { path: '/admin/messages', back: 2, end: 'the list ends on page 2' },
+        {
+          path: '/admin/messages?status=sent',
+          back: 1,
+          end: 'the list is empty',
+          empty: 'No messages match these filters.',
+        },
         { path: '/admin', back: 1, end: 'the list ends on page 1' },
         { path: '/admin/meetings', back: 1, end: 'the list is empty', empty: /^No meetings match/ },
         { path: '/admin/inbound', back: 1, end: 'the list ends before it' },

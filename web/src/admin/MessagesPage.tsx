@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { listGroups } from '../api/mixers';
 import {
@@ -51,6 +51,9 @@ export function MessagesPage() {
   const page = useLoad(key, (signal) => listMessages(filter, signal));
   const groups = useLoad('groups', (signal) => listGroups({ archived: true }, signal));
   const [notice, setNotice] = useState<string | null>(null);
+  // A notice is about the rows it was given on: another page (Pagination's) clears it, as a filter does.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the page number is the trigger, not a value read.
+  useEffect(() => setNotice(null), [filter.page]);
   const [pendingId, setPendingId] = useState<string | null>(null);
   const action = useAsyncAction();
 
