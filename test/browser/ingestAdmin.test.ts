@@ -154,6 +154,13 @@ for (const width of [1280, 390]) {
       await page.getByRole('heading', { name: 'Evaluation: push_swap' }).waitFor();
       const lede = (await page.locator('.page-lede').textContent()) ?? '';
       assert.match(lede, /^From 42 evaluations\. The system it came from keeps it up to date/);
+      // An administrator sees the scale team, and reaches everything that arrived about it.
+      assert.match(lede, /Scale team 4343 \(its deliveries\)\./);
+      await page.getByRole('link', { name: 'its deliveries' }).click();
+      await page.getByText('browser-automatic-2').waitFor();
+      assert.equal(await page.getByLabel('Find').inputValue(), '4343');
+      await page.goBack();
+      await page.getByRole('heading', { name: 'Evaluation: push_swap' }).waitFor();
       assert.doesNotMatch(lede, /A match in/);
       await page.screenshot({ path: shot(`ingest-evaluation-${width}`), fullPage: true });
       await assertFits(page, 'a 42 evaluation');
