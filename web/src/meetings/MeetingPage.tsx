@@ -75,7 +75,7 @@ function MeetingView({
       <header className="page-header">
         <div className="title-row">
           <h1>{meeting.title}</h1>
-          <MeetingStatusBadge status={meeting.status} timed={Boolean(meeting.startsAt)} />
+          <MeetingStatusBadge status={meeting.status} timed={Boolean(meeting.startsAt)} startsAt={meeting.startsAt} />
         </div>
         <p className="page-lede">
           {meeting.groupId && meeting.groupName ? (
