@@ -409,6 +409,7 @@ export async function cancelByExternalIdIn(
       meetingId: found.id,
       actorId: props.actorId ?? null,
       apiToken: props.apiToken ?? null,
+      audit: { source: props.source, externalId: props.externalId },
     });
   } catch (error) {
     // Cancelled or held meanwhile by another request: the outcome the caller wanted stands.
