@@ -113,7 +113,7 @@ export function ApiTokensPage() {
               <div className="table-wrap">
                 <table className="table messages-table tokens-table">
                   <caption className="visually-hidden">API tokens, newest first</caption>
-                  <TableHead columns={['Name', 'Scopes', 'Created', 'Last used', 'State']} />
+                  <TableHead columns={['Name', 'Scopes', 'Created', 'Last used', 'State']} actions={false} />
                   <tbody>
                     {tokens.data.tokens.map((t) => (
                       <tr key={t.id}>
