@@ -304,3 +304,61 @@ for (const width of [1280, 390]) {
     }
   });
 }
+
+for (const width of [1280, 390]) {
+  test(`API tokens at ${width}px: Create token sits on the input's line (under it on a phone); a name in use is refused at the field`, async () => {
+    const context = await env.browser.newContext({ viewport: { width, height: 900 } });
+    const page = await context.newPage();
+    try {
+      await signInAsAdmin(page, env.live.url);
+      await page.goto(`${env.live.url}/admin/api-tokens`);
+      const input = page.getByLabel('Name');
+      const button = page.getByRole('button', { name: 'Create token' });
+      await input.waitFor();
+      const layout = async () => {
+        const i = await input.boundingBox();
+        const b = await button.boundingBox();
+        assert.ok(i && b);
+        return { i, b };
+      };
+      const { i, b } = await layout();
+      if (width === 1280) {
+        assert.ok(b.x >= i.x + i.width, 'the button is beside the input');
+        assert.ok(
+          Math.abs(b.y + b.height / 2 - (i.y + i.height / 2)) <= 1,
+          `the button is centred on the input's line (button ${b.y}+${b.height}, input ${i.y}+${i.height})`,
+        );
+      } else {
+        assert.ok(b.y >= i.y + i.height, 'the button is under the input');
+        assert.ok(b.x + b.width <= width, 'within the screen');
+      }
+      const name = `Payroll ${width}`;
+      await input.fill(name);
+      await button.click();
+      await page.getByTestId('new-token').waitFor();
+      await input.fill(name.toUpperCase());
+      await button.click();
+      const error = page.locator('.field-error').filter({ hasText: `An active token is already called “${name}”` });
+      await error.waitFor();
+      if (width === 1280) {
+        const after = await layout();
+        assert.ok(
+          Math.abs(after.b.y + after.b.height / 2 - (after.i.y + after.i.height / 2)) <= 1,
+          'still on the input line with the error under it',
+        );
+      }
+      await page.screenshot({ path: shot(`ingest-tokens-form-${width}`), fullPage: true });
+      await assertFits(page, 'the API tokens form with a refused name');
+      // The revoke dialog names the token by its name and the time it was made.
+      await page.reload();
+      const row = page.getByRole('row', { name: new RegExp(name) });
+      await row.getByRole('button', { name: 'Revoke' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByText(new RegExp(`Calls with “${name}” \\(made .+\\) are refused from now on`)).waitFor();
+      await page.screenshot({ path: shot(`ingest-tokens-revoke-${width}`) });
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+    } finally {
+      await context.close();
+    }
+  });
+}
