@@ -85,6 +85,31 @@ forEachEngine('hardening: text no route accepts, and answers outside the routes'
     assertApiError(search.body, search.status, 400, 'q');
   });
 
+  test("'_', '%' and '\\' in a search are the characters themselves, on both engines (people, invitations, audit)", async () => {
+    const db = get().ctx.database.db;
+    await insertPerson(db, { username: 'jane_doe', name: 'Jane Doe' });
+    await insertPerson(db, { username: 'janexdoe', name: 'Jane X' });
+    await insertPerson(db, { username: 'pct100', name: 'Percent 100%' });
+    const admin = await adminClient(get().app);
+    const found = async (q: string) =>
+      (await admin.get(`/api/v1/admin/people?q=${encodeURIComponent(q)}`)).body.people
+        .map((p: { username: string }) => p.username)
+        .sort();
+    assert.deepEqual(await found('jane_'), ['jane_doe'], 'the underscore is one, not any character');
+    assert.deepEqual(await found('100%'), ['pct100']);
+    assert.deepEqual(await found('e\\d'), []);
+    const invited = await admin.post('/api/v1/admin/invitations', { emails: 'under_score@example.org' });
+    assert.ok(invited.status < 300, JSON.stringify(invited.body));
+    const invitations = await admin.get('/api/v1/admin/invitations?q=under_');
+    assert.deepEqual(
+      invitations.body.invitations.map((i: { email: string }) => i.email),
+      ['under_score@example.org'],
+    );
+    const audit = await admin.get('/api/v1/admin/audit?action=invitation_');
+    assert.equal(audit.status, 200);
+    assert.equal(audit.body.entries.length, 0, 'no action starts with "invitation_"');
+  });
+
   test('the cached public feed, answered before the router, does not serve a URL with a NUL in it', async () => {
     const url = await listenLocally(get().app);
     const path = `/public/talks/events/${eventId}/proposals`;

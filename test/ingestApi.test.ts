@@ -39,6 +39,12 @@ forEachEngine('meetings API with API tokens', (get) => {
     const stored = await db.selectFrom('api_tokens').selectAll().executeTakeFirstOrThrow();
     assert.notEqual(stored.token_hash, token, 'only a hash is stored');
     assert.ok(!JSON.stringify(await admin.get('/api/v1/admin/api-tokens')).includes(token), 'never listed again');
+    const audit = await admin.get('/api/v1/admin/audit?action=api_token.create');
+    assert.deepEqual(
+      audit.body.entries[0].data,
+      { name: 'HR tool', scopes: ['meetings:write'] },
+      'a list, not its text',
+    );
 
     const url = '/api/v1/meetings/by-source/hr-tool/onboarding-1';
     const meeting = { title: 'Onboarding', startsAt: inHours(5), participants: ['api-ann', 'Ben@Example.org'] };

@@ -11,6 +11,7 @@ import type {
 import { recordAudit } from '../../db/audit.js';
 import type { Db, Executor } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/errors.js';
+import { likeText } from '../../db/like.js';
 import type { InvitationsTable } from '../../db/schema.js';
 import { type AppError, badRequest, conflict, notFound } from '../../lib/errors.js';
 import { hashToken, newId } from '../../lib/ids.js';
@@ -219,7 +220,7 @@ async function deliver(
 export async function listInvitations(db: Db, query: InvitationsQuery): Promise<InvitationView[]> {
   let select = db.selectFrom('invitations').selectAll();
   const now = nowIso();
-  if (query.q) select = select.where('email', 'like', `%${query.q.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
+  if (query.q) select = select.where(likeText('email', query.q.toLowerCase(), 'anywhere'));
   switch (query.state) {
     case 'revoked':
       select = select.where('revoked_at', 'is not', null);

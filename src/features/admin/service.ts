@@ -2,6 +2,7 @@ import type { PersonAction } from '../../contract/admin.js';
 import { recordAudit } from '../../db/audit.js';
 import type { Db, Executor } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/errors.js';
+import { likeText } from '../../db/like.js';
 import { badRequest, conflict, notFound } from '../../lib/errors.js';
 import { deleteSessionsOf } from '../auth/sessions.js';
 import { DIRECTORY_FIELDS, DIRECTORY_SOURCE } from '../directory/source.js';
@@ -29,9 +30,13 @@ export interface PeopleQuery {
 export async function listPeople(db: Db, query: PeopleQuery): Promise<{ people: PersonRow[]; total: number }> {
   let base = db.selectFrom('people');
   if (query.q) {
-    const like = `%${query.q.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+    const q = query.q.toLowerCase();
     base = base.where((eb) =>
-      eb.or([eb(eb.fn('lower', ['name']), 'like', like), eb('email', 'like', like), eb('username', 'like', like)]),
+      eb.or([
+        likeText(eb.fn('lower', ['name']), q, 'anywhere'),
+        likeText('email', q, 'anywhere'),
+        likeText('username', q, 'anywhere'),
+      ]),
     );
   }
   if (query.role) base = base.where('role', '=', query.role);

@@ -1,17 +1,16 @@
 import type { z } from 'zod';
 import type { AuditEntryView, auditQuery } from '../../contract/audit.js';
 import type { Db } from '../../db/database.js';
+import { likeText } from '../../db/like.js';
 import { badRequest } from '../../lib/errors.js';
 import { findPeopleBy, findPersonByLogin } from '../people/queries.js';
 
 type Query = z.infer<typeof auditQuery>;
 
-const escapeLike = (text: string) => text.replace(/[%_\\]/g, (c) => `\\${c}`);
-
 /** The audit log, newest first, filtered by action (or prefix), actor, subject and time. Read-only. */
 export async function readAuditLog(db: Db, query: Query): Promise<{ entries: AuditEntryView[]; total: number }> {
   let base = db.selectFrom('audit_log');
-  if (query.action) base = base.where('action', 'like', `${escapeLike(query.action)}%`);
+  if (query.action) base = base.where(likeText('action', query.action, 'start'));
   if (query.actor) {
     const actor = await findPersonByLogin(db, query.actor);
     if (!actor) throw badRequest(`actor: nobody has the username or e-mail "${query.actor}"`, 'actor');

@@ -69,11 +69,12 @@ export async function createApiToken(props: {
   actorId: string;
 }): Promise<{ token: string; apiToken: ApiTokenView }> {
   const token = `${PREFIX}${newToken()}`;
+  const scopes = [...new Set(props.scopes)];
   const row = {
     id: newId(),
     name: props.name,
     token_hash: hashToken(token),
-    scopes: JSON.stringify([...new Set(props.scopes)]),
+    scopes: JSON.stringify(scopes),
     created_by: props.actorId,
     created_at: new Date().toISOString(),
     last_used_at: null,
@@ -94,7 +95,8 @@ export async function createApiToken(props: {
       action: 'api_token.create',
       subjectType: 'api_token',
       subjectId: row.id,
-      data: { name: row.name, scopes: row.scopes },
+      // The list itself, not its stored text: the audit log shows ["meetings:write"], not a quoted string.
+      data: { name: row.name, scopes },
     });
   });
   return { token, apiToken: view(row) };
