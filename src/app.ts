@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import pino from 'pino';
-import type { Config } from './config.js';
+import { type Config, unknownEnvSettings } from './config.js';
 import { DEFAULT_PASSWORD_HASH_COST } from './contract/auth.js';
 import { type Database, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -96,6 +96,7 @@ export async function startConvene(
   // modules, and loading them costs most of a second at every start.
   const { buildServer } = await import('./server.js');
   const app = await buildServer(ctx, { logger: options.logger });
+  for (const warning of unknownEnvSettings()) app.log.warn(warning);
   if (config.auth.passwordHashCost < DEFAULT_PASSWORD_HASH_COST) {
     app.log.warn(
       `auth.passwordHashCost is ${config.auth.passwordHashCost}, below the default of ${DEFAULT_PASSWORD_HASH_COST}: ` +
@@ -141,6 +142,7 @@ export async function startWorker(
   const ctx = await openContext(config, { longRunning: true });
   await startErrorReports(config);
   const log = pino(loggerOptions(config.logLevel)) as unknown as FastifyBaseLogger;
+  for (const warning of unknownEnvSettings()) log.warn(warning);
   const jobs = startJobs((options.jobs ?? (await registry()).backgroundJobs)(ctx, log), log, {
     ...(options.restart ? { restart: options.restart } : {}),
   });

@@ -419,6 +419,28 @@ const envKeys: Array<[string, string[], (raw: string) => unknown]> = [
   ['CONVENE_SECRETS_PREVIOUS_KEYS', ['secrets', 'previousKeys'], splitList],
 ];
 
+/** Variables of the CONVENE_ family that are not settings but are read elsewhere (tests, benches). */
+const OTHER_CONVENE_VARIABLES = [/^CONVENE_CONFIG$/, /^CONVENE_TEST_/, /^CONVENE_BENCH_/];
+
+/**
+ * A warning for each CONVENE_* variable in the environment that sets nothing (a typo, or a name
+ * guessed from another setting: CONVENE_PORT for PORT), with the name it probably meant. A config
+ * file's unknown key stops start-up; a variable only warns, since the environment is shared with
+ * other programs.
+ */
+export function unknownEnvSettings(env: NodeJS.ProcessEnv = process.env): string[] {
+  const known = new Set(envKeys.map(([name]) => name));
+  return Object.keys(env)
+    .filter((name) => name.startsWith('CONVENE_') && !known.has(name))
+    .filter((name) => !OTHER_CONVENE_VARIABLES.some((pattern) => pattern.test(name)))
+    .sort()
+    .map((name) => {
+      const bare = name.slice('CONVENE_'.length);
+      const meant = known.has(bare) ? ` (did you mean ${bare}?)` : '';
+      return `${name} is not a setting and changes nothing${meant}; the settings and their variables are listed under Configuration in the README.`;
+    });
+}
+
 function parseBoolean(raw: string): unknown {
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;

@@ -399,6 +399,12 @@ const cases: Array<{
   { method: 'DELETE', url: '/api/v1/meetings/by-source/intra42/17', field: 'source' },
   {
     method: 'PUT',
+    url: '/api/v1/meetings/by-source/hr-tool/18',
+    payload: { title: 'x', startsAt: '2030-01-01T09:00:00Z', participants: ['ada@example.org'], room: 'B12' },
+    field: 'room',
+  },
+  {
+    method: 'PUT',
     url: '/api/v1/meetings/by-source/hr-tool/17:cancelled:abc',
     payload: { title: 'x', startsAt: '2030-01-01T09:00:00Z', participants: ['ada@example.org'] },
     field: 'externalId',

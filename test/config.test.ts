@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig, unknownEnvSettings } from '../src/config.js';
 import { configurePasswordHashing, hashPassword, verifyPassword } from '../src/features/auth/password.js';
 
 const emptyDir = () => mkdtempSync(join(tmpdir(), 'convene-config-'));
@@ -78,4 +78,21 @@ test('password hashes cost 2^15 unless configured, and a hash keeps verifying af
 
   configurePasswordHashing(15);
   assert.equal(await verifyPassword('correct horse battery 9', cheap), true, 'made at 2^10, verified at 2^15');
+});
+
+test('a CONVENE_ variable that sets nothing is named with the setting it probably meant; test and bench variables are not', () => {
+  assert.deepEqual(
+    unknownEnvSettings({
+      CONVENE_PORT: '3000',
+      CONVENE_SMTP_URLL: 'smtp://x',
+      CONVENE_SMTP_URL: 'smtp://x',
+      CONVENE_CONFIG: 'a.json',
+      CONVENE_TEST_POSTGRES_URL: 'postgres://x',
+      CONVENE_BENCH_SENDERS: '32',
+      PORT: '3000',
+      HOME: '/root',
+    }).map((line) => line.split(' is not a setting')[0] + (line.includes('did you mean PORT?') ? ' → PORT' : '')),
+    ['CONVENE_PORT → PORT', 'CONVENE_SMTP_URLL'],
+  );
+  assert.deepEqual(unknownEnvSettings({ CONVENE_PUBLIC_URL: 'https://x', DATABASE_URL: 'sqlite://x' }), []);
 });

@@ -287,6 +287,9 @@ forEachEngine('meetings API boundaries', (get) => {
     for (const entry of log.body.entries) {
       assert.equal(entry.actor, null);
       assert.deepEqual(entry.apiToken, { id, name: 'Audited HR' }, entry.action);
+      // Each says which of the source's meetings it was, the cancellation too.
+      assert.equal(entry.data?.source, 'hr-tool', entry.action);
+      assert.equal(entry.data?.externalId, 'audited', entry.action);
     }
     const csv = await admin.get(`/api/v1/admin/audit.csv?subjectId=${made.body.meetingId}`);
     assert.match(csv.body, /token:Audited HR/);

@@ -259,7 +259,11 @@ forEachEngine(
       const clash = await send(get, 'create', scaleTeam(46, { user: { login: 'zed45' } }));
       assert.equal(clash.status, 409, JSON.stringify(clash.body));
       assert.equal(clash.body.error.code, 'conflict');
-      assert.equal(clash.body.error.field, 'email');
+      assert.equal(clash.body.error.field, 'user.login', 'the field of the body the sender can look at');
+      assert.match(
+        clash.body.error.message,
+        /^user\.login "zed45": email: .* already belongs to intra42 person Zed45; .* in People$/,
+      );
       assert.equal(clash.retryAfter, undefined, 'nothing to retry');
       assert.equal(await meetingOf(get, 46), null);
       const row = await get()
@@ -284,10 +288,78 @@ forEachEngine(
       assert.equal(late.body.status, 'ignored', JSON.stringify(late.body));
       const after = await meetingOf(get, 47);
       assert.deepEqual([after?.id, after?.status], [made?.id, 'cancelled'], 'no new meeting under the key');
-      // Booked again later than the destroy: a new meeting, as before.
+      // A destroyed scale team is gone from the intranet: an update dated after it is a late retry too.
       const again = await send(get, 'update', scaleTeam(47, { updated_at: '2026-01-01T13:00:00Z' }));
-      assert.equal(again.body.status, 'ok');
-      assert.notEqual((await meetingOf(get, 47))?.id, made?.id);
+      assert.equal(again.body.status, 'ignored', JSON.stringify(again.body));
+      assert.match(again.body.message, /destroyed/);
+      assert.deepEqual([(await meetingOf(get, 47))?.id, (await meetingOf(get, 47))?.status], [made?.id, 'cancelled']);
+    });
+
+    test('a destroy without updated_at is not undone by an update retried after it, nor by a create sent again', async () => {
+      const created = await send(get, 'create', scaleTeam(48, { updated_at: inHours(-1) }));
+      assert.equal(created.status, 200, JSON.stringify(created.body));
+      const made = await meetingOf(get, 48);
+      assert.equal((await send(get, 'destroy', { id: 48 })).body.status, 'ok');
+      for (const [event, body] of [
+        ['update', scaleTeam(48, { updated_at: inHours(0), begin_at: inHours(6) })],
+        ['update', scaleTeam(48, { begin_at: inHours(7) })],
+        ['create', scaleTeam(48)],
+      ] as const) {
+        const late = await send(get, event, body);
+        assert.equal(late.status, 200);
+        assert.deepEqual([late.body.status, late.body.meetingId], ['ignored', made?.id], JSON.stringify(late.body));
+      }
+      const meetings = await get()
+        .ctx.database.db.selectFrom('meetings')
+        .select(['id', 'status'])
+        .where('source', '=', 'intra42')
+        .where('external_id', 'like', '48%')
+        .execute();
+      assert.deepEqual(meetings, [{ id: made?.id, status: 'cancelled' }], 'still one meeting, cancelled');
+    });
+
+    test('a login that is not one is a 400 naming it; an evaluator alone, or an empty team, is a 422; nobody is added', async () => {
+      const db = get().ctx.database.db;
+      const people = async () =>
+        Number(
+          (
+            await db
+              .selectFrom('people')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      const before = await people();
+      for (const [body, field] of [
+        [scaleTeam(49, { user: { login: 'bad login<>' } }), 'user.login'],
+        [
+          scaleTeam(49, { team: { id: 490, name: 'libft', users: [{ login: 'ok49' }, { login: 'x@evil.org' }] } }),
+          'team.users[1].login',
+        ],
+        [scaleTeam(49, { team: { id: 490, name: 'libft', users: [{ login: '-dash' }] } }), 'team.users[0].login'],
+        [
+          scaleTeam(49, { team: { id: 490, name: 'libft', users: [{ login: 'a'.repeat(65) }] } }),
+          'team.users[0].login',
+        ],
+      ] as const) {
+        const answer = await send(get, 'create', body);
+        assert.equal(answer.status, 400, JSON.stringify(answer.body));
+        assert.equal(answer.body.error.field, field);
+        assert.match(answer.body.error.message, /42 login/);
+      }
+      const alone = await send(
+        get,
+        'create',
+        scaleTeam(49, { user: { login: 'solo49' }, team: { id: 490, name: 'libft', users: [{ login: 'solo49' }] } }),
+      );
+      assert.equal(alone.status, 422, JSON.stringify(alone.body));
+      assert.equal(alone.body.error.field, 'team.users');
+      assert.match(alone.body.error.message, /only the evaluator solo49/);
+      const empty = await send(get, 'create', scaleTeam(49, { team: { id: 490, name: 'libft', users: [] } }));
+      assert.equal(empty.status, 422);
+      assert.match(empty.body.error.message, /^team\.users: empty, and the 42 API is not configured/);
+      assert.equal(await meetingOf(get, 49), null);
+      assert.equal(await people(), before, 'nobody was added');
     });
 
     test('both begin_at forms; a past evaluation is stored but nobody is told', async () => {

@@ -35,7 +35,10 @@ export function registerIngestCommands(program: Command): void {
         const force = setTimeout(() => process.exit(1), 15_000);
         force.unref();
         worker.stop().then(
-          () => process.exit(0),
+          () => {
+            print(`Stopped consuming ${config.intra42.amqp.queue}.`);
+            process.exit(0);
+          },
           () => process.exit(1),
         );
       };

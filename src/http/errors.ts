@@ -33,7 +33,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const first = error.validation[0];
-      const path = first ? pathFromPointer(first.instancePath) : '';
+      // A key the schema does not know is named by the key itself, not by the object holding it.
+      const unknown =
+        first?.keyword === 'unrecognized_keys' ? (first.params as { keys?: string[] }).keys?.[0] : undefined;
+      const pointer = unknown === undefined ? (first?.instancePath ?? '') : `${first?.instancePath ?? ''}/${unknown}`;
+      const path = first ? pathFromPointer(pointer) : '';
       const where = partName[error.validationContext ?? 'body'] ?? 'body';
       const message = path
         ? `${path}: ${first?.message ?? 'is invalid'}`

@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+// Zod's messages in plain words, for every schema this process checks (see zodWords.ts).
+import './zodWords.js';
 
 /** Turns a zod issue path into the dotted name a person would recognise: `people[3].email`. */
 export function issuePath(path: ReadonlyArray<PropertyKey>): string {

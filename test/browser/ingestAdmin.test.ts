@@ -13,6 +13,7 @@ const claimOne = async (db: LiveApp['ctx']['database']['db'], id: string, option
   (await claimDeliveries(db, 'intra42', [id], options)).get(id) ?? { claimed: false as const };
 
 let evaluationId = '';
+let pastId = '';
 
 /** A scale_team create over real HTTP, as the intranet sends it. */
 const sendCreate = (delivery: string, body: unknown) =>
@@ -55,6 +56,13 @@ env.before(async () => {
     user: null,
   });
   assert.equal(automatic.status, 422);
+  const past = await sendCreate('browser-past-3', {
+    id: 4344,
+    begin_at: new Date(Date.now() - 86_400_000).toISOString(),
+    user: { login: 'evalbrowser' },
+    team: { id: 43440, name: 'libft', users: [{ login: 'studbrowser' }] },
+  });
+  pastId = ((await past.json()) as { meetingId: string }).meetingId;
   const queue = refusalLog({ db });
   queue.note({
     source: 'intra42',
@@ -154,6 +162,20 @@ for (const width of [1280, 390]) {
       await page.getByRole('heading', { name: 'Evaluation: push_swap' }).waitFor();
       const lede = (await page.locator('.page-lede').textContent()) ?? '';
       assert.match(lede, /^From 42 evaluations\. The system it came from keeps it up to date/);
+      // An administrator sees the scale team, and reaches everything that arrived about it.
+      assert.match(lede, /Scale team 4343 \(its deliveries\)\./);
+      await page.getByRole('link', { name: 'its deliveries' }).click();
+      await page.getByText('browser-automatic-2').waitFor();
+      assert.equal(await page.getByLabel('Find').inputValue(), '4343');
+      await page.goBack();
+      await page.getByRole('heading', { name: 'Evaluation: push_swap' }).waitFor();
+      assert.equal(await page.locator('.title-row .badge').innerText(), 'Scheduled');
+      // One whose time has passed says so, rather than "Scheduled".
+      await page.goto(`${env.live.url}/meetings/${pastId}`);
+      await page.getByRole('heading', { name: 'Evaluation: libft' }).waitFor();
+      assert.equal(await page.locator('.title-row .badge').innerText(), 'Past');
+      await page.goto(`${env.live.url}/meetings/${evaluationId}`);
+      await page.getByRole('heading', { name: 'Evaluation: push_swap' }).waitFor();
       assert.doesNotMatch(lede, /A match in/);
       await page.screenshot({ path: shot(`ingest-evaluation-${width}`), fullPage: true });
       await assertFits(page, 'a 42 evaluation');

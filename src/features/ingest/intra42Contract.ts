@@ -140,7 +140,18 @@ const beginAt = z.string().transform((value, ctx) => {
   return new Date(ms).toISOString();
 });
 
-const login = z.string().trim().min(1).max(100);
+/**
+ * A 42 login as the intranet makes them (letters and digits, with single '.', '_' or '-' between):
+ * it becomes a username and, for a person the 42 API cannot give an e-mail, `login@emailDomain`,
+ * so anything else (a space, '<', '@') would make an address no message can go to.
+ */
+const LOGIN = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/i;
+export const isLogin = (text: string): boolean => text.length <= 64 && LOGIN.test(text);
+const login = z
+  .string()
+  .trim()
+  .min(1)
+  .refine(isLogin, "must be a 42 login: up to 64 letters and digits, with single '.', '_' or '-' between them");
 
 // The newest change wins: one dated years ahead would make every real update after it "stale".
 const changedAt = beginAt.refine(changeTimeIsNear, 'must not be more than a day in the future').nullish();

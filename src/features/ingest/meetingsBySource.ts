@@ -105,6 +105,9 @@ export function upsertAnswer(result: UpsertOutcome): z.infer<typeof upserted> {
       return { meetingId, outcome: 'unchanged', message: 'Unchanged: nothing differs from what is stored.' };
     case 'stale':
       return { meetingId, outcome: 'stale', message: 'Ignored: an older update than the one stored.' };
+    case 'cancelled':
+      // Only sources that set staysCancelled (42's) get this; the API's meetings are made anew.
+      throw new Error('upsertAnswer: an API meeting is made anew after a cancel, never left cancelled');
   }
 }
 

@@ -11,7 +11,7 @@ import {
 import { sourceOrigin } from '../meetings/settings.js';
 import type { NamedIdentity } from '../people/ensurePerson.js';
 import { personIdsByExternalId } from '../people/queries.js';
-import type { ScaleTeam, ScaleTeamEvent } from './intra42Contract.js';
+import { isLogin, type ScaleTeam, type ScaleTeamEvent } from './intra42Contract.js';
 import { INTRA42_SOURCE } from './people.js';
 
 /** How a delivery ended, in terms both the HTTP endpoint and the queue consumer answer with. */
@@ -39,7 +39,13 @@ const rejected = (status: number, field: string, message: string): IngestResult 
 /** What one scale_team event will change, worked out before any transaction (42 API calls included). */
 export type ScaleTeamPlan =
   | { kind: 'destroy'; externalId: string; updatedAt: string | null }
-  | { kind: 'upsert'; meeting: Omit<ExternalMeeting, 'participantIds'>; people: NamedIdentity[] };
+  | {
+      kind: 'upsert';
+      meeting: Omit<ExternalMeeting, 'participantIds'>;
+      people: NamedIdentity[];
+      /** Where each login is in the body (`user.login`, `team.users[1].login`): a 409 names it. */
+      fields: ReadonlyMap<string, string>;
+    };
 
 /**
  * One scale_team event, checked: create and update both upsert the meeting (source intra42,
@@ -72,12 +78,26 @@ export async function planScaleTeam(props: {
     team = await props.api.teamUsers(body.team.id);
     if (!team.length)
       return rejected(422, 'team.users', `team.users: the 42 API knows no users in team ${body.team.id}.`);
+    const odd = team.find((member) => !isLogin(member.login));
+    if (odd) {
+      const shown = JSON.stringify(odd.login.slice(0, 60));
+      return rejected(422, 'team.users', `team.users: the 42 API gave ${shown} for team ${body.team.id}, not a login.`);
+    }
   } else {
-    return rejected(422, 'team.users', 'team.users: missing, and the 42 API is not configured to look them up.');
+    const said = body.team.users ? 'empty' : 'missing';
+    return rejected(422, 'team.users', `team.users: ${said}, and the 42 API is not configured to look them up.`);
   }
 
+  const fields = new Map<string, string>([[evaluator, 'user.login']]);
+  team.forEach((member, i) => {
+    if (!fields.has(member.login))
+      fields.set(member.login, body.team?.users?.length ? `team.users[${i}].login` : 'team.users');
+  });
   const logins = new Map<string, string | null>([[evaluator, null]]);
   for (const member of team) if (!logins.has(member.login) || member.email) logins.set(member.login, member.email);
+  if (logins.size < 2) {
+    return rejected(422, 'team.users', `team.users: only the evaluator ${evaluator}: a meeting needs someone to meet.`);
+  }
   const api = props.api;
   if (api) {
     // Only a login nobody here has yet needs an e-mail: ask the 42 API for those alone.
@@ -97,6 +117,7 @@ export async function planScaleTeam(props: {
   return {
     kind: 'upsert',
     people,
+    fields,
     meeting: {
       source: INTRA42_SOURCE,
       externalId,
@@ -105,6 +126,8 @@ export async function planScaleTeam(props: {
       durationMinutes: body.scale?.duration ? Math.max(1, Math.round(body.scale.duration / 60)) : 30,
       settings: INTRA42_SETTINGS,
       updatedAt: body.updated_at ?? null,
+      // A destroyed scale team is gone from the intranet: an update arriving after it is a late retry.
+      staysCancelled: true,
     },
   };
 }
@@ -180,7 +203,11 @@ function meetingOf(
 ): ExternalMeeting {
   const participantIds = plan.people.map((p) => {
     const id = personIds.get(p.externalId);
-    if (id instanceof AppError) throw id;
+    if (id instanceof AppError) {
+      // The people service names its own field (email, username): the sender needs the body's.
+      const field = plan.fields.get(p.externalId) ?? 'team.users';
+      throw new AppError(id.code, `${field} "${p.externalId}": ${id.message}`, field, id.headers);
+    }
     if (!id) throw new Error(`intra42 person ${p.externalId} was not looked up`);
     return id;
   });
@@ -193,9 +220,10 @@ function upserted(plan: ScaleTeamPlan & { kind: 'upsert' }, result: UpsertOutcom
     updated: 'Updated',
     unchanged: 'Unchanged',
     stale: 'Ignored: an older update than the one stored',
+    cancelled: 'Ignored: the evaluation was destroyed, and an update does not bring it back',
   };
   return {
-    outcome: result.outcome === 'stale' ? 'ignored' : 'ok',
+    outcome: result.outcome === 'stale' || result.outcome === 'cancelled' ? 'ignored' : 'ok',
     status: 200,
     message: `${said[result.outcome]}: scale team ${plan.meeting.externalId}.`,
     meetingId: result.meetingId,

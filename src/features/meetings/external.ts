@@ -48,12 +48,18 @@ export interface ExternalMeeting {
    * change people are told about ("Room changed", old and new place); a first place is not.
    */
   place?: { name: string; previous: string | null } | null;
+  /**
+   * A source whose ids never come back once it has cancelled them (a 42 scale team destroyed is
+   * gone): a later create or update under a cancelled key is a late retry and changes nothing,
+   * instead of making the meeting anew.
+   */
+  staysCancelled?: boolean;
 }
 
 export type UpsertOutcome =
   | { meetingId: string; outcome: 'created'; announced: boolean }
   | { meetingId: string; outcome: 'updated'; moved: boolean; relocated: boolean; added: string[]; removed: string[] }
-  | { meetingId: string; outcome: 'unchanged' | 'stale' };
+  | { meetingId: string; outcome: 'unchanged' | 'stale' | 'cancelled' };
 
 /**
  * Creates or updates the meeting a source knows as (source, externalId), in one transaction with
@@ -62,7 +68,7 @@ export type UpsertOutcome =
  * with the waiting reminder kept); people added get the intro,
  * people removed a cancellation. An update older than the stored one (`updatedAt`) is ignored, so
  * a burst arriving out of order ends with the newest. A cancelled meeting that comes again is
- * made anew under the same key.
+ * made anew under the same key, unless its source's ids never come back (`staysCancelled`).
  */
 export async function upsertExternalMeeting(props: {
   db: Db;
@@ -118,6 +124,9 @@ export async function upsertExternalMeetingIn(
   const existing = found && (await lockMeeting(trx, found.id));
   if (m.updatedAt && existing?.external_updated_at && m.updatedAt < existing.external_updated_at) {
     return { meetingId: existing.id, outcome: 'stale' as const };
+  }
+  if (existing?.status === 'cancelled' && m.staysCancelled) {
+    return { meetingId: existing.id, outcome: 'cancelled' as const };
   }
   if (!existing || existing.status === 'cancelled') {
     if (existing) {
@@ -400,6 +409,7 @@ export async function cancelByExternalIdIn(
       meetingId: found.id,
       actorId: props.actorId ?? null,
       apiToken: props.apiToken ?? null,
+      audit: { source: props.source, externalId: props.externalId },
     });
   } catch (error) {
     // Cancelled or held meanwhile by another request: the outcome the caller wanted stands.

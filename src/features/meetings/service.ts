@@ -57,7 +57,13 @@ export async function cancelMeeting(props: { db: Db; meetingId: string; actorId?
 /** `cancelMeeting` in the caller's transaction. */
 export async function cancelMeetingIn(
   trx: Executor,
-  props: { meetingId: string; actorId?: string | null; apiToken?: ApiTokenRef | null },
+  props: {
+    meetingId: string;
+    actorId?: string | null;
+    apiToken?: ApiTokenRef | null;
+    /** What the audit entry says besides (a meeting from outside: its source and the id it has there). */
+    audit?: Record<string, unknown>;
+  },
 ): Promise<Queued> {
   const meeting = await lockMeeting(trx, props.meetingId);
   if (meeting.status === 'cancelled') throw conflict('The meeting is already cancelled.');
@@ -75,6 +81,7 @@ export async function cancelMeetingIn(
     action: 'meeting.cancel',
     subjectType: 'meeting',
     subjectId: meeting.id,
+    ...(props.audit && { data: props.audit }),
   });
   return queued;
 }

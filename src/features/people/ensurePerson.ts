@@ -66,12 +66,16 @@ export async function ensurePerson(
       const otherId = (await externalIdsOfPeople(db, source, [candidate.id])).get(candidate.id);
       if (otherId === externalId) return { person: candidate, outcome: 'found' };
       if (otherId !== undefined) {
-        throw conflict(`${field}: "${value}" already belongs to ${source} person ${otherId}`, field);
+        throw conflict(
+          `${field}: "${value}" already belongs to ${source} person ${otherId}; ` +
+            `if that is not them, change that account's ${field === 'email' ? 'e-mail' : 'username'} in People`,
+          field,
+        );
       }
       if (!byEmail && candidate.role === 'admin') {
         throw conflict(
           `username: "${value}" is an administrator account that ${source} does not know; ` +
-            "give the administrator's e-mail address to link them",
+            "to link them, give that account the person's e-mail address in People, or give it another username",
           'username',
         );
       }

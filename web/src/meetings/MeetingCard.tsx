@@ -38,7 +38,7 @@ export function MeetingCard({ meeting, timeZone }: { meeting: MeetingSummary; ti
           </span>
         </p>
       </div>
-      <MeetingStatusBadge status={meeting.status} timed={Boolean(meeting.startsAt)} />
+      <MeetingStatusBadge status={meeting.status} timed={Boolean(meeting.startsAt)} startsAt={meeting.startsAt} />
     </article>
   );
 }

@@ -20,7 +20,7 @@ import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
 import { FeedbackCard } from './FeedbackCard';
 import { MeetingStatusBadge } from './StatusBadge';
-import { fromOutside } from './source';
+import { fromOutside, sourceLabel } from './source';
 import { TimeForm } from './TimeForm';
 import { formatMeetingTime, googleCalendarUrl, JOIN_EARLY_MINUTES, joinOpensAt } from './time';
 import { toldSentence } from './told';
@@ -75,7 +75,7 @@ function MeetingView({
       <header className="page-header">
         <div className="title-row">
           <h1>{meeting.title}</h1>
-          <MeetingStatusBadge status={meeting.status} timed={Boolean(meeting.startsAt)} />
+          <MeetingStatusBadge status={meeting.status} timed={Boolean(meeting.startsAt)} startsAt={meeting.startsAt} />
         </div>
         <p className="page-lede">
           {meeting.groupId && meeting.groupName ? (
@@ -88,6 +88,19 @@ function MeetingView({
           {fromOutside(meeting.source)
             ? 'The system it came from keeps it up to date: a change made here is replaced by its next update. '
             : null}
+          {/* Admins see the source's own id for it, and for a 42 evaluation the way to what arrived. */}
+          {meeting.externalId && fromOutside(meeting.source) ? (
+            meeting.source === 'intra42' ? (
+              <>
+                Scale team {meeting.externalId} (
+                <Link to={`/admin/inbound?find=${encodeURIComponent(meeting.externalId)}`}>its deliveries</Link>).{' '}
+              </>
+            ) : (
+              <>
+                Known to {sourceLabel(meeting.source)} as “{meeting.externalId}”.{' '}
+              </>
+            )
+          ) : null}
           {meeting.access === 'assistant'
             ? 'You see this meeting as the assistant of someone in it.'
             : meeting.access === 'admin'
