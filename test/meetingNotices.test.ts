@@ -117,6 +117,26 @@ test('a pairing keeps its wording; with nobody else to meet, no empty list of na
   for (const text of [alone.text, timedAlone.text]) assert.doesNotMatch(text, /meet !|with {2}|with \.| with on /);
 });
 
+test('on Slack and Mattermost, people removed read that they were removed, without the room or the people they no longer meet', () => {
+  const removal: NotificationPayload = {
+    ...evaluation(),
+    kind: 'cancel',
+    removed: ['cyd'],
+    readers: ['cyd'],
+    recipient: undefined,
+  };
+  const slack = JSON.stringify(renderSlack(ctx, removal, new Map()).blocks);
+  assert.match(slack, /You were removed from Evaluation: libft/);
+  assert.match(slack, /Hello Cyd, you were removed from “Evaluation: libft”/);
+  assert.doesNotMatch(slack, /cancelled|Bob Marley|meet\.jit\.si/i);
+  const mm = renderMattermost(ctx, removal, { usernames: new Map(), readers: ['cyd'] }).message;
+  assert.match(mm, /^#### You were removed from Evaluation: libft\nHello Cyd, you were removed/);
+  assert.doesNotMatch(mm, /cancelled|Bob Marley|\*\*Who\*\*|meet\.jit\.si/i);
+  // The whole meeting cancelled: as before.
+  const cancel = JSON.stringify(renderSlack(ctx, { ...removal, removed: undefined }, new Map()).blocks);
+  assert.match(cancel, /Cancelled: Evaluation: libft/);
+});
+
 forEachEngine(
   'messages of meetings from outside',
   (get, engine) => {
