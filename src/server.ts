@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
@@ -66,7 +66,8 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean }
     requestTimeout: ctx.config.requestTimeoutSeconds * 1000,
     // The router measures a path parameter decoded, in UTF-16 units as zod does: above the longest
     // one a schema accepts (an externalId, 200), so a longer one gets the schema's 400 naming it.
-    maxParamLength: 512,
+    // In routerOptions: as a top-level option Fastify 5 warns at every start (FSTDEP022).
+    routerOptions: { maxParamLength: 512 },
     frameworkErrors: frameworkErrorAnswer,
     // Called at the first request, when `app` exists.
     serverFactory: serverWithFront(() => [frontFeed(ctx.database.db, headers.data, app.log)]),
@@ -141,24 +142,42 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean }
   return app;
 }
 
+/**
+ * A path that names a file, not a page: anything under /assets/ (Vite's hashed scripts and styles)
+ * and any last segment with a file extension a browser fetches as a resource. A missing one is a
+ * 404, never the app's page: a script answered with HTML is a blank page ("MIME type text/html"),
+ * e.g. an old hashed script still asked for by a tab opened before an upgrade.
+ */
+const FILE_EXTENSION = /\.(?:m?js|css|map|json|png|jpe?g|gif|svg|ico|webp|avif|woff2?|ttf|otf|txt|webmanifest|wasm)$/i;
+export function looksLikeStaticFile(path: string): boolean {
+  return path.startsWith('/assets/') || FILE_EXTENSION.test(path);
+}
+
 async function registerWebApp(app: FastifyInstance): Promise<void> {
-  const hasWeb = existsSync(join(webDistDir, 'index.html'));
-  if (hasWeb) {
+  const indexPath = join(webDistDir, 'index.html');
+  // Read once at start, as @fastify/static lists the files it serves (wildcard: false) once: the page
+  // then names only scripts this process serves, even if web/dist is rebuilt under it.
+  const indexHtml = existsSync(indexPath) ? readFileSync(indexPath) : undefined;
+  if (indexHtml) {
     await app.register(fastifyStatic, { root: webDistDir, wildcard: false, index: false });
   }
   app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
     if (request.url.startsWith('/api/') || request.method !== 'GET') {
       return reply.code(404).send({
-        error: { code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}.` },
+        error: { code: 'not_found', message: `No route for ${request.method} ${path}.` },
       });
     }
-    if (!hasWeb) {
+    if (looksLikeStaticFile(path)) {
+      return reply.code(404).type('text/plain').send(`No file ${path}.`);
+    }
+    if (!indexHtml) {
       return reply
         .code(503)
         .type('text/plain')
         .send('The web app is not built yet. Run `npm run build`, then restart.');
     }
     // Client-side routes: every other page is the single-page app.
-    return reply.type('text/html').sendFile('index.html');
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml);
   });
 }

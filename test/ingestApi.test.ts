@@ -366,3 +366,27 @@ forEachEngine(
   },
   { requestTimeoutSeconds: 1 },
 );
+
+forEachEngine('API token names', (get) => {
+  test('a second active token with the same name, in any case or spacing, is a 409 naming name; revoked, the name is free again', async () => {
+    const admin = await adminClient(get().app);
+    const first = await admin.post('/api/v1/admin/api-tokens', { name: 'Payroll sync', scopes: ['meetings:write'] });
+    assert.equal(first.status, 201);
+    for (const name of ['Payroll sync', 'payroll SYNC', '  Payroll   sync ']) {
+      const again = await admin.post('/api/v1/admin/api-tokens', { name, scopes: ['meetings:write'] });
+      assert.equal(again.status, 409, name);
+      assert.equal(again.body.error.field, 'name');
+      assert.match(again.body.error.message, /^name: An active token is already called “Payroll sync”/);
+    }
+    const other = await admin.post('/api/v1/admin/api-tokens', { name: 'Payroll sync 2', scopes: ['meetings:write'] });
+    assert.equal(other.status, 201);
+    const revoked = await admin.post(`/api/v1/admin/api-tokens/${first.body.apiToken.id}/revoke`, {});
+    assert.equal(revoked.status, 200);
+    const reused = await admin.post('/api/v1/admin/api-tokens', { name: 'Payroll sync', scopes: ['meetings:write'] });
+    assert.equal(reused.status, 201, JSON.stringify(reused.body));
+    const active = (await admin.get('/api/v1/admin/api-tokens')).body.tokens.filter(
+      (t: { name: string; revokedAt: string | null }) => t.name === 'Payroll sync' && !t.revokedAt,
+    );
+    assert.equal(active.length, 1);
+  });
+});

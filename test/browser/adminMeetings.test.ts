@@ -119,3 +119,36 @@ test('an admin narrows Meetings to one source (kept in the address) and reads ea
   await page.screenshot({ path: shot('admin-meetings-390-rows') });
   await context.close();
 });
+
+for (const width of [1280, 390]) {
+  test(`admin Meetings has the page heading and lede the other admin pages have, at ${width} px`, async () => {
+    const context = await env.browser.newContext({ viewport: { width, height: 900 }, locale: 'en-US' });
+    const page = await context.newPage();
+    try {
+      await signInAsAdmin(page, env.live.url);
+      const header = async (path: string) => {
+        await page.goto(`${env.live.url}${path}`);
+        const h1 = page.locator('header.page-header h1');
+        await h1.waitFor();
+        const box = await h1.boundingBox();
+        return {
+          title: await h1.textContent(),
+          lede: (await page.locator('header.page-header .page-lede').textContent()) ?? '',
+          x: Math.round(box?.x ?? -1),
+          fontSize: await h1.evaluate((e) => getComputedStyle(e).fontSize),
+        };
+      };
+      const inbound = await header('/admin/inbound');
+      const meetings = await header('/admin/meetings');
+      await page.getByRole('link', { name: 'Onboarding buddy' }).waitFor();
+      assert.equal(meetings.title, 'Meetings');
+      assert.equal(await page.getByRole('heading', { level: 1 }).count(), 1, 'one page heading');
+      assert.match(meetings.lede, /^Every meeting/);
+      assert.deepEqual({ x: meetings.x, fontSize: meetings.fontSize }, { x: inbound.x, fontSize: inbound.fontSize });
+      await page.screenshot({ path: shot(`admin-meetings-header-${width}`) });
+      await assertFits(page, `Meetings with its heading at ${width} px`);
+    } finally {
+      await context.close();
+    }
+  });
+}

@@ -85,3 +85,29 @@ test('the admin console works at phone width (375 px) without sideways scrolling
   assert.equal(settings?.value, '"closed"');
   await page.close();
 });
+
+test('a missing file under /assets/ is a 404, not the page; a page route is still the app', async () => {
+  const missing = await fetch(`${env.live.url}/assets/does-not-exist.js`);
+  assert.equal(missing.status, 404);
+  assert.doesNotMatch(missing.headers.get('content-type') ?? '', /html/);
+  await missing.text();
+  for (const path of ['/assets/index-0ld0ld00.css', '/favicon-old.ico', '/robots.txt']) {
+    const answer = await fetch(`${env.live.url}${path}`);
+    assert.equal(answer.status, 404, path);
+    await answer.text();
+  }
+  for (const path of ['/admin/inbound', '/meetings/01J0000000000000000000000', '/people/jane.doe']) {
+    const page = await fetch(`${env.live.url}${path}`);
+    assert.equal(page.status, 200, path);
+    assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+    const html = await page.text();
+    assert.match(html, /<div id="root">/);
+    // Every script the page names is served as a script.
+    for (const [, src] of html.matchAll(/src="(\/assets\/[^"]+\.js)"/g)) {
+      const script = await fetch(`${env.live.url}${src}`);
+      assert.equal(script.status, 200, src);
+      assert.match(script.headers.get('content-type') ?? '', /javascript/);
+      await script.text();
+    }
+  }
+});

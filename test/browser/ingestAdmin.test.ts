@@ -92,7 +92,117 @@ env.before(async () => {
       deadLetteredAt: new Date().toISOString(),
     });
   }
+  // Harmless (a stale update) and alarming (it broke here): the two must not look alike.
+  const stale = await claimOne(db, 'delivery-stale-4');
+  if (stale.claimed)
+    await finishDelivery(db, stale.id, { outcome: 'ignored', statusCode: 200, summary: 'update: older than ours.' });
+  const broken = await claimOne(db, 'delivery-broken-5');
+  if (broken.claimed)
+    await finishDelivery(db, broken.id, { outcome: 'failed', statusCode: 500, error: 'database is locked' });
 });
+
+/** The colour a CSS variable of the page resolves to, as computed styles give colours. */
+const cssColour = (page: import('playwright-core').Page, variable: string) =>
+  page.evaluate((v) => {
+    const probe = document.createElement('span');
+    probe.style.color = `var(${v})`;
+    document.body.append(probe);
+    const colour = getComputedStyle(probe).color;
+    probe.remove();
+    return colour;
+  }, variable);
+
+/** Right edges of a table's header row and of its first body row (null when the header is not shown). */
+const rowEdges = (page: import('playwright-core').Page, table: string) =>
+  page.locator(table).evaluate((t) => {
+    const head = t.querySelector('thead tr');
+    const row = t.querySelector('tbody tr');
+    const thead = t.querySelector('thead') as Element;
+    // Stacked as cards on a narrow screen: the header is only for screen readers (clipped to 1px).
+    if (!head || !row || getComputedStyle(thead).display === 'none' || thead.getBoundingClientRect().height <= 1)
+      return null;
+    const cellsOf = (r: Element) => [...r.children].filter((c) => getComputedStyle(c).display !== 'none').length;
+    return {
+      head: Math.round(head.getBoundingClientRect().right),
+      row: Math.round(row.getBoundingClientRect().right),
+      headCells: cellsOf(head),
+      rowCells: cellsOf(row),
+    };
+  });
+
+for (const width of [1280, 390]) {
+  test(`Inbound at ${width}px: failed is the alarming badge, ignored neutral; a row that made a meeting links to it; header and rows line up`, async () => {
+    const context = await env.browser.newContext({ viewport: { width, height: 900 } });
+    const page = await context.newPage();
+    try {
+      await signInAsAdmin(page, env.live.url);
+      await page.goto(`${env.live.url}/admin/inbound`);
+      await page.getByText('delivery-broken-5').waitFor();
+      const badge = (delivery: string) => page.getByRole('row').filter({ hasText: delivery }).locator('.badge').first();
+      const colours = async (delivery: string) =>
+        badge(delivery).evaluate((b) => ({ fg: getComputedStyle(b).color, bg: getComputedStyle(b).backgroundColor }));
+      const failed = await colours('delivery-broken-5');
+      const ignored = await colours('delivery-stale-4');
+      const rejected = await colours('delivery-bad-2');
+      const done = await colours('delivery-ok-1');
+      assert.equal(await badge('delivery-broken-5').textContent(), 'Failed');
+      assert.equal(await badge('delivery-stale-4').textContent(), 'Ignored');
+      assert.equal(failed.fg, await cssColour(page, '--danger-text'), 'Failed is red');
+      assert.equal(rejected.fg, await cssColour(page, '--warn'), 'Rejected is amber');
+      assert.equal(ignored.fg, await cssColour(page, '--text-muted'), 'Ignored is neutral');
+      assert.equal(done.fg, await cssColour(page, '--success'), 'Done is green');
+      assert.notEqual(ignored.bg, failed.bg);
+
+      // The delivery that made the evaluation leads to its page.
+      const made = page.getByRole('row').filter({ hasText: 'browser-create-1' });
+      assert.equal(
+        await page
+          .getByRole('row')
+          .filter({ hasText: 'delivery-bad-2' })
+          .getByRole('link', { name: 'Open the meeting' })
+          .count(),
+        0,
+      );
+      const edges = await rowEdges(page, 'table.inbound-table');
+      if (width === 1280) {
+        assert.ok(edges, 'the header is shown at 1280px');
+      }
+      if (edges) {
+        assert.equal(edges.headCells, edges.rowCells, 'as many header cells as row cells');
+        assert.equal(edges.head, edges.row, 'the header row ends where the rows end');
+      }
+      await page.screenshot({ path: shot(`ingest-inbound-badges-${width}`), fullPage: true });
+      await assertFits(page, 'the Inbound page with every outcome');
+      await made.getByRole('link', { name: 'Open the meeting' }).click();
+      await page.waitForURL(new RegExp(`/meetings/${evaluationId}$`));
+      await page.getByRole('heading', { name: 'Evaluation: push_swap' }).waitFor();
+
+      // The same for the other admin tables whose rows have no actions cell of their own.
+      for (const [path, table] of [
+        ['/admin/api-tokens', 'table'],
+        ['/admin/audit', 'table'],
+      ] as const) {
+        if (path === '/admin/api-tokens') {
+          await page.goto(`${env.live.url}${path}`);
+          await page.getByLabel('Name').fill(`Aligned ${width}`);
+          await page.getByRole('button', { name: 'Create token' }).click();
+          await page.getByTestId('new-token').waitFor();
+          await page.reload();
+        } else {
+          await page.goto(`${env.live.url}${path}`);
+        }
+        await page.locator(`${table} tbody tr`).first().waitFor();
+        const lined = await rowEdges(page, table);
+        if (lined) {
+          assert.equal(lined.headCells, lined.rowCells, `${path}: as many header cells as row cells`);
+          assert.equal(lined.head, lined.row, `${path}: the header row ends where the rows end`);
+        }
+      }
+    } finally {
+      await context.close();
+    }
+  });
+}
 
 for (const width of [1280, 390]) {
   test(`admin Inbound and API tokens pages at ${width}px`, async () => {
@@ -211,6 +321,64 @@ for (const width of [1280, 390]) {
         headers: { authorization: `Bearer ${token}` },
       });
       assert.equal(refused.status, 401);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+for (const width of [1280, 390]) {
+  test(`API tokens at ${width}px: Create token sits on the input's line (under it on a phone); a name in use is refused at the field`, async () => {
+    const context = await env.browser.newContext({ viewport: { width, height: 900 } });
+    const page = await context.newPage();
+    try {
+      await signInAsAdmin(page, env.live.url);
+      await page.goto(`${env.live.url}/admin/api-tokens`);
+      const input = page.getByLabel('Name');
+      const button = page.getByRole('button', { name: 'Create token' });
+      await input.waitFor();
+      const layout = async () => {
+        const i = await input.boundingBox();
+        const b = await button.boundingBox();
+        assert.ok(i && b);
+        return { i, b };
+      };
+      const { i, b } = await layout();
+      if (width === 1280) {
+        assert.ok(b.x >= i.x + i.width, 'the button is beside the input');
+        assert.ok(
+          Math.abs(b.y + b.height / 2 - (i.y + i.height / 2)) <= 1,
+          `the button is centred on the input's line (button ${b.y}+${b.height}, input ${i.y}+${i.height})`,
+        );
+      } else {
+        assert.ok(b.y >= i.y + i.height, 'the button is under the input');
+        assert.ok(b.x + b.width <= width, 'within the screen');
+      }
+      const name = `Payroll ${width}`;
+      await input.fill(name);
+      await button.click();
+      await page.getByTestId('new-token').waitFor();
+      await input.fill(name.toUpperCase());
+      await button.click();
+      const error = page.locator('.field-error').filter({ hasText: `An active token is already called “${name}”` });
+      await error.waitFor();
+      if (width === 1280) {
+        const after = await layout();
+        assert.ok(
+          Math.abs(after.b.y + after.b.height / 2 - (after.i.y + after.i.height / 2)) <= 1,
+          'still on the input line with the error under it',
+        );
+      }
+      await page.screenshot({ path: shot(`ingest-tokens-form-${width}`), fullPage: true });
+      await assertFits(page, 'the API tokens form with a refused name');
+      // The revoke dialog names the token by its name and the time it was made.
+      await page.reload();
+      const row = page.getByRole('row', { name: new RegExp(name) });
+      await row.getByRole('button', { name: 'Revoke' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByText(new RegExp(`Calls with “${name}” \\(made .+\\) are refused from now on`)).waitFor();
+      await page.screenshot({ path: shot(`ingest-tokens-revoke-${width}`) });
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
     } finally {
       await context.close();
     }

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { API_SCOPES } from '../../contract/ingest.js';
 import { type ApiTokenRef, recordAudit } from '../../db/audit.js';
 import type { Db } from '../../db/database.js';
-import { forbidden, notFound, unauthorized } from '../../lib/errors.js';
+import { conflict, forbidden, notFound, unauthorized } from '../../lib/errors.js';
 import { constantTimeEqual, hashToken, newId, newToken } from '../../lib/ids.js';
 
 /** What a token may be given; a route that accepts tokens names the one it needs. */
@@ -53,7 +53,15 @@ const view = (row: {
   revokedAt: row.revoked_at,
 });
 
-/** Makes a token; the token itself is in the answer only, never stored (its sha256 is). */
+/** Names compare as people read them: "HR tool", "hr tool" and " HR  tool " are one name. */
+const sameName = (a: string, b: string) =>
+  a.trim().replace(/\s+/g, ' ').toLocaleLowerCase('en') === b.trim().replace(/\s+/g, ' ').toLocaleLowerCase('en');
+
+/**
+ * Makes a token; the token itself is in the answer only, never stored (its sha256 is). Its name is
+ * how the list, the revoke dialog and the audit log tell tokens apart, so two active tokens never
+ * share one (case and spaces aside): a 409 naming `name`. A revoked token's name may be used again.
+ */
 export async function createApiToken(props: {
   db: Db;
   name: string;
@@ -72,6 +80,14 @@ export async function createApiToken(props: {
     revoked_at: null,
   };
   await props.db.transaction().execute(async (trx) => {
+    // Admins make a handful of tokens: the active names are few, and compared here as sameName says.
+    const active = await trx.selectFrom('api_tokens').select('name').where('revoked_at', 'is', null).execute();
+    const taken = active.find((other) => sameName(other.name, props.name));
+    if (taken)
+      throw conflict(
+        `name: An active token is already called “${taken.name}”: give this one another name, or revoke that one first.`,
+        'name',
+      );
     await trx.insertInto('api_tokens').values(row).execute();
     await recordAudit(trx, {
       actorId: props.actorId,

@@ -250,7 +250,8 @@ export function intra42QueueConsumer(options: QueueConsumerOptions): Service & {
     const committed = await settle(from, message, { kind: 'dead-letter', ...why });
     if (committed) {
       const delivery = headersOf(message)['x-delivery'];
-      log.info(
+      // A warning: the publisher sent something that cannot be used, and someone should look.
+      log.warn(
         { delivery: typeof delivery === 'string' ? delivery.slice(0, 200) : undefined, status: why.status },
         `queue message refused and dead-lettered: ${why.reason.slice(0, 200)}`,
       );

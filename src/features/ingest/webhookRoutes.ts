@@ -31,7 +31,11 @@ export function intra42WebhookRoutes(ctx: AppContext): FastifyPluginAsync {
     );
     const answer = (reply: FastifyReply, receipt: Receipt) => {
       const ok = receipt.status < 300;
-      if (!ok && receipt.outcome === 'failed') reply.header('retry-after', '60');
+      if (!ok && receipt.outcome === 'failed') {
+        reply.header('retry-after', '60');
+        // The sender only learns to retry: why it failed (the 42 API, the database) is for the log.
+        reply.log.warn({ err: receipt.cause, status: receipt.status }, `42 delivery not stored: ${receipt.message}`);
+      }
       return reply.code(receipt.status).send(
         ok
           ? { status: receipt.outcome, message: receipt.message, meetingId: receipt.meetingId ?? null }

@@ -65,7 +65,7 @@ export function ApiTokensPage() {
           <h2 id="new-token-title" className="card-title">
             New token
           </h2>
-          <form onSubmit={create} className="form-row">
+          <form onSubmit={create} className="tokens-new-form">
             <TextField
               label="Name"
               name="name"
@@ -113,7 +113,7 @@ export function ApiTokensPage() {
               <div className="table-wrap">
                 <table className="table messages-table tokens-table">
                   <caption className="visually-hidden">API tokens, newest first</caption>
-                  <TableHead columns={['Name', 'Scopes', 'Created', 'Last used', 'State']} />
+                  <TableHead columns={['Name', 'Scopes', 'Created', 'Last used', 'State']} actions={false} />
                   <tbody>
                     {tokens.data.tokens.map((t) => (
                       <tr key={t.id}>
@@ -157,7 +157,9 @@ export function ApiTokensPage() {
         onConfirm={revoke}
         onCancel={() => setRevoking(null)}
       >
-        Calls with “{revoking?.name}” are refused from now on. This cannot be undone.
+        {/* The date too: tokens made before names had to differ may still share one. */}
+        Calls with “{revoking?.name}” (made {revoking ? atMinute(revoking.createdAt) : ''}) are refused from now on.
+        This cannot be undone.
       </ConfirmDialog>
     </>
   );

@@ -98,7 +98,7 @@ export function AuditPage() {
           <div className="table-wrap">
             <table className="table messages-table audit-table">
               <caption className="visually-hidden">Audit entries, newest first</caption>
-              <TableHead columns={['When', 'Who', 'What', 'Subject', 'From']} />
+              <TableHead columns={['When', 'Who', 'What', 'Subject', 'From']} actions={false} />
               <tbody>
                 {log.data.entries.map((entry) => (
                   <tr key={entry.id} data-testid="audit-row">

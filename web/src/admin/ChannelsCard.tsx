@@ -1,9 +1,11 @@
 import { type FormEvent, useId, useState } from 'react';
+import { Link } from 'react-router-dom';
 import { type ChannelView, saveChannel, testChannel } from '../api/notifications';
+import { useCurrentPerson } from '../auth/authContext';
 import { ErrorAlert, Notice } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { TextField } from '../ui/Field';
-import { fieldError, formLevelError } from '../ui/formError';
+import { fieldError, fieldMessage, formLevelError } from '../ui/formError';
 import { StatusMessage } from '../ui/StatusMessage';
 import { useAsyncAction } from '../ui/useAsyncAction';
 
@@ -182,9 +184,15 @@ function boundAddress(channel: ChannelView, secretName: string) {
 }
 
 function TestMessage({ channel }: { channel: ChannelView }) {
+  const person = useCurrentPerson();
   const [result, setResult] = useState<{ ok: boolean; message: string } | null>(null);
   const [to, setTo] = useState('');
+  // The built-in admin has no e-mail address: a blank "Send to" then has nowhere to go. Said here in
+  // plain words, with where to give the account one, rather than the server's field-named refusal.
+  const [noAddress, setNoAddress] = useState(false);
   const { busy, error, run } = useAsyncAction();
+  const toError = fieldError(error, 'to');
+  const showNoAddress = noAddress || (toError !== null && !to.trim());
   return (
     <div className="channel-test">
       {channel.reachesPeople ? (
@@ -201,22 +209,39 @@ function TestMessage({ channel }: { channel: ChannelView }) {
               : `The e-mail address of a ${channel.label} account. Leave blank to use your own.`
           }
           value={to}
-          onChange={(e) => setTo(e.target.value)}
-          error={fieldError(error, 'to')}
+          onChange={(e) => {
+            setTo(e.target.value);
+            setNoAddress(false);
+          }}
+          error={
+            toError && !showNoAddress ? { ...toError, message: fieldMessage(toError.message, 'to', 'Send to') } : null
+          }
         />
       ) : null}
       <Button
         busy={busy}
         onClick={() => {
           setResult(null);
+          if (channel.reachesPeople && !to.trim() && !person.email) {
+            setNoAddress(true);
+            return;
+          }
+          setNoAddress(false);
           void run(async () => setResult(await testChannel(channel.channel, channel.reachesPeople ? to : '')));
         }}
       >
         Send a test message
       </Button>
       <StatusMessage>{result?.ok ? result.message : null}</StatusMessage>
+      {showNoAddress ? (
+        <ErrorAlert>
+          Your account has no e-mail address, so the test has nowhere to go. Type an address in “Send to”, or give your
+          account one: in <Link to={`/admin?q=${encodeURIComponent(person.username)}`}>People &amp; sign-up</Link>,
+          click your name and fill in Email.
+        </ErrorAlert>
+      ) : null}
       {result && !result.ok ? <ErrorAlert>Test failed: {result.message}</ErrorAlert> : null}
-      {error && !fieldError(error, 'to') ? <ErrorAlert>{error.message}</ErrorAlert> : null}
+      {error && !toError ? <ErrorAlert>{error.message}</ErrorAlert> : null}
     </div>
   );
 }

@@ -19,12 +19,13 @@ const OUTCOME_LABELS: Record<DeliveryOutcome, string> = {
   failed: 'Failed',
   processing: 'In progress',
 };
+/** As the Messages page's statuses: done green, in progress accent, harmless grey, refused amber, failed red. */
 const OUTCOME_BADGE: Record<DeliveryOutcome, string> = {
   ok: 'badge-ok',
-  ignored: 'badge-off',
+  ignored: 'badge-member',
   rejected: 'badge-warn',
-  failed: 'badge-warn',
-  processing: 'badge-member',
+  failed: 'badge-off',
+  processing: 'badge-admin',
 };
 
 /** What arrived from outside (42 webhooks, the queue), newest first, with how each delivery ended. */
@@ -100,7 +101,7 @@ export function InboundPage() {
             <div className="table-wrap">
               <table className="table messages-table inbound-table">
                 <caption className="visually-hidden">Deliveries, newest first</caption>
-                <TableHead columns={['Received', 'Source', 'Delivery', 'Outcome', 'What happened']} />
+                <TableHead columns={['Received', 'Source', 'Delivery', 'Outcome', 'What happened']} actions={false} />
                 <tbody>
                   {page.data.deliveries.map((d) => (
                     <tr key={d.id}>
@@ -138,6 +139,11 @@ export function InboundPage() {
                       </td>
                       <td data-label="What happened">
                         {d.error ? <span className="message-error">{d.error}</span> : (d.summary ?? '—')}
+                        {d.meetingId ? (
+                          <span className="cell-sub">
+                            <Link to={`/meetings/${encodeURIComponent(d.meetingId)}`}>Open the meeting</Link>
+                          </span>
+                        ) : null}
                       </td>
                     </tr>
                   ))}

@@ -140,7 +140,7 @@ export function InvitationsPage() {
               <div className="table-wrap">
                 <table className="table messages-table invitations-table">
                   <caption className="visually-hidden">Invitations, newest first</caption>
-                  <TableHead columns={['E-mail', 'State', 'Invited', 'Expires', 'Sent', 'Actions']} />
+                  <TableHead columns={['E-mail', 'State', 'Invited', 'Expires', 'Sent', 'Actions']} actions={false} />
                   <tbody>
                     {invitations.data.map((row) => {
                       const label = STATE_LABEL[row.state];

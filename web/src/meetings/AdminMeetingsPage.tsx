@@ -64,112 +64,120 @@ export function AdminMeetingsPage() {
   );
 
   return (
-    <div className="admin-meetings">
-      <section className="card" aria-labelledby="admin-meetings-title">
-        <h1 id="admin-meetings-title" className="card-title">
-          Meetings
-        </h1>
-        <div className="filters">
-          <FilterSelect
-            label="Status"
-            name="status"
-            value={status}
-            allLabel="Any status"
-            options={STATUSES.map((s) => [s, `${s[0]?.toUpperCase()}${s.slice(1)}`] as const)}
-            onChange={(value) => set('status', value)}
-          />
-          <FilterSelect
-            label="Mixer group"
-            name="group"
-            value={group}
-            allLabel="Any group"
-            options={(groups.data ?? []).map((g) => [g.id, g.name] as const)}
-            onChange={(value) => set('group', value)}
-          />
-          <FilterSelect
-            label="Source"
-            name="source"
-            value={source}
-            allLabel="Any source"
-            options={sourceOptions}
-            onChange={(value) => set('source', value)}
-          />
-        </div>
-        {meetings.error ? <LoadError what="meetings" message={meetings.error} onRetry={meetings.reload} /> : null}
-        {!meetings.data && meetings.loading ? <Loading label="Loading meetings…" /> : null}
-        {meetings.data && meetings.data.meetings.length > 0 ? (
-          <ul className="meeting-admin-list" aria-busy={meetings.loading || undefined}>
-            {meetings.data.meetings.map((m) => (
-              <li key={m.id} className="meeting-admin-row">
-                <div className="meeting-admin-main">
-                  <Link to={`/meetings/${m.id}`} className="meeting-card-title">
-                    {m.title}
-                  </Link>
-                  <span className="muted">
-                    {m.participants.map((p) => p.name || p.username).join(', ') || 'Nobody'}
-                    {m.groupName ? ` · ${m.groupName}` : ''}
-                  </span>
-                  <span className="meeting-admin-source">
-                    {sourceLabel(m.source)}
-                    {m.externalId && fromOutside(m.source) ? (
-                      <>
-                        {' · '}
-                        <span className="meeting-admin-external" title={m.externalId}>
-                          id <code className="meeting-admin-id">{m.externalId}</code>
-                        </span>
-                      </>
-                    ) : null}
-                  </span>
-                </div>
-                <span className="meeting-admin-when">
-                  {m.startsAt ? (
-                    formatMeetingTime(m.startsAt, m.durationMinutes, me.timezone)
-                  ) : m.source === 'round' ? (
-                    <>
-                      Matched on <time dateTime={m.createdAt}>{formatDay(m.createdAt, me.timezone)}</time> · no time
-                    </>
-                  ) : (
-                    'No time yet'
-                  )}
-                </span>
-                <MeetingStatusBadge status={m.status} timed={Boolean(m.startsAt)} />
-              </li>
-            ))}
-          </ul>
-        ) : null}
-        {meetings.data ? (
-          <Pagination
-            page={page}
-            shown={meetings.data.meetings.length}
-            pageSize={meetings.data.pageSize}
-            total={meetings.data.total}
-            empty={
-              <div className="empty-inline">
-                <p>No meetings match. Mixer rounds create them, or create one below.</p>
-              </div>
-            }
-          />
-        ) : null}
-      </section>
-
-      <section className="card" aria-labelledby="create-meeting-title">
-        <h2 id="create-meeting-title" className="card-title">
-          Create a meeting
-        </h2>
-        <p className="card-lede">
-          Everyone in it gets an introduction with the video room (and an invitation when it has a time).
+    <>
+      <header className="page-header">
+        <h1>Meetings</h1>
+        <p className="page-lede">
+          Every meeting, whether from a mixer round, an unconference schedule, another system or made here by hand.
         </p>
-        <StatusMessage>{created}</StatusMessage>
-        <CreateMeetingForm
-          timeZone={me.timezone}
-          onCreated={(m) => {
-            setCreated(`Created “${m.title}”.`);
-            toFirstPage();
-            meetings.reload();
-            sources.reload();
-          }}
-        />
-      </section>
-    </div>
+      </header>
+      <div className="admin-meetings">
+        <section className="card" aria-labelledby="admin-meetings-title">
+          <h2 id="admin-meetings-title" className="card-title">
+            All meetings
+          </h2>
+          <div className="filters">
+            <FilterSelect
+              label="Status"
+              name="status"
+              value={status}
+              allLabel="Any status"
+              options={STATUSES.map((s) => [s, `${s[0]?.toUpperCase()}${s.slice(1)}`] as const)}
+              onChange={(value) => set('status', value)}
+            />
+            <FilterSelect
+              label="Mixer group"
+              name="group"
+              value={group}
+              allLabel="Any group"
+              options={(groups.data ?? []).map((g) => [g.id, g.name] as const)}
+              onChange={(value) => set('group', value)}
+            />
+            <FilterSelect
+              label="Source"
+              name="source"
+              value={source}
+              allLabel="Any source"
+              options={sourceOptions}
+              onChange={(value) => set('source', value)}
+            />
+          </div>
+          {meetings.error ? <LoadError what="meetings" message={meetings.error} onRetry={meetings.reload} /> : null}
+          {!meetings.data && meetings.loading ? <Loading label="Loading meetings…" /> : null}
+          {meetings.data && meetings.data.meetings.length > 0 ? (
+            <ul className="meeting-admin-list" aria-busy={meetings.loading || undefined}>
+              {meetings.data.meetings.map((m) => (
+                <li key={m.id} className="meeting-admin-row">
+                  <div className="meeting-admin-main">
+                    <Link to={`/meetings/${m.id}`} className="meeting-card-title">
+                      {m.title}
+                    </Link>
+                    <span className="muted">
+                      {m.participants.map((p) => p.name || p.username).join(', ') || 'Nobody'}
+                      {m.groupName ? ` · ${m.groupName}` : ''}
+                    </span>
+                    <span className="meeting-admin-source">
+                      {sourceLabel(m.source)}
+                      {m.externalId && fromOutside(m.source) ? (
+                        <>
+                          {' · '}
+                          <span className="meeting-admin-external" title={m.externalId}>
+                            id <code className="meeting-admin-id">{m.externalId}</code>
+                          </span>
+                        </>
+                      ) : null}
+                    </span>
+                  </div>
+                  <span className="meeting-admin-when">
+                    {m.startsAt ? (
+                      formatMeetingTime(m.startsAt, m.durationMinutes, me.timezone)
+                    ) : m.source === 'round' ? (
+                      <>
+                        Matched on <time dateTime={m.createdAt}>{formatDay(m.createdAt, me.timezone)}</time> · no time
+                      </>
+                    ) : (
+                      'No time yet'
+                    )}
+                  </span>
+                  <MeetingStatusBadge status={m.status} timed={Boolean(m.startsAt)} />
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          {meetings.data ? (
+            <Pagination
+              page={page}
+              shown={meetings.data.meetings.length}
+              pageSize={meetings.data.pageSize}
+              total={meetings.data.total}
+              empty={
+                <div className="empty-inline">
+                  <p>No meetings match. Mixer rounds create them, or create one below.</p>
+                </div>
+              }
+            />
+          ) : null}
+        </section>
+
+        <section className="card" aria-labelledby="create-meeting-title">
+          <h2 id="create-meeting-title" className="card-title">
+            Create a meeting
+          </h2>
+          <p className="card-lede">
+            Everyone in it gets an introduction with the video room (and an invitation when it has a time).
+          </p>
+          <StatusMessage>{created}</StatusMessage>
+          <CreateMeetingForm
+            timeZone={me.timezone}
+            onCreated={(m) => {
+              setCreated(`Created “${m.title}”.`);
+              toFirstPage();
+              meetings.reload();
+              sources.reload();
+            }}
+          />
+        </section>
+      </div>
+    </>
   );
 }
