@@ -73,6 +73,10 @@ export const messageViewSchema = z.object({
   updatedAt: z.string(),
   sentAt: z.string().nullable(),
   nextAttemptAt: z.string(),
+  /** Failed or skipped, and the outbox would send it if queued again: "Resend" is offered. */
+  canResend: z.boolean(),
+  /** Failed or skipped, but resending would not send it (e.g. its meeting was cancelled): why. */
+  resendBlocked: z.string().nullable(),
 });
 
 export const messagesQuery = z

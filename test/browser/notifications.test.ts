@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { createSession } from '../../src/features/auth/sessions.js';
-import { createMeeting } from '../../src/features/meetings/service.js';
+import { cancelMeeting, createMeeting } from '../../src/features/meetings/service.js';
 import { drainOutbox } from '../../src/features/notifications/outbox.js';
 import { buildSenders } from '../../src/features/notifications/senders.js';
 import { newId } from '../../src/lib/ids.js';
@@ -132,6 +132,23 @@ test('an admin sets up e-mail, sends a test, and resends a failed message', asyn
   assert.ok(smtp.mails.some((m) => JSON.stringify(m.to).includes(REFUSED)));
   await page.getByLabel('Status', { exact: true }).selectOption('sent');
   await page.getByRole('row', { name: /Bea Bounce/ }).waitFor();
+
+  // Messages skipped because their meeting was cancelled are not offered again: resending could
+  // only be skipped again, and "Queued again" would promise what never happens.
+  const review = await createMeeting({
+    db: db(),
+    title: 'Review with Bea',
+    participantIds: [person],
+    startsAt: new Date(Date.now() + 86_400_000).toISOString(),
+  });
+  await cancelMeeting({ db: db(), meetingId: review.meetingId });
+  await deliver();
+  await page.getByLabel('Status', { exact: true }).selectOption('skipped');
+  const skipped = page.locator('tbody tr', { hasText: 'Review with Bea' });
+  await skipped.getByText('The meeting was cancelled.').first().waitFor();
+  assert.equal(await skipped.getByRole('button', { name: /Resend/ }).count(), 0, 'no Resend for them');
+  assert.ok((await skipped.count()) >= 2, 'the intro and the reminder are listed skipped');
+  await page.getByLabel('Status', { exact: true }).selectOption('sent');
 
   // A Slack message that did not find one of its readers says so next to their name.
   const now = new Date().toISOString();

@@ -19,6 +19,7 @@ export type AnnouncedMeeting = Pick<
   | 'group_id'
   | 'origin'
   | 'origin_name'
+  | 'status'
   | 'intro_template'
   | 'reminder_template'
   | 'follow_up_template'
@@ -34,7 +35,7 @@ type Participation = { meeting_id: string; person_id: string };
  * Hands meetings to the notification pipeline as they are now, in the caller's transaction: the
  * one way a meeting's change becomes messages. A meeting that has no video room yet gets one first
  * (rows made before rooms were given at creation). `only` limits who is told (people added or
- * removed). Returns what was queued and whom it tells, by which channels.
+ * removed); a 'cancel' to `only` of a meeting that is not cancelled tells them they were removed. Returns what was queued and whom it tells, by which channels.
  */
 export async function announceMeetings(
   trx: Executor,
@@ -99,6 +100,8 @@ export async function announceMeetings(
         .flatMap((id) => contacts.get(id) ?? [])
         .sort((a, b) => a.name.localeCompare(b.name)),
       only: props.only,
+      // A 'cancel' to `only` of a meeting still on is a removal notice (see MessageMeeting.status).
+      status: m.status,
     }));
     const part = await queueMeetingMessages(trx, {
       meetings: drafts,

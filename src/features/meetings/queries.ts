@@ -22,6 +22,24 @@ export async function currentMeetingState(
   return row && { status: row.status, startsAt: row.starts_at };
 }
 
+/** `currentMeetingState` for many meetings at once (the admin's message list, "resend all failed"). */
+export async function currentMeetingStates(
+  db: Executor,
+  meetingIds: readonly string[],
+): Promise<Map<string, { status: MeetingStatus; startsAt: string | null }>> {
+  const states = new Map<string, { status: MeetingStatus; startsAt: string | null }>();
+  const ids = [...new Set(meetingIds)];
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('meetings')
+      .select(['id', 'status', 'starts_at'])
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const row of rows) states.set(row.id, { status: row.status, startsAt: row.starts_at });
+  }
+  return states;
+}
+
 /** Who takes part in a meeting not yet held, with the meeting's origin: who must be reachable, and where. */
 export async function upcomingParticipations(
   db: Executor,

@@ -1,3 +1,4 @@
+import type { MeetingStatus } from '../../db/schema.js';
 import type { MeetingMessageSettings } from '../meetings/settings.js';
 import type { Contact } from '../people/contacts.js';
 
@@ -20,4 +21,9 @@ export interface MessageMeeting extends MeetingMessageSettings {
   participants: Contact[];
   /** When set, only these participants are told (people added to or removed from a meeting). */
   only?: string[] | undefined;
+  /**
+   * The meeting's status as the change left it. A 'cancel' told to `only` while the meeting is
+   * not cancelled is a removal: those people were taken out, the meeting goes on for the others.
+   */
+  status?: MeetingStatus | undefined;
 }

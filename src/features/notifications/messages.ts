@@ -3,7 +3,8 @@ import type { Db, Executor } from '../../db/database.js';
 import type { NotificationChannel, NotificationKind, NotificationStatus } from '../../db/schema.js';
 import { conflict, notFound } from '../../lib/errors.js';
 import { nowIso } from '../../lib/time.js';
-import { parsePayload } from './payload.js';
+import { staleReason, staleReasons } from './freshness.js';
+import { type NotificationPayload, parsePayload } from './payload.js';
 
 export const MESSAGE_STATUSES: NotificationStatus[] = ['pending', 'sending', 'sent', 'failed', 'skipped'];
 export const NOTIFICATION_KINDS: NotificationKind[] = ['intro', 'reminder', 'rescheduled', 'cancel', 'follow_up'];
@@ -40,6 +41,10 @@ export interface MessageView {
   updatedAt: string;
   sentAt: string | null;
   nextAttemptAt: string;
+  /** "Resend" would queue it and the outbox would send it (failed or skipped, and still worth sending). */
+  canResend: boolean;
+  /** A failed or skipped message that resending would not send: why (the outbox's own skip reason). */
+  resendBlocked: string | null;
 }
 
 const originOf = (filter: Pick<MessageFilter, 'group' | 'origin'>) =>
@@ -110,6 +115,7 @@ export async function listMessages(
       'notifications.payload',
       'notifications.result',
       'notifications.meeting_id',
+      'notifications.person_id',
       'notifications.created_at',
       'notifications.updated_at',
       'notifications.sent_at',
@@ -123,6 +129,15 @@ export async function listMessages(
     .limit(MESSAGES_PAGE_SIZE)
     .offset((filter.page - 1) * MESSAGES_PAGE_SIZE)
     .execute();
+  // The one rule "Resend" follows: a failed or skipped message the outbox would skip again is not offered.
+  const blocked = await staleReasons(
+    db,
+    rows.flatMap((row) => {
+      if (!RESENDABLE.includes(row.status)) return [];
+      const payload = readPayload(row.payload);
+      return payload ? [{ ...row, payload }] : [];
+    }),
+  );
   // Counts per status ignore the status filter, so every status shows how many it would list.
   const grouped = await matching(db, filter, false)
     .select(['notifications.status', (eb) => eb.fn.countAll().as('n')])
@@ -149,6 +164,8 @@ export async function listMessages(
       updatedAt: row.updated_at,
       sentAt: row.sent_at,
       nextAttemptAt: row.next_attempt_at,
+      canResend: RESENDABLE.includes(row.status) && !blocked.has(row.id),
+      resendBlocked: blocked.get(row.id) ?? null,
     })),
     counts,
     total,
@@ -157,6 +174,18 @@ export async function listMessages(
 }
 
 const RESENDABLE: NotificationStatus[] = ['failed', 'skipped'];
+
+const readPayload = (text: string): NotificationPayload | null => {
+  try {
+    return parsePayload(text);
+  } catch {
+    return null;
+  }
+};
+
+/** Resending that the outbox would skip again is refused, with the outbox's reason (409). */
+export const notResent = (reason: string) =>
+  conflict(`This message is not sent again: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`);
 
 /** Back to the queue, due now, with a fresh set of attempts; the old error stays until it sends. */
 const requeue = () => {
@@ -176,13 +205,18 @@ export async function resendMessage(props: { db: Db; actorId: string; id: string
   await props.db.transaction().execute(async (trx) => {
     const row = await trx
       .selectFrom('notifications')
-      .select(['id', 'status', 'channel'])
+      .select(['id', 'status', 'channel', 'meeting_id', 'person_id', 'payload'])
       .where('id', '=', props.id)
       .executeTakeFirst();
     if (!row) throw notFound('No such message.');
     if (!RESENDABLE.includes(row.status)) {
       throw conflict(`This message is ${row.status}; only failed or skipped messages can be sent again.`);
     }
+    // Queued again only when the outbox would send it: one skipped because its meeting is
+    // cancelled would only be skipped again, and "queued again" would promise what never happens.
+    const payload = readPayload(row.payload);
+    const reason = payload && (await staleReason(trx, payload, new Date(), row));
+    if (reason) throw notResent(reason);
     // Guarded by status too: a worker that touched the row meanwhile wins.
     const updated = await trx
       .updateTable('notifications')
@@ -209,14 +243,32 @@ export async function resendFailed(props: {
   return props.db.transaction().execute(async (trx) => {
     const { channel } = props.filter;
     const origin = originOf(props.filter);
-    const result = await trx
-      .updateTable('notifications')
-      .set(requeue())
+    const failed = await trx
+      .selectFrom('notifications')
+      .select(['id', 'channel', 'meeting_id', 'person_id', 'payload'])
       .where('status', '=', 'failed')
       .$if(channel !== undefined, (q) => q.where('channel', '=', channel!))
       .$if(origin !== undefined, (q) => q.where('origin', '=', origin!))
-      .executeTakeFirst();
-    const count = Number(result.numUpdatedRows);
+      .execute();
+    // As for one message: those the outbox would skip (their meeting cancelled since) stay failed.
+    const blocked = await staleReasons(
+      trx,
+      failed.flatMap((row) => {
+        const payload = readPayload(row.payload);
+        return payload ? [{ ...row, payload }] : [];
+      }),
+    );
+    const ids = failed.filter((row) => !blocked.has(row.id)).map((row) => row.id);
+    let count = 0;
+    for (let i = 0; i < ids.length; i += 500) {
+      const result = await trx
+        .updateTable('notifications')
+        .set(requeue())
+        .where('id', 'in', ids.slice(i, i + 500))
+        .where('status', '=', 'failed')
+        .executeTakeFirst();
+      count += Number(result.numUpdatedRows);
+    }
     await recordAudit(trx, {
       actorId: props.actorId,
       action: 'message.resend_all',

@@ -46,6 +46,15 @@ export interface NotificationPayload {
   template?: string | null;
   /** Reminders: minutes before the start they were due. */
   leadMinutes?: number | null;
+  /**
+   * 'cancel' messages to people taken out of a meeting that goes on for the others: their ids
+   * (absent for a cancellation of the whole meeting). The message tells them they were removed.
+   */
+  removed?: string[];
 }
+
+/** A 'cancel' that tells people they were taken out of a meeting that still takes place. */
+export const isRemoval = (payload: Pick<NotificationPayload, 'kind' | 'removed'>): boolean =>
+  payload.kind === 'cancel' && Boolean(payload.removed?.length);
 
 export const parsePayload = (text: string): NotificationPayload => JSON.parse(text) as NotificationPayload;

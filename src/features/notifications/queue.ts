@@ -63,6 +63,9 @@ export async function queueMeetingMessages(
       title,
       team,
     }));
+    // People taken out of a meeting that goes on: told they were removed, not that it is off.
+    const removal =
+      props.kind === 'cancel' && onlyThese !== null && meeting.status !== undefined && meeting.status !== 'cancelled';
     const base: Omit<NotificationPayload, 'recipient' | 'readers'> = {
       kind: props.kind,
       meeting: {
@@ -82,6 +85,7 @@ export async function queueMeetingMessages(
       template:
         props.kind === 'intro' ? meeting.introTemplate : props.kind === 'reminder' ? meeting.reminderTemplate : null,
       ...(props.kind === 'reminder' && { leadMinutes: meeting.reminderMinutes ?? DEFAULT_REMINDER_MINUTES }),
+      ...(removal && { removed: [...onlyThese].sort() }),
     };
     // This meeting's rows with their own part of the payload, for the reminders and follow-ups cloned from them.
     const queued: FollowOnSource[] = [];

@@ -1,7 +1,7 @@
 import type { VideoRooms } from '../../integrations/jitsi.js';
 import { feedbackToken } from '../meetings/feedback.js';
 import { button, emailDocument, escapeHtml, link as htmlLink, row } from './emailLayout.js';
-import type { NotificationPayload, PayloadPerson } from './payload.js';
+import { isRemoval, type NotificationPayload, type PayloadPerson } from './payload.js';
 import { joinNames, renderTemplate, type TemplateValues } from './templates.js';
 
 export interface RenderContext {
@@ -46,12 +46,27 @@ export function meetingRoomLink(
 const describe = (p: PayloadPerson) =>
   [p.name, [p.title, p.team].filter(Boolean).join(', ')].filter(Boolean).join(' — ');
 
-export function headline(payload: NotificationPayload): string {
+/**
+ * A mixer pairing: people matched to find a time together. Every other meeting (a 42 evaluation,
+ * an API meeting, an admin's, an unconference session) is introduced by its title and time.
+ */
+export function isPairing(payload: NotificationPayload): boolean {
+  return Boolean(payload.meeting.groupId && payload.meeting.groupName && !payload.meeting.startsAt);
+}
+
+/**
+ * The message's heading (the e-mail's subject, the chat post's title). `timezone`: the reader's,
+ * when the message has one reader (e-mail): an introduction with a time then says when.
+ */
+export function headline(payload: NotificationPayload, timezone?: string): string {
   const { meeting } = payload;
   const where = meeting.groupName ? ` (${meeting.groupName})` : '';
   switch (payload.kind) {
     case 'intro':
-      return meeting.groupName ? `You've been matched in ${meeting.groupName}` : `New meeting: ${meeting.title}`;
+      if (isPairing(payload)) return `You've been matched in ${meeting.groupName}`;
+      return meeting.startsAt && timezone
+        ? `New meeting: ${meeting.title} on ${formatTime(meeting.startsAt, timezone)}`
+        : `New meeting: ${meeting.title}`;
     case 'reminder':
       return `Starting soon: ${meeting.title}${where}`;
     case 'rescheduled':
@@ -61,6 +76,8 @@ export function headline(payload: NotificationPayload): string {
       if (roomOnlyChange(payload)) return `Room changed: ${meeting.title}${where}`;
       return `Rescheduled: ${meeting.title}${where}`;
     case 'cancel':
+      // Taken out of a meeting that goes on: "cancelled" would be untrue for everyone else.
+      if (isRemoval(payload)) return `You were removed from ${meeting.title}`;
       return `Cancelled: ${meeting.title}${where}`;
     case 'follow_up':
       return `Did you meet? ${meeting.title}`;
@@ -140,15 +157,17 @@ export function openingText(ctx: RenderContext, payload: NotificationPayload, re
   const values = templateValues(ctx, payload, reader);
   if (payload.template) return renderTemplate(payload.template, values);
   switch (payload.kind) {
-    case 'intro': {
-      // "You both" only for a pair: a trio (an odd one out joins a pair) is three people.
-      const count = payload.participants.length;
-      const you = count === 2 ? 'you both' : count === 3 ? 'all three of you' : 'all of you';
-      return payload.meeting.groupName
-        ? `Hello ${values.first_name}, meet ${values.others}! Find a time that suits ${you} and say hello.`
-        : `Hello ${values.first_name},`;
-    }
+    case 'intro':
+      return introText(payload, values);
     case 'cancel':
+      if (isRemoval(payload)) {
+        // In a shared chat message the readers are the people removed: greet them, not everyone.
+        const removed = new Set(payload.removed);
+        const hello = reader
+          ? values.first_name
+          : joinNames(payload.participants.filter((p) => removed.has(p.id)).map(firstName));
+        return `${hello ? `Hello ${hello}, you` : 'You'} were removed from “${payload.meeting.title}”. It still takes place for the other participants, without you: there is nothing you need to do.`;
+      }
       return 'This meeting has been cancelled.';
     case 'reminder': {
       const left = payload.meeting.startsAt ? minutesLeft(payload.meeting.startsAt, ctx.now ?? new Date()) : null;
@@ -160,6 +179,26 @@ export function openingText(ctx: RenderContext, payload: NotificationPayload, re
     default:
       return `Hello ${values.name},`;
   }
+}
+
+/**
+ * The standard introduction. A pairing (no time yet) asks its people to find one; any other
+ * meeting is named, with its time in the reader's timezone and its room. A list of names is never
+ * left empty ("meet !"): without other participants the sentence does without it.
+ */
+function introText(payload: NotificationPayload, values: TemplateValues): string {
+  const hello = `Hello ${values.first_name}`;
+  if (isPairing(payload)) {
+    if (!values.others) return `${hello}, you've been matched in ${values.group}.`;
+    // "You both" only for a pair: a trio (an odd one out joins a pair) is three people.
+    const count = payload.participants.length;
+    const you = count === 2 ? 'you both' : count === 3 ? 'all three of you' : 'all of you';
+    return `${hello}, meet ${values.others}! Find a time that suits ${you} and say hello.`;
+  }
+  const withOthers = values.others ? ` with ${values.others}` : '';
+  const when = values.time ? ` on ${values.time}` : '';
+  const room = values.room_url && values.time ? ` Join the video room then: ${values.room_url}` : '';
+  return `${hello}, you are invited to “${payload.meeting.title}”${withOthers}${when}.${room}`;
 }
 
 /** One-click answers for a follow-up: the web page they open asks the server (a GET changes nothing). */
@@ -187,6 +226,7 @@ export interface EmailMessage {
 
 export function renderEmail(ctx: RenderContext, payload: NotificationPayload): EmailMessage {
   const reader = payload.recipient;
+  const removal = isRemoval(payload);
   const link = payload.kind === 'cancel' ? null : roomLink(ctx, payload);
   const was = previousTime(payload, reader?.timezone ?? 'UTC');
   const startsAt = payload.meeting.startsAt ? formatTime(payload.meeting.startsAt, reader?.timezone ?? 'UTC') : null;
@@ -194,20 +234,22 @@ export function renderEmail(ctx: RenderContext, payload: NotificationPayload): E
   const where = placeText(payload);
   const page = meetingPageUrl(ctx, payload.meeting.id);
   const settings = settingsUrl(ctx);
-  const subject = headline(payload);
+  const subject = headline(payload, reader?.timezone ?? 'UTC');
   const intro = openingText(ctx, payload, reader ?? null);
   const answers = reader ? answerLinks(ctx, payload, reader.id) : null;
-  const replyTo = payload.participants
+  // Someone removed from a meeting no longer meets its people: no list of them, no reply to them.
+  const people = removal ? [] : payload.participants;
+  const replyTo = people
     .filter((p) => p.id !== reader?.id && p.email)
     .map((p) => ({ name: p.name, email: p.email as string }));
   const reply = replyTo.length ? `Reply to this e-mail to write to ${joinNames(replyTo.map((p) => p.name))}.` : null;
-  const why = 'You get this e-mail because you take part in this meeting.';
+  const why = removal
+    ? 'You get this e-mail because you took part in this meeting.'
+    : 'You get this e-mail because you take part in this meeting.';
   const lines = [
     intro,
     ...(answers ? ['', `Did you meet? Yes: ${answers.yes}`, `No: ${answers.no}`] : []),
-    '',
-    'Who:',
-    ...payload.participants.map((p) => `  - ${describe(p)}`),
+    ...(people.length ? ['', 'Who:', ...people.map((p) => `  - ${describe(p)}`)] : []),
     ...(when ? ['', `When: ${when}`] : []),
     ...(where ? ['', `Where: ${where}`] : []),
     ...(link ? ['', `Video room: ${link}`] : []),
@@ -226,9 +268,9 @@ export function renderEmail(ctx: RenderContext, payload: NotificationPayload): E
           `<strong>Did you meet?</strong><br>${button(answers.yes, 'Yes, we met')}${button(answers.no, "No, we didn't", false)}`,
         )
       : '',
-    row(
-      `<strong>Who</strong><br>${payload.participants.map((p) => `&bull;&nbsp;${escapeHtml(describe(p))}`).join('<br>')}`,
-    ),
+    people.length
+      ? row(`<strong>Who</strong><br>${people.map((p) => `&bull;&nbsp;${escapeHtml(describe(p))}`).join('<br>')}`)
+      : '',
     when ? row(`<strong>When</strong><br>${escapeHtml(when)}`) : '',
     where ? row(`<strong>Where</strong><br>${escapeHtml(where)}`) : '',
     row(
@@ -240,6 +282,21 @@ export function renderEmail(ctx: RenderContext, payload: NotificationPayload): E
   const footer = `${escapeHtml(why)}<br>${htmlLink(settings, 'Choose which messages you get')}`;
   const html = emailDocument({ title: subject, rows, footer });
   return { subject, text: lines.join('\n'), html, replyTo, settingsUrl: settings };
+}
+
+/**
+ * The line under a chat message's heading: the template's words or a notice's own sentence
+ * (`text`), the group that matched a pairing (`group`), else the meeting's title (`title`) — never
+ * a source's bare name for a meeting that has a title of its own.
+ */
+export function chatOpening(
+  ctx: RenderContext,
+  payload: NotificationPayload,
+): { kind: 'text' | 'group' | 'title'; text: string } {
+  if (payload.template || isRemoval(payload)) return { kind: 'text', text: openingText(ctx, payload, null) };
+  const { groupName, title } = payload.meeting;
+  if (groupName && (payload.kind !== 'intro' || isPairing(payload))) return { kind: 'group', text: groupName };
+  return { kind: 'title', text: title };
 }
 
 export interface SlackMessage {
@@ -266,15 +323,17 @@ export function renderSlack(
     })
     .join('\n');
   const title = headline(payload);
-  const why = payload.template
-    ? mrkdwnEscape(openingText(ctx, payload, null))
-    : payload.meeting.groupName
-      ? `You're meeting through *${mrkdwnEscape(payload.meeting.groupName)}*.`
-      : mrkdwnEscape(payload.meeting.title);
+  const opening = chatOpening(ctx, payload);
+  const why =
+    opening.kind === 'text'
+      ? mrkdwnEscape(opening.text)
+      : opening.kind === 'group'
+        ? `You're meeting through *${mrkdwnEscape(opening.text)}*.`
+        : `*${mrkdwnEscape(opening.text)}*`;
   const link = payload.kind === 'cancel' ? null : roomLink(ctx, payload);
   const blocks: Array<Record<string, unknown>> = [
     { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
-    { type: 'section', text: { type: 'mrkdwn', text: `${why}\n${who}` } },
+    { type: 'section', text: { type: 'mrkdwn', text: isRemoval(payload) ? why : `${why}\n${who}` } },
   ];
   if (payload.meeting.startsAt) {
     const previous =

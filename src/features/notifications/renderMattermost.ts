@@ -1,9 +1,9 @@
-import type { NotificationPayload } from './payload.js';
+import { isRemoval, type NotificationPayload } from './payload.js';
 import {
+  chatOpening,
   formatTime,
   headline,
   meetingPageUrl,
-  openingText,
   placeText,
   previousTime,
   type RenderContext,
@@ -48,17 +48,24 @@ export function renderMattermost(
     return `- ${username ? `@${username}` : markdownEscape(p.name)}${details ? ` — ${markdownEscape(details)}` : ''}`;
   });
   // The group's template, when it has one for this kind, replaces the opening line (as on Slack).
-  const why = payload.template
-    ? markdownEscape(openingText(ctx, payload, null))
-    : meeting.groupName
-      ? `You're meeting through **${markdownEscape(meeting.groupName)}**.`
-      : markdownEscape(meeting.title);
+  const opening = chatOpening(ctx, payload);
+  const why =
+    opening.kind === 'text'
+      ? markdownEscape(opening.text)
+      : opening.kind === 'group'
+        ? `You're meeting through **${markdownEscape(opening.text)}**.`
+        : `**${markdownEscape(opening.text)}**`;
   const readers = new Set(props.readers);
   const zones = [
     ...new Set(payload.participants.filter((p) => readers.has(p.id)).map((p) => p.timezone || 'UTC')),
   ].sort();
   const link = payload.kind === 'cancel' ? null : roomLink(ctx, payload);
-  const lines = [`#### ${markdownEscape(headline(payload))}`, why, '', '**Who**', ...who];
+  // People removed from a meeting that goes on are not shown whom they no longer meet.
+  const lines = [
+    `#### ${markdownEscape(headline(payload))}`,
+    why,
+    ...(isRemoval(payload) ? [] : ['', '**Who**', ...who]),
+  ];
   if (meeting.startsAt) {
     const startsAt = meeting.startsAt;
     lines.push(

@@ -16,7 +16,7 @@ import { freshOnly } from './freshness.js';
 import { invitationUid, mailAddress, mailDomain } from './invitation.js';
 import { mattermostSender } from './mattermostSender.js';
 import { DeliveryError, type NotificationRow, type Sender } from './outbox.js';
-import type { NotificationPayload } from './payload.js';
+import { isRemoval, type NotificationPayload } from './payload.js';
 import { type RenderContext, renderEmail, renderSlack, roomLink } from './render.js';
 import { webhookSender } from './webhookSender.js';
 
@@ -61,7 +61,9 @@ export function emailSender(
             url: roomLink(render, payload),
             location: meeting.place ?? null,
             organizer: mailAddress(props.from),
-            attendees: payload.participants
+            // Someone removed gets a CANCEL of their own invitation: it names them alone (RFC 5546
+            // §3.2.5), so their calendar drops the meeting and nobody else's copy is touched.
+            attendees: (isRemoval(payload) ? [reader] : payload.participants)
               .filter((p) => p.email)
               .map((p) => ({ name: p.name, email: p.email as string })),
             sequence: meeting.sequence,

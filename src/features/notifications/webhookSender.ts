@@ -1,13 +1,26 @@
 import { WebhookFailure, webhookEndpoint } from '../../integrations/webhook.js';
 import { DeliveryError, type NotificationRow, type Sender } from './outbox.js';
-import type { NotificationPayload } from './payload.js';
+import { isRemoval, type NotificationPayload } from './payload.js';
 import { type RenderContext, roomLink } from './render.js';
 
-/** The event a receiver gets: Standard Webhooks' {type, timestamp, data}. */
+const person = (p: NotificationPayload['participants'][number]) => ({
+  id: p.id,
+  name: p.name,
+  email: p.email,
+  timezone: p.timezone,
+});
+
+/**
+ * The event a receiver gets: Standard Webhooks' {type, timestamp, data}. People taken out of a
+ * meeting that goes on are `meeting.participants_removed` (never `meeting.cancel`, which a receiver
+ * would read as the whole meeting off), with `removed` listing them and `participants` the others.
+ */
 export function webhookEvent(render: RenderContext, row: NotificationRow, payload: NotificationPayload) {
   const { meeting } = payload;
+  const removal = isRemoval(payload);
+  const removed = new Set(payload.removed ?? []);
   return {
-    type: `meeting.${payload.kind}`,
+    type: removal ? 'meeting.participants_removed' : `meeting.${payload.kind}`,
     // When the change happened, not when this attempt went out: retries carry the same event.
     timestamp: row.created_at,
     data: {
@@ -20,13 +33,10 @@ export function webhookEvent(render: RenderContext, row: NotificationRow, payloa
         groupName: meeting.groupName,
         sequence: meeting.sequence,
       },
-      participants: payload.participants.map((p) => ({
-        id: p.id,
-        name: p.name,
-        email: p.email,
-        timezone: p.timezone,
-      })),
-      roomUrl: payload.kind === 'cancel' ? null : roomLink(render, payload),
+      participants: payload.participants.filter((p) => !removed.has(p.id)).map(person),
+      ...(removal && { removed: payload.participants.filter((p) => removed.has(p.id)).map(person) }),
+      // The room of a meeting that goes on is still its room; a cancelled one has none.
+      roomUrl: payload.kind === 'cancel' && !removal ? null : roomLink(render, payload),
     },
   };
 }

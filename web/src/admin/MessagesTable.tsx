@@ -27,7 +27,8 @@ export function MessagesTable({ messages, statusLabels, pendingId, onResend }: M
       <tbody>
         {messages.map((d) => {
           const to = d.recipients.join(', ') || 'Nobody';
-          const resendable = d.status === 'failed' || d.status === 'skipped';
+          // Offered only where the outbox would send it: never for one it would skip again (its meeting cancelled).
+          const resendable = d.canResend;
           const channel = CHANNEL_LABELS[d.channel] ?? d.channel;
           return (
             <tr key={d.id}>
@@ -62,6 +63,9 @@ export function MessagesTable({ messages, statusLabels, pendingId, onResend }: M
                   </span>
                 ) : null}
                 {d.lastError ? <span className="message-error">{d.lastError}</span> : null}
+                {d.resendBlocked && d.resendBlocked !== d.lastError ? (
+                  <span className="cell-sub">Not sent again: {d.resendBlocked}</span>
+                ) : null}
               </td>
               <td data-label="Queued" className="cell-queued">
                 <Moment iso={d.createdAt} />
