@@ -295,7 +295,7 @@ export async function sendTestMessage(props: {
   if (!stored?.enabled) throw conflict(`Turn the ${spec.label} channel on and save it before testing it.`);
   if (spec.needsEmail && !address) {
     throw badRequest(
-      `to: your account has no e-mail address, and ${spec.label} needs one to find the reader; give one to send to`,
+      `to: your account has no e-mail address, and ${spec.label} finds its reader by one: type an address to send the test to, or give your account one in People`,
       'to',
     );
   }
