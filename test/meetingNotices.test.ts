@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import type { ParsedMail } from 'mailparser';
 import { cancelByExternalId, upsertExternalMeeting } from '../src/features/meetings/external.js';
 import { sourceOrigin } from '../src/features/meetings/settings.js';
@@ -8,6 +7,7 @@ import type { NotificationPayload, PayloadPerson } from '../src/features/notific
 import { formatTime, renderEmail, renderSlack } from '../src/features/notifications/render.js';
 import { renderMattermost } from '../src/features/notifications/renderMattermost.js';
 import { videoRooms } from '../src/integrations/jitsi.js';
+import { hookReceiver } from './helpers/hookReceiver.js';
 import { deliverOutbox, notificationRows, startForFile, testOutboxOptions } from './helpers/outbox.js';
 import { insertPerson } from './helpers/people.js';
 import { adminClient } from './helpers/server.js';
@@ -19,20 +19,9 @@ const options = testOutboxOptions();
 const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
 
 /** A webhook receiver that keeps each event's body. */
-const events: Array<{ type: string; data: Record<string, any> }> = [];
-const receiver = createServer(async (req, res) => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  events.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-  res.writeHead(204).end();
-});
-await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-const address = receiver.address();
-const hookUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hooks`;
-after(() => {
-  receiver.closeAllConnections();
-  receiver.close();
-});
+const { url: hookUrl, received: events } = await hookReceiver(
+  (request) => JSON.parse(request.body) as { type: string; data: Record<string, any> },
+);
 
 const ctx = {
   publicUrl: 'https://convene.example.org',

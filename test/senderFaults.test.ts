@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { Writable } from 'node:stream';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { inspect } from 'node:util';
 import pino from 'pino';
 import { Webhook } from 'standardwebhooks';
@@ -14,6 +13,7 @@ import { buildSenders } from '../src/features/notifications/senders.js';
 import { smtpMailer } from '../src/integrations/email.js';
 import { outboxJob } from '../src/jobs/outbox.js';
 import { FakeSlack } from './helpers/fakeSlack.js';
+import { hookReceiver } from './helpers/hookReceiver.js';
 import { deliverOutbox, notificationRows, personOnSlack, startForFile, testOutboxOptions } from './helpers/outbox.js';
 import { adminClient, type Client } from './helpers/server.js';
 import { forEachEngine } from './helpers/suite.js';
@@ -27,21 +27,7 @@ const EMAIL_BROKEN =
 
 const slack = await startForFile(new FakeSlack());
 const webhookSecret = `whsec_${randomBytes(32).toString('base64')}`;
-const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
-const receiver = createServer(async (req, res) => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-  res.writeHead(204);
-  res.end();
-});
-await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-const address = receiver.address();
-const hookUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hooks`;
-after(() => {
-  receiver.closeAllConnections();
-  receiver.close();
-});
+const { url: hookUrl, received } = await hookReceiver((request) => request);
 
 const options = testOutboxOptions({ batchSize: 25, concurrency: 4, maxAttempts: 8 });
 const later = (seconds: number) => new Date(Date.now() + seconds * 1000);
