@@ -312,6 +312,63 @@ forEachEngine(
       assert.equal(none.body.resent, 0);
     });
 
+    test('"resend all failed" takes more than one page of them, and leaves those of a cancelled meeting failed', async () => {
+      await db().deleteFrom('notifications').execute();
+      const ann = await insertPerson(db(), { username: `${engine}page-ann` });
+      const ben = await insertPerson(db(), { username: `${engine}page-ben` });
+      const [on, off] = (
+        await createMeetings(db(), [
+          { source: 'manual', title: 'Still on', startsAt: null, durationMinutes: null, participantIds: [ann, ben] },
+          { source: 'manual', title: 'Called off', startsAt: null, durationMinutes: null, participantIds: [ann, ben] },
+        ])
+      ).ids as [string, string];
+      await db().updateTable('meetings').set({ status: 'cancelled' }).where('id', '=', off).execute();
+      await db().deleteFrom('notifications').execute();
+      const now = new Date().toISOString();
+      const failed = (meetingId: string, i: number) => ({
+        id: `${engine}-failed-${meetingId}-${String(i).padStart(5, '0')}`,
+        meeting_id: meetingId,
+        person_id: null,
+        channel: 'webhook' as const,
+        kind: 'intro' as const,
+        payload: JSON.stringify({
+          kind: 'intro',
+          meeting: { id: meetingId, title: 'x', startsAt: null, durationMinutes: null, roomName: null },
+          participants: [],
+        }),
+        status: 'failed' as const,
+        attempts: 5,
+        next_attempt_at: now,
+        claimed_until: null,
+        claimed_by: null,
+        recovered: 0 as const,
+        last_error: 'The receiver answered 500.',
+        result: null,
+        sent_at: null,
+        dedupe_key: `${engine}-page-${meetingId}-${i}`,
+        created_at: now,
+        updated_at: now,
+      });
+      const rows = [...Array.from({ length: 1_203 }, (_, i) => failed(on, i)), ...[0, 1, 2].map((i) => failed(off, i))];
+      for (let i = 0; i < rows.length; i += 200)
+        await db()
+          .insertInto('notifications')
+          .values(rows.slice(i, i + 200))
+          .execute();
+      const all = await admin.post('/api/v1/admin/messages/resend', { status: 'failed' });
+      assert.equal(all.status, 200, JSON.stringify(all.body));
+      assert.equal(all.body.resent, 1_203, "three pages of 500 and the rest, but not the cancelled meeting's");
+      const still = await db()
+        .selectFrom('notifications')
+        .select('meeting_id')
+        .where('status', '=', 'failed')
+        .execute();
+      assert.deepEqual(
+        still.map((r) => r.meeting_id),
+        [off, off, off],
+      );
+    });
+
     test('members get 403 on every admin route', async () => {
       const member = await clientFor(get().app, db(), await insertPerson(db(), { username: `${engine}nosy` }));
       for (const [method, url, body] of [

@@ -235,6 +235,8 @@ export async function resendMessage(props: { db: Db; actorId: string; id: string
   });
 }
 
+const RESEND_PAGE = 500;
+
 export async function resendFailed(props: {
   db: Db;
   actorId: string;
@@ -243,31 +245,42 @@ export async function resendFailed(props: {
   return props.db.transaction().execute(async (trx) => {
     const { channel } = props.filter;
     const origin = originOf(props.filter);
-    const failed = await trx
-      .selectFrom('notifications')
-      .select(['id', 'channel', 'meeting_id', 'person_id', 'payload'])
-      .where('status', '=', 'failed')
-      .$if(channel !== undefined, (q) => q.where('channel', '=', channel!))
-      .$if(origin !== undefined, (q) => q.where('origin', '=', origin!))
-      .execute();
-    // As for one message: those the outbox would skip (their meeting cancelled since) stay failed.
-    const blocked = await staleReasons(
-      trx,
-      failed.flatMap((row) => {
-        const payload = readPayload(row.payload);
-        return payload ? [{ ...row, payload }] : [];
-      }),
-    );
-    const ids = failed.filter((row) => !blocked.has(row.id)).map((row) => row.id);
+    // A page at a time (by id): after a long outage there may be many, and each page's payloads
+    // are parsed and judged before the next is read, so neither memory nor one turn of the event
+    // loop grows with their number.
     let count = 0;
-    for (let i = 0; i < ids.length; i += 500) {
-      const result = await trx
-        .updateTable('notifications')
-        .set(requeue())
-        .where('id', 'in', ids.slice(i, i + 500))
+    let after = '';
+    for (;;) {
+      const failed = await trx
+        .selectFrom('notifications')
+        .select(['id', 'channel', 'meeting_id', 'person_id', 'payload'])
         .where('status', '=', 'failed')
-        .executeTakeFirst();
-      count += Number(result.numUpdatedRows);
+        .where('id', '>', after)
+        .$if(channel !== undefined, (q) => q.where('channel', '=', channel!))
+        .$if(origin !== undefined, (q) => q.where('origin', '=', origin!))
+        .orderBy('id')
+        .limit(RESEND_PAGE)
+        .execute();
+      if (!failed.length) break;
+      after = (failed[failed.length - 1] as { id: string }).id;
+      // As for one message: those the outbox would skip (their meeting cancelled since) stay failed.
+      const blocked = await staleReasons(
+        trx,
+        failed.flatMap((row) => {
+          const payload = readPayload(row.payload);
+          return payload ? [{ ...row, payload }] : [];
+        }),
+      );
+      const ids = failed.filter((row) => !blocked.has(row.id)).map((row) => row.id);
+      if (ids.length) {
+        const result = await trx
+          .updateTable('notifications')
+          .set(requeue())
+          .where('id', 'in', ids)
+          .where('status', '=', 'failed')
+          .executeTakeFirst();
+        count += Number(result.numUpdatedRows);
+      }
     }
     await recordAudit(trx, {
       actorId: props.actorId,
