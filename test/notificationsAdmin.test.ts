@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createMeetings } from '../src/features/meetings/create.js';
 import { FakeSlack } from './helpers/fakeSlack.js';
-import { deliverOutbox, personOnSlack, startForFile, testOutboxOptions } from './helpers/outbox.js';
+import { deliverOutbox, failedWebhookRow, personOnSlack, startForFile, testOutboxOptions } from './helpers/outbox.js';
 import { clientFor, insertPerson } from './helpers/people.js';
 import { adminClient, type Client } from './helpers/server.js';
 import { TestSmtp } from './helpers/smtp.js';
@@ -324,31 +324,8 @@ forEachEngine(
       ).ids as [string, string];
       await db().updateTable('meetings').set({ status: 'cancelled' }).where('id', '=', off).execute();
       await db().deleteFrom('notifications').execute();
-      const now = new Date().toISOString();
-      const failed = (meetingId: string, i: number) => ({
-        id: `${engine}-failed-${meetingId}-${String(i).padStart(5, '0')}`,
-        meeting_id: meetingId,
-        person_id: null,
-        channel: 'webhook' as const,
-        kind: 'intro' as const,
-        payload: JSON.stringify({
-          kind: 'intro',
-          meeting: { id: meetingId, title: 'x', startsAt: null, durationMinutes: null, roomName: null },
-          participants: [],
-        }),
-        status: 'failed' as const,
-        attempts: 5,
-        next_attempt_at: now,
-        claimed_until: null,
-        claimed_by: null,
-        recovered: 0 as const,
-        last_error: 'The receiver answered 500.',
-        result: null,
-        sent_at: null,
-        dedupe_key: `${engine}-page-${meetingId}-${i}`,
-        created_at: now,
-        updated_at: now,
-      });
+      const failed = (meetingId: string, i: number) =>
+        failedWebhookRow({ key: `${engine}-page-${meetingId}-${i}`, meetingId, title: 'x' });
       const rows = [...Array.from({ length: 1_203 }, (_, i) => failed(on, i)), ...[0, 1, 2].map((i) => failed(off, i))];
       for (let i = 0; i < rows.length; i += 200)
         await db()

@@ -3,9 +3,9 @@ import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { recordAudits } from '../../src/db/audit.js';
 import { claimDeliveries, finishDelivery } from '../../src/features/ingest/deliveries.js';
-import { newId } from '../../src/lib/ids.js';
 import { shot } from '../helpers/browser.js';
 import { assertFits, browserAppForFile } from '../helpers/browserFile.js';
+import { failedWebhookRow } from '../helpers/outbox.js';
 import { signInAsAdmin } from './signIn.js';
 
 /**
@@ -18,35 +18,6 @@ const db = () => env.live.ctx.database.db;
 const AUDITED = 120; // three pages of 50
 const DELIVERED = 60; // two pages of 50: Inbound does not count them, it knows whether more follow
 const FAILED = 40; // two pages of Messages (25 a page), all failed: one "Resend all failed" gives a notice
-
-/** A webhook message that failed: the Messages page lists it, and "Resend all failed" takes it. */
-const failedMessage = (i: number) => {
-  const now = new Date().toISOString();
-  return {
-    id: newId(),
-    meeting_id: null,
-    person_id: null,
-    channel: 'webhook' as const,
-    kind: 'intro' as const,
-    payload: JSON.stringify({
-      kind: 'intro',
-      meeting: { id: `m${i}`, title: `Paged meeting ${i}`, startsAt: null, durationMinutes: null, roomName: null },
-      participants: [],
-    }),
-    status: 'failed' as const,
-    attempts: 3,
-    next_attempt_at: now,
-    claimed_until: null,
-    claimed_by: null,
-    recovered: 0 as const,
-    last_error: 'The receiver answered 500.',
-    result: null,
-    sent_at: null,
-    dedupe_key: `paging-failed-${i}`,
-    created_at: now,
-    updated_at: now,
-  };
-};
 
 env.before(async () => {
   await recordAudits(
@@ -63,7 +34,11 @@ env.before(async () => {
     if (claim.claimed) await finishDelivery(db(), claim.id, { outcome: 'ok', statusCode: 200, summary: 'Paged.' });
   await db()
     .insertInto('notifications')
-    .values(Array.from({ length: FAILED }, (_, i) => failedMessage(i)))
+    .values(
+      Array.from({ length: FAILED }, (_, i) =>
+        failedWebhookRow({ key: `paging-failed-${i}`, meetingId: null, title: `Paged meeting ${i}` }),
+      ),
+    )
     .execute();
 });
 

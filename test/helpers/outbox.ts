@@ -10,6 +10,7 @@ import {
   type OutboxRun,
 } from '../../src/features/notifications/outbox.js';
 import { buildSenders } from '../../src/features/notifications/senders.js';
+import { newId } from '../../src/lib/ids.js';
 import type { FakeSlack } from './fakeSlack.js';
 import { insertPerson, type PersonSeed } from './people.js';
 import type { TestApp } from './server.js';
@@ -98,4 +99,42 @@ export async function slackMeetings(db: Db, slack: FakeSlack, engine: Engine, co
     const b = await personOnSlack(db, slack, { username: `${engine}${tag}b${i}` });
     await createMeeting({ db, title: `Meeting ${i}`, participantIds: [a, b] });
   }
+}
+
+/**
+ * A webhook message that failed for good (its receiver answered 500), as the Messages page lists it
+ * and "Resend all failed" takes it; `meetingId` null: a meeting that is not stored.
+ */
+export function failedWebhookRow(props: { key: string; meetingId: string | null; title: string }) {
+  const now = new Date().toISOString();
+  return {
+    id: newId(),
+    meeting_id: props.meetingId,
+    person_id: null,
+    channel: 'webhook' as const,
+    kind: 'intro' as const,
+    payload: JSON.stringify({
+      kind: 'intro',
+      meeting: {
+        id: props.meetingId ?? props.key,
+        title: props.title,
+        startsAt: null,
+        durationMinutes: null,
+        roomName: null,
+      },
+      participants: [],
+    }),
+    status: 'failed' as const,
+    attempts: 3,
+    next_attempt_at: now,
+    claimed_until: null,
+    claimed_by: null,
+    recovered: 0 as const,
+    last_error: 'The receiver answered 500.',
+    result: null,
+    sent_at: null,
+    dedupe_key: props.key,
+    created_at: now,
+    updated_at: now,
+  };
 }
