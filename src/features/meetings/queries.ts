@@ -9,11 +9,14 @@ import { joinUrlFor } from './joinUrl.js';
  * functions, never through the meetings tables themselves.
  */
 
-/** A meeting's status and time as they are now: the outbox checks them before a late message. */
-export async function currentMeetingState(
-  db: Executor,
-  meetingId: string,
-): Promise<{ status: MeetingStatus; startsAt: string | null } | undefined> {
+/** A meeting's status and time as they are now. */
+export interface MeetingState {
+  status: MeetingStatus;
+  startsAt: string | null;
+}
+
+/** The outbox checks them before a message goes out (see notifications/freshness.ts). */
+export async function currentMeetingState(db: Executor, meetingId: string): Promise<MeetingState | undefined> {
   const row = await db
     .selectFrom('meetings')
     .select(['status', 'starts_at'])
@@ -26,8 +29,8 @@ export async function currentMeetingState(
 export async function currentMeetingStates(
   db: Executor,
   meetingIds: readonly string[],
-): Promise<Map<string, { status: MeetingStatus; startsAt: string | null }>> {
-  const states = new Map<string, { status: MeetingStatus; startsAt: string | null }>();
+): Promise<Map<string, MeetingState>> {
+  const states = new Map<string, MeetingState>();
   const ids = [...new Set(meetingIds)];
   for (let i = 0; i < ids.length; i += 500) {
     const rows = await db

@@ -1,6 +1,6 @@
 import type { Executor } from '../../db/database.js';
 import type { NotificationChannel } from '../../db/schema.js';
-import { currentMeetingState, currentMeetingStates } from '../meetings/queries.js';
+import { currentMeetingState, currentMeetingStates, type MeetingState } from '../meetings/queries.js';
 import { type NotificationRow, type Sender, SkipDelivery } from './outbox.js';
 import type { NotificationPayload } from './payload.js';
 
@@ -39,12 +39,10 @@ export async function staleReason(
   return judge(db, payload, meeting, now, row);
 }
 
-type MeetingState = Awaited<ReturnType<typeof currentMeetingState>>;
-
 async function judge(
   db: Executor,
   payload: NotificationPayload,
-  meeting: MeetingState,
+  meeting: MeetingState | undefined,
   now: Date,
   row?: MessageRef,
 ): Promise<string | null> {

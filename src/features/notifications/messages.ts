@@ -3,7 +3,7 @@ import type { Db, Executor } from '../../db/database.js';
 import type { NotificationChannel, NotificationKind, NotificationStatus } from '../../db/schema.js';
 import { conflict, notFound } from '../../lib/errors.js';
 import { nowIso } from '../../lib/time.js';
-import { staleReason, staleReasons } from './freshness.js';
+import { type MessageRef, staleReason, staleReasons } from './freshness.js';
 import { type NotificationPayload, parsePayload } from './payload.js';
 
 export const MESSAGE_STATUSES: NotificationStatus[] = ['pending', 'sending', 'sent', 'failed', 'skipped'];
@@ -85,14 +85,27 @@ function recipientsOf(
   }
 }
 
-/** The meeting's title as the message said it (the payload is the message's own snapshot). */
-function titleOf(payloadText: string): string | null {
+/** A row's payload, or null when its text does not read as one. */
+const readPayload = (text: string): NotificationPayload | null => {
   try {
-    return parsePayload(payloadText).meeting.title;
+    return parsePayload(text);
   } catch {
     return null;
   }
-}
+};
+
+/** The meeting's title as the message said it (the payload is the message's own snapshot). */
+const titleOf = (payloadText: string): string | null => readPayload(payloadText)?.meeting.title ?? null;
+
+/** By row id, why each row would be skipped if it were sent now (`staleReasons`); a row whose payload does not read is judged by nothing. */
+const staleAmong = (db: Executor, rows: ReadonlyArray<MessageRef & { payload: string }>) =>
+  staleReasons(
+    db,
+    rows.flatMap((row) => {
+      const payload = readPayload(row.payload);
+      return payload ? [{ ...row, payload }] : [];
+    }),
+  );
 
 export async function listMessages(
   db: Db,
@@ -130,13 +143,9 @@ export async function listMessages(
     .offset((filter.page - 1) * MESSAGES_PAGE_SIZE)
     .execute();
   // The one rule "Resend" follows: a failed or skipped message the outbox would skip again is not offered.
-  const blocked = await staleReasons(
+  const blocked = await staleAmong(
     db,
-    rows.flatMap((row) => {
-      if (!RESENDABLE.includes(row.status)) return [];
-      const payload = readPayload(row.payload);
-      return payload ? [{ ...row, payload }] : [];
-    }),
+    rows.filter((row) => RESENDABLE.includes(row.status)),
   );
   // Counts per status ignore the status filter, so every status shows how many it would list.
   const grouped = await matching(db, filter, false)
@@ -174,14 +183,6 @@ export async function listMessages(
 }
 
 const RESENDABLE: NotificationStatus[] = ['failed', 'skipped'];
-
-const readPayload = (text: string): NotificationPayload | null => {
-  try {
-    return parsePayload(text);
-  } catch {
-    return null;
-  }
-};
 
 /** Resending that the outbox would skip again is refused, with the outbox's reason (409). */
 export const notResent = (reason: string) =>
@@ -264,13 +265,7 @@ export async function resendFailed(props: {
       if (!failed.length) break;
       after = (failed[failed.length - 1] as { id: string }).id;
       // As for one message: those the outbox would skip (their meeting cancelled since) stay failed.
-      const blocked = await staleReasons(
-        trx,
-        failed.flatMap((row) => {
-          const payload = readPayload(row.payload);
-          return payload ? [{ ...row, payload }] : [];
-        }),
-      );
+      const blocked = await staleAmong(trx, failed);
       const ids = failed.filter((row) => !blocked.has(row.id)).map((row) => row.id);
       if (ids.length) {
         const result = await trx
