@@ -8,7 +8,6 @@ import type { Intra42Api } from '../../integrations/intra42.js';
 import type { Service } from '../../jobs/runner.js';
 import { readBody, subjectOf } from './batch.js';
 import { type Claim, claimDeliveries, finishDelivery, markDeadLettered } from './deliveries.js';
-import { checkHeaders, parseWebhookSecrets } from './intra42Contract.js';
 import { INTRA42_SOURCE } from './people.js';
 import { intra42Receiver, type Receipt } from './receive.js';
 import type { RefusalLog } from './refusals.js';
@@ -85,7 +84,6 @@ export function intra42QueueConsumer(options: QueueConsumerOptions): Service & {
     channel: 'queue',
     ...(options.refusals && { refusals: options.refusals }),
   });
-  const secrets = parseWebhookSecrets(config.intra42.webhooks);
   const retry = options.retry ?? { firstMs: 250, maxMs: 30_000 };
 
   let session: Session | undefined;
@@ -197,13 +195,12 @@ export function intra42QueueConsumer(options: QueueConsumerOptions): Service & {
   async function refuseUnreadHeaders(from: Session, message: ConsumeMessage, names: string): Promise<void> {
     const headers = headersOf(message);
     delete headers[UNREAD_HEADERS];
-    const refused = receive.refuse(headers);
-    if (refused) {
+    const checked = receive.admit(headers);
+    if ('refused' in checked) {
+      const { refused } = checked;
       await deadLetter(from, message, null, { reason: refused.message, status: refused.status, field: refused.field });
       return;
     }
-    const checked = checkHeaders(secrets, headers);
-    if (!checked.ok) return; // not reached: refuse() said they pass
     const field = names.split(',')[0] ?? names;
     const reason = `${field}: a header nested more than ${MAX_HEADER_DEPTH} tables or arrays deep is not read.`;
     // The scale team its body names, for the Inbound page's search (the body is read for nothing else).

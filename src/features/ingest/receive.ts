@@ -4,7 +4,7 @@ import type { Db } from '../../db/database.js';
 import type { DeliveryChannel, DeliveryOutcome } from '../../db/schema.js';
 import { type Intra42Api, intra42Api } from '../../integrations/intra42.js';
 import { type Arrival, arrivalKeys, failedReceipt, ingestBatch, readBody } from './batch.js';
-import { checkHeaders, type HeaderCheck, parseWebhookSecrets } from './intra42Contract.js';
+import { checkHeaders, type HeaderCheck, parseWebhookSecrets, type ScaleTeamEvent } from './intra42Contract.js';
 import { keyedBatches } from './keyedBatches.js';
 import { INTRA42_SOURCE } from './people.js';
 import { type RefusalLog, refusalLog } from './refusals.js';
@@ -37,6 +37,14 @@ export type Intra42Receiver = ((
    * so a request without the secret costs no parsing.
    */
   refuse(headers: Record<string, unknown>, from?: string | null): Receipt | null;
+  /**
+   * `refuse`, with what passing headers say (the event and delivery id): for a queue message whose
+   * body is not handed on (headers it could not read), so it is recorded under its own delivery id.
+   */
+  admit(
+    headers: Record<string, unknown>,
+    from?: string | null,
+  ): { event: ScaleTeamEvent; deliveryId: string } | { refused: Receipt };
   /** Writes the refusals counted so far (on stopping). */
   flushRefusals(): Promise<void>;
 };
@@ -107,10 +115,14 @@ export function intra42Receiver(props: {
     },
   });
 
-  /** The answer to headers that are refused (counted for the admin), or null when they pass. */
-  const refuse = (headers: Record<string, unknown>, from?: string | null): Receipt | null => {
+  /** What passing headers say, or the answer to refused ones (counted for the admin). */
+  const admit: Intra42Receiver['admit'] = (headers, from) => {
     const checked = checkHeaders(secrets, headers);
-    return checked.ok ? null : refusal(checked, from);
+    return checked.ok ? { event: checked.event, deliveryId: checked.deliveryId } : { refused: refusal(checked, from) };
+  };
+  const refuse = (headers: Record<string, unknown>, from?: string | null): Receipt | null => {
+    const admitted = admit(headers, from);
+    return 'refused' in admitted ? admitted.refused : null;
   };
   const refusal = (checked: HeaderCheck & { ok: false }, from?: string | null): Receipt => {
     const { reason, status, detail } = checked;
@@ -131,5 +143,5 @@ export function intra42Receiver(props: {
       enqueue({ arrival, keys: arrivalKeys(arrival), answer });
     });
   };
-  return Object.assign(receive, { refuse, flushRefusals: () => refusals.flush() });
+  return Object.assign(receive, { refuse, admit, flushRefusals: () => refusals.flush() });
 }
