@@ -63,14 +63,12 @@ export function arrivalKeys(arrival: Arrival): string[] {
   const keys = [`delivery:${arrival.deliveryId}`];
   if (!('json' in arrival.body)) return keys;
   const body = arrival.body.json as {
-    id?: unknown;
     user?: { login?: unknown } | null;
     team?: { users?: unknown } | null;
   } | null;
   if (!body || typeof body !== 'object') return keys;
-  // Only an id that can be one: String() of a deeply nested array overflows the stack.
-  if (typeof body.id === 'number' || typeof body.id === 'string')
-    keys.push(`scale_team:${String(body.id).slice(0, 40)}`);
+  const subject = subjectOf(arrival);
+  if (subject !== null) keys.push(`scale_team:${subject}`);
   const login = (value: unknown) => {
     if (typeof value === 'string') keys.push(`login:${normaliseUsername(value)}`);
   };
