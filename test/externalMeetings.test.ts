@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { cancelByExternalId, upsertExternalMeeting } from '../src/features/meetings/external.js';
 import { sourceOrigin } from '../src/features/meetings/settings.js';
 import { auditActionsOf } from './helpers/audit.js';
-import { notificationRows, startForFile } from './helpers/outbox.js';
+import { deliverOutbox, notificationRows, startForFile, testOutboxOptions } from './helpers/outbox.js';
 import { insertPerson } from './helpers/people.js';
 import { TestSmtp } from './helpers/smtp.js';
 import { forEachEngine } from './helpers/suite.js';
@@ -22,7 +22,7 @@ async function emailsFor(db: Parameters<typeof notificationRows>[0], meetingId: 
 
 forEachEngine(
   'meetings from outside: one upsert and cancel by (source, external id)',
-  (get) => {
+  (get, engine) => {
     const settings = { origin: sourceOrigin('intra42'), originName: '42 evaluations', reminderMinutes: 15 };
 
     test('create, redelivered create, move, people added and removed, stale update, cancel', async () => {
@@ -116,7 +116,9 @@ forEachEngine(
       const after = await db.selectFrom('meetings').select('starts_at').where('id', '=', id).executeTakeFirstOrThrow();
       assert.equal(after.starts_at, startsAt);
 
-      // Cancel: once; again and for an unknown id, nothing happens.
+      // Cancel: once; again and for an unknown id, nothing happens. The intros went out first: a
+      // cancellation tells the people one reached.
+      await deliverOutbox(get, engine, { options: testOutboxOptions() });
       assert.deepEqual(await cancelByExternalId({ db, source: 'intra42', externalId: '7001' }), {
         meetingId: id,
         cancelled: true,
@@ -141,6 +143,42 @@ forEachEngine(
       assert.notEqual(revived.meetingId, id);
       const old = await db.selectFrom('meetings').select('status').where('id', '=', id).executeTakeFirstOrThrow();
       assert.equal(old.status, 'cancelled');
+    });
+
+    test('cancelled before its intros went out: they are dropped, and nobody is sent a cancellation', async () => {
+      const db = get().ctx.database.db;
+      const [hal, ida] = await Promise.all(['ext-hal', 'ext-ida'].map((username) => insertPerson(db, { username })));
+      const made = await upsertExternalMeeting({
+        db,
+        meeting: {
+          source: 'intra42',
+          externalId: '7004',
+          title: 'Evaluation: minishell',
+          startsAt: inHours(3),
+          participantIds: [hal!, ida!],
+          settings,
+        },
+      });
+      assert.equal((await cancelByExternalId({ db, source: 'intra42', externalId: '7004' })).cancelled, true);
+      const rows = await notificationRows(db, { meetingId: made.meetingId, channel: 'email' });
+      assert.deepEqual(
+        rows.filter((r) => r.kind === 'cancel'),
+        [],
+        'no cancellation of a meeting nobody heard of',
+      );
+      const intros = rows.filter((r) => r.kind === 'intro');
+      assert.equal(intros.length, 2);
+      for (const r of intros) {
+        assert.equal(r.status, 'skipped');
+        assert.equal(r.last_error, 'The meeting was cancelled.');
+      }
+      smtp.mails.length = 0;
+      await deliverOutbox(get, engine, { options: testOutboxOptions() });
+      assert.deepEqual(
+        smtp.mails.filter((m) => /ext-(hal|ida)/.test(JSON.stringify(m.to))),
+        [],
+        'nothing reaches them',
+      );
     });
 
     test('a new title alone is an update: nobody is told, and the waiting reminders carry the new title', async () => {

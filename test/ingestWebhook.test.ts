@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import type { Db } from '../src/db/database.js';
 import { intra42Receiver } from '../src/features/ingest/receive.js';
 import { FakeIntra42 } from './helpers/fakeIntra42.js';
-import { notificationRows, startForFile } from './helpers/outbox.js';
+import { deliverOutbox, notificationRows, startForFile, testOutboxOptions } from './helpers/outbox.js';
 import { adminClient, type TestApp } from './helpers/server.js';
 import { TestSmtp } from './helpers/smtp.js';
 import { forEachEngine } from './helpers/suite.js';
@@ -422,12 +422,16 @@ forEachEngine(
       const meetings = await db.selectFrom('meetings').select('id').where('external_id', '=', '7').execute();
       assert.equal(meetings.length, 1);
       assert.equal((await meetingOf(get, 7))?.starts_at, later);
+      // The intros go out; a destroy then tells the people they reached.
+      await deliverOutbox(get, engine, { options: testOutboxOptions() });
       const destroy = await send(get, 'destroy', { id: 7 });
       assert.equal(destroy.status, 200);
       const cancelled = await meetingOf(get, 7);
       assert.equal(cancelled?.status, 'cancelled');
-      const kinds = (await notificationRows(db, { meetingId: cancelled?.id as string })).map((n) => n.kind);
-      assert.ok(kinds.includes('cancel'));
+      const cancels = (await notificationRows(db, { meetingId: cancelled?.id as string, kinds: ['cancel'] })).filter(
+        (n) => n.channel === 'email',
+      );
+      assert.equal(cancels.length, 3, 'the evaluator and the team of two are told');
       // A second destroy changes nothing and says the meeting was cancelled, not that it took place.
       const again = await send(get, 'destroy', { id: 7 });
       assert.equal(again.status, 200);

@@ -218,13 +218,20 @@ forEachEngine(
       assert.equal((await (await as(outsider)).post(`/api/v1/meetings/${meetingId}/cancel`)).status, 404);
       assert.equal((await (await as(outsider)).post(`/api/v1/meetings/${meetingId}/done`)).status, 404);
 
-      await reset();
+      // The time set goes out first: the cancellation tells the people it reached.
+      assert.equal((await client.patch(`/api/v1/meetings/${meetingId}`, { startsAt: inHours(8) })).status, 200);
+      await deliver();
+      smtp.mails.length = 0;
       const cancelled = await client.post(`/api/v1/meetings/${meetingId}/cancel`);
       assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
       assert.equal(cancelled.body.meeting.status, 'cancelled');
       assert.equal(cancelled.body.meeting.joinUrl, null);
       assert.equal(cancelled.body.meeting.canChange, false);
-      const kinds = await db().selectFrom('notifications').select('kind').execute();
+      assert.deepEqual(
+        { ...cancelled.body.told, names: [...cancelled.body.told.names].sort() },
+        { names: ['Ann', 'Ben'], channels: ['email'], unaware: [] },
+      );
+      const kinds = await db().selectFrom('notifications').select('kind').where('status', '=', 'pending').execute();
       assert.ok(kinds.length > 0 && kinds.every((row) => row.kind === 'cancel'));
       const again = await client.patch(`/api/v1/meetings/${meetingId}`, { startsAt: inHours(9) });
       assert.equal(again.status, 409);
@@ -234,6 +241,35 @@ forEachEngine(
       assert.match(String(ics.body), /STATUS:CANCELLED/);
       const listed = await client.get('/api/v1/meetings?when=past');
       assert.ok(listed.body.meetings.some((m: { id: string }) => m.id === meetingId));
+    });
+
+    test('cancelled before its intros went out: nobody is sent anything, and the answer names who had heard nothing', async () => {
+      await deliver();
+      const { meetingId: early } = await createMeeting({
+        db: db(),
+        title: 'Coffee called off at once',
+        participantIds: [ann, ben],
+      });
+      const cancelled = await (await as(ann)).post(`/api/v1/meetings/${early}/cancel`);
+      assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+      assert.deepEqual(cancelled.body.told.names, []);
+      assert.deepEqual([...cancelled.body.told.unaware].sort(), ['Ann', 'Ben']);
+      smtp.mails.length = 0;
+      await deliver();
+      assert.deepEqual(
+        smtp.mails.map((m) => m.subject),
+        [],
+        'neither the intro nor a cancellation of a meeting they never heard of',
+      );
+      const rows = await db()
+        .selectFrom('notifications')
+        .select(['kind', 'status'])
+        .where('meeting_id', '=', early)
+        .execute();
+      assert.ok(
+        rows.every((r) => r.status === 'skipped'),
+        JSON.stringify(rows),
+      );
     });
 
     test('done: a participant or an admin marks it; nobody is messaged', async () => {

@@ -88,8 +88,16 @@ const meetingDetail = meetingSummary.extend({
   updatedAt: z.string(),
 });
 
-/** After a change: whom the messages it queued will reach, and by which channels (empty: nobody). */
-export const toldSchema = z.object({ names: z.array(z.string()), channels: z.array(z.string()) });
+/**
+ * After a change: whom the messages it queued will reach, and by which channels (empty: nobody).
+ * `unaware`, after a cancellation: the participants sent nothing because nothing about the
+ * meeting had reached them yet (their waiting introductions were dropped instead).
+ */
+export const toldSchema = z.object({
+  names: z.array(z.string()),
+  channels: z.array(z.string()),
+  unaware: z.array(z.string()).optional(),
+});
 export const meetingEnvelope = z.object({ meeting: meetingDetail, told: toldSchema.optional() });
 export const meetingListEnvelope = z.object({
   meetings: z.array(meetingSummary),

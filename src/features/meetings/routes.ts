@@ -39,10 +39,20 @@ export function meetingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     return { meeting };
   };
   /** The meeting after a change, with whom its messages will reach (by name) and how. */
-  const presentTold = async (meetingId: string, viewer: PersonRow, access: MeetingAccess, queued: Queued) => {
+  const presentTold = async (
+    meetingId: string,
+    viewer: PersonRow,
+    access: MeetingAccess,
+    queued: Queued & { unaware?: string[] },
+  ) => {
     const { meeting } = await present(meetingId, viewer, access);
     const names = new Map(meeting.participants.map((p) => [p.id, p.name]));
-    const told = { names: queued.told.map((id) => names.get(id) ?? '').filter(Boolean), channels: queued.channels };
+    const named = (ids: string[]) => ids.map((id) => names.get(id) ?? '').filter(Boolean);
+    const told = {
+      names: named(queued.told),
+      channels: queued.channels,
+      ...(queued.unaware && { unaware: named(queued.unaware) }),
+    };
     return { meeting, told };
   };
 
@@ -149,7 +159,11 @@ export function meetingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             : present(request.params.id, viewer, access);
         },
       );
-    statusChange('/meetings/:id/cancel', 'Cancel the meeting; everyone is told.', cancelMeeting);
+    statusChange(
+      '/meetings/:id/cancel',
+      'Cancel the meeting; the people who had heard of it are told, the waiting introductions are dropped.',
+      cancelMeeting,
+    );
     statusChange(
       '/meetings/:id/done',
       'Mark the meeting as having taken place (no message is sent); 409 before its start time.',

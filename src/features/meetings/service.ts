@@ -49,12 +49,15 @@ export async function createMeeting(props: {
   });
 }
 
-/** Cancels a meeting and queues the cancellation (with an iCalendar CANCEL where it had a time). */
-export async function cancelMeeting(props: { db: Db; meetingId: string; actorId?: string | null }): Promise<Queued> {
+/** What calling a meeting off queued, and the participants it tells nothing (see `callOff`). */
+export type CallOff = Queued & { unaware: string[] };
+
+/** Cancels a meeting and tells the people who had heard of it (with an iCalendar CANCEL where it had a time). */
+export async function cancelMeeting(props: { db: Db; meetingId: string; actorId?: string | null }): Promise<CallOff> {
   return props.db.transaction().execute((trx) => cancelMeetingIn(trx, props));
 }
 
-/** `cancelMeeting` in the caller's transaction. */
+/** `cancelMeeting` in the caller's transaction: an admin, a participant, the API or a 42 destroy. */
 export async function cancelMeetingIn(
   trx: Executor,
   props: {
@@ -64,33 +67,25 @@ export async function cancelMeetingIn(
     /** What the audit entry says besides (a meeting from outside: its source and the id it has there). */
     audit?: Record<string, unknown>;
   },
-): Promise<Queued> {
+): Promise<CallOff> {
   const meeting = await lockMeeting(trx, props.meetingId);
   if (meeting.status === 'cancelled') throw conflict('The meeting is already cancelled.');
   if (meeting.status === 'done') throw conflict('The meeting has already taken place.');
-  await trx
-    .updateTable('meetings')
-    .set({ status: 'cancelled', updated_at: nextUpdatedAt(meeting.updated_at, new Date()) })
-    .where('id', '=', meeting.id)
-    .execute();
-  await skipWaiting(trx, meeting.id, ['reminder', 'follow_up'], 'The meeting was cancelled.');
-  const queued = await announceMeetings(trx, { meetingIds: [meeting.id], kind: 'cancel' });
+  const calledOff = await callOff(trx, meeting, 'The meeting was cancelled.');
   await recordAudit(trx, {
     actorId: props.actorId ?? null,
     apiToken: props.apiToken ?? null,
     action: 'meeting.cancel',
     subjectType: 'meeting',
     subjectId: meeting.id,
-    ...(props.audit && { data: props.audit }),
+    data: { ...props.audit, told: calledOff.told.length },
   });
-  return queued;
+  return calledOff;
 }
 
 /**
  * Withdraws meetings in the caller's transaction (a mixer round undone): each one still open is
- * cancelled, every message about it that has not gone out is dropped (an intro still waiting never
- * leaves), and only the people an intro already reached — or a worker is sending to now — are told
- * it is off. A meeting already cancelled or held is left as it is.
+ * called off as `cancelMeetingIn` does. A meeting already cancelled or held is left as it is.
  */
 export async function withdrawMeetings(
   trx: Executor,
@@ -102,31 +97,50 @@ export async function withdrawMeetings(
   for (const meetingId of props.meetingIds) {
     const meeting = await lockMeeting(trx, meetingId);
     if (meeting.status === 'cancelled' || meeting.status === 'done') continue;
-    await trx
-      .updateTable('meetings')
-      .set({ status: 'cancelled', updated_at: nextUpdatedAt(meeting.updated_at, new Date()) })
-      .where('id', '=', meeting.id)
-      .execute();
-    await skipWaiting(trx, meeting.id, ['intro', 'reminder', 'rescheduled', 'follow_up'], props.reason);
+    const calledOff = await callOff(trx, meeting, props.reason);
     cancelled.push(meeting.id);
-    // Read after the waiting intros were dropped: one a worker claimed meanwhile is 'sending' and
-    // counts as heard, so its reader is told the meeting is off.
-    const reached = await introRecipients(trx, [meeting.id], ['sent', 'sending']);
-    const only = [...(reached.get(meeting.id) ?? [])];
-    if (only.length) {
-      const queued = await announceMeetings(trx, { meetingIds: [meeting.id], kind: 'cancel', only });
-      for (const id of queued.told) told.add(id);
-      for (const channel of queued.channels) channels.add(channel);
-    }
+    for (const id of calledOff.told) told.add(id);
+    for (const channel of calledOff.channels) channels.add(channel);
     await recordAudit(trx, {
       actorId: props.actorId ?? null,
       action: 'meeting.cancel',
       subjectType: 'meeting',
       subjectId: meeting.id,
-      data: { reason: props.reason, told: only.length },
+      data: { reason: props.reason, told: calledOff.told.length },
     });
   }
   return { cancelled, told: [...told], channels: [...channels] };
+}
+
+/** The messages that tell someone of a meeting: whoever one reached hears that it is off. */
+const HEARD_OF_IT: NotificationKind[] = ['intro', 'rescheduled', 'reminder', 'follow_up'];
+
+/**
+ * Cancels one open meeting, locked by the caller: every message about it that has not gone out is
+ * dropped (an intro still waiting never leaves), and only the people a message about it already
+ * reached — or a worker is sending to now — are told it is off. The others (`unaware`) had heard nothing of it,
+ * and a cancellation would be the first they hear: they are sent nothing. The webhook, which
+ * another system reads, is queued its event; the outbox sends it only if that system heard of the
+ * meeting (freshness.ts).
+ */
+async function callOff(trx: Executor, meeting: { id: string; updated_at: string }, reason: string): Promise<CallOff> {
+  await trx
+    .updateTable('meetings')
+    .set({ status: 'cancelled', updated_at: nextUpdatedAt(meeting.updated_at, new Date()) })
+    .where('id', '=', meeting.id)
+    .execute();
+  await skipWaiting(trx, meeting.id, ['intro', 'reminder', 'rescheduled', 'follow_up'], reason);
+  // Read after the waiting messages were dropped: one a worker claimed meanwhile is 'sending' and
+  // counts as heard, so its reader is told the meeting is off.
+  const heard = await introRecipients(trx, [meeting.id], ['sent', 'sending'], HEARD_OF_IT);
+  const reached = heard.get(meeting.id) ?? new Set<string>();
+  const queued = await announceMeetings(trx, { meetingIds: [meeting.id], kind: 'cancel', only: [...reached] });
+  const participants = await trx
+    .selectFrom('meeting_participants')
+    .select('person_id')
+    .where('meeting_id', '=', meeting.id)
+    .execute();
+  return { ...queued, unaware: participants.map((p) => p.person_id).filter((id) => !reached.has(id)) };
 }
 
 /**

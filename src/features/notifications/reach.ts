@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/database.js';
-import type { NotificationChannel, NotificationStatus } from '../../db/schema.js';
+import type { NotificationChannel, NotificationKind, NotificationStatus } from '../../db/schema.js';
 import { CHANNEL_SPECS } from './channelAdmin.js';
 import { parsePayload } from './payload.js';
 import { loadWants, personalChannels } from './prefs.js';
@@ -31,13 +31,14 @@ export async function channelsReaching(
 
 /**
  * Per meeting, the people an intro about it reached (`sent`, and not reported unknown by the chat)
- * or is on its way to (`pending`, `sending`), as `statuses` asks: whom a cancellation must tell,
- * and whom an announcement need not tell again.
+ * or is on its way to (`pending`, `sending`), as `statuses` asks: whom an announcement need not
+ * tell again. With more `kinds`, any of those messages (whom a cancellation must tell).
  */
 export async function introRecipients(
   db: Executor,
   meetingIds: string[],
   statuses: NotificationStatus[],
+  kinds: NotificationKind[] = ['intro'],
 ): Promise<Map<string, Set<string>>> {
   const out = new Map<string, Set<string>>();
   for (let i = 0; i < meetingIds.length; i += CHUNK) {
@@ -45,7 +46,7 @@ export async function introRecipients(
       .selectFrom('notifications')
       .select(['meeting_id', 'person_id', 'status', 'payload', 'result'])
       .where('meeting_id', 'in', meetingIds.slice(i, i + CHUNK))
-      .where('kind', '=', 'intro')
+      .where('kind', 'in', kinds)
       .where('channel', '!=', 'webhook')
       .where('status', 'in', statuses)
       .execute();

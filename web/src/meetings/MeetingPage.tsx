@@ -23,7 +23,7 @@ import { MeetingStatusBadge } from './StatusBadge';
 import { fromOutside, sourceLabel } from './source';
 import { TimeForm } from './TimeForm';
 import { formatMeetingTime, googleCalendarUrl, JOIN_EARLY_MINUTES, joinOpensAt } from './time';
-import { toldSentence } from './told';
+import { cancelledSentence } from './told';
 
 /** Re-renders every half minute, so the Join button opens on time without a reload. */
 function useNow(): number {
@@ -168,7 +168,7 @@ function MeetingView({
             <StatusActions
               meeting={meeting}
               onChange={onChange}
-              onCancelled={(told) => setCancelTold(toldSentence(told))}
+              onCancelled={(told) => setCancelTold(cancelledSentence(told))}
             />
           ) : null}
         </div>
@@ -295,7 +295,10 @@ function StatusActions({
           });
         }}
       >
-        <p>Everyone in it will be told, and calendars that have it will drop it. This can’t be undone.</p>
+        <p>
+          Everyone who has been sent it will be told, and calendars that have it will drop it. Introductions not sent
+          yet are dropped. This can’t be undone.
+        </p>
       </ConfirmDialog>
     </section>
   );

@@ -13,3 +13,15 @@ export function toldSentence(told: Told | undefined): string {
   const how = list(told.channels.map((c) => CHANNEL_NAMES[c] ?? c));
   return `${list(told.names)} will get a message by ${how}.`;
 }
+
+/**
+ * What a cancellation did: who is told, and who was sent nothing because nothing about the meeting
+ * had reached them yet (their waiting introductions were dropped instead).
+ */
+export function cancelledSentence(told: Told | undefined): string {
+  const unaware = told?.unaware ?? [];
+  if (!unaware.length) return toldSentence(told).replace('a message', 'a cancellation');
+  const quiet = `${list(unaware)} had not been sent anything about it yet, so nothing goes to them.`;
+  if (!told?.names.length) return `Nobody had heard of it yet, so nobody is sent a message.`;
+  return `${toldSentence(told).replace('a message', 'a cancellation')} ${quiet}`;
+}

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { announceLatestRound, type GroupReach, undoLatestRound } from '../api/mixers';
-import { toldSentence } from '../meetings/told';
+import { cancelledSentence, toldSentence } from '../meetings/told';
 import { ErrorAlert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
@@ -104,7 +104,7 @@ export function LatestRoundActions({
             setOutcome(
               `Round undone: ${plural(done.cancelled, 'meeting')} cancelled. ${
                 done.told.length
-                  ? toldSentence({ names: done.told, channels: done.channels }).replace('a message', 'a cancellation')
+                  ? cancelledSentence({ names: done.told, channels: done.channels })
                   : 'Nobody had heard of it yet, so nobody was sent a message.'
               }${done.skipsRestored ? ` ${plural(done.skipsRestored, 'skip')} given back.` : ''}`,
             );
