@@ -4,12 +4,20 @@
  * sender with a pool of connections. Prints {"eventsPerSecond", "cpuShare"} (this process's CPU
  * over the wall time: what it took from the machine the server runs on).
  *
- * Arguments: the server's origin, the number of events, the concurrency, the first scale team id.
+ * Arguments: the server's origin, the number of events, the concurrency, the first scale team id,
+ * and how many events to send first, untimed (ids after the timed ones): a server process started
+ * for the run is warmed up like one that has been running.
  */
 import http from 'node:http';
 import { BENCH_SECRET, scaleTeamCreate, threeHoursAhead } from './scaleTeams.js';
 
-const [origin, events, concurrency, first] = process.argv.slice(2) as [string, string, string, string];
+const [origin, events, concurrency, first, warmUp = '0'] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string?,
+];
 const url = new URL('/webhooks/42', origin);
 const agent = new http.Agent({ keepAlive: true, maxSockets: Number(concurrency) });
 const later = threeHoursAhead();
@@ -49,15 +57,21 @@ function post(id: number): Promise<void> {
   });
 }
 
-let next = 0;
+/** Sends `count` events from scale team id `from`, `concurrency` at a time. */
+async function send(from: number, count: number): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Number(concurrency) }, async () => {
+      for (let i = next++; i < count; i = next++) await post(from + i);
+    }),
+  );
+}
+
 const total = Number(events);
+await send(Number(first) + total, Number(warmUp));
 const cpu = process.cpuUsage();
 const started = performance.now();
-await Promise.all(
-  Array.from({ length: Number(concurrency) }, async () => {
-    for (let i = next++; i < total; i = next++) await post(Number(first) + i);
-  }),
-);
+await send(Number(first), total);
 const wall = performance.now() - started;
 const used = process.cpuUsage(cpu);
 agent.destroy();
