@@ -132,6 +132,7 @@ async function callOff(trx: Executor, meeting: { id: string; updated_at: string 
     .where('id', '=', meeting.id)
     .execute();
   await skipWaiting(trx, meeting.id, ['intro', 'reminder', 'rescheduled', 'follow_up'], reason);
+  await removalsBecomeCancellations(trx, meeting.id);
   // Read after the waiting messages were dropped: one a worker claimed meanwhile is 'sending' and
   // counts as heard, so its reader is told the meeting is off.
   const heard = await introRecipients(trx, [meeting.id], ['sent', 'sending'], HEARD_OF_IT);
@@ -148,6 +149,33 @@ async function callOff(trx: Executor, meeting: { id: string; updated_at: string 
     ...going,
     unaware: participants.map((p) => p.person_id).filter((id) => !reached.has(id)),
   };
+}
+
+/**
+ * A removal notice still waiting would tell its reader the meeting goes on for the others: now it
+ * is off for everyone, so it goes as a plain cancellation. The webhook's removal event stays: the
+ * people were removed, and the integrator hears of the cancellation by its own event.
+ */
+async function removalsBecomeCancellations(trx: Executor, meetingId: string): Promise<void> {
+  const waiting = await trx
+    .selectFrom('notifications')
+    .select(['id', 'payload'])
+    .where('meeting_id', '=', meetingId)
+    .where('kind', '=', 'cancel')
+    .where('status', '=', 'pending')
+    .where('channel', '!=', 'webhook')
+    .execute();
+  for (const row of waiting) {
+    const payload = parsePayload(row.payload);
+    if (!isRemoval(payload)) continue;
+    delete payload.removed;
+    await trx
+      .updateTable('notifications')
+      .set({ payload: JSON.stringify(payload), updated_at: nowIso() })
+      .where('id', '=', row.id)
+      .where('status', '=', 'pending')
+      .execute();
+  }
 }
 
 /**
