@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type ParsedMail, simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import type { NotificationChannel } from '../src/db/schema.js';
 import { cancelByExternalId, upsertExternalMeeting } from '../src/features/meetings/external.js';
 import { createMeeting } from '../src/features/meetings/service.js';
@@ -11,91 +9,10 @@ import { FakeSlack } from './helpers/fakeSlack.js';
 import { hookReceiver } from './helpers/hookReceiver.js';
 import { deliverOutbox, notificationRows, startForFile, testOutboxOptions } from './helpers/outbox.js';
 import { clientFor, insertPerson } from './helpers/people.js';
+import { TestSmtp } from './helpers/smtp.js';
 import { forEachEngine } from './helpers/suite.js';
 
-/**
- * A real SMTP server that can hold a message mid-send: RCPT TO an address in `holdFor` is not
- * answered until `release()`, so the outbox row stays 'sending' with its freshness check already
- * passed (a worker in the middle of sending). Addresses in `defer` are answered 451 (try again
- * later), when released if held.
- */
-class GatedSmtp {
-  readonly mails: ParsedMail[] = [];
-  readonly holdFor = new Set<string>();
-  readonly defer = new Set<string>();
-  private held: Array<() => void> = [];
-  port = 0;
-  private server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onRcptTo: (address, _session, callback) => {
-      const to = address.address.toLowerCase();
-      const answer = () => {
-        if (!this.defer.has(to)) return callback();
-        const error = new Error('Mailbox busy, try again later') as Error & { responseCode: number };
-        error.responseCode = 451;
-        callback(error);
-      };
-      if (this.holdFor.has(to)) this.held.push(answer);
-      else answer();
-    },
-    onData: (stream, _session, callback) => {
-      simpleParser(stream)
-        .then((mail) => {
-          this.mails.push(mail);
-          callback();
-        })
-        .catch(callback);
-    },
-  });
-
-  get heldCount(): number {
-    return this.held.length;
-  }
-
-  get url(): string {
-    return `smtp://127.0.0.1:${this.port}`;
-  }
-
-  release(): void {
-    this.holdFor.clear();
-    for (const go of this.held.splice(0)) go();
-  }
-
-  /** What the mails sent to this address were, in order: intro, cancel, removed, reminder or the subject. */
-  kindsTo(address: string): string[] {
-    return this.mails
-      .filter((m) => JSON.stringify(m.to).toLowerCase().includes(address.toLowerCase()))
-      .map((m) => m.subject ?? '')
-      .map((s) =>
-        s.startsWith('New meeting:')
-          ? 'intro'
-          : s.startsWith('Cancelled:')
-            ? 'cancel'
-            : s.startsWith('You were removed')
-              ? 'removed'
-              : s.startsWith('Starting soon')
-                ? 'reminder'
-                : s,
-      );
-  }
-
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    const address = this.server.server.address();
-    if (!address || typeof address === 'string') throw new Error('no port');
-    this.port = address.port;
-    return this;
-  }
-
-  stop(): Promise<void> {
-    this.release();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
-
-const smtp = await startForFile(new GatedSmtp());
+const smtp = await startForFile(new TestSmtp());
 const slack = await startForFile(new FakeSlack());
 const hooks = await hookReceiver(({ body }) => JSON.parse(body) as { type: string; data: { meeting: { id: string } } });
 
@@ -169,7 +86,7 @@ forEachEngine(
       const ann = await person('Ann', { slack: false });
       const ben = await person('Ben', { slack: false });
       smtp.holdFor.add(ann.email);
-      smtp.defer.add(ben.email);
+      smtp.defer.set(ben.email, Number.POSITIVE_INFINITY);
       const { meetingId } = await createMeeting({
         db: db(),
         title: 'Held intro',
@@ -252,7 +169,7 @@ forEachEngine(
       await until('the intro to Max held mid-send', () => smtp.heldCount === 1);
       const told = await cancel(meetingId, ned.id);
       assert.deepEqual(sortedTold(told), { names: ['Max', 'Ned'], channels: ['email'], unaware: [] });
-      smtp.defer.add(max.email);
+      smtp.defer.set(max.email, Number.POSITIVE_INFINITY);
       smtp.release();
       await draining;
       const intro = (await rowsOf(meetingId, 'email')).find((r) => r.person_id === max.id && r.kind === 'intro');
@@ -299,8 +216,8 @@ forEachEngine(
       await reset();
       const gus = await person('Gus', { slack: false });
       const hal = await person('Hal', { slack: false });
-      smtp.defer.add(gus.email);
-      smtp.defer.add(hal.email);
+      smtp.defer.set(gus.email, Number.POSITIVE_INFINITY);
+      smtp.defer.set(hal.email, Number.POSITIVE_INFINITY);
       const { meetingId: heard } = await createMeeting({
         db: db(),
         title: 'Only the hook',
