@@ -5,7 +5,8 @@ import { Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { TextField } from '../ui/Field';
 import { LoadError } from '../ui/LoadError';
-import { atMinute } from '../ui/moments';
+import { atMinute } from '../ui/dates';
+import { useTimeZone } from '../ui/useTimeZone';
 import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
 import { TableHead } from '../ui/TableHead';
@@ -15,6 +16,7 @@ import { useLoad } from '../ui/useLoad';
 
 /** Tokens for machine callers of the meetings API: made here, shown once, revocable. */
 export function ApiTokensPage() {
+  const zone = useTimeZone();
   useDocumentTitle('API tokens');
   const tokens = useLoad('api-tokens', (signal) => listApiTokens(signal));
   const [name, setName] = useState('');
@@ -121,13 +123,13 @@ export function ApiTokensPage() {
                           {t.name}
                         </th>
                         <td data-label="Scopes">{t.scopes.join(', ')}</td>
-                        <td data-label="Created">{atMinute(t.createdAt)}</td>
-                        <td data-label="Last used">{atMinute(t.lastUsedAt)}</td>
+                        <td data-label="Created">{atMinute(t.createdAt, zone)}</td>
+                        <td data-label="Last used">{atMinute(t.lastUsedAt, zone)}</td>
                         <td data-label="State">
                           {t.revokedAt ? (
                             <>
                               <span className="badge badge-off">Revoked</span>
-                              <span className="cell-sub">{atMinute(t.revokedAt)}</span>
+                              <span className="cell-sub">{atMinute(t.revokedAt, zone)}</span>
                             </>
                           ) : (
                             <span className="token-state">
@@ -158,7 +160,7 @@ export function ApiTokensPage() {
         onCancel={() => setRevoking(null)}
       >
         {/* The date too: tokens made before names had to differ may still share one. */}
-        Calls with “{revoking?.name}” (made {revoking ? atMinute(revoking.createdAt) : ''}) are refused from now on.
+        Calls with “{revoking?.name}” (made {revoking ? atMinute(revoking.createdAt, zone) : ''}) are refused from now on.
         This cannot be undone.
       </ConfirmDialog>
     </>

@@ -5,7 +5,8 @@ import { api } from '../api/client';
 import { Button } from '../ui/Button';
 import { TextField } from '../ui/Field';
 import { LoadError } from '../ui/LoadError';
-import { atSecond } from '../ui/moments';
+import { atSecond } from '../ui/dates';
+import { useTimeZone } from '../ui/useTimeZone';
 import { Pagination, pageFrom } from '../ui/Pagination';
 import { Loading } from '../ui/Spinner';
 import { TableHead } from '../ui/TableHead';
@@ -25,6 +26,7 @@ function search(query: AuditQuery): string {
 
 /** Who did what, when and from where: filters, pages, and the filtered log as CSV. */
 export function AuditPage() {
+  const zone = useTimeZone();
   useDocumentTitle('Audit log');
   // The filters applied and the page live in the address, as on the other admin lists.
   const [params, setParams] = useSearchParams();
@@ -102,7 +104,7 @@ export function AuditPage() {
               <tbody>
                 {log.data.entries.map((entry) => (
                   <tr key={entry.id} data-testid="audit-row">
-                    <td data-label="When">{atSecond(entry.at)}</td>
+                    <td data-label="When">{atSecond(entry.at, zone)}</td>
                     <td data-label="Who">
                       {entry.actor ? (
                         entry.actor.username

@@ -25,6 +25,7 @@ import { useAsyncAction } from '../ui/useAsyncAction';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
 import { MessagesTable } from './MessagesTable';
+import { ZoneNote } from '../ui/ZoneNote';
 import { MessagesUnreachable } from './MessagesUnreachable';
 
 const STATUS_LABELS: Record<MessageStatus, string> = {
@@ -162,6 +163,7 @@ export function MessagesPage() {
               />
             </div>
           ) : null}
+          {page.data?.messages.length ? <ZoneNote /> : null}
           {page.data ? (
             <Pagination
               page={page.data.page}
