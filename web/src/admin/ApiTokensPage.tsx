@@ -3,16 +3,16 @@ import { API_SCOPES, type ApiToken, createApiToken, listApiTokens, revokeApiToke
 import { ErrorAlert, Notice } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
+import { atMinute } from '../ui/dates';
 import { TextField } from '../ui/Field';
 import { LoadError } from '../ui/LoadError';
-import { atMinute } from '../ui/dates';
-import { useTimeZone } from '../ui/useTimeZone';
 import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
 import { TableHead } from '../ui/TableHead';
 import { useAsyncAction } from '../ui/useAsyncAction';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
+import { useTimeZone } from '../ui/useTimeZone';
 
 /** Tokens for machine callers of the meetings API: made here, shown once, revocable. */
 export function ApiTokensPage() {
@@ -160,8 +160,8 @@ export function ApiTokensPage() {
         onCancel={() => setRevoking(null)}
       >
         {/* The date too: tokens made before names had to differ may still share one. */}
-        Calls with “{revoking?.name}” (made {revoking ? atMinute(revoking.createdAt, zone) : ''}) are refused from now on.
-        This cannot be undone.
+        Calls with “{revoking?.name}” (made {revoking ? atMinute(revoking.createdAt, zone) : ''}) are refused from now
+        on. This cannot be undone.
       </ConfirmDialog>
     </>
   );

@@ -3,15 +3,15 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { api } from '../api/client';
 import { Button } from '../ui/Button';
+import { atSecond } from '../ui/dates';
 import { TextField } from '../ui/Field';
 import { LoadError } from '../ui/LoadError';
-import { atSecond } from '../ui/dates';
-import { useTimeZone } from '../ui/useTimeZone';
 import { Pagination, pageFrom } from '../ui/Pagination';
 import { Loading } from '../ui/Spinner';
 import { TableHead } from '../ui/TableHead';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
+import { useTimeZone } from '../ui/useTimeZone';
 
 const PAGE = 50;
 const FILTERS = ['action', 'actor', 'since'] as const;

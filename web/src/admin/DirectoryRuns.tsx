@@ -9,7 +9,6 @@ const ORIGINS: Record<ImportRun['origin'], string> = {
   unknown: 'Command line or sync',
 };
 
-
 function countsOf(run: ImportRun): string {
   if (!run.counts) return run.error ?? '';
   const { records, created, updated, unchanged, skipped, disabled } = run.counts;

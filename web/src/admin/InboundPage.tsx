@@ -1,16 +1,16 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { DELIVERY_OUTCOMES, type DeliveryOutcome, listDeliveries } from '../api/ingest';
+import { atSecond } from '../ui/dates';
 import { Field } from '../ui/Field';
 import { FilterSelect } from '../ui/FilterSelect';
 import { LoadError } from '../ui/LoadError';
-import { atSecond } from '../ui/dates';
-import { useTimeZone } from '../ui/useTimeZone';
 import { Pagination, pageFrom } from '../ui/Pagination';
 import { Loading } from '../ui/Spinner';
 import { TableHead } from '../ui/TableHead';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
+import { useTimeZone } from '../ui/useTimeZone';
 import { InboundRefusals } from './InboundRefusals';
 
 const OUTCOME_LABELS: Record<DeliveryOutcome, string> = {

@@ -1,8 +1,8 @@
 import { type InboundRefusal, listRefusals, type RefusalReason } from '../api/ingest';
-import { LoadError } from '../ui/LoadError';
 import { atSecond } from '../ui/dates';
-import { useTimeZone } from '../ui/useTimeZone';
+import { LoadError } from '../ui/LoadError';
 import { useLoad } from '../ui/useLoad';
+import { useTimeZone } from '../ui/useTimeZone';
 
 /** Each reason in plain words, with what the admin can do about it. */
 const REASONS: Record<RefusalReason, { title: string; fix: (channel: InboundRefusal['channel']) => string }> = {

@@ -11,16 +11,16 @@ import {
 import { ErrorAlert, Notice } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
+import { atMinute } from '../ui/dates';
 import { TextAreaField } from '../ui/Field';
 import { fieldError } from '../ui/formError';
 import { LoadError } from '../ui/LoadError';
-import { atMinute } from '../ui/dates';
-import { useTimeZone } from '../ui/useTimeZone';
 import { Loading } from '../ui/Spinner';
 import { TableHead } from '../ui/TableHead';
 import { useAsyncAction } from '../ui/useAsyncAction';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
+import { useTimeZone } from '../ui/useTimeZone';
 
 const STATE_LABEL: Record<InvitationState, { label: string; badge: string }> = {
   pending: { label: 'Pending', badge: 'badge-warn' },

@@ -24,8 +24,8 @@ import { StatusMessage } from '../ui/StatusMessage';
 import { useAsyncAction } from '../ui/useAsyncAction';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
-import { MessagesTable } from './MessagesTable';
 import { ZoneNote } from '../ui/ZoneNote';
+import { MessagesTable } from './MessagesTable';
 import { MessagesUnreachable } from './MessagesUnreachable';
 
 const STATUS_LABELS: Record<MessageStatus, string> = {
