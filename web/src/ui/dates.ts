@@ -66,6 +66,21 @@ export function atMinute(iso: string | null, zone: string, { zoneName = true }: 
     : show(iso, 'minute', zone, { ...MEDIUM_DATE, ...CLOCK });
 }
 
+/**
+ * "Mar 3, 2026, 09:30 AM – 10:00 AM EST": a span in the one style, the date and the zone said once;
+ * both ends whole when the span crosses midnight in `zone`. (Intl's formatRange would do this, but
+ * drops the two-digit hour, so a start would read "9:30" here and "09:30" everywhere else.)
+ */
+export function atMinuteRange(startIso: string, endIso: string, zone: string): string {
+  const start = instant(startIso);
+  const end = instant(endIso);
+  if (!start || !end) return atMinute(startIso, zone);
+  const safe = safeTimeZone(zone);
+  const date = formatter('date', safe, MEDIUM_DATE);
+  if (date.format(start) !== date.format(end)) return `${atMinute(startIso, safe)} – ${atMinute(endIso, safe)}`;
+  return `${date.format(start)}, ${clockTime(startIso, safe)} – ${clockTime(endIso, safe, { zoneName: true })}`;
+}
+
 /** "Dec 5, 2026, 09:04:07 AM EST": for logs, where several entries fall in the same minute. */
 export function atSecond(iso: string, zone: string): string {
   return show(iso, 'second+zone', zone, { ...MEDIUM_DATE, ...CLOCK, second: '2-digit', timeZoneName: 'short' });
