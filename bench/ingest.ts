@@ -7,8 +7,10 @@
  *   sending its next request when answered): no sockets, and the sender's CPU is in the server's
  *   own process;
  * - webhook over HTTP: the same requests from another process (bench/webhookClient.ts) over N
- *   keep-alive connections to the server listening on 127.0.0.1: requests arrive one by one as the
- *   kernel delivers them, and the sender takes CPU from the same machine (shown as its share);
+ *   keep-alive connections to `convene serve --no-jobs` (the built CLI, as deployed) listening on
+ *   127.0.0.1: requests arrive one by one as the kernel delivers them, and the sender takes CPU
+ *   from the same machine (shown as its share). The inject rows run the server in this process,
+ *   from the TypeScript sources under tsx, whose loader costs the server a few per cent of CPU;
  * - N is 32 and 128 (CONVENE_BENCH_SENDERS, e.g. `32,64,128`): at 32 the server is idle while it
  *   waits on the database's answers; at 128 it has a batch to prepare while another is stored;
  * - queue ×1 / ×2: messages published to RabbitMQ (CONVENE_BENCH_AMQP_URL, default the local one)
@@ -23,6 +25,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -30,6 +33,7 @@ import amqp from 'amqplib';
 import type { Db } from '../src/db/database.js';
 import { newId } from '../src/lib/ids.js';
 import { buildServer } from '../src/server.js';
+import { postgresCpuMs, processCpuMs } from './cpu.js';
 import { BENCH_SECRET, BENCH_WEBHOOKS, scaleTeamCreate, threeHoursAhead } from './scaleTeams.js';
 import { bareInsert, freshDatabase, openIngestContext, perSecond, startCli } from './support.js';
 
@@ -41,6 +45,8 @@ const EVENTS = Number(process.env.CONVENE_BENCH_INGEST_EVENTS ?? 2000);
  */
 const SENDERS = (process.env.CONVENE_BENCH_SENDERS ?? '32,128').split(',').map(Number);
 const TARGET_PER_SECOND = 1000;
+/** Events sent to a freshly started `convene serve` before the timed ones (its JIT, its pool). */
+const WARM_UP = 500;
 const AMQP_URL = process.env.CONVENE_BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const here = dirname(fileURLToPath(import.meta.url));
 const later = threeHoursAhead();
@@ -84,30 +90,60 @@ async function webhook(
   return perSecond(EVENTS, performance.now() - started);
 }
 
-const listening = new WeakMap<object, string>();
-
-/** The webhook bench over real HTTP, from a sender process of its own; its events/s and CPU share. */
+/**
+ * The webhook bench over real HTTP, as deployed: `convene serve --no-jobs` (the built CLI) on the
+ * database, warmed up with WARM_UP untimed events, and a sender process of its own
+ * (bench/webhookClient.ts). Besides events/s, the CPU each event took from this machine — the
+ * server's process, PostgreSQL's (all its processes), the sender's — and the rate those would
+ * allow with every core busy: what the machine can give, whatever the code does with the waits.
+ */
 async function webhookOverHttp(
-  app: Awaited<ReturnType<typeof buildServer>>,
+  databaseUrl: string,
   firstId: number,
   senders: number,
-): Promise<{ eventsPerSecond: number; senderCpuShare: number }> {
-  const origin = listening.get(app) ?? (await app.listen({ host: '127.0.0.1', port: 0 }));
-  listening.set(app, origin);
-  // process.execArgv carries tsx's loader, so the sender runs as TypeScript like this script.
-  const { stdout } = await promisify(execFile)(process.execPath, [
-    ...process.execArgv,
-    join(here, 'webhookClient.ts'),
-    origin,
-    String(EVENTS),
-    String(senders),
-    String(firstId),
-  ]);
-  const result = JSON.parse(stdout.trim().split('\n').at(-1) as string) as {
-    eventsPerSecond: number;
-    cpuShare: number;
-  };
-  return { eventsPerSecond: result.eventsPerSecond, senderCpuShare: result.cpuShare };
+): Promise<{ eventsPerSecond: number; extra: Record<string, number> }> {
+  const server = await startCli(
+    ['serve', '--no-jobs', '--host', '127.0.0.1', '--port', '0'],
+    { LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, CONVENE_INTRA42_WEBHOOKS: BENCH_WEBHOOKS },
+    'is ready at',
+  );
+  try {
+    const port = /is ready at http:\/\/localhost:(\d+)/.exec(server.printed)?.[1];
+    if (!port) throw new Error(`convene serve printed no address:\n${server.printed}`);
+    const send = async (events: number, first: number) => {
+      // process.execArgv carries tsx's loader, so the sender runs as TypeScript like this script.
+      const { stdout } = await promisify(execFile)(process.execPath, [
+        ...process.execArgv,
+        join(here, 'webhookClient.ts'),
+        `http://127.0.0.1:${port}`,
+        String(events),
+        String(senders),
+        String(first),
+      ]);
+      return JSON.parse(stdout.trim().split('\n').at(-1) as string) as { eventsPerSecond: number; cpuShare: number };
+    };
+    await send(WARM_UP, firstId + EVENTS);
+    const server0 = processCpuMs(server.pid as number);
+    const database0 = postgresCpuMs();
+    const timed = await send(EVENTS, firstId);
+    const perEvent = (ms: number) => Number((ms / EVENTS).toFixed(3));
+    const serverMs = perEvent(processCpuMs(server.pid as number) - server0);
+    const databaseMs = perEvent(postgresCpuMs() - database0);
+    const senderMs = Number(((timed.cpuShare * 1000) / timed.eventsPerSecond).toFixed(3));
+    return {
+      eventsPerSecond: timed.eventsPerSecond,
+      extra: {
+        senderCpuShare: timed.cpuShare,
+        serverCpuMs: serverMs,
+        databaseCpuMs: databaseMs,
+        senderCpuMs: senderMs,
+        ceilingPerSecond: Math.round((availableParallelism() * 1000) / (serverMs + databaseMs + senderMs)),
+      },
+    };
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
+  }
 }
 
 const consumeProcess = (env: Record<string, string>) =>
@@ -194,10 +230,8 @@ async function measure(engine: 'sqlite' | 'postgres', consumerCounts: number[]) 
         // Distinct scale team ids for every run on this database.
         for (const [n, senders] of SENDERS.entries()) {
           row(`webhook, ${senders} senders`, await webhook(app, 1_000_000 + n * 100_000, senders));
-          const overHttp = await webhookOverHttp(app, 3_000_000 + n * 100_000, senders);
-          row(`webhook over HTTP, ${senders} senders`, overHttp.eventsPerSecond, {
-            senderCpuShare: overHttp.senderCpuShare,
-          });
+          const overHttp = await webhookOverHttp(database.url, 3_000_000 + n * 100_000, senders);
+          row(`webhook over HTTP, ${senders} senders`, overHttp.eventsPerSecond, overHttp.extra);
         }
       }
       const queued = await queue(ctx.database.db, database.url, consumers, 2_000_000);
@@ -221,7 +255,9 @@ console.log(
   `Queue: prefetch ${process.env.CONVENE_INTRA42_AMQP_PREFETCH ?? 'the default'} (CONVENE_INTRA42_AMQP_PREFETCH); publishedPerSecond = the publisher's own rate, confirms included.`,
 );
 console.log(
-  "webhook over HTTP: senderCpuShare = the sending process's CPU ÷ wall time (cores it took from this machine).",
+  "webhook over HTTP: senderCpuShare = the sending process's CPU ÷ wall time (cores it took from this machine); " +
+    'server/database/senderCpuMs = CPU ms per event of convene serve, of PostgreSQL (all its processes) and of the sender; ' +
+    `ceilingPerSecond = the rate those allow with all ${availableParallelism()} cores busy.`,
 );
 console.table(results);
 for (const r of results) {

@@ -11,30 +11,13 @@
  * PostgreSQL look-ups by many keys were planned from statistics taken while the tables were
  * small, and read them whole. Both grew with the database, not with the batch.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { intra42Receiver } from '../src/features/ingest/receive.js';
+import { postgresCpuMs } from './cpu.js';
 import { freshDatabase, openIngestContext, perSecond, receiveCreatesInWaves } from './support.js';
 
 const ROUNDS = 6;
 const PER_ROUND = 3000;
 const WAVE = 100;
-
-/** CPU milliseconds of every process named postgres on this machine (0 where /proc cannot say). */
-function postgresCpuMs(): number {
-  let ticks = 0;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (!stat.includes('(postgres)')) continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // The process ended between the listing and the read.
-    }
-  }
-  return ticks * 10; // USER_HZ is 100 on Linux
-}
 
 async function measure(engine: 'sqlite' | 'postgres') {
   const database = await freshDatabase(engine);

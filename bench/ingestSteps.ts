@@ -9,10 +9,10 @@
  * CONVENE_BENCH_INGEST_EVENTS (default 1000), CONVENE_BENCH_WAVE (default 32: the webhook bench's
  * concurrency).
  */
-import { readFileSync } from 'node:fs';
 import { type KyselyPlugin, sql } from 'kysely';
 import type { Db } from '../src/db/database.js';
 import { intra42Receiver } from '../src/features/ingest/receive.js';
+import { processCpuMs } from './cpu.js';
 import { bareInsert, freshDatabase, openIngestContext, receiveCreatesInWaves } from './support.js';
 
 const EVENTS = Number(process.env.CONVENE_BENCH_INGEST_EVENTS ?? 1000);
@@ -44,17 +44,7 @@ async function backendCpuMs(db: Db, engine: string): Promise<number> {
   const { rows } = await sql<{
     pid: number;
   }>`select pid from pg_stat_activity where datname = current_database()`.execute(db);
-  const tick = 10; // ms per clock tick (USER_HZ = 100 on Linux)
-  let total = 0;
-  for (const { pid } of rows) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      total += (Number(fields[11]) + Number(fields[12])) * tick;
-    } catch {
-      // A backend that ended meanwhile.
-    }
-  }
-  return total;
+  return rows.reduce((total, { pid }) => total + processCpuMs(pid), 0);
 }
 
 async function measure(engine: 'sqlite' | 'postgres') {

@@ -116,10 +116,16 @@ export async function freshDatabase(
 }
 
 /**
- * The built CLI (`bin/convene.js`, as deployed; the bench scripts build it first) running `command`,
- * resolved once its output says `ready`. CONVENE_BENCH_PROFILE=DIR writes each process's CPU profile there.
+ * The built CLI (`bin/convene.js`, as deployed; the bench scripts build it first) running `command`
+ * (with its arguments), resolved once its output says `ready`, with what it printed until then.
+ * CONVENE_BENCH_PROFILE=DIR writes each process's CPU profile there.
  */
-export function startCli(command: string, env: Record<string, string>, ready: string): Promise<ChildProcess> {
+export function startCli(
+  command: string | string[],
+  env: Record<string, string>,
+  ready: string,
+): Promise<ChildProcess & { printed: string }> {
+  const args = typeof command === 'string' ? [command] : command;
   const child = spawn(
     process.execPath,
     [
@@ -127,25 +133,25 @@ export function startCli(command: string, env: Record<string, string>, ready: st
         ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CONVENE_BENCH_PROFILE}`]
         : []),
       join(here, '..', 'bin', 'convene.js'),
-      command,
+      ...args,
     ],
     { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let text = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`convene ${command} did not start:\n${text}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`convene ${args.join(' ')} did not start:\n${text}`)), 60_000);
     const look = (chunk: Buffer) => {
       text += chunk;
       if (text.includes(ready)) {
         clearTimeout(timer);
-        resolve(child);
+        resolve(Object.assign(child, { printed: text }));
       }
     };
     child.stdout.on('data', look);
     child.stderr.on('data', look);
     child.on('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`convene ${command} exited with ${code}:\n${text}`));
+      reject(new Error(`convene ${args.join(' ')} exited with ${code}:\n${text}`));
     });
   });
 }

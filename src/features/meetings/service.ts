@@ -2,9 +2,11 @@ import { sql } from 'kysely';
 import { type ApiTokenRef, recordAudit } from '../../db/audit.js';
 import type { Db, Executor } from '../../db/database.js';
 import { lockRow } from '../../db/rowLock.js';
-import type { NotificationKind } from '../../db/schema.js';
+import type { NotificationChannel, NotificationKind } from '../../db/schema.js';
 import { badRequest, conflict, notFound } from '../../lib/errors.js';
 import { nowIso } from '../../lib/time.js';
+import { staleReasons } from '../notifications/freshness.js';
+import { isRemoval, parsePayload } from '../notifications/payload.js';
 import type { Queued } from '../notifications/queue.js';
 import { introRecipients } from '../notifications/reach.js';
 import { announceMeetings } from './announce.js';
@@ -130,17 +132,81 @@ async function callOff(trx: Executor, meeting: { id: string; updated_at: string 
     .where('id', '=', meeting.id)
     .execute();
   await skipWaiting(trx, meeting.id, ['intro', 'reminder', 'rescheduled', 'follow_up'], reason);
+  await removalsBecomeCancellations(trx, meeting.id);
   // Read after the waiting messages were dropped: one a worker claimed meanwhile is 'sending' and
   // counts as heard, so its reader is told the meeting is off.
   const heard = await introRecipients(trx, [meeting.id], ['sent', 'sending'], HEARD_OF_IT);
   const reached = heard.get(meeting.id) ?? new Set<string>();
   const queued = await announceMeetings(trx, { meetingIds: [meeting.id], kind: 'cancel', only: [...reached] });
+  const going = await cancellationsThatGo(trx, meeting.id);
   const participants = await trx
     .selectFrom('meeting_participants')
     .select('person_id')
     .where('meeting_id', '=', meeting.id)
     .execute();
-  return { ...queued, unaware: participants.map((p) => p.person_id).filter((id) => !reached.has(id)) };
+  return {
+    ...queued,
+    ...going,
+    unaware: participants.map((p) => p.person_id).filter((id) => !reached.has(id)),
+  };
+}
+
+/**
+ * A removal notice still waiting would tell its reader the meeting goes on for the others: now it
+ * is off for everyone, so it goes as a plain cancellation. The webhook's removal event stays: the
+ * people were removed, and the integrator hears of the cancellation by its own event.
+ */
+async function removalsBecomeCancellations(trx: Executor, meetingId: string): Promise<void> {
+  const waiting = await trx
+    .selectFrom('notifications')
+    .select(['id', 'payload'])
+    .where('meeting_id', '=', meetingId)
+    .where('kind', '=', 'cancel')
+    .where('status', '=', 'pending')
+    .where('channel', '!=', 'webhook')
+    .execute();
+  for (const row of waiting) {
+    const payload = parsePayload(row.payload);
+    if (!isRemoval(payload)) continue;
+    delete payload.removed;
+    await trx
+      .updateTable('notifications')
+      .set({ payload: JSON.stringify(payload), updated_at: nowIso() })
+      .where('id', '=', row.id)
+      .where('status', '=', 'pending')
+      .execute();
+  }
+}
+
+/**
+ * Whom the cancellation just queued will really reach, and by which channels: its rows judged by
+ * the rule the outbox applies when it sends them (freshness.ts). A channel on which nothing about
+ * the meeting went out (an e-mail intro sent, the Slack one still waiting and now dropped) skips
+ * its cancellation, so the answer must not name it.
+ */
+async function cancellationsThatGo(trx: Executor, meetingId: string): Promise<Pick<Queued, 'told' | 'channels'>> {
+  const rows = (
+    await trx
+      .selectFrom('notifications')
+      .select(['id', 'meeting_id', 'person_id', 'channel', 'payload'])
+      .where('meeting_id', '=', meetingId)
+      .where('kind', '=', 'cancel')
+      .where('status', '=', 'pending')
+      .where('channel', '!=', 'webhook')
+      .execute()
+  )
+    .map((row) => ({ ...row, payload: parsePayload(row.payload) }))
+    // A removal notice still waiting is not this cancellation.
+    .filter((row) => !isRemoval(row.payload));
+  const stale = await staleReasons(trx, rows);
+  const told = new Set<string>();
+  const channels = new Set<NotificationChannel>();
+  for (const row of rows) {
+    if (stale.has(row.id)) continue;
+    for (const id of row.person_id ? [row.person_id] : (row.payload.readers ?? [])) told.add(id);
+    channels.add(row.channel);
+  }
+  return { told: [...told], channels: [...channels] };
 }
 
 /**

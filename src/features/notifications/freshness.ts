@@ -24,7 +24,8 @@ export const NOTHING_SENT_BEFORE = 'Nothing was sent about the meeting before, s
  *   have ('failed': a mail server may have taken it for some; 'sending': a worker holds it now).
  *   A row held under the cancellation's own claim does not count: that claim was made after the
  *   meeting was cancelled (the cancellation row is written with it), so that row's own check skips
- *   it — unless a worker died sending it before (recovered), when it may have gone out.
+ *   it — unless a worker died sending it before (recovered), when it may have gone out. So may a
+ *   recovered row skipped since (an intro of the cancelled meeting): its dead worker may have sent it.
  *   `row` is needed for that check; without it the cancellation goes.
  */
 export async function staleReason(
@@ -96,6 +97,8 @@ async function anythingSentBefore(db: Executor, row: MessageRef): Promise<boolea
         row.claimed_by
           ? w.and([w('status', '=', 'sending'), w.or([w('claimed_by', '!=', row.claimed_by), w('recovered', '=', 1)])])
           : w('status', '=', 'sending'),
+        // Skipped after a worker died sending it (recovered): the dead worker may have sent it.
+        w.and([w('status', '=', 'skipped'), w('recovered', '=', 1)]),
       ]),
     )
     .$if(row.person_id !== null, (q) => q.where('person_id', '=', row.person_id as string))
