@@ -53,17 +53,10 @@ function show(iso: string, shape: string, zone: string, options: Intl.DateTimeFo
   return date ? formatter(shape, safeTimeZone(zone), options).format(date) : iso;
 }
 
-export interface MomentOptions {
-  /** Leave the zone's name out: only where the page says it already, next to the time. */
-  zoneName?: boolean;
-}
-
 /** "Dec 5, 2026, 09:04 AM EST" in `zone`; a dash when there is no moment (never used, not revoked). */
-export function atMinute(iso: string | null, zone: string, { zoneName = true }: MomentOptions = {}): string {
+export function atMinute(iso: string | null, zone: string): string {
   if (!iso) return '—';
-  return zoneName
-    ? show(iso, 'minute+zone', zone, { ...MEDIUM_DATE, ...CLOCK, timeZoneName: 'short' })
-    : show(iso, 'minute', zone, { ...MEDIUM_DATE, ...CLOCK });
+  return show(iso, 'minute+zone', zone, { ...MEDIUM_DATE, ...CLOCK, timeZoneName: 'short' });
 }
 
 /**
@@ -88,8 +81,8 @@ export function atSecond(iso: string, zone: string): string {
 
 /**
  * "Dec 5, 09:04 AM": without the year when it is this year's (in `zone`), and without the zone's
- * name, for a table column that must stay narrow. The page names the zone once (see `ZoneNote`
- * in ui/useTimeZone.ts) and puts `atMinute` in the cell's title for the whole moment.
+ * name, for a table column that must stay narrow. The page names the zone once (ui/ZoneNote.tsx)
+ * and puts `atMinute` in the cell's title for the whole moment.
  */
 export function atMinuteShort(iso: string, zone: string, now = new Date()): string {
   const date = instant(iso);
@@ -102,7 +95,7 @@ export function atMinuteShort(iso: string, zone: string, now = new Date()): stri
 }
 
 /** The time of day alone, "09:04 AM" (with the zone's name when asked): for ranges and axes within one day. */
-export function clockTime(iso: string, zone: string, { zoneName = false }: MomentOptions = {}): string {
+export function clockTime(iso: string, zone: string, { zoneName = false }: { zoneName?: boolean } = {}): string {
   return zoneName
     ? show(iso, 'clock+zone', zone, { ...CLOCK, timeZoneName: 'short' })
     : show(iso, 'clock', zone, CLOCK);
