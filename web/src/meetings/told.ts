@@ -22,6 +22,6 @@ export function cancelledSentence(told: Told | undefined): string {
   const unaware = told?.unaware ?? [];
   if (!unaware.length) return toldSentence(told).replace('a message', 'a cancellation');
   const quiet = `${list(unaware)} had not been sent anything about it yet, so nothing goes to them.`;
-  if (!told?.names.length) return `Nobody had heard of it yet, so nobody is sent a message.`;
+  if (!told?.names.length) return `Nobody is sent a cancellation: ${quiet}`;
   return `${toldSentence(told).replace('a message', 'a cancellation')} ${quiet}`;
 }
