@@ -304,7 +304,7 @@ function queuedLines(page: Page, rowName: RegExp): Promise<Array<{ text: string;
     });
 }
 
-test('the Queued column keeps each date and time on one line at 1280 px, and the table fits at 390 px', async () => {
+test('the Queued column keeps each date and time on one line at 1280 px, and the table fits at 390 px', async (t) => {
   const now = Date.now();
   const at = (ms: number) => new Date(ms).toISOString();
   const row = (props: {
@@ -355,11 +355,37 @@ test('the Queued column keeps each date and time on one line at 1280 px, and the
     ])
     .execute();
 
-  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+  // The admin lives in New York, their browser is on Tokyo time: the page must show New York's clock.
+  const admin = db().updateTable('people').where('username', '=', 'admin');
+  const before = await db()
+    .selectFrom('people')
+    .select(['timezone', 'timezone_confirmed'])
+    .where('username', '=', 'admin')
+    .executeTakeFirstOrThrow();
+  await admin.set({ timezone: 'America/New_York', timezone_confirmed: 1 }).execute();
+  t.after(() => admin.set(before).execute());
+  const context = await env.browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    locale: 'en-US',
+    timezoneId: 'Asia/Tokyo',
+  });
   const page = await context.newPage();
   await signInAsAdmin(page, env.live.url);
   await page.goto(`${env.live.url}/admin/messages`);
   await page.getByRole('row', { name: /Dee Duelater/ }).waitFor();
+  const queued = page
+    .getByRole('row', { name: /Quinn Sentwell/ })
+    .locator('td[data-label="Queued"] time')
+    .first();
+  const newYorkClock = new Intl.DateTimeFormat('en-US', {
+    timeZone: 'America/New_York',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(new Date(now - 60_000));
+  assert.ok(
+    (await queued.innerText()).includes(newYorkClock) && /EST|EDT/.test((await queued.getAttribute('title')) ?? ''),
+    `queued at ${newYorkClock} New York time, named as such (not the browser's Tokyo time)`,
+  );
   for (const name of [/Quinn Sentwell/, /Fay Failing/, /Dee Duelater/]) {
     const lines = await queuedLines(page, name);
     assert.ok(lines.length >= 1);

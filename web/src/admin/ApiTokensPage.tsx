@@ -3,18 +3,20 @@ import { API_SCOPES, type ApiToken, createApiToken, listApiTokens, revokeApiToke
 import { ErrorAlert, Notice } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
+import { atMinute } from '../ui/dates';
 import { TextField } from '../ui/Field';
 import { LoadError } from '../ui/LoadError';
-import { atMinute } from '../ui/moments';
 import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
 import { TableHead } from '../ui/TableHead';
 import { useAsyncAction } from '../ui/useAsyncAction';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
+import { useTimeZone } from '../ui/useTimeZone';
 
 /** Tokens for machine callers of the meetings API: made here, shown once, revocable. */
 export function ApiTokensPage() {
+  const zone = useTimeZone();
   useDocumentTitle('API tokens');
   const tokens = useLoad('api-tokens', (signal) => listApiTokens(signal));
   const [name, setName] = useState('');
@@ -121,13 +123,13 @@ export function ApiTokensPage() {
                           {t.name}
                         </th>
                         <td data-label="Scopes">{t.scopes.join(', ')}</td>
-                        <td data-label="Created">{atMinute(t.createdAt)}</td>
-                        <td data-label="Last used">{atMinute(t.lastUsedAt)}</td>
+                        <td data-label="Created">{atMinute(t.createdAt, zone)}</td>
+                        <td data-label="Last used">{atMinute(t.lastUsedAt, zone)}</td>
                         <td data-label="State">
                           {t.revokedAt ? (
                             <>
                               <span className="badge badge-off">Revoked</span>
-                              <span className="cell-sub">{atMinute(t.revokedAt)}</span>
+                              <span className="cell-sub">{atMinute(t.revokedAt, zone)}</span>
                             </>
                           ) : (
                             <span className="token-state">
@@ -158,8 +160,8 @@ export function ApiTokensPage() {
         onCancel={() => setRevoking(null)}
       >
         {/* The date too: tokens made before names had to differ may still share one. */}
-        Calls with “{revoking?.name}” (made {revoking ? atMinute(revoking.createdAt) : ''}) are refused from now on.
-        This cannot be undone.
+        Calls with “{revoking?.name}” (made {revoking ? atMinute(revoking.createdAt, zone) : ''}) are refused from now
+        on. This cannot be undone.
       </ConfirmDialog>
     </>
   );

@@ -3,14 +3,15 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { api } from '../api/client';
 import { Button } from '../ui/Button';
+import { atSecond } from '../ui/dates';
 import { TextField } from '../ui/Field';
 import { LoadError } from '../ui/LoadError';
-import { atSecond } from '../ui/moments';
 import { Pagination, pageFrom } from '../ui/Pagination';
 import { Loading } from '../ui/Spinner';
 import { TableHead } from '../ui/TableHead';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
+import { useTimeZone } from '../ui/useTimeZone';
 
 const PAGE = 50;
 const FILTERS = ['action', 'actor', 'since'] as const;
@@ -25,6 +26,7 @@ function search(query: AuditQuery): string {
 
 /** Who did what, when and from where: filters, pages, and the filtered log as CSV. */
 export function AuditPage() {
+  const zone = useTimeZone();
   useDocumentTitle('Audit log');
   // The filters applied and the page live in the address, as on the other admin lists.
   const [params, setParams] = useSearchParams();
@@ -102,7 +104,7 @@ export function AuditPage() {
               <tbody>
                 {log.data.entries.map((entry) => (
                   <tr key={entry.id} data-testid="audit-row">
-                    <td data-label="When">{atSecond(entry.at)}</td>
+                    <td data-label="When">{atSecond(entry.at, zone)}</td>
                     <td data-label="Who">
                       {entry.actor ? (
                         entry.actor.username

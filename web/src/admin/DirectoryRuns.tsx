@@ -1,4 +1,6 @@
 import type { DirectoryStatus, ImportRun } from '../api/directory';
+import { atMinute } from '../ui/dates';
+import { useTimeZone } from '../ui/useTimeZone';
 
 const ORIGINS: Record<ImportRun['origin'], string> = {
   web: 'Upload',
@@ -6,8 +8,6 @@ const ORIGINS: Record<ImportRun['origin'], string> = {
   scheduled: 'Scheduled sync',
   unknown: 'Command line or sync',
 };
-
-const when = (iso: string) => new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 
 function countsOf(run: ImportRun): string {
   if (!run.counts) return run.error ?? '';
@@ -28,6 +28,7 @@ function Outcome({ run }: { run: ImportRun }) {
 
 /** The configured sync (directory.feeds and directory.syncCron), when it runs next and how it went last. */
 export function ScheduledSyncCard({ status }: { status: DirectoryStatus }) {
+  const zone = useTimeZone();
   const last = status.lastScheduledRun;
   return (
     <section className="card" aria-labelledby="sync-title">
@@ -52,12 +53,12 @@ export function ScheduledSyncCard({ status }: { status: DirectoryStatus }) {
             {status.prune ? ', disabling people missing from the feeds' : ''}
           </dd>
           <dt>Next run</dt>
-          <dd>{status.nextRunAt ? when(status.nextRunAt) : 'none'}</dd>
+          <dd>{status.nextRunAt ? atMinute(status.nextRunAt, zone) : 'none'}</dd>
           <dt>Last run</dt>
           <dd>
             {last ? (
               <>
-                {when(last.at)} <Outcome run={last} /> <span className="cell-sub">{countsOf(last)}</span>
+                {atMinute(last.at, zone)} <Outcome run={last} /> <span className="cell-sub">{countsOf(last)}</span>
               </>
             ) : (
               'not yet'
@@ -75,6 +76,7 @@ export function ScheduledSyncCard({ status }: { status: DirectoryStatus }) {
 }
 
 export function ImportRunsTable({ runs }: { runs: ImportRun[] }) {
+  const zone = useTimeZone();
   if (!runs.length) return <p className="empty-inline">No import yet.</p>;
   return (
     <div className="table-wrap">
@@ -91,7 +93,7 @@ export function ImportRunsTable({ runs }: { runs: ImportRun[] }) {
         <tbody>
           {runs.map((run) => (
             <tr key={`${run.at}-${run.origin}`}>
-              <td data-label="When">{when(run.at)}</td>
+              <td data-label="When">{atMinute(run.at, zone)}</td>
               <td data-label="How">
                 {/* One element: on a phone the cell is a grid of label and value, and a second child would wrap under the label. */}
                 <span>

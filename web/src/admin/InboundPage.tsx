@@ -1,15 +1,16 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { DELIVERY_OUTCOMES, type DeliveryOutcome, listDeliveries } from '../api/ingest';
+import { atSecond } from '../ui/dates';
 import { Field } from '../ui/Field';
 import { FilterSelect } from '../ui/FilterSelect';
 import { LoadError } from '../ui/LoadError';
-import { atSecond } from '../ui/moments';
 import { Pagination, pageFrom } from '../ui/Pagination';
 import { Loading } from '../ui/Spinner';
 import { TableHead } from '../ui/TableHead';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
+import { useTimeZone } from '../ui/useTimeZone';
 import { InboundRefusals } from './InboundRefusals';
 
 const OUTCOME_LABELS: Record<DeliveryOutcome, string> = {
@@ -30,6 +31,7 @@ const OUTCOME_BADGE: Record<DeliveryOutcome, string> = {
 
 /** What arrived from outside (42 webhooks, the queue), newest first, with how each delivery ended. */
 export function InboundPage() {
+  const zone = useTimeZone();
   useDocumentTitle('Inbound');
   const [params, setParams] = useSearchParams();
   const outcome = (params.get('outcome') as DeliveryOutcome | null) ?? undefined;
@@ -106,7 +108,7 @@ export function InboundPage() {
                   {page.data.deliveries.map((d) => (
                     <tr key={d.id}>
                       <th scope="row" data-label="Received">
-                        {atSecond(d.receivedAt)}
+                        {atSecond(d.receivedAt, zone)}
                       </th>
                       <td data-label="Source">
                         {d.source}

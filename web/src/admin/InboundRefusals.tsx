@@ -1,7 +1,8 @@
 import { type InboundRefusal, listRefusals, type RefusalReason } from '../api/ingest';
+import { atSecond } from '../ui/dates';
 import { LoadError } from '../ui/LoadError';
-import { atSecond } from '../ui/moments';
 import { useLoad } from '../ui/useLoad';
+import { useTimeZone } from '../ui/useTimeZone';
 
 /** Each reason in plain words, with what the admin can do about it. */
 const REASONS: Record<RefusalReason, { title: string; fix: (channel: InboundRefusal['channel']) => string }> = {
@@ -38,6 +39,7 @@ const REASONS: Record<RefusalReason, { title: string; fix: (channel: InboundRefu
  * secret, the likeliest setup mistake, would be invisible. Shows nothing when there are none.
  */
 export function InboundRefusals() {
+  const zone = useTimeZone();
   const { data, error, reload } = useLoad('inbound-refusals', listRefusals);
   if (error) return <LoadError what="refused deliveries" message={error} onRetry={reload} />;
   if (!data?.refusals.length) return null;
@@ -63,7 +65,7 @@ export function InboundRefusals() {
               </span>
               <span className="cell-sub">
                 {r.source} · {r.channel === 'queue' ? 'queue message' : 'webhook'} ·{' '}
-                {r.channel === 'queue' ? 'status' : 'HTTP'} {r.lastStatus} · last {atSecond(r.lastAt)}
+                {r.channel === 'queue' ? 'status' : 'HTTP'} {r.lastStatus} · last {atSecond(r.lastAt, zone)}
                 {r.lastFrom ? ` from ${r.lastFrom}` : ''}
               </span>
               <p className="refusal-fix">{REASONS[r.reason].fix(r.channel)}</p>

@@ -11,15 +11,16 @@ import {
 import { ErrorAlert, Notice } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
+import { atMinute } from '../ui/dates';
 import { TextAreaField } from '../ui/Field';
 import { fieldError } from '../ui/formError';
 import { LoadError } from '../ui/LoadError';
-import { atMinute } from '../ui/moments';
 import { Loading } from '../ui/Spinner';
 import { TableHead } from '../ui/TableHead';
 import { useAsyncAction } from '../ui/useAsyncAction';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
+import { useTimeZone } from '../ui/useTimeZone';
 
 const STATE_LABEL: Record<InvitationState, { label: string; badge: string }> = {
   pending: { label: 'Pending', badge: 'badge-warn' },
@@ -37,6 +38,7 @@ const FILTERS: Array<{ value: InvitationState | ''; label: string }> = [
 
 /** Invite people by e-mail (one or a pasted list), and follow their invitations: resend, revoke. */
 export function InvitationsPage() {
+  const zone = useTimeZone();
   useDocumentTitle('Invitations');
   const [state, setState] = useState<InvitationState | ''>('');
   const invitations = useLoad(`invitations:${state}`, (signal) => listInvitations(state ? { state } : {}, signal));
@@ -152,16 +154,16 @@ export function InvitationsPage() {
                           </th>
                           <td data-label="State">
                             <span className={`badge ${label.badge}`}>{label.label}</span>
-                            {row.acceptedAt ? <span className="cell-sub">{atMinute(row.acceptedAt)}</span> : null}
+                            {row.acceptedAt ? <span className="cell-sub">{atMinute(row.acceptedAt, zone)}</span> : null}
                           </td>
                           <td data-label="Invited">
-                            {atMinute(row.createdAt)}
+                            {atMinute(row.createdAt, zone)}
                             {row.invitedBy ? <span className="cell-sub">by {row.invitedBy}</span> : null}
                           </td>
-                          <td data-label="Expires">{atMinute(row.expiresAt)}</td>
+                          <td data-label="Expires">{atMinute(row.expiresAt, zone)}</td>
                           <td data-label="Sent">
                             {row.sendCount}×
-                            {row.lastSentAt ? <span className="cell-sub">{atMinute(row.lastSentAt)}</span> : null}
+                            {row.lastSentAt ? <span className="cell-sub">{atMinute(row.lastSentAt, zone)}</span> : null}
                           </td>
                           <td data-label="Actions">
                             {open ? (

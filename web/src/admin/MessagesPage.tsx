@@ -24,6 +24,7 @@ import { StatusMessage } from '../ui/StatusMessage';
 import { useAsyncAction } from '../ui/useAsyncAction';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
+import { ZoneNote } from '../ui/ZoneNote';
 import { MessagesTable } from './MessagesTable';
 import { MessagesUnreachable } from './MessagesUnreachable';
 
@@ -162,6 +163,7 @@ export function MessagesPage() {
               />
             </div>
           ) : null}
+          {page.data?.messages.length ? <ZoneNote /> : null}
           {page.data ? (
             <Pagination
               page={page.data.page}

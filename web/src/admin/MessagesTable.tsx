@@ -1,7 +1,8 @@
 import { CHANNEL_LABELS, KIND_LABELS, type Message, type MessageStatus } from '../api/notifications';
 import { Button } from '../ui/Button';
-import { atMinute, atMinuteShort } from '../ui/moments';
+import { atMinute, atMinuteShort } from '../ui/dates';
 import { TableHead } from '../ui/TableHead';
+import { useTimeZone } from '../ui/useTimeZone';
 
 interface MessagesTableProps {
   messages: Message[];
@@ -10,16 +11,20 @@ interface MessagesTableProps {
   onResend: (id: string) => void;
 }
 
-/** A moment of the Queued column: short (no year when it is this year's), the whole date in its title. */
-function Moment({ iso }: { iso: string }) {
+/**
+ * A moment of the Queued column: short (no year when it is this year's, no zone: the page names it
+ * once under the table), the whole moment with its zone in the title.
+ */
+function Moment({ iso, zone }: { iso: string; zone: string }) {
   return (
-    <time dateTime={iso} title={atMinute(iso)}>
-      {atMinuteShort(iso)}
+    <time dateTime={iso} title={atMinute(iso, zone)}>
+      {atMinuteShort(iso, zone)}
     </time>
   );
 }
 
 export function MessagesTable({ messages, statusLabels, pendingId, onResend }: MessagesTableProps) {
+  const zone = useTimeZone();
   return (
     <table className="table messages-table">
       <caption className="visually-hidden">Messages, newest first</caption>
@@ -68,15 +73,15 @@ export function MessagesTable({ messages, statusLabels, pendingId, onResend }: M
                 ) : null}
               </td>
               <td data-label="Queued" className="cell-queued">
-                <Moment iso={d.createdAt} />
+                <Moment iso={d.createdAt} zone={zone} />
                 {d.sentAt ? (
                   <span className="cell-sub">
-                    Sent <Moment iso={d.sentAt} />
+                    Sent <Moment iso={d.sentAt} zone={zone} />
                   </span>
                 ) : null}
                 {d.status === 'pending' ? (
                   <span className="cell-sub">
-                    {d.attempts ? 'Next try' : 'Due'} <Moment iso={d.nextAttemptAt} />
+                    {d.attempts ? 'Next try' : 'Due'} <Moment iso={d.nextAttemptAt} zone={zone} />
                   </span>
                 ) : null}
               </td>

@@ -3,7 +3,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { listAllMeetings, listMeetingSources, type MeetingStatus } from '../api/meetings';
 import { listGroups } from '../api/mixers';
 import { useCurrentPerson } from '../auth/authContext';
-import { formatDay } from '../mixers/format';
+import { onDay } from '../ui/dates';
 import { FilterSelect } from '../ui/FilterSelect';
 import { LoadError } from '../ui/LoadError';
 import { Pagination, pageFrom } from '../ui/Pagination';
@@ -133,7 +133,7 @@ export function AdminMeetingsPage() {
                       formatMeetingTime(m.startsAt, m.durationMinutes, me.timezone)
                     ) : m.source === 'round' ? (
                       <>
-                        Matched on <time dateTime={m.createdAt}>{formatDay(m.createdAt, me.timezone)}</time> · no time
+                        Matched on <time dateTime={m.createdAt}>{onDay(m.createdAt, me.timezone)}</time> · no time
                       </>
                     ) : (
                       'No time yet'

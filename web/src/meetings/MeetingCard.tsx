@@ -1,7 +1,7 @@
 import { Link } from 'react-router-dom';
 import type { MeetingSummary } from '../api/meetings';
 import { Avatar } from '../mixers/Avatar';
-import { formatDay } from '../mixers/format';
+import { onDay } from '../ui/dates';
 import { MeetingStatusBadge } from './StatusBadge';
 import { formatMeetingTime } from './time';
 
@@ -29,8 +29,7 @@ export function MeetingCard({ meeting, timeZone }: { meeting: MeetingSummary; ti
               </time>
             ) : meeting.source === 'round' ? (
               <>
-                Matched on <time dateTime={meeting.createdAt}>{formatDay(meeting.createdAt, timeZone)}</time> · no time
-                set
+                Matched on <time dateTime={meeting.createdAt}>{onDay(meeting.createdAt, timeZone)}</time> · no time set
               </>
             ) : (
               'No time set yet'

@@ -1,20 +1,12 @@
-/** Meeting times: shown in the viewer's profile timezone, typed in it, sent as UTC. */
+/** Meeting times: shown in the viewer's profile timezone (through ui/dates.ts), typed in it, sent as UTC. */
+import { atMinute, atMinuteRange, safeTimeZone } from '../ui/dates';
 
 const pad = (n: number) => String(n).padStart(2, '0');
-
-function safeZone(timeZone: string): string {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-    return timeZone;
-  } catch {
-    return 'UTC';
-  }
-}
 
 /** The wall-clock parts of an instant in a timezone. */
 function wallClock(ms: number, timeZone: string) {
   const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: safeZone(timeZone),
+    timeZone: safeTimeZone(timeZone),
     hourCycle: 'h23',
     year: 'numeric',
     month: '2-digit',
@@ -54,27 +46,11 @@ export function utcToZoned(iso: string, timeZone: string): { date: string; time:
   return { date: `${w.year}-${pad(w.month)}-${pad(w.day)}`, time: `${pad(w.hour)}:${pad(w.minute)}` };
 }
 
-/** "Tue, 3 Mar 2026, 10:00 – 10:30 CET" in the viewer's timezone. */
+/** "Mar 3, 2026, 09:30 – 10:00 AM EST" in the viewer's timezone; the start alone when it has no length. */
 export function formatMeetingTime(iso: string, durationMinutes: number | null, timeZone: string): string {
-  const start = new Date(iso);
-  const zone = safeZone(timeZone);
-  const day = new Intl.DateTimeFormat(undefined, {
-    timeZone: zone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-  }).format(start);
-  const clock = (date: Date, zoneName: boolean) =>
-    new Intl.DateTimeFormat(undefined, {
-      timeZone: zone,
-      hour: '2-digit',
-      minute: '2-digit',
-      ...(zoneName ? { timeZoneName: 'short' } : {}),
-    }).format(date);
-  if (!durationMinutes) return `${day}, ${clock(start, true)}`;
-  const end = new Date(start.getTime() + durationMinutes * 60_000);
-  return `${day}, ${clock(start, false)} – ${clock(end, true)}`;
+  if (!durationMinutes) return atMinute(iso, timeZone);
+  const end = new Date(Date.parse(iso) + durationMinutes * 60_000).toISOString();
+  return atMinuteRange(iso, end, timeZone);
 }
 
 /** Joining opens this long before the start: people like to arrive a little early. */

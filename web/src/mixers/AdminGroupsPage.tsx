@@ -7,12 +7,13 @@ import { Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { toFormError } from '../ui/formError';
 import { LoadError } from '../ui/LoadError';
+import { plural } from '../ui/plural';
 import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
 import { TableHead } from '../ui/TableHead';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
-import { cadenceInWords, plural } from './format';
+import { cadenceInWords } from './format';
 import { membershipInWords, NextRound } from './GroupFacts';
 import { GroupForm } from './GroupForm';
 

@@ -1,5 +1,7 @@
 import type { MixerGroup } from '../api/mixers';
-import { cadenceInWords, formatDateTime, formatPauseDate, plural, relativeTime } from './format';
+import { atMinute } from '../ui/dates';
+import { plural } from '../ui/plural';
+import { cadenceInWords, formatPauseDate, relativeTime } from './format';
 
 /** Whose mixers are shown: the viewer's own, or someone's they assist. */
 export interface Subject {
@@ -38,7 +40,7 @@ export function NextRound({
   // One element, so it stays one cell where its container is a grid.
   return (
     <span>
-      <time dateTime={group.nextRoundAt}>{formatDateTime(group.nextRoundAt, timeZone)}</time>{' '}
+      <time dateTime={group.nextRoundAt}>{atMinute(group.nextRoundAt, timeZone)}</time>{' '}
       <span className="muted">({relativeTime(group.nextRoundAt)})</span>
     </span>
   );

@@ -5,8 +5,9 @@ import { cancelledSentence, toldSentence } from '../meetings/told';
 import { ErrorAlert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
+import { atMinute } from '../ui/dates';
+import { plural } from '../ui/plural';
 import { useAsyncAction } from '../ui/useAsyncAction';
-import { formatDateTime, plural } from './format';
 
 const names = (people: Array<{ name: string; username: string }>, max = 6) => {
   const shown = people.slice(0, max).map((p) => p.name || p.username);
@@ -87,7 +88,7 @@ export function LatestRoundActions({
             Undo this round
           </Button>
           <span className="muted">
-            Possible until <time dateTime={latest.undoableUntil}>{formatDateTime(latest.undoableUntil, timeZone)}</time>
+            Possible until <time dateTime={latest.undoableUntil}>{atMinute(latest.undoableUntil, timeZone)}</time>
           </span>
         </div>
       ) : null}
@@ -113,7 +114,7 @@ export function LatestRoundActions({
         }}
       >
         <p>
-          The round of <strong>{formatDateTime(latest.scheduledFor, timeZone)}</strong> will be undone: its meetings are
+          The round of <strong>{atMinute(latest.scheduledFor, timeZone)}</strong> will be undone: its meetings are
           cancelled, people who were told of their match get a cancellation, skips it used are given back, and the next
           round may pair the same people again.
         </p>

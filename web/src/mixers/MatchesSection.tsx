@@ -1,10 +1,10 @@
 import { Link } from 'react-router-dom';
 import type { MatchPartner, MixerMatch } from '../api/mixers';
+import { onDay } from '../ui/dates';
 import { LoadError } from '../ui/LoadError';
 import { Loading } from '../ui/Spinner';
 import type { Loaded } from '../ui/useLoad';
 import { Avatar } from './Avatar';
-import { formatDay } from './format';
 import type { Subject } from './GroupFacts';
 import { withManaged } from './subject';
 
@@ -51,7 +51,7 @@ function CurrentMatch({ match, timeZone, personId }: { match: MixerMatch; timeZo
         </Link>
         <span className="match-when">
           {match.status === 'sat_out' ? 'Round of' : 'Matched on'}{' '}
-          <time dateTime={match.scheduledFor}>{formatDay(match.scheduledFor, timeZone)}</time>
+          <time dateTime={match.scheduledFor}>{onDay(match.scheduledFor, timeZone)}</time>
         </span>
         <MeetingStatus status={match.status} />
       </div>
@@ -130,7 +130,7 @@ export function MatchesSection({
                   <span className="match-group-name">{match.groupName}</span>
                   <span className="match-when">
                     {match.status === 'sat_out' ? 'Round of' : 'Matched on'}{' '}
-                    <time dateTime={match.scheduledFor}>{formatDay(match.scheduledFor, timeZone)}</time>
+                    <time dateTime={match.scheduledFor}>{onDay(match.scheduledFor, timeZone)}</time>
                   </span>
                   <MeetingStatus status={match.status} />
                 </div>

@@ -4,13 +4,14 @@ import type { AdminPerson } from '../api/types';
 import { ErrorAlert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
+import { onDay } from '../ui/dates';
 import { TextField } from '../ui/Field';
 import { toFormError } from '../ui/formError';
 import { LoadError } from '../ui/LoadError';
 import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
 import type { Loaded } from '../ui/useLoad';
-import { formatDay, formatPauseDate } from './format';
+import { formatPauseDate } from './format';
 import { PersonResultText, usePeopleSearch } from './PeopleSearch';
 
 function MemberStatus({ member }: { member: GroupMember }) {
@@ -194,7 +195,7 @@ export function MembersPanel({
               </div>
               <div className="member-meta">
                 <MemberStatus member={member} />
-                <span className="muted member-joined">Joined {formatDay(member.joinedAt, timeZone)}</span>
+                <span className="muted member-joined">Joined {onDay(member.joinedAt, timeZone)}</span>
               </div>
               {member.status !== 'left' && !group.archived ? (
                 <Button

@@ -3,10 +3,11 @@ import { changeMembership, type MembershipAction, type MixerGroup, pauseMembersh
 import { ErrorAlert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
+import { atMinute } from '../ui/dates';
 import { type FormError, fieldError, fieldMessage, toFormError } from '../ui/formError';
 import { StatusMessage } from '../ui/StatusMessage';
 import { tidyFieldError } from './fieldErrors';
-import { dateInputValue, formatDateTime, formatPauseDate } from './format';
+import { dateInputValue, formatPauseDate } from './format';
 import type { Subject } from './GroupFacts';
 
 type Pending = MembershipAction | 'pause';
@@ -151,7 +152,7 @@ export function MembershipControls({
         {group.skippingNext && group.nextRoundAt ? (
           <p className="mixer-note">
             {subject.self ? 'You’re' : `${subject.name} is`} sitting out the round on{' '}
-            {formatDateTime(group.nextRoundAt, timeZone)}.
+            {atMinute(group.nextRoundAt, timeZone)}.
           </p>
         ) : null}
         <div className="mixer-actions">

@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import type { GroupMember, GroupReach, PastRound } from '../api/mixers';
+import { atMinute } from '../ui/dates';
 import { LoadError } from '../ui/LoadError';
+import { plural } from '../ui/plural';
 import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
 import type { Loaded } from '../ui/useLoad';
-import { formatDateTime, plural } from './format';
 import { LatestRoundActions } from './LatestRoundActions';
 
 const MEETING_STATUS: Record<string, string> = { cancelled: 'Cancelled', done: 'Met' };
@@ -64,7 +65,7 @@ export function RoundsPanel({
               <details className={round.undoneAt ? 'round is-undone' : 'round'} open={index === 0}>
                 <summary>
                   <span className="round-when">
-                    <time dateTime={round.scheduledFor}>{formatDateTime(round.scheduledFor, timeZone)}</time>
+                    <time dateTime={round.scheduledFor}>{atMinute(round.scheduledFor, timeZone)}</time>
                   </span>
                   {round.undoneAt ? <span className="badge badge-off">Undone</span> : null}
                   <span className="muted round-count">

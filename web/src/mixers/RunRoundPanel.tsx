@@ -2,9 +2,9 @@ import { useState } from 'react';
 import { type MixerGroup, type RoundOutcome, runRound } from '../api/mixers';
 import { ErrorAlert } from '../ui/Alert';
 import { Button } from '../ui/Button';
+import { plural } from '../ui/plural';
 import { StatusMessage } from '../ui/StatusMessage';
 import { useAsyncAction } from '../ui/useAsyncAction';
-import { plural } from './format';
 
 function outcomeSummary(outcome: RoundOutcome): string {
   const s = outcome.stats;

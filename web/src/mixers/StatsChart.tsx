@@ -1,7 +1,8 @@
 import type { RoundPoint } from '../api/mixers';
 import { chartFrame } from '../ui/chartFrame';
+import { onDay, shortDay } from '../ui/dates';
 import { useElementWidth } from '../ui/useElementWidth';
-import { formatDay, formatShortDay, percent } from './format';
+import { percent } from './format';
 
 type RateKey = 'participation' | 'crossTeamRate' | 'repeatRate';
 
@@ -46,14 +47,14 @@ export function StatsChart({ series, timeZone }: { series: RoundPoint[]; timeZon
   const maxPeople = Math.max(1, ...series.map((p) => p.members));
   const peopleY = (n: number) => margin.top + plotHeight * (1 - n / maxPeople);
   const barWidth = Math.max(2, Math.min(28, slot * 0.5));
-  const dayLabels = series.map((point) => formatShortDay(point.scheduledFor, timeZone));
+  const dayLabels = series.map((point) => shortDay(point.scheduledFor, timeZone));
   const labels = labelledIndexes(dayLabels, Math.max(2, Math.floor(plotWidth / 64)));
 
   const last = series[count - 1];
   const summary =
     count === 0
       ? 'No rounds yet.'
-      : `Rates per round over ${count} ${count === 1 ? 'round' : 'rounds'}, from ${formatDay(series[0]?.scheduledFor ?? '', timeZone)} to ${formatDay(last?.scheduledFor ?? '', timeZone)}. Latest round: participation ${percent(last?.participation ?? 0)}, cross-team pairs ${percent(last?.crossTeamRate ?? 0)}, repeat pairs ${percent(last?.repeatRate ?? 0)}, ${last?.members ?? 0} people.`;
+      : `Rates per round over ${count} ${count === 1 ? 'round' : 'rounds'}, from ${onDay(series[0]?.scheduledFor ?? '', timeZone)} to ${onDay(last?.scheduledFor ?? '', timeZone)}. Latest round: participation ${percent(last?.participation ?? 0)}, cross-team pairs ${percent(last?.crossTeamRate ?? 0)}, repeat pairs ${percent(last?.repeatRate ?? 0)}, ${last?.members ?? 0} people.`;
 
   return (
     <figure className="chart">
@@ -96,7 +97,7 @@ export function StatsChart({ series, timeZone }: { series: RoundPoint[]; timeZon
               ) : null}
               {series.map((point, i) => (
                 <circle key={point.scheduledFor} className="chart-dot" cx={x(i)} cy={y(point[s.key])} r={3.5}>
-                  <title>{`${s.label}, ${formatDay(point.scheduledFor, timeZone)}: ${percent(point[s.key])}`}</title>
+                  <title>{`${s.label}, ${onDay(point.scheduledFor, timeZone)}: ${percent(point[s.key])}`}</title>
                 </circle>
               ))}
             </g>
@@ -140,7 +141,7 @@ export function StatsChart({ series, timeZone }: { series: RoundPoint[]; timeZon
           <tbody>
             {series.map((point) => (
               <tr key={point.scheduledFor}>
-                <th scope="row">{formatDay(point.scheduledFor, timeZone)}</th>
+                <th scope="row">{onDay(point.scheduledFor, timeZone)}</th>
                 <td>{point.members}</td>
                 <td>{percent(point.participation)}</td>
                 <td>{percent(point.crossTeamRate)}</td>

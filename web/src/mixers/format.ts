@@ -1,4 +1,8 @@
-/** Words for mixer schedules, times and numbers. Times are shown in the viewer's timezone. */
+/**
+ * Words for mixer schedules and numbers. Moments are shown through ui/dates.ts, in the viewer's
+ * timezone; a cadence names the group's own zone, since that is the zone its cron runs in.
+ */
+import { onDay } from '../ui/dates';
 
 const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
 const DAY_ABBREVIATIONS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const;
@@ -73,65 +77,9 @@ export function cadenceInWords(group: { cron: string; timezone: string; everyWee
   return `${words}${every} (${group.timezone})`;
 }
 
-function safeTimeZone(timeZone: string): string | undefined {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-    return timeZone;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A moment in the viewer's timezone: "Mon, 30 Nov, 10:00 CET" (the year only when it isn't this one). */
-export function formatDateTime(iso: string, timeZone: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  const zone = safeTimeZone(timeZone);
-  return new Intl.DateTimeFormat(undefined, {
-    timeZone: zone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: isThisYear(date, zone) ? undefined : 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZoneName: 'short',
-  }).format(date);
-}
-
-function isThisYear(date: Date, timeZone: string | undefined): boolean {
-  const year = new Intl.DateTimeFormat('en', { timeZone, year: 'numeric' });
-  return year.format(date) === year.format(new Date());
-}
-
-/** A day in the viewer's timezone, without the time: "Mon, 30 Nov" (with the year when it isn't this one). */
-export function formatDay(iso: string, timeZone: string, options: { year?: boolean } = {}): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  const zone = safeTimeZone(timeZone);
-  return new Intl.DateTimeFormat(undefined, {
-    timeZone: zone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: options.year || !isThisYear(date, zone) ? 'numeric' : undefined,
-  }).format(date);
-}
-
-/** A short axis label: "30 Nov". */
-export function formatShortDay(iso: string, timeZone: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(undefined, {
-    timeZone: safeTimeZone(timeZone),
-    day: 'numeric',
-    month: 'short',
-  }).format(date);
-}
-
-/** A pause end is stored as the start of the chosen day in UTC: show that calendar day. */
+/** A pause end is stored as the start of the chosen day in UTC: show that calendar day, unshifted. */
 export function formatPauseDate(iso: string): string {
-  return formatDay(iso, 'UTC');
+  return onDay(iso, 'UTC');
 }
 
 /** "in 3 days", "tomorrow", "2 hours ago". */
@@ -169,8 +117,4 @@ export function dateInputValue(daysFromToday: number, from = new Date()): string
 export function nextWeekday(weekday: number, from = new Date()): string {
   const offset = (weekday - from.getDay() + 7) % 7;
   return dateInputValue(offset, from);
-}
-
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }

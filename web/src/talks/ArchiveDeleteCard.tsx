@@ -5,7 +5,7 @@ import { ErrorAlert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { toFormError } from '../ui/formError';
-import { plural } from './format';
+import { plural } from '../ui/plural';
 
 /** Archive (kept, out of the everyday list) or delete (gone, with its proposals and votes, after confirming). */
 export function ArchiveDeleteCard({

@@ -16,26 +16,29 @@ import { useAuth } from '../auth/authContext';
 import { ErrorAlert, Notice } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
+import { atMinute } from '../ui/dates';
 import { toFormError } from '../ui/formError';
 import { LoadError } from '../ui/LoadError';
+import { plural } from '../ui/plural';
 import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
-import { formatDateTime, PHASE_BADGES, PHASE_LABELS, plural } from './format';
+import { useTimeZone } from '../ui/useTimeZone';
+import { PHASE_BADGES, PHASE_LABELS } from './format';
 import { shuffleForVisitor } from './order';
 import { ProposalCard } from './ProposalCard';
 import { ProposalForm } from './ProposalForm';
 
-function phaseNote(list: ProposalList, timeZone?: string): string {
+function phaseNote(list: ProposalList, timeZone: string): string {
   const { event } = list;
   if (event.phase === 'proposals') {
     return event.votingOpensAt
-      ? `Proposals are open. Voting opens ${formatDateTime(event.votingOpensAt, timeZone)}.`
+      ? `Proposals are open. Voting opens ${atMinute(event.votingOpensAt, timeZone)}.`
       : 'Proposals are open. Voting opens when the organisers say so.';
   }
   if (event.phase === 'voting') {
-    const closes = event.votingClosesAt ? ` until ${formatDateTime(event.votingClosesAt, timeZone)}` : '';
+    const closes = event.votingClosesAt ? ` until ${atMinute(event.votingClosesAt, timeZone)}` : '';
     return `Voting is open${closes}. Talks are shown in an order shuffled for you, so every talk gets a fair place.`;
   }
   // Ties share a rank; when one straddles the cut-off, say how it was settled, or it looks arbitrary.
@@ -47,6 +50,8 @@ function phaseNote(list: ProposalList, timeZone?: string): string {
 export function EventPage() {
   const { eventId = '' } = useParams();
   const { person } = useAuth();
+  // Signed out, the browser's zone (named in every time shown).
+  const timeZone = useTimeZone();
   const location = useLocation();
   const viewerKey = person?.id ?? 'visitor';
   const list = useLoad(`list:${eventId}:${viewerKey}`, (signal) =>
@@ -74,7 +79,6 @@ export function EventPage() {
   if (list.error) return <LoadError what="this event" message={list.error} onRetry={list.reload} />;
   if (!list.data) return <Loading label="Loading the talks…" />;
   const { event, viewer } = list.data;
-  const timeZone = person?.timezone;
   const reloadAll = () => {
     list.reload();
     detail.reload();
@@ -127,8 +131,7 @@ export function EventPage() {
         <p className="talks-phase-note">{phaseNote(list.data, timeZone)}</p>
         {event.talksAt || event.venue ? (
           <p className="talks-when-where">
-            Talks:{' '}
-            {[event.talksAt ? formatDateTime(event.talksAt, timeZone) : null, event.venue].filter(Boolean).join(' · ')}
+            Talks: {[event.talksAt ? atMinute(event.talksAt, timeZone) : null, event.venue].filter(Boolean).join(' · ')}
           </p>
         ) : null}
         {viewer?.isAdmin ? (

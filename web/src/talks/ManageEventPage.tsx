@@ -15,9 +15,11 @@ import { useCurrentPerson } from '../auth/authContext';
 import { ErrorAlert, Notice } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
+import { atMinute } from '../ui/dates';
 import { Field } from '../ui/Field';
 import { toFormError } from '../ui/formError';
 import { LoadError } from '../ui/LoadError';
+import { plural } from '../ui/plural';
 import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
 import { TableHead } from '../ui/TableHead';
@@ -26,7 +28,7 @@ import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
 import { ArchiveDeleteCard } from './ArchiveDeleteCard';
 import { EventForm } from './EventForm';
-import { formatDateTime, PHASE_BADGES, PHASE_LABELS, plural } from './format';
+import { PHASE_BADGES, PHASE_LABELS } from './format';
 import { VotesChart } from './VotesChart';
 
 const PHASE_ACTIONS: Array<{ phase: TalksPhase; label: string; explain: string }> = [
@@ -71,10 +73,10 @@ function PhaseCard({ results, onChanged }: { results: TalksResults; onChanged: (
       </fieldset>
       <p className="card-meta">
         {event.phase === 'proposals' && event.votingOpensAt
-          ? `Voting opens by itself ${formatDateTime(event.votingOpensAt, person.timezone)}. `
+          ? `Voting opens by itself ${atMinute(event.votingOpensAt, person.timezone)}. `
           : ''}
         {event.phase !== 'closed' && event.votingClosesAt
-          ? `Voting closes by itself ${formatDateTime(event.votingClosesAt, person.timezone)}.`
+          ? `Voting closes by itself ${atMinute(event.votingClosesAt, person.timezone)}.`
           : ''}
       </p>
       <ConfirmDialog
@@ -184,7 +186,7 @@ function SuspiciousPanel({ results, timeZone }: { results: TalksResults; timeZon
                   <ul>
                     {group.accounts.map((a) => (
                       <li key={a.id}>
-                        {a.name} ({a.username}), created {formatDateTime(a.createdAt, timeZone)}
+                        {a.name} ({a.username}), created {atMinute(a.createdAt, timeZone)}
                       </li>
                     ))}
                   </ul>

@@ -4,19 +4,22 @@ import { createTalksEvent, listTalksEvents, type TalksEvent } from '../api/talks
 import { useAuth } from '../auth/authContext';
 import { Notice } from '../ui/Alert';
 import { Button } from '../ui/Button';
+import { atMinute } from '../ui/dates';
 import { LoadError } from '../ui/LoadError';
+import { plural } from '../ui/plural';
 import { Loading } from '../ui/Spinner';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
+import { useTimeZone } from '../ui/useTimeZone';
 import { EventForm } from './EventForm';
-import { formatDateTime, PHASE_BADGES, PHASE_LABELS, plural } from './format';
+import { PHASE_BADGES, PHASE_LABELS } from './format';
 
-function EventCard({ event, timeZone }: { event: TalksEvent; timeZone?: string }) {
+function EventCard({ event, timeZone }: { event: TalksEvent; timeZone: string }) {
   const when =
     event.phase === 'proposals' && event.votingOpensAt
-      ? `Voting opens ${formatDateTime(event.votingOpensAt, timeZone)}`
+      ? `Voting opens ${atMinute(event.votingOpensAt, timeZone)}`
       : event.phase !== 'closed' && event.votingClosesAt
-        ? `Voting closes ${formatDateTime(event.votingClosesAt, timeZone)}`
+        ? `Voting closes ${atMinute(event.votingClosesAt, timeZone)}`
         : null;
   return (
     <article className="card talks-event-card">
@@ -44,6 +47,7 @@ function EventCard({ event, timeZone }: { event: TalksEvent; timeZone?: string }
 export function TalksPage({ archived = false }: { archived?: boolean }) {
   useDocumentTitle(archived ? 'Archived talks events' : 'Talks');
   const { person } = useAuth();
+  const zone = useTimeZone();
   const navigate = useNavigate();
   const events = useLoad(archived ? 'talks-events-archived' : 'talks-events', (signal) =>
     listTalksEvents(signal, archived),
@@ -84,7 +88,7 @@ export function TalksPage({ archived = false }: { archived?: boolean }) {
             <ul className="talks-event-list">
               {events.data.map((event) => (
                 <li key={event.id}>
-                  <EventCard event={event} timeZone={person?.timezone} />
+                  <EventCard event={event} timeZone={zone} />
                 </li>
               ))}
             </ul>
@@ -149,7 +153,7 @@ export function TalksPage({ archived = false }: { archived?: boolean }) {
           <ul className="talks-event-list">
             {events.data.map((event) => (
               <li key={event.id}>
-                <EventCard event={event} timeZone={person?.timezone} />
+                <EventCard event={event} timeZone={zone} />
               </li>
             ))}
           </ul>

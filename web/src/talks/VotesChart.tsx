@@ -1,13 +1,13 @@
 import type { TalksResults } from '../api/talks';
 import { chartFrame } from '../ui/chartFrame';
+import { atMinute, clockTime, shortDay } from '../ui/dates';
 import { useElementWidth } from '../ui/useElementWidth';
-import { formatDateTime, formatShortDate, formatTime } from './format';
 
 /**
  * Votes over time: the running total as a line over the votes of each period as bars, drawn as
  * inline SVG at the container's width. Screen readers get a summary and a table of every period.
  */
-export function VotesChart({ timeline, timeZone }: { timeline: TalksResults['timeline']; timeZone?: string }) {
+export function VotesChart({ timeline, timeZone }: { timeline: TalksResults['timeline']; timeZone: string }) {
   const [ref, width] = useElementWidth<HTMLDivElement>(640, 260);
   const points = timeline.points;
   if (!points.length) return <p className="muted">No votes yet.</p>;
@@ -26,8 +26,8 @@ export function VotesChart({ timeline, timeZone }: { timeline: TalksResults['tim
   const barTop = margin.top + plotHeight * (1 - BAR_SHARE);
   const first = points[0]!;
   const last = points[points.length - 1]!;
-  const sameDay = formatShortDate(first.at, timeZone) === formatShortDate(last.at, timeZone);
-  const axisLabel = (iso: string) => (sameDay ? formatTime(iso, timeZone) : formatShortDate(iso, timeZone));
+  const sameDay = shortDay(first.at, timeZone) === shortDay(last.at, timeZone);
+  const axisLabel = (iso: string) => (sameDay ? clockTime(iso, timeZone) : shortDay(iso, timeZone));
   const hours = timeline.bucketMinutes / 60;
   const period =
     timeline.bucketMinutes === 1
@@ -41,7 +41,7 @@ export function VotesChart({ timeline, timeZone }: { timeline: TalksResults['tim
             : hours === 24
               ? 'day'
               : `${hours / 24} days`;
-  const summary = `${last.total} votes between ${formatDateTime(first.at, timeZone)} and ${formatDateTime(last.at, timeZone)}, counted per ${period}.`;
+  const summary = `${last.total} votes between ${atMinute(first.at, timeZone)} and ${atMinute(last.at, timeZone)}, counted per ${period}.`;
 
   return (
     <figure className="talks-chart">
@@ -102,7 +102,7 @@ export function VotesChart({ timeline, timeZone }: { timeline: TalksResults['tim
         <tbody>
           {points.map((p) => (
             <tr key={p.at}>
-              <td>{formatDateTime(p.at, timeZone)}</td>
+              <td>{atMinute(p.at, timeZone)}</td>
               <td>{p.votes}</td>
               <td>{p.total}</td>
             </tr>

@@ -6,11 +6,12 @@ import { Button } from '../ui/Button';
 import { TextAreaField, TextField } from '../ui/Field';
 import { fieldError, formLevelError } from '../ui/formError';
 import { LoadError } from '../ui/LoadError';
+import { plural } from '../ui/plural';
 import { Loading } from '../ui/Spinner';
 import { useAsyncAction } from '../ui/useAsyncAction';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
-import { PHASE_BADGES, PHASE_LABELS, plural } from './format';
+import { PHASE_BADGES, PHASE_LABELS } from './format';
 
 const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 

@@ -14,14 +14,16 @@ import {
 import { useAuth } from '../auth/authContext';
 import { Notice } from '../ui/Alert';
 import { Button } from '../ui/Button';
+import { calendarDay } from '../ui/dates';
 import { toFormError } from '../ui/formError';
 import { LoadError } from '../ui/LoadError';
+import { plural } from '../ui/plural';
 import { Loading } from '../ui/Spinner';
 import { StatusMessage } from '../ui/StatusMessage';
 import { useAsyncAction } from '../ui/useAsyncAction';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
-import { formatDay, INTEREST_OPTIONS, PHASE_BADGES, PHASE_LABELS, plural } from './format';
+import { INTEREST_OPTIONS, PHASE_BADGES, PHASE_LABELS } from './format';
 import { EditProposalForm } from './proposals/EditProposalForm';
 import { ProposalForm } from './proposals/ProposalForm';
 import { WithdrawSessionButton } from './proposals/WithdrawSessionButton';
@@ -196,7 +198,7 @@ function TimetableSummary({ detail }: { detail: EventDetail }) {
       <ul className="unconf-day-list">
         {days.map((day) => (
           <li key={day.id}>
-            <strong>{day.label || formatDay(day.date)}</strong>{' '}
+            <strong>{day.label || calendarDay(day.date)}</strong>{' '}
             <span className="card-meta">
               {day.slots.map((s) => `${s.start}–${s.end}${s.isBreak ? ' (break)' : ''}`).join(' · ')}
             </span>

@@ -5,9 +5,9 @@ import { Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { TextField } from '../ui/Field';
 import { fieldError } from '../ui/formError';
+import { plural } from '../ui/plural';
 import { StatusMessage } from '../ui/StatusMessage';
 import { useAsyncAction } from '../ui/useAsyncAction';
-import { plural } from './format';
 
 const counted = (c: TestModeView) =>
   `${plural(c.people, 'fake person').replace('persons', 'people')}, ${plural(c.proposals, 'fake proposal')} and ${plural(c.interests, 'rating')}`;

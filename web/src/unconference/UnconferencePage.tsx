@@ -3,10 +3,11 @@ import { type EventView, listUnconferenceEvents } from '../api/unconference';
 import { useAuth } from '../auth/authContext';
 import { Notice } from '../ui/Alert';
 import { LoadError } from '../ui/LoadError';
+import { plural } from '../ui/plural';
 import { Loading } from '../ui/Spinner';
 import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
-import { PHASE_BADGES, PHASE_LABELS, plural } from './format';
+import { PHASE_BADGES, PHASE_LABELS } from './format';
 
 function EventCard({ event }: { event: EventView }) {
   return (

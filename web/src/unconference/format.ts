@@ -20,19 +20,3 @@ export const INTEREST_OPTIONS: ReadonlyArray<{ level: InterestLevel; label: stri
   { level: 75, label: 'Yes' },
   { level: 100, label: 'Very' },
 ];
-
-/** "Mon 4 May" for a YYYY-MM-DD date (no time zone: it is the event's calendar date). */
-export function formatDay(date: string): string {
-  try {
-    return new Intl.DateTimeFormat(undefined, {
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      timeZone: 'UTC',
-    }).format(new Date(`${date}T00:00:00Z`));
-  } catch {
-    return date;
-  }
-}
-
-export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -19,20 +19,27 @@ import {
 } from '../../api/unconferenceSchedule';
 import { ErrorAlert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
+import { atMinute, safeTimeZone } from '../../ui/dates';
 import { LoadError } from '../../ui/LoadError';
 import { Loading } from '../../ui/Spinner';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { useLoad } from '../../ui/useLoad';
+import { useTimeZone } from '../../ui/useTimeZone';
 import './schedule.css';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
+/**
+ * A slot's start as the grid labels it, "Mon 09:00", in the event's own timezone: slots are laid
+ * out on the event's days, so the event's zone is the one to plan in (the grid's hint names it).
+ * Moments that are not slots (when a version was published) are the admin's, in their zone.
+ */
 function timeFormat(timezone: string) {
   const f = new Intl.DateTimeFormat(undefined, {
     weekday: 'short',
     hour: '2-digit',
     minute: '2-digit',
-    timeZone: timezone,
+    timeZone: safeTimeZone(timezone),
   });
   return (iso: string) => f.format(new Date(iso));
 }
@@ -44,6 +51,7 @@ export function SchedulePage() {
   const changelog = useLoad(`changelog:${id}`, (signal) => getChangelog(id, signal));
   useDocumentTitle(loaded.data ? `Schedule · ${loaded.data.event.name}` : 'Schedule');
   const [error, setError] = useState<string | null>(null);
+  const zone = useTimeZone();
 
   if (loaded.error) return <LoadError what="the schedule" message={loaded.error} onRetry={loaded.reload} />;
   if (!loaded.data) return <Loading label="Loading the schedule…" />;
@@ -86,7 +94,7 @@ export function SchedulePage() {
           <ol className="sched-changelog">
             {changelog.data.versions.map((v) => (
               <li key={v.number}>
-                <strong>Version {v.number}</strong> · {new Date(v.publishedAt).toLocaleString()} · {v.sessions} sessions
+                <strong>Version {v.number}</strong> · {atMinute(v.publishedAt, zone)} · {v.sessions} sessions
                 {v.note ? ` · ${v.note}` : ''}
                 <ul>
                   {v.changes.slice(0, 20).map((c) => (
@@ -399,7 +407,7 @@ function GridCard({
       </h2>
       <p className="muted sched-hint">
         Drag a session onto another cell (or use Move) to see the score change before saving; dropping on a session
-        swaps the two.
+        swaps the two. Times are the event’s, in {data.event.timezone}.
       </p>
       {moving ? (
         <MovePanel
@@ -694,6 +702,7 @@ function PublishCard({
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<PublishResult | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const zone = useTimeZone();
   return (
     <section className="card" aria-labelledby="publish-title">
       <h2 id="publish-title" className="card-title">
@@ -701,7 +710,7 @@ function PublishCard({
       </h2>
       <p className="muted">
         {data.latestVersion
-          ? `Version ${data.latestVersion.number} was published ${new Date(data.latestVersion.publishedAt).toLocaleString()}.`
+          ? `Version ${data.latestVersion.number} was published ${atMinute(data.latestVersion.publishedAt, zone)}.`
           : 'Nothing is published yet.'}
       </p>
       <form

@@ -1,17 +1,12 @@
-/** Times on the attendee pages: stored in UTC, shown in the chosen timezone. */
-
-export function safeZone(timeZone: string): string {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-    return timeZone;
-  } catch {
-    return 'UTC';
-  }
-}
+/**
+ * Times on the attendee pages: stored in UTC, shown in the zone the attendee picks (theirs, the
+ * event's, …), which the page names beside its zone picker; hence no zone name in each time here.
+ */
+import { safeTimeZone } from '../../ui/dates';
 
 export function clock(iso: string, timeZone: string): string {
   return new Intl.DateTimeFormat('en-GB', {
-    timeZone: safeZone(timeZone),
+    timeZone: safeTimeZone(timeZone),
     hour: '2-digit',
     minute: '2-digit',
     hourCycle: 'h23',
@@ -20,7 +15,7 @@ export function clock(iso: string, timeZone: string): string {
 
 export function dayName(iso: string, timeZone: string): string {
   return new Intl.DateTimeFormat('en-GB', {
-    timeZone: safeZone(timeZone),
+    timeZone: safeTimeZone(timeZone),
     weekday: 'long',
     day: 'numeric',
     month: 'long',

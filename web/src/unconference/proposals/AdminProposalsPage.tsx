@@ -2,10 +2,10 @@ import { Link, useParams } from 'react-router-dom';
 import { getUnconferenceEvent, getUnconferenceProposals, type ProposalDetail } from '../../api/unconference';
 import { Notice } from '../../ui/Alert';
 import { LoadError } from '../../ui/LoadError';
+import { plural } from '../../ui/plural';
 import { Loading } from '../../ui/Spinner';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { useLoad } from '../../ui/useLoad';
-import { plural } from '../format';
 import { AdminProposalCard } from './AdminProposalCard';
 import '../manage.css';
 

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { TimetableView } from '../../api/unconference';
 import { Button } from '../../ui/Button';
-import { formatDay } from '../format';
+import { calendarDay } from '../../ui/dates';
 
 /** "any slot", or how many of the event's non-break slots are ticked and which. */
 export function availabilitySummary(timetable: TimetableView, allowed: string[]): string {
@@ -11,7 +11,7 @@ export function availabilitySummary(timetable: TimetableView, allowed: string[])
   const parts = timetable.days
     .map((day) => {
       const times = day.slots.filter((s) => chosen.has(s.id)).map((s) => s.start);
-      return times.length ? `${formatDay(day.date)} ${times.join(', ')}` : '';
+      return times.length ? `${calendarDay(day.date)} ${times.join(', ')}` : '';
     })
     .filter(Boolean);
   return `Available: ${allowed.length} of ${total} slots (${parts.join('; ')})`;
@@ -60,7 +60,7 @@ export function AllowedSlotsPicker({
         return (
           <fieldset key={day.id} className="unconf-picker-day">
             <legend>
-              {formatDay(day.date)}
+              {calendarDay(day.date)}
               {day.label ? ` · ${day.label}` : ''}
             </legend>
             <div className="unconf-picker-slots">

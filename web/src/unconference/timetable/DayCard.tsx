@@ -2,10 +2,10 @@ import { type FormEvent, useState } from 'react';
 import { addSlot, type DayView, deleteDay, updateDay } from '../../api/unconference';
 import { Button } from '../../ui/Button';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
+import { calendarDay } from '../../ui/dates';
 import { TextField } from '../../ui/Field';
 import { fieldError, formLevelError } from '../../ui/formError';
 import { useAsyncAction } from '../../ui/useAsyncAction';
-import { formatDay } from '../format';
 import { SlotRow } from './SlotRow';
 import { BreakCheck, SlotTimeFields } from './SlotTimeFields';
 import { type Change, Refusal } from './shared';
@@ -53,7 +53,7 @@ function DayHeader({ eventId, day, change }: { eventId: string; day: DayView; ch
     <>
       <div className="card-header">
         <h3 className="card-title">
-          {formatDay(day.date)} {day.label ? `· ${day.label}` : ''}
+          {calendarDay(day.date)} {day.label ? `· ${day.label}` : ''}
         </h3>
         <RowActions
           name={`day ${day.date}`}
@@ -66,7 +66,7 @@ function DayHeader({ eventId, day, change }: { eventId: string; day: DayView; ch
       <Refusal error={remove.error} eventId={eventId} />
       <ConfirmDialog
         open={confirming}
-        title={`Remove ${formatDay(day.date)}?`}
+        title={`Remove ${calendarDay(day.date)}?`}
         confirmLabel="Remove day"
         danger
         onCancel={() => setConfirming(false)}
