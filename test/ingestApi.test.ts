@@ -229,6 +229,27 @@ forEachEngine('meetings API boundaries', (get) => {
       .execute();
     assert.equal(queued.length, 0, 'nobody was told indeed');
 
+    // No channel is on yet: the answer does not claim anyone was told.
+    const untold = await call(get, 'PUT', url('late-0'), token, {
+      title: 'Onboarding (no channel)',
+      startsAt: inHours(5),
+      participants: ['late-ann'],
+    });
+    assert.deepEqual(untold.body, {
+      meetingId: untold.body.meetingId,
+      outcome: 'created',
+      announced: false,
+      message:
+        'Created, but no channel reaches its people, so nobody was told: an administrator turns e-mail, Slack or Mattermost on under Admin → Channels.',
+    });
+    const admin = await adminClient(get().app);
+    const email = await admin.put('/api/v1/admin/channels/email', {
+      enabled: true,
+      smtpUrl: 'smtp://127.0.0.1:9',
+      from: 'Convene <convene@example.org>',
+    });
+    assert.equal(email.status, 200, JSON.stringify(email.body));
+
     const meeting = { title: 'Onboarding', startsAt: inHours(5), participants: ['late-ann'], updatedAt: inHours(0) };
     const ahead = await call(get, 'PUT', url('late-2'), token, meeting);
     assert.deepEqual(ahead.body, {

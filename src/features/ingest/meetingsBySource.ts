@@ -14,6 +14,7 @@ import {
   upsertExternalMeeting,
 } from '../meetings/external.js';
 import { sourceOrigin } from '../meetings/settings.js';
+import { introRecipients } from '../notifications/reach.js';
 import { checkedTemplate } from '../notifications/templates.js';
 import { normaliseEmail, normaliseUsername } from '../people/email.js';
 import type { PersonRow } from '../people/presenters.js';
@@ -77,7 +78,10 @@ const body = z
 const upserted = z.object({
   meetingId: z.string(),
   outcome: z.enum(['created', 'updated', 'unchanged', 'stale']),
-  /** With `created` only: whether its people are told (false: its time has passed, nobody was told). */
+  /**
+   * With `created` only: whether anyone is sent an introduction (false: its time has passed, or no
+   * channel reaches its people).
+   */
   announced: z.boolean().optional(),
   /** What became of it, in a sentence for the caller's log. */
   message: z.string(),
@@ -87,18 +91,39 @@ const upserted = z.object({
  * The answer to a PUT: a meeting created with a time already past is stored but nobody is told, and
  * the caller reads that here rather than assuming its people got an introduction.
  */
-export function upsertAnswer(result: UpsertOutcome): z.infer<typeof upserted> {
+export function upsertAnswer(
+  result: UpsertOutcome,
+  reach: { told: number; of: number } = { told: 0, of: 0 },
+): z.infer<typeof upserted> {
   const { meetingId } = result;
   switch (result.outcome) {
     case 'created':
-      return result.announced
-        ? { meetingId, outcome: 'created', announced: true, message: 'Created: its people are sent an introduction.' }
-        : {
-            meetingId,
-            outcome: 'created',
-            announced: false,
-            message: 'Stored: its time has passed, so nobody was told.',
-          };
+      if (!result.announced) {
+        return {
+          meetingId,
+          outcome: 'created',
+          announced: false,
+          message: 'Stored: its time has passed, so nobody was told.',
+        };
+      }
+      if (!reach.told) {
+        return {
+          meetingId,
+          outcome: 'created',
+          announced: false,
+          message:
+            'Created, but no channel reaches its people, so nobody was told: an administrator turns e-mail, Slack or Mattermost on under Admin → Channels.',
+        };
+      }
+      return {
+        meetingId,
+        outcome: 'created',
+        announced: true,
+        message:
+          reach.told === reach.of
+            ? 'Created: its people are sent an introduction.'
+            : `Created: ${reach.told} of its ${reach.of} people are sent an introduction; no channel reaches the others.`,
+      };
     case 'updated':
       return { meetingId, outcome: 'updated', message: 'Updated.' };
     case 'unchanged':
@@ -183,7 +208,7 @@ export function meetingsBySourceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             error: {
               code: 'unprocessable',
               field: 'participants',
-              message: `participants: nobody is ${people.unknown.map((n) => JSON.stringify(n)).join(', ')}.`,
+              message: `participants: nobody is ${people.unknown.map((n) => JSON.stringify(n)).join(', ')}. Add them first (Admin → People, or a directory import), or name them by another e-mail or username.`,
             },
           });
         }
@@ -210,7 +235,12 @@ export function meetingsBySourceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             },
           },
         });
-        return upsertAnswer(result);
+        const told =
+          result.outcome === 'created' && result.announced
+            ? ((await introRecipients(db, [result.meetingId], ['pending', 'sending', 'sent'])).get(result.meetingId)
+                ?.size ?? 0)
+            : 0;
+        return upsertAnswer(result, { told, of: people.ids.length });
       },
     );
 
