@@ -442,6 +442,15 @@ forEachEngine(
       const unknown = await send(get, 'destroy', { id: 987_654 });
       assert.equal(unknown.status, 200);
       assert.equal(unknown.body.status, 'ignored');
+      // Its create arriving after the destroy (the intranet retrying one answered 503): still gone.
+      const late = await send(get, 'create', scaleTeam(987_654));
+      assert.equal(late.status, 200);
+      assert.equal(late.body.status, 'ignored');
+      assert.match(late.body.message, /scale team 987654 was destroyed before this arrived/);
+      assert.equal(await meetingOf(get, 987_654), null, 'no meeting, nobody told');
+      const update = await send(get, 'update', scaleTeam(987_654, { begin_at: inHours(9) }));
+      assert.equal(update.body.status, 'ignored');
+      assert.equal(await meetingOf(get, 987_654), null);
     });
 
     test('racing: one delivery sent twice at once, and two creates of one scale team, make one meeting', async () => {

@@ -384,6 +384,8 @@ export interface DeliveriesTable {
   dead_lettered_at: string | null;
   /** What it is about, as its sender names it (a scale team's id); null before 0025 or when the body names nothing. */
   subject: Generated<string | null>;
+  /** The event it carried (a scale_team's create, update or destroy); null before 0026 or when refused before it was read. */
+  event: Generated<string | null>;
 }
 
 export type DeliveryChannel = 'webhook' | 'queue';

@@ -21,6 +21,7 @@ import * as m0022 from './0022_person_photos.js';
 import * as m0023 from './0023_outbox_lease_index.js';
 import * as m0024 from './0024_inbound_refusals.js';
 import * as m0025 from './0025_delivery_subject.js';
+import * as m0026 from './0026_delivery_event.js';
 
 /** Every migration, in order. Imported statically so the built server needs no migration folder. */
 export const migrations: Record<string, Migration> = {
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '0023_outbox_lease_index': m0023,
   '0024_inbound_refusals': m0024,
   '0025_delivery_subject': m0025,
+  '0026_delivery_event': m0026,
 };

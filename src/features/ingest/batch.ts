@@ -8,7 +8,7 @@ import { AppError } from '../../lib/errors.js';
 import { describeZodError } from '../../lib/zodMessage.js';
 import { normaliseUsername } from '../people/email.js';
 import { ensurePeople } from '../people/ensurePerson.js';
-import { type Claim, claimDeliveries, type DeliveryEnd, finishDeliveries } from './deliveries.js';
+import { type Claim, claimDeliveries, type DeliveryEnd, destroyedSubjects, finishDeliveries } from './deliveries.js';
 import { destroySchema, type ScaleTeamEvent, scaleTeamSchema } from './intra42Contract.js';
 import { INTRA42_SOURCE } from './people.js';
 import type { Receipt } from './receive.js';
@@ -122,10 +122,12 @@ export async function ingestBatch(settings: BatchSettings, arrivals: readonly Ar
   });
   const primaries = [...first.values()];
   const subjects = new Map<string, string>();
+  const events = new Map<string, string>();
   for (const i of primaries) {
     const arrival = arrivals[i] as Arrival;
     const subject = subjectOf(arrival);
     if (subject !== null) subjects.set(arrival.deliveryId, subject);
+    events.set(arrival.deliveryId, arrival.event);
   }
 
   let outcome: { claims: Map<string, Claim>; results: Map<number, Receipt> } | undefined;
@@ -188,13 +190,27 @@ export async function ingestBatch(settings: BatchSettings, arrivals: readonly Ar
       trx,
       INTRA42_SOURCE,
       primaries.map((i) => (arrivals[i] as Arrival).deliveryId),
-      { leaseMs: settings.leaseMs, channel: settings.channel, subjects },
+      { leaseMs: settings.leaseMs, channel: settings.channel, subjects, events },
     );
     const mine = primaries.filter((i) => claims.get((arrivals[i] as Arrival).deliveryId)?.claimed);
-    const plans = mine.flatMap((i) => {
-      const p = prepared[i] as Prepared;
-      return 'plan' in p && p.plan.kind === 'upsert' ? [p.plan] : [];
-    });
+    const upsertOf = (p: Prepared) => ('plan' in p && p.plan.kind === 'upsert' ? p.plan : null);
+    // A scale team destroyed before (by an earlier batch) stays gone: its create or update is ignored.
+    const gone = await destroyedSubjects(
+      trx,
+      INTRA42_SOURCE,
+      mine.flatMap((i) => upsertOf(prepared[i] as Prepared)?.meeting.externalId ?? []),
+    );
+    const current = new Map<number, Prepared>(
+      mine.map((i) => {
+        const p = prepared[i] as Prepared;
+        const plan = upsertOf(p);
+        return [
+          i,
+          plan && gone.has(plan.meeting.externalId) ? { refused: destroyedBefore(plan.meeting.externalId) } : p,
+        ];
+      }),
+    );
+    const plans = mine.flatMap((i) => upsertOf(current.get(i) as Prepared) ?? []);
     // All the batch's people in a few statements (one savepoint each instead, when isolating).
     const people = isolated
       ? undefined
@@ -206,10 +222,10 @@ export async function ingestBatch(settings: BatchSettings, arrivals: readonly Ar
     const receipts = new Map<number, Receipt>();
     if (!isolated) {
       // The batch's plans carried out together; any failure undoes them all and isolates each.
-      const planned = mine.filter((i) => 'plan' in (prepared[i] as Prepared));
+      const planned = mine.filter((i) => 'plan' in (current.get(i) as Prepared));
       const applied = await applyScaleTeams(
         trx,
-        planned.map((i) => (prepared[i] as { plan: ScaleTeamPlan }).plan),
+        planned.map((i) => (current.get(i) as { plan: ScaleTeamPlan }).plan),
         people as Map<string, string>,
       );
       planned.forEach((i, n) => {
@@ -219,7 +235,7 @@ export async function ingestBatch(settings: BatchSettings, arrivals: readonly Ar
     const results = new Map<number, Receipt>();
     const ends: Array<{ id: string; deliveryId: string; end: DeliveryEnd }> = [];
     for (const [n, i] of mine.entries()) {
-      const p = prepared[i] as Prepared;
+      const p = current.get(i) as Prepared;
       const arrival = arrivals[i] as Arrival;
       const claim = claims.get(arrival.deliveryId) as Claim & { claimed: true };
       let receipt: Receipt;
@@ -277,6 +293,15 @@ function endOf(event: ScaleTeamEvent, receipt: Receipt, prepared: Prepared): Del
     error: receipt.outcome === 'rejected' ? receipt.message : null,
     summary: `${event}: ${receipt.message}`,
     meetingId: receipt.meetingId ?? null,
+  };
+}
+
+/** The answer to a create or update of a scale team whose destroy came first. */
+function destroyedBefore(externalId: string): IngestResult {
+  return {
+    status: 200,
+    outcome: 'ignored',
+    message: `Ignored: scale team ${externalId} was destroyed before this arrived, and a destroyed evaluation is not brought back.`,
   };
 }
 

@@ -25,6 +25,8 @@ export interface ClaimOptions {
   channel?: DeliveryChannel;
   /** What each delivery is about (by delivery id), kept on its row for the admin's search. */
   subjects?: ReadonlyMap<string, string>;
+  /** The event each delivery carried (by delivery id). */
+  events?: ReadonlyMap<string, string>;
 }
 
 const DEFAULT_LEASE_MS = 60_000;
@@ -111,6 +113,7 @@ export async function claimDeliveries(
     lease_until: leaseUntil,
     dead_lettered_at: null,
     subject: options.subjects?.get(deliveryId)?.slice(0, SUBJECT_MAX) ?? null,
+    event: options.events?.get(deliveryId) ?? null,
   }));
   for (let i = 0; i < rows.length; i += 100) {
     const inserted = await withRows(trx, trx.insertInto('deliveries'), rows.slice(i, i + 100), ['status_code'])
@@ -259,4 +262,31 @@ export async function listDeliveries(
       subject: r.subject,
     })),
   };
+}
+
+/**
+ * Of these subjects (scale team ids), the ones a destroy delivery came for while no meeting had
+ * them yet (ignored, with no meeting): the evaluation is gone, and a create or update arriving
+ * after it (a retry of one answered 503) must not bring it back. A destroy that found its meeting
+ * cancelled it, and that meeting stays cancelled (`staysCancelled`).
+ */
+export async function destroyedSubjects(
+  trx: Executor,
+  source: string,
+  subjects: readonly string[],
+): Promise<Set<string>> {
+  const gone = new Set<string>();
+  for (let i = 0; i < subjects.length; i += 400) {
+    const rows = await trx
+      .selectFrom('deliveries')
+      .select('subject')
+      .where('source', '=', source)
+      .where('subject', 'in', subjects.slice(i, i + 400))
+      .where('event', '=', 'destroy')
+      .where('outcome', '=', 'ignored')
+      .where('meeting_id', 'is', null)
+      .execute();
+    for (const row of rows) if (row.subject) gone.add(row.subject);
+  }
+  return gone;
 }
