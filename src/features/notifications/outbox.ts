@@ -436,16 +436,17 @@ function pause(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
 async function untilStoppedFor(work: Promise<unknown>, signal: AbortSignal | undefined, graceMs: number) {
   if (!signal) return void (await work);
   let timer: NodeJS.Timeout | undefined;
-  let start = () => undefined as void;
-  const graceOver = new Promise<void>((resolve) => {
-    start = () => {
-      timer = setTimeout(resolve, graceMs);
-    };
+  let graceOver!: () => void;
+  const over = new Promise<void>((resolve) => {
+    graceOver = resolve;
   });
+  const start = () => {
+    timer = setTimeout(graceOver, graceMs);
+  };
   if (signal.aborted) start();
   else signal.addEventListener('abort', start, { once: true });
   try {
-    await Promise.race([work, graceOver]);
+    await Promise.race([work, over]);
   } finally {
     signal.removeEventListener('abort', start);
     clearTimeout(timer);
