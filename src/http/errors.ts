@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isBusy } from '../db/errors.js';
 import { reportError } from '../lib/errorReports.js';
 import { AppError } from '../lib/errors.js';
 import { issuePath } from '../lib/zodMessage.js';
@@ -50,6 +51,15 @@ export function registerErrorHandling(app: FastifyInstance): void {
       // API's codes, not Fastify's internal ones (FST_ERR_…).
       const code = fastifyCodes[status] ?? 'bad_request';
       return reply.code(status).send({ error: { code, message: error.message } });
+    }
+    if (isBusy(error)) {
+      // SQLite's write lock held past the busy timeout by another process: nothing was written
+      // (the transaction rolled back), and the same request a moment later goes through.
+      request.log.warn({ err: error }, 'database busy');
+      return reply
+        .code(503)
+        .header('retry-after', '2')
+        .send({ error: { code: 'busy', message: 'The database is busy; send the request again in a moment.' } });
     }
     request.log.error({ err: error }, 'request failed');
     // The route's pattern, not its URL: no ids, codes or addresses from the path.
