@@ -9,7 +9,7 @@ import { loadConfig } from '../src/config.js';
 import type { Db } from '../src/db/database.js';
 import { createMeeting } from '../src/features/meetings/service.js';
 import { ChannelLimits } from '../src/features/notifications/channelLimits.js';
-import { drainOutbox } from '../src/features/notifications/outbox.js';
+import { claimDue, drainOutbox, releaseClaims } from '../src/features/notifications/outbox.js';
 import { buildSenders } from '../src/features/notifications/senders.js';
 import { enginesUnderTest } from './helpers/databases.js';
 import { notificationRows, startForFile, testOutboxOptions } from './helpers/outbox.js';
@@ -215,6 +215,41 @@ forEachEngine(
       for (const row of await notificationRows(db())) {
         if (row.status === 'pending') assert.equal(row.attempts, 0);
       }
+    });
+
+    test('a handed-back message taken over from a dead worker stays marked recovered for the next claim', async () => {
+      await reset();
+      await backlog(db(), `${engine}rec`, 1, 2);
+      const claim = (now: Date) => claimDue(db(), engine, { workerId: 'w', limit: 10, leaseSeconds: 60, now });
+      const first = await claim(new Date());
+      assert.equal(first.rows.length, 2);
+      // That worker died: a second claims the rows when the lease runs out, then is stopped before sending.
+      const second = await claim(new Date(Date.now() + 61_000));
+      assert.deepEqual(
+        second.rows.map((r) => [r.recovered, r.attempts]),
+        [
+          [1, 2],
+          [1, 2],
+        ],
+      );
+      assert.equal(
+        await releaseClaims(
+          db(),
+          second.rows.map((row) => ({ row, claim: second.claim })),
+        ),
+        2,
+      );
+      for (const row of await notificationRows(db())) {
+        assert.equal(row.status, 'pending');
+        assert.equal(row.attempts, 1, 'the stopped worker took back its attempt, not the dead one');
+        assert.equal(row.recovered, 1);
+      }
+      const third = await claim(new Date(Date.now() + 62_000));
+      assert.deepEqual(
+        third.rows.map((r) => r.recovered),
+        [1, 1],
+        'still recovered: the chat channels look for the dead worker post',
+      );
     });
   },
   {
