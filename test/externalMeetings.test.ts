@@ -43,6 +43,8 @@ forEachEngine(
       });
       assert.equal(first.outcome, 'created');
       const id = first.meetingId;
+      // The intros go out: the changes below are news to people who heard of the meeting.
+      await deliverOutbox(get, engine, { options: testOutboxOptions() });
       const meeting = await db.selectFrom('meetings').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
       assert.equal(meeting.origin, 'source:intra42');
       assert.equal(meeting.origin_name, '42 evaluations');
@@ -181,6 +183,49 @@ forEachEngine(
       );
     });
 
+    test('changed before its intros went out: each person gets one intro, of the meeting as it is now; one removed meanwhile gets nothing', async () => {
+      const db = get().ctx.database.db;
+      const [ola, pia, quy] = await Promise.all(
+        ['ext-ola', 'ext-pia', 'ext-quy'].map((username) => insertPerson(db, { username })),
+      );
+      const meeting = (startsAt: string, participantIds: string[], updatedAt: string) => ({
+        source: 'hr-tool',
+        externalId: 'repro-1',
+        title: 'Repro one',
+        startsAt,
+        participantIds,
+        updatedAt,
+        settings,
+      });
+      const first = inHours(20);
+      const later = inHours(22);
+      await upsertExternalMeeting({ db, meeting: meeting(first, [ola!, pia!], '2026-01-01T09:00:00Z') });
+      const moved = await upsertExternalMeeting({
+        db,
+        meeting: meeting(later, [ola!, quy!], '2026-01-01T10:00:00Z'),
+      });
+      assert.equal(moved.outcome, 'updated');
+      smtp.mails.length = 0;
+      await deliverOutbox(get, engine, { options: testOutboxOptions() });
+      const mine = (username: string) => smtp.mails.filter((m) => JSON.stringify(m.to).includes(username));
+      assert.deepEqual(
+        mine('ext-ola').map((m) => m.subject?.split(':')[0]),
+        ['New meeting'],
+        'one intro, no "Rescheduled" of a time she never heard of',
+      );
+      const intro = mine('ext-ola')[0];
+      assert.doesNotMatch(intro?.text ?? '', /ext-pia/i, 'not the person removed meanwhile');
+      assert.match(intro?.text ?? '', /ext-quy/i);
+      assert.deepEqual(
+        mine('ext-quy').map((m) => m.subject?.split(':')[0]),
+        ['New meeting'],
+      );
+      assert.deepEqual(mine('ext-pia'), [], 'removed before hearing of it: told nothing');
+      const ics = (intro?.attachments ?? []).map((a) => a.content.toString()).join('');
+      const stamp = later.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+      assert.match(ics, new RegExp(`DTSTART:${stamp}`), 'the invitation has the new time');
+    });
+
     test('a new title alone is an update: nobody is told, and the waiting reminders carry the new title', async () => {
       const db = get().ctx.database.db;
       const [fay, gus] = await Promise.all(['ext-fay', 'ext-gus'].map((username) => insertPerson(db, { username })));
@@ -193,6 +238,7 @@ forEachEngine(
       };
       const made = await upsertExternalMeeting({ db, meeting: { ...base, title: 'Evaluation: push_swap' } });
       const id = made.meetingId;
+      await deliverOutbox(get, engine, { options: testOutboxOptions() });
       const renamed = await upsertExternalMeeting({ db, meeting: { ...base, title: 'Evaluation: push_swap_v2' } });
       assert.equal(renamed.outcome, 'updated');
       const rows = await notificationRows(db, { meetingId: id, channel: 'email' });

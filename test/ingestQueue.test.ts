@@ -128,6 +128,8 @@ async function assertIntroducedOnce(db: Db, meetingIds: string[]): Promise<void>
     .selectFrom('notifications')
     .select(['meeting_id', 'person_id', 'channel'])
     .where('kind', '=', 'intro')
+    // One replaced by a later change before it went (skipped) was never sent.
+    .where('status', '!=', 'skipped')
     .execute();
   const wanted = new Set(meetingIds);
   const seen = new Map<string, number>();

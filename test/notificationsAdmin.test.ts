@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createMeetings } from '../src/features/meetings/create.js';
+import { upsertExternalMeeting } from '../src/features/meetings/external.js';
+import { cancelMeeting } from '../src/features/meetings/service.js';
+import { REMOVED_FROM_MEETING } from '../src/features/notifications/messages.js';
 import { FakeSlack } from './helpers/fakeSlack.js';
 import { deliverOutbox, failedWebhookRow, personOnSlack, startForFile, testOutboxOptions } from './helpers/outbox.js';
 import { clientFor, insertPerson } from './helpers/people.js';
@@ -344,6 +347,146 @@ forEachEngine(
         still.map((r) => r.meeting_id),
         [off, off, off],
       );
+    });
+
+    test("messages: removals apart from cancellations, one meeting's messages, every origin that has messages", async () => {
+      await db().deleteFrom('notifications').execute();
+      const groupId = await newGroup(`Origins ${engine}`);
+      const [ann, ben, cat] = (await Promise.all(
+        ['ann', 'ben', 'cat'].map((n) => insertPerson(db(), { username: `${engine}rm-${n}`, name: `${n} Removal` })),
+      )) as [string, string, string];
+      const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+      // From outside (an "hr-tool" API caller): moved, then Ben taken out while it goes on for Ann.
+      const external = {
+        source: 'hr-tool',
+        externalId: `${engine}-rm-1`,
+        title: 'Interview loop',
+        durationMinutes: 30,
+        settings: { origin: 'source:hr-tool', originName: 'hr-tool' },
+      };
+      const made = await upsertExternalMeeting({
+        db: db(),
+        meeting: { ...external, startsAt: inDays(3), participantIds: [ann, ben], updatedAt: '2026-01-01T10:00:00Z' },
+      });
+      const outside = made.meetingId;
+      await upsertExternalMeeting({
+        db: db(),
+        meeting: { ...external, startsAt: inDays(4), participantIds: [ann, ben], updatedAt: '2026-01-01T11:00:00Z' },
+      });
+      const startsAt = (
+        await db().selectFrom('meetings').select('starts_at').where('id', '=', outside).executeTakeFirstOrThrow()
+      ).starts_at;
+      await upsertExternalMeeting({
+        db: db(),
+        meeting: { ...external, startsAt, participantIds: [ann], updatedAt: '2026-01-01T12:00:00Z' },
+      });
+      // A group's meeting, then called off as a whole; an unconference session's.
+      const calledOff = await meeting('Called off', groupId, [ann, cat], inDays(5));
+      await createMeetings(db(), [
+        {
+          source: 'unconference',
+          title: 'Session on queues',
+          startsAt: inDays(6),
+          durationMinutes: 30,
+          participantIds: [cat],
+          settings: { origin: `event:${engine}-conf`, originName: 'DevConf' },
+        },
+      ]);
+      await deliver();
+      await cancelMeeting({ db: db(), meetingId: calledOff });
+
+      type Row = {
+        id: string;
+        kind: string;
+        channel: string;
+        meetingId: string;
+        recipients: string[];
+        status: string;
+        canResend: boolean;
+        resendBlocked: string | null;
+        lastError: string | null;
+      };
+      const list = async (query: string) => {
+        const answer = await admin.get(`/api/v1/admin/messages?${query}`);
+        assert.equal(answer.status, 200, JSON.stringify(answer.body));
+        return answer.body as { messages: Row[]; total: number; meeting?: { id: string; title: string } | null };
+      };
+      const removals = await list('kind=removal');
+      assert.ok(removals.total >= 1, 'Ben is told he was removed');
+      for (const row of removals.messages) {
+        assert.equal(row.kind, 'removal');
+        assert.equal(row.meetingId, outside);
+      }
+      assert.ok(removals.messages.some((r) => r.channel === 'email' && r.recipients.join() === 'ben Removal'));
+      const cancellations = await list('kind=cancel');
+      assert.ok(cancellations.total >= 1, 'the called-off meeting is cancelled for those an intro reached');
+      for (const row of cancellations.messages) {
+        assert.equal(row.kind, 'cancel');
+        assert.equal(row.meetingId, calledOff, 'no removal notice among the cancellations');
+      }
+      const unfiltered = await list('');
+      assert.equal(unfiltered.messages.filter((r) => r.kind === 'removal').length, removals.total);
+
+      // One meeting: only its messages, and its title to name the filter.
+      const about = await list(`meeting=${outside}`);
+      assert.deepEqual(about.meeting, { id: outside, title: 'Interview loop' });
+      assert.ok(about.total > removals.total);
+      for (const row of about.messages) assert.equal(row.meetingId, outside);
+      const aboutRemovals = await list(`meeting=${outside}&kind=removal`);
+      assert.equal(aboutRemovals.total, removals.total);
+      assert.equal((await list(`meeting=${calledOff}&kind=removal`)).total, 0);
+      assert.equal((await list('meeting=no-such-meeting')).meeting, null);
+      assert.equal((await admin.get('/api/v1/admin/messages?kind=removed')).status, 400);
+
+      // Ben's reminders, skipped by the move and then by his removal: both say he was removed,
+      // and neither is sent again (the meeting goes on: the outbox would send it).
+      const bens = (await list(`meeting=${outside}&kind=reminder&channel=email&status=skipped`)).messages.filter(
+        (r) => r.recipients.join() === 'ben Removal',
+      );
+      assert.equal(bens.length, 2, JSON.stringify(bens));
+      for (const row of bens) {
+        assert.equal(row.resendBlocked, REMOVED_FROM_MEETING);
+        assert.equal(row.canResend, false);
+        const refused = await admin.post(`/api/v1/admin/messages/${row.id}/resend`);
+        assert.equal(refused.status, 409);
+        assert.match(refused.body.error.message, /not sent again: they were removed from the meeting/);
+      }
+      // Ann's reminder skipped by the move is still refused for the move itself.
+      const anns = (await list(`meeting=${outside}&kind=reminder&channel=email&status=skipped`)).messages.filter(
+        (r) => r.recipients.join() === 'ann Removal',
+      );
+      assert.ok(anns.length >= 1);
+      for (const row of anns) assert.notEqual(row.resendBlocked, REMOVED_FROM_MEETING);
+
+      // Every origin with messages, by name: the group, the unconference, the source.
+      const origins = await admin.get('/api/v1/admin/messages/origins');
+      assert.equal(origins.status, 200, JSON.stringify(origins.body));
+      const listed = origins.body.origins as Array<{ origin: string; type: string; name: string; count: number }>;
+      assert.deepEqual(
+        listed.map(({ origin, type, name }) => ({ origin, type, name })),
+        [
+          { origin: `group:${groupId}`, type: 'group', name: `Origins ${engine}` },
+          { origin: `event:${engine}-conf`, type: 'event', name: 'DevConf' },
+          { origin: 'source:hr-tool', type: 'source', name: 'hr-tool' },
+        ],
+      );
+      for (const o of listed) assert.equal(o.count, (await list(`origin=${encodeURIComponent(o.origin)}`)).total);
+      assert.equal((await list('origin=source%3Ahr-tool')).total, about.total);
+
+      // "Resend all failed" keeps to the filters: one meeting's failures only.
+      await db()
+        .updateTable('notifications')
+        .set({ status: 'failed', last_error: 'down' })
+        .where('kind', '=', 'intro')
+        .execute();
+      const failedOutside = (await list(`meeting=${outside}&status=failed`)).total;
+      const failedAll = (await list('status=failed')).total;
+      assert.ok(failedOutside >= 1 && failedAll > failedOutside);
+      const resent = await admin.post('/api/v1/admin/messages/resend', { status: 'failed', meeting: outside });
+      assert.equal(resent.status, 200, JSON.stringify(resent.body));
+      // Ben's intro is not sent again: he was removed.
+      assert.equal(resent.body.resent, failedOutside - 1);
+      assert.equal((await list('status=failed')).total, failedAll - resent.body.resent);
     });
 
     test('members get 403 on every admin route', async () => {

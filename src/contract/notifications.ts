@@ -8,6 +8,12 @@ export const notificationKinds = ['intro', 'reminder', 'rescheduled', 'cancel', 
 export const channelEnum = z.enum(notificationChannels);
 export const messageStatusEnum = z.enum(messageStatuses);
 export const notificationKindEnum = z.enum(notificationKinds);
+/**
+ * The Messages page's kinds: the stored ones, with 'removal' told apart from 'cancel' (both are
+ * stored 'cancel'; a removal tells people taken out of a meeting that goes on for the others).
+ */
+export const messageKinds = [...notificationKinds, 'removal'] as const;
+export const messageKindEnum = z.enum(messageKinds);
 const id = z.string().min(1).max(64);
 
 export const channelViewSchema = z.object({
@@ -57,7 +63,8 @@ export const testChannelResultSchema = z.object({ ok: z.boolean(), message: z.st
 export const messageViewSchema = z.object({
   id: z.string(),
   channel: channelEnum,
-  kind: notificationKindEnum,
+  /** What the message says: 'removal' for a 'cancel' that tells people they were taken out of a meeting. */
+  kind: messageKindEnum,
   status: messageStatusEnum,
   attempts: z.number(),
   lastError: z.string().nullable(),
@@ -79,13 +86,20 @@ export const messageViewSchema = z.object({
   resendBlocked: z.string().nullable(),
 });
 
+const origin = z.string().min(1).max(200);
+
 export const messagesQuery = z
   .object({
     status: messageStatusEnum.optional(),
     channel: channelEnum.optional(),
+    /** A mixer group's id: the same as origin "group:<id>". */
     group: id.optional(),
-    origin: z.string().min(1).max(200).optional(),
-    kind: notificationKindEnum.optional(),
+    /** "group:<id>", "event:<id>" (an unconference), "source:<name>" (meetings from outside). */
+    origin: origin.optional(),
+    /** 'cancel': cancellations of whole meetings; 'removal': notices to people taken out of one. */
+    kind: messageKindEnum.optional(),
+    /** One meeting's messages. */
+    meeting: id.optional(),
     page: z.coerce.number().int().min(1).max(100_000).default(1),
   })
   .strict();
@@ -97,6 +111,23 @@ export const messagesPageSchema = z.object({
   total: z.number(),
   page: z.number(),
   pageSize: z.number(),
+  /** With `meeting=`: that meeting as it is now (null: no meeting by that id). */
+  meeting: z.object({ id: z.string(), title: z.string() }).nullable().optional(),
+});
+
+/** Every origin some message was queued for, with its name: what the page's Origin filter offers. */
+export const messageOriginsSchema = z.object({
+  origins: z.array(
+    z.object({
+      /** "group:<id>", "event:<id>", "source:<name>": the value of `origin=`. */
+      origin: z.string(),
+      type: z.enum(['group', 'event', 'source']),
+      /** The group's, event's or source's name (the origin itself when none was recorded). */
+      name: z.string(),
+      /** How many messages it has. */
+      count: z.number(),
+    }),
+  ),
 });
 
 export const messageParams = z.object({ id });
@@ -107,7 +138,9 @@ export const resendFailedBody = z
     status: z.literal('failed'),
     channel: channelEnum.optional(),
     group: id.optional(),
-    origin: z.string().min(1).max(200).optional(),
+    origin: origin.optional(),
+    kind: messageKindEnum.optional(),
+    meeting: id.optional(),
   })
   .strict();
 
@@ -150,12 +183,13 @@ export const updatePrefsBody = z
 
 export type ChannelName = (typeof notificationChannels)[number];
 export type MessageStatus = (typeof messageStatuses)[number];
-export type MessageKind = (typeof notificationKinds)[number];
+export type MessageKind = (typeof messageKinds)[number];
 export type ChannelView = z.infer<typeof channelViewSchema>;
 export type ChannelField = ChannelView['fields'][number];
 export type MessageView = z.infer<typeof messageViewSchema>;
 export type MessagesQuery = z.input<typeof messagesQuery>;
 export type MessagesPage = z.infer<typeof messagesPageSchema>;
+export type MessageOrigin = z.infer<typeof messageOriginsSchema>['origins'][number];
 export type ReachPerson = z.infer<typeof reachPersonSchema>;
 export type Reachability = z.infer<typeof reachabilitySchema>;
 export type NotificationPrefs = z.infer<typeof notificationPrefsSchema>;

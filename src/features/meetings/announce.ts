@@ -44,6 +44,8 @@ export async function announceMeetings(
     kind: NotificationKind;
     revision?: string;
     only?: string[];
+    /** false: no webhook event (see MessageMeeting.webhook). */
+    webhook?: boolean;
     now?: Date;
     /**
      * The meetings as just written in this transaction, with their participants (`createMeetings`):
@@ -100,6 +102,7 @@ export async function announceMeetings(
         .flatMap((id) => contacts.get(id) ?? [])
         .sort((a, b) => a.name.localeCompare(b.name)),
       only: props.only,
+      webhook: props.webhook,
       // A 'cancel' to `only` of a meeting still on is a removal notice (see MessageMeeting.status).
       status: m.status,
     }));

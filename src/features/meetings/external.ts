@@ -5,7 +5,16 @@ import { isBusy, isUniqueViolation } from '../../db/errors.js';
 import { AppError, badRequest } from '../../lib/errors.js';
 import { announceMeetings } from './announce.js';
 import { createMeetings, type MeetingDraft } from './create.js';
-import { cancelMeetingIn, lockMeeting, nextUpdatedAt, notePlace, notePreviousTime, skipWaiting } from './service.js';
+import {
+  announceChange,
+  cancelMeetingIn,
+  lockMeeting,
+  nextUpdatedAt,
+  notePlace,
+  notePreviousTime,
+  skipWaiting,
+  supersedeWaitingIntros,
+} from './service.js';
 import type { MeetingMessageSettings } from './settings.js';
 
 /**
@@ -171,15 +180,22 @@ export async function upsertExternalMeetingIn(
     return { meetingId: existing.id, outcome: 'unchanged' as const };
   }
 
-  // Told before they leave the meeting: the cancellation is the meeting as they knew it.
-  if (removed.length && tell) {
+  // Whoever has not heard of the meeting yet is introduced to it as it is now: the intros still
+  // waiting describe it as it was, and go.
+  const heard = tell ? await supersedeWaitingIntros(trx, existing.id) : null;
+  // Told before they leave the meeting: the cancellation is the meeting as they knew it. Someone
+  // who had heard nothing of it is sent nothing.
+  const toldRemoved = heard ? removed.filter((id) => heard.people.has(id)) : [];
+  if (toldRemoved.length) {
     await announceMeetings(trx, {
       meetingIds: [existing.id],
       kind: 'cancel',
       revision: updatedAt,
-      only: removed,
+      only: toldRemoved,
       now,
     });
+  }
+  if (removed.length) {
     await trx
       .deleteFrom('meeting_participants')
       .where('meeting_id', '=', existing.id)
@@ -198,22 +214,25 @@ export async function upsertExternalMeetingIn(
     // place alone keeps them: the time they are due at has not changed.
     await skipWaiting(trx, existing.id, ['reminder'], 'The meeting changed.');
   }
-  if (future && tell) {
+  if (future && heard) {
     const revision = `${startsAt}@${updatedAt}`;
     const stay = participantIds.filter((id) => !added.includes(id));
-    if (stay.length) {
-      if (moved || relocated) {
-        // Its reminder follows it; with the place alone changed, the waiting one (same key) stays.
-        await announceMeetings(trx, { meetingIds: [existing.id], kind: 'rescheduled', revision, only: stay, now });
-        await notePreviousTime(trx, existing.id, revision, existing.starts_at);
-        if (place) await notePlace(trx, existing.id, revision, place);
-      }
-      if (!moved && (renamed || added.length || removed.length)) {
-        await announceMeetings(trx, { meetingIds: [existing.id], kind: 'reminder', revision, only: stay, now });
-      }
-    }
-    if (added.length) {
-      await announceMeetings(trx, { meetingIds: [existing.id], kind: 'intro', revision, only: added, now });
+    // Its reminder follows a move; with the place alone changed, the waiting one (same key) stays.
+    // Without a move, the people who stay get their reminder re-armed (the waiting one named the
+    // old title, link or people).
+    const kind = moved || relocated ? 'rescheduled' : renamed || added.length || removed.length ? 'reminder' : null;
+    await announceChange(trx, {
+      meetingId: existing.id,
+      kind,
+      heard,
+      told: stay.filter((id) => heard.people.has(id)),
+      fresh: [...stay.filter((id) => !heard.people.has(id)), ...added],
+      revision,
+      now,
+    });
+    if (kind === 'rescheduled') {
+      await notePreviousTime(trx, existing.id, revision, existing.starts_at);
+      if (place) await notePlace(trx, existing.id, revision, place);
     }
   }
   await recordAudit(trx, {

@@ -114,8 +114,90 @@ export async function withdrawMeetings(
   return { cancelled, told: [...told], channels: [...channels] };
 }
 
-/** The messages that tell someone of a meeting: whoever one reached hears that it is off. */
+/** The messages that tell someone of a meeting: whoever one reached hears of its changes. */
 const HEARD_OF_IT: NotificationKind[] = ['intro', 'rescheduled', 'reminder', 'follow_up'];
+
+/**
+ * Who has heard of the meeting: the people a message about it reached or a worker is sending to
+ * now, and whether the webhook's reader has (an event sent or being sent). Read after the waiting
+ * messages a change replaces were dropped, so one a worker claimed meanwhile counts as heard.
+ */
+export async function whoHeard(trx: Executor, meetingId: string): Promise<{ people: Set<string>; webhook: boolean }> {
+  const heard = await introRecipients(trx, [meetingId], ['sent', 'sending'], HEARD_OF_IT);
+  const event = await trx
+    .selectFrom('notifications')
+    .select('id')
+    .where('meeting_id', '=', meetingId)
+    .where('channel', '=', 'webhook')
+    .where('kind', 'in', HEARD_OF_IT)
+    .where('status', 'in', ['sent', 'sending'])
+    .limit(1)
+    .executeTakeFirst();
+  return { people: heard.get(meetingId) ?? new Set<string>(), webhook: event !== undefined };
+}
+
+/**
+ * A change to a meeting whose intros have not all gone out: the waiting ones describe it as it
+ * was (the old time, the old people), so they are dropped, and whoever has not heard of it is
+ * introduced afresh to the meeting as it is now (`announceChange`). Returns who has heard.
+ */
+export async function supersedeWaitingIntros(trx: Executor, meetingId: string) {
+  await skipWaiting(trx, meetingId, ['intro'], SUPERSEDED);
+  return whoHeard(trx, meetingId);
+}
+
+export const SUPERSEDED = 'The meeting changed before it was sent: a new introduction replaced it.';
+
+/**
+ * Tells a change: `kind` ('rescheduled', or a re-armed 'reminder') to the people who had heard of
+ * the meeting, and an intro of the meeting as it is now to `fresh` (people added, and those whose
+ * intro had not gone out); the webhook gets the one that fits what it has heard.
+ */
+export async function announceChange(
+  trx: Executor,
+  props: {
+    meetingId: string;
+    kind: 'rescheduled' | 'reminder' | null;
+    heard: { people: Set<string>; webhook: boolean };
+    told: string[];
+    fresh: string[];
+    revision: string;
+    now?: Date;
+  },
+): Promise<Queued> {
+  const { meetingId, heard, revision } = props;
+  const now = props.now ? { now: props.now } : {};
+  const parts: Queued[] = [];
+  if (props.kind && (props.told.length || heard.webhook)) {
+    parts.push(
+      await announceMeetings(trx, {
+        meetingIds: [meetingId],
+        kind: props.kind,
+        revision,
+        only: props.told,
+        webhook: heard.webhook,
+        ...now,
+      }),
+    );
+  }
+  if (props.fresh.length || (!heard.webhook && props.kind !== null)) {
+    parts.push(
+      await announceMeetings(trx, {
+        meetingIds: [meetingId],
+        kind: 'intro',
+        revision,
+        only: props.fresh,
+        webhook: !heard.webhook,
+        ...now,
+      }),
+    );
+  }
+  return {
+    queued: parts.reduce((n, q) => n + q.queued, 0),
+    told: [...new Set(parts.flatMap((q) => q.told))],
+    channels: [...new Set(parts.flatMap((q) => q.channels))],
+  };
+}
 
 /**
  * Cancels one open meeting, locked by the caller: every message about it that has not gone out is
@@ -133,10 +215,7 @@ async function callOff(trx: Executor, meeting: { id: string; updated_at: string 
     .execute();
   await skipWaiting(trx, meeting.id, ['intro', 'reminder', 'rescheduled', 'follow_up'], reason);
   await removalsBecomeCancellations(trx, meeting.id);
-  // Read after the waiting messages were dropped: one a worker claimed meanwhile is 'sending' and
-  // counts as heard, so its reader is told the meeting is off.
-  const heard = await introRecipients(trx, [meeting.id], ['sent', 'sending'], HEARD_OF_IT);
-  const reached = heard.get(meeting.id) ?? new Set<string>();
+  const reached = (await whoHeard(trx, meeting.id)).people;
   const queued = await announceMeetings(trx, { meetingIds: [meeting.id], kind: 'cancel', only: [...reached] });
   const going = await cancellationsThatGo(trx, meeting.id);
   const participants = await trx
@@ -340,9 +419,21 @@ export async function rescheduleMeeting(props: {
     // Before queuing the new ones: skipping frees the old reminders' dedupe keys, so moving back
     // to a time the meeting once had (or changing only the duration) still queues reminders.
     await skipWaiting(trx, meeting.id, ['reminder'], 'The meeting was moved to another time.');
+    const heard = await supersedeWaitingIntros(trx, meeting.id);
+    const people = (
+      await trx.selectFrom('meeting_participants').select('person_id').where('meeting_id', '=', meeting.id).execute()
+    ).map((p) => p.person_id);
     // The revision names this change, so moving back to an earlier time is news again.
     const revision = `${startsAt}@${updatedAt}`;
-    const queued = await announceMeetings(trx, { meetingIds: [meeting.id], kind: 'rescheduled', revision });
+    const queued = await announceChange(trx, {
+      meetingId: meeting.id,
+      kind: 'rescheduled',
+      heard,
+      told: people.filter((id) => heard.people.has(id)),
+      fresh: people.filter((id) => !heard.people.has(id)),
+      revision,
+      now,
+    });
     await notePreviousTime(trx, meeting.id, revision, meeting.starts_at);
     await recordAudit(trx, {
       actorId: props.actorId ?? null,

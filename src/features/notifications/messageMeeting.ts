@@ -22,6 +22,11 @@ export interface MessageMeeting extends MeetingMessageSettings {
   /** When set, only these participants are told (people added to or removed from a meeting). */
   only?: string[] | undefined;
   /**
+   * false: no webhook event for this change (the integrator hears of it by another message: an
+   * intro instead of "rescheduled" when its first one never went). Default: one event.
+   */
+  webhook?: boolean | undefined;
+  /**
    * The meeting's status as the change left it. A 'cancel' told to `only` while the meeting is
    * not cancelled is a removal: those people were taken out, the meeting goes on for the others.
    */

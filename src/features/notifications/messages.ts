@@ -3,12 +3,15 @@ import type { Db, Executor } from '../../db/database.js';
 import type { NotificationChannel, NotificationKind, NotificationStatus } from '../../db/schema.js';
 import { conflict, notFound } from '../../lib/errors.js';
 import { nowIso } from '../../lib/time.js';
-import { type MessageRef, staleReason, staleReasons } from './freshness.js';
-import { type NotificationPayload, parsePayload } from './payload.js';
+import { type MessageRef, staleReasons } from './freshness.js';
+import { isRemoval, type NotificationPayload, parsePayload } from './payload.js';
 
 export const MESSAGE_STATUSES: NotificationStatus[] = ['pending', 'sending', 'sent', 'failed', 'skipped'];
 export const NOTIFICATION_KINDS: NotificationKind[] = ['intro', 'reminder', 'rescheduled', 'cancel', 'follow_up'];
 export const MESSAGES_PAGE_SIZE = 25;
+
+/** What the page tells apart: the stored kinds, and a 'cancel' that is a removal notice (`isRemoval`). */
+export type MessageKind = NotificationKind | 'removal';
 
 export interface MessageFilter {
   status?: NotificationStatus | undefined;
@@ -17,13 +20,16 @@ export interface MessageFilter {
   group?: string | undefined;
   /** "group:<id>", "event:<id>", "source:<name>". */
   origin?: string | undefined;
-  kind?: NotificationKind | undefined;
+  /** 'cancel' is a whole meeting's cancellation; 'removal' the notice to people taken out of one. */
+  kind?: MessageKind | undefined;
+  /** One meeting's messages. */
+  meeting?: string | undefined;
 }
 
 export interface MessageView {
   id: string;
   channel: NotificationChannel;
-  kind: NotificationKind;
+  kind: MessageKind;
   status: NotificationStatus;
   attempts: number;
   lastError: string | null;
@@ -50,14 +56,26 @@ export interface MessageView {
 const originOf = (filter: Pick<MessageFilter, 'group' | 'origin'>) =>
   filter.origin ?? (filter.group !== undefined ? `group:${filter.group}` : undefined);
 
+/**
+ * A removal notice's payload holds `"removed":["<id>",…]` (queue.ts writes it with JSON.stringify,
+ * so without spaces; a cancellation of the whole meeting has no such key, and removalsBecomeCancellations
+ * drops it). The same text cannot come from a value: a quote inside a JSON string is escaped (`\"`).
+ * Plain LIKE reads alike on SQLite and PostgreSQL, whose payload column is text on both.
+ */
+const REMOVED_KEY = '%"removed":["%';
+
 function matching(db: Executor, filter: MessageFilter, withStatus: boolean) {
   const origin = originOf(filter);
+  const kind = filter.kind === 'removal' ? 'cancel' : filter.kind;
   return db
     .selectFrom('notifications')
     .$if(withStatus && filter.status !== undefined, (q) => q.where('notifications.status', '=', filter.status!))
     .$if(filter.channel !== undefined, (q) => q.where('notifications.channel', '=', filter.channel!))
-    .$if(filter.kind !== undefined, (q) => q.where('notifications.kind', '=', filter.kind!))
-    .$if(origin !== undefined, (q) => q.where('notifications.origin', '=', origin!));
+    .$if(kind !== undefined, (q) => q.where('notifications.kind', '=', kind!))
+    .$if(filter.kind === 'removal', (q) => q.where('notifications.payload', 'like', REMOVED_KEY))
+    .$if(filter.kind === 'cancel', (q) => q.where('notifications.payload', 'not like', REMOVED_KEY))
+    .$if(origin !== undefined, (q) => q.where('notifications.origin', '=', origin!))
+    .$if(filter.meeting !== undefined, (q) => q.where('notifications.meeting_id', '=', filter.meeting!));
 }
 
 /**
@@ -95,17 +113,72 @@ const readPayload = (text: string): NotificationPayload | null => {
 };
 
 /** The meeting's title as the message said it (the payload is the message's own snapshot). */
-const titleOf = (payloadText: string): string | null => readPayload(payloadText)?.meeting.title ?? null;
+const titleOf = (payload: NotificationPayload | null): string | null => payload?.meeting.title ?? null;
 
-/** By row id, why each row would be skipped if it were sent now (`staleReasons`); a row whose payload does not read is judged by nothing. */
-const staleAmong = (db: Executor, rows: ReadonlyArray<MessageRef & { payload: string }>) =>
-  staleReasons(
+/** The kinds that speak to someone as taking part in the meeting: not for a person taken out of it. */
+const TAKING_PART: NotificationKind[] = ['intro', 'reminder', 'rescheduled', 'follow_up'];
+
+export const REMOVED_FROM_MEETING = 'They were removed from the meeting, which goes on without them.';
+
+/**
+ * By row id, the rows about taking part in a meeting (an intro, a reminder…) whose readers are all
+ * no longer in it: removed by its source since it was queued. Told first, before what else changed
+ * (a reminder skipped by the same update says only "The meeting changed."), and never resent: the
+ * outbox would send it, the meeting still being on. One query per 500 meetings.
+ *
+ * Reads meetings and meeting_participants itself: meetings/queries.ts has no read of a meeting's people.
+ */
+async function removedAmong(
+  db: Executor,
+  rows: ReadonlyArray<MessageRef & { kind: NotificationKind; payload: NotificationPayload }>,
+): Promise<Map<string, string>> {
+  const readersOf = (row: (typeof rows)[number]): string[] =>
+    row.person_id ? [row.person_id] : row.channel === 'webhook' ? [] : (row.payload.readers ?? []);
+  const about = rows.filter((r) => r.meeting_id && TAKING_PART.includes(r.kind) && readersOf(r).length);
+  const meetingIds = [...new Set(about.map((r) => r.meeting_id as string))];
+  const inMeeting = new Set<string>();
+  const meetingsFound = new Set<string>();
+  for (let i = 0; i < meetingIds.length; i += 500) {
+    const ids = meetingIds.slice(i, i + 500);
+    const people = await db
+      .selectFrom('meeting_participants')
+      .select(['meeting_id', 'person_id'])
+      .where('meeting_id', 'in', ids)
+      .execute();
+    for (const p of people) inMeeting.add(`${p.meeting_id}:${p.person_id}`);
+    // A meeting that is gone: freshness.ts says so.
+    const found = await db.selectFrom('meetings').select('id').where('id', 'in', ids).execute();
+    for (const m of found) meetingsFound.add(m.id);
+  }
+  const reasons = new Map<string, string>();
+  for (const row of about) {
+    if (!meetingsFound.has(row.meeting_id as string)) continue;
+    if (readersOf(row).every((id) => !inMeeting.has(`${row.meeting_id}:${id}`)))
+      reasons.set(row.id, REMOVED_FROM_MEETING);
+  }
+  return reasons;
+}
+
+/**
+ * By row id, why each row would not go out if it were sent again: its readers were removed from the
+ * meeting, else the outbox's own skip reason (`staleReasons`); a row whose payload does not read is
+ * judged by nothing.
+ */
+async function blockedAmong(
+  db: Executor,
+  rows: ReadonlyArray<MessageRef & { kind: NotificationKind; payload: string }>,
+): Promise<Map<string, string>> {
+  const read = rows.flatMap((row) => {
+    const payload = readPayload(row.payload);
+    return payload ? [{ ...row, payload }] : [];
+  });
+  const removed = await removedAmong(db, read);
+  const stale = await staleReasons(
     db,
-    rows.flatMap((row) => {
-      const payload = readPayload(row.payload);
-      return payload ? [{ ...row, payload }] : [];
-    }),
+    read.filter((row) => !removed.has(row.id)),
   );
+  return new Map([...stale, ...removed]);
+}
 
 export async function listMessages(
   db: Db,
@@ -143,7 +216,7 @@ export async function listMessages(
     .offset((filter.page - 1) * MESSAGES_PAGE_SIZE)
     .execute();
   // The one rule "Resend" follows: a failed or skipped message the outbox would skip again is not offered.
-  const blocked = await staleAmong(
+  const blocked = await blockedAmong(
     db,
     rows.filter((row) => RESENDABLE.includes(row.status)),
   );
@@ -155,31 +228,94 @@ export async function listMessages(
   const counts = Object.fromEntries(MESSAGE_STATUSES.map((s) => [s, 0])) as Record<NotificationStatus, number>;
   for (const row of grouped) counts[row.status] = Number(row.n);
   const total = filter.status ? counts[filter.status] : Object.values(counts).reduce((a, b) => a + b, 0);
+  const meeting =
+    filter.meeting === undefined
+      ? undefined
+      : ((await db
+          .selectFrom('meetings')
+          .select(['id', 'title'])
+          .where('id', '=', filter.meeting)
+          .executeTakeFirst()) ?? null);
   return {
-    messages: rows.map((row) => ({
-      id: row.id,
-      channel: row.channel,
-      kind: row.kind,
-      status: row.status,
-      attempts: row.attempts,
-      lastError: row.last_error,
-      ...recipientsOf(row.person_name, row.payload, row.result),
-      meetingId: row.meeting_id,
-      meetingTitle: row.meeting_id ? titleOf(row.payload) : null,
-      groupId: row.origin?.startsWith('group:') ? row.origin.slice('group:'.length) : null,
-      groupName: row.origin_name,
-      origin: row.origin,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-      sentAt: row.sent_at,
-      nextAttemptAt: row.next_attempt_at,
-      canResend: RESENDABLE.includes(row.status) && !blocked.has(row.id),
-      resendBlocked: blocked.get(row.id) ?? null,
-    })),
+    ...(meeting !== undefined && { meeting }),
+    messages: rows.map((row) => {
+      const payload = readPayload(row.payload);
+      return {
+        id: row.id,
+        channel: row.channel,
+        kind: payload && isRemoval(payload) ? ('removal' as const) : row.kind,
+        status: row.status,
+        attempts: row.attempts,
+        lastError: row.last_error,
+        ...recipientsOf(row.person_name, row.payload, row.result),
+        meetingId: row.meeting_id,
+        meetingTitle: row.meeting_id ? titleOf(payload) : null,
+        groupId: row.origin?.startsWith('group:') ? row.origin.slice('group:'.length) : null,
+        groupName: row.origin_name,
+        origin: row.origin,
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+        sentAt: row.sent_at,
+        nextAttemptAt: row.next_attempt_at,
+        canResend: RESENDABLE.includes(row.status) && !blocked.has(row.id),
+        resendBlocked: blocked.get(row.id) ?? null,
+      };
+    }),
     counts,
     total,
     pageSize: MESSAGES_PAGE_SIZE,
   };
+}
+
+export interface MessageOrigin {
+  origin: string;
+  type: 'group' | 'event' | 'source';
+  name: string;
+  count: number;
+}
+
+const ORIGIN_TYPES = ['group', 'event', 'source'] as const;
+
+/**
+ * Every origin some message was queued for — mixer groups, unconferences (events), sources of
+ * meetings from outside — with its name as the newest of its messages recorded it (a group renamed
+ * since shows its new name) and how many messages it has: what the page's Origin filter offers.
+ * One grouped scan; groups first, then events, then sources, each by name.
+ */
+export async function listMessageOrigins(db: Executor): Promise<MessageOrigin[]> {
+  const rows = await db
+    .selectFrom('notifications')
+    .select(['origin', 'origin_name', (eb) => eb.fn.countAll().as('n'), (eb) => eb.fn.max('created_at').as('latest')])
+    .where('origin', 'is not', null)
+    .groupBy(['origin', 'origin_name'])
+    .execute();
+  const byOrigin = new Map<string, MessageOrigin & { latest: string; named: boolean }>();
+  for (const row of rows) {
+    const origin = row.origin as string;
+    const colon = origin.indexOf(':');
+    const prefix = origin.slice(0, Math.max(colon, 0));
+    const type = (ORIGIN_TYPES as readonly string[]).includes(prefix) ? (prefix as MessageOrigin['type']) : 'source';
+    const latest = String(row.latest);
+    const n = Number(row.n);
+    const seen = byOrigin.get(origin);
+    if (!seen) {
+      const name = row.origin_name || origin.slice(colon + 1) || origin;
+      byOrigin.set(origin, { origin, type, name, count: n, latest, named: Boolean(row.origin_name) });
+      continue;
+    }
+    seen.count += n;
+    if (row.origin_name && (!seen.named || latest > seen.latest)) {
+      Object.assign(seen, { name: row.origin_name, latest, named: true });
+    }
+  }
+  return [...byOrigin.values()]
+    .sort(
+      (a, b) =>
+        ORIGIN_TYPES.indexOf(a.type) - ORIGIN_TYPES.indexOf(b.type) ||
+        a.name.localeCompare(b.name) ||
+        a.origin.localeCompare(b.origin),
+    )
+    .map(({ latest: _latest, named: _named, ...origin }) => origin);
 }
 
 const RESENDABLE: NotificationStatus[] = ['failed', 'skipped'];
@@ -206,7 +342,7 @@ export async function resendMessage(props: { db: Db; actorId: string; id: string
   await props.db.transaction().execute(async (trx) => {
     const row = await trx
       .selectFrom('notifications')
-      .select(['id', 'status', 'channel', 'meeting_id', 'person_id', 'payload'])
+      .select(['id', 'status', 'kind', 'channel', 'meeting_id', 'person_id', 'payload'])
       .where('id', '=', props.id)
       .executeTakeFirst();
     if (!row) throw notFound('No such message.');
@@ -215,8 +351,8 @@ export async function resendMessage(props: { db: Db; actorId: string; id: string
     }
     // Queued again only when the outbox would send it: one skipped because its meeting is
     // cancelled would only be skipped again, and "queued again" would promise what never happens.
-    const payload = readPayload(row.payload);
-    const reason = payload && (await staleReason(trx, payload, new Date(), row));
+    // Nor to people removed from the meeting since: the outbox would send them that.
+    const reason = (await blockedAmong(trx, [row])).get(row.id);
     if (reason) throw notResent(reason);
     // Guarded by status too: a worker that touched the row meanwhile wins.
     const updated = await trx
@@ -241,10 +377,10 @@ const RESEND_PAGE = 500;
 export async function resendFailed(props: {
   db: Db;
   actorId: string;
-  filter: Pick<MessageFilter, 'channel' | 'group' | 'origin'>;
+  filter: Pick<MessageFilter, 'channel' | 'group' | 'origin' | 'kind' | 'meeting'>;
 }): Promise<number> {
   return props.db.transaction().execute(async (trx) => {
-    const { channel } = props.filter;
+    const { channel, kind, meeting } = props.filter;
     const origin = originOf(props.filter);
     // A page at a time (by id): after a long outage there may be many, and each page's payloads
     // are parsed and judged before the next is read, so neither memory nor one turn of the event
@@ -252,20 +388,26 @@ export async function resendFailed(props: {
     let count = 0;
     let after = '';
     for (;;) {
-      const failed = await trx
-        .selectFrom('notifications')
-        .select(['id', 'channel', 'meeting_id', 'person_id', 'payload'])
-        .where('status', '=', 'failed')
-        .where('id', '>', after)
-        .$if(channel !== undefined, (q) => q.where('channel', '=', channel!))
-        .$if(origin !== undefined, (q) => q.where('origin', '=', origin!))
-        .orderBy('id')
+      // The page's filters, but for the status (failed ones only).
+      const failed = await matching(trx, { channel, origin, kind, meeting }, false)
+        .select([
+          'notifications.id',
+          'notifications.kind',
+          'notifications.channel',
+          'notifications.meeting_id',
+          'notifications.person_id',
+          'notifications.payload',
+        ])
+        .where('notifications.status', '=', 'failed')
+        .where('notifications.id', '>', after)
+        .orderBy('notifications.id')
         .limit(RESEND_PAGE)
         .execute();
       if (!failed.length) break;
       after = (failed[failed.length - 1] as { id: string }).id;
-      // As for one message: those the outbox would skip (their meeting cancelled since) stay failed.
-      const blocked = await staleAmong(trx, failed);
+      // As for one message: those the outbox would skip (their meeting cancelled since), or that
+      // would reach people removed from their meeting, stay failed.
+      const blocked = await blockedAmong(trx, failed);
       const ids = failed.filter((row) => !blocked.has(row.id)).map((row) => row.id);
       if (ids.length) {
         const result = await trx
@@ -281,7 +423,14 @@ export async function resendFailed(props: {
       actorId: props.actorId,
       action: 'message.resend_all',
       subjectType: 'notification',
-      data: { status: 'failed', channel: channel ?? null, origin: origin ?? null, count },
+      data: {
+        status: 'failed',
+        channel: channel ?? null,
+        origin: origin ?? null,
+        kind: kind ?? null,
+        meeting: meeting ?? null,
+        count,
+      },
     });
     return count;
   });

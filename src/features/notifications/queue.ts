@@ -138,7 +138,7 @@ export async function queueMeetingMessages(
       used.add(chat);
     }
     // Another system, not a person, reads the webhook: one event per meeting and change.
-    if (channels.has('webhook')) rows.push(row('webhook', null, {}));
+    if (channels.has('webhook') && meeting.webhook !== false) rows.push(row('webhook', null, {}));
     // Keep last in this loop: reminders and follow-ups go to every channel queued above.
     rows.push(...followOnRows(meeting, props.kind, base, queued, new Date(now)));
   }

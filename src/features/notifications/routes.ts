@@ -3,6 +3,7 @@ import {
   channelEnvelope,
   channelListSchema,
   channelParams,
+  messageOriginsSchema,
   messageParams,
   messagesPageSchema,
   messagesQuery,
@@ -18,7 +19,7 @@ import {
 import { type AppContext, adminOnly, requireAdmin, requirePerson } from '../../http/context.js';
 import { commonErrors } from '../../http/errorShape.js';
 import { listChannelViews, sendTestMessage, updateChannel } from './channelAdmin.js';
-import { listMessages, resendFailed, resendMessage } from './messages.js';
+import { listMessageOrigins, listMessages, resendFailed, resendMessage } from './messages.js';
 import { getNotificationPrefs, updateNotificationPrefs } from './prefs.js';
 import { listUnreachable } from './reachability.js';
 
@@ -100,6 +101,21 @@ export function notificationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         );
 
         app.get(
+          '/admin/messages/origins',
+          {
+            schema: {
+              tags: ['notifications'],
+              summary: 'Every origin (mixer group, unconference, source) that has messages, with its name.',
+              response: { 200: messageOriginsSchema, ...commonErrors },
+            },
+          },
+          async (request) => {
+            requireAdmin(request);
+            return { origins: await listMessageOrigins(db) };
+          },
+        );
+
+        app.get(
           '/admin/messages/unreachable',
           {
             schema: {
@@ -140,8 +156,10 @@ export function notificationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           },
           async (request) => {
             const admin = requireAdmin(request);
-            const { channel, group, origin } = request.body;
-            return { resent: await resendFailed({ db, actorId: admin.id, filter: { channel, group, origin } }) };
+            const { channel, group, origin, kind, meeting } = request.body;
+            return {
+              resent: await resendFailed({ db, actorId: admin.id, filter: { channel, group, origin, kind, meeting } }),
+            };
           },
         );
       }),

@@ -1,15 +1,16 @@
 import { useEffect, useState } from 'react';
-import { useSearchParams } from 'react-router-dom';
-import { listGroups } from '../api/mixers';
+import { Link, useSearchParams } from 'react-router-dom';
 import {
   CHANNEL_LABELS,
   type ChannelName,
   KIND_LABELS,
+  listMessageOrigins,
   listMessages,
   MESSAGE_KINDS,
   MESSAGE_STATUSES,
   type MessageFilter,
   type MessageKind,
+  type MessageOrigin,
   type MessageStatus,
   resendAllFailed,
   resendMessage,
@@ -36,21 +37,34 @@ const STATUS_LABELS: Record<MessageStatus, string> = {
   skipped: 'Skipped',
 };
 
+const ORIGIN_TYPES: Record<MessageOrigin['type'], string> = {
+  group: 'mixer group',
+  event: 'unconference',
+  source: 'source',
+};
+
+/** A value of the address that is one of `values`, else undefined (no filter): what a hand-edited link may hold. */
+const oneOf = <T extends string>(values: readonly T[], value: string | null): T | undefined =>
+  value !== null && (values as readonly string[]).includes(value) ? (value as T) : undefined;
+
 type Filter = Exclude<keyof MessageFilter, 'page'>;
 
 export function MessagesPage() {
   useDocumentTitle('Messages');
   const [params, setParams] = useSearchParams();
+  const legacyGroup = params.get('group');
   const filter: MessageFilter = {
-    status: (params.get('status') as MessageStatus | null) ?? undefined,
-    channel: (params.get('channel') as ChannelName | null) ?? undefined,
-    group: params.get('group') ?? undefined,
-    kind: (params.get('kind') as MessageKind | null) ?? undefined,
+    status: oneOf(MESSAGE_STATUSES, params.get('status')),
+    channel: oneOf(Object.keys(CHANNEL_LABELS) as ChannelName[], params.get('channel')),
+    // `group=<id>` is what links made before origins were: the same as origin "group:<id>".
+    origin: params.get('origin') || (legacyGroup ? `group:${legacyGroup}` : undefined),
+    kind: oneOf(MESSAGE_KINDS, params.get('kind')) as MessageKind | undefined,
+    meeting: params.get('meeting') || undefined,
     page: pageFrom(params),
   };
   const key = JSON.stringify(filter);
   const page = useLoad(key, (signal) => listMessages(filter, signal));
-  const groups = useLoad('groups', (signal) => listGroups({ archived: true }, signal));
+  const origins = useLoad('message-origins', listMessageOrigins);
   const [notice, setNotice] = useState<string | null>(null);
   // A notice is about the rows it was given on: another page (Pagination's) clears it, as a filter does.
   // biome-ignore lint/correctness/useExhaustiveDependencies: the page number is the trigger, not a value read.
@@ -63,6 +77,7 @@ export function MessagesPage() {
     const next = new URLSearchParams(params);
     if (value) next.set(name, value);
     else next.delete(name);
+    if (name === 'origin') next.delete('group');
     next.delete('page');
     setParams(next, { replace: true });
     setNotice(null);
@@ -80,7 +95,8 @@ export function MessagesPage() {
   };
   const resendAll = () =>
     void action.run(async () => {
-      const { resent } = await resendAllFailed({ channel: filter.channel, group: filter.group });
+      const { channel, origin, kind, meeting } = filter;
+      const { resent } = await resendAllFailed({ channel, origin, kind, meeting });
       setNotice(resent ? `${resent} failed message${resent === 1 ? '' : 's'} queued again.` : 'Nothing to resend.');
       page.reload();
     });
@@ -96,6 +112,16 @@ export function MessagesPage() {
   );
 
   const counts = page.data?.counts;
+  const originOptions: Array<[string, string]> = (origins.data ?? []).map((o) => [
+    o.origin,
+    `${o.name} (${ORIGIN_TYPES[o.type]})`,
+  ]);
+  // One in the address that has no messages (or is still loading) is still shown as chosen.
+  if (filter.origin && !originOptions.some(([value]) => value === filter.origin)) {
+    originOptions.unshift([filter.origin, filter.origin]);
+  }
+  // The meeting is named as the server has it now; until then (or for an unknown id), by its id.
+  const meetingTitle = page.data?.meeting?.title ?? filter.meeting ?? '';
   return (
     <>
       <header className="page-header">
@@ -107,6 +133,21 @@ export function MessagesPage() {
           <h2 id="messages-title" className="card-title">
             Messages
           </h2>
+          {filter.meeting ? (
+            <div className="filters">
+              <FilterSelect
+                label="Meeting"
+                name="meeting"
+                value={filter.meeting}
+                options={[[filter.meeting, meetingTitle]]}
+                allLabel="All meetings"
+                onChange={(value) => setFilter('meeting', value)}
+              />
+              <p className="card-note">
+                <Link to={`/meetings/${encodeURIComponent(filter.meeting)}`}>Open the meeting</Link>
+              </p>
+            </div>
+          ) : null}
           <div className="filters messages-filters">
             {select(
               'status',
@@ -118,11 +159,7 @@ export function MessagesPage() {
               'Channel',
               (Object.keys(CHANNEL_LABELS) as ChannelName[]).map((c) => [c, CHANNEL_LABELS[c]]),
             )}
-            {select(
-              'group',
-              'Group',
-              (groups.data ?? []).map((g) => [g.id, g.name]),
-            )}
+            {select('origin', 'Origin', originOptions)}
             {select(
               'kind',
               'Kind',

@@ -8,10 +8,12 @@ import type {
   channelEnvelope,
   channelListSchema,
   MessageKind,
+  MessageOrigin,
   MessageStatus,
   MessagesPage,
   MessagesQuery,
   MessageView,
+  messageOriginsSchema,
   NotificationPrefs,
   PrefsUpdate,
   Reachability,
@@ -27,6 +29,7 @@ export type {
   ChannelName,
   ChannelView,
   MessageKind,
+  MessageOrigin,
   MessageStatus,
   MessagesPage,
   NotificationPrefs,
@@ -45,6 +48,7 @@ export const KIND_LABELS: Record<MessageKind, string> = {
   reminder: 'Reminder',
   rescheduled: 'Rescheduled',
   cancel: 'Cancellation',
+  removal: 'Removed',
   follow_up: 'Did you meet?',
 };
 export const MESSAGE_KINDS = Object.keys(KIND_LABELS) as MessageKind[];
@@ -59,8 +63,11 @@ export type Message = MessageView;
 
 /** What the Messages page filters on; the server names the same fields in its query. */
 export type MessageFilter = {
-  [K in 'status' | 'channel' | 'group' | 'kind']?: MessagesQuery[K] | undefined;
+  [K in 'status' | 'channel' | 'origin' | 'kind' | 'meeting']?: MessagesQuery[K] | undefined;
 } & { page?: number | undefined };
+
+/** What "Resend all failed" takes: the page's filters but the status and the page. */
+export type ResendFilter = Omit<MessageFilter, 'status' | 'page'>;
 
 export async function listChannels(signal?: AbortSignal): Promise<ChannelView[]> {
   return (await api.get<z.infer<typeof channelListSchema>>('/api/v1/admin/channels', { signal })).channels;
@@ -89,11 +96,18 @@ export function resendMessage(id: string): Promise<Resent> {
   return api.post(`/api/v1/admin/messages/${encodeURIComponent(id)}/resend`);
 }
 
-export function resendAllFailed(filter: { channel?: ChannelName | undefined; group?: string | undefined }) {
+export function resendAllFailed(filter: ResendFilter) {
   const body: ResendFailedInput = { status: 'failed' };
   if (filter.channel) body.channel = filter.channel;
-  if (filter.group) body.group = filter.group;
+  if (filter.origin) body.origin = filter.origin;
+  if (filter.kind) body.kind = filter.kind;
+  if (filter.meeting) body.meeting = filter.meeting;
   return api.post<Resent>('/api/v1/admin/messages/resend', body);
+}
+
+/** Every origin (mixer group, unconference, source) that has messages, with its name. */
+export async function listMessageOrigins(signal?: AbortSignal): Promise<MessageOrigin[]> {
+  return (await api.get<z.infer<typeof messageOriginsSchema>>('/api/v1/admin/messages/origins', { signal })).origins;
 }
 
 export function listUnreachable(signal?: AbortSignal): Promise<Reachability> {

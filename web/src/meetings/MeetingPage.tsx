@@ -52,7 +52,14 @@ export function MeetingPage() {
       </nav>
       {meeting.error ? <LoadError what="this meeting" message={meeting.error} onRetry={meeting.reload} /> : null}
       {!m && meeting.loading ? <Loading label="Loading meeting…" /> : null}
-      {m ? <MeetingView meeting={m} timeZone={me.timezone} onChange={(next) => meeting.setData(() => next)} /> : null}
+      {m ? (
+        <MeetingView
+          meeting={m}
+          timeZone={me.timezone}
+          isAdmin={me.role === 'admin'}
+          onChange={(next) => meeting.setData(() => next)}
+        />
+      ) : null}
     </>
   );
 }
@@ -60,10 +67,13 @@ export function MeetingPage() {
 function MeetingView({
   meeting,
   timeZone,
+  isAdmin,
   onChange,
 }: {
   meeting: MeetingDetail;
   timeZone: string;
+  /** Administrators get the way to every message queued about it (the admin Messages page). */
+  isAdmin: boolean;
   onChange: (meeting: MeetingDetail) => void;
 }) {
   const others = meeting.participants.filter((p) => !p.isYou);
@@ -104,8 +114,11 @@ function MeetingView({
           {meeting.access === 'assistant'
             ? 'You see this meeting as the assistant of someone in it.'
             : meeting.access === 'admin'
-              ? 'You see this meeting as an administrator.'
+              ? 'You see this meeting as an administrator. '
               : null}
+          {isAdmin ? (
+            <Link to={`/admin/messages?meeting=${encodeURIComponent(meeting.id)}`}>Messages about this meeting</Link>
+          ) : null}
         </p>
       </header>
       {cancelled ? (
