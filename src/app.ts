@@ -116,8 +116,9 @@ export async function startConvene(
     url,
     stop() {
       stopping ??= (async () => {
-        await app.close();
-        await jobs?.stop();
+        // The jobs are told to stop at once, not after the last HTTP request: the outbox stops
+        // claiming, hands back what it has not started and finishes what it is sending meanwhile.
+        await Promise.all([app.close(), jobs?.stop()]);
         await closeMarkdownPool();
         await ctx.database.close();
         await flushErrorReports();

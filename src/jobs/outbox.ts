@@ -19,7 +19,10 @@ async function settingsVersion(ctx: AppContext): Promise<string> {
  * The notification outbox worker: each run delivers every due message. Several processes may run
  * it on one database; rows are claimed atomically and held under a lease.
  */
-export function outboxJob(ctx: AppContext, props: { workerId?: string } = {}): IntervalJob & { close(): void } {
+export function outboxJob(
+  ctx: AppContext,
+  props: { workerId?: string; stopGraceMs?: number } = {},
+): IntervalJob & { close(): void } {
   const workerId = props.workerId ?? holderId();
   let cached: { senders: Senders; version: string } | undefined;
   // Kept across runs: a channel's pace and any pause it asked for outlive one run.
@@ -27,8 +30,9 @@ export function outboxJob(ctx: AppContext, props: { workerId?: string } = {}): I
   return {
     name: 'notification-outbox',
     everyMs: ctx.config.notifications.outbox.everyMs,
-    async run() {
+    async run(signal) {
       // A channel saved on the admin page (by any process) is used from the next run on.
+      if (signal?.aborted) return;
       const version = await settingsVersion(ctx);
       if (!cached || cached.version !== version) {
         cached?.senders.close();
@@ -43,6 +47,10 @@ export function outboxJob(ctx: AppContext, props: { workerId?: string } = {}): I
         limits,
         // Bounded, so one run cannot hold the job forever while new work keeps arriving.
         maxBatches: 50,
+        // A stop ends the run at once: no more claims, unsent rows handed back, sends in flight
+        // finished and recorded (or, past the grace, left to their lease).
+        ...(signal ? { signal } : {}),
+        ...(props.stopGraceMs !== undefined ? { stopGraceMs: props.stopGraceMs } : {}),
       });
     },
     close() {

@@ -7,7 +7,11 @@ export interface IntervalJob {
   kind?: 'interval';
   name: string;
   everyMs: number;
-  run(): Promise<void>;
+  /**
+   * One run. `signal` is aborted when the process stops: a run that may go on for long (the outbox
+   * draining a backlog) ends early then, leaving nothing half done.
+   */
+  run(signal?: AbortSignal): Promise<void>;
   /** Releases what the job keeps between runs; called once, after its last run. */
   close?(): void | Promise<void>;
 }
@@ -63,11 +67,13 @@ export function startJobs(jobs: Job[], log: FastifyBaseLogger, options: { restar
 function everyInterval(job: IntervalJob, log: FastifyBaseLogger): RunningJobs {
   let running: Promise<void> | undefined;
   let stopped = false;
+  // Aborted by stop(): tells the run in flight to wind down rather than be waited for to its end.
+  const stopping = new AbortController();
   const tick = () => {
     if (stopped || running) return;
     const started = performance.now();
     running = job
-      .run()
+      .run(stopping.signal)
       .then(
         () => recordJobRun(job.name, true, (performance.now() - started) / 1000),
         (error: unknown) => {
@@ -87,6 +93,7 @@ function everyInterval(job: IntervalJob, log: FastifyBaseLogger): RunningJobs {
       stopped = true;
       clearImmediate(first);
       clearInterval(timer);
+      stopping.abort();
       await running;
       try {
         await job.close?.();

@@ -81,8 +81,17 @@ export async function claimDue(
       claimed_by: claim,
       claimed_until: new Date(now.getTime() + props.leaseSeconds * 1000).toISOString(),
       attempts: eb('attempts', '+', 1),
-      // Still 'sending' here means its worker died mid-send (the lease ran out).
-      recovered: eb.case().when('status', '=', 'sending').then(1).else(0).end().$castTo<0 | 1>(),
+      // Still 'sending' here means its worker died mid-send (the lease ran out). A row a stopping
+      // worker handed back unsent (releaseClaims: no claim on it) keeps what it was.
+      recovered: eb
+        .case()
+        .when('status', '=', 'sending')
+        .then(1)
+        .when('claimed_by', 'is', null)
+        .then(eb.ref('recovered'))
+        .else(0)
+        .end()
+        .$castTo<0 | 1>(),
       updated_at: nowText,
     }))
     .where('id', 'in', (eb) =>
@@ -183,6 +192,35 @@ class SentRecorder {
   }
 }
 
+/**
+ * Hands rows this worker claimed but never started sending back to 'pending', as they were before
+ * the claim: due at once for the next worker, the attempt taken back, no claim on them. Only rows
+ * still held under their claim are touched.
+ */
+export async function releaseClaims(db: Db, items: Array<{ row: NotificationRow; claim: string }>): Promise<number> {
+  const byClaim = new Map<string, string[]>();
+  for (const { row, claim } of items) byClaim.set(claim, [...(byClaim.get(claim) ?? []), row.id]);
+  let released = 0;
+  const at = new Date().toISOString();
+  for (const [claim, ids] of byClaim) {
+    const result = await db
+      .updateTable('notifications')
+      .set((eb) => ({
+        status: 'pending',
+        attempts: eb('attempts', '-', 1),
+        claimed_by: null,
+        claimed_until: null,
+        updated_at: at,
+      }))
+      .where('id', 'in', ids)
+      .where('claimed_by', '=', claim)
+      .where('status', '=', 'sending')
+      .executeTakeFirst();
+    released += Number(result.numUpdatedRows);
+  }
+  return released;
+}
+
 async function recordSkipped(db: Db, row: NotificationRow, claim: string, reason: string) {
   const at = new Date().toISOString();
   await db
@@ -238,7 +276,17 @@ export interface DrainProps {
   maxBatches?: number;
   /** Per-channel pacing, kept by the worker across runs. */
   limits?: ChannelLimits;
+  /**
+   * Aborted when the worker stops: no further claim, rows claimed but not started are handed back
+   * (releaseClaims), and the messages already being sent get `stopGraceMs` to finish and be recorded.
+   */
+  signal?: AbortSignal;
+  /** How long sends in flight at a stop may still take; one still going then is left to its lease. */
+  stopGraceMs?: number;
 }
+
+/** Sends in flight when a worker stops get this long (the CLI's last resort exits at 15 s). */
+export const STOP_GRACE_MS = 10_000;
 
 /**
  * Delivers due messages until none is left (or `maxBatches` claims), `concurrency` at a time. The
@@ -246,7 +294,7 @@ export interface DrainProps {
  * lanes never sit idle waiting for a batch's slowest message.
  */
 export async function drainOutbox(props: DrainProps): Promise<OutboxRun> {
-  const { options } = props;
+  const { options, signal } = props;
   const limits = props.limits ?? new ChannelLimits();
   const recorder = new SentRecorder(props.db);
   const run: OutboxRun = { claimed: 0, sent: 0, retried: 0, failed: 0, skipped: 0 };
@@ -254,9 +302,22 @@ export async function drainOutbox(props: DrainProps): Promise<OutboxRun> {
   let claims = 0;
   let exhausted = false;
   let claiming: Promise<void> | null = null;
+  // Hand-backs under way; all are written before the drain returns (the database closes after).
+  const releases: Array<Promise<unknown>> = [];
+  const handBack = (items: Array<{ row: NotificationRow; claim: string }>) => {
+    if (!items.length) return;
+    // A failed write leaves the rows to their lease, as a worker that died would.
+    releases.push(releaseClaims(props.db, items).catch(() => undefined));
+  };
+  // On a stop the rows waiting in the queue go back at once, not when a lane would reach them.
+  const onStop = () => handBack(queue.splice(0));
+  // Set when the drain returns: a send still hanging then (past the grace) has its row left to the
+  // lease, and its late outcome is not written (the database may be closed by then).
+  let abandoned = false;
+  signal?.addEventListener('abort', onStop, { once: true });
 
   const claimMore = async () => {
-    if (claims >= (props.maxBatches ?? Number.POSITIVE_INFINITY)) {
+    if (signal?.aborted || claims >= (props.maxBatches ?? Number.POSITIVE_INFINITY)) {
       exhausted = true;
       return;
     }
@@ -270,9 +331,15 @@ export async function drainOutbox(props: DrainProps): Promise<OutboxRun> {
     run.claimed += rows.length;
     for (const row of rows) queue.push({ row, claim });
     if (rows.length < options.batchSize) exhausted = true;
+    // Stopped while this claim ran: its rows go straight back.
+    if (signal?.aborted) {
+      exhausted = true;
+      onStop();
+    }
   };
   const take = async () => {
     for (;;) {
+      if (signal?.aborted) return undefined;
       if (queue.length <= options.concurrency && !exhausted && !claiming) {
         claiming = claimMore().finally(() => {
           claiming = null;
@@ -302,9 +369,14 @@ export async function drainOutbox(props: DrainProps): Promise<OutboxRun> {
       if (wait + (options.leaseSeconds * 1000) / 4 > leaseLeft) {
         throw new HandBack(`The ${row.channel} channel is paced; this message waits for a later claim.`, wait);
       }
-      if (wait > 0) await sleep(wait);
+      if (wait > 0 && !(await pause(wait, signal))) {
+        // Stopped while waiting for the channel's pace: not started, so handed back.
+        handBack([{ row, claim }]);
+        return;
+      }
       result = await sender(row, parsePayload(row.payload));
     } catch (error) {
+      if (abandoned) return;
       try {
         if (error instanceof SkipDelivery) {
           await recordSkipped(props.db, row, claim, error.message);
@@ -323,6 +395,7 @@ export async function drainOutbox(props: DrainProps): Promise<OutboxRun> {
       }
       return;
     }
+    if (abandoned) return;
     await recorder.add(row, claim, result);
     run.sent++;
     recordMessage(row.channel, 'sent');
@@ -330,7 +403,52 @@ export async function drainOutbox(props: DrainProps): Promise<OutboxRun> {
   const lane = async () => {
     for (let item = await take(); item; item = await take()) await deliver(item.row, item.claim);
   };
-  await Promise.all(Array.from({ length: options.concurrency }, lane));
-  await recorder.drain();
+  const lanes = Promise.all(Array.from({ length: options.concurrency }, lane));
+  try {
+    await untilStoppedFor(lanes, signal, props.stopGraceMs ?? STOP_GRACE_MS);
+    abandoned = true;
+    // Whatever was sent is recorded before the worker goes (a send still hanging after the grace
+    // is not: its row keeps its lease, as if the worker had died).
+    await recorder.drain();
+    await Promise.all(releases);
+  } finally {
+    signal?.removeEventListener('abort', onStop);
+  }
   return run;
+}
+
+/** Waits `ms`; false if `signal` aborted first. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (waited: boolean) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', stopped);
+      resolve(waited);
+    };
+    const stopped = () => done(false);
+    const timer = setTimeout(() => done(true), ms);
+    signal?.addEventListener('abort', stopped, { once: true });
+  });
+}
+
+/** Resolves with `work`, or `graceMs` after `signal` aborts if `work` is not done by then. */
+async function untilStoppedFor(work: Promise<unknown>, signal: AbortSignal | undefined, graceMs: number) {
+  if (!signal) return void (await work);
+  let timer: NodeJS.Timeout | undefined;
+  let graceOver!: () => void;
+  const over = new Promise<void>((resolve) => {
+    graceOver = resolve;
+  });
+  const start = () => {
+    timer = setTimeout(graceOver, graceMs);
+  };
+  if (signal.aborted) start();
+  else signal.addEventListener('abort', start, { once: true });
+  try {
+    await Promise.race([work, over]);
+  } finally {
+    signal.removeEventListener('abort', start);
+    clearTimeout(timer);
+  }
 }
