@@ -220,7 +220,8 @@ function upserted(plan: ScaleTeamPlan & { kind: 'upsert' }, result: UpsertOutcom
     updated: 'Updated',
     unchanged: 'Unchanged',
     stale: 'Ignored: an older update than the one stored',
-    cancelled: 'Ignored: the evaluation was destroyed, and an update does not bring it back',
+    cancelled:
+      'Ignored: the evaluation was cancelled (destroyed at the intranet, or cancelled in Convene), and an update does not bring it back',
   };
   return {
     outcome: result.outcome === 'stale' || result.outcome === 'cancelled' ? 'ignored' : 'ok',

@@ -95,9 +95,7 @@ function MeetingView({
           ) : meeting.groupName ? (
             <>From {meeting.groupName}. </>
           ) : null}
-          {fromOutside(meeting.source)
-            ? 'The system it came from keeps it up to date: a change made here is replaced by its next update. '
-            : null}
+          {fromOutside(meeting.source) ? outsideNote(meeting) : null}
           {/* Admins see the source's own id for it, and for a 42 evaluation the way to what arrived. */}
           {meeting.externalId && fromOutside(meeting.source) ? (
             meeting.source === 'intra42' ? (
@@ -315,4 +313,15 @@ function StatusActions({
       </ConfirmDialog>
     </section>
   );
+}
+
+/** What a change made here means for a meeting another system keeps up to date. */
+function outsideNote(meeting: MeetingDetail): string {
+  if (meeting.status !== 'cancelled') {
+    return 'The system it came from keeps it up to date: a change made here is replaced by its next update. ';
+  }
+  // 42 never sends a scale team's id again once it is gone; an API caller may send it anew.
+  return meeting.source === 'intra42'
+    ? 'Cancelled evaluations stay cancelled: a later update from the 42 intranet does not bring it back. '
+    : `Cancelled: if ${sourceLabel(meeting.source)} sends it again, it is made anew as another meeting. `;
 }
