@@ -37,6 +37,7 @@ import { serverWithFront } from './http/front.js';
 import { registerMetrics } from './http/metrics.js';
 import { registerSecurityHeaders, securityHeaders } from './http/securityHeaders.js';
 import { registerTextGuard } from './http/textGuard.js';
+import { withRequestAddress } from './lib/requestAddress.js';
 import { childLoggerFactory, loggerOptions } from './logger.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -75,6 +76,8 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean }
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  // The rest of each request runs knowing its client address: the audit log records it.
+  app.addHook('onRequest', (request, _reply, done) => withRequestAddress(request.ip, done));
   registerTextGuard(app);
   registerSecurityHeaders(app, headers);
   await app.register(cookie);

@@ -87,6 +87,15 @@ forEachEngine('meetings API with API tokens', (get) => {
     assert.equal(revoked.status, 200);
     assert.ok(revoked.body.apiToken.revokedAt);
     assert.equal((await call(get, 'PUT', url, token, meeting)).status, 401);
+    // Every change made over HTTP says where it came from, a token's and an admin's alike.
+    for (const action of ['api_token.revoke', 'meeting.create', 'meeting.cancel']) {
+      const entries = (await admin.get(`/api/v1/admin/audit?action=${action}`)).body.entries as Array<{ ip: string }>;
+      assert.ok(entries.length > 0, action);
+      assert.ok(
+        entries.every((e) => e.ip === '127.0.0.1'),
+        `${action}: ${JSON.stringify(entries.map((e) => e.ip))}`,
+      );
+    }
   });
 
   test('a member cannot make tokens; the OpenAPI document lists the meetings API', async () => {

@@ -1,4 +1,5 @@
 import { newId } from '../lib/ids.js';
+import { requestAddress } from '../lib/requestAddress.js';
 import { nowIso } from '../lib/time.js';
 import { withRows } from './bulkInsert.js';
 import type { Executor } from './database.js';
@@ -17,7 +18,7 @@ export interface AuditEntry {
   subjectType?: string;
   subjectId?: string;
   data?: Record<string, unknown>;
-  /** The client address of the request (left out by the CLI and jobs). */
+  /** The client address of the request; by default the one being handled (none for the CLI and jobs). */
   ip?: string | null;
 }
 
@@ -29,6 +30,7 @@ export async function recordAudit(db: Executor, entry: AuditEntry): Promise<void
 /** Many entries (a batch of ingested meetings), 100 rows a statement, in the order given. */
 export async function recordAudits(db: Executor, entries: readonly AuditEntry[]): Promise<void> {
   const at = nowIso();
+  const address = requestAddress();
   for (let i = 0; i < entries.length; i += 100) {
     await withRows(
       db,
@@ -41,7 +43,7 @@ export async function recordAudits(db: Executor, entries: readonly AuditEntry[])
         subject_type: entry.subjectType ?? null,
         subject_id: entry.subjectId ?? null,
         data: dataOf(entry),
-        ip: entry.ip ?? null,
+        ip: entry.ip ?? address,
       })),
     ).execute();
   }
