@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { type Config, unknownEnvSettings } from './config.js';
+import { type Config, publicUrlOf, unknownEnvSettings } from './config.js';
 import { DEFAULT_PASSWORD_HASH_COST } from './contract/auth.js';
 import { type Database, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -144,6 +144,12 @@ export async function startWorker(
   await startErrorReports(config);
   const log = pino(loggerOptions(config.logLevel)) as unknown as FastifyBaseLogger;
   for (const warning of unknownEnvSettings()) log.warn(warning);
+  if (!config.publicUrl) {
+    // The worker writes the links in messages; it cannot know the address people reach the server at.
+    log.warn(
+      `publicUrl is not set: links in messages point to ${publicUrlOf(config)}. Set CONVENE_PUBLIC_URL (or publicUrl) to the address people open Convene at.`,
+    );
+  }
   const jobs = startJobs((options.jobs ?? (await registry()).backgroundJobs)(ctx, log), log, {
     ...(options.restart ? { restart: options.restart } : {}),
   });
