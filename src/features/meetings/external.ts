@@ -180,12 +180,12 @@ export async function upsertExternalMeetingIn(
     return { meetingId: existing.id, outcome: 'unchanged' as const };
   }
 
-  // Whoever has not heard of the meeting yet is introduced to it as it is now: the intros still
-  // waiting describe it as it was, and go.
-  const heard = tell ? await supersedeWaitingIntros(trx, existing.id) : null;
+  // The intros still waiting describe the meeting as it was: they go, and their readers are
+  // introduced to it as it is now.
+  const waiting = tell ? await supersedeWaitingIntros(trx, existing.id) : null;
   // Told before they leave the meeting: the cancellation is the meeting as they knew it. Someone
-  // who had heard nothing of it is sent nothing.
-  const toldRemoved = heard ? removed.filter((id) => heard.people.has(id)) : [];
+  // whose intro was still waiting had heard nothing of it and is sent nothing.
+  const toldRemoved = waiting ? removed.filter((id) => !waiting.people.has(id)) : [];
   if (toldRemoved.length) {
     await announceMeetings(trx, {
       meetingIds: [existing.id],
@@ -214,7 +214,7 @@ export async function upsertExternalMeetingIn(
     // place alone keeps them: the time they are due at has not changed.
     await skipWaiting(trx, existing.id, ['reminder'], 'The meeting changed.');
   }
-  if (future && heard) {
+  if (future && waiting) {
     const revision = `${startsAt}@${updatedAt}`;
     const stay = participantIds.filter((id) => !added.includes(id));
     // Its reminder follows a move; with the place alone changed, the waiting one (same key) stays.
@@ -224,9 +224,9 @@ export async function upsertExternalMeetingIn(
     await announceChange(trx, {
       meetingId: existing.id,
       kind,
-      heard,
-      told: stay.filter((id) => heard.people.has(id)),
-      fresh: [...stay.filter((id) => !heard.people.has(id)), ...added],
+      waiting,
+      told: stay.filter((id) => !waiting.people.has(id)),
+      fresh: [...stay.filter((id) => waiting.people.has(id)), ...added],
       revision,
       now,
     });

@@ -138,56 +138,74 @@ export async function whoHeard(trx: Executor, meetingId: string): Promise<{ peop
 
 /**
  * A change to a meeting whose intros have not all gone out: the waiting ones describe it as it
- * was (the old time, the old people), so they are dropped, and whoever has not heard of it is
- * introduced afresh to the meeting as it is now (`announceChange`). Returns who has heard.
+ * was (the old time, the old people), so they are dropped, and their readers are introduced afresh
+ * to the meeting as it is now (`announceChange`). Returns whose intro was waiting, and whether the
+ * webhook's was; everyone else has heard of the meeting — by a message, or by what its source
+ * published (an unconference's agenda, whose first publication sends nothing) — and is told the
+ * change itself.
  */
-export async function supersedeWaitingIntros(trx: Executor, meetingId: string) {
+export async function supersedeWaitingIntros(
+  trx: Executor,
+  meetingId: string,
+): Promise<{ people: Set<string>; webhook: boolean }> {
+  const pending = (await introRecipients(trx, [meetingId], ['pending'])).get(meetingId) ?? new Set<string>();
+  const event = await trx
+    .selectFrom('notifications')
+    .select('id')
+    .where('meeting_id', '=', meetingId)
+    .where('channel', '=', 'webhook')
+    .where('kind', '=', 'intro')
+    .where('status', '=', 'pending')
+    .limit(1)
+    .executeTakeFirst();
   await skipWaiting(trx, meetingId, ['intro'], SUPERSEDED);
-  return whoHeard(trx, meetingId);
+  // Reached already on another channel (the Slack intro went, the e-mail one waited): not new to them.
+  const heard = (await whoHeard(trx, meetingId)).people;
+  return { people: new Set([...pending].filter((id) => !heard.has(id))), webhook: event !== undefined };
 }
 
 export const SUPERSEDED = 'The meeting changed before it was sent: a new introduction replaced it.';
 
 /**
- * Tells a change: `kind` ('rescheduled', or a re-armed 'reminder') to the people who had heard of
+ * Tells a change: `kind` ('rescheduled', or a re-armed 'reminder') to `told`, the people who knew
  * the meeting, and an intro of the meeting as it is now to `fresh` (people added, and those whose
- * intro had not gone out); the webhook gets the one that fits what it has heard.
+ * intro was waiting); the webhook gets the intro if its own was waiting, else the change.
  */
 export async function announceChange(
   trx: Executor,
   props: {
     meetingId: string;
     kind: 'rescheduled' | 'reminder' | null;
-    heard: { people: Set<string>; webhook: boolean };
+    waiting: { people: Set<string>; webhook: boolean };
     told: string[];
     fresh: string[];
     revision: string;
     now?: Date;
   },
 ): Promise<Queued> {
-  const { meetingId, heard, revision } = props;
+  const { meetingId, waiting, revision } = props;
   const now = props.now ? { now: props.now } : {};
   const parts: Queued[] = [];
-  if (props.kind && (props.told.length || heard.webhook)) {
+  if (props.kind && (props.told.length || !waiting.webhook)) {
     parts.push(
       await announceMeetings(trx, {
         meetingIds: [meetingId],
         kind: props.kind,
         revision,
         only: props.told,
-        webhook: heard.webhook,
+        webhook: !waiting.webhook,
         ...now,
       }),
     );
   }
-  if (props.fresh.length || (!heard.webhook && props.kind !== null)) {
+  if (props.fresh.length || waiting.webhook) {
     parts.push(
       await announceMeetings(trx, {
         meetingIds: [meetingId],
         kind: 'intro',
         revision,
         only: props.fresh,
-        webhook: !heard.webhook,
+        webhook: waiting.webhook,
         ...now,
       }),
     );
@@ -419,7 +437,7 @@ export async function rescheduleMeeting(props: {
     // Before queuing the new ones: skipping frees the old reminders' dedupe keys, so moving back
     // to a time the meeting once had (or changing only the duration) still queues reminders.
     await skipWaiting(trx, meeting.id, ['reminder'], 'The meeting was moved to another time.');
-    const heard = await supersedeWaitingIntros(trx, meeting.id);
+    const waiting = await supersedeWaitingIntros(trx, meeting.id);
     const people = (
       await trx.selectFrom('meeting_participants').select('person_id').where('meeting_id', '=', meeting.id).execute()
     ).map((p) => p.person_id);
@@ -428,9 +446,9 @@ export async function rescheduleMeeting(props: {
     const queued = await announceChange(trx, {
       meetingId: meeting.id,
       kind: 'rescheduled',
-      heard,
-      told: people.filter((id) => heard.people.has(id)),
-      fresh: people.filter((id) => !heard.people.has(id)),
+      waiting,
+      told: people.filter((id) => !waiting.people.has(id)),
+      fresh: people.filter((id) => waiting.people.has(id)),
       revision,
       now,
     });
