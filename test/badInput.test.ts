@@ -381,6 +381,12 @@ const cases: Array<{
   { method: 'POST', url: '/api/v1/admin/api-tokens', payload: { name: 'x', scopes: ['everything'] }, status: 400 },
   { method: 'POST', url: `/api/v1/admin/api-tokens/${'x'.repeat(100)}/revoke`, field: 'id' },
   { method: 'POST', url: '/api/v1/admin/api-tokens/nope/revoke', status: 404 },
+  {
+    method: 'POST',
+    url: '/api/v1/admin/api-tokens',
+    payload: { name: 'x', scopes: ['meetings:write'], sources: ['intra42'] },
+    status: 400,
+  },
   { method: 'GET', url: '/api/v1/admin/deliveries?outcome=lost', field: 'outcome' },
   { method: 'GET', url: '/api/v1/admin/deliveries?page=0', field: 'page' },
   { method: 'GET', url: '/api/v1/admin/inbound/refusals?reason=secret', status: 400 },
@@ -397,6 +403,8 @@ const cases: Array<{
     field: 'source',
   },
   { method: 'DELETE', url: '/api/v1/meetings/by-source/intra42/17', field: 'source' },
+  { method: 'GET', url: '/api/v1/meetings/by-source/Not%20A%20Source/17', field: 'source' },
+  { method: 'GET', url: '/api/v1/meetings/by-source/hr-tool/17:cancelled:abc', field: 'externalId' },
   {
     method: 'PUT',
     url: '/api/v1/meetings/by-source/hr-tool/18',

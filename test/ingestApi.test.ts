@@ -3,8 +3,10 @@ import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { KyselyPlugin } from 'kysely';
+import { type KyselyPlugin, Migrator } from 'kysely';
+import { migrations } from '../src/db/migrations/index.js';
 import { resolveParticipants } from '../src/features/ingest/meetingsBySource.js';
+import { hashToken } from '../src/lib/ids.js';
 import { listenLocally } from './helpers/liveServer.js';
 import { insertPerson } from './helpers/people.js';
 import { adminClient, type TestApp } from './helpers/server.js';
@@ -12,7 +14,13 @@ import { forEachEngine } from './helpers/suite.js';
 
 const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
 
-function call(get: () => TestApp, method: 'PUT' | 'DELETE', url: string, token: string | null, payload?: unknown) {
+function call(
+  get: () => TestApp,
+  method: 'GET' | 'PUT' | 'DELETE',
+  url: string,
+  token: string | null,
+  payload?: unknown,
+) {
   return get()
     .app.inject({
       method,
@@ -42,7 +50,7 @@ forEachEngine('meetings API with API tokens', (get) => {
     const audit = await admin.get('/api/v1/admin/audit?action=api_token.create');
     assert.deepEqual(
       audit.body.entries[0].data,
-      { name: 'HR tool', scopes: ['meetings:write'] },
+      { name: 'HR tool', scopes: ['meetings:write'], sources: null },
       'a list, not its text',
     );
 
@@ -424,5 +432,193 @@ forEachEngine('API token names', (get) => {
       (t: { name: string; revokedAt: string | null }) => t.name === 'Payroll sync' && !t.revokedAt,
     );
     assert.equal(active.length, 1);
+  });
+});
+
+forEachEngine('API tokens limited to sources', (get) => {
+  const at = (source: string, externalId: string) => `/api/v1/meetings/by-source/${source}/${externalId}`;
+
+  test('a token limited to sources changes only theirs: another source is a 403 naming the ones it may use', async () => {
+    const db = get().ctx.database.db;
+    const admin = await adminClient(get().app);
+    await insertPerson(db, { username: 'src-ann' });
+    for (const sources of [['Hr-Tool'], ['round'], ['hr tool'], ['x'.repeat(41)]]) {
+      const refused = await admin.post('/api/v1/admin/api-tokens', {
+        name: 'Bad',
+        scopes: ['meetings:write'],
+        sources,
+      });
+      assert.equal(refused.status, 400, JSON.stringify(sources));
+      assert.match(refused.body.error.message, /sources/);
+    }
+    const hr = await admin.post('/api/v1/admin/api-tokens', {
+      name: 'HR tool',
+      scopes: ['meetings:write'],
+      sources: ['hr-tool', 'hr_archive', 'hr-tool'],
+    });
+    assert.equal(hr.status, 201, JSON.stringify(hr.body));
+    assert.deepEqual(hr.body.apiToken.sources, ['hr-tool', 'hr_archive']);
+    const mobile = await admin.post('/api/v1/admin/api-tokens', {
+      name: 'Mobile tool',
+      scopes: ['meetings:write'],
+      sources: ['mobile'],
+    });
+    const any = await admin.post('/api/v1/admin/api-tokens', { name: 'Any', scopes: ['meetings:write'], sources: [] });
+    assert.equal(any.body.apiToken.sources, null, 'an empty list is no limit');
+    const listed = (await admin.get('/api/v1/admin/api-tokens')).body.tokens as Array<{
+      name: string;
+      sources: unknown;
+    }>;
+    assert.deepEqual(listed.find((t) => t.name === 'HR tool')?.sources, ['hr-tool', 'hr_archive']);
+    const audit = await admin.get('/api/v1/admin/audit?action=api_token.create');
+    const entry = (audit.body.entries as Array<{ data: { name: string } }>).find((e) => e.data.name === 'Mobile tool');
+    assert.deepEqual(entry?.data, { name: 'Mobile tool', scopes: ['meetings:write'], sources: ['mobile'] });
+
+    const meeting = { title: 'Onboarding', startsAt: inHours(5), participants: ['src-ann'] };
+    const made = await call(get, 'PUT', at('hr-tool', 'o-1'), hr.body.token, meeting);
+    assert.equal(made.status, 200, JSON.stringify(made.body));
+    // The tester's case: the mobile token cancels hr-tool's meeting.
+    for (const method of ['DELETE', 'PUT', 'GET'] as const) {
+      const refused = await call(
+        get,
+        method,
+        at('hr-tool', 'o-1'),
+        mobile.body.token,
+        method === 'PUT' ? meeting : undefined,
+      );
+      assert.equal(refused.status, 403, method);
+      assert.match(refused.body.error.message, /“mobile”/);
+      assert.match(refused.body.error.message, /not “hr-tool”/);
+    }
+    // Refused before the body is read, as a missing token is.
+    const unread = await get().app.inject({
+      method: 'PUT',
+      url: at('hr-tool', 'o-1'),
+      headers: { authorization: `Bearer ${mobile.body.token}`, 'content-type': 'application/json' },
+      payload: '{"title": [[[',
+    });
+    assert.equal(unread.statusCode, 403, unread.body);
+    const several = await call(get, 'PUT', at('mobile', 'm-1'), hr.body.token, meeting);
+    assert.equal(several.status, 403);
+    assert.match(several.body.error.message, /sources “hr-tool”, “hr_archive”, not “mobile”/);
+    const row = await db
+      .selectFrom('meetings')
+      .select('status')
+      .where('id', '=', made.body.meetingId)
+      .executeTakeFirst();
+    assert.equal(row?.status, 'scheduled', 'untouched');
+
+    assert.equal((await call(get, 'PUT', at('hr_archive', 'o-1'), hr.body.token, meeting)).status, 200);
+    assert.equal((await call(get, 'PUT', at('mobile', 'm-1'), mobile.body.token, meeting)).status, 200);
+    assert.equal((await call(get, 'DELETE', at('hr-tool', 'o-1'), any.body.token)).body.cancelled, true);
+    // Bad input stays a 400, reserved sources too, whatever the token's limit.
+    assert.equal((await call(get, 'GET', at('round', 'o-1'), hr.body.token)).status, 400);
+    assert.equal((await call(get, 'GET', at('Bad!', 'o-1'), hr.body.token)).status, 400);
+  });
+
+  test('GET reads back the meeting as stored: found, cancelled, unknown 404, another source 403, revoked 401', async () => {
+    const db = get().ctx.database.db;
+    const admin = await adminClient(get().app);
+    await insertPerson(db, { username: 'read-ann' });
+    await insertPerson(db, { username: 'read-ben', email: 'read-ben@example.org' });
+    const made = await admin.post('/api/v1/admin/api-tokens', {
+      name: 'Reader',
+      scopes: ['meetings:write'],
+      sources: ['reader'],
+    });
+    const token = made.body.token as string;
+    const startsAt = inHours(6);
+    const changed = new Date(Date.now() - 60_000).toISOString();
+    const put = await call(get, 'PUT', at('reader', 'r-1'), token, {
+      title: 'Coffee',
+      startsAt,
+      durationMinutes: 45,
+      participants: ['read-ann', 'read-ben@example.org'],
+      updatedAt: changed,
+    });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+
+    const found = await call(get, 'GET', at('reader', 'r-1'), token);
+    assert.equal(found.status, 200, JSON.stringify(found.body));
+    assert.deepEqual(found.body, {
+      meetingId: put.body.meetingId,
+      externalId: 'r-1',
+      title: 'Coffee',
+      startsAt,
+      durationMinutes: 45,
+      participants: [
+        { username: 'read-ann', email: 'read-ann@example.org' },
+        { username: 'read-ben', email: 'read-ben@example.org' },
+      ],
+      status: 'scheduled',
+      updatedAt: changed,
+    });
+    // What it reads back, sent again, changes nothing.
+    const again = await call(get, 'PUT', at('reader', 'r-1'), token, {
+      title: found.body.title,
+      startsAt: found.body.startsAt,
+      durationMinutes: found.body.durationMinutes,
+      participants: found.body.participants.map((p: { username: string }) => p.username),
+      updatedAt: found.body.updatedAt,
+    });
+    assert.equal(again.body.outcome, 'unchanged', JSON.stringify(again.body));
+
+    assert.equal((await call(get, 'DELETE', at('reader', 'r-1'), token)).body.cancelled, true);
+    const cancelled = await call(get, 'GET', at('reader', 'r-1'), token);
+    assert.equal(cancelled.status, 200);
+    assert.equal(cancelled.body.status, 'cancelled');
+    assert.equal(cancelled.body.meetingId, put.body.meetingId);
+
+    const unknown = await call(get, 'GET', at('reader', 'never'), token);
+    assert.equal(unknown.status, 404);
+    assert.match(unknown.body.error.message, /“never”/);
+    const other = await call(get, 'GET', at('hr-tool', 'r-1'), token);
+    assert.equal(other.status, 403);
+    assert.match(other.body.error.message, /“reader”/);
+    assert.equal((await call(get, 'GET', at('reader', 'r-1'), null)).status, 401);
+
+    await admin.post(`/api/v1/admin/api-tokens/${made.body.apiToken.id}/revoke`);
+    assert.equal((await call(get, 'GET', at('reader', 'r-1'), token)).status, 401);
+    const doc = (await get().app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    assert.ok(doc.paths['/api/v1/meetings/by-source/{source}/{externalId}'].get);
+  });
+});
+
+forEachEngine('API token sources migration', (get) => {
+  test('a token made before migration 0027 keeps any source', async () => {
+    const { db } = get().ctx.database;
+    const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+    const down = await migrator.migrateTo('0026_delivery_event');
+    assert.equal(down.error, undefined);
+    // A row as the code of that time wrote it, with the token cvn_old-token-value.
+    await db
+      .insertInto('api_tokens')
+      .values({
+        id: 'old-token',
+        name: 'Old tool',
+        token_hash: hashToken('cvn_old-token-value'),
+        scopes: JSON.stringify(['meetings:write']),
+        created_by: null,
+        created_at: new Date().toISOString(),
+        last_used_at: null,
+        revoked_at: null,
+      } as never)
+      .execute();
+    const up = await migrator.migrateToLatest();
+    assert.equal(up.error, undefined);
+    const stored = await db.selectFrom('api_tokens').select('sources').where('id', '=', 'old-token').executeTakeFirst();
+    assert.equal(stored?.sources, null);
+    const admin = await adminClient(get().app);
+    const listed = (await admin.get('/api/v1/admin/api-tokens')).body.tokens as Array<{
+      name: string;
+      sources: unknown;
+    }>;
+    assert.equal(listed.find((t) => t.name === 'Old tool')?.sources, null);
+    await insertPerson(db, { username: 'old-ann' });
+    const meeting = { title: 'Old', startsAt: inHours(5), participants: ['old-ann'] };
+    for (const source of ['hr-tool', 'mobile']) {
+      const put = await call(get, 'PUT', `/api/v1/meetings/by-source/${source}/o-1`, 'cvn_old-token-value', meeting);
+      assert.equal(put.status, 200, JSON.stringify(put.body));
+    }
   });
 });

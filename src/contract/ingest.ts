@@ -1,6 +1,7 @@
 /** What arrives from outside: the admin's Inbound page and the API tokens machine callers use. Zod only. */
 import { z } from 'zod';
 import { API_SCOPES, DELIVERY_OUTCOMES, REFUSAL_REASONS } from './ingestValues.js';
+import { CONVENE_SOURCES, meetingSource } from './meetings.js';
 
 export { API_SCOPES, DELIVERY_OUTCOMES, REFUSAL_REASONS };
 
@@ -54,10 +55,20 @@ export const refusalsQuery = z.object({}).strict();
 
 export const refusalsList = z.object({ refusals: z.array(inboundRefusalView) });
 
+const RESERVED_SOURCES = new Set<string>(CONVENE_SOURCES);
+
+/**
+ * A source an API caller may name (`{source}` in /meetings/by-source/…, and a token's limit): a
+ * meeting source's form, and none of Convene's own.
+ */
+export const apiMeetingSource = meetingSource.refine((s) => !RESERVED_SOURCES.has(s), 'is reserved for Convene');
+
 export const apiTokenView = z.object({
   id: z.string(),
   name: z.string(),
   scopes: z.array(z.string()),
+  /** The sources it may use; null: any. */
+  sources: z.array(z.string()).nullable(),
   createdAt: z.string(),
   createdBy: z.string().nullable(),
   lastUsedAt: z.string().nullable(),
@@ -68,6 +79,8 @@ export const createApiTokenBody = z
   .object({
     name: z.string().trim().min(1, 'must not be empty').max(100),
     scopes: z.array(z.enum(API_SCOPES)).min(1, 'must name at least one scope'),
+    /** The sources it may use; omitted, null or empty: any. */
+    sources: z.array(apiMeetingSource).max(50).nullable().optional(),
   })
   .strict();
 

@@ -419,6 +419,8 @@ export interface ApiTokensTable {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  /** JSON array of the sources it may use, e.g. ["hr-tool"]; null: any the meetings API accepts. */
+  sources: Generated<string | null>;
 }
 
 export interface UnconfSettingsTable {

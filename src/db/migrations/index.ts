@@ -22,6 +22,7 @@ import * as m0023 from './0023_outbox_lease_index.js';
 import * as m0024 from './0024_inbound_refusals.js';
 import * as m0025 from './0025_delivery_subject.js';
 import * as m0026 from './0026_delivery_event.js';
+import * as m0027 from './0027_api_token_sources.js';
 
 /** Every migration, in order. Imported statically so the built server needs no migration folder. */
 export const migrations: Record<string, Migration> = {
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '0024_inbound_refusals': m0024,
   '0025_delivery_subject': m0025,
   '0026_delivery_event': m0026,
+  '0027_api_token_sources': m0027,
 };

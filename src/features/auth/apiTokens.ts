@@ -13,6 +13,8 @@ export interface ApiCaller {
   tokenId: string;
   name: string;
   scopes: string[];
+  /** The sources it may use; null: any the meetings API accepts. */
+  sources: string[] | null;
 }
 
 declare module 'fastify' {
@@ -29,6 +31,8 @@ export interface ApiTokenView {
   id: string;
   name: string;
   scopes: string[];
+  /** The sources it may use; null: any the meetings API accepts. */
+  sources: string[] | null;
   createdAt: string;
   createdBy: string | null;
   lastUsedAt: string | null;
@@ -39,6 +43,7 @@ const view = (row: {
   id: string;
   name: string;
   scopes: string;
+  sources: string | null;
   created_at: string;
   created_by: string | null;
   last_used_at: string | null;
@@ -47,11 +52,15 @@ const view = (row: {
   id: row.id,
   name: row.name,
   scopes: JSON.parse(row.scopes) as string[],
+  sources: parseSources(row.sources),
   createdAt: row.created_at,
   createdBy: row.created_by,
   lastUsedAt: row.last_used_at,
   revokedAt: row.revoked_at,
 });
+
+const parseSources = (stored: string | null): string[] | null =>
+  stored === null ? null : (JSON.parse(stored) as string[]);
 
 /** Names compare as people read them: "HR tool", "hr tool" and " HR  tool " are one name. */
 const sameName = (a: string, b: string) =>
@@ -66,15 +75,19 @@ export async function createApiToken(props: {
   db: Db;
   name: string;
   scopes: ApiScope[];
+  /** The sources it may use (checked as the meetings API checks `{source}`); none or empty: any. */
+  sources?: string[] | null;
   actorId: string;
 }): Promise<{ token: string; apiToken: ApiTokenView }> {
   const token = `${PREFIX}${newToken()}`;
   const scopes = [...new Set(props.scopes)];
+  const sources = props.sources?.length ? [...new Set(props.sources)] : null;
   const row = {
     id: newId(),
     name: props.name,
     token_hash: hashToken(token),
     scopes: JSON.stringify(scopes),
+    sources: sources && JSON.stringify(sources),
     created_by: props.actorId,
     created_at: new Date().toISOString(),
     last_used_at: null,
@@ -96,7 +109,8 @@ export async function createApiToken(props: {
       subjectType: 'api_token',
       subjectId: row.id,
       // The list itself, not its stored text: the audit log shows ["meetings:write"], not a quoted string.
-      data: { name: row.name, scopes },
+      // sources null: any source.
+      data: { name: row.name, scopes, sources },
     });
   });
   return { token, apiToken: view(row) };
@@ -105,7 +119,7 @@ export async function createApiToken(props: {
 export async function listApiTokens(db: Db): Promise<ApiTokenView[]> {
   const rows = await db
     .selectFrom('api_tokens')
-    .select(['id', 'name', 'scopes', 'created_at', 'created_by', 'last_used_at', 'revoked_at'])
+    .select(['id', 'name', 'scopes', 'sources', 'created_at', 'created_by', 'last_used_at', 'revoked_at'])
     .orderBy('created_at', 'desc')
     .execute();
   return rows.map(view);
@@ -139,14 +153,19 @@ export async function callerForToken(db: Db, token: string, now = new Date()): P
   const hashed = hashToken(token);
   const row = await db
     .selectFrom('api_tokens')
-    .select(['id', 'name', 'scopes', 'token_hash', 'last_used_at', 'revoked_at'])
+    .select(['id', 'name', 'scopes', 'sources', 'token_hash', 'last_used_at', 'revoked_at'])
     .where('token_hash', '=', hashed)
     .executeTakeFirst();
   if (!row || row.revoked_at || !constantTimeEqual(row.token_hash, hashed)) return null;
   if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) >= LAST_USED_EVERY_MS) {
     await db.updateTable('api_tokens').set({ last_used_at: now.toISOString() }).where('id', '=', row.id).execute();
   }
-  return { tokenId: row.id, name: row.name, scopes: JSON.parse(row.scopes) as string[] };
+  return {
+    tokenId: row.id,
+    name: row.name,
+    scopes: JSON.parse(row.scopes) as string[],
+    sources: parseSources(row.sources),
+  };
 }
 
 /**
@@ -164,6 +183,19 @@ export function requireScope(
   if (request.person?.role === 'admin') return { actorId: request.person.id, apiToken: null };
   if (request.person) throw forbidden('Only administrators and API tokens can do that.');
   throw unauthorized('Send an API token: Authorization: Bearer <token>.');
+}
+
+/**
+ * For routes about one source's meetings: a token limited to some sources may use only those (a
+ * 403 naming them); a token without a limit, and a signed-in admin, may use any.
+ */
+export function requireSource(request: FastifyRequest, source: string): void {
+  const allowed = request.apiCaller?.sources;
+  if (!allowed || allowed.includes(source)) return;
+  const list = allowed.map((s) => `“${s}”`).join(', ');
+  throw forbidden(
+    `This token may only be used for the source${allowed.length === 1 ? '' : 's'} ${list}, not “${source}”.`,
+  );
 }
 
 export function bearerToken(request: FastifyRequest): string | null {

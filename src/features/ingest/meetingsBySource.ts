@@ -1,11 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CONVENE_SOURCES, meetingSource } from '../../contract/meetings.js';
+import { apiMeetingSource } from '../../contract/ingest.js';
 import type { Db } from '../../db/database.js';
 import type { AppContext } from '../../http/context.js';
 import { commonErrors, errorBody } from '../../http/errorShape.js';
-import { requireScope } from '../auth/apiTokens.js';
+import { notFound } from '../../lib/errors.js';
+import { requireScope, requireSource } from '../auth/apiTokens.js';
 import {
   CANCELLED_MARK,
   cancelByExternalId,
@@ -21,10 +22,9 @@ import type { PersonRow } from '../people/presenters.js';
 import { findPeopleBy } from '../people/queries.js';
 
 const tags = ['meetings'];
-const RESERVED = new Set<string>(CONVENE_SOURCES);
 
 const params = z.object({
-  source: meetingSource.refine((s) => !RESERVED.has(s), 'is reserved for Convene'),
+  source: apiMeetingSource,
   externalId: z
     .string()
     .min(1)
@@ -167,11 +167,66 @@ export async function resolveParticipants(db: Db, names: string[]): Promise<{ id
  */
 async function callerFirst(request: FastifyRequest): Promise<void> {
   requireScope(request, 'meetings:write');
+  // A token limited to other sources, too; a source the API refuses anyway is left to its 400.
+  const { source } = request.params as { source?: string };
+  if (apiMeetingSource.safeParse(source).success) requireSource(request, source as string);
+}
+
+/** What GET answers: the meeting as the caller last sent it, and what became of it. */
+const storedMeeting = z.object({
+  meetingId: z.string(),
+  externalId: z.string(),
+  title: z.string(),
+  startsAt: z.string().nullable(),
+  durationMinutes: z.number().nullable(),
+  /**
+   * Each person once, by both the names a PUT accepts (a caller sent one of them; Convene keeps the
+   * person, not the word used), as stored: lower-case. Sorted by username.
+   */
+  participants: z.array(z.object({ username: z.string(), email: z.string().nullable() })),
+  status: z.enum(['scheduled', 'rescheduled', 'cancelled', 'done']),
+  /** The caller's own change time of the update stored (`updatedAt` of its PUT); null: none sent. */
+  updatedAt: z.string().nullable(),
+});
+
+/** The meeting a source knows by this id (a cancelled one too, until the id is used again), or null. */
+export async function meetingBySource(
+  db: Db,
+  source: string,
+  externalId: string,
+): Promise<z.infer<typeof storedMeeting> | null> {
+  const meeting = await db
+    .selectFrom('meetings')
+    .select(['id', 'title', 'starts_at', 'duration_minutes', 'status', 'external_updated_at'])
+    .where('source', '=', source)
+    .where('external_id', '=', externalId)
+    .executeTakeFirst();
+  if (!meeting) return null;
+  const people = await db
+    .selectFrom('meeting_participants')
+    .innerJoin('people', 'people.id', 'meeting_participants.person_id')
+    .select(['people.username', 'people.email'])
+    .where('meeting_participants.meeting_id', '=', meeting.id)
+    .execute();
+  const participants = people
+    .map((p) => ({ username: p.username, email: p.email }))
+    .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
+  return {
+    meetingId: meeting.id,
+    externalId,
+    title: meeting.title,
+    startsAt: meeting.starts_at,
+    durationMinutes: meeting.duration_minutes,
+    participants,
+    status: meeting.status,
+    updatedAt: meeting.external_updated_at,
+  };
 }
 
 /**
  * The meetings API for any outside source, authenticated by an API token with meetings:write (or
- * a signed-in admin): create-or-update and cancel by (source, external id).
+ * a signed-in admin): read, create-or-update and cancel by (source, external id). A token limited
+ * to some sources may use only those.
  */
 export function meetingsBySourceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   const { db } = ctx.database;
@@ -184,6 +239,29 @@ export function meetingsBySourceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       if (request.method === 'DELETE' && text === '') return done(null, undefined);
       json(request, text as string, done);
     });
+    app.get(
+      '/meetings/by-source/:source/:externalId',
+      {
+        schema: {
+          tags,
+          description:
+            'The meeting a source knows by this id, as stored: what a caller reads back after a timeout. A cancelled one is there (status `cancelled`) until a PUT makes it anew. Needs an API token with meetings:write.',
+          security: [{ bearer: [] }],
+          params,
+          response: { 200: storedMeeting, ...commonErrors },
+        },
+        onRequest: callerFirst,
+      },
+      async (request) => {
+        requireScope(request, 'meetings:write');
+        const { source, externalId } = request.params;
+        requireSource(request, source);
+        const found = await meetingBySource(db, source, externalId);
+        if (!found) throw notFound(`No meeting of “${source}” has the id “${externalId}”.`);
+        return found;
+      },
+    );
+
     app.put(
       '/meetings/by-source/:source/:externalId',
       {
@@ -201,6 +279,7 @@ export function meetingsBySourceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (request, reply) => {
         const { actorId, apiToken } = requireScope(request, 'meetings:write');
         const { source, externalId } = request.params;
+        requireSource(request, source);
         const input = request.body;
         const people = await resolveParticipants(db, input.participants);
         if (people.unknown.length) {
@@ -258,6 +337,7 @@ export function meetingsBySourceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (request) => {
         const { actorId, apiToken } = requireScope(request, 'meetings:write');
+        requireSource(request, request.params.source);
         return cancelByExternalId({ db, actorId, apiToken, ...request.params });
       },
     );

@@ -26,7 +26,8 @@ export const listRefusals = (signal?: AbortSignal) =>
 export const listApiTokens = (signal?: AbortSignal) =>
   api.get<{ tokens: ApiToken[] }>('/api/v1/admin/api-tokens', { signal });
 
-export const createApiToken = (body: { name: string; scopes: string[] }) =>
+/** `sources`: the sources it may use; none or empty: any. */
+export const createApiToken = (body: { name: string; scopes: string[]; sources?: string[] }) =>
   api.post<{ token: string; apiToken: ApiToken }>('/api/v1/admin/api-tokens', body);
 
 export const revokeApiToken = (id: string) =>
