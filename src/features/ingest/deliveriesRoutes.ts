@@ -39,7 +39,11 @@ export function deliveriesRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get(
       '/admin/inbound/setup',
       {
-        schema: { tags: ['admin'], querystring: inboundSetupQuery, response: { 200: inboundSetupView, ...commonErrors } },
+        schema: {
+          tags: ['admin'],
+          querystring: inboundSetupQuery,
+          response: { 200: inboundSetupView, ...commonErrors },
+        },
       },
       async (request) => {
         requireAdmin(request);
