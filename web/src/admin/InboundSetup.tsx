@@ -41,13 +41,8 @@ export function InboundSetup({ setup }: { setup: Setup }) {
       <dl className="facts">
         <dt>Webhook address</dt>
         <dd>
-          <input
-            className="input"
-            readOnly
-            aria-label="Webhook address to give the 42 intranet"
-            value={webhookUrl}
-            onFocus={(e) => e.target.select()}
-          />
+          {/* Text, not a field: all of it shows on a phone, wrapped, and it selects as easily. */}
+          <code data-testid="intra42-webhook-url">{webhookUrl}</code>
           {publicUrlSet ? null : (
             <span className="cell-sub">
               <code>publicUrl</code> (<code>CONVENE_PUBLIC_URL</code>) is not set, so this is the server's local
