@@ -430,6 +430,8 @@ forEachEngine(
       assert.equal(destroy.status, 200);
       const cancelled = await meetingOf(get, 7);
       assert.equal(cancelled?.status, 'cancelled');
+      const page = await (await adminClient(get().app)).get(`/api/v1/meetings/${cancelled?.id}`);
+      assert.equal(page.body.meeting.cancelled.by, 'the 42 intranet (the evaluation was destroyed)');
       const cancels = (await notificationRows(db, { meetingId: cancelled?.id as string, kinds: ['cancel'] })).filter(
         (n) => n.channel === 'email',
       );

@@ -111,6 +111,11 @@ forEachEngine(
         /When: Tuesday,? 4 March 2031.{1,6}14:30 \(UTC\) \(was: Monday,? 3 March 2031.{1,6}09:00 \(UTC\)\)/,
       );
       assert.match(String(mail.html), /\(was: Monday,? 3 March 2031.{1,6}09:00 \(UTC\)\)/);
+      // It opens with what happened, not a bare greeting.
+      assert.match(
+        mail.text ?? '',
+        /^Hello [^,]+, “[^”]+” has moved to Tuesday,? 4 March 2031.{1,6}14:30 \(UTC\) \(it was Monday,? 3 March 2031.{1,6}09:00 \(UTC\)\)\./,
+      );
       const post = slack.posts.find((p) => p.text.startsWith('Rescheduled'));
       assert.ok(post, 'the rescheduled Slack message went out');
       const when = JSON.stringify(post.blocks.find((b) => JSON.stringify(b).includes('*When:*')));

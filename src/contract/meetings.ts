@@ -84,6 +84,8 @@ const meetingDetail = meetingSummary.extend({
   canChange: z.boolean(),
   /** The viewer's answer to "did you meet?", or null. */
   feedback: z.enum(['yes', 'no']).nullable(),
+  /** A cancelled meeting: when, and by whom in words (a person, an API token, the 42 intranet). */
+  cancelled: z.object({ at: z.string(), by: z.string() }).nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

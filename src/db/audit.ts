@@ -53,3 +53,28 @@ function dataOf(entry: AuditEntry): string | null {
   const data = entry.apiToken ? { ...entry.data, apiToken: entry.apiToken } : entry.data;
   return data ? JSON.stringify(data) : null;
 }
+
+/** The newest entry of an action about one subject, with its actor's name: who did it, when. */
+export async function latestAudit(
+  db: Executor,
+  props: { action: string; subjectType: string; subjectId: string },
+): Promise<{ at: string; actorName: string | null; data: Record<string, unknown> } | undefined> {
+  const row = await db
+    .selectFrom('audit_log')
+    .leftJoin('people', 'people.id', 'audit_log.actor_id')
+    .select(['audit_log.at', 'audit_log.data', 'people.name as actor_name'])
+    .where('audit_log.action', '=', props.action)
+    .where('audit_log.subject_type', '=', props.subjectType)
+    .where('audit_log.subject_id', '=', props.subjectId)
+    .orderBy('audit_log.at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  let data: Record<string, unknown> = {};
+  try {
+    data = row.data ? (JSON.parse(row.data) as Record<string, unknown>) : {};
+  } catch {
+    // An entry whose data is not JSON says nothing more.
+  }
+  return { at: row.at, actorName: row.actor_name, data };
+}

@@ -1,3 +1,4 @@
+import { latestAudit } from '../../db/audit.js';
 import type { Executor } from '../../db/database.js';
 import type { MeetingStatus } from '../../db/schema.js';
 import type { VideoRooms } from '../../integrations/jitsi.js';
@@ -267,7 +268,28 @@ export async function meetingDetail(
     access: props.access,
     canChange: !closed,
     feedback: feedback?.answer ?? null,
+    cancelled: meeting.status === 'cancelled' ? await howCancelled(db, meeting.id, meeting.source) : null,
     createdAt: meeting.created_at,
     updatedAt: meeting.updated_at,
   };
+}
+
+/**
+ * When a cancelled meeting was called off and by whom, in words: a person, an API token, the 42
+ * intranet's destroy, a round undone. Null for one cancelled before the audit log kept it.
+ */
+async function howCancelled(db: Executor, meetingId: string, source: string) {
+  const entry = await latestAudit(db, { action: 'meeting.cancel', subjectType: 'meeting', subjectId: meetingId });
+  if (!entry) return null;
+  const token = entry.data.apiToken as { name?: string } | undefined;
+  const by = entry.actorName
+    ? entry.actorName
+    : token?.name
+      ? `the API token “${token.name}”`
+      : source === 'intra42' && entry.data.externalId
+        ? 'the 42 intranet (the evaluation was destroyed)'
+        : typeof entry.data.reason === 'string'
+          ? `Convene: ${entry.data.reason}`
+          : 'Convene';
+  return { at: entry.at, by };
 }

@@ -9,7 +9,7 @@ import { HTTP_URL, SMTP_URL, serviceUrl, type UrlRule } from '../../lib/serviceU
 import { nowIso } from '../../lib/time.js';
 import { describeZodError } from '../../lib/zodMessage.js';
 import type { PersonRow } from '../people/presenters.js';
-import { CHANNELS, type ChannelSettings, loadChannels, maskSecret, saveChannel } from './channels.js';
+import { CHANNELS, type ChannelSettings, loadChannels, maskSecret, maskUrl, saveChannel } from './channels.js';
 import { DeliveryError, type NotificationRow } from './outbox.js';
 import type { NotificationPayload, PayloadPerson } from './payload.js';
 import { buildSenders, TEST_ROW_PREFIX } from './senders.js';
@@ -187,7 +187,9 @@ function present(channel: NotificationChannel, row: ChannelSettings | undefined)
       secretsBound: f.secretsBound ?? [],
     })),
     settings: Object.fromEntries(Object.entries(row?.settings ?? {}).filter(([k]) => !secretNames.has(k))),
-    secrets: Object.fromEntries(Object.entries(row?.secrets ?? {}).map(([k, v]) => [k, maskSecret(v)])),
+    secrets: Object.fromEntries(
+      Object.entries(row?.secrets ?? {}).map(([k, v]) => [k, k === 'smtpUrl' ? maskUrl(v) : maskSecret(v)]),
+    ),
   };
 }
 

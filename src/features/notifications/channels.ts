@@ -78,6 +78,23 @@ export function maskSecret(secret: string): string {
 }
 
 /**
+ * A stored address with a password in it (an SMTP URL), shown so an admin can tell which server it
+ * names: the scheme, the user, the host and port; never the password, a path or a query (a token
+ * may live there). Anything that is not a URL is masked as a secret.
+ */
+export function maskUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return maskSecret(value);
+  }
+  const user = url.username ? `${decodeURIComponent(url.username)}${url.password ? ':••••' : ''}@` : '';
+  const rest = url.pathname.replace(/^\/$/, '') || url.search ? '/…' : '';
+  return `${url.protocol}//${user}${url.host}${rest}`;
+}
+
+/**
  * Re-seals every channel's credentials with the current key (`convene secrets rotate`): values
  * sealed with a previous key, and values stored before any key was set. One transaction.
  */

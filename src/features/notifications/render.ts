@@ -176,9 +176,21 @@ export function openingText(ctx: RenderContext, payload: NotificationPayload, re
     }
     case 'follow_up':
       return `Hello ${values.name}, did you meet ${values.others || 'as planned'}?`;
+    case 'rescheduled':
+      return changedText(payload, values, reader?.timezone ?? 'UTC');
     default:
       return `Hello ${values.name},`;
   }
+}
+
+/** What changed, in a sentence: a first time, another place, or another time (and the one it replaces). */
+function changedText(payload: NotificationPayload, values: TemplateValues, timezone: string): string {
+  const hello = `Hello ${values.name}, “${payload.meeting.title}”`;
+  if (!values.time) return `${hello} has changed.`;
+  if (payload.meeting.previousStartsAt === null) return `${hello} now has a time: ${values.time}.`;
+  if (roomOnlyChange(payload)) return `${hello} moves to ${payload.meeting.place}; the time stays ${values.time}.`;
+  const before = previousTime(payload, timezone);
+  return `${hello} has moved to ${values.time}${before ? ` (it was ${before})` : ''}.`;
 }
 
 /**

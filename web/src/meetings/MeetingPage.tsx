@@ -13,6 +13,7 @@ import { Avatar } from '../mixers/Avatar';
 import { ErrorAlert, Notice } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
+import { atMinute } from '../ui/dates';
 import { LoadError } from '../ui/LoadError';
 import { Loading } from '../ui/Spinner';
 import { useAsyncAction } from '../ui/useAsyncAction';
@@ -121,7 +122,11 @@ function MeetingView({
       </header>
       {cancelled ? (
         <div className="meeting-cancelled" role="status">
-          <strong>The meeting was cancelled.</strong> {cancelTold}
+          <strong>The meeting was cancelled.</strong>{' '}
+          {cancelTold ??
+            (meeting.cancelled
+              ? `Cancelled on ${atMinute(meeting.cancelled.at, timeZone)} by ${meeting.cancelled.by}.`
+              : null)}
         </div>
       ) : null}
 
