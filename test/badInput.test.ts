@@ -390,6 +390,7 @@ const cases: Array<{
   { method: 'GET', url: '/api/v1/admin/deliveries?outcome=lost', field: 'outcome' },
   { method: 'GET', url: '/api/v1/admin/deliveries?page=0', field: 'page' },
   { method: 'GET', url: '/api/v1/admin/inbound/refusals?reason=secret', status: 400 },
+  { method: 'GET', url: '/api/v1/admin/inbound/setup?events=all', status: 400 },
   {
     method: 'PUT',
     url: '/api/v1/meetings/by-source/hr-tool/17',

@@ -63,6 +63,28 @@ const RESERVED_SOURCES = new Set<string>(CONVENE_SOURCES);
  */
 export const apiMeetingSource = meetingSource.refine((s) => !RESERVED_SOURCES.has(s), 'is reserved for Convene');
 
+/** No parameters, as the refusals. */
+export const inboundSetupQuery = z.object({}).strict();
+
+/**
+ * Whether the 42 intranet can deliver here: which model.events have a secret (never the secrets),
+ * the address to give the intranet, and whether the 42 API and the RabbitMQ queue are configured.
+ */
+export const inboundSetupView = z.object({
+  intra42: z.object({
+    /** This server's public URL + /webhooks/42. */
+    webhookUrl: z.string(),
+    /** False: publicUrl is not set, so webhookUrl is this server's local address, not one to give out. */
+    publicUrlSet: z.boolean(),
+    /** scale_team.create, .update and .destroy, each with whether this server has a secret for it. */
+    events: z.array(z.object({ event: z.string(), secret: z.boolean() })),
+    /** intra42.appId and appSecret are set: team members missing from a webhook are read from the 42 API. */
+    api: z.boolean(),
+    /** The RabbitMQ queue `convene consume` reads, when a broker is configured (intra42.amqp.url); else null. */
+    queue: z.string().nullable(),
+  }),
+});
+
 export const apiTokenView = z.object({
   id: z.string(),
   name: z.string(),
@@ -91,5 +113,6 @@ export type DeliveriesPage = z.infer<typeof deliveriesPage>;
 export type InboundRefusal = z.infer<typeof inboundRefusalView>;
 export type RefusalReason = InboundRefusal['reason'];
 export type RefusalsList = z.infer<typeof refusalsList>;
+export type InboundSetup = z.infer<typeof inboundSetupView>;
 export type ApiToken = z.infer<typeof apiTokenView>;
 export type CreateApiTokenInput = z.infer<typeof createApiTokenBody>;

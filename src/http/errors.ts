@@ -50,7 +50,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
       // Fastify's own 4xx (malformed or empty JSON, unsupported media type, body too large…) get the
       // API's codes, not Fastify's internal ones (FST_ERR_…).
       const code = fastifyCodes[status] ?? 'bad_request';
-      return reply.code(status).send({ error: { code, message: error.message } });
+      const message = status === 415 ? mediaTypeAnswer(request) : error.message;
+      return reply.code(status).send({ error: { code, message } });
     }
     if (isBusy(error)) {
       // SQLite's write lock held past the busy timeout by another process: nothing was written
@@ -68,6 +69,21 @@ export function registerErrorHandling(app: FastifyInstance): void {
       .code(500)
       .send({ error: { code: 'internal', message: 'Something went wrong on our side. It has been logged.' } });
   });
+}
+
+/**
+ * A 415 says what to send: the types the route takes (its schema's `consumes`; JSON otherwise), and
+ * what came instead (no Content-Type at all, or another, such as the form type curl -d sends).
+ */
+function mediaTypeAnswer(request: FastifyRequest): string {
+  const consumes = (request.routeOptions.schema as { consumes?: string[] } | undefined)?.consumes;
+  const wanted = consumes?.length
+    ? `send the body with Content-Type ${consumes.join(', ')}`
+    : 'send the body as JSON, with the header Content-Type: application/json';
+  const sent = request.headers['content-type']?.split(';')[0]?.trim();
+  return sent
+    ? `The request's Content-Type ${JSON.stringify(sent.slice(0, 60))} is not accepted here: ${wanted}.`
+    : `The request has a body but no Content-Type header: ${wanted}.`;
 }
 
 /**

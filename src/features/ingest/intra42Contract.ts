@@ -42,7 +42,33 @@ const header = (value: unknown): string => {
 /** An attacker-chosen header, short enough for a one-line note. */
 const quoted = (value: string) => JSON.stringify(value.slice(0, 40));
 
-const WRONG_SECRET = 'X-Secret: missing or wrong.';
+const KNOWN_KEYS: readonly string[] = SCALE_TEAM_EVENTS.map((event) => `scale_team.${event}`);
+
+/**
+ * The 401, saying which it is: this server has no secret for the claimed model.event (nothing the
+ * sender can do: the administrator sets one), none was sent, or the one sent is wrong. Whether a
+ * model.event has a secret is configuration, not a secret; the secrets themselves are never named.
+ */
+function secretRefused(
+  secrets: Map<string, string>,
+  key: string,
+  secret: string,
+  claimed: string,
+): HeaderCheck & { ok: false } {
+  const refused = { ok: false, status: 401, reason: 'secret' } as const;
+  if (!secrets.get(key)) {
+    const message = KNOWN_KEYS.includes(key)
+      ? `X-Secret: this server has no secret for ${key}, so it refuses every ${key} delivery: its administrator adds one to intra42.webhooks (CONVENE_INTRA42_WEBHOOKS), as in ${key}:<secret>.`
+      : `X-Secret: this server has no secret for ${quoted(key)}: it takes scale_team.create, scale_team.update and scale_team.destroy only.`;
+    return { ...refused, message, detail: `No secret is configured for this model.event; ${claimed}.` };
+  }
+  if (!secret) {
+    const message = `X-Secret: none was sent; a ${key} delivery needs the secret configured for ${key}.`;
+    return { ...refused, message, detail: `No X-Secret sent; ${claimed}.` };
+  }
+  const message = `X-Secret: wrong: it is not the secret this server has for ${key}.`;
+  return { ...refused, message, detail: `X-Secret matches no configured secret; ${claimed}.` };
+}
 // A delivery id is stored and shown: NUL is refused by PostgreSQL (failing the batch it is in).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -51,7 +77,8 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
  * The secret is checked before anything else, in constant time against every configured secret
  * (so timing tells nothing about which model.event pairs exist): a wrong one is 401 whatever else
  * is wrong. Only then are the model, the event and the delivery id looked at. The sender learns
- * only "missing or wrong"; the admin's detail says which, and for which model.event.
+ * which of "none sent", "wrong" or "this server has none for that model.event" it is (the names of
+ * the model.events are in the docs; never a secret); the admin's detail says the same.
  */
 export function checkHeaders(secrets: Map<string, string>, headers: Record<string, unknown>): HeaderCheck {
   const model = header(headers['x-model']);
@@ -66,10 +93,7 @@ export function checkHeaders(secrets: Map<string, string>, headers: Record<strin
     if (equal) matchesAny = true;
     if (equal && pair === key) matchesOwn = true;
   }
-  if (!secret || !matchesAny) {
-    const detail = !secret ? `No X-Secret sent; ${claimed}.` : `X-Secret matches no configured secret; ${claimed}.`;
-    return { ok: false, status: 401, message: WRONG_SECRET, reason: 'secret', detail };
-  }
+  if (!secret || !matchesAny) return secretRefused(secrets, key, secret, claimed);
   if (model !== 'scale_team') {
     const message = `X-Model: unknown model ${quoted(model)}.`;
     return { ok: false, status: 400, field: 'X-Model', message, reason: 'model', detail: message };
@@ -80,8 +104,9 @@ export function checkHeaders(secrets: Map<string, string>, headers: Record<strin
   }
   // A secret of another event does not open this one.
   if (!matchesOwn) {
-    const detail = `X-Secret is the one configured for another event; ${claimed}.`;
-    return { ok: false, status: 401, message: WRONG_SECRET, reason: 'secret', detail };
+    const refused = secretRefused(secrets, key, secret, claimed);
+    const detail = secrets.get(key) ? `X-Secret is the one configured for another event; ${claimed}.` : refused.detail;
+    return { ...refused, detail };
   }
   const deliveryId = header(headers['x-delivery']).trim();
   const wrong = !deliveryId
@@ -104,21 +129,40 @@ export function checkHeaders(secrets: Map<string, string>, headers: Record<strin
   return { ok: true, model: 'scale_team', event: event as ScaleTeamEvent, deliveryId };
 }
 
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
 /**
  * Date.parse rolls impossible dates forward (2031-02-31 is 3 March, 24:00 the next day): the
- * written day and time must be ones the calendar has.
+ * written day and time must be ones the calendar has. What is wrong with them, or null.
  */
-function realDate(iso: string): boolean {
-  const [, y, mo, d, h, mi] = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(iso) ?? [];
-  const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
-  return (
-    day.getUTCFullYear() === Number(y) &&
-    day.getUTCMonth() === Number(mo) - 1 &&
-    day.getUTCDate() === Number(d) &&
-    Number(h) < 24 &&
-    Number(mi) < 60
-  );
+function calendarProblem(iso: string): string | null {
+  const [, y, mo, d, h, mi, se] = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(iso) ?? [];
+  const [year, month, day] = [Number(y), Number(mo), Number(d)];
+  if (month < 1 || month > 12) return `${y}-${mo}-${d} does not exist: there is no month ${mo}`;
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day < 1 || day > days) {
+    return `${y}-${mo}-${d} does not exist: ${MONTHS[month - 1]} ${y} has ${days} days`;
+  }
+  if (Number(h) > 23 || Number(mi) > 59 || Number(se ?? 0) > 59) {
+    return `${h}:${mi}${se === undefined ? '' : `:${se}`} is not a time of day: hours go from 00 to 23, minutes and seconds from 00 to 59`;
+  }
+  return null;
 }
+
+const TIME_FORMS = 'a time such as 2020-07-15T21:00:00.000Z or 2020-05-14 22:30:00 UTC';
 
 /** Both forms the intranet sends: "2020-07-15T21:00:00.000Z" and "2020-05-14 22:30:00 UTC". */
 const beginAt = z.string().transform((value, ctx) => {
@@ -129,11 +173,18 @@ const beginAt = z.string().transform((value, ctx) => {
     : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(text)
       ? text
       : null;
-  const ms = iso ? Date.parse(iso) : Number.NaN;
-  if (Number.isNaN(ms) || !realDate(iso as string)) {
+  // A written date the calendar does not have says so, not only which forms are taken.
+  const problem = iso ? calendarProblem(iso) : null;
+  const ms = iso && !problem ? Date.parse(iso) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    const noZone = !iso && /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text);
     ctx.addIssue({
       code: 'custom',
-      message: 'must be a time such as 2020-07-15T21:00:00.000Z or 2020-05-14 22:30:00 UTC',
+      message: problem
+        ? problem
+        : noZone
+          ? 'has no time zone: end it with Z, an offset such as +02:00, or " UTC"'
+          : `must be ${TIME_FORMS}`,
     });
     return z.NEVER;
   }

@@ -43,7 +43,14 @@ const template = checkedTemplate(z.string().max(4000)).nullable().optional();
 const body = z
   .object({
     title: z.string().trim().min(1, 'must not be empty').max(200),
-    startsAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time such as 2030-01-15T09:30:00Z' }),
+    startsAt: z.iso.datetime({
+      offset: true,
+      // Without an offset the time could be anywhere's: say so, with the caller's own time fixed.
+      error: ({ input }) =>
+        typeof input === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(input)
+          ? `has no time zone offset: end it with Z (UTC) or an offset such as +02:00, as in ${input}Z or ${input}+02:00`
+          : 'must be an ISO 8601 time such as 2030-01-15T09:30:00Z',
+    }),
     durationMinutes: z
       .number()
       .int()

@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { DELIVERY_OUTCOMES, type DeliveryOutcome, listDeliveries } from '../api/ingest';
+import { DELIVERY_OUTCOMES, type DeliveryOutcome, getInboundSetup, listDeliveries } from '../api/ingest';
 import { atSecond } from '../ui/dates';
 import { Field } from '../ui/Field';
 import { FilterSelect } from '../ui/FilterSelect';
@@ -12,6 +12,7 @@ import { useDocumentTitle } from '../ui/useDocumentTitle';
 import { useLoad } from '../ui/useLoad';
 import { useTimeZone } from '../ui/useTimeZone';
 import { InboundRefusals } from './InboundRefusals';
+import { InboundSetup, intra42Ready } from './InboundSetup';
 
 const OUTCOME_LABELS: Record<DeliveryOutcome, string> = {
   ok: 'Done',
@@ -42,6 +43,14 @@ export function InboundPage() {
   // Back, Forward or a link to another scale team change the address: the box follows it.
   useEffect(() => setFindText(find ?? ''), [find]);
   const page = useLoad(JSON.stringify(filter), (signal) => listDeliveries(filter, signal));
+  // Not set up, it comes first: "Nothing has arrived yet" alone would hide that nothing can.
+  const setup = useLoad('inbound-setup', getInboundSetup);
+  const ready = setup.data ? intra42Ready(setup.data) : true;
+  const setupCard = setup.error ? (
+    <LoadError what="the 42 intranet's setup" message={setup.error} onRetry={setup.reload} />
+  ) : setup.data ? (
+    <InboundSetup setup={setup.data} />
+  ) : null;
 
   /** The page is Pagination's; a changed filter starts again from the first page. */
   const set = (name: string, value: string) => {
@@ -64,6 +73,7 @@ export function InboundPage() {
         <p className="page-lede">Webhooks and queue messages received from other systems, and what became of each.</p>
       </header>
       <div className="stack">
+        {ready ? null : setupCard}
         <InboundRefusals />
         <section className="card" aria-labelledby="inbound-title">
           <h2 id="inbound-title" className="card-title">
@@ -162,12 +172,13 @@ export function InboundPage() {
                 <p className="empty-inline">
                   {find
                     ? `No delivery is about scale team “${find}” or has that delivery id${outcome ? ' with this outcome' : ''}.`
-                    : `Nothing has arrived${outcome ? ' with this outcome' : ''} yet.`}
+                    : `Nothing has arrived${outcome ? ' with this outcome' : ''} yet${ready ? '' : ', and nothing from the 42 intranet can until its webhooks are set up (above)'}.`}
                 </p>
               }
             />
           ) : null}
         </section>
+        {ready ? setupCard : null}
       </div>
     </>
   );

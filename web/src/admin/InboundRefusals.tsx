@@ -1,6 +1,7 @@
 import { type InboundRefusal, listRefusals, type RefusalReason } from '../api/ingest';
 import { atSecond } from '../ui/dates';
 import { LoadError } from '../ui/LoadError';
+import { plural } from '../ui/plural';
 import { useLoad } from '../ui/useLoad';
 import { useTimeZone } from '../ui/useTimeZone';
 
@@ -43,6 +44,7 @@ export function InboundRefusals() {
   const { data, error, reload } = useLoad('inbound-refusals', listRefusals);
   if (error) return <LoadError what="refused deliveries" message={error} onRetry={reload} />;
   if (!data?.refusals.length) return null;
+  const requests = data.refusals.reduce((n, r) => n + r.count, 0);
   return (
     <section className="card" aria-labelledby="refusals-title">
       <h2 id="refusals-title" className="card-title">
@@ -54,7 +56,7 @@ export function InboundRefusals() {
       {/* Many kinds at once fill a phone's screen before the deliveries: folded, counted. */}
       <details className="refusals-fold" open={data.refusals.length <= 3}>
         <summary>
-          {data.refusals.length} kinds, {data.refusals.reduce((n, r) => n + r.count, 0).toLocaleString()} requests
+          {plural(data.refusals.length, 'kind')}, {requests.toLocaleString()} {requests === 1 ? 'request' : 'requests'}
         </summary>
         <ul className="unreachable-list">
           {data.refusals.map((r) => (

@@ -1,7 +1,14 @@
-import type { ApiToken, DeliveriesPage, DeliveryOutcome, RefusalsList } from '@contract/ingest';
+import type { ApiToken, DeliveriesPage, DeliveryOutcome, InboundSetup, RefusalsList } from '@contract/ingest';
 import { api } from './client';
 
-export type { ApiToken, Delivery, DeliveryOutcome, InboundRefusal, RefusalReason } from '@contract/ingest';
+export type {
+  ApiToken,
+  Delivery,
+  DeliveryOutcome,
+  InboundRefusal,
+  InboundSetup,
+  RefusalReason,
+} from '@contract/ingest';
 export { API_SCOPES, DELIVERY_OUTCOMES } from '@contract/ingestValues';
 
 export interface DeliveryFilter {
@@ -22,6 +29,10 @@ export function listDeliveries(filter: DeliveryFilter, signal?: AbortSignal) {
 /** Deliveries refused by their headers (a wrong secret, say), which never become deliveries. */
 export const listRefusals = (signal?: AbortSignal) =>
   api.get<RefusalsList>('/api/v1/admin/inbound/refusals', { signal });
+
+/** Whether 42 deliveries can arrive: which events have a secret (never the secrets), the address, the API and queue. */
+export const getInboundSetup = (signal?: AbortSignal) =>
+  api.get<InboundSetup>('/api/v1/admin/inbound/setup', { signal });
 
 export const listApiTokens = (signal?: AbortSignal) =>
   api.get<{ tokens: ApiToken[] }>('/api/v1/admin/api-tokens', { signal });
