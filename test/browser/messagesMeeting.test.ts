@@ -4,10 +4,9 @@ import type { Page } from 'playwright-core';
 import { createSession } from '../../src/features/auth/sessions.js';
 import { upsertExternalMeeting } from '../../src/features/meetings/external.js';
 import { cancelMeeting, createMeeting } from '../../src/features/meetings/service.js';
-import { drainOutbox } from '../../src/features/notifications/outbox.js';
-import { buildSenders } from '../../src/features/notifications/senders.js';
 import { shot } from '../helpers/browser.js';
 import { assertFits, browserAppForFile } from '../helpers/browserFile.js';
+import { deliverLive } from '../helpers/outbox.js';
 import { insertPerson } from '../helpers/people.js';
 import { adminClient } from '../helpers/server.js';
 import { TestSmtp } from '../helpers/smtp.js';
@@ -33,20 +32,7 @@ after(async () => {
   await smtp?.stop();
 });
 
-const deliver = async () => {
-  const built = await buildSenders(db(), env.live.config);
-  try {
-    return await drainOutbox({
-      db: db(),
-      engine: 'sqlite',
-      senders: built.senders,
-      options: { ...env.live.config.notifications.outbox, baseDelaySeconds: 1 },
-      workerId: 'browser-test',
-    });
-  } finally {
-    built.close();
-  }
-};
+const deliver = () => deliverLive(db(), env.live.config);
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 

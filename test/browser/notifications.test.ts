@@ -3,11 +3,10 @@ import { after, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { createSession } from '../../src/features/auth/sessions.js';
 import { cancelMeeting, createMeeting } from '../../src/features/meetings/service.js';
-import { drainOutbox } from '../../src/features/notifications/outbox.js';
-import { buildSenders } from '../../src/features/notifications/senders.js';
 import { newId } from '../../src/lib/ids.js';
 import { shot } from '../helpers/browser.js';
 import { assertFits, browserAppForFile } from '../helpers/browserFile.js';
+import { deliverLive } from '../helpers/outbox.js';
 import { clientFor, insertPerson } from '../helpers/people.js';
 import { adminClient } from '../helpers/server.js';
 import { TestSmtp } from '../helpers/smtp.js';
@@ -29,20 +28,7 @@ after(async () => {
   await smtp?.stop();
 });
 
-const deliver = async () => {
-  const built = await buildSenders(db(), env.live.config);
-  try {
-    return await drainOutbox({
-      db: db(),
-      engine: 'sqlite',
-      senders: built.senders,
-      options: { ...env.live.config.notifications.outbox, baseDelaySeconds: 1 },
-      workerId: 'browser-test',
-    });
-  } finally {
-    built.close();
-  }
-};
+const deliver = () => deliverLive(db(), env.live.config);
 
 async function assertLabelled(page: Page, what: string) {
   const unlabelled = await page.evaluate(() =>

@@ -1,4 +1,5 @@
 import { after } from 'node:test';
+import type { Config } from '../../src/config.js';
 import type { Db, Engine } from '../../src/db/database.js';
 import type { NotificationChannel, NotificationKind } from '../../src/db/schema.js';
 import { createMeeting } from '../../src/features/meetings/service.js';
@@ -63,6 +64,25 @@ export async function deliverOutbox(get: () => TestApp, engine: Engine, props: D
       workerId: 'test',
       ...(props.now ? { now: props.now } : {}),
       ...(props.limits ? { limits: props.limits } : {}),
+    });
+  } finally {
+    built.close();
+  }
+}
+
+/**
+ * One worker run on a live server's database (the browser tests: SQLite), sending as its channel
+ * settings say, retries a second apart.
+ */
+export async function deliverLive(db: Db, config: Config): Promise<OutboxRun> {
+  const built = await buildSenders(db, config);
+  try {
+    return await drainOutbox({
+      db,
+      engine: 'sqlite',
+      senders: built.senders,
+      options: { ...config.notifications.outbox, baseDelaySeconds: 1 },
+      workerId: 'browser-test',
     });
   } finally {
     built.close();
