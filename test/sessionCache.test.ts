@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { createSession, SESSION_CHANGES, SessionCache } from '../src/features/auth/sessions.js';
@@ -74,8 +75,21 @@ forEachEngine('a signed-in person is never served from stale session data', (get
     try {
       // The open transaction has its snapshot; another process commits after it.
       await transaction.selectFrom('people').select('id').where('id', '=', id).execute();
-      await other.db.updateTable('people').set({ enabled: 0 }).where('id', '=', id).execute();
-      const pending = client.get('/api/v1/me');
+      const disable = () => other.db.updateTable('people').set({ enabled: 0 }).where('id', '=', id).execute();
+      let pending: ReturnType<typeof client.get>;
+      if (engine === 'sqlite') {
+        // SQLite: a transaction takes the write lock as it begins (BEGIN IMMEDIATE), so no other
+        // process can commit inside it (asked not to wait, it is refused); it commits once it ends.
+        await sql.raw('pragma busy_timeout = 0').execute(other.db);
+        await assert.rejects(disable(), /database is locked/);
+        await transaction.rollback().execute();
+        await disable();
+        pending = client.get('/api/v1/me');
+        assert.equal((await pending).status, 401, 'disabled after the transaction: signed out at once');
+        return;
+      }
+      await disable();
+      pending = client.get('/api/v1/me');
       await new Promise((resolve) => setTimeout(resolve, 50));
       await transaction.rollback().execute();
       assert.equal((await pending).status, 401, 'disabled while a transaction was open: signed out all the same');
