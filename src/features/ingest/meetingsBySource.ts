@@ -14,6 +14,7 @@ import {
   type UpsertOutcome,
   upsertExternalMeeting,
 } from '../meetings/external.js';
+import { meetingBySourceId } from '../meetings/queries.js';
 import { sourceOrigin } from '../meetings/settings.js';
 import { introRecipients } from '../notifications/reach.js';
 import { checkedTemplate } from '../notifications/templates.js';
@@ -202,19 +203,9 @@ export async function meetingBySource(
   source: string,
   externalId: string,
 ): Promise<z.infer<typeof storedMeeting> | null> {
-  const meeting = await db
-    .selectFrom('meetings')
-    .select(['id', 'title', 'starts_at', 'duration_minutes', 'status', 'external_updated_at'])
-    .where('source', '=', source)
-    .where('external_id', '=', externalId)
-    .executeTakeFirst();
-  if (!meeting) return null;
-  const people = await db
-    .selectFrom('meeting_participants')
-    .innerJoin('people', 'people.id', 'meeting_participants.person_id')
-    .select(['people.username', 'people.email'])
-    .where('meeting_participants.meeting_id', '=', meeting.id)
-    .execute();
+  const found = await meetingBySourceId(db, source, externalId);
+  if (!found) return null;
+  const { meeting, people } = found;
   const participants = people
     .map((p) => ({ username: p.username, email: p.email }))
     .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));

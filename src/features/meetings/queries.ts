@@ -119,3 +119,47 @@ export async function meetingsOfRound(
   }
   return [...byId.values()];
 }
+
+/** A meeting by the id its source gave it (a cancelled one too, until the id is used again), with its people's usernames and e-mails. */
+export async function meetingBySourceId(db: Executor, source: string, externalId: string) {
+  const meeting = await db
+    .selectFrom('meetings')
+    .select(['id', 'title', 'starts_at', 'duration_minutes', 'status', 'external_updated_at'])
+    .where('source', '=', source)
+    .where('external_id', '=', externalId)
+    .executeTakeFirst();
+  if (!meeting) return null;
+  const people = await db
+    .selectFrom('meeting_participants')
+    .innerJoin('people', 'people.id', 'meeting_participants.person_id')
+    .select(['people.username', 'people.email'])
+    .where('meeting_participants.meeting_id', '=', meeting.id)
+    .execute();
+  return { meeting, people };
+}
+
+/** Of these meetings, the ones that exist, and who takes part in each (`meetingId:personId`). */
+export async function participationOf(
+  db: Executor,
+  meetingIds: readonly string[],
+): Promise<{ meetings: Set<string>; taking: Set<string> }> {
+  const meetings = new Set<string>();
+  const taking = new Set<string>();
+  for (let i = 0; i < meetingIds.length; i += 500) {
+    const ids = meetingIds.slice(i, i + 500);
+    const people = await db
+      .selectFrom('meeting_participants')
+      .select(['meeting_id', 'person_id'])
+      .where('meeting_id', 'in', ids)
+      .execute();
+    for (const p of people) taking.add(`${p.meeting_id}:${p.person_id}`);
+    const found = await db.selectFrom('meetings').select('id').where('id', 'in', ids).execute();
+    for (const m of found) meetings.add(m.id);
+  }
+  return { meetings, taking };
+}
+
+/** A meeting's title, for naming it (a filter's label); undefined when there is none. */
+export async function meetingTitle(db: Executor, meetingId: string) {
+  return db.selectFrom('meetings').select(['id', 'title']).where('id', '=', meetingId).executeTakeFirst();
+}

@@ -3,6 +3,7 @@ import type { Db, Executor } from '../../db/database.js';
 import type { NotificationChannel, NotificationKind, NotificationStatus } from '../../db/schema.js';
 import { conflict, notFound } from '../../lib/errors.js';
 import { nowIso } from '../../lib/time.js';
+import { meetingTitle, participationOf } from '../meetings/queries.js';
 import { type MessageRef, staleReasons } from './freshness.js';
 import { isRemoval, type NotificationPayload, parsePayload } from './payload.js';
 
@@ -136,20 +137,8 @@ async function removedAmong(
     row.person_id ? [row.person_id] : row.channel === 'webhook' ? [] : (row.payload.readers ?? []);
   const about = rows.filter((r) => r.meeting_id && TAKING_PART.includes(r.kind) && readersOf(r).length);
   const meetingIds = [...new Set(about.map((r) => r.meeting_id as string))];
-  const inMeeting = new Set<string>();
-  const meetingsFound = new Set<string>();
-  for (let i = 0; i < meetingIds.length; i += 500) {
-    const ids = meetingIds.slice(i, i + 500);
-    const people = await db
-      .selectFrom('meeting_participants')
-      .select(['meeting_id', 'person_id'])
-      .where('meeting_id', 'in', ids)
-      .execute();
-    for (const p of people) inMeeting.add(`${p.meeting_id}:${p.person_id}`);
-    // A meeting that is gone: freshness.ts says so.
-    const found = await db.selectFrom('meetings').select('id').where('id', 'in', ids).execute();
-    for (const m of found) meetingsFound.add(m.id);
-  }
+  // A meeting that is gone: freshness.ts says so.
+  const { meetings: meetingsFound, taking: inMeeting } = await participationOf(db, meetingIds);
   const reasons = new Map<string, string>();
   for (const row of about) {
     if (!meetingsFound.has(row.meeting_id as string)) continue;
@@ -228,14 +217,7 @@ export async function listMessages(
   const counts = Object.fromEntries(MESSAGE_STATUSES.map((s) => [s, 0])) as Record<NotificationStatus, number>;
   for (const row of grouped) counts[row.status] = Number(row.n);
   const total = filter.status ? counts[filter.status] : Object.values(counts).reduce((a, b) => a + b, 0);
-  const meeting =
-    filter.meeting === undefined
-      ? undefined
-      : ((await db
-          .selectFrom('meetings')
-          .select(['id', 'title'])
-          .where('id', '=', filter.meeting)
-          .executeTakeFirst()) ?? null);
+  const meeting = filter.meeting === undefined ? undefined : ((await meetingTitle(db, filter.meeting)) ?? null);
   return {
     ...(meeting !== undefined && { meeting }),
     messages: rows.map((row) => {
