@@ -5,6 +5,7 @@ import { isBusy, isUniqueViolation } from '../../db/errors.js';
 import { AppError, badRequest } from '../../lib/errors.js';
 import { announceMeetings } from './announce.js';
 import { createMeetings, type MeetingDraft } from './create.js';
+import { participantIdsOf } from './queries.js';
 import {
   announceChange,
   cancelMeetingIn,
@@ -150,9 +151,7 @@ export async function upsertExternalMeetingIn(
     return made as UpsertOutcome;
   }
 
-  const current = (
-    await trx.selectFrom('meeting_participants').select('person_id').where('meeting_id', '=', existing.id).execute()
-  ).map((p) => p.person_id);
+  const current = await participantIdsOf(trx, existing.id);
   const added = participantIds.filter((id) => !current.includes(id));
   const removed = current.filter((id) => !participantIds.includes(id));
   const duration = m.durationMinutes ?? existing.duration_minutes ?? (startsAt ? 30 : null);

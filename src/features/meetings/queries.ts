@@ -163,3 +163,13 @@ export async function participationOf(
 export async function meetingTitle(db: Executor, meetingId: string) {
   return db.selectFrom('meetings').select(['id', 'title']).where('id', '=', meetingId).executeTakeFirst();
 }
+
+/** The ids of the people in one meeting. */
+export async function participantIdsOf(db: Executor, meetingId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('meeting_participants')
+    .select('person_id')
+    .where('meeting_id', '=', meetingId)
+    .execute();
+  return rows.map((row) => row.person_id);
+}

@@ -11,6 +11,7 @@ import type { Queued } from '../notifications/queue.js';
 import { introRecipients } from '../notifications/reach.js';
 import { announceMeetings } from './announce.js';
 import { createMeetings } from './create.js';
+import { participantIdsOf } from './queries.js';
 
 /** An admin's meeting: participants, an optional time, a room, intros queued. */
 export async function createMeeting(props: {
@@ -119,21 +120,12 @@ const HEARD_OF_IT: NotificationKind[] = ['intro', 'rescheduled', 'reminder', 'fo
 
 /**
  * Who has heard of the meeting: the people a message about it reached or a worker is sending to
- * now, and whether the webhook's reader has (an event sent or being sent). Read after the waiting
- * messages a change replaces were dropped, so one a worker claimed meanwhile counts as heard.
+ * now. Read after the waiting messages a change replaces were dropped, so one a worker claimed
+ * meanwhile counts as heard.
  */
-export async function whoHeard(trx: Executor, meetingId: string): Promise<{ people: Set<string>; webhook: boolean }> {
+async function peopleWhoHeard(trx: Executor, meetingId: string): Promise<Set<string>> {
   const heard = await introRecipients(trx, [meetingId], ['sent', 'sending'], HEARD_OF_IT);
-  const event = await trx
-    .selectFrom('notifications')
-    .select('id')
-    .where('meeting_id', '=', meetingId)
-    .where('channel', '=', 'webhook')
-    .where('kind', 'in', HEARD_OF_IT)
-    .where('status', 'in', ['sent', 'sending'])
-    .limit(1)
-    .executeTakeFirst();
-  return { people: heard.get(meetingId) ?? new Set<string>(), webhook: event !== undefined };
+  return heard.get(meetingId) ?? new Set<string>();
 }
 
 /**
@@ -149,7 +141,7 @@ export async function supersedeWaitingIntros(
   meetingId: string,
 ): Promise<{ people: Set<string>; webhook: boolean }> {
   const pending = (await introRecipients(trx, [meetingId], ['pending'])).get(meetingId) ?? new Set<string>();
-  const event = await trx
+  const webhookIntro = await trx
     .selectFrom('notifications')
     .select('id')
     .where('meeting_id', '=', meetingId)
@@ -160,11 +152,11 @@ export async function supersedeWaitingIntros(
     .executeTakeFirst();
   await skipWaiting(trx, meetingId, ['intro'], SUPERSEDED);
   // Reached already on another channel (the Slack intro went, the e-mail one waited): not new to them.
-  const heard = (await whoHeard(trx, meetingId)).people;
-  return { people: new Set([...pending].filter((id) => !heard.has(id))), webhook: event !== undefined };
+  const heard = await peopleWhoHeard(trx, meetingId);
+  return { people: new Set([...pending].filter((id) => !heard.has(id))), webhook: webhookIntro !== undefined };
 }
 
-export const SUPERSEDED = 'The meeting changed before it was sent: a new introduction replaced it.';
+const SUPERSEDED = 'The meeting changed before it was sent: a new introduction replaced it.';
 
 /**
  * Tells a change: `kind` ('rescheduled', or a re-armed 'reminder') to `told`, the people who knew
@@ -233,19 +225,11 @@ async function callOff(trx: Executor, meeting: { id: string; updated_at: string 
     .execute();
   await skipWaiting(trx, meeting.id, ['intro', 'reminder', 'rescheduled', 'follow_up'], reason);
   await removalsBecomeCancellations(trx, meeting.id);
-  const reached = (await whoHeard(trx, meeting.id)).people;
+  const reached = await peopleWhoHeard(trx, meeting.id);
   const queued = await announceMeetings(trx, { meetingIds: [meeting.id], kind: 'cancel', only: [...reached] });
   const going = await cancellationsThatGo(trx, meeting.id);
-  const participants = await trx
-    .selectFrom('meeting_participants')
-    .select('person_id')
-    .where('meeting_id', '=', meeting.id)
-    .execute();
-  return {
-    ...queued,
-    ...going,
-    unaware: participants.map((p) => p.person_id).filter((id) => !reached.has(id)),
-  };
+  const participants = await participantIdsOf(trx, meeting.id);
+  return { ...queued, ...going, unaware: participants.filter((id) => !reached.has(id)) };
 }
 
 /**
@@ -438,9 +422,7 @@ export async function rescheduleMeeting(props: {
     // to a time the meeting once had (or changing only the duration) still queues reminders.
     await skipWaiting(trx, meeting.id, ['reminder'], 'The meeting was moved to another time.');
     const waiting = await supersedeWaitingIntros(trx, meeting.id);
-    const people = (
-      await trx.selectFrom('meeting_participants').select('person_id').where('meeting_id', '=', meeting.id).execute()
-    ).map((p) => p.person_id);
+    const people = await participantIdsOf(trx, meeting.id);
     // The revision names this change, so moving back to an earlier time is news again.
     const revision = `${startsAt}@${updatedAt}`;
     const queued = await announceChange(trx, {
