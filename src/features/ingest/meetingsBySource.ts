@@ -206,9 +206,7 @@ export async function meetingBySource(
   const found = await meetingBySourceId(db, source, externalId);
   if (!found) return null;
   const { meeting, people } = found;
-  const participants = people
-    .map((p) => ({ username: p.username, email: p.email }))
-    .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
+  const participants = [...people].sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
   return {
     meetingId: meeting.id,
     externalId,

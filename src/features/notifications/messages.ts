@@ -125,9 +125,8 @@ export const REMOVED_FROM_MEETING = 'They were removed from the meeting, which g
  * By row id, the rows about taking part in a meeting (an intro, a reminder…) whose readers are all
  * no longer in it: removed by its source since it was queued. Told first, before what else changed
  * (a reminder skipped by the same update says only "The meeting changed."), and never resent: the
- * outbox would send it, the meeting still being on. One query per 500 meetings.
- *
- * Reads meetings and meeting_participants itself: meetings/queries.ts has no read of a meeting's people.
+ * outbox would send it, the meeting still being on. Two queries per 500 meetings
+ * (meetings/queries.ts `participationOf`).
  */
 async function removedAmong(
   db: Executor,
